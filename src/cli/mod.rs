@@ -1,15 +1,25 @@
 //! The command-line interface: the only place that reads arguments or prints.
+//!
+//! One subcommand, one file, one `Args` struct whose doc comment is its `--help`.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 mod extract;
+mod import;
+mod list;
+mod log;
+mod rebuild;
+mod search;
+mod show;
+mod verify;
 
 /// Exit codes, documented in docs/cli.md.
 pub mod exit {
     /// Success.
     pub const OK: i32 = 0;
-    /// The command ran, but some input failed (a bad file, a failed check).
+    /// The command ran, but some input failed (a bad file, a failed check, nothing found).
     pub const FAILED: i32 = 1;
     /// Usage error: bad arguments or options.
     pub const USAGE: i32 = 2;
@@ -28,14 +38,17 @@ pub enum Format {
 }
 
 /// Track what news says, who says it, and how that changes.
+///
+/// Every claim in an article is stored with its attribution as an immutable, content-hashed
+/// object in one SQLite file, which you can also query directly with SQL.
 #[derive(Debug, Parser)]
-#[command(name = "claims", version, about, propagate_version = true)]
+#[command(name = "claims", version, about, long_about, propagate_version = true)]
 pub struct Cli {
     /// The database file.
     #[arg(long, global = true, env = "CLAIMS_DB", default_value = "claims.db")]
     pub db: PathBuf,
 
-    /// Output format.
+    /// Output format: text for people, json or jsonl for machines.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -45,7 +58,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Import(import::Args),
     Extract(extract::Args),
+    List(list::Args),
+    Show(show::Args),
+    Search(search::Args),
+    Log(log::Args),
+    Verify(verify::Args),
+    Rebuild(rebuild::Args),
 }
 
 pub fn main() -> i32 {
@@ -58,7 +78,14 @@ pub fn main() -> i32 {
         }
     };
     let result = match &cli.command {
+        Command::Import(args) => import::run(&cli, args),
         Command::Extract(args) => extract::run(&cli, args),
+        Command::List(args) => list::run(&cli, args),
+        Command::Show(args) => show::run(&cli, args),
+        Command::Search(args) => search::run(&cli, args),
+        Command::Log(args) => log::run(&cli, args),
+        Command::Verify(args) => verify::run(&cli, args),
+        Command::Rebuild(args) => rebuild::run(&cli, args),
     };
     match result {
         Ok(code) => code,
@@ -68,13 +95,80 @@ pub fn main() -> i32 {
 
 /// Prints an error chain on stderr and picks the exit code. A closed stdout is not an error.
 fn report(e: &anyhow::Error) -> i32 {
+    let mut code = exit::FAILED;
     for cause in e.chain() {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::BrokenPipe {
                 return exit::OK;
             }
         }
+        if cause.downcast_ref::<claims::store::StoreError>().is_some() {
+            code = exit::DATABASE;
+        }
     }
     eprintln!("claims: error: {e:#}");
-    exit::FAILED
+    code
+}
+
+/// Opens the database named by `--db` for reading commands.
+fn open_existing(cli: &Cli) -> anyhow::Result<claims::store::Store> {
+    Ok(claims::store::Store::open_existing(&cli.db)?)
+}
+
+/// Writes a value as pretty JSON (json) or one compact line per array item (jsonl).
+fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if format == Format::Jsonl {
+        match serde_json::to_value(value)? {
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    serde_json::to_writer(&mut out, &item)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            other => {
+                serde_json::to_writer(&mut out, &other)?;
+                out.write_all(b"\n")?;
+            }
+        }
+    } else {
+        serde_json::to_writer_pretty(&mut out, value)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Whether to colour stdout: a terminal, and NO_COLOR unset.
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+/// Shortens an id for display.
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+/// One claim on one line, for people.
+fn claim_line(c: &claims::store::query::ClaimRow) -> String {
+    let hedged = if c.hedges.is_empty() {
+        String::new()
+    } else {
+        format!(" [hedged: {}]", c.hedges.join(", "))
+    };
+    let cue = if c.cue.is_empty() {
+        "asserts".to_string()
+    } else {
+        c.cue.clone()
+    };
+    format!(
+        "{}  {} — {} ({}){}: {}",
+        short(&c.id),
+        c.speaker,
+        cue,
+        c.stance,
+        hedged,
+        c.content
+    )
 }

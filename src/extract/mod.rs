@@ -113,3 +113,15 @@ impl<'a> CharIndex<'a> {
         self.text[..byte].chars().count()
     }
 }
+
+// TEMPORARY stub until the extractor branch lands.
+#[derive(Debug, Default)]
+pub struct Extractor;
+impl Extractor {
+    pub fn new() -> Self {
+        Extractor
+    }
+    pub fn extract(&self, _text: &str) -> Extraction {
+        Extraction::default()
+    }
+}

@@ -1,0 +1,217 @@
+//! `claims import`: read article files into the database.
+
+use super::{exit, print_json, Cli, Format};
+use claims::extract::Extractor;
+use claims::import::{import_paths, FileOutcome, Overrides};
+use claims::store::Store;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Import articles (text, Markdown, HTML, JSON lines) and extract their claims.
+///
+/// Directories are walked recursively in a stable order, taking files ending in .txt, .text,
+/// .md, .markdown, .html, .htm, .xhtml, .jsonl and .ndjson. Each file is one transaction: a bad
+/// file is reported and leaves the database unchanged, the others are still imported, and the
+/// exit code is 1. Importing the same bytes again adds nothing.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or directories to import.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The article's URL (its lineage key: same URL, new text => a new version).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// A lineage key to use when there is no URL.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// The outlet.
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The byline.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Publication time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long)]
+    pub published: Option<String>,
+    /// Also print the claims found in each new version.
+    #[arg(long)]
+    pub claims: bool,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files: usize,
+    failed: usize,
+    new_versions: usize,
+    new_claims: usize,
+    new_objects: usize,
+    imported: Vec<&'a claims::import::FileReport>,
+    errors: Vec<FileError>,
+}
+
+#[derive(Serialize)]
+struct FileError {
+    error: String,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let overrides = Overrides {
+        url: args.url.clone(),
+        key: args.key.clone(),
+        source: args.source.clone(),
+        title: args.title.clone(),
+        author: args.author.clone(),
+        published: args.published.clone(),
+    };
+    let mut store = Store::open(&cli.db)?;
+    let extractor = Extractor::new();
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let text = cli.format == Format::Text;
+    let mut write_error = None;
+    let outcomes = import_paths(
+        &mut store,
+        &args.paths,
+        &overrides,
+        &extractor,
+        |store, done, total, outcome| {
+            if let Some(bar) = &progress {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+            let shown = || -> std::io::Result<()> {
+                match outcome {
+                    Err(e) => {
+                        let line = format!("claims: error: {e}");
+                        match &progress {
+                            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                            None => eprintln!("{line}"),
+                        }
+                    }
+                    Ok(report) if text => {
+                        let lines = file_lines(store, report, args.claims);
+                        let mut out = std::io::stdout().lock();
+                        match &progress {
+                            Some(bar) => bar.suspend(|| out.write_all(lines.as_bytes()))?,
+                            None => out.write_all(lines.as_bytes())?,
+                        }
+                    }
+                    Ok(_) => {}
+                }
+                Ok(())
+            };
+            if write_error.is_none() {
+                write_error = shown().err();
+            }
+        },
+    )?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let ok: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    let errors: Vec<FileError> = outcomes
+        .iter()
+        .filter_map(|o: &FileOutcome| o.as_ref().err())
+        .map(|e| FileError {
+            error: e.to_string(),
+        })
+        .collect();
+    let summary = Summary {
+        files: outcomes.len(),
+        failed: errors.len(),
+        new_versions: ok
+            .iter()
+            .flat_map(|r| &r.versions)
+            .filter(|v| v.new)
+            .count(),
+        new_claims: ok
+            .iter()
+            .flat_map(|r| &r.versions)
+            .map(|v| v.new_claims)
+            .sum(),
+        new_objects: ok.iter().map(|r| r.new_objects).sum(),
+        imported: ok,
+        errors,
+    };
+    if text {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{} file{}: {} new version{}, {} new claim{}, {} new object{}; {} failed. Database: {}",
+            summary.files,
+            plural(summary.files),
+            summary.new_versions,
+            plural(summary.new_versions),
+            summary.new_claims,
+            plural(summary.new_claims),
+            summary.new_objects,
+            plural(summary.new_objects),
+            summary.failed,
+            cli.db.display()
+        )?;
+    } else {
+        print_json(cli.format, &summary)?;
+    }
+    Ok(if summary.failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: bool) -> String {
+    let mut s = String::new();
+    for v in &report.versions {
+        let title = v.title.as_deref().unwrap_or("(untitled)");
+        let what = if v.new {
+            format!("new version {} of", v.number)
+        } else {
+            format!("unchanged, version {} of", v.number)
+        };
+        s.push_str(&format!(
+            "{}: {what} \"{title}\" ({}): {} claim{}, {} new\n",
+            report.path.display(),
+            super::short(&v.document.to_hex()),
+            v.claims,
+            plural(v.claims),
+            v.new_claims
+        ));
+        if with_claims && v.new {
+            if let Ok(mentions) = claims::store::query::mentions_in_version(store, &v.version) {
+                for m in mentions {
+                    if let Ok(id) = claims::objects::ObjectId::parse(&m.claim) {
+                        if let Ok(Some(c)) = claims::store::query::claim(store, &id) {
+                            s.push_str("  ");
+                            s.push_str(&super::claim_line(&c));
+                            s.push('\n');
+                        }
+                    }
+                }
+            }
+        }
+    }
+    s
+}

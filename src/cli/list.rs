@@ -1,0 +1,57 @@
+//! `claims list`: the claims in the database, filtered.
+
+use super::{claim_line, open_existing, print_json, Cli, Format};
+use claims::store::query::{list_claims, resolve_document, ListFilter};
+use std::io::Write;
+
+/// List claims, oldest first.
+///
+/// Text filters match case-insensitively anywhere in the field.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only claims whose speaker contains this text.
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Only claims in this document (id prefix, URL or key).
+    #[arg(long)]
+    pub document: Option<String>,
+    /// Only claims in articles from this outlet.
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Only claims whose content contains this text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Only claims in the latest version of each document.
+    #[arg(long)]
+    pub latest: bool,
+    /// At most this many claims.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let store = open_existing(cli)?;
+    let document = match &args.document {
+        Some(d) => Some(resolve_document(&store, d)?),
+        None => None,
+    };
+    let filter = ListFilter {
+        speaker: args.speaker.clone(),
+        document,
+        outlet: args.outlet.clone(),
+        text: args.text.clone(),
+        latest: args.latest,
+        limit: args.limit,
+    };
+    let rows = list_claims(&store, &filter)?;
+    if cli.format == Format::Text {
+        let mut out = std::io::stdout().lock();
+        for row in &rows {
+            writeln!(out, "{}", claim_line(row))?;
+        }
+        out.flush()?;
+    } else {
+        print_json(cli.format, &rows)?;
+    }
+    Ok(super::exit::OK)
+}

@@ -1,0 +1,20 @@
+//! `claims rebuild`: recreate the index from the objects.
+
+use super::{open_existing, print_json, Cli, Format};
+use std::io::Write;
+
+/// Recreate every index table (documents, versions, claims, mentions, full-text search) from
+/// the objects alone. The result is identical to the index built on import.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(cli: &Cli, _args: &Args) -> anyhow::Result<i32> {
+    let mut store = open_existing(cli)?;
+    let indexed = store.rebuild()?;
+    if cli.format == Format::Text {
+        writeln!(std::io::stdout(), "rebuilt the index from {indexed} objects")?;
+    } else {
+        print_json(cli.format, &serde_json::json!({ "indexed": indexed }))?;
+    }
+    Ok(super::exit::OK)
+}

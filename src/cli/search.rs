@@ -1,0 +1,43 @@
+//! `claims search`: full-text search over claims.
+
+use super::{claim_line, open_existing, print_json, Cli, Format};
+use claims::store::query::{fts_query, search_claims};
+use std::io::Write;
+
+/// Search claims by words in their content or speaker (SQLite FTS5), best match first.
+///
+/// Every word must appear (a word matches any word that it starts with when it ends in `*`,
+/// with --raw). Exits 1 when nothing matches.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Words to look for.
+    #[arg(required = true)]
+    pub words: Vec<String>,
+    /// Pass the query to FTS5 as written (phrases, OR, NEAR, prefix*).
+    #[arg(long)]
+    pub raw: bool,
+    /// At most this many claims.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u64,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let store = open_existing(cli)?;
+    let text = args.words.join(" ");
+    let query = if args.raw { text } else { fts_query(&text) };
+    let rows = search_claims(&store, &query, args.limit)?;
+    if cli.format == Format::Text {
+        let mut out = std::io::stdout().lock();
+        for row in &rows {
+            writeln!(out, "{}", claim_line(row))?;
+        }
+        out.flush()?;
+    } else {
+        print_json(cli.format, &rows)?;
+    }
+    Ok(if rows.is_empty() {
+        super::exit::FAILED
+    } else {
+        super::exit::OK
+    })
+}

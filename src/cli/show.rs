@@ -1,0 +1,139 @@
+//! `claims show`: one object and where it stands.
+
+use super::{claim_line, open_existing, print_json, short, Cli, Format};
+use claims::store::query::{self, MentionRow};
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// Show an object by id (or a unique prefix of at least 6 hex digits): its body and, for a
+/// claim, every place it appears; for a version, its claims; for a document, its versions.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The object's id or a unique prefix.
+    pub id: String,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let store = open_existing(cli)?;
+    let (id, kind) = query::resolve(&store, &args.id, None)?;
+    let (_, body) = query::object_body(&store, &id)?.unwrap_or_default();
+    let object: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let mut out = std::io::stdout().lock();
+    let text = cli.format == Format::Text;
+    if text {
+        writeln!(out, "{kind} {id}")?;
+    }
+    let related = match kind.as_str() {
+        "claim" => {
+            let mentions = query::mentions_of_claim(&store, &id)?;
+            if text {
+                if let Some(c) = query::claim(&store, &id)? {
+                    writeln!(out, "  speaker: {}", c.speaker)?;
+                    writeln!(out, "  cue:     {} ({})", or_dash(&c.cue), c.stance)?;
+                    writeln!(out, "  hedges:  {}", or_dash(&c.hedges.join(", ")))?;
+                    writeln!(out, "  content: {}", c.content)?;
+                }
+                writeln!(out, "appears {} time{}:", mentions.len(), s(mentions.len()))?;
+                for m in &mentions {
+                    write_mention(&mut out, m)?;
+                }
+            }
+            json!({ "mentions": mentions })
+        }
+        "version" => {
+            let mentions = query::mentions_in_version(&store, &id)?;
+            if text {
+                for key in ["title", "source", "byline", "published", "document"] {
+                    if let Some(v) = object.get(key).and_then(Value::as_str) {
+                        writeln!(out, "  {key}: {v}")?;
+                    }
+                }
+                writeln!(out, "{} claim{}:", mentions.len(), s(mentions.len()))?;
+                for m in &mentions {
+                    let c = claims::objects::ObjectId::parse(&m.claim)
+                        .ok()
+                        .and_then(|cid| query::claim(&store, &cid).ok().flatten());
+                    if let Some(c) = c {
+                        writeln!(out, "  {}", claim_line(&c))?;
+                    }
+                }
+            }
+            json!({ "mentions": mentions })
+        }
+        "document" => {
+            let versions = query::versions_of(&store, &id)?;
+            if text {
+                if let Some(k) = object.get("key").and_then(Value::as_str) {
+                    writeln!(out, "  key: {}", k.replace('\n', " / "))?;
+                }
+                for v in &versions {
+                    writeln!(
+                        out,
+                        "  version {}  {}  {} claims  {}",
+                        v.number,
+                        short(&v.id),
+                        v.claims,
+                        v.title.as_deref().unwrap_or("(untitled)")
+                    )?;
+                }
+            }
+            json!({ "versions": versions })
+        }
+        _ => {
+            if text {
+                writeln!(out, "{}", serde_json::to_string_pretty(&object)?)?;
+            }
+            json!({})
+        }
+    };
+    if !text {
+        let mut doc = json!({ "id": id.to_hex(), "type": kind, "object": object });
+        if let (Some(d), Value::Object(r)) = (doc.as_object_mut(), related) {
+            d.extend(r);
+        }
+        print_json(cli.format, &doc)?;
+    }
+    out.flush()?;
+    Ok(super::exit::OK)
+}
+
+fn s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "-"
+    } else {
+        s
+    }
+}
+
+fn write_mention(out: &mut impl Write, m: &MentionRow) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  - \"{}\" version {} ({}{}), document {}",
+        m.title.as_deref().unwrap_or("(untitled)"),
+        m.version_number,
+        m.outlet.as_deref().unwrap_or("unknown outlet"),
+        m.published
+            .as_deref()
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default(),
+        short(&m.document)
+    )?;
+    writeln!(out, "    {}", m.sentence)?;
+    if !m.source_text.is_empty() || !m.cue_text.is_empty() {
+        writeln!(
+            out,
+            "    source: {}  cue: {}",
+            or_dash(&m.source_text),
+            or_dash(&m.cue_text)
+        )?;
+    }
+    Ok(())
+}

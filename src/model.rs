@@ -1,0 +1,343 @@
+//! The typed objects of the ledger and how articles and extractions become objects.
+//!
+//! Each type here serialises to a JSON object with `"type"` and `"v"`; [`Body::to_object`]
+//! encodes it canonically and hashes it (see [`crate::objects`]). Absent optional fields are
+//! left out of the JSON, never written as `null`, so adding an optional field later does not
+//! change the ids of objects that do not use it.
+
+use crate::extract::{Attribution, CharIndex, Speaker, EXTRACTOR_NAME, EXTRACTOR_VERSION};
+use crate::objects::{Object, ObjectError, ObjectId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Speaker of outlet assertions when the article names neither outlet nor byline.
+pub const UNKNOWN_OUTLET: &str = "(unknown outlet)";
+/// Speaker of sourceless attributions ("it is believed that ...").
+pub const UNATTRIBUTED: &str = "(unattributed)";
+
+/// How a document's lineage key was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    /// The article's URL.
+    Url,
+    /// A key given by the user (`--key`) or the file (`key:`).
+    Key,
+    /// Outlet and title, when there is neither URL nor key.
+    Title,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Url => "url",
+            KeyKind::Key => "key",
+            KeyKind::Title => "title",
+        }
+    }
+}
+
+/// The identity of an article across its versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub v: u32,
+    pub key: String,
+    pub key_kind: KeyKind,
+}
+
+/// One text of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    pub v: u32,
+    pub document: ObjectId,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    /// The outlet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+/// What is claimed and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub v: u32,
+    /// The resolved, normalised speaker.
+    pub speaker: String,
+    /// The cue lemma ("say", "confirm", "according to"); empty for an outlet's own assertion.
+    pub cue: String,
+    /// The cue's stance class (`neutral`, `affirming`, ... `asserting`).
+    pub stance: String,
+    /// Hedge words inside the content, lower case.
+    pub hedges: Vec<String>,
+    /// The normalised content.
+    pub content: String,
+}
+
+/// A `[start, end)` span in Unicode code points of a version's text.
+pub type Span = [u64; 2];
+
+/// Where a claim appears in a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub v: u32,
+    pub claim: ObjectId,
+    pub version: ObjectId,
+    /// The sentence as written.
+    pub sentence: String,
+    pub source: Vec<Span>,
+    pub cue: Vec<Span>,
+    pub content: Vec<Span>,
+    /// True for a quoted (direct) speech.
+    pub direct: bool,
+    pub extractor: String,
+    pub extractor_version: String,
+}
+
+/// Any object this release knows how to index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Body {
+    Document(Document),
+    Version(Version),
+    Claim(Claim),
+    Mention(Mention),
+}
+
+impl Body {
+    /// Encodes and hashes the object.
+    pub fn to_object(&self) -> Result<Object, ObjectError> {
+        let value = serde_json::to_value(self).map_err(|e| ObjectError::Json(e.to_string()))?;
+        Object::from_value(&value)
+    }
+
+    /// Reads an object of a known type and version; `None` for types or versions this release
+    /// does not know (they are stored and passed on, but not indexed).
+    pub fn from_object(object: &Object) -> Option<Body> {
+        let value: Value = serde_json::from_str(&object.body).ok()?;
+        if value.get("v").and_then(Value::as_u64) != Some(1) {
+            return None;
+        }
+        serde_json::from_value(value).ok()
+    }
+
+    /// The ids this object refers to, for `verify`.
+    pub fn references(&self) -> Vec<ObjectId> {
+        match self {
+            Body::Document(_) | Body::Claim(_) => vec![],
+            Body::Version(v) => vec![v.document],
+            Body::Mention(m) => vec![m.claim, m.version],
+        }
+    }
+}
+
+/// Chooses a document's lineage key: the URL if given, else the key, else the outlet and the
+/// title joined by a line feed (the title alone when there is no outlet).
+pub fn lineage(
+    url: Option<&str>,
+    key: Option<&str>,
+    source: Option<&str>,
+    title: Option<&str>,
+) -> Document {
+    let clean = |s: Option<&str>| {
+        s.map(collapse_space)
+            .filter(|s| !s.is_empty())
+            .map(|s| crate::objects::to_nfc(&s))
+    };
+    let (key, key_kind) = if let Some(url) = clean(url) {
+        (normalize_url(&url), KeyKind::Url)
+    } else if let Some(key) = clean(key) {
+        (key, KeyKind::Key)
+    } else {
+        let title = clean(title).unwrap_or_default();
+        let key = match clean(source) {
+            Some(source) => format!("{source}\n{title}"),
+            None => title,
+        };
+        (key, KeyKind::Title)
+    };
+    Document {
+        v: 1,
+        key,
+        key_kind,
+    }
+}
+
+/// Drops a URL's fragment and a trailing slash after the path, and lower-cases scheme and host.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.split('#').next().unwrap_or(url);
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => return url.to_string(),
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let mut out = format!("{scheme}://{}{path}", host.to_ascii_lowercase());
+    if out.ends_with('/') && !path.is_empty() && path != "/" {
+        out.pop();
+    }
+    if path == "/" {
+        out.pop();
+    }
+    out
+}
+
+/// Collapses runs of white space to one space and trims.
+pub fn collapse_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Normalises claim content so that typographic noise does not make two claims differ:
+/// curly quotes and apostrophes become straight, dashes become `-`, white space is collapsed,
+/// a leading complementiser "that" and trailing `. , ; :` are dropped. Case is kept.
+pub fn normalize_content(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' => '-',
+            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut out = collapse_space(&mapped);
+    for prefix in ["that ", "That "] {
+        if let Some(rest) = out.strip_prefix(prefix) {
+            out = rest.to_string();
+        }
+    }
+    let trimmed = out.trim_end_matches(['.', ',', ';', ':', ' ']);
+    crate::objects::to_nfc(trimmed)
+}
+
+/// Normalises a speaker name: white space collapsed, curly apostrophes straightened.
+pub fn normalize_speaker(s: &str) -> String {
+    crate::objects::to_nfc(&collapse_space(&s.replace(['\u{2019}', '\u{2018}'], "'")))
+}
+
+/// An object together with its typed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Typed {
+    pub body: Body,
+    pub object: Object,
+}
+
+impl Typed {
+    pub fn new(body: Body) -> Result<Typed, ObjectError> {
+        let object = body.to_object()?;
+        Ok(Typed { body, object })
+    }
+
+    pub fn id(&self) -> ObjectId {
+        self.object.id
+    }
+}
+
+/// The claim and mention objects for one attribution found in a version's `text`.
+pub fn claim_and_mention(
+    attribution: &Attribution,
+    text: &str,
+    chars: &CharIndex<'_>,
+    version_id: ObjectId,
+    outlet: &str,
+) -> Result<(Typed, Typed), ObjectError> {
+    let speaker = match &attribution.speaker {
+        Speaker::Named(name) => normalize_speaker(name),
+        Speaker::Outlet => normalize_speaker(outlet),
+        Speaker::Unknown => UNATTRIBUTED.to_string(),
+    };
+    let content_text: Vec<&str> = attribution
+        .content
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .collect();
+    let claim = Typed::new(Body::Claim(Claim {
+        v: 1,
+        speaker,
+        cue: attribution.cue_lemma.clone(),
+        stance: attribution.stance.as_str().to_string(),
+        hedges: attribution.hedges.clone(),
+        content: normalize_content(&content_text.join(" ")),
+    }))?;
+    let spans = |ranges: &[std::ops::Range<usize>]| -> Vec<Span> {
+        ranges
+            .iter()
+            .map(|r| [chars.chars_at(r.start) as u64, chars.chars_at(r.end) as u64])
+            .collect()
+    };
+    let mention = Typed::new(Body::Mention(Mention {
+        v: 1,
+        claim: claim.id(),
+        version: version_id,
+        sentence: text
+            .get(attribution.sentence.clone())
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string(),
+        source: spans(&attribution.source),
+        cue: spans(&attribution.cue),
+        content: spans(&attribution.content),
+        direct: attribution.direct,
+        extractor: EXTRACTOR_NAME.to_string(),
+        extractor_version: EXTRACTOR_VERSION.to_string(),
+    }))?;
+    Ok((claim, mention))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_noise_is_normalised() {
+        assert_eq!(
+            normalize_content("that  the city\u{2019}s \u{201C}fall\u{201D} \u{2014} is near ."),
+            "the city's \"fall\" - is near"
+        );
+    }
+
+    #[test]
+    fn lineage_prefers_url_then_key_then_title() {
+        let d = lineage(
+            Some(" HTTPS://Example.COM/a/b/#top "),
+            Some("k"),
+            Some("S"),
+            Some("T"),
+        );
+        assert_eq!(d.key, "https://example.com/a/b");
+        assert_eq!(d.key_kind, KeyKind::Url);
+        let d = lineage(None, Some(" my key "), Some("S"), Some("T"));
+        assert_eq!((d.key.as_str(), d.key_kind), ("my key", KeyKind::Key));
+        let d = lineage(None, None, Some("Outlet"), Some("A  title"));
+        assert_eq!(
+            (d.key.as_str(), d.key_kind),
+            ("Outlet\nA title", KeyKind::Title)
+        );
+        let d = lineage(None, None, None, Some("A title"));
+        assert_eq!(d.key, "A title");
+    }
+
+    #[test]
+    fn url_root_and_plain_strings() {
+        assert_eq!(normalize_url("http://x.org/"), "http://x.org");
+        assert_eq!(normalize_url("not a url"), "not a url");
+    }
+}
