@@ -1,1 +1,169 @@
-fn main() {}
+//! Import throughput against the raw SQLite ceiling, in one run.
+//!
+//! `cargo bench --bench ledger` generates N deterministic synthetic articles (about 25
+//! sentences each) as files, imports them into a fresh database, imports them again, and then
+//! inserts the same objects with plain rusqlite in one transaction into a table of the same
+//! shape as `objects`, the ceiling for storing those rows at all. Peak memory (VmHWM) is reset
+//! before each import, so each figure is that stage's own peak.
+//!
+//! Sizes: `CLAIMS_BENCH_SIZES=1000,20000` (the default).
+
+use claims::extract::Extractor;
+use claims::import::{import_paths, Overrides};
+use claims::store::Store;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_memory_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn write_articles(dir: &Path, n: usize) -> u64 {
+    std::fs::create_dir_all(dir).expect("bench dir");
+    let mut bytes = 0;
+    for i in 0..n {
+        let text = claims::synth::article(i as u64, 25);
+        bytes += text.len() as u64;
+        std::fs::write(dir.join(format!("a{i:06}.txt")), text).expect("write article");
+    }
+    bytes
+}
+
+struct Row {
+    n: usize,
+    mb: f64,
+    objects: i64,
+    import_s: f64,
+    reimport_s: f64,
+    raw_s: f64,
+    peak_mib: f64,
+    reimport_peak_mib: f64,
+}
+
+fn run(root: &Path, n: usize) -> Row {
+    let dir = root.join(format!("n{n}"));
+    let bytes = write_articles(&dir, n);
+    let db = root.join(format!("n{n}.db"));
+    let mut store = Store::open(&db).expect("open");
+    let extractor = Extractor::new();
+    let inputs = vec![dir.clone()];
+
+    reset_peak_memory();
+    let t = Instant::now();
+    let out = import_paths(
+        &mut store,
+        &inputs,
+        &Overrides::default(),
+        &extractor,
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    let import_s = t.elapsed().as_secs_f64();
+    let peak_mib = peak_memory_mib();
+    assert!(out.iter().all(|o| o.is_ok()), "every article imports");
+
+    reset_peak_memory();
+    let t = Instant::now();
+    let again = import_paths(
+        &mut store,
+        &inputs,
+        &Overrides::default(),
+        &extractor,
+        |_, _, _, _| {},
+    )
+    .expect("re-import");
+    let reimport_s = t.elapsed().as_secs_f64();
+    let reimport_peak_mib = peak_memory_mib();
+    assert!(again
+        .iter()
+        .all(|o| o.as_ref().map(|r| r.new_objects == 0).unwrap_or(false)));
+
+    // The ceiling: the same rows, plain rusqlite, one transaction, same pragmas.
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT id, type, body FROM objects ORDER BY seq")
+            .expect("select");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let objects = rows.len() as i64;
+    let raw_path = root.join(format!("raw{n}.db"));
+    let mut raw = rusqlite::Connection::open(&raw_path).expect("raw");
+    raw.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE objects (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                               type TEXT NOT NULL, body TEXT NOT NULL);",
+    )
+    .expect("raw schema");
+    let t = Instant::now();
+    let tx = raw.transaction().expect("tx");
+    {
+        let mut stmt = tx
+            .prepare("INSERT INTO objects(id, type, body) VALUES (?1, ?2, ?3)")
+            .expect("prepare");
+        for (id, kind, body) in &rows {
+            stmt.execute((id, kind, body)).expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    let raw_s = t.elapsed().as_secs_f64();
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    Row {
+        n,
+        mb: bytes as f64 / 1e6,
+        objects,
+        import_s,
+        reimport_s,
+        raw_s,
+        peak_mib,
+        reimport_peak_mib,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is taken from the command line.
+    let sizes: Vec<usize> = std::env::var("CLAIMS_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,20000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let root: PathBuf = tempfile::tempdir().expect("tempdir").keep();
+    println!(
+        "| articles | text MB | objects | import s | articles/s | objects/s | raw SQLite rows/s | \
+         ours/raw | re-import s | re-import speed-up | peak MiB import | peak MiB re-import |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for n in sizes {
+        let r = run(&root, n);
+        println!(
+            "| {} | {:.1} | {} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} | {:.3} | {:.1}x | {:.1} | {:.1} |",
+            r.n,
+            r.mb,
+            r.objects,
+            r.import_s,
+            r.n as f64 / r.import_s,
+            r.objects as f64 / r.import_s,
+            r.objects as f64 / r.raw_s,
+            r.raw_s / r.import_s,
+            r.reimport_s,
+            r.import_s / r.reimport_s,
+            r.peak_mib,
+            r.reimport_peak_mib
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}

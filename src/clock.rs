@@ -9,7 +9,5 @@ pub fn now_rfc3339() -> String {
             return fixed.trim().to_string();
         }
     }
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -238,8 +238,7 @@ fn plan_file(
 ) -> Result<Plan, ImportError> {
     let bytes = ingest::read_bytes(path)?;
     let sha = sha256_hex(&bytes);
-    if let Some(versions) = reader.and_then(|r| cached_versions(r, &sha, options).ok().flatten())
-    {
+    if let Some(versions) = reader.and_then(|r| cached_versions(r, &sha, options).ok().flatten()) {
         return Ok(Plan::Cached {
             path: path.to_path_buf(),
             versions,
@@ -299,14 +298,11 @@ fn write_plan(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
                 cached: true,
             })
         }
-        Plan::Fresh { path, sha, planned } => {
-            write_fresh(store, &path, &sha, &planned, options).map_err(|source| {
-                ImportError::Store {
-                    path: path.clone(),
-                    source,
-                }
-            })
-        }
+        Plan::Fresh { path, sha, planned } => write_fresh(store, &path, &sha, &planned, options)
+            .map_err(|source| ImportError::Store {
+                path: path.clone(),
+                source,
+            }),
     }
 }
 

@@ -13,4 +13,5 @@ pub mod ingest;
 pub mod model;
 pub mod objects;
 pub mod store;
+pub mod synth;
 pub mod verify;

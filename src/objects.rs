@@ -92,6 +92,8 @@ pub enum ObjectError {
     Float(String),
     #[error("not valid JSON: {0}")]
     Json(String),
+    #[error("two keys are equal after NFC normalisation: {0:?}")]
+    DuplicateKey(String),
     #[error("body is not in canonical form")]
     NotCanonical,
 }
@@ -179,6 +181,9 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), ObjectError> {
             let mut entries: Vec<(std::borrow::Cow<'_, str>, &Value)> =
                 map.iter().map(|(k, v)| (nfc(k), v)).collect();
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(ObjectError::DuplicateKey(w[0].0.to_string()));
+            }
             out.push('{');
             for (i, (key, item)) in entries.iter().enumerate() {
                 if i > 0 {
@@ -262,6 +267,15 @@ mod tests {
         assert_eq!(
             canonical_json(&v).expect("canonical"),
             "{\"B\":null,\"a\":[3,-4],\"z\":1,\"é\":2,\"éx\":\"é\"}"
+        );
+    }
+
+    #[test]
+    fn keys_equal_after_nfc_are_refused() {
+        let v = json!({"type": "t", "v": 1, "e\u{301}": 1, "\u{e9}": 2});
+        assert_eq!(
+            Object::from_value(&v),
+            Err(ObjectError::DuplicateKey("\u{e9}".into()))
         );
     }
 

@@ -72,7 +72,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return code;
         }
@@ -137,12 +141,6 @@ fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<
     }
     out.flush()?;
     Ok(())
-}
-
-/// Whether to colour stdout: a terminal, and NO_COLOR unset.
-fn colour() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
 /// Shortens an id for display.

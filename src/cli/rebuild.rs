@@ -12,7 +12,10 @@ pub fn run(cli: &Cli, _args: &Args) -> anyhow::Result<i32> {
     let mut store = open_existing(cli)?;
     let indexed = store.rebuild()?;
     if cli.format == Format::Text {
-        writeln!(std::io::stdout(), "rebuilt the index from {indexed} objects")?;
+        writeln!(
+            std::io::stdout(),
+            "rebuilt the index from {indexed} objects"
+        )?;
     } else {
         print_json(cli.format, &serde_json::json!({ "indexed": indexed }))?;
     }

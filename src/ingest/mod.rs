@@ -37,7 +37,11 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
 pub fn parse(_path: &Path, bytes: &[u8]) -> Result<Vec<Article>, IngestError> {
     let text = String::from_utf8(bytes.to_vec()).map_err(|e| IngestError(e.to_string()))?;
     let title = text.lines().next().map(str::to_string);
-    Ok(vec![Article { text, title, ..Default::default() }])
+    Ok(vec![Article {
+        text,
+        title,
+        ..Default::default()
+    }])
 }
 pub fn normalize_time(s: &str) -> String {
     s.trim().to_string()

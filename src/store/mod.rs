@@ -214,11 +214,9 @@ impl Store {
     pub fn contains(&self, id: &ObjectId) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT 1 FROM objects WHERE id = ?1",
-                [id.to_hex()],
-                |_| Ok(()),
-            )
+            .query_row("SELECT 1 FROM objects WHERE id = ?1", [id.to_hex()], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some())
     }

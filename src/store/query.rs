@@ -70,10 +70,7 @@ pub fn resolve(
 }
 
 /// Resolves a document by id prefix (of the document or one of its versions), URL or key.
-pub fn resolve_document(
-    store: &Store,
-    spec: &str,
-) -> std::result::Result<ObjectId, ResolveError> {
+pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<ObjectId, ResolveError> {
     let by_key: Vec<String> = store
         .conn()
         .prepare_cached("SELECT id FROM documents WHERE key = ?1 OR key = ?2 ORDER BY seq")?
@@ -257,9 +254,9 @@ fn mention_row(r: &Row<'_>) -> rusqlite::Result<MentionRow> {
 
 /// Where a claim appears, in arrival order.
 pub fn mentions_of_claim(store: &Store, claim: &ObjectId) -> Result<Vec<MentionRow>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached(&format!("{MENTION_SQL} WHERE m.claim_id = ?1 ORDER BY m.seq"))?;
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "{MENTION_SQL} WHERE m.claim_id = ?1 ORDER BY m.seq"
+    ))?;
     let rows = stmt
         .query_map([claim.to_hex()], mention_row)?
         .collect::<rusqlite::Result<_>>()?;

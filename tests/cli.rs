@@ -1,0 +1,347 @@
+//! The `claims` binary, end to end: every test runs it in a temporary directory with a fixed
+//! clock and no colour, and asserts stdout, stderr and the exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.path("claims.db")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
+        c.current_dir(self.dir.path())
+            .env_remove("CLAIMS_DB")
+            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("claims runs")
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    fn seed(&self) -> PathBuf {
+        let p = self.path("avdiivka.txt");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt"),
+            &p,
+        )
+        .expect("copy seed");
+        p
+    }
+
+    fn object_count(&self) -> i64 {
+        let conn = rusqlite::Connection::open(self.db()).expect("open");
+        conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
+            .expect("count")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_prints_what_it_found_and_is_idempotent() {
+    let env = Env::new();
+    env.seed();
+    let first = env.run(&["import", "avdiivka.txt"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(
+        out.starts_with("avdiivka.txt: new version 1 of \"Dramatic bodycam of Ukrainian soldiers escaping Avdiivka as Russian troops takeover city\" ("),
+        "{out}"
+    );
+    assert!(out.ends_with("; 0 failed. Database: claims.db\n"), "{out}");
+    let objects = env.object_count();
+
+    let second = env.run(&["import", "avdiivka.txt"]);
+    assert_eq!(second.status.code(), Some(0));
+    let out = stdout(&second);
+    assert!(
+        out.contains("avdiivka.txt: unchanged, version 1 of"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "1 file: 0 new versions, 0 new claims, 0 new objects; 0 failed. Database: claims.db\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(env.object_count(), objects);
+}
+
+#[test]
+fn global_options_go_before_or_after_the_command() {
+    let env = Env::new();
+    env.seed();
+    let a = env.run(&["--db", "x.db", "--format", "json", "import", "avdiivka.txt"]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = env.run(&["list", "--db", "x.db", "--format", "json"]);
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    let v: serde_json::Value = serde_json::from_slice(&b.stdout).expect("json");
+    assert!(v.is_array());
+    let c = env
+        .cmd()
+        .env("CLAIMS_DB", "x.db")
+        .args(["list", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(c.stdout, b.stdout);
+    let summary: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    assert_eq!(summary["files"], 1);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["new_versions"], 1);
+}
+
+#[test]
+fn list_json_has_the_documented_fields() {
+    let env = Env::new();
+    env.write(
+        "mayor.txt",
+        "Bridge to reopen\nThe mayor said the bridge will reopen on Friday.\n",
+    );
+    assert_eq!(env.run(&["import", "mayor.txt"]).status.code(), Some(0));
+    let out = env.run(&["list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let items = v.as_array().expect("array");
+    for item in items {
+        for key in [
+            "id", "speaker", "cue", "stance", "content", "hedges", "mentions",
+        ] {
+            assert!(item.get(key).is_some(), "{key} in {item}");
+        }
+        assert_eq!(item["id"].as_str().map(str::len), Some(64));
+    }
+    // jsonl: the same claims, one per line.
+    let lines = env.run(&["list", "--format", "jsonl"]);
+    let n = stdout(&lines).lines().count();
+    assert_eq!(n, items.len());
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = Env::new();
+    for i in 0..60 {
+        env.write(
+            &format!("synth/a{i:03}.txt"),
+            &claims::synth::article(i, 25),
+        );
+    }
+    assert_eq!(env.run(&["import", "synth"]).status.code(), Some(0));
+    let mut child = env
+        .cmd()
+        .args(["list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    {
+        use std::io::Read;
+        let mut out = child.stdout.take().expect("stdout");
+        out.read_exact(&mut first).expect("some output");
+        // Dropping the read end closes the pipe, as `head` does.
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn show_accepts_a_prefix_and_refuses_short_ones() {
+    let env = Env::new();
+    env.seed();
+    env.run(&["import", "avdiivka.txt"]);
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    let doc: String = conn
+        .query_row("SELECT id FROM documents", [], |r| r.get(0))
+        .expect("doc");
+    let out = env.run(&["show", &doc[..8]]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(&format!("document {doc}\n")));
+    let json = env.run(&["show", &doc[..10], "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["id"], doc.as_str());
+    assert_eq!(v["type"], "document");
+    assert_eq!(v["versions"].as_array().map(Vec::len), Some(1));
+
+    let short = env.run(&["show", &doc[..5]]);
+    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(
+        stderr(&short),
+        format!(
+            "claims: error: {:?}: an id prefix needs at least 6 hex digits\n",
+            &doc[..5]
+        )
+    );
+    let none = env.run(&["show", "zzzzzzzz"]);
+    assert_eq!(
+        stderr(&none),
+        "claims: error: \"zzzzzzzz\": not an id prefix (hex digits 0-9, a-f)\n"
+    );
+}
+
+#[test]
+fn log_lists_versions_by_url() {
+    let env = Env::new();
+    env.write("v1.txt", "Dam report\nEngineers said the dam is safe.\n");
+    env.write(
+        "v2.txt",
+        "Dam report\nEngineers said the dam may be unsafe.\n",
+    );
+    let url = "https://news.example/dam";
+    assert_eq!(
+        env.run(&["import", "v1.txt", "--url", url]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        env.run(&["import", "v2.txt", "--url", url]).status.code(),
+        Some(0)
+    );
+    let out = env.run(&["log", url]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("document ") && lines[0].ends_with(url));
+    assert!(lines[1].starts_with("version 1  "));
+    assert!(lines[1].contains("imported 2026-01-02T03:04:05Z"));
+    assert!(lines[2].starts_with("version 2  "));
+    let json = env.run(&["log", url, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert_eq!(v[1]["number"], 2);
+}
+
+#[test]
+fn verify_passes_then_fails_on_an_edited_body() {
+    let env = Env::new();
+    env.seed();
+    env.run(&["import", "avdiivka.txt"]);
+    let ok = env.run(&["verify"]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(
+        stdout(&ok),
+        format!("ok: {} objects verified\n", env.object_count())
+    );
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    let id: String = conn
+        .query_row("SELECT id FROM objects WHERE seq = 2", [], |r| r.get(0))
+        .expect("id");
+    conn.execute_batch(
+        "DROP TRIGGER objects_no_update;
+         UPDATE objects SET body = replace(body, 'Avdiivka', 'Avdeevka') WHERE seq = 2;",
+    )
+    .expect("edit");
+    drop(conn);
+    let bad = env.run(&["verify"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let out = stdout(&bad);
+    assert!(
+        out.starts_with(&format!("object {id} (seq 2): body hashes to ")),
+        "{out}"
+    );
+    assert!(out.ends_with("FAILED: 1 problem in ") || out.contains("FAILED: 1 problem in "));
+}
+
+#[test]
+fn rebuild_reports_what_it_indexed() {
+    let env = Env::new();
+    env.seed();
+    env.run(&["import", "avdiivka.txt"]);
+    let out = env.run(&["rebuild"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        format!("rebuilt the index from {} objects\n", env.object_count())
+    );
+}
+
+#[test]
+fn readers_do_not_create_a_database() {
+    let env = Env::new();
+    let out = env.run(&["list"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: claims.db: no database here (run `claims import` first, or pass --db)\n"
+    );
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn a_newer_database_is_refused_with_exit_3() {
+    let env = Env::new();
+    env.seed();
+    env.run(&["import", "avdiivka.txt"]);
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    conn.execute_batch("PRAGMA user_version = 7").expect("bump");
+    drop(conn);
+    let out = env.run(&["list"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: claims.db: the database has schema version 7, newer than this release \
+         knows (1); upgrade claims to use it\n"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let env = Env::new();
+    let out = env.run(&["list", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid value 'yaml'"));
+}
+
+#[test]
+fn the_file_opens_in_a_stock_sqlite3_shell() {
+    let env = Env::new();
+    env.seed();
+    env.run(&["import", "avdiivka.txt"]);
+    let out = Command::new("sqlite3")
+        .arg(env.db())
+        .arg(
+            "SELECT count(*) FROM claim_mentions; \
+             SELECT count(*) FROM versions_fts WHERE versions_fts MATCH 'Avdiivka';",
+        )
+        .output()
+        .expect("sqlite3 runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1], "1");
+}

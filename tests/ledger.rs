@@ -1,0 +1,340 @@
+//! The ledger through the library: idempotent import, deterministic ids, versions, verify,
+//! rebuild, append-only objects, schema checks. Every test uses a real SQLite file.
+
+use claims::extract::Extractor;
+use claims::import::{import_paths, FileOutcome, Overrides};
+use claims::store::{Store, StoreError};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+const SEED: &str = "seeds/avdiivka.txt";
+
+fn import(store: &mut Store, paths: &[&Path], overrides: &Overrides) -> Vec<FileOutcome> {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+    import_paths(store, &paths, overrides, &Extractor::new(), |_, _, _, _| {}).expect("import")
+}
+
+fn ids(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id FROM objects ORDER BY id")
+        .expect("prepare");
+    stmt.query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).expect(sql)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+#[test]
+fn importing_twice_adds_nothing_the_second_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let first = import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let report = first[0].as_ref().expect("seed imports");
+    assert!(report.new_objects >= 2);
+    assert!(!report.cached);
+    let before = ids(&store);
+    assert_eq!(before.len(), report.new_objects);
+
+    let second = import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let report = second[0].as_ref().expect("seed imports again");
+    assert_eq!(report.new_objects, 0);
+    assert!(report.cached);
+    assert!(!report.versions[0].new);
+    assert_eq!(ids(&store), before);
+    // Only the first import wrote objects; the second was answered from the import log.
+    assert_eq!(count(&store, "SELECT count(*) FROM imports"), 1);
+}
+
+#[test]
+fn the_same_bytes_under_another_name_add_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("copy.txt");
+    std::fs::copy(SEED, &copy).expect("copy");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let before = ids(&store);
+    let again = import(&mut store, &[&copy], &Overrides::default());
+    assert_eq!(again[0].as_ref().expect("ok").new_objects, 0);
+    assert_eq!(ids(&store), before);
+}
+
+#[test]
+fn two_databases_importing_the_seed_get_identical_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut a = Store::open(&dir.path().join("a.db")).expect("open a");
+    let mut b = Store::open(&dir.path().join("b.db")).expect("open b");
+    import(&mut a, &[Path::new(SEED)], &Overrides::default());
+    import(&mut b, &[Path::new(SEED)], &Overrides::default());
+    assert_eq!(ids(&a), ids(&b));
+    assert!(ids(&a).len() > 2);
+}
+
+#[test]
+fn two_texts_under_one_url_are_one_document_with_two_versions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = write(
+        dir.path(),
+        "one.txt",
+        "Town hall closes\nThe mayor said the town hall will close on Friday.\n",
+    );
+    let two = write(
+        dir.path(),
+        "two.txt",
+        "Town hall closes\nThe mayor said the town hall will close on Monday.\n",
+    );
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let overrides = Overrides {
+        url: Some("https://news.example/town-hall".into()),
+        ..Overrides::default()
+    };
+    let out = import(&mut store, &[&one, &two], &overrides);
+    let v1 = &out[0].as_ref().expect("one").versions[0];
+    let v2 = &out[1].as_ref().expect("two").versions[0];
+    assert_eq!(v1.document, v2.document);
+    assert_ne!(v1.version, v2.version);
+    assert_eq!((v1.number, v2.number), (1, 2));
+    assert!(v1.new && v2.new);
+    assert_eq!(count(&store, "SELECT count(*) FROM documents"), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM versions"), 2);
+    assert_eq!(
+        store
+            .conn()
+            .query_row("SELECT key, key_kind FROM documents", [], |r| Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?
+            )))
+            .expect("document"),
+        (
+            "https://news.example/town-hall".to_string(),
+            "url".to_string()
+        )
+    );
+    // Importing the first text again is not a third version.
+    let again = import(&mut store, &[&one], &overrides);
+    assert_eq!(again[0].as_ref().expect("again").versions[0].number, 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM versions"), 2);
+}
+
+#[test]
+fn every_body_hashes_to_its_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id, body FROM objects")
+        .expect("prepare");
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!rows.is_empty());
+    for (id, body) in rows {
+        assert_eq!(hex::encode(Sha256::digest(body.as_bytes())), id);
+        let o = claims::objects::Object::from_body(&body).expect("canonical");
+        assert_eq!(o.id.to_hex(), id);
+    }
+}
+
+#[test]
+fn objects_are_append_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let update = store
+        .conn()
+        .execute("UPDATE objects SET body = '{}' WHERE seq = 1", [])
+        .expect_err("update refused");
+    assert!(update
+        .to_string()
+        .contains("objects are append-only: UPDATE is not allowed"));
+    let delete = store
+        .conn()
+        .execute("DELETE FROM objects", [])
+        .expect_err("delete refused");
+    assert!(delete
+        .to_string()
+        .contains("objects are append-only: DELETE is not allowed"));
+}
+
+#[test]
+fn verify_passes_on_a_clean_file_and_names_an_edited_body() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &[Path::new(SEED)], &Overrides::default());
+    let report = claims::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(
+        report.objects as i64,
+        count(&store, "SELECT count(*) FROM objects")
+    );
+
+    // Edit a version's body by hand, the way someone with the sqlite3 shell could.
+    let version_id: String = store
+        .conn()
+        .query_row("SELECT id FROM objects WHERE type = 'version'", [], |r| {
+            r.get(0)
+        })
+        .expect("version");
+    store
+        .conn()
+        .execute_batch(
+            "DROP TRIGGER objects_no_update;
+             UPDATE objects SET body = replace(body, 'Avdiivka', 'Avdeevka')
+             WHERE type = 'version';",
+        )
+        .expect("hand edit");
+    let report = claims::verify::verify(&store).expect("verify");
+    assert!(!report.ok());
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(report.problems[0].id, version_id);
+    assert!(report.problems[0].problem.starts_with("body hashes to "));
+}
+
+fn dump_index(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id, seq, key, key_kind FROM documents ORDER BY id",
+        "SELECT id, seq, document_id, number, title, byline, source, published, modified, text FROM versions ORDER BY id",
+        "SELECT id, seq, speaker, cue, stance, hedges, content FROM claims ORDER BY id",
+        "SELECT * FROM mentions ORDER BY id",
+        "SELECT rowid, speaker, content FROM claims_fts ORDER BY rowid",
+        "SELECT rowid, title FROM versions_fts ORDER BY rowid",
+    ] {
+        let mut stmt = store.conn().prepare(sql).expect(sql);
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut s = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })
+            .expect("query");
+        for row in rows {
+            out.push(row.expect("row"));
+        }
+    }
+    out
+}
+
+#[test]
+fn rebuild_recreates_an_identical_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let two = write(
+        dir.path(),
+        "two.txt",
+        "Second story\nOfficials said the bridge would reopen, according to the city.\n",
+    );
+    import(&mut store, &[Path::new(SEED), &two], &Overrides::default());
+    let before = dump_index(&store);
+    assert!(before.len() > 4);
+    let indexed = store.rebuild().expect("rebuild");
+    assert_eq!(
+        indexed as i64,
+        count(&store, "SELECT count(*) FROM objects")
+    );
+    assert_eq!(dump_index(&store), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.db");
+    drop(Store::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    conn.execute_batch("PRAGMA user_version = 99")
+        .expect("bump");
+    drop(conn);
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(
+        err,
+        StoreError::TooNew {
+            found: 99,
+            known: 1,
+            ..
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: the database has schema version 99, newer than this release knows (1); \
+             upgrade claims to use it",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn another_sqlite_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    conn.execute_batch("CREATE TABLE t(x)").expect("table");
+    drop(conn);
+    let err = Store::open(&path).err().expect("refused");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: not a claims database (application_id is 0x0)",
+            path.display()
+        )
+    );
+    // The other file is untouched.
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(tables, 1);
+}
+
+#[test]
+fn a_missing_database_is_not_created_by_readers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("none.db");
+    let err = Store::open_existing(&path).err().expect("missing");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: no database here (run `claims import` first, or pass --db)",
+            path.display()
+        )
+    );
+    assert!(!path.exists());
+}
+
+#[test]
+fn the_file_is_recognisable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("c.db")).expect("open");
+    let (app, version, journal, fk): (i32, i32, String, i32) = store
+        .conn()
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version),
+                    (SELECT journal_mode FROM pragma_journal_mode),
+                    (SELECT foreign_keys FROM pragma_foreign_keys)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("pragmas");
+    assert_eq!(app, 0x434C_4D53);
+    assert_eq!(version, 1);
+    assert_eq!(journal, "wal");
+    assert_eq!(fk, 1);
+}
