@@ -1,0 +1,168 @@
+//! Markdown: optional front matter, then the document rendered to plain text.
+//!
+//! Rendering keeps what a reader reads and drops what they look at: each paragraph, heading,
+//! block quote paragraph, table row and list item becomes one line (inner white space
+//! collapsed); lines of one list are separated by a newline, other blocks by a blank line.
+//! Link text and inline code are kept; list markers, emphasis marks, images (and their alt
+//! text), code blocks, raw HTML and horizontal rules are dropped. Table cells are joined
+//! with ` | `.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::header;
+use super::{collapse_ws, Article, IngestError};
+
+/// Reads a Markdown article. The title is the front matter's `title:`, else the first level-1
+/// heading.
+pub(super) fn parse(path: &Path, input: &str) -> Result<Article, IngestError> {
+    let front = header::front_matter(input).map_err(|_| IngestError::UnclosedFrontMatter {
+        path: path.to_path_buf(),
+    })?;
+    let mut article = Article::default();
+    let body = match &front {
+        Some(split) => {
+            header::apply(&mut article, &split.fields);
+            split.body
+        }
+        None => input,
+    };
+    let (text, first_h1) = render(body);
+    if text.is_empty() {
+        let path = path.to_path_buf();
+        return Err(if front.is_some() && body.trim().is_empty() {
+            IngestError::NoTextAfterHeader { path }
+        } else {
+            IngestError::NoArticleText { path }
+        });
+    }
+    if article.title.is_none() {
+        article.title = first_h1;
+    }
+    article.text = text;
+    Ok(article)
+}
+
+#[derive(Default)]
+struct Renderer {
+    /// Finished lines, each with whether it is a list item.
+    lines: Vec<(String, bool)>,
+    current: String,
+    /// Depth inside elements whose text is dropped (images, code blocks, HTML blocks).
+    skipping: usize,
+    items: usize,
+    in_h1: bool,
+    first_h1: Option<String>,
+}
+
+impl Renderer {
+    fn flush(&mut self) {
+        let line = collapse_ws(&self.current);
+        self.current.clear();
+        if line.is_empty() {
+            return;
+        }
+        if self.in_h1 && self.first_h1.is_none() {
+            self.first_h1 = Some(line.clone());
+        }
+        self.lines.push((line, self.items > 0));
+    }
+
+    fn push(&mut self, text: &str) {
+        if self.skipping == 0 {
+            self.current.push_str(text);
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.in_h1 = *level == HeadingLevel::H1;
+            }
+            Tag::Item => {
+                self.flush();
+                self.items += 1;
+            }
+            Tag::TableCell if !self.current.trim().is_empty() => self.current.push_str(" | "),
+            Tag::Image { .. } => self.skipping += 1,
+            Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+                self.flush();
+                self.skipping += 1;
+            }
+            Tag::Paragraph
+            | Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => self.flush(),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                self.flush();
+                self.in_h1 = false;
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.items = self.items.saturating_sub(1);
+            }
+            TagEnd::Image => self.skipping = self.skipping.saturating_sub(1),
+            TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
+                self.skipping = self.skipping.saturating_sub(1);
+            }
+            TagEnd::Paragraph
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.flush(),
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> (String, Option<String>) {
+        self.flush();
+        let mut text = String::new();
+        let mut previous_is_item = false;
+        for (i, (line, is_item)) in self.lines.iter().enumerate() {
+            if i > 0 {
+                text.push_str(if previous_is_item && *is_item {
+                    "\n"
+                } else {
+                    "\n\n"
+                });
+            }
+            text.push_str(line);
+            previous_is_item = *is_item;
+        }
+        (text, self.first_h1)
+    }
+}
+
+/// Renders Markdown to plain text (see the module docs) and returns it with the text of the
+/// first level-1 heading.
+pub(super) fn render(markdown: &str) -> (String, Option<String>) {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut renderer = Renderer::default();
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(tag) => renderer.start(&tag),
+            Event::End(tag) => renderer.end(tag),
+            Event::Text(text) | Event::Code(text) => renderer.push(&text),
+            Event::InlineMath(text) | Event::DisplayMath(text) => renderer.push(&text),
+            Event::SoftBreak | Event::HardBreak => renderer.push(" "),
+            Event::Rule => renderer.flush(),
+            _ => {}
+        }
+    }
+    renderer.finish()
+}
