@@ -2,7 +2,8 @@
 //!
 //! Rendering keeps what a reader reads and drops what they look at: each paragraph, heading,
 //! block quote paragraph, table row and list item becomes one line (inner white space
-//! collapsed); lines of one list are separated by a newline, other blocks by a blank line.
+//! collapsed); lines of one list (nested lists included) or one table are separated by a
+//! newline, other blocks by a blank line.
 //! Link text and inline code are kept; list markers, emphasis marks, images (and their alt
 //! text), code blocks, raw HTML and horizontal rules are dropped. Table cells are joined
 //! with ` | `.
@@ -46,12 +47,16 @@ pub(super) fn parse(path: &Path, input: &str) -> Result<Article, IngestError> {
 
 #[derive(Default)]
 struct Renderer {
-    /// Finished lines, each with whether it is a list item.
-    lines: Vec<(String, bool)>,
+    /// Finished lines, each with the list or table it belongs to, if any.
+    lines: Vec<(String, Option<usize>)>,
     current: String,
     /// Depth inside elements whose text is dropped (images, code blocks, HTML blocks).
     skipping: usize,
-    items: usize,
+    /// Depth of nested lists, and whether inside a table.
+    lists: usize,
+    in_table: bool,
+    /// The current top-level list or table, and how many were seen.
+    group: usize,
     in_h1: bool,
     first_h1: Option<String>,
 }
@@ -66,7 +71,8 @@ impl Renderer {
         if self.in_h1 && self.first_h1.is_none() {
             self.first_h1 = Some(line.clone());
         }
-        self.lines.push((line, self.items > 0));
+        let group = (self.lists > 0 || self.in_table).then_some(self.group);
+        self.lines.push((line, group));
     }
 
     fn push(&mut self, text: &str) {
@@ -81,9 +87,17 @@ impl Renderer {
                 self.flush();
                 self.in_h1 = *level == HeadingLevel::H1;
             }
-            Tag::Item => {
+            Tag::List(_) => {
                 self.flush();
-                self.items += 1;
+                if self.lists == 0 {
+                    self.group += 1;
+                }
+                self.lists += 1;
+            }
+            Tag::Table(_) => {
+                self.flush();
+                self.group += 1;
+                self.in_table = true;
             }
             Tag::TableCell if !self.current.trim().is_empty() => self.current.push_str(" | "),
             Tag::Image { .. } => self.skipping += 1,
@@ -93,7 +107,7 @@ impl Renderer {
             }
             Tag::Paragraph
             | Tag::BlockQuote(_)
-            | Tag::List(_)
+            | Tag::Item
             | Tag::TableHead
             | Tag::TableRow
             | Tag::FootnoteDefinition(_)
@@ -109,9 +123,13 @@ impl Renderer {
                 self.flush();
                 self.in_h1 = false;
             }
-            TagEnd::Item => {
+            TagEnd::List(_) => {
                 self.flush();
-                self.items = self.items.saturating_sub(1);
+                self.lists = self.lists.saturating_sub(1);
+            }
+            TagEnd::Table => {
+                self.flush();
+                self.in_table = false;
             }
             TagEnd::Image => self.skipping = self.skipping.saturating_sub(1),
             TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
@@ -119,7 +137,7 @@ impl Renderer {
             }
             TagEnd::Paragraph
             | TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
+            | TagEnd::Item
             | TagEnd::TableHead
             | TagEnd::TableRow
             | TagEnd::FootnoteDefinition
@@ -132,17 +150,14 @@ impl Renderer {
     fn finish(mut self) -> (String, Option<String>) {
         self.flush();
         let mut text = String::new();
-        let mut previous_is_item = false;
-        for (i, (line, is_item)) in self.lines.iter().enumerate() {
+        let mut previous_group = None;
+        for (i, (line, group)) in self.lines.iter().enumerate() {
             if i > 0 {
-                text.push_str(if previous_is_item && *is_item {
-                    "\n"
-                } else {
-                    "\n\n"
-                });
+                let same_group = group.is_some() && *group == previous_group;
+                text.push_str(if same_group { "\n" } else { "\n\n" });
             }
             text.push_str(line);
-            previous_is_item = *is_item;
+            previous_group = *group;
         }
         (text, self.first_h1)
     }
