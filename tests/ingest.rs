@@ -564,6 +564,68 @@ fn walk_is_sorted_filtered_and_keeps_errors_in_place() {
     );
 }
 
+// ---- seeds -----------------------------------------------------------------------------------
+
+#[test]
+fn seeds_read_cleanly() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let files: Vec<PathBuf> = walk(std::slice::from_ref(&seeds))
+        .into_iter()
+        .map(|item| item.expect("seed is readable"))
+        .collect();
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(&seeds)
+                .expect("under seeds")
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "avdiivka.txt",
+            "grain-exports.html",
+            "tidewater-bridge.md",
+            "wire-briefs.jsonl"
+        ]
+    );
+    let read_seed = |name: &str| read(&seeds.join(name)).expect("seed parses");
+
+    let html = read_seed("grain-exports.html");
+    assert_eq!(html.len(), 1);
+    assert_eq!(
+        html[0].title,
+        some("Grain exports rebound as new terminal opens in Port Casimir")
+    );
+    assert_eq!(html[0].author, some("Lucia Ferrandi, Tomasz Wilk"));
+    assert_eq!(html[0].source, some("Meridian Business Wire"));
+    assert_eq!(html[0].published, some("2025-10-07T09:15:00+02:00"));
+    assert!(html[0]
+        .text
+        .starts_with("Grain exports through Port Casimir rose 14%"));
+    assert!(!html[0].text.contains("Share on social media"));
+
+    let md = read_seed("tidewater-bridge.md");
+    assert_eq!(
+        md[0].url,
+        some("https://coastalherald.example/2025/04/tidewater-bridge-closure")
+    );
+    assert!(md[0].text.contains("\"We cannot keep the bridge open safely while the cables are replaced,\" said Ingrid Sollum,"));
+
+    let jsonl = read_seed("wire-briefs.jsonl");
+    assert_eq!(jsonl.len(), 2);
+    assert_eq!(jsonl[1].author, some("Jonas Berg, Aino Lehto"));
+    assert_eq!(jsonl[1].published, some("2025-11-03"));
+
+    let text = read_seed("avdiivka.txt");
+    assert_eq!(
+        text[0].title,
+        some("Dramatic bodycam of Ukrainian soldiers escaping Avdiivka as Russian troops takeover city")
+    );
+}
+
 // ---- robustness ------------------------------------------------------------------------------
 
 mod no_panics {
