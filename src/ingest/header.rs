@@ -136,3 +136,48 @@ fn lines_with_ends(text: &str) -> impl Iterator<Item = (usize, &str)> {
         (end, line.strip_suffix('\r').unwrap_or(line))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_fields_and_body() {
+        let text = "---\r\ntitle: \"Quoted: with colon\"\r\n# comment\r\ntags:\r\n  - a\r\nurl:\r\n...\r\nBody\r\n";
+        let split = front_matter(text).expect("closed").expect("present");
+        assert_eq!(
+            split.fields,
+            vec![("title", "Quoted: with colon"), ("tags", ""), ("url", "")]
+        );
+        assert_eq!(split.body, "Body\r\n");
+        let mut article = Article::default();
+        apply(&mut article, &split.fields);
+        assert_eq!(article.title.as_deref(), Some("Quoted: with colon"));
+        assert_eq!(article.url, None);
+    }
+
+    #[test]
+    fn front_matter_must_start_the_text() {
+        assert!(front_matter("\n---\ntitle: t\n---\n")
+            .expect("no error")
+            .is_none());
+        assert!(front_matter("--- \ntitle: t\n---")
+            .expect("no error")
+            .is_some());
+        assert!(front_matter("---\ntitle: t\n").is_err());
+    }
+
+    #[test]
+    fn header_block_is_case_insensitive_and_ends_at_a_blank_line() {
+        let split = header_block("OUTLET: Wire\nByline: Kim\n\nBody").expect("header");
+        assert_eq!(split.fields, vec![("OUTLET", "Wire"), ("Byline", "Kim")]);
+        assert_eq!(split.body, "Body");
+        let mut article = Article::default();
+        apply(&mut article, &split.fields);
+        assert_eq!(article.source.as_deref(), Some("Wire"));
+        assert_eq!(article.author.as_deref(), Some("Kim"));
+
+        assert!(header_block("\nTitle: t\n\nBody").is_none());
+        assert!(header_block("Title : t\n\nBody").is_none());
+    }
+}

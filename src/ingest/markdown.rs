@@ -181,3 +181,29 @@ pub(super) fn render(markdown: &str) -> (String, Option<String>) {
     }
     renderer.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn renders_blocks_as_lines() {
+        let markdown = "Intro with a  \nhard break and <b>inline html</b>.\n\n\
+                        <div>html block</div>\n\n\
+                        > quoted one\n>\n> quoted two\n\n\
+                        1. first\n2. second\n\nPara.\n\n    indented code\n\n---\n\nEnd [^1] ~~struck~~.\n";
+        let (text, h1) = render(markdown);
+        assert_eq!(
+            text,
+            "Intro with a hard break and inline html.\n\nquoted one\n\nquoted two\n\n\
+             first\nsecond\n\nPara.\n\nEnd [^1] struck."
+        );
+        assert_eq!(h1, None);
+    }
+
+    #[test]
+    fn separate_lists_are_separate_blocks() {
+        let (text, _) = render("- a\n- b\n\nBetween.\n\n* c\n");
+        assert_eq!(text, "a\nb\n\nBetween.\n\nc");
+    }
+}
