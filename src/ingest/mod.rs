@@ -1,7 +1,34 @@
 //! Reading article files: format detection and metadata.
 //!
 //! `ingest` turns bytes into [`Article`]s (text plus metadata). It knows nothing of claims,
-//! objects or SQLite.
+//! objects or SQLite, never prints and never panics on input: every failure is an
+//! [`IngestError`] that names the file and, where it helps, the line or byte.
+//!
+//! Four formats are read (see `docs/formats.md`): plain text with an optional header block,
+//! Markdown (rendered to plain text), HTML (main article text plus `<meta>` and JSON-LD
+//! metadata) and JSON lines (one article per line). [`detect`] picks the format from the
+//! extension or, failing that, from the content; [`parse`] reads one file all-or-nothing;
+//! [`walk`] expands directory arguments into a stable list of article files.
+
+mod error;
+mod header;
+mod html;
+mod jsonl;
+mod markdown;
+mod text;
+mod time;
+mod walk;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+pub use error::IngestError;
+pub use time::normalize_time;
+pub use walk::{walk, ARTICLE_EXTENSIONS};
+
+/// Files larger than this are refused before being read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One article as read from a file, before any option overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,26 +50,171 @@ pub struct Article {
     pub key: Option<String>,
 }
 
-// TEMPORARY stubs until the ingest branch lands.
-use std::path::{Path, PathBuf};
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct IngestError(String);
-pub fn walk(inputs: &[PathBuf]) -> Vec<Result<PathBuf, IngestError>> {
-    inputs.iter().map(|p| Ok(p.clone())).collect()
+/// The formats [`parse`] understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    JsonLines,
 }
+
+/// Picks the format of a file.
+///
+/// A known extension decides (case-insensitive): `.txt .text` → Text, `.md .markdown` →
+/// Markdown, `.html .htm .xhtml` → Html, `.jsonl .ndjson` → JsonLines. Otherwise the content
+/// decides: a document starting with `<!doctype html` or `<html` (or another tag, with
+/// `<html`, `<body` or `<article` in its first KiB) is Html; one whose first non-blank line is a
+/// JSON object is JsonLines (a later bad line is then reported by [`parse`] rather than the
+/// whole file silently read as text); one whose first line after any front matter is a `# `
+/// heading is Markdown; anything else is Text.
+pub fn detect(path: &Path, bytes: &[u8]) -> Format {
+    if let Some(format) = format_from_extension(path) {
+        return format;
+    }
+    sniff(bytes)
+}
+
+fn format_from_extension(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "text" => Some(Format::Text),
+        "md" | "markdown" => Some(Format::Markdown),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "jsonl" | "ndjson" => Some(Format::JsonLines),
+        _ => None,
+    }
+}
+
+fn sniff(bytes: &[u8]) -> Format {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    let head: Vec<u8> = rest.iter().take(1024).map(u8::to_ascii_lowercase).collect();
+    if head.starts_with(b"<!doctype html") || head.starts_with(b"<html") {
+        return Format::Html;
+    }
+    if head.starts_with(b"<")
+        && [&b"<html"[..], b"<body", b"<article"]
+            .iter()
+            .any(|tag| head.windows(tag.len()).any(|w| w == *tag))
+    {
+        return Format::Html;
+    }
+    if rest.starts_with(b"{") {
+        let first_line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+        if let Ok(serde_json::Value::Object(_)) = serde_json::from_slice(first_line) {
+            return Format::JsonLines;
+        }
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if let Ok(split) = header::front_matter(&text) {
+        let body = split.map_or(&text[..], |split| split.body);
+        let first = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        if first.starts_with("# ") {
+            return Format::Markdown;
+        }
+    }
+    Format::Text
+}
+
+/// Parses one file's bytes, detecting the format with [`detect`].
+///
+/// All or nothing: a JSON lines file yields one article per record, and one bad record fails
+/// the whole file (its error names the line).
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Article>, IngestError> {
+    parse_as(detect(path, bytes), path, bytes)
+}
+
+/// Parses one file's bytes in the given format.
+pub fn parse_as(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Article>, IngestError> {
+    let input = decode(path, bytes)?;
+    match format {
+        Format::Text => text::parse(path, input).map(|a| vec![a]),
+        Format::Markdown => markdown::parse(path, input).map(|a| vec![a]),
+        Format::Html => html::parse(path, input).map(|a| vec![a]),
+        Format::JsonLines => jsonl::parse(path, input),
+    }
+}
+
+/// Reads and parses one file, refusing files over [`MAX_FILE_BYTES`] before reading them.
+pub fn read(path: &Path) -> Result<Vec<Article>, IngestError> {
+    let bytes = read_bytes(path)?;
+    parse(path, &bytes)
+}
+
+/// Checks a file size against [`MAX_FILE_BYTES`].
+pub fn check_size(path: &Path, size: u64) -> Result<(), IngestError> {
+    if size > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+        });
+    }
+    Ok(())
+}
+
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
-    std::fs::read(path).map_err(|e| IngestError(format!("{}: {e}", path.display())))
+    let io_error = |source: io::Error| match source.kind() {
+        io::ErrorKind::NotFound => IngestError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    };
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if metadata.is_dir() {
+        return Err(IngestError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    check_size(path, metadata.len())?;
+    let file = File::open(path).map_err(io_error)?;
+    // The file may grow between the check and the read: never read past the limit.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    check_size(path, bytes.len() as u64)?;
+    Ok(bytes)
 }
-pub fn parse(_path: &Path, bytes: &[u8]) -> Result<Vec<Article>, IngestError> {
-    let text = String::from_utf8(bytes.to_vec()).map_err(|e| IngestError(e.to_string()))?;
-    let title = text.lines().next().map(str::to_string);
-    Ok(vec![Article {
-        text,
-        title,
-        ..Default::default()
-    }])
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Checks that the bytes are non-empty UTF-8 text and returns them without a BOM.
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
+    let path = path.to_path_buf();
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(IngestError::Binary { path, offset });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
+        path: path.clone(),
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty { path });
+    }
+    Ok(text)
 }
-pub fn normalize_time(s: &str) -> String {
-    s.trim().to_string()
+
+/// Trims a metadata value and turns an empty one into `None`.
+fn clean(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Collapses runs of white space into one space and trims the ends.
+fn collapse_ws(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalises a time value and drops an empty one.
+fn clean_time(value: &str) -> Option<String> {
+    clean(&normalize_time(value))
 }
