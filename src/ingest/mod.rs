@@ -157,6 +157,7 @@ pub fn check_size(path: &Path, size: u64) -> Result<(), IngestError> {
     Ok(())
 }
 
+/// Reads a file's bytes, refusing directories and files over [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     let io_error = |source: io::Error| match source.kind() {
         io::ErrorKind::NotFound => IngestError::NotFound {
