@@ -4,8 +4,10 @@ use super::{open_existing, print_json, short, Cli, Format};
 use claims::store::query;
 use std::io::Write;
 
-/// Show the versions of a document, oldest first, with when each was published and imported
-/// and how many claims it holds. DOCUMENT is a document or version id prefix, a URL or a key.
+/// Show a document's versions over time.
+///
+/// Versions are listed oldest first, with when each was published and imported and how many
+/// claims it holds. DOCUMENT is a document or version id (or prefix), a URL or a key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The document.
