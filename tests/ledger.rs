@@ -351,10 +351,7 @@ fn an_ambiguous_prefix_lists_the_candidates_and_unknown_types_are_kept() {
             let o = Object::from_value(&serde_json::json!({"type": "x-test", "v": 1, "n": n}))
                 .expect("object");
             let prefix = o.id.to_hex()[..6].to_string();
-            match seen.insert(prefix, o.clone()) {
-                Some(earlier) => Some((earlier, o)),
-                None => None,
-            }
+            seen.insert(prefix, o.clone()).map(|earlier| (earlier, o))
         })
         .expect("a collision");
     let dir = tempfile::tempdir().expect("tempdir");
