@@ -269,6 +269,37 @@ fn is_np_boundary(w: &str) -> bool {
     )
 }
 
+/// Sentence adverbs that open a sentence before its subject ("Perhaps Russia will ...").
+fn is_sentence_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "perhaps"
+            | "maybe"
+            | "indeed"
+            | "clearly"
+            | "certainly"
+            | "thus"
+            | "moreover"
+            | "still"
+            | "also"
+            | "instead"
+            | "however"
+            | "meanwhile"
+            | "today"
+            | "yesterday"
+            | "now"
+            | "then"
+            | "so"
+            | "yet"
+            | "later"
+            | "earlier"
+            | "finally"
+            | "first"
+            | "again"
+            | "even"
+    )
+}
+
 fn is_determiner(w: &str) -> bool {
     matches!(
         w,
@@ -383,15 +414,31 @@ fn is_cue_prefix(w: &str) -> bool {
             | "openly"
             | "explicitly"
             | "reportedly"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "been"
+            | "be"
+            | "being"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "now"
+            | "still"
+            | "just"
+            | "even"
     )
 }
 
 /// Words between a source and its cue that belong to neither ("both", "all", modal verbs).
 fn is_source_cue_filler(w: &str) -> bool {
-    matches!(
-        w,
-        "both" | "all" | "will" | "would" | "could" | "may" | "might" | "should" | "can" | "must"
-    )
+    matches!(w, "both" | "all")
 }
 
 /// Verbs after which the addressee comes before the content ("told reporters that").
@@ -438,7 +485,7 @@ impl Rules<'_, '_> {
         let mut n = 0;
         loop {
             if !d.is_word(k) {
-                if d.is_punct(k, "&") && start != NONE {
+                if (d.is_punct(k, "&") || d.is_punct(k, "/")) && start != NONE {
                     start = k;
                 } else {
                     break;
@@ -453,16 +500,24 @@ impl Rules<'_, '_> {
                     } else {
                         break;
                     }
-                } else if !cap && (is_np_boundary(w) || self.verbish(k)) {
+                } else if !cap
+                    && (is_np_boundary(w)
+                        || self.verbish(k)
+                        || (w.len() > 5 && w.ends_with("ing"))
+                        || w.ends_with("n't"))
+                {
                     break;
-                } else if cap && n > 0 && is_np_boundary(w) && w != "i" {
+                } else if cap && n > 0 && (is_np_boundary(w) || is_sentence_adverb(w)) && w != "i" {
                     // A capitalised clause opener ("But", "When") at sentence start.
                     break;
                 } else {
                     start = k;
                     if is_determiner(w) && k > lo {
                         let before = self.lw(k - 1);
-                        if !matches!(before, "of" | "for" | "with" | "from" | "at" | "among") {
+                        if !matches!(
+                            before,
+                            "of" | "for" | "with" | "from" | "at" | "among" | "in"
+                        ) {
                             break;
                         }
                     }
@@ -479,7 +534,7 @@ impl Rules<'_, '_> {
         }
         // Drop leading prepositions, conjunctions and sentence adverbs.
         let mut s = start;
-        while s <= j && (is_preposition(self.lw(s)) || is_source_cue_filler(self.lw(s))) {
+        while s <= j && (is_preposition(self.lw(s)) || is_sentence_adverb(self.lw(s))) {
             s += 1;
         }
         if s > j {
@@ -512,7 +567,17 @@ impl Rules<'_, '_> {
             if !d.is_word(j - 1) || d.cap(j - 1) && !is_weekday(w) {
                 break;
             }
-            if is_cue_prefix(w) || w == "not" || w == "n't" || w == "did" || w == "does" {
+            let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
+            // "was criticized" is a passive: its subject is no source.
+            let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
+            if be && !self.lw(c).ends_with("ing") {
+                break;
+            }
+            if is_cue_prefix(w)
+                || adverb
+                || matches!(w, "not" | "did" | "does" | "do")
+                || w.ends_with("n't")
+            {
                 if cue_start == j {
                     cue_start = j - 1;
                 }
@@ -908,8 +973,19 @@ impl Rules<'_, '_> {
                 }
             }
             CueKind::Prep => {
-                // "according to X"
-                let src = self.source_right(ce, hi, false)?;
+                // "according to X": the source runs to the next comma.
+                let mut k = ce;
+                while k < hi
+                    && k - ce <= 2 * MAX_SOURCE
+                    && !d.is_punct(k, ",")
+                    && d.kind(k) != Some(Kind::Open)
+                {
+                    k += 1;
+                }
+                if k == ce || k - ce > 2 * MAX_SOURCE {
+                    return None;
+                }
+                let src = ce..k;
                 let at_start = c == lo
                     || (c > lo && matches!(self.lw(c - 1), "but" | "and" | "yet" | "also"))
                     || (c > lo && d.is_punct(c - 1, ",") && c - 1 > lo && {
