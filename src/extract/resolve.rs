@@ -178,6 +178,25 @@ impl<'l> Resolver<'l> {
                     k += n;
                     continue;
                 }
+                // A run of two or more capitalised words is a name ("Maria Lopez").
+                let mut e = k;
+                while e < toks.end && d.is_word(e) && d.cap(e) {
+                    e += 1;
+                }
+                if e - k >= 2
+                    && !matches!(d.lw(k), "the" | "a" | "an" | "but" | "and" | "in" | "on")
+                {
+                    let name = self.normalise(d, k..e);
+                    let head = d.lw(e - 1).to_string();
+                    let class = if org_head(&head) {
+                        Class::Org
+                    } else {
+                        Class::Person
+                    };
+                    self.push(name, class, false, head, false, true);
+                    k = e;
+                    continue;
+                }
             }
             k += 1;
         }
@@ -378,6 +397,28 @@ impl<'l> Resolver<'l> {
             }
         }
         let name = d.surface(&(s..src.end));
+        let name = name
+            .strip_suffix("'s")
+            .or_else(|| name.strip_suffix("’s"))
+            .unwrap_or(name);
+        // "Further footage" at the start of a sentence: a common noun phrase, not a name.
+        let lowered;
+        let name = if src.end - s > 1
+            && d.cap(s)
+            && !d.cap(src.end - 1)
+            && !d.tk.toks[src.end - 1].digit
+        {
+            let mut c = name.chars();
+            lowered = match c.next() {
+                Some(f) if !(s + 1..src.end).any(|i| d.cap(i)) => {
+                    f.to_lowercase().chain(c).collect::<String>()
+                }
+                _ => name.to_string(),
+            };
+            lowered.as_str()
+        } else {
+            name
+        };
         if let Some(a) = self.lx.aliases.get(name) {
             return a.canonical.clone();
         }

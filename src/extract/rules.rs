@@ -13,6 +13,11 @@ const MAX_SOURCE: usize = 14;
 /// Longest appositive between a source and its cue ("X, a spokesman for Y, said").
 const MAX_APPOSITIVE: usize = 16;
 const NONE: usize = usize::MAX;
+/// Longest content taken from a sentence, in tokens: keeps every rule's work per cue bounded,
+/// so a text that is one endless sentence still takes linear time.
+const WINDOW: usize = 250;
+/// Longest quotation taken as one content, in tokens.
+const MAX_QUOTE: usize = 2000;
 
 /// An attribution in token ranges, before speakers are resolved.
 #[derive(Debug, Clone)]
@@ -706,6 +711,21 @@ impl Rules<'_, '_> {
         Some(q..end)
     }
 
+    /// The quotation opened at `q`, closing mark included, at most [`MAX_QUOTE`] tokens.
+    fn quote_span(&self, q: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let e = *d.quote_end.get(q)?;
+        if e == NONE {
+            return None;
+        }
+        let end = if d.kind(e) == Some(Kind::Close) {
+            e + 1
+        } else {
+            e
+        };
+        Some(q..end.min(q + MAX_QUOTE))
+    }
+
     /// End (exclusive) of a sentence's tokens, without the final terminal punctuation.
     fn trimmed_end(&self, s: &Sentence) -> usize {
         let mut e = s.toks.end;
@@ -755,6 +775,12 @@ impl Rules<'_, '_> {
                 }
                 if found != NONE {
                     q = found;
+                } else if is_determiner(w)
+                    && q + 2 < hi
+                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask")
+                {
+                    // "told the council the budget was balanced".
+                    q += 2;
                 } else if is_object_pronoun(w) || d.cap(q) || w == "reporters" {
                     // "told him he would", "told CNN the plan was".
                     let mut k = q + 1;
@@ -787,27 +813,23 @@ impl Rules<'_, '_> {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
-            let e = d.quote_end[q];
-            if e != NONE {
-                let end = if e < d.tk.toks.len() && d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
-                };
+            if let Some(qs) = self.quote_span(q) {
+                let end = qs.end;
                 // The quote may run over several sentences; it ends the content when the
                 // sentence has nothing more after it.
                 if end >= hi || d.sent_of[end.min(d.tk.toks.len() - 1)] != d.sent_of[q] {
-                    return Some(q..end);
+                    return Some(qs);
                 }
                 let mut k = end;
                 while k < s.toks.end && d.kind(k) == Some(Kind::Punct) {
                     k += 1;
                 }
                 if k >= s.toks.end {
-                    return Some(q..end);
+                    return Some(qs);
                 }
             }
         }
+        let hi = hi.min(q + WINDOW);
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
@@ -840,11 +862,12 @@ impl Rules<'_, '_> {
             return None;
         }
         // Unbalanced or lead-in text: from the start of the sentence.
-        let mut st = s.toks.start;
+        let mut st = s.toks.start.max(e.saturating_sub(WINDOW));
         // A sentence that continues a quotation opened earlier: start at that mark.
         if d.in_quote[st] {
             let mut k = st;
-            while k > 0
+            let floor = st.saturating_sub(WINDOW);
+            while k > floor
                 && d.kind(k) != Some(Kind::Open)
                 && d.tk.toks[k - 1].line == d.tk.toks[st].line
             {
@@ -926,7 +949,8 @@ impl Rules<'_, '_> {
                         let b = if src.start > lo { src.start - 1 } else { NONE };
                         let left_content = b != NONE
                             && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close))
-                            && !(d.is_punct(b, ",") && b == lo);
+                            && !(d.is_punct(b, ",") && b == lo)
+                            && self.content_is_left(b, ce, s);
                         if left_content {
                             let c1 = self.content_left(b + 1, s)?;
                             draft.content.push(c1);
@@ -1106,6 +1130,55 @@ impl Rules<'_, '_> {
         Some(draft)
     }
 
+    /// With a comma or closing quote at `b` before the source and the cue ending at `ce`:
+    /// is the content the text before (`C, X said`), or is that a lead-in ("In a statement,
+    /// X said C")?
+    fn content_is_left(&self, b: usize, ce: usize, s: &Sentence) -> bool {
+        let d = self.d;
+        let hi = self.trimmed_end(s);
+        if d.kind(b) == Some(Kind::Close) || (b > 0 && d.kind(b - 1) == Some(Kind::Close)) {
+            return true;
+        }
+        let mut q = ce;
+        while q < hi && is_weekday(self.lw(q)) {
+            q += 1;
+        }
+        if q >= hi || d.is_punct(q, ",") {
+            return true;
+        }
+        if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
+            return false;
+        }
+        let lo = s.toks.start;
+        let first = self.lw(lo);
+        let lead_in = is_preposition(first)
+            || is_sentence_adverb(first)
+            || matches!(
+                first,
+                "during"
+                    | "after"
+                    | "before"
+                    | "speaking"
+                    | "asked"
+                    | "last"
+                    | "but"
+                    | "and"
+                    | "as"
+                    | "when"
+                    | "while"
+                    | "since"
+                    | "if"
+                    | "although"
+                    | "though"
+                    | "because"
+                    | "separately"
+                    | "similarly"
+                    | "without"
+                    | "at"
+            );
+        !(lead_in || b - lo <= 4)
+    }
+
     /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
     fn second_part(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
         let d = self.d;
@@ -1128,17 +1201,11 @@ impl Rules<'_, '_> {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
-            let e = d.quote_end[q];
-            if e != NONE {
-                let end = if d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
-                };
-                return Some(q..end);
+            if let Some(qs) = self.quote_span(q) {
+                return Some(qs);
             }
         }
-        Some(q..hi)
+        Some(q..hi.min(q + WINDOW))
     }
 
     /// All attributions of the document, in text order.
@@ -1254,25 +1321,26 @@ impl Rules<'_, '_> {
                     if lines_used > 0 {
                         break;
                     }
-                    let mut line_end = q;
-                    while line_end < d.tk.toks.len() && d.tk.toks[line_end].line == s.line {
-                        line_end += 1;
-                    }
                     let e = d.quote_end[q];
-                    if e == NONE || e + 2 < line_end {
+                    if e == NONE || e >= d.tk.toks.len() {
+                        break;
+                    }
+                    let mut k = e + 1;
+                    while k < d.tk.toks.len()
+                        && d.tk.toks[k].line == s.line
+                        && d.kind(k) == Some(Kind::Punct)
+                    {
+                        k += 1;
+                    }
+                    if k < d.tk.toks.len() && d.tk.toks[k].line == s.line {
                         break;
                     }
                     lines_used += 1;
                 }
-                let e = d.quote_end[q];
-                if e == NONE {
+                let Some(qs) = self.quote_span(q) else {
                     break;
-                }
-                let end = if d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
                 };
+                let end = qs.end;
                 // The quotation must fill its sentence(s): nothing but punctuation after it.
                 let es = d.sent_of[(end - 1).min(d.sent_of.len() - 1)];
                 let s_end = d.sents[es].toks.end;
