@@ -305,6 +305,89 @@ fn is_sentence_adverb(w: &str) -> bool {
     )
 }
 
+/// Frequent verbs that are no cues, to stop a noun phrase ("The figures include ...").
+fn is_common_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "come"
+            | "comes"
+            | "came"
+            | "go"
+            | "goes"
+            | "went"
+            | "make"
+            | "makes"
+            | "made"
+            | "take"
+            | "takes"
+            | "took"
+            | "get"
+            | "gets"
+            | "got"
+            | "give"
+            | "gives"
+            | "gave"
+            | "include"
+            | "includes"
+            | "need"
+            | "needs"
+            | "seem"
+            | "become"
+            | "becomes"
+            | "became"
+            | "keep"
+            | "keeps"
+            | "kept"
+            | "put"
+            | "puts"
+            | "begin"
+            | "begins"
+            | "began"
+            | "run"
+            | "runs"
+            | "ran"
+            | "hold"
+            | "holds"
+            | "held"
+            | "bring"
+            | "brings"
+            | "brought"
+            | "win"
+            | "wins"
+            | "won"
+            | "lose"
+            | "loses"
+            | "lost"
+            | "help"
+            | "helps"
+            | "try"
+            | "tries"
+            | "look"
+            | "looks"
+            | "stand"
+            | "stands"
+            | "stood"
+            | "meet"
+            | "meets"
+            | "met"
+            | "pay"
+            | "pays"
+            | "paid"
+            | "lead"
+            | "leads"
+            | "led"
+            | "face"
+            | "faces"
+            | "remain"
+            | "remains"
+            | "sent"
+            | "spent"
+            | "set"
+            | "let"
+            | "lets"
+    )
+}
+
 fn is_determiner(w: &str) -> bool {
     matches!(
         w,
@@ -474,9 +557,7 @@ impl Rules<'_, '_> {
         if self.d.cap(i) {
             return false;
         }
-        (w.len() > 4 && w.ends_with("ed"))
-            || self.lx.verb_forms.contains(w)
-            || matches!(w, "says" | "told" | "wrote")
+        (w.len() > 4 && w.ends_with("ed")) || self.lx.verb_forms.contains(w) || is_common_verb(w)
     }
 
     /// Walks left from `j` (inclusive) over a noun phrase; `lo` is the first token allowed.
@@ -512,7 +593,11 @@ impl Rules<'_, '_> {
                         || w.ends_with("n't"))
                 {
                     break;
-                } else if cap && n > 0 && (is_np_boundary(w) || is_sentence_adverb(w)) && w != "i" {
+                } else if cap
+                    && n > 0
+                    && (is_np_boundary(w) || is_sentence_adverb(w))
+                    && !matches!(w, "i" | "us" | "it" | "me" | "him" | "them")
+                {
                     // A capitalised clause opener ("But", "When") at sentence start.
                     break;
                 } else {
@@ -640,7 +725,12 @@ impl Rules<'_, '_> {
                             || d.kind(np.start - 1) == Some(Kind::Close)
                             || is_np_boundary(self.lw(np.start - 1));
                         if before_ok {
-                            return (Some(np.start..p), cue_start);
+                            // A relative or participle clause is left out of the source
+                            // ("Friedman, who is white, said"); a noun appositive stays in.
+                            let clause = matches!(a, "who" | "whose" | "which")
+                                || (!d.cap(k + 1) && (a.ends_with("ing") || a.ends_with("ed")));
+                            let end = if clause { np.end } else { p };
+                            return (Some(np.start..end), cue_start);
                         }
                     }
                 }
@@ -697,7 +787,7 @@ impl Rules<'_, '_> {
         }
         if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
             let a = self.lw(k + 1);
-            if is_determiner(a) || matches!(a, "who" | "whose" | "which") {
+            if is_determiner(a) || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word)) {
                 // Include the appositive to the end of the sentence, unless a quote follows.
                 let mut e = k + 1;
                 while e < hi && d.kind(e) != Some(Kind::Open) && !d.is_punct(e, ".") {
@@ -763,8 +853,10 @@ impl Rules<'_, '_> {
                 // Skip the addressee: up to "that", a quote or a colon, within a few words.
                 let mut k = q;
                 let mut found = NONE;
-                while k < hi && k - q < 8 {
-                    if self.lw(k) == "that" || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
+                while k < hi && k - q < 12 {
+                    let wk = self.lw(k);
+                    let wh = matches!(wk, "how" | "what" | "why" | "whether" | "where" | "when");
+                    if wk == "that" || wh || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
                         found = k;
                         break;
                     }
@@ -883,7 +975,26 @@ impl Rules<'_, '_> {
     /// The sentence-initial subject: "Trump tweeted Tuesday, saying ...".
     fn sentence_subject(&self, s: &Sentence, before: usize) -> Option<Range<usize>> {
         let d = self.d;
-        let lo = s.toks.start;
+        // Try the start of the sentence, then the start after a lead-in that ends with a
+        // comma ("But a few days later, Trump reversed himself, telling ...").
+        let mut starts = vec![s.toks.start];
+        let mut k = s.toks.start;
+        while k < before && k - s.toks.start <= WINDOW && starts.len() < 3 {
+            if d.is_punct(k, ",") && !d.in_quote[k] {
+                starts.push(k + 1);
+            }
+            k += 1;
+        }
+        for lo in starts {
+            if let Some(np) = self.subject_at(lo, before) {
+                return Some(np);
+            }
+        }
+        None
+    }
+
+    fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
+        let d = self.d;
         let w = self.lw(lo);
         if d.is_word(lo) && matches!(w, "he" | "she" | "they" | "we" | "i" | "it") {
             return Some(lo..lo + 1);
@@ -936,6 +1047,27 @@ impl Rules<'_, '_> {
         };
         match e.kind {
             CueKind::Verb => {
+                // "his claim", "the pastor's claims", "a call": a noun, not a verb.
+                if c > lo {
+                    let w = self.lw(c - 1);
+                    let possessive = matches!(
+                        w,
+                        "his"
+                            | "her"
+                            | "its"
+                            | "their"
+                            | "my"
+                            | "our"
+                            | "your"
+                            | "the"
+                            | "a"
+                            | "an"
+                    ) || (d.is_word(c - 1)
+                        && (w.ends_with("'s") || w.ends_with("s'")));
+                    if possessive {
+                        return None;
+                    }
+                }
                 let (src, cue_start) = self.source_left(c, lo);
                 draft.cue = cue_start..ce;
                 let mut ce = ce;
