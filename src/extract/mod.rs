@@ -351,15 +351,3 @@ mod tests {
         assert_eq!(ci.chars_at(text.len() + 10), text.chars().count());
     }
 }
-
-// TEMPORARY stub until the extractor branch lands.
-#[derive(Debug, Default)]
-pub struct Extractor;
-impl Extractor {
-    pub fn new() -> Self {
-        Extractor
-    }
-    pub fn extract(&self, _text: &str) -> Extraction {
-        Extraction::default()
-    }
-}
