@@ -9,7 +9,8 @@
 //!     12     8  object count
 //!     20     8  payload length in bytes (uncompressed)
 //!     28    32  sha256 of the uncompressed payload
-//!     60     …  the payload, raw DEFLATE (RFC 1951), and nothing after it
+//!     60     …  the payload, raw DEFLATE (RFC 1951)
+//!   end-32    32  sha256 of every byte before it (header and compressed payload)
 //! ```
 //!
 //! The payload is each object's canonical JSON followed by `\n`, in the writer's arrival order
@@ -23,12 +24,13 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use sha2::{Digest, Sha256};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub const MAGIC: &[u8; 8] = b"CLMSBNDL";
 pub const FORMAT_VERSION: u32 = 1;
 pub const HEADER_LEN: usize = 60;
+pub const TRAILER_LEN: usize = 32;
 
 /// Why a bundle could not be written or applied. When applying, the database is unchanged.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,10 @@ pub enum BundleError {
     NotABundle { path: PathBuf },
     #[error("{path}: truncated: {len} bytes, shorter than the {HEADER_LEN}-byte header")]
     ShortHeader { path: PathBuf, len: usize },
+    #[error("{path}: corrupt: the file's checksum does not match its bytes")]
+    FileChecksum { path: PathBuf },
+    #[error("{path}: truncated: {len} bytes, too short for a bundle")]
+    Short { path: PathBuf, len: usize },
     #[error("{path}: bundle format {found} is newer than this release reads ({FORMAT_VERSION}); upgrade claims")]
     TooNew { path: PathBuf, found: u32 },
     #[error("{path}: truncated or corrupt: the compressed payload {problem}")]
@@ -64,6 +70,11 @@ pub enum BundleError {
         index: u64,
         line: u64,
         source: ObjectError,
+    },
+    #[error("{path}: {source} (neither in the bundle nor in this database); nothing was stored")]
+    Incomplete {
+        path: PathBuf,
+        source: crate::store::StoreError,
     },
     #[error("{path}: --since {value:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
     BadSince { path: PathBuf, value: String },
@@ -176,9 +187,7 @@ pub fn create(store: &Store, path: &Path, since: Option<&str>) -> Result<Created
 
 fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, SyncError> {
     let err = io(tmp);
-    let mut file = std::fs::File::create(tmp).map_err(&err)?;
-    file.write_all(&[0u8; HEADER_LEN]).map_err(&err)?;
-    let mut encoder = DeflateEncoder::new(std::io::BufWriter::new(file), Compression::fast());
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
     let mut hasher = Sha256::new();
     let mut count = 0u64;
     let mut payload = 0u64;
@@ -197,21 +206,24 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
             payload += body.len() as u64 + 1;
         }
     }
-    let buffered = encoder.finish().map_err(&err)?;
-    let mut file = buffered.into_inner().map_err(|e| err(e.into_error()))?;
+    let compressed = encoder.finish().map_err(&err)?;
     let mut header = Vec::with_capacity(HEADER_LEN);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_be_bytes());
     header.extend_from_slice(&count.to_be_bytes());
     header.extend_from_slice(&payload.to_be_bytes());
     header.extend_from_slice(&hasher.finalize());
-    file.seek(SeekFrom::Start(0)).map_err(&err)?;
+    let mut whole = Sha256::new();
+    whole.update(&header);
+    whole.update(&compressed);
+    let mut file = std::fs::File::create(tmp).map_err(&err)?;
     file.write_all(&header).map_err(&err)?;
+    file.write_all(&compressed).map_err(&err)?;
+    file.write_all(&whole.finalize()).map_err(&err)?;
     file.sync_all().map_err(&err)?;
-    let bytes = file.metadata().map_err(&err)?.len();
     Ok(Created {
         objects: count,
-        bytes,
+        bytes: (HEADER_LEN + compressed.len() + TRAILER_LEN) as u64,
         payload_bytes: payload,
     })
 }
@@ -256,7 +268,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
     let count = be(12..20);
     let length = be(20..28);
     let expected = hex::encode(&bytes[28..60]);
-    let compressed = &bytes[HEADER_LEN..];
+    if bytes.len() < HEADER_LEN + TRAILER_LEN {
+        return Err(BundleError::Short {
+            path: p(),
+            len: bytes.len(),
+        });
+    }
+    let (body, trailer) = bytes.split_at(bytes.len() - TRAILER_LEN);
+    let compressed = &body[HEADER_LEN..];
     let payload_err = |problem: String| BundleError::Payload { path: p(), problem };
 
     // Decompress at most the announced length (plus one byte to notice more).
@@ -306,6 +325,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
             found: lines.len() as u64,
         });
     }
+    // After the payload checks, so that the messages above say what is wrong when they can; this catches a
+    // changed byte that the payload checks cannot see (e.g. unused bits of the DEFLATE stream).
+    if Sha256::digest(body).as_slice() != trailer {
+        return Err(BundleError::FileChecksum { path: p() });
+    }
     lines
         .iter()
         .enumerate()
@@ -349,7 +373,15 @@ pub fn apply(
         ));
     }
     let source = format!("bundle:{}", path.display());
-    let applied = state::apply(store, objects, &source, None)?;
+    let applied = state::apply(store, objects, &source, None).map_err(|e| match e {
+        SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
+            SyncError::Bundle(BundleError::Incomplete {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        e => e,
+    })?;
     state::log(
         store.conn(),
         &state::LogEntry {
