@@ -41,6 +41,7 @@ impl From<crate::store::StoreError> for Refusal {
 impl Hub {
     /// `address` names the hub in its own sync log (a URL or a path).
     pub fn new(store: Store, limits: Limits, address: &str) -> Result<Hub, SyncError> {
+        state::tune_for_sync(store.conn(), false)?;
         let replica = state::ensure_replica_id(store.conn())?;
         Ok(Hub {
             store,

@@ -135,7 +135,7 @@ pub struct Report {
 }
 
 /// Objects per fetch request.
-const FETCH_BATCH: usize = 1000;
+const FETCH_BATCH: usize = 5000;
 /// Bytes of bodies per push request (at most; also bounded by the hub's limits).
 const PUSH_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -218,6 +218,7 @@ pub fn sync(
         limits: Limits::default(),
         progress,
     };
+    state::tune_for_sync(local.conn(), true)?;
     let mut me = state::ensure_replica_id(local.conn())?;
     let hello = Request::Hello {
         protocol: wire::PROTOCOL,
@@ -304,6 +305,7 @@ pub fn sync(
 }
 
 fn finish(local: &Store, s: Session<'_>, options: &Options) -> Result<Report, SyncError> {
+    state::checkpoint(local.conn())?;
     if !options.dry_run {
         state::log(
             local.conn(),
