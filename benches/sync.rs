@@ -147,6 +147,39 @@ fn main() {
         &format!("{:.0} objects/s", r.received as f64 / secs),
     );
 
+    // 1b. The ceiling: the same objects stored with put_object (the import path), 5,000 per
+    // transaction, no network; and again with the two FTS triggers dropped, to show what the
+    // full-text index costs.
+    let all: Vec<Object> = (0..articles).flat_map(article).collect();
+    for (label, drop_fts) in [
+        ("put_object ceiling", false),
+        ("put_object, no FTS triggers", true),
+    ] {
+        let path = dir.path().join(format!("ceiling-{drop_fts}.db"));
+        let mut st = Store::open(&path).expect("ceiling");
+        if drop_fts {
+            st.conn()
+                .execute_batch("DROP TRIGGER claims_fts_insert; DROP TRIGGER versions_fts_insert;")
+                .expect("drop triggers");
+        }
+        let t = Instant::now();
+        for chunk in all.chunks(5000) {
+            let mut w = st.writer().expect("writer");
+            for o in chunk {
+                w.put_object(o).expect("put");
+            }
+            w.commit().expect("commit");
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "| {label}: {} objects, no network | - | {} | 0 | 0 | 0 | {secs:.3} | {:.0} objects/s |",
+            all.len(),
+            all.len(),
+            all.len() as f64 / secs
+        );
+    }
+    drop(all);
+
     // 2. Already in sync.
     let (r, secs) = hub_sync(&b, &a);
     row("already in sync", &r, secs, "");
