@@ -839,3 +839,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_documented_bundle_check_script_accepts_a_bundle_and_catches_a_flip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, _) = two(dir.path());
+    let file = dir.path().join("doc.bundle");
+    bundle::create(&Store::open(&a).expect("a"), &file, None).expect("create");
+    let doc = std::fs::read_to_string("docs/bundle-format.md").expect("docs/bundle-format.md");
+    let script = doc
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the python block");
+    let path = dir.path().join("check.py");
+    std::fs::write(&path, script).expect("write script");
+    let run = |f: &Path| {
+        std::process::Command::new("python3")
+            .arg(&path)
+            .arg(f)
+            .output()
+            .expect("python3 runs")
+    };
+    let ok = run(&file);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&ok.stdout), "1 19 objects ok\n");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&file, &bytes).expect("write");
+    assert!(!run(&file).status.success());
+}
