@@ -152,7 +152,7 @@ struct CutOff<P> {
     left: usize,
     /// Count only push requests.
     pushes: bool,
-    on_cut: Option<Box<dyn FnOnce()>>,
+    on_cut: Option<Box<dyn FnOnce() + Send>>,
 }
 
 impl<P: Peer> Peer for CutOff<P> {

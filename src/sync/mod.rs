@@ -71,7 +71,7 @@ impl From<rusqlite::Error> for SyncError {
 
 /// One end of a sync, as seen by the side that drives it: exchanges one request frame for one
 /// reply frame. An error status comes back as `(status, frame)`, not as `Err`.
-pub trait Peer {
+pub trait Peer: Send {
     fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError>;
     /// The URL or path, for messages and the sync log.
     fn address(&self) -> String;
@@ -144,7 +144,7 @@ struct Session<'a> {
     address: String,
     report: Report,
     limits: Limits,
-    progress: &'a mut dyn FnMut(Progress),
+    progress: &'a mut (dyn FnMut(Progress) + Send),
 }
 
 impl Session<'_> {
@@ -197,7 +197,7 @@ pub fn sync(
     local: &mut Store,
     peer: &mut dyn Peer,
     options: &Options,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     let address = peer.address();
     let mut s = Session {
@@ -276,19 +276,21 @@ pub fn sync(
         reach: start.seq,
         pull_mark: None,
         dry_run: options.dry_run,
+        received: 0,
+        would_receive: vec![],
     };
     if start.seq == 0 {
         s.report.mode = Mode::Initial;
         run.pull_since(local, &mut s, Mark::EMPTY, false)?;
         run.push(local, &mut s, vec![], false, push_from)?;
-        return finish(local, s, options);
+        return finish(local, run.into_report(s), options);
     }
     if let (Some(pc), Some(pf)) = (pull_cursor, push_from) {
         if pc.seq <= their_head.seq && run.pull_since(local, &mut s, pc, true)? {
             s.report.mode = Mode::Incremental;
             let candidates = state::ids_between(local.conn(), pf, start.seq, u32::MAX)?;
             run.push(local, &mut s, candidates, true, push_from)?;
-            return finish(local, s, options);
+            return finish(local, run.into_report(s), options);
         }
     }
     s.report.mode = Mode::Full;
@@ -301,7 +303,7 @@ pub fn sync(
     })?;
     run.fetch_and_apply(local, &mut s, &diff.need, Some(their_head))?;
     run.push(local, &mut s, diff.give, false, None)?;
-    finish(local, s, options)
+    finish(local, run.into_report(s), options)
 }
 
 fn finish(local: &Store, s: Session<'_>, options: &Options) -> Result<Report, SyncError> {
@@ -325,6 +327,48 @@ fn finish(local: &Store, s: Session<'_>, options: &Options) -> Result<Report, Sy
     Ok(s.report)
 }
 
+/// Fetches these objects and re-hashes each; they must be exactly the ones asked for.
+fn fetch_verified(
+    s: &mut Session<'_>,
+    chunk: &[(i64, ObjectId)],
+) -> Result<Vec<Object>, SyncError> {
+    let asked: Vec<ObjectId> = chunk.iter().map(|(_, id)| *id).collect();
+    let (missing, bodies) = match s.call(&Request::Fetch { ids: asked.clone() }, &[])? {
+        (Reply::Fetch { missing, .. }, bodies) => (missing, bodies),
+        (other, _) => return Err(unexpected("fetch", &other)),
+    };
+    if let Some(id) = missing.first() {
+        return Err(SyncError::Protocol(format!(
+            "{}: the peer listed {id} but does not hold it",
+            s.address
+        )));
+    }
+    if bodies.len() != asked.len() {
+        return Err(SyncError::Protocol(format!(
+            "{}: asked for {} objects, got {}",
+            s.address,
+            asked.len(),
+            bodies.len()
+        )));
+    }
+    let mut objects = Vec::with_capacity(bodies.len());
+    for (index, (body, id)) in bodies.iter().zip(&asked).enumerate() {
+        let object = Object::from_body(body).map_err(|source| SyncError::BadObject {
+            origin: s.address.clone(),
+            index,
+            source,
+        })?;
+        if object.id != *id {
+            return Err(SyncError::Protocol(format!(
+                "{}: asked for {id}, got {}",
+                s.address, object.id
+            )));
+        }
+        objects.push(object);
+    }
+    Ok(objects)
+}
+
 /// The state of one sync run after the hello.
 struct Run {
     theirs: String,
@@ -337,9 +381,19 @@ struct Run {
     /// Our cursor for the peer as it advances.
     pull_mark: Option<Mark>,
     dry_run: bool,
+    /// Objects received and stored (kept here while a fetch thread holds the session).
+    received: u64,
+    /// With `dry_run`, what would have been stored.
+    would_receive: Vec<Object>,
 }
 
 impl Run {
+    fn into_report<'a>(self, mut s: Session<'a>) -> Session<'a> {
+        s.report.received += self.received;
+        s.report.would_receive = self.would_receive;
+        s
+    }
+
     /// Pulls what the peer stored after `after`. Returns false if `check` was asked and the
     /// peer's chain at `after` differs (then nothing was done).
     fn pull_since(
@@ -407,76 +461,77 @@ impl Run {
         ids: &[(i64, ObjectId)],
         end: Option<Mark>,
     ) -> Result<(), SyncError> {
-        let batch = FETCH_BATCH.min(s.limits.max_items.max(1) as usize);
-        let chunks: Vec<&[(i64, ObjectId)]> = ids.chunks(batch).collect();
-        let total = ids.len() as u64;
-        let mut done = 0;
-        for (n, chunk) in chunks.iter().enumerate() {
-            let asked: Vec<ObjectId> = chunk.iter().map(|(_, id)| *id).collect();
-            let (missing, bodies) = match s.call(&Request::Fetch { ids: asked.clone() }, &[])? {
-                (Reply::Fetch { missing, .. }, bodies) => (missing, bodies),
-                (other, _) => return Err(unexpected("fetch", &other)),
-            };
-            if let Some(id) = missing.first() {
-                return Err(SyncError::Protocol(format!(
-                    "{}: the peer listed {id} but does not hold it",
-                    s.address
-                )));
-            }
-            if bodies.len() != asked.len() {
-                return Err(SyncError::Protocol(format!(
-                    "{}: asked for {} objects, got {}",
-                    s.address,
-                    asked.len(),
-                    bodies.len()
-                )));
-            }
-            let mut objects = Vec::with_capacity(bodies.len());
-            for (index, (body, id)) in bodies.iter().zip(&asked).enumerate() {
-                let object = Object::from_body(body).map_err(|source| SyncError::BadObject {
-                    origin: s.address.clone(),
-                    index,
-                    source,
-                })?;
-                if object.id != *id {
-                    return Err(SyncError::Protocol(format!(
-                        "{}: asked for {id}, got {}",
-                        s.address, object.id
-                    )));
-                }
-                objects.push(object);
-            }
-            done += objects.len() as u64;
-            if self.dry_run {
-                s.report.would_receive.extend(objects);
-            } else {
-                let last = n + 1 == chunks.len();
-                let cursor = if last { end } else { None };
-                let applied = state::apply(
-                    local,
-                    objects,
-                    &self.theirs,
-                    cursor.map(|m| (self.theirs.as_str(), m)),
-                )?;
-                s.report.received += applied.stored;
-                if applied.before.seq == self.reach {
-                    self.reach = applied.after.seq;
-                }
-                if cursor.is_some() {
-                    self.pull_mark = cursor;
-                }
-            }
-            (s.progress)(Progress {
-                phase: "receiving",
-                done,
-                total,
-            });
-        }
-        if ids.is_empty() && !self.dry_run {
-            if let Some(end) = end {
+        if ids.is_empty() {
+            if let (Some(end), false) = (end, self.dry_run) {
                 state::set_cursor(local.conn(), &self.theirs, end)?;
                 self.pull_mark = Some(end);
             }
+            return Ok(());
+        }
+        let batch = FETCH_BATCH.min(s.limits.max_items.max(1) as usize);
+        let chunks: Vec<&[(i64, ObjectId)]> = ids.chunks(batch).collect();
+        let n = chunks.len();
+        // Fetching and re-hashing batch k+1 overlaps with storing batch k: a scoped thread
+        // fetches and verifies, this one stores, in order.
+        std::thread::scope(|scope| {
+            let (send, batches) =
+                std::sync::mpsc::sync_channel::<Result<Vec<Object>, SyncError>>(1);
+            let fetcher = scope.spawn(move || {
+                let total = ids.len() as u64;
+                let mut done = 0;
+                for chunk in chunks {
+                    let fetched = fetch_verified(s, chunk);
+                    let failed = fetched.is_err();
+                    done += chunk.len() as u64;
+                    if send.send(fetched).is_err() || failed {
+                        return;
+                    }
+                    (s.progress)(Progress {
+                        phase: "receiving",
+                        done,
+                        total,
+                    });
+                }
+            });
+            let mut stored = Ok(());
+            for (k, objects) in batches.iter().enumerate() {
+                let result =
+                    objects.and_then(|objects| self.store_batch(local, objects, k + 1 == n, end));
+                if result.is_err() {
+                    stored = result;
+                    break;
+                }
+            }
+            drop(batches);
+            let _ = fetcher.join();
+            stored
+        })
+    }
+
+    fn store_batch(
+        &mut self,
+        local: &mut Store,
+        objects: Vec<Object>,
+        last: bool,
+        end: Option<Mark>,
+    ) -> Result<(), SyncError> {
+        if self.dry_run {
+            self.would_receive.extend(objects);
+            return Ok(());
+        }
+        let cursor = if last { end } else { None };
+        let applied = state::apply(
+            local,
+            objects,
+            &self.theirs,
+            cursor.map(|m| (self.theirs.as_str(), m)),
+        )?;
+        self.received += applied.stored;
+        if applied.before.seq == self.reach {
+            self.reach = applied.after.seq;
+        }
+        if cursor.is_some() {
+            self.pull_mark = cursor;
         }
         Ok(())
     }
