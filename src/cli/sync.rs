@@ -50,7 +50,12 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let mut peer: Box<dyn Peer> = if args.target.contains("://") {
         Box::new(HttpPeer::new(&args.target, args.token.clone())?)
     } else {
-        Box::new(DbPeer::open(&cli.db, std::path::Path::new(&args.target))?)
+        Box::new(
+            DbPeer::open(&cli.db, std::path::Path::new(&args.target)).map_err(|e| match e {
+                sync::SyncError::Store(e) => anyhow::Error::from(e),
+                e => anyhow::Error::from(e),
+            })?,
+        )
     };
     let mut store = Store::open(&cli.db)?;
     let bar = progress_bar();
@@ -67,7 +72,11 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let report = report?;
+    // A failing database is exit 3, like every command's.
+    let report = report.map_err(|e| match e {
+        sync::SyncError::Store(e) => anyhow::Error::from(e),
+        e => anyhow::Error::from(e),
+    })?;
     if let Some(id) = &report.new_replica_id {
         eprintln!(
             "claims: note: {} shares its replica id with another copy; it is now replica {id}",

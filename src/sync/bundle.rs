@@ -278,6 +278,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
     let compressed = &body[HEADER_LEN..];
     let payload_err = |problem: String| BundleError::Payload { path: p(), problem };
 
+    // DEFLATE cannot expand more than about 1032:1; a larger announced length is a lie (and
+    // would let a small file ask for unbounded memory).
+    if length > (compressed.len() as u64).saturating_mul(1100) + 1024 {
+        return Err(payload_err(format!(
+            "cannot hold the {length} bytes the header announces"
+        )));
+    }
     // Decompress at most the announced length (plus one byte to notice more).
     let mut decoder = DeflateDecoder::new(compressed);
     let mut payload = Vec::with_capacity(length.min(1 << 28) as usize);
