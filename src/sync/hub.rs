@@ -120,6 +120,8 @@ impl Hub {
                         ),
                     ));
                 }
+                // Read each time: `claims sync` run on this file may have given it a new id.
+                self.replica = state::ensure_replica_id(conn)?;
                 Ok((
                     Reply::Hello {
                         protocol: wire::PROTOCOL,
