@@ -309,12 +309,15 @@ fn a_bundle_since_a_date_holds_what_arrived_since() {
 }
 
 fn store_snapshot(path: &Path) -> (BTreeSet<String>, (i64, i64, i64, i64), i64) {
-    let s = Store::open(path).expect("open");
+    snapshot_of(&Store::open(path).expect("open"))
+}
+
+fn snapshot_of(s: &Store) -> (BTreeSet<String>, (i64, i64, i64, i64), i64) {
     let batches: i64 = s
         .conn()
         .query_row("SELECT count(*) FROM sync_batches", [], |r| r.get(0))
         .expect("batches");
-    (ids(&s), index_counts(&s), batches)
+    (ids(s), index_counts(s), batches)
 }
 
 #[test]
@@ -326,17 +329,16 @@ fn a_truncated_or_flipped_bundle_is_refused_and_changes_nothing() {
     let good = std::fs::read(&file).expect("read");
     let before = store_snapshot(&b);
     let bad = dir.path().join("bad.bundle");
+    let mut sb = Store::open(&b).expect("b");
     let mut refused = 0;
     let mut check = |bytes: &[u8], what: &str| {
         std::fs::write(&bad, bytes).expect("write");
-        let mut sb = Store::open(&b).expect("b");
         let err = bundle::apply(&mut sb, &bad, false).expect_err(what);
         assert!(
             err.to_string().starts_with(&bad.display().to_string()),
             "{err}"
         );
-        drop(sb);
-        assert_eq!(store_snapshot(&b), before, "{what}");
+        assert_eq!(snapshot_of(&sb), before, "{what}");
         refused += 1;
     };
     for cut in 0..good.len() {
@@ -350,6 +352,7 @@ fn a_truncated_or_flipped_bundle_is_refused_and_changes_nothing() {
     let mut longer = good.clone();
     longer.push(0);
     check(&longer, "a byte appended");
+    drop(sb);
     assert_eq!(refused, 2 * good.len() + 1);
 
     // Exact messages for the common cases.
