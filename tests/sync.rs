@@ -509,6 +509,39 @@ fn a_copied_database_changed_on_both_sides_still_syncs() {
     assert_eq!((rd.sent, rd.received), (1, 0));
 }
 
+/// `cp FROM TO` of a closed database, as a user would: WAL folded in first.
+fn cp_db(from: &Path, to: &Path) {
+    Store::open(from)
+        .expect("open")
+        .conn()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
+    }
+    std::fs::copy(from, to).expect("cp");
+}
+
+#[test]
+fn a_hub_restored_from_a_backup_gets_back_what_it_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, h) = two(dir.path());
+    sync_db(&a, &h).expect("first");
+    let backup = db(dir.path(), "h.backup");
+    cp_db(&h, &backup);
+    put(&mut Store::open(&a).expect("a"), &article(50));
+    let r = sync_db(&a, &h).expect("second");
+    assert_eq!((r.sent, r.received), (6, 0));
+    // The hub's disk dies; it is restored from last night's backup.
+    cp_db(&backup, &h);
+    put(&mut Store::open(&h).expect("h"), &[unknown("h", 9)]);
+    let r = sync_db(&a, &h).expect("after the restore");
+    assert_eq!((r.sent, r.received), (6, 1));
+    let all = union(&a, &h);
+    assert_converged(&a, &h, &all);
+    assert_eq!(sync_db(&a, &h).expect("settled").mode, Mode::InSync);
+}
+
 #[test]
 fn a_database_cannot_sync_with_itself() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -701,6 +734,8 @@ enum Step {
     Article { r: usize, seed: u64 },
     /// Replica r gets objects of an unknown type.
     Unknown { r: usize, n: u64 },
+    /// `cp` replica `from` over replica `to`: two replicas with one id and one history.
+    Copy { from: usize, to: usize },
     /// Replicas a and b sync, cut off after `cut` exchanges (or bundle bytes) if given.
     Sync {
         a: usize,
@@ -719,6 +754,7 @@ fn step(replicas: usize) -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..replicas, 0u64..12).prop_map(|(r, seed)| Step::Article { r, seed }),
         (0..replicas, 0u64..40).prop_map(|(r, n)| Step::Unknown { r, n }),
+        (0..replicas, 0..replicas).prop_map(|(from, to)| Step::Copy { from, to }),
         (
             0..replicas,
             0..replicas,
@@ -808,6 +844,8 @@ proptest! {
                     run_sync(dir.path(), &paths[a], &paths[b], how, cut);
                 }
                 Step::Sync { .. } => {}
+                Step::Copy { from, to } if from != to => cp_db(&paths[from], &paths[to]),
+                Step::Copy { .. } => {}
             }
             for p in &paths {
                 verified(&Store::open(p).expect("open"));
