@@ -48,5 +48,6 @@ CREATE TABLE sync_log (
     bytes_sent      INTEGER NOT NULL,
     bytes_received  INTEGER NOT NULL,
     round_trips     INTEGER NOT NULL,
-    mode            TEXT NOT NULL       -- in-sync | incremental | full | bundle
+    mode            TEXT NOT NULL       -- sync: in-sync | incremental | initial | full | failed;
+                                        -- serve: push | cursor; bundles: bundle
 );

@@ -671,9 +671,21 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     drop(local);
     verified(&Store::open(&a).expect("a"));
     verified(&Store::open(&b).expect("b"));
+    // The failed session is logged with what it moved before it stopped.
+    let (mode, sent): (String, i64) = Store::open(&a)
+        .expect("a")
+        .conn()
+        .query_row(
+            "SELECT mode, sent FROM sync_log ORDER BY log_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("log row");
+    assert_eq!(mode, "failed");
     // Cut mid-transfer: three pushes landed whole, the rest did not.
     let at_b = ids(&Store::open(&b).expect("b")).len();
     assert!(at_b > 26 + 3 && at_b < expected.len(), "{at_b}");
+    assert_eq!(at_b as i64, 26 + sent);
     // Restart the hub over the same file and finish.
     let restarted = hub(&b, ServeOptions::default());
     sync_http(&a, restarted.url(), None).expect("finish");

@@ -219,6 +219,40 @@ pub fn sync(
         progress,
     };
     state::tune_for_sync(local.conn(), true)?;
+    let outcome = drive(local, &mut s, options);
+    // Also after a failure: fold the WAL back and restore the checkpoint setting, and log the
+    // session with what it moved before it stopped.
+    let checkpointed = state::checkpoint(local.conn());
+    if !options.dry_run {
+        let logged = state::log(
+            local.conn(),
+            &state::LogEntry {
+                peer: s.report.peer.clone(),
+                address: s.address.clone(),
+                direction: "sync",
+                sent: s.report.sent,
+                received: s.report.received,
+                bytes_sent: s.report.bytes_sent,
+                bytes_received: s.report.bytes_received,
+                round_trips: s.report.round_trips,
+                mode: if outcome.is_ok() {
+                    s.report.mode.as_str()
+                } else {
+                    "failed"
+                },
+            },
+        );
+        if outcome.is_ok() {
+            logged?;
+        }
+    }
+    outcome?;
+    checkpointed?;
+    Ok(s.report)
+}
+
+/// The sync itself; `s.report` says what it did, also when it fails part way.
+fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<(), SyncError> {
     let mut me = state::ensure_replica_id(local.conn())?;
     let hello = Request::Hello {
         protocol: wire::PROTOCOL,
@@ -266,7 +300,7 @@ pub fn sync(
 
     if push_from == Some(start.seq) && pull_cursor == Some(their_head) {
         s.report.mode = Mode::InSync;
-        return finish(local, s, options);
+        return Ok(());
     }
 
     let mut run = Run {
@@ -281,16 +315,14 @@ pub fn sync(
     };
     if start.seq == 0 {
         s.report.mode = Mode::Initial;
-        run.pull_since(local, &mut s, Mark::EMPTY, false)?;
-        run.push(local, &mut s, vec![], false, push_from)?;
-        return finish(local, run.into_report(s), options);
+        run.pull_since(local, s, Mark::EMPTY, false)?;
+        return run.push(local, s, vec![], false, push_from);
     }
     if let (Some(pc), Some(pf)) = (pull_cursor, push_from) {
-        if pc.seq <= their_head.seq && run.pull_since(local, &mut s, pc, true)? {
+        if pc.seq <= their_head.seq && run.pull_since(local, s, pc, true)? {
             s.report.mode = Mode::Incremental;
             let candidates = state::ids_between(local.conn(), pf, start.seq, u32::MAX)?;
-            run.push(local, &mut s, candidates, true, push_from)?;
-            return finish(local, run.into_report(s), options);
+            return run.push(local, s, candidates, true, push_from);
         }
     }
     s.report.mode = Mode::Full;
@@ -301,30 +333,8 @@ pub fn sync(
             (other, _) => Err(unexpected("reconcile", &other)),
         }
     })?;
-    run.fetch_and_apply(local, &mut s, &diff.need, Some(their_head))?;
-    run.push(local, &mut s, diff.give, false, None)?;
-    finish(local, run.into_report(s), options)
-}
-
-fn finish(local: &Store, s: Session<'_>, options: &Options) -> Result<Report, SyncError> {
-    state::checkpoint(local.conn())?;
-    if !options.dry_run {
-        state::log(
-            local.conn(),
-            &state::LogEntry {
-                peer: s.report.peer.clone(),
-                address: s.address.clone(),
-                direction: "sync",
-                sent: s.report.sent,
-                received: s.report.received,
-                bytes_sent: s.report.bytes_sent,
-                bytes_received: s.report.bytes_received,
-                round_trips: s.report.round_trips,
-                mode: s.report.mode.as_str(),
-            },
-        )?;
-    }
-    Ok(s.report)
+    run.fetch_and_apply(local, s, &diff.need, Some(their_head))?;
+    run.push(local, s, diff.give, false, None)
 }
 
 /// Fetches these objects and re-hashes each; they must be exactly the ones asked for.
@@ -388,12 +398,6 @@ struct Run {
 }
 
 impl Run {
-    fn into_report<'a>(self, mut s: Session<'a>) -> Session<'a> {
-        s.report.received += self.received;
-        s.report.would_receive = self.would_receive;
-        s
-    }
-
     /// Pulls what the peer stored after `after`. Returns false if `check` was asked and the
     /// peer's chain at `after` differs (then nothing was done).
     fn pull_since(
@@ -473,20 +477,21 @@ impl Run {
         let n = chunks.len();
         // Fetching and re-hashing batch k+1 overlaps with storing batch k: a scoped thread
         // fetches and verifies, this one stores, in order.
-        std::thread::scope(|scope| {
+        let session = &mut *s;
+        let outcome = std::thread::scope(|scope| {
             let (send, batches) =
                 std::sync::mpsc::sync_channel::<Result<Vec<Object>, SyncError>>(1);
             let fetcher = scope.spawn(move || {
                 let total = ids.len() as u64;
                 let mut done = 0;
                 for chunk in chunks {
-                    let fetched = fetch_verified(s, chunk);
+                    let fetched = fetch_verified(session, chunk);
                     let failed = fetched.is_err();
                     done += chunk.len() as u64;
                     if send.send(fetched).is_err() || failed {
                         return;
                     }
-                    (s.progress)(Progress {
+                    (session.progress)(Progress {
                         phase: "receiving",
                         done,
                         total,
@@ -505,7 +510,10 @@ impl Run {
             drop(batches);
             let _ = fetcher.join();
             stored
-        })
+        });
+        s.report.received += std::mem::take(&mut self.received);
+        s.report.would_receive.append(&mut self.would_receive);
+        outcome
     }
 
     fn store_batch(
