@@ -32,6 +32,12 @@ impl From<SyncError> for Refusal {
     }
 }
 
+impl From<rusqlite::Error> for Refusal {
+    fn from(e: rusqlite::Error) -> Refusal {
+        Refusal(500, e.to_string())
+    }
+}
+
 impl From<crate::store::StoreError> for Refusal {
     fn from(e: crate::store::StoreError) -> Refusal {
         Refusal(500, e.to_string())
@@ -175,20 +181,25 @@ impl Hub {
                     vec![],
                 ))
             }
-            Request::Fetch { ids } => {
-                self.too_many(ids.len(), "ids")?;
-                let mut out = Vec::with_capacity(ids.len());
-                let mut missing = Vec::new();
-                for id in ids {
-                    match state::body(conn, &id)? {
-                        Some(b) => out.push(b),
-                        None => missing.push(id),
+            Request::Fetch { runs } => {
+                let asked: i64 = runs
+                    .iter()
+                    .map(|&(first, last)| last.saturating_sub(first).saturating_add(1).max(0))
+                    .fold(0i64, i64::saturating_add);
+                self.too_many(asked.max(runs.len() as i64) as usize, "objects")?;
+                let mut out = Vec::with_capacity(asked as usize);
+                let mut stmt = conn.prepare_cached(
+                    "SELECT body FROM objects WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
+                )?;
+                for (first, last) in runs {
+                    let mut rows = stmt.query((first, last))?;
+                    while let Some(row) = rows.next()? {
+                        out.push(row.get(0)?);
                     }
                 }
                 Ok((
                     Reply::Fetch {
                         count: out.len() as u64,
-                        missing,
                     },
                     out,
                 ))

@@ -337,32 +337,41 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
     run.push(local, s, diff.give, false, None)
 }
 
-/// Fetches these objects and re-hashes each; they must be exactly the ones asked for.
+/// Runs of consecutive seqs: `[1, 2, 3, 7]` gives `[(1, 3), (7, 7)]`.
+fn runs(seqs: impl Iterator<Item = i64>) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for seq in seqs {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == seq => *last = seq,
+            _ => out.push((seq, seq)),
+        }
+    }
+    out
+}
+
+/// Fetches these objects (the peer's seq and the id it listed, in seq order) and re-hashes
+/// each; they must be exactly the ones listed.
 fn fetch_verified(
     s: &mut Session<'_>,
     chunk: &[(i64, ObjectId)],
 ) -> Result<Vec<Object>, SyncError> {
-    let asked: Vec<ObjectId> = chunk.iter().map(|(_, id)| *id).collect();
-    let (missing, bodies) = match s.call(&Request::Fetch { ids: asked.clone() }, &[])? {
-        (Reply::Fetch { missing, .. }, bodies) => (missing, bodies),
+    let request = Request::Fetch {
+        runs: runs(chunk.iter().map(|(seq, _)| *seq)),
+    };
+    let bodies = match s.call(&request, &[])? {
+        (Reply::Fetch { .. }, bodies) => bodies,
         (other, _) => return Err(unexpected("fetch", &other)),
     };
-    if let Some(id) = missing.first() {
-        return Err(SyncError::Protocol(format!(
-            "{}: the peer listed {id} but does not hold it",
-            s.address
-        )));
-    }
-    if bodies.len() != asked.len() {
+    if bodies.len() != chunk.len() {
         return Err(SyncError::Protocol(format!(
             "{}: asked for {} objects, got {}",
             s.address,
-            asked.len(),
+            chunk.len(),
             bodies.len()
         )));
     }
     let mut objects = Vec::with_capacity(bodies.len());
-    for (index, (body, id)) in bodies.iter().zip(&asked).enumerate() {
+    for (index, (body, (seq, id))) in bodies.iter().zip(chunk).enumerate() {
         let object = Object::from_body(body).map_err(|source| SyncError::BadObject {
             origin: s.address.clone(),
             index,
@@ -370,7 +379,7 @@ fn fetch_verified(
         })?;
         if object.id != *id {
             return Err(SyncError::Protocol(format!(
-                "{}: asked for {id}, got {}",
+                "{}: the object at seq {seq} is {}, not {id} as listed",
                 s.address, object.id
             )));
         }

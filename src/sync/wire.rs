@@ -111,8 +111,10 @@ pub enum Request {
         expect: Option<[u8; 32]>,
         limit: u32,
     },
-    /// The bodies of these objects, in this order.
-    Fetch { ids: Vec<ObjectId> },
+    /// The bodies of the objects the hub stored at these seqs, given as inclusive runs
+    /// `[first, last]`, in seq order. The client knows their ids (from `ids` or `reconcile`)
+    /// and checks every body against them.
+    Fetch { runs: Vec<(i64, i64)> },
     /// Which of these does the hub lack?
     Offer { ids: Vec<ObjectId> },
     /// Store these `count` objects (bodies follow the header) in one transaction; then record
@@ -192,10 +194,9 @@ pub enum Reply {
         /// True when the hub holds more after `end`.
         more: bool,
     },
-    /// `count` bodies follow, in the order asked; `missing` lists ids the hub does not hold.
+    /// `count` bodies follow, in seq order: one for each seq asked that holds an object.
     Fetch {
         count: u64,
-        missing: Vec<ObjectId>,
     },
     /// Indexes into the offered list of the ids the hub lacks.
     Offer {
