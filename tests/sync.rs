@@ -927,3 +927,84 @@ fn the_documented_bundle_check_script_accepts_a_bundle_and_catches_a_flip() {
     std::fs::write(&file, &bytes).expect("write");
     assert!(!run(&file).status.success());
 }
+
+#[test]
+fn clients_syncing_with_one_hub_at_the_same_time_converge() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = db(dir.path(), "hub.db");
+    put(&mut Store::open(&h).expect("hub"), &article(900));
+    let clients: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let p = db(dir.path(), &format!("c{i}.db"));
+            let mut s = Store::open(&p).expect("client");
+            for seed in 0..4 {
+                put(&mut s, &article(100 * i + seed));
+            }
+            p
+        })
+        .collect();
+    let running = hub(&h, ServeOptions::default());
+    let url = running.url().to_string();
+    std::thread::scope(|scope| {
+        for (i, c) in clients.iter().enumerate() {
+            let url = url.clone();
+            scope.spawn(move || {
+                for round in 0..3u64 {
+                    // New objects arrive between syncs, while the others sync too.
+                    put(
+                        &mut Store::open(c).expect("client"),
+                        &[unknown(&format!("c{i}"), round)],
+                    );
+                    sync_http(c, &url, None).expect("concurrent sync");
+                }
+            });
+        }
+    });
+    for c in &clients {
+        sync_http(c, &url, None).expect("settle");
+    }
+    running.stop();
+    let expected = ids(&Store::open(&h).expect("hub"));
+    assert_eq!(expected.len(), 6 + 3 * (4 * 6 + 3));
+    for c in &clients {
+        assert_converged(c, &h, &expected);
+    }
+    // A last round is one hello each.
+    let running = hub(&h, ServeOptions::default());
+    for c in &clients {
+        let r = sync_http(c, running.url(), None).expect("last");
+        assert_eq!((r.mode, r.round_trips), (Mode::InSync, 1));
+    }
+    running.stop();
+}
+
+#[test]
+fn objects_written_locally_during_a_sync_are_not_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, h) = two(dir.path());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // Another process imports into a while a syncs with the hub again and again.
+        let writer = scope.spawn(|| {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || n < 20 {
+                put(
+                    &mut Store::open(&a).expect("a"),
+                    &[unknown("during", n), unknown("during-too", n)],
+                );
+                n += 1;
+            }
+            n
+        });
+        for _ in 0..8 {
+            sync_db(&a, &h).expect("sync while writing");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let written = writer.join().expect("writer");
+        assert!(written >= 20);
+    });
+    sync_db(&a, &h).expect("settle");
+    let all = union(&a, &h);
+    assert_converged(&a, &h, &all);
+    assert_eq!(sync_db(&a, &h).expect("last").mode, Mode::InSync);
+}
