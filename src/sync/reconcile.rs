@@ -4,8 +4,9 @@
 //! without negotiating bounds: a range is every id that starts with a given prefix, summarised
 //! by a count and a fingerprint (the first 16 bytes of sha256 over the raw ids in ascending
 //! order). The client sends summaries; for each range the hub answers "same", lists its ids when
-//! the range is small (or the client has none there), or splits it into 16 sub-ranges with its
-//! summaries. Differing sub-ranges go into the next round. Each round is one request.
+//! the range is small (or the client has none there), or splits it into 16, 256 or 4,096
+//! sub-ranges (one to three hex digits deeper, more for larger ranges) with its summaries.
+//! Differing sub-ranges go into the next round. Each round is one request.
 
 use super::wire::{Range, RangeReply};
 use crate::objects::ObjectId;
@@ -15,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
 /// The hub lists its ids instead of splitting when it holds at most this many in a range.
-pub const LIST_AT_MOST: u64 = 16;
+pub const LIST_AT_MOST: u64 = 64;
 /// When the client holds nothing in a range, the hub lists up to this many ids at once.
 pub const LIST_EMPTY_AT_MOST: u64 = 2048;
 
@@ -90,35 +91,51 @@ pub fn summary(prefix: &str, ids: &[(i64, ObjectId)]) -> Range {
     }
 }
 
-/// The 16 sub-ranges of a prefix, each with the slice of `ids` (sorted, all under `prefix`)
-/// that falls in it.
+/// The `16^levels` sub-ranges `levels` hex digits below `prefix`, in order, each with the
+/// slice of `ids` (sorted, all under `prefix`) that falls in it.
 pub fn children<'a>(
     prefix: &str,
     ids: &'a [(i64, ObjectId)],
+    levels: u32,
 ) -> Vec<(String, &'a [(i64, ObjectId)])> {
     let depth = prefix.len();
-    let mut out = Vec::with_capacity(16);
+    let count = 16usize.pow(levels);
+    let nibble = |id: &ObjectId, at: usize| {
+        let byte = id.as_bytes()[at / 2];
+        usize::from(if at.is_multiple_of(2) {
+            byte >> 4
+        } else {
+            byte & 0xf
+        })
+    };
+    let below =
+        |id: &ObjectId| (0..levels as usize).fold(0, |acc, l| acc * 16 + nibble(id, depth + l));
+    let mut out = Vec::with_capacity(count);
     let mut start = 0;
-    for (n, &digit) in HEX.iter().enumerate() {
+    for n in 0..count {
         let mut end = start;
-        while end < ids.len() {
-            let byte = ids[end].1.as_bytes()[depth / 2];
-            let nibble = if depth.is_multiple_of(2) {
-                byte >> 4
-            } else {
-                byte & 0xf
-            };
-            if nibble as usize != n {
-                break;
-            }
+        while end < ids.len() && below(&ids[end].1) == n {
             end += 1;
         }
         let mut child = prefix.to_string();
-        child.push(digit as char);
+        for l in (0..levels).rev() {
+            child.push(HEX[(n >> (4 * l)) & 0xf] as char);
+        }
         out.push((child, &ids[start..end]));
         start = end;
     }
     out
+}
+
+/// How many hex digits a split goes down: one, or more for a large range so that three rounds
+/// reach ranges small enough to list (at most 3 levels, 4,096 sub-ranges).
+pub fn split_levels(count: u64, prefix_len: usize) -> u32 {
+    let mut digits = 0u32;
+    while 16u64.saturating_pow(digits) < count {
+        digits += 1;
+    }
+    let levels = digits.saturating_sub(3).clamp(1, 3);
+    levels.min(64u32.saturating_sub(prefix_len as u32)).max(1)
 }
 
 /// The hub's answer for one range.
@@ -139,9 +156,10 @@ pub fn answer(conn: &Connection, theirs: &Range) -> Result<RangeReply, StoreErro
             items: ids,
         });
     }
+    let levels = split_levels(mine.count, theirs.prefix.len());
     Ok(RangeReply::Split {
         prefix: theirs.prefix.clone(),
-        children: children(&theirs.prefix, &ids)
+        children: children(&theirs.prefix, &ids, levels)
             .into_iter()
             .map(|(p, slice)| summary(&p, slice))
             .collect(),
@@ -220,11 +238,20 @@ fn settle(
         RangeReply::Split {
             prefix,
             children: theirs,
-        } if prefix == asked.prefix && prefix.len() < 64 && theirs.len() == 16 => {
+        } if prefix == asked.prefix => {
+            let levels = match theirs.len() {
+                16 => 1,
+                256 => 2,
+                4096 => 3,
+                _ => return Err(bad("a split must have 16, 256 or 4,096 sub-ranges")),
+            };
+            if prefix.len() + levels as usize > 64 {
+                return Err(bad("a split below 64 digits"));
+            }
             let mine = ids_under(conn, &prefix)?;
-            for ((p, slice), t) in children(&prefix, &mine).into_iter().zip(theirs) {
+            for ((p, slice), t) in children(&prefix, &mine, levels).into_iter().zip(theirs) {
                 if t.prefix != p {
-                    return Err(bad("the hub's sub-ranges are not the 16 children"));
+                    return Err(bad("the hub's sub-ranges are not the children in order"));
                 }
                 let s = summary(&p, slice);
                 if s.count == t.count && s.fp == t.fp {
@@ -245,6 +272,34 @@ fn settle(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splits_go_deeper_for_large_ranges() {
+        assert_eq!(split_levels(17, 0), 1);
+        assert_eq!(split_levels(4096, 0), 1);
+        assert_eq!(split_levels(4097, 0), 1);
+        assert_eq!(split_levels(65_537, 0), 2);
+        assert_eq!(split_levels(100_000, 0), 2);
+        assert_eq!(split_levels(1_000_000, 0), 2);
+        assert_eq!(split_levels(20_000_000, 0), 3);
+        assert_eq!(split_levels(u64::MAX, 0), 3);
+        assert_eq!(split_levels(u64::MAX, 63), 1);
+        let ids: Vec<(i64, ObjectId)> = (0..40u64)
+            .map(|i| (i as i64, ObjectId::of_bytes(&i.to_be_bytes())))
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort_by_key(|(_, id)| *id);
+        let two = children("", &sorted, 2);
+        assert_eq!(two.len(), 256);
+        assert_eq!(two[0].0, "00");
+        assert_eq!(two[255].0, "ff");
+        assert_eq!(two.iter().map(|(_, s)| s.len()).sum::<usize>(), 40);
+        for (p, slice) in &two {
+            assert!(slice
+                .iter()
+                .all(|(_, id)| id.to_hex().starts_with(p.as_str())));
+        }
+    }
 
     #[test]
     fn upper_bounds_cover_exactly_the_prefix() {
