@@ -1008,3 +1008,38 @@ fn objects_written_locally_during_a_sync_are_not_skipped() {
     assert_converged(&a, &h, &all);
     assert_eq!(sync_db(&a, &h).expect("last").mode, Mode::InSync);
 }
+
+#[test]
+fn objects_of_unknown_types_and_versions_are_passed_on_unindexed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b, c) = (
+        db(dir.path(), "a.db"),
+        db(dir.path(), "b.db"),
+        db(dir.path(), "c.db"),
+    );
+    let future = [
+        Object::from_value(&json!({"type": "claim", "v": 2, "speaker": "x", "new": [1, 2]}))
+            .expect("claim v2"),
+        Object::from_value(&json!({"type": "relation", "v": 1, "from": "a", "to": "b"}))
+            .expect("relation"),
+    ];
+    put(&mut Store::open(&a).expect("a"), &future);
+    drop(Store::open(&b).expect("b"));
+    sync_db(&a, &b).expect("a to b");
+    let file = dir.path().join("f.bundle");
+    bundle::create(&Store::open(&b).expect("b"), &file, None).expect("create");
+    bundle::apply(&mut Store::open(&c).expect("c"), &file, false).expect("apply");
+    for p in [&b, &c] {
+        let s = Store::open(p).expect("open");
+        let stored: BTreeSet<String> = ids(&s);
+        assert_eq!(
+            stored,
+            future
+                .iter()
+                .map(|o| o.id.to_hex())
+                .collect::<BTreeSet<_>>()
+        );
+        assert_eq!(index_counts(&s), (0, 0, 0, 0));
+        verified(&s);
+    }
+}
