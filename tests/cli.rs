@@ -526,3 +526,30 @@ fn serve_and_sync_over_http_with_a_token() {
     );
     assert_eq!(count_in(&env, "reader.db"), n);
 }
+
+#[test]
+fn sync_dry_run_lists_the_claims_that_would_arrive() {
+    let env = Env::new();
+    let claim = claims::objects::Object::from_value(&serde_json::json!({
+        "type": "claim", "v": 1, "speaker": "The mayor", "cue": "say", "stance": "neutral",
+        "hedges": ["may"], "content": "the bridge may reopen"
+    }))
+    .expect("claim");
+    {
+        let mut other = claims::store::Store::open(&env.path("other.db")).expect("other");
+        let mut w = other.writer().expect("writer");
+        w.put_object(&claim).expect("put");
+        w.commit().expect("commit");
+    }
+    let out = env.run(&["sync", "other.db", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "would send 0 objects\nwould receive 1 objects (1 claim)\n  {}  The mayor — say \
+             (neutral) [hedged: may]: the bridge may reopen\n",
+            &claim.id.to_hex()[..12]
+        )
+    );
+    assert_eq!(env.object_count(), 0);
+}
