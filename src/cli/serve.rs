@@ -58,7 +58,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         max_object_bytes: args.max_object_bytes,
         ..Limits::default()
     };
-    let mut hub = Hub::new(store, limits, &server.url())?;
+    let mut hub = Hub::new(store, limits)?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(

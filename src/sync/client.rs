@@ -76,6 +76,8 @@ impl Peer for HttpPeer {
 pub struct DbPeer {
     hub: Hub,
     path: PathBuf,
+    /// The syncing database's path, as the other file's sync log names it.
+    local: String,
 }
 
 impl DbPeer {
@@ -95,8 +97,9 @@ impl DbPeer {
             max_items: Limits::default().max_items,
         };
         Ok(DbPeer {
-            hub: Hub::new(store, limits, &local_path.display().to_string())?,
+            hub: Hub::new(store, limits)?,
             path: other.to_path_buf(),
+            local: local_path.display().to_string(),
         })
     }
 
@@ -108,7 +111,7 @@ impl DbPeer {
 
 impl Peer for DbPeer {
     fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
-        let answer = self.hub.handle(&frame, true);
+        let answer = self.hub.handle(&frame, true, &self.local);
         Ok((answer.status, answer.body))
     }
 

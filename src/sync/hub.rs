@@ -20,7 +20,6 @@ pub struct Hub {
     store: Store,
     limits: Limits,
     replica: String,
-    address: String,
 }
 
 /// A refused request: status and message.
@@ -45,15 +44,13 @@ impl From<crate::store::StoreError> for Refusal {
 }
 
 impl Hub {
-    /// `address` names the hub in its own sync log (a URL or a path).
-    pub fn new(store: Store, limits: Limits, address: &str) -> Result<Hub, SyncError> {
+    pub fn new(store: Store, limits: Limits) -> Result<Hub, SyncError> {
         state::tune_for_sync(store.conn(), false)?;
         let replica = state::ensure_replica_id(store.conn())?;
         Ok(Hub {
             store,
             limits,
             replica,
-            address: address.to_string(),
         })
     }
 
@@ -70,8 +67,8 @@ impl Hub {
     }
 
     /// Answers one request frame. `may_push` is false when the hub requires a token and the
-    /// request did not carry the right one.
-    pub fn handle(&mut self, frame: &[u8], may_push: bool) -> Answer {
+    /// request did not carry the right one; `from` names the client in the sync log.
+    pub fn handle(&mut self, frame: &[u8], may_push: bool, from: &str) -> Answer {
         if frame.len() as u64 > self.limits.max_request_bytes {
             return refuse(
                 413,
@@ -86,7 +83,7 @@ impl Hub {
             Ok(r) => r,
             Err(e) => return refuse(400, e.to_string()),
         };
-        match self.answer(request, bodies, may_push) {
+        match self.answer(request, bodies, may_push, from) {
             Ok((reply, bodies)) => Answer {
                 status: 200,
                 body: wire::encode(&reply, &bodies),
@@ -113,6 +110,7 @@ impl Hub {
         request: Request,
         bodies: Vec<String>,
         may_push: bool,
+        from: &str,
     ) -> Result<(Reply, Vec<String>), Refusal> {
         let conn = self.store.conn();
         match request {
@@ -256,7 +254,7 @@ impl Hub {
                     self.store.conn(),
                     &state::LogEntry {
                         peer: replica,
-                        address: self.address.clone(),
+                        address: from.to_string(),
                         direction: "serve",
                         sent: 0,
                         received: applied.stored,

@@ -95,7 +95,7 @@ impl Server {
     /// Serves on a thread of its own; for tests and embedding.
     pub fn spawn(self, store: Store, options: ServeOptions) -> Result<Running, SyncError> {
         let url = self.url();
-        let mut hub = Hub::new(store, options.limits, &url)?;
+        let mut hub = Hub::new(store, options.limits)?;
         let http = Arc::clone(&self.http);
         let thread = std::thread::spawn(move || self.serve(&mut hub, &options, |_| {}));
         Ok(Running {
@@ -195,7 +195,11 @@ fn answer(
             .map(|h| same_secret(h.value.as_str(), &format!("Bearer {token}")))
             .unwrap_or(false),
     };
-    (hub.handle(&body, authorized), n)
+    let from = request
+        .remote_addr()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_default();
+    (hub.handle(&body, authorized, &from), n)
 }
 
 /// Compares without stopping at the first difference.
