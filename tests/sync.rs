@@ -1043,3 +1043,54 @@ fn objects_of_unknown_types_and_versions_are_passed_on_unindexed() {
         verified(&s);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// Whatever arrives, the hub answers with a status, never a panic, and writes nothing it
+    /// has not verified.
+    #[test]
+    fn the_hub_survives_any_frame(
+        op in prop_oneof![
+            Just("hello"), Just("ids"), Just("fetch"), Just("offer"), Just("push"),
+            Just("reconcile"), Just("nonsense")
+        ],
+        numbers in proptest::collection::vec(any::<i64>(), 0..4),
+        text in "[ -~]{0,40}",
+        tail in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = db(dir.path(), "h.db");
+        put(&mut Store::open(&path).expect("h"), &article(1));
+        let mut hub = claims::sync::hub::Hub::new(Store::open(&path).expect("h"), Limits::default())
+            .expect("hub");
+        let n = |i: usize| numbers.get(i).copied().unwrap_or(0);
+        let headers = [
+            json!({"op": op, "protocol": n(0), "replica": text}),
+            json!({"op": op, "after": n(0), "limit": n(1), "expect": text}),
+            json!({"op": op, "runs": [[n(0), n(1)], [n(2), n(3)]]}),
+            json!({"op": op, "ids": [text]}),
+            json!({"op": op, "replica": text, "count": n(0).rem_euclid(3)}),
+            json!({"op": op, "ranges": [{"prefix": text, "count": n(0), "fp": text}]}),
+        ];
+        for header in headers {
+            let mut frame = serde_json::to_vec(&header).expect("json");
+            frame.push(b'\n');
+            frame.extend_from_slice(&tail);
+            let answer = hub.handle(&frame, true, "test");
+            prop_assert!([200, 400, 401, 404, 413, 422].contains(&answer.status), "{}", answer.status);
+        }
+        drop(hub);
+        let s = Store::open(&path).expect("h");
+        verified(&s);
+        prop_assert_eq!(ids(&s).len(), 6);
+    }
+
+    #[test]
+    fn any_bytes_as_a_bundle_are_refused_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let mut b = b"CLMSBNDL\0\0\0\x01".to_vec();
+        b.extend_from_slice(&bytes);
+        prop_assert!(bundle::parse(Path::new("x.bundle"), &b).is_err());
+        prop_assert!(bundle::parse(Path::new("x.bundle"), &bytes).is_err());
+    }
+}
