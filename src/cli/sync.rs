@@ -111,14 +111,15 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "synced with {} ({}): sent {} objects, received {}; {} bytes sent, {} received, {} round trips",
+            "synced with {} ({}): sent {} objects, received {}; {} bytes sent, {} received, {} round trip{}",
             peer.address(),
             report.mode.as_str(),
             report.sent,
             report.received,
             report.bytes_sent,
             report.bytes_received,
-            report.round_trips
+            report.round_trips,
+            if report.round_trips == 1 { "" } else { "s" }
         )?;
         out.flush()?;
     } else {
