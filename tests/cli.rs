@@ -462,6 +462,16 @@ fn sync_with_a_file_prints_the_json_summary_and_then_moves_nothing() {
     );
 }
 
+/// Kills a child process when dropped.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn serve_and_sync_over_http_with_a_token() {
     let env = Env::new();
@@ -469,7 +479,7 @@ fn serve_and_sync_over_http_with_a_token() {
     assert_eq!(env.run(&["import", "avdiivka.txt"]).status.code(), Some(0));
     let n = env.object_count();
     env.write("token", "s3cret\n");
-    let mut hub = env
+    let hub = env
         .cmd()
         .args([
             "--db",
@@ -484,10 +494,12 @@ fn serve_and_sync_over_http_with_a_token() {
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
+    // Whatever happens in this test, the hub process does not outlive it.
+    let mut hub = Reaper(hub);
     let mut line = String::new();
     {
         use std::io::BufRead;
-        let out = hub.stdout.take().expect("stdout");
+        let out = hub.0.stdout.take().expect("stdout");
         std::io::BufReader::new(out)
             .read_line(&mut line)
             .expect("listening line");
@@ -497,8 +509,7 @@ fn serve_and_sync_over_http_with_a_token() {
     let wrong = env.run(&["sync", &url, "--token", "nope"]);
     let right = env.run(&["sync", &url, "--token", "s3cret"]);
     let pulled = env.run(&["--db", "reader.db", "sync", &url]);
-    let _ = hub.kill();
-    let _ = hub.wait();
+    drop(hub);
     assert_eq!(wrong.status.code(), Some(1));
     assert_eq!(
         stderr(&wrong),

@@ -649,6 +649,8 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     let pid = child.id();
     let child = std::sync::Arc::new(std::sync::Mutex::new(child));
     let killer = std::sync::Arc::clone(&child);
+    // Whatever happens in this test, the hub process does not outlive it.
+    let _reaper = Reaper(std::sync::Arc::clone(&child));
     let inner = HttpPeer::new(&url, None).expect("peer");
     let mut cut = CutOff {
         inner,
@@ -693,6 +695,18 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     assert_eq!((again.sent, again.received), (0, 0));
     restarted.stop();
     assert_converged(&a, &b, &expected);
+}
+
+/// Kills a child process when dropped.
+struct Reaper(std::sync::Arc<std::sync::Mutex<std::process::Child>>);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if let Ok(mut c) = self.0.lock() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }
 
 fn read_listening_line(child: &mut std::process::Child) -> String {
