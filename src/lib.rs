@@ -13,5 +13,6 @@ pub mod ingest;
 pub mod model;
 pub mod objects;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod verify;

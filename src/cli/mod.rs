@@ -6,13 +6,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod bundle;
 mod extract;
 mod import;
 mod list;
 mod log;
 mod rebuild;
 mod search;
+mod serve;
 mod show;
+mod sync;
+mod transfer;
 mod verify;
 
 /// Exit codes, documented in docs/cli.md.
@@ -73,6 +77,9 @@ pub enum Command {
     Log(log::Args),
     Verify(verify::Args),
     Rebuild(rebuild::Args),
+    Bundle(bundle::Args),
+    Sync(sync::Args),
+    Serve(serve::Args),
 }
 
 pub fn main() -> i32 {
@@ -97,6 +104,9 @@ pub fn main() -> i32 {
         Command::Log(args) => log::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
         Command::Rebuild(args) => rebuild::run(&cli, args),
+        Command::Bundle(args) => bundle::run(&cli, args),
+        Command::Sync(args) => sync::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     match result {
         Ok(code) => code,

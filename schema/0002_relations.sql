@@ -1,0 +1,1 @@
+-- 0002: reserved for relations (timeline branch)
