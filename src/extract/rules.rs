@@ -305,6 +305,12 @@ fn is_sentence_adverb(w: &str) -> bool {
     )
 }
 
+/// Words that, after a comma, start a clause outside the content ("C, according to X",
+/// "C, despite ...", "C, while ...").
+fn is_clause_break(w: &str) -> bool {
+    matches!(w, "according" | "despite" | "whereas" | "unlike" | "just")
+}
+
 /// Frequent verbs that are no cues, to stop a noun phrase ("The figures include ...").
 fn is_common_verb(w: &str) -> bool {
     matches!(
@@ -925,15 +931,42 @@ impl Rules<'_, '_> {
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
-            if d.is_punct(k, ",") && !d.in_quote[k] {
+            if d.is_punct(k, ",") && !d.in_quote[k] && !d.cap(k + 1) && d.is_word(k + 1) {
                 let w = self.lw(k + 1);
-                if w.ends_with("ing") && self.lx.verb_forms.contains(w) {
+                let participle = w.ends_with("ing") && self.lx.verb_forms.contains(w);
+                if participle || w == "according" {
                     return Some(q..k);
                 }
             }
             k += 1;
         }
         Some(q..hi)
+    }
+
+    /// Beliefs and accusations take an object, not a clause: "X supports Y, who ..." ends at
+    /// the comma. Speech keeps its whole clause.
+    fn object_cut(&self, c: Range<usize>, stance: Stance) -> Range<usize> {
+        let d = self.d;
+        if !matches!(
+            stance,
+            Stance::Believing
+                | Stance::Accusing
+                | Stance::Affirming
+                | Stance::Denying
+                | Stance::Predicting
+        ) || d.kind(c.start) == Some(Kind::Open)
+            || self.lw(c.start) == "that"
+        {
+            return c;
+        }
+        let mut k = c.start + 1;
+        while k < c.end {
+            if d.is_punct(k, ",") && !d.in_quote[k] {
+                return c.start..k;
+            }
+            k += 1;
+        }
+        c
     }
 
     /// Content left of position `p` (exclusive), from the start of sentence `s` or from the
@@ -1085,12 +1118,14 @@ impl Rules<'_, '_> {
                             && self.content_is_left(b, ce, s);
                         if left_content {
                             let c1 = self.content_left(b + 1, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(ce, s) {
+                            if let Some(c2) = self.second_part(ce, s, quoted) {
                                 draft.content.push(c2);
                             }
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            let c1 = self.object_cut(c1, e.stance);
                             draft.content.push(c1);
                         }
                         draft.source = Some(src);
@@ -1104,8 +1139,9 @@ impl Rules<'_, '_> {
                             // "C, said X." / "“C,” said X, “C2.”"
                             let src = self.source_right(ce, hi, true)?;
                             let c1 = self.content_left(cue_start, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(src.end, s) {
+                            if let Some(c2) = self.second_part(src.end, s, quoted) {
                                 draft.content.push(c2);
                             }
                             draft.source = Some(src);
@@ -1120,6 +1156,7 @@ impl Rules<'_, '_> {
                                 _ => self.sentence_subject(s, before_cue),
                             }?;
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            let c1 = self.object_cut(c1, e.stance);
                             draft.content.push(c1);
                             draft.source = Some(src);
                         } else {
@@ -1160,8 +1197,9 @@ impl Rules<'_, '_> {
                     draft.content.push(c1);
                 } else {
                     let c1 = self.content_left(c, s)?;
+                    let quoted = d.kind(c1.start) == Some(Kind::Open);
                     draft.content.push(c1);
-                    if let Some(c2) = self.second_part(src.end, s) {
+                    if let Some(c2) = self.second_part(src.end, s, quoted) {
                         draft.content.push(c2);
                     }
                 }
@@ -1312,7 +1350,7 @@ impl Rules<'_, '_> {
     }
 
     /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
-    fn second_part(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
+    fn second_part(&self, q: usize, s: &Sentence, quoted: bool) -> Option<Range<usize>> {
         let d = self.d;
         let hi = self.trimmed_end(s);
         let mut q = q;
@@ -1329,7 +1367,14 @@ impl Rules<'_, '_> {
             return None;
         }
         let w = self.lw(q);
-        if self.lx.verb_forms.contains(w) || matches!(w, "according" | "adding" | "saying") {
+        if self.lx.verb_forms.contains(w)
+            || is_clause_break(w)
+            || is_preposition(w)
+            || matches!(w, "adding" | "saying" | "referring")
+        {
+            return None;
+        }
+        if quoted && d.kind(q) != Some(Kind::Open) {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
