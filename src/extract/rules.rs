@@ -600,7 +600,7 @@ impl Rules<'_, '_> {
                 {
                     break;
                 } else if cap
-                    && n > 0
+                    && (n > 0 || is_np_boundary(w))
                     && (is_np_boundary(w) || is_sentence_adverb(w))
                     && !matches!(w, "i" | "us" | "it" | "me" | "him" | "them")
                 {
@@ -639,7 +639,11 @@ impl Rules<'_, '_> {
         // Need a content word: not only determiners or numbers.
         let has_head = (s..=j).any(|i| {
             let w = self.lw(i);
-            d.is_word(i) && !is_determiner(w) && !is_preposition(w)
+            d.is_word(i)
+                && !d.tk.toks[i].digit
+                && !is_determiner(w)
+                && !is_preposition(w)
+                && !matches!(w, "million" | "billion" | "thousand" | "hundred")
         });
         if !has_head {
             return None;
@@ -673,6 +677,7 @@ impl Rules<'_, '_> {
                 || adverb
                 || matches!(w, "not" | "did" | "does" | "do")
                 || w.ends_with("n't")
+                || w == "cannot"
             {
                 if cue_start == j {
                     cue_start = j - 1;
@@ -1125,7 +1130,15 @@ impl Rules<'_, '_> {
                             }
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
-                            let c1 = self.object_cut(c1, e.stance);
+                            // In a relative clause ("X, who spoke on condition ..., said") the
+                            // content ends with the clause.
+                            let relative = src.len() == 1
+                                && matches!(self.lw(src.start), "who" | "which" | "that");
+                            let c1 = if relative {
+                                self.object_cut(c1, Stance::Believing)
+                            } else {
+                                self.object_cut(c1, e.stance)
+                            };
                             draft.content.push(c1);
                         }
                         draft.source = Some(src);
@@ -1398,8 +1411,11 @@ impl Rules<'_, '_> {
                 continue;
             }
             let mut k = s.toks.start;
+            // Reported speech inside the content of an earlier cue ("X said he wants Y") is
+            // part of that content: PolNeAR does not annotate it separately.
+            let mut inside: Range<usize> = 0..0;
             while k < s.toks.end {
-                if d.in_quote[k] || !d.is_word(k) {
+                if d.in_quote[k] || !d.is_word(k) || inside.contains(&k) {
                     k += 1;
                     continue;
                 }
@@ -1434,6 +1450,11 @@ impl Rules<'_, '_> {
                         } else {
                             k + n
                         };
+                        if let Some(c) = dr.content.first() {
+                            if c.start >= k + n {
+                                inside = c.clone();
+                            }
+                        }
                         out.push(dr);
                         k = next;
                         advanced = true;
