@@ -1398,6 +1398,27 @@ impl Rules<'_, '_> {
         Some(q..hi.min(q + WINDOW))
     }
 
+    /// If the cue at `k` opens a coordinated clause ("but he said", "and said", "; she
+    /// added"), the token where that clause starts.
+    fn coordinated(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let (src, cue_start) = self.source_left(k, lo);
+        let at = match src {
+            Some(r) => r.start,
+            None => cue_start,
+        };
+        if at <= lo {
+            return None;
+        }
+        let b = at - 1;
+        let conj = matches!(self.lw(b), "but" | "and" | "while" | "whereas" | "yet");
+        if conj || d.is_punct(b, ";") {
+            Some(b)
+        } else {
+            None
+        }
+    }
+
     /// All attributions of the document, in text order.
     pub fn run(&self) -> Vec<Draft> {
         let d = self.d;
@@ -1415,9 +1436,21 @@ impl Rules<'_, '_> {
             // part of that content: PolNeAR does not annotate it separately.
             let mut inside: Range<usize> = 0..0;
             while k < s.toks.end {
-                if d.in_quote[k] || !d.is_word(k) || inside.contains(&k) {
+                if d.in_quote[k] || !d.is_word(k) {
                     k += 1;
                     continue;
+                }
+                // A coordinated clause ("..., but he said C", "... and said C") is a new
+                // attribution even inside an earlier content; that content ends before it.
+                let mut cut = NONE;
+                if inside.contains(&k) {
+                    match self.coordinated(k, s.toks.start) {
+                        Some(at) => cut = at,
+                        None => {
+                            k += 1;
+                            continue;
+                        }
+                    }
                 }
                 let Some(cands) = self.lx.by_first.get(self.lw(k)) else {
                     k += 1;
@@ -1450,6 +1483,21 @@ impl Rules<'_, '_> {
                         } else {
                             k + n
                         };
+                        if cut != NONE {
+                            if let Some(prev) = out.last_mut() {
+                                let mut end = cut;
+                                while end > 0
+                                    && (d.is_punct(end - 1, ",") || d.is_punct(end - 1, ";"))
+                                {
+                                    end -= 1;
+                                }
+                                if let Some(c) = prev.content.first_mut() {
+                                    if c.start < end && end < c.end {
+                                        c.end = end;
+                                    }
+                                }
+                            }
+                        }
                         if let Some(c) = dr.content.first() {
                             if c.start >= k + n {
                                 inside = c.clone();
