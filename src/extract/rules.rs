@@ -707,6 +707,21 @@ impl Rules<'_, '_> {
         if d.is_word(p) && is_subject_pronoun(w) {
             return (Some(p..p + 1), cue_start);
         }
+        if d.is_punct(p, ")") {
+            // "Sen. Marco Rubio (R-Fla.) said": the parenthesis stays in the source.
+            let mut k = p;
+            while k > lo && p - k < 8 && !d.is_punct(k, "(") {
+                k -= 1;
+            }
+            if d.is_punct(k, "(") && k > lo {
+                if let Some(np) = self.np_left(k - 1, lo) {
+                    if d.cap(np.end - 1) {
+                        return (Some(np.start..p + 1), cue_start);
+                    }
+                }
+            }
+            return (None, cue_start);
+        }
         if d.is_punct(p, ",") {
             // "X, a spokesman for Y, said": find the comma that opens the appositive.
             if p > lo && d.kind(p - 1) == Some(Kind::Close) {
@@ -717,7 +732,10 @@ impl Rules<'_, '_> {
             while k > lo && steps < MAX_APPOSITIVE {
                 k -= 1;
                 steps += 1;
-                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !d.is_punct(k, "-") {
+                let inner_punct = ["-", ".", "(", ")", "&", "'", "’", "/"]
+                    .iter()
+                    .any(|p| d.is_punct(k, p));
+                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !inner_punct {
                     break;
                 }
             }
@@ -1128,6 +1146,20 @@ impl Rules<'_, '_> {
                             if let Some(c2) = self.second_part(ce, s, quoted) {
                                 draft.content.push(c2);
                             }
+                        } else if src.start == lo
+                            && lo > 0
+                            && d.kind(lo - 1) == Some(Kind::Close)
+                            && d.tk.toks[lo - 1].line == s.line
+                            && self.rest_is_empty(ce, s)
+                        {
+                            // "“... missing.” Trump said." The quote closed the sentence
+                            // before.
+                            let o = d.quote_start[lo - 1];
+                            if o == NONE || d.tk.toks[o].line != s.line {
+                                return None;
+                            }
+                            draft.content.push(o..lo);
+                            draft.sents.start = d.sent_of[o];
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
                             // In a relative clause ("X, who spoke on condition ..., said") the
@@ -1396,6 +1428,12 @@ impl Rules<'_, '_> {
             }
         }
         Some(q..hi.min(q + WINDOW))
+    }
+
+    /// Nothing but time words and punctuation after `q` in sentence `s`.
+    fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
+        let hi = self.trimmed_end(s);
+        (q..hi).all(|k| !self.d.is_word(k) || is_weekday(self.lw(k)))
     }
 
     /// If the cue at `k` opens a coordinated clause ("but he said", "and said", "; she
