@@ -889,7 +889,8 @@ impl Rules<'_, '_> {
                         found = k;
                         break;
                     }
-                    if d.is_punct(k, ",") {
+                    // "told supporters in Columbus, Ohio, that": commas inside names only.
+                    if d.is_punct(k, ",") && !d.cap(k + 1) && self.lw(k + 1) != "that" {
                         break;
                     }
                     k += 1;
@@ -1051,6 +1052,14 @@ impl Rules<'_, '_> {
 
     fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
         let d = self.d;
+        let mut lo = lo;
+        while lo + 1 < before
+            && d.is_word(lo)
+            && (matches!(self.lw(lo), "but" | "and" | "yet" | "so")
+                || is_sentence_adverb(self.lw(lo)))
+        {
+            lo += 1;
+        }
         let w = self.lw(lo);
         if d.is_word(lo) && matches!(w, "he" | "she" | "they" | "we" | "i" | "it") {
             return Some(lo..lo + 1);
@@ -1173,6 +1182,22 @@ impl Rules<'_, '_> {
                             };
                             draft.content.push(c1);
                         }
+                        draft.source = Some(src);
+                    }
+                    None if ce + 1 < hi
+                        && self.lw(ce) == "by"
+                        && self.passive_start(cue_start, lo) != NONE =>
+                    {
+                        // "The meeting was first reported by Politico."
+                        let be = self.passive_start(cue_start, lo);
+                        let src = self.source_right(ce + 1, hi, false)?;
+                        let content = if be > lo {
+                            self.np_left(be - 1, lo)
+                        } else {
+                            None
+                        }?;
+                        draft.cue = be..ce + 1;
+                        draft.content.push(content);
                         draft.source = Some(src);
                     }
                     None => {
@@ -1430,6 +1455,28 @@ impl Rules<'_, '_> {
         Some(q..hi.min(q + WINDOW))
     }
 
+    /// Start of "was (first) reported" before the cue at `c`, or NONE when no form of "be" is
+    /// there.
+    fn passive_start(&self, c: usize, lo: usize) -> usize {
+        let mut k = c;
+        while k > lo && k + 3 > c {
+            let w = self.lw(k - 1);
+            if matches!(w, "is" | "are" | "was" | "were" | "been" | "be") {
+                let mut b = k - 1;
+                while b > lo && matches!(self.lw(b - 1), "has" | "have" | "had" | "will" | "would")
+                {
+                    b -= 1;
+                }
+                return b;
+            }
+            if !(w.ends_with("ly") || matches!(w, "first" | "also" | "later" | "since")) {
+                break;
+            }
+            k -= 1;
+        }
+        NONE
+    }
+
     /// Nothing but time words and punctuation after `q` in sentence `s`.
     fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
         let hi = self.trimmed_end(s);
@@ -1538,7 +1585,10 @@ impl Rules<'_, '_> {
                         }
                         if let Some(c) = dr.content.first() {
                             if c.start >= k + n {
-                                inside = c.clone();
+                                let stop = c.clone().find(|&t| {
+                                    (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote[t]
+                                });
+                                inside = c.start..stop.unwrap_or(c.end);
                             }
                         }
                         out.push(dr);
