@@ -816,13 +816,22 @@ impl Rules<'_, '_> {
         }
         if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
             let a = self.lw(k + 1);
-            if is_determiner(a) || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word)) {
+            if is_determiner(a)
+                || matches!(a, "who" | "whose")
+                || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word))
+            {
                 // Include the appositive to the end of the sentence, unless a quote follows.
+                // A relative clause ends at its comma ("said Smith, who ..., long a ...").
+                let relative = matches!(a, "who" | "whose");
                 let mut e = k + 1;
-                while e < hi && d.kind(e) != Some(Kind::Open) && !d.is_punct(e, ".") {
+                while e < hi
+                    && d.kind(e) != Some(Kind::Open)
+                    && !d.is_punct(e, ".")
+                    && !(relative && d.is_punct(e, ","))
+                {
                     e += 1;
                 }
-                if e >= hi || d.is_punct(e, ".") {
+                if e >= hi || d.is_punct(e, ".") || (relative && d.is_punct(e, ",")) {
                     return Some(q..e);
                 }
             }
@@ -1207,9 +1216,26 @@ impl Rules<'_, '_> {
                             && !e.words[0].ends_with("ing");
                         if inverted {
                             // "C, said X." / "“C,” said X, “C2.”"
-                            let src = self.source_right(ce, hi, true)?;
                             let c1 = self.content_left(cue_start, s)?;
                             let quoted = d.kind(c1.start) == Some(Kind::Open);
+                            // After a quotation anything but another quotation describes the
+                            // speaker ("said Faiza Patel, co-director of the program.").
+                            let mut src = self.source_right(ce, hi, true)?;
+                            if quoted
+                                && src.end + 1 < hi
+                                && hi - src.end < WINDOW
+                                && d.is_punct(src.end, ",")
+                            {
+                                let rest = src.end + 1..hi;
+                                let w = self.lw(rest.start);
+                                if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
+                                    && !self.verbish(rest.start)
+                                    && !is_np_boundary(w)
+                                    && !is_preposition(w)
+                                {
+                                    src = src.start..hi;
+                                }
+                            }
                             draft.content.push(c1);
                             if let Some(c2) = self.second_part(src.end, s, quoted) {
                                 draft.content.push(c2);
