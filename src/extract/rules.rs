@@ -1120,6 +1120,43 @@ impl Rules<'_, '_> {
             cue_skip: 0,
         };
         match e.kind {
+            CueKind::Verb
+                if e.lemma.starts_with("ask")
+                    && (c == lo || self.lw(c - 1) == "when")
+                    && e.words[0] == "asked" =>
+            {
+                // "Asked about it, Trump said ..." / "when asked by a reporter if ...": the
+                // question is the content; the one asking is rarely named.
+                let mut q = ce;
+                if self.lw(q) == "by" {
+                    let mut k = q + 1;
+                    while k < hi
+                        && k - q <= MAX_SOURCE
+                        && d.is_word(k)
+                        && !matches!(
+                            self.lw(k),
+                            "if" | "whether" | "about" | "what" | "why" | "how" | "whom" | "who"
+                        )
+                    {
+                        k += 1;
+                    }
+                    if k == q + 1 || k >= hi || !d.is_word(k) {
+                        return None;
+                    }
+                    draft.source = Some(q + 1..k);
+                    q = k;
+                } else {
+                    draft.sourceless = true;
+                }
+                let mut end = q;
+                while end < hi && end - q < WINDOW && (!d.is_punct(end, ",") || d.in_quote[end]) {
+                    end += 1;
+                }
+                if end == q {
+                    return None;
+                }
+                draft.content.push(q..end);
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
@@ -1419,6 +1456,8 @@ impl Rules<'_, '_> {
         let first = self.lw(lo);
         let lead_in = is_preposition(first)
             || is_sentence_adverb(first)
+            || self.lx.verb_forms.contains(first)
+            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
             || matches!(
                 first,
                 "during"
