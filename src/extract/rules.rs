@@ -51,6 +51,8 @@ pub(crate) struct Doc<'a> {
     pub sent_of: Vec<usize>,
     /// Line lies in promotional or navigation boilerplate.
     pub boiler_lines: Vec<bool>,
+    /// Line is written in title case (a headline): capitalised cue words count there.
+    pub title_lines: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -115,9 +117,24 @@ impl<'a> Doc<'a> {
                 boiler_lines[s.line as usize] = true;
             }
         }
+        let mut words = vec![(0u32, 0u32); lines];
+        for t in &tk.toks {
+            if t.kind == Kind::Word && !t.digit {
+                let w = &mut words[t.line as usize];
+                w.0 += 1;
+                if t.cap {
+                    w.1 += 1;
+                }
+            }
+        }
+        let title_lines = words
+            .iter()
+            .map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7)
+            .collect();
         Doc {
             text,
             tk,
+            title_lines,
             sents,
             quote_end,
             quote_start,
@@ -1622,7 +1639,8 @@ impl Rules<'_, '_> {
                     }
                     // A capitalised single word cue is only a cue at sentence start
                     // ("According to"), never a name ("Says" is rare; "Hope" is a name).
-                    if d.cap(k) && k != s.toks.start {
+                    let title = d.title_lines.get(s.line as usize).copied().unwrap_or(false);
+                    if d.cap(k) && k != s.toks.start && !title {
                         continue;
                     }
                     let prev = out.last();
