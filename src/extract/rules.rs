@@ -1463,13 +1463,17 @@ impl Rules<'_, '_> {
         while q < hi && is_weekday(self.lw(q)) {
             q += 1;
         }
-        if q >= hi || d.is_punct(q, ",") {
+        let lo = s.toks.start;
+        if q >= hi {
             return true;
+        }
+        if d.is_punct(q, ",") {
+            // "Still, Mr. Devine acknowledged, “...”": a one-word lead-in is no content.
+            return !(b - lo <= 2 && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open));
         }
         if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
             return false;
         }
-        let lo = s.toks.start;
         let first = self.lw(lo);
         let lead_in = is_preposition(first)
             || is_sentence_adverb(first)
@@ -1718,11 +1722,10 @@ impl Rules<'_, '_> {
                 .chain(std::iter::once(drafts[i].cue.end))
                 .max()
                 .unwrap_or(0);
-            let mut k = last_tok;
-            while k < last_sent.toks.end && d.kind(k) == Some(Kind::Punct) {
-                k += 1;
-            }
-            if k < last_sent.toks.end {
+            // Only punctuation, or a short addressee or time ("Nega told me.", "he told CNN
+            // on Monday."), may follow.
+            let rest = last_tok..last_sent.toks.end;
+            if rest.len() > 8 || rest.clone().any(|k| d.kind(k) == Some(Kind::Open)) {
                 continue;
             }
             let line0 = last_sent.line;
