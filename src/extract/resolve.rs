@@ -403,7 +403,39 @@ impl<'l> Resolver<'l> {
             .unwrap_or(name);
         // "Further footage" at the start of a sentence: a common noun phrase, not a name.
         let lowered;
-        let name = if src.end - s > 1
+        let common_first = matches!(
+            d.lw(s),
+            "further"
+                | "more"
+                | "new"
+                | "other"
+                | "some"
+                | "many"
+                | "several"
+                | "most"
+                | "both"
+                | "recent"
+                | "additional"
+                | "local"
+                | "senior"
+                | "top"
+                | "former"
+                | "unnamed"
+                | "anonymous"
+                | "independent"
+                | "military"
+                | "security"
+                | "two"
+                | "three"
+                | "few"
+                | "all"
+                | "earlier"
+                | "later"
+                | "one"
+                | "another"
+        );
+        let name = if common_first
+            && src.end - s > 1
             && d.cap(s)
             && !d.cap(src.end - 1)
             && !d.tk.toks[src.end - 1].digit
