@@ -1174,6 +1174,29 @@ impl Rules<'_, '_> {
                 }
                 draft.content.push(q..end);
             }
+            CueKind::Verb if matches!(e.lemma.as_str(), "seem" | "appear") => {
+                // "Sanders appears to be spending more": an impression without a source; the
+                // content is the subject and what follows the cue.
+                let (_, cue_start) = self.source_left(c, lo);
+                draft.cue = cue_start..ce;
+                if ce >= hi {
+                    return None;
+                }
+                let np = if cue_start > lo {
+                    self.np_left(cue_start - 1, lo)
+                } else {
+                    None
+                };
+                draft.sourceless = true;
+                match np {
+                    Some(np) if !(np.len() == 1 && self.lw(np.start) == "it") => {
+                        draft.content.push(np);
+                        draft.content.push(ce..hi.min(ce + WINDOW));
+                    }
+                    Some(_) => draft.content.push(ce..hi.min(ce + WINDOW)),
+                    None => return None,
+                }
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
