@@ -1221,11 +1221,7 @@ impl Rules<'_, '_> {
                 }
                 let (src, cue_start) = self.source_left(c, lo);
                 draft.cue = cue_start..ce;
-                let mut ce = ce;
-                if ce < hi && d.cap(ce) && is_weekday(self.lw(ce)) {
-                    ce += 1;
-                    draft.cue = cue_start..ce;
-                }
+
                 let before_cue = if cue_start > lo { cue_start - 1 } else { NONE };
                 match src {
                     Some(src) => {
@@ -1282,7 +1278,7 @@ impl Rules<'_, '_> {
                         } else {
                             None
                         }?;
-                        draft.cue = be..ce + 1;
+                        draft.cue = be..ce;
                         draft.content.push(content);
                         draft.source = Some(src);
                     }
