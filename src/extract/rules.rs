@@ -11,7 +11,7 @@ use std::ops::Range;
 /// Longest source we accept, in tokens (longer runs are clauses, not noun phrases).
 const MAX_SOURCE: usize = 14;
 /// Longest appositive between a source and its cue ("X, a spokesman for Y, said").
-const MAX_APPOSITIVE: usize = 16;
+const MAX_APPOSITIVE: usize = 24;
 const NONE: usize = usize::MAX;
 /// Longest content taken from a sentence, in tokens: keeps every rule's work per cue bounded,
 /// so a text that is one endless sentence still takes linear time.
@@ -408,6 +408,26 @@ fn is_common_verb(w: &str) -> bool {
             | "set"
             | "let"
             | "lets"
+            | "struck"
+            | "hit"
+            | "cut"
+            | "built"
+            | "broke"
+            | "chose"
+            | "drew"
+            | "drove"
+            | "fell"
+            | "fought"
+            | "grew"
+            | "rose"
+            | "sat"
+            | "shook"
+            | "stole"
+            | "stuck"
+            | "swore"
+            | "taught"
+            | "threw"
+            | "wore"
     )
 }
 
@@ -609,6 +629,24 @@ impl Rules<'_, '_> {
                     } else {
                         break;
                     }
+                } else if k == j
+                    && k > lo
+                    && w.ends_with("ed")
+                    && matches!(
+                        self.lw(k - 1),
+                        "those"
+                            | "people"
+                            | "voters"
+                            | "respondents"
+                            | "adults"
+                            | "americans"
+                            | "democrats"
+                            | "republicans"
+                            | "residents"
+                    )
+                {
+                    // "those surveyed said"
+                    start = k;
                 } else if !cap
                     && (is_np_boundary(w)
                         || self.verbish(k)
@@ -654,6 +692,15 @@ impl Rules<'_, '_> {
             return None;
         }
         // Need a content word: not only determiners or numbers.
+        // "Some said", "Many say": a quantifier standing alone is the source.
+        if s == j
+            && matches!(
+                self.lw(s),
+                "some" | "many" | "others" | "few" | "most" | "several" | "both" | "all" | "none"
+            )
+        {
+            return Some(s..j + 1);
+        }
         let has_head = (s..=j).any(|i| {
             let w = self.lw(i);
             d.is_word(i)
@@ -1593,7 +1640,7 @@ impl Rules<'_, '_> {
     fn coordinated(&self, k: usize, lo: usize) -> Option<usize> {
         let d = self.d;
         let (src, cue_start) = self.source_left(k, lo);
-        let at = match src {
+        let at = match &src {
             Some(r) => r.start,
             None => cue_start,
         };
@@ -1603,10 +1650,21 @@ impl Rules<'_, '_> {
         let b = at - 1;
         let conj = matches!(self.lw(b), "but" | "and" | "while" | "whereas" | "yet");
         if conj || d.is_punct(b, ";") {
-            Some(b)
-        } else {
-            None
+            return Some(b);
         }
+        // A parenthetical or closing "..., he said," / "..., the senator said." is the main
+        // attribution of the sentence, not reported speech inside another content.
+        if src.is_some() && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close)) {
+            let mut q = k + 1;
+            while d.is_word(q) && self.lx.by_first.contains_key(self.lw(q)) && q < k + 3 {
+                q += 1;
+            }
+            let hi = self.trimmed_end(&d.sents[d.sent_of[k]]);
+            if q >= hi || d.is_punct(q, ",") {
+                return Some(b);
+            }
+        }
+        None
     }
 
     /// All attributions of the document, in text order.
