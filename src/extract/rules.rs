@@ -1148,6 +1148,18 @@ impl Rules<'_, '_> {
             }
             k += 1;
         }
+        // "Sen. Mark Kirk, R-Ill., who ..., rescinded his endorsement, saying": a name
+        // followed by an appositive.
+        if k > lo
+            && k < before
+            && d.is_punct(k, ",")
+            && (lo..k).all(|i| d.cap(i) || d.tk.toks[i].digit)
+            && !is_preposition(self.lw(lo))
+            && !is_np_boundary(self.lw(lo))
+            && !is_sentence_adverb(self.lw(lo))
+        {
+            return Some(lo..k);
+        }
         if k == lo || k >= before || !d.is_word(k) {
             return None;
         }
