@@ -519,6 +519,21 @@ fn sentence_splitting() {
 }
 
 #[test]
+fn byte_order_mark_is_kept_in_offsets() {
+    let ex = Extractor::new();
+    let text = "\u{FEFF}According to the police, three people were injured.";
+    let out = ex.extract(text);
+    let a = out
+        .claims
+        .iter()
+        .find(|a| a.cue_lemma == "according to")
+        .expect("attribution after a BOM");
+    assert_eq!(&text[a.cue[0].clone()], "According to");
+    assert_eq!(&text[a.content[0].clone()], "three people were injured");
+    assert_eq!(&text[out.sentences[0].clone()], &text[3..]);
+}
+
+#[test]
 fn extra_aliases() {
     let ex = Extractor::with_aliases("Ottawa\tCanadian government\torg\n").expect("valid table");
     let out = ex.extract("Ottawa said the border would stay open.");
