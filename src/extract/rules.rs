@@ -1077,6 +1077,11 @@ impl Rules<'_, '_> {
         if e > s.toks.start && d.kind(e - 1) == Some(Kind::Close) {
             let o = d.quote_start[e - 1];
             if o != NONE && d.tk.toks[o].line == d.tk.toks[e - 1].line {
+                // Text before the quotation in the same sentence belongs to the content too
+                // ("But the benefit is ''10 times the losses,'' he said.").
+                if o > s.toks.start && e - s.toks.start <= WINDOW {
+                    return Some(s.toks.start..e);
+                }
                 return Some(o..e);
             }
         }
