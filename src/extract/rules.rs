@@ -992,6 +992,22 @@ impl Rules<'_, '_> {
                 }
             }
         }
+        // "wrote in a Baltimore Sun op-ed that C", "said at a rally on Monday that C": an
+        // adjunct before "that" is not content.
+        if q < hi
+            && matches!(
+                self.lw(q),
+                "in" | "at" | "on" | "during" | "after" | "before" | "to"
+            )
+        {
+            let mut k = q + 1;
+            while k < hi && k - q < 12 && d.is_word(k) && self.lw(k) != "that" && !self.verbish(k) {
+                k += 1;
+            }
+            if k < hi && self.lw(k) == "that" {
+                q = k;
+            }
+        }
         if q < hi && d.is_punct(q, ":") {
             q += 1;
         } else {
