@@ -379,6 +379,23 @@ const CASES: &[Case] = &[
         Neutral,
         "the talks had stalled",
     ),
+    case(
+        "The Daily Ledger reported that the mine would close. The newspaper said the owners had agreed.",
+        Named("Daily Ledger"),
+        "say",
+        Neutral,
+        "the owners had agreed",
+    ),
+    Case {
+        hedges: &["could"],
+        ..case(
+            "Deputy minister Anna Kovalenko said the road was open. The official added that trucks could pass.",
+            Named("Anna Kovalenko"),
+            "add",
+            Neutral,
+            "that trucks could pass",
+        )
+    },
     // Hedges.
     Case {
         hedges: &["reportedly"],

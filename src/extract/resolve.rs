@@ -213,9 +213,16 @@ impl<'l> Resolver<'l> {
     ) {
         // Keep the list short and the latest mention last.
         let mut speaker = speaker;
+        let mut class = class;
+        let mut plural = plural;
         if let Some(pos) = self.known.iter().rposition(|k| k.name == name) {
-            speaker |= self.known[pos].speaker;
-            self.known.remove(pos);
+            let old = self.known.remove(pos);
+            if old.speaker && !speaker {
+                // A later plain mention keeps what the speaker entry knew.
+                class = old.class;
+                plural = old.plural;
+            }
+            speaker |= old.speaker;
         }
         self.known.push(Known {
             name,
@@ -318,11 +325,12 @@ impl<'l> Resolver<'l> {
                 if want_person || want_org {
                     // Only a speaker of that kind, met earlier, that is not a bare country.
                     let hit = self.find(|k| {
-                        !k.head.is_empty()
+                        k.proper
+                            && !k.plural
                             && if want_person {
-                                k.class == Class::Person && person_head(&k.head)
+                                k.class == Class::Person
                             } else {
-                                k.class == Class::Org && org_head(&k.head)
+                                k.class == Class::Org
                             }
                     });
                     if let Some(k) = hit {
@@ -353,7 +361,11 @@ impl<'l> Resolver<'l> {
             c
         } else if plural {
             Class::Group
-        } else if org_head(&head) || head.ends_with("'s") {
+        } else if org_head(&head)
+            || head.ends_with("'s")
+            || (d.lw(src.start) == "the" && src.len() > 1 && d.cap(src.start + 1))
+        {
+            // "The Daily Ledger": a name with an article is an organisation, not a person.
             Class::Org
         } else if person_head(&head) || d.cap(src.end.saturating_sub(1)) {
             Class::Person
