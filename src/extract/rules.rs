@@ -614,7 +614,8 @@ impl Rules<'_, '_> {
         let mut n = 0;
         loop {
             if !d.is_word(k) {
-                if (d.is_punct(k, "&") || d.is_punct(k, "/")) && start != NONE {
+                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%")) && start != NONE
+                {
                     start = k;
                 } else {
                     break;
@@ -646,6 +647,16 @@ impl Rules<'_, '_> {
                     )
                 {
                     // "those surveyed said"
+                    start = k;
+                } else if !cap
+                    && w.ends_with("ed")
+                    && k > lo
+                    && matches!(
+                        self.lw(k - 1),
+                        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+                    )
+                {
+                    // "the retired neurosurgeon": an adjective.
                     start = k;
                 } else if !cap
                     && (is_np_boundary(w)
@@ -812,6 +823,11 @@ impl Rules<'_, '_> {
                     || d.cap(k + 1)
                     || (d.is_word(k + 1) && !self.verbish(k + 1) && !is_np_boundary(a));
                 if looks {
+                    // "Carole Bower, 75, a retiree in Carthage, Ill., said": a name at the start
+                    // of the sentence followed by several comma-separated descriptions.
+                    if let Some(st) = self.chain_start(k, lo) {
+                        return (Some(st..p), cue_start);
+                    }
                     if let Some(np) = self.np_left(k - 1, lo) {
                         let before_ok = np.start == lo
                             || d.is_punct(np.start - 1, ",")
@@ -831,6 +847,53 @@ impl Rules<'_, '_> {
             return (None, cue_start);
         }
         (self.np_left(p, lo), cue_start)
+    }
+
+    /// With a comma at `k`, the start of a capitalised name that opens the sentence (or follows
+    /// a quotation) and is followed by comma-separated descriptions up to `k`.
+    fn chain_start(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let mut end = k;
+        for _ in 0..3 {
+            let mut st = end;
+            while st > lo && !d.is_punct(st - 1, ",") && end - st < 10 {
+                let t = st - 1;
+                let w = self.lw(t);
+                let ok = if d.is_word(t) {
+                    d.cap(t)
+                        || d.tk.toks[t].digit
+                        || matches!(w, "of" | "in" | "and" | "the" | "a" | "an" | "for" | "at")
+                        || !(self.verbish(t) || is_np_boundary(w))
+                } else {
+                    ["-", ".", "'", "’", "&"].iter().any(|p| d.is_punct(t, p))
+                };
+                if !ok {
+                    return None;
+                }
+                st -= 1;
+            }
+            if st == end {
+                return None;
+            }
+            let opens = st == lo || d.kind(st - 1) == Some(Kind::Close) || d.is_punct(st - 1, ":");
+            if opens {
+                // The first segment is the name: capitalised words only.
+                let mut e = st;
+                while e < end && (d.cap(e) || !d.is_word(e)) {
+                    e += 1;
+                }
+                return if e == end && d.cap(st) && !is_np_boundary(self.lw(st)) {
+                    Some(st)
+                } else {
+                    None
+                };
+            }
+            if !d.is_punct(st - 1, ",") {
+                return None;
+            }
+            end = st - 1;
+        }
+        None
     }
 
     /// A noun phrase right of `q` up to a comma or the end `hi` (exclusive). With `appos`, a
@@ -1364,6 +1427,7 @@ impl Rules<'_, '_> {
                     }
                     None => {
                         let inverted = before_cue != NONE
+                            && cue_start == c
                             && (d.is_punct(before_cue, ",")
                                 || d.kind(before_cue) == Some(Kind::Close))
                             && !e.words[0].ends_with("ing");
