@@ -1519,9 +1519,26 @@ impl Rules<'_, '_> {
                 draft.source = Some(src);
             }
             CueKind::Noun => {
-                if self.lw(ce) != "that" || ce + 1 >= hi || c == lo {
+                if c == lo {
                     return None;
                 }
+                // "his statement on Wednesday that C", "her criticism of X".
+                let mut q = ce;
+                while q < hi
+                    && q - ce < 4
+                    && self.lw(q) != "that"
+                    && d.is_word(q)
+                    && !self.verbish(q)
+                {
+                    q += 1;
+                }
+                let content = if q < hi && self.lw(q) == "that" && q + 1 < hi {
+                    q..hi
+                } else if ce + 1 < hi && self.lw(ce) == "of" {
+                    self.object_cut(ce + 1..hi.min(ce + 1 + WINDOW), Stance::Believing)
+                } else {
+                    return None;
+                };
                 let p = c - 1;
                 let w = self.lw(p);
                 let src = if matches!(w, "his" | "her" | "their" | "its" | "our" | "my") {
@@ -1536,7 +1553,7 @@ impl Rules<'_, '_> {
                     return None;
                 };
                 draft.source = Some(src);
-                draft.content.push(ce..hi);
+                draft.content.push(content);
             }
             CueKind::Evidence => {
                 let (src, cue_start) = self.source_left(c, lo);
