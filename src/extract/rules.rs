@@ -1035,7 +1035,7 @@ impl Rules<'_, '_> {
                     q = found;
                 } else if is_determiner(w)
                     && q + 2 < hi
-                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask")
+                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask" | "warn")
                 {
                     // "told the council the budget was balanced".
                     q += 2;
@@ -1082,6 +1082,10 @@ impl Rules<'_, '_> {
             if k < hi && d.is_punct(k, ":") && k + 1 < hi {
                 q = k + 1;
             }
+        }
+        // "asked Carson about his relationship": the question, without "about".
+        if lemma == "ask" && q + 1 < hi && self.lw(q) == "about" {
+            q += 1;
         }
         if q >= hi {
             return None;
@@ -1334,7 +1338,9 @@ impl Rules<'_, '_> {
                 match np {
                     Some(np) if !(np.len() == 1 && self.lw(np.start) == "it") => {
                         draft.content.push(np);
-                        draft.content.push(ce..hi.min(ce + WINDOW));
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
                     }
                     Some(_) => draft.content.push(ce..hi.min(ce + WINDOW)),
                     None => return None,
@@ -1605,7 +1611,9 @@ impl Rules<'_, '_> {
                     let np = self.np_left(c - 1, lo)?;
                     draft.sourceless = true;
                     draft.content.push(np);
-                    draft.content.push(ce..hi);
+                    draft
+                        .content
+                        .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
                 } else {
                     return None;
                 }
