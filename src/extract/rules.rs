@@ -325,7 +325,18 @@ fn is_sentence_adverb(w: &str) -> bool {
 /// Words that, after a comma, start a clause outside the content ("C, according to X",
 /// "C, despite ...", "C, while ...").
 fn is_clause_break(w: &str) -> bool {
-    matches!(w, "according" | "despite" | "whereas" | "unlike" | "just")
+    matches!(
+        w,
+        "according"
+            | "despite"
+            | "whereas"
+            | "unlike"
+            | "which"
+            | "since"
+            | "potentially"
+            | "although"
+            | "though"
+    )
 }
 
 /// Frequent verbs that are no cues, to stop a noun phrase ("The figures include ...").
@@ -1114,7 +1125,7 @@ impl Rules<'_, '_> {
             if d.is_punct(k, ",") && !d.in_quote[k] && !d.cap(k + 1) && d.is_word(k + 1) {
                 let w = self.lw(k + 1);
                 let participle = w.ends_with("ing") && self.lx.verb_forms.contains(w);
-                if participle || w == "according" {
+                if participle || is_clause_break(w) {
                     return Some(q..k);
                 }
             }
