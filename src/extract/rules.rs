@@ -1357,6 +1357,10 @@ impl Rules<'_, '_> {
                     None => return None,
                 }
             }
+            // "showed up", "called off": a phrasal verb that is no cue.
+            CueKind::Verb if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") => {
+                return None;
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
@@ -1375,7 +1379,30 @@ impl Rules<'_, '_> {
                             | "an"
                     ) || (d.is_word(c - 1)
                         && (w.ends_with("'s") || w.ends_with("s'")));
-                    if possessive {
+                    // "a strong showing", "a poor showing": a noun after an adjective.
+                    let adjective = matches!(
+                        w,
+                        "strong"
+                            | "poor"
+                            | "weak"
+                            | "good"
+                            | "bad"
+                            | "best"
+                            | "worst"
+                            | "solid"
+                            | "disappointing"
+                            | "dismal"
+                            | "better"
+                            | "impressive"
+                            | "surprising"
+                            | "late"
+                            | "television"
+                            | "talk"
+                            | "reality"
+                            | "morning"
+                            | "radio"
+                    );
+                    if possessive || adjective {
                         return None;
                     }
                 }
