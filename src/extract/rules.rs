@@ -1361,6 +1361,23 @@ impl Rules<'_, '_> {
             CueKind::Verb if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") => {
                 return None;
             }
+            // "a group called Citizens for Trump", "a club known as ...": a participle naming a
+            // thing, not a speaker calling it so.
+            CueKind::Verb
+                if c > lo
+                    && matches!(
+                        e.words[0].as_str(),
+                        "called" | "known" | "dubbed" | "titled" | "labeled" | "named"
+                    )
+                    && d.is_word(c - 1)
+                    && !d.cap(c - 1)
+                    && !is_subject_pronoun(self.lw(c - 1))
+                    && !is_cue_prefix(self.lw(c - 1))
+                    && !self.lw(c - 1).ends_with("ly")
+                    && (d.cap(ce) || d.kind(ce) == Some(Kind::Open) || self.lw(ce) == "as") =>
+            {
+                return None;
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
