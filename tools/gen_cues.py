@@ -54,7 +54,10 @@ extra = [
  ('is said','say','neutral','passive'),('was said','say','neutral','passive'),('is reported','report','neutral','passive'),('was reported','report','neutral','passive'),
  ('is expected','expect','predicting','passive'),('was expected','expect','predicting','passive'),('are expected','expect','predicting','passive'),('were expected','expect','predicting','passive'),
  ('is alleged','allege','distancing','passive'),('was alleged','allege','distancing','passive'),('is understood','understand','believing','passive'),('is feared','fear','believing','passive'),('is claimed','claim','distancing','passive'),('is rumored','rumor','distancing','passive'),('is rumoured','rumour','distancing','passive'),
- ('is known','know','believing','passive'),('is estimated','estimate','predicting','passive'),('was estimated','estimate','predicting','passive'),
+ ('is known','know','believing','passive'),
+ ('is seen as','see','believing','passive'),('was seen as','see','believing','passive'),('are seen as','see','believing','passive'),('were seen as','see','believing','passive'),
+ ('is viewed as','view','believing','passive'),('was viewed as','view','believing','passive'),('is considered','consider','believing','passive'),('was considered','consider','believing','passive'),('are considered','consider','believing','passive'),
+ ('is widely seen as','see','believing','passive'),('is widely viewed as','view','believing','passive'),('is estimated','estimate','predicting','passive'),('was estimated','estimate','predicting','passive'),
 ]
 PAIRS = [('vote','for','believing'),('vote','against','believing'),('apologize','for','neutral'),('shoot','back','accusing'),('call','for','neutral'),('call','on','neutral'),('refer','to','neutral'),('talk','about','neutral'),('speak','about','neutral'),
  ('speak','out','neutral'),('speak','to','neutral'),('ask','about','neutral'),('ask','for','neutral'),('respond','to','neutral'),('respond','by','neutral'),

@@ -1662,13 +1662,26 @@ impl Rules<'_, '_> {
                 if c > lo && self.lw(c - 1) == "it" && ce < hi && self.lw(ce) == "that" {
                     draft.sourceless = true;
                     draft.content.push(ce..hi);
-                } else if ce < hi && self.lw(ce) == "to" && c > lo {
-                    let np = self.np_left(c - 1, lo)?;
+                } else if c > lo
+                    && (ce >= hi
+                        || self.lw(ce) == "to"
+                        || e.words.last().is_some_and(|w| w == "as"))
+                {
+                    // "she is expected to move", "the process is seen as one way ...": the
+                    // subject and what follows are the content.
+                    let p = c - 1;
+                    let np = if d.is_word(p) && is_subject_pronoun(self.lw(p)) {
+                        p..p + 1
+                    } else {
+                        self.np_left(p, lo)?
+                    };
                     draft.sourceless = true;
                     draft.content.push(np);
-                    draft
-                        .content
-                        .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    if ce < hi {
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    }
                 } else {
                     return None;
                 }
