@@ -395,9 +395,16 @@ impl<'l> Resolver<'l> {
         while t > s && (d.cap(t - 1) || d.tk.toks[t - 1].digit) && d.is_word(t - 1) {
             t -= 1;
         }
+        let inner_word = |i: usize| {
+            matches!(
+                d.lw(i),
+                "and" | "of" | "for" | "on" | "in" | "at" | "to" | "from" | "with" | "&"
+            )
+        };
         if t > s
             && t < src.end
-            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !matches!(d.lw(i), "and" | "of"))
+            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !inner_word(i))
+            && !(s..t).any(inner_word)
         {
             s = t;
         }
