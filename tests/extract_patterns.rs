@@ -410,6 +410,13 @@ const CASES: &[Case] = &[
         Neutral,
         "the bill would pass",
     ),
+    case(
+        "The mayor refused to say whether the bridge was safe.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "whether the bridge was safe",
+    ),
     // Hedges.
     Case {
         hedges: &["reportedly"],

@@ -322,6 +322,56 @@ fn is_sentence_adverb(w: &str) -> bool {
     )
 }
 
+/// Verbs and adjectives that take "to" + a cue verb and join the cue ("refused to say").
+fn is_catenative(w: &str) -> bool {
+    matches!(
+        w,
+        "refused"
+            | "refuses"
+            | "declined"
+            | "declines"
+            | "continued"
+            | "continues"
+            | "sought"
+            | "seeks"
+            | "tried"
+            | "tries"
+            | "began"
+            | "begins"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "need"
+            | "needs"
+            | "needed"
+            | "seemed"
+            | "seems"
+            | "appeared"
+            | "appears"
+            | "decided"
+            | "plans"
+            | "planned"
+            | "promised"
+            | "vowed"
+            | "pledged"
+            | "hopes"
+            | "hoped"
+            | "quick"
+            | "eager"
+            | "poised"
+            | "free"
+            | "careful"
+            | "able"
+            | "willing"
+            | "like"
+            | "worked"
+            | "works"
+            | "expected"
+            | "likely"
+            | "going"
+    )
+}
+
 /// Words that, after a comma, start a clause outside the content ("C, according to X",
 /// "C, despite ...", "C, while ...").
 fn is_clause_break(w: &str) -> bool {
@@ -752,6 +802,22 @@ impl Rules<'_, '_> {
             let w = self.lw(j - 1);
             if !d.is_word(j - 1) || d.cap(j - 1) && !is_weekday(w) {
                 break;
+            }
+            // "went on to say", "refused to endorse", "is quick to point out": the verb chain
+            // is one cue.
+            if w == "to" && j >= lo + 2 && is_catenative(self.lw(j - 2)) && !d.cap(j - 2) {
+                j -= 2;
+                cue_start = j;
+                continue;
+            }
+            if w == "to"
+                && j >= lo + 3
+                && self.lw(j - 2) == "on"
+                && matches!(self.lw(j - 3), "went" | "goes" | "go" | "going")
+            {
+                j -= 3;
+                cue_start = j;
+                continue;
             }
             let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
             // "was criticized" is a passive: its subject is no source.
@@ -1457,6 +1523,13 @@ impl Rules<'_, '_> {
                             draft.sents.start = d.sent_of[o];
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            if self.lw(c1.start) == "to"
+                                && is_catenative(self.lw(c))
+                                && self.lx.verb_forms.contains(self.lw(c1.start + 1))
+                            {
+                                // "refused to say C": the chain is built at "say".
+                                return None;
+                            }
                             // In a relative clause ("X, who spoke on condition ..., said") the
                             // content ends with the clause.
                             let relative = src.len() == 1
