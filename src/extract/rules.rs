@@ -797,6 +797,7 @@ impl Rules<'_, '_> {
         let d = self.d;
         let mut cue_start = c;
         let mut j = c;
+        let mut chained = false;
         // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
         while j > lo {
             let w = self.lw(j - 1);
@@ -808,6 +809,7 @@ impl Rules<'_, '_> {
             if w == "to" && j >= lo + 2 && is_catenative(self.lw(j - 2)) && !d.cap(j - 2) {
                 j -= 2;
                 cue_start = j;
+                chained = true;
                 continue;
             }
             if w == "to"
@@ -817,12 +819,14 @@ impl Rules<'_, '_> {
             {
                 j -= 3;
                 cue_start = j;
+                chained = true;
                 continue;
             }
             let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
             // "was criticized" is a passive: its subject is no source.
             let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
-            if be && !self.lw(c).ends_with("ing") {
+            // ("is quick to point out", with a verb chain before the cue, is active.)
+            if be && !self.lw(c).ends_with("ing") && !chained {
                 break;
             }
             if is_cue_prefix(w)
