@@ -379,6 +379,44 @@ const CASES: &[Case] = &[
         Neutral,
         "the talks had stalled",
     ),
+    case(
+        "The Daily Ledger reported that the mine would close. The newspaper said the owners had agreed.",
+        Named("Daily Ledger"),
+        "say",
+        Neutral,
+        "the owners had agreed",
+    ),
+    Case {
+        hedges: &["could"],
+        ..case(
+            "Deputy minister Anna Kovalenko said the road was open. The official added that trucks could pass.",
+            Named("Anna Kovalenko"),
+            "add",
+            Neutral,
+            "that trucks could pass",
+        )
+    },
+    case(
+        "Anna Berg opened the bridge. Berg said the repairs had cost less than planned.",
+        Named("Anna Berg"),
+        "say",
+        Neutral,
+        "the repairs had cost less than planned",
+    ),
+    case(
+        "Senator Tom Alder spoke first. The Vermont senator said the bill would pass.",
+        Named("Tom Alder"),
+        "say",
+        Neutral,
+        "the bill would pass",
+    ),
+    case(
+        "The mayor refused to say whether the bridge was safe.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "whether the bridge was safe",
+    ),
     // Hedges.
     Case {
         hedges: &["reportedly"],
@@ -516,6 +554,21 @@ fn sentence_splitting() {
         let got: Vec<&str> = out.sentences.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(&got, want, "splitting {text:?}");
     }
+}
+
+#[test]
+fn byte_order_mark_is_kept_in_offsets() {
+    let ex = Extractor::new();
+    let text = "\u{FEFF}According to the police, three people were injured.";
+    let out = ex.extract(text);
+    let a = out
+        .claims
+        .iter()
+        .find(|a| a.cue_lemma == "according to")
+        .expect("attribution after a BOM");
+    assert_eq!(&text[a.cue[0].clone()], "According to");
+    assert_eq!(&text[a.content[0].clone()], "three people were injured");
+    assert_eq!(&text[out.sentences[0].clone()], &text[3..]);
 }
 
 #[test]

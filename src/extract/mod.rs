@@ -207,7 +207,8 @@ impl Extractor {
                     Speaker::Unknown
                 } else {
                     match resolver.speaker(&doc, dr) {
-                        Some(n) => Speaker::Named(n),
+                        // One apostrophe for one name: "Ukraine’s military" = "Ukraine's military".
+                        Some(n) => Speaker::Named(n.replace('’', "'")),
                         None => Speaker::Unknown,
                     }
                 };

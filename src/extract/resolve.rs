@@ -213,9 +213,16 @@ impl<'l> Resolver<'l> {
     ) {
         // Keep the list short and the latest mention last.
         let mut speaker = speaker;
+        let mut class = class;
+        let mut plural = plural;
         if let Some(pos) = self.known.iter().rposition(|k| k.name == name) {
-            speaker |= self.known[pos].speaker;
-            self.known.remove(pos);
+            let old = self.known.remove(pos);
+            if old.speaker && !speaker {
+                // A later plain mention keeps what the speaker entry knew.
+                class = old.class;
+                plural = old.plural;
+            }
+            speaker |= old.speaker;
         }
         self.known.push(Known {
             name,
@@ -307,9 +314,12 @@ impl<'l> Resolver<'l> {
             return Some(self.record(d, name, src));
         }
         // Definite description: "the newspaper", "the official".
-        if n == 2 && first == "the" {
-            let head = d.lw(src.start + 1).to_string();
-            if !d.cap(src.start + 1) {
+        // "the newspaper", "the Vermont senator", "the former official".
+        let plain = (src.start + 1..src.end)
+            .all(|i| d.is_word(i) && !matches!(d.lw(i), "of" | "for" | "and" | "in" | "at"));
+        if (2..=4).contains(&n) && first == "the" && plain {
+            let head = d.lw(src.end - 1).to_string();
+            if !d.cap(src.end - 1) {
                 let want_person = person_head(&head);
                 let want_org = org_head(&head);
                 if let Some(k) = self.find(|k| k.head == head) {
@@ -318,11 +328,12 @@ impl<'l> Resolver<'l> {
                 if want_person || want_org {
                     // Only a speaker of that kind, met earlier, that is not a bare country.
                     let hit = self.find(|k| {
-                        !k.head.is_empty()
+                        k.proper
+                            && !k.plural
                             && if want_person {
-                                k.class == Class::Person && person_head(&k.head)
+                                k.class == Class::Person
                             } else {
-                                k.class == Class::Org && org_head(&k.head)
+                                k.class == Class::Org
                             }
                     });
                     if let Some(k) = hit {
@@ -332,6 +343,19 @@ impl<'l> Resolver<'l> {
             }
         }
         let name = self.normalise(d, src.clone());
+        // "Sanders" after "Bernie Sanders": the full name met earlier in the text.
+        if !name.contains(' ') && name.chars().next().is_some_and(char::is_uppercase) {
+            let suffix = format!(" {name}");
+            if let Some(k) = self
+                .known
+                .iter()
+                .rev()
+                .find(|k| k.class == Class::Person && k.name.ends_with(&suffix))
+            {
+                let full = k.name.clone();
+                return Some(self.record(d, full, src));
+            }
+        }
         Some(self.record(d, name, src))
     }
 
@@ -353,7 +377,11 @@ impl<'l> Resolver<'l> {
             c
         } else if plural {
             Class::Group
-        } else if org_head(&head) || head.ends_with("'s") {
+        } else if org_head(&head)
+            || head.ends_with("'s")
+            || (d.lw(src.start) == "the" && src.len() > 1 && d.cap(src.start + 1))
+        {
+            // "The Daily Ledger": a name with an article is an organisation, not a person.
             Class::Org
         } else if person_head(&head) || d.cap(src.end.saturating_sub(1)) {
             Class::Person
@@ -383,9 +411,16 @@ impl<'l> Resolver<'l> {
         while t > s && (d.cap(t - 1) || d.tk.toks[t - 1].digit) && d.is_word(t - 1) {
             t -= 1;
         }
+        let inner_word = |i: usize| {
+            matches!(
+                d.lw(i),
+                "and" | "of" | "for" | "on" | "in" | "at" | "to" | "from" | "with" | "&"
+            )
+        };
         if t > s
             && t < src.end
-            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !matches!(d.lw(i), "and" | "of"))
+            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !inner_word(i))
+            && !(s..t).any(inner_word)
         {
             s = t;
         }
@@ -403,7 +438,39 @@ impl<'l> Resolver<'l> {
             .unwrap_or(name);
         // "Further footage" at the start of a sentence: a common noun phrase, not a name.
         let lowered;
-        let name = if src.end - s > 1
+        let common_first = matches!(
+            d.lw(s),
+            "further"
+                | "more"
+                | "new"
+                | "other"
+                | "some"
+                | "many"
+                | "several"
+                | "most"
+                | "both"
+                | "recent"
+                | "additional"
+                | "local"
+                | "senior"
+                | "top"
+                | "former"
+                | "unnamed"
+                | "anonymous"
+                | "independent"
+                | "military"
+                | "security"
+                | "two"
+                | "three"
+                | "few"
+                | "all"
+                | "earlier"
+                | "later"
+                | "one"
+                | "another"
+        );
+        let name = if common_first
+            && src.end - s > 1
             && d.cap(s)
             && !d.cap(src.end - 1)
             && !d.tk.toks[src.end - 1].digit

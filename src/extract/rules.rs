@@ -11,7 +11,7 @@ use std::ops::Range;
 /// Longest source we accept, in tokens (longer runs are clauses, not noun phrases).
 const MAX_SOURCE: usize = 14;
 /// Longest appositive between a source and its cue ("X, a spokesman for Y, said").
-const MAX_APPOSITIVE: usize = 16;
+const MAX_APPOSITIVE: usize = 24;
 const NONE: usize = usize::MAX;
 /// Longest content taken from a sentence, in tokens: keeps every rule's work per cue bounded,
 /// so a text that is one endless sentence still takes linear time.
@@ -51,6 +51,8 @@ pub(crate) struct Doc<'a> {
     pub sent_of: Vec<usize>,
     /// Line lies in promotional or navigation boilerplate.
     pub boiler_lines: Vec<bool>,
+    /// Line is written in title case (a headline): capitalised cue words count there.
+    pub title_lines: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -115,9 +117,24 @@ impl<'a> Doc<'a> {
                 boiler_lines[s.line as usize] = true;
             }
         }
+        let mut words = vec![(0u32, 0u32); lines];
+        for t in &tk.toks {
+            if t.kind == Kind::Word && !t.digit {
+                let w = &mut words[t.line as usize];
+                w.0 += 1;
+                if t.cap {
+                    w.1 += 1;
+                }
+            }
+        }
+        let title_lines = words
+            .iter()
+            .map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7)
+            .collect();
         Doc {
             text,
             tk,
+            title_lines,
             sents,
             quote_end,
             quote_start,
@@ -305,6 +322,73 @@ fn is_sentence_adverb(w: &str) -> bool {
     )
 }
 
+/// Verbs and adjectives that take "to" + a cue verb and join the cue ("refused to say").
+fn is_catenative(w: &str) -> bool {
+    matches!(
+        w,
+        "refused"
+            | "refuses"
+            | "declined"
+            | "declines"
+            | "continued"
+            | "continues"
+            | "sought"
+            | "seeks"
+            | "tried"
+            | "tries"
+            | "began"
+            | "begins"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "need"
+            | "needs"
+            | "needed"
+            | "seemed"
+            | "seems"
+            | "appeared"
+            | "appears"
+            | "decided"
+            | "plans"
+            | "planned"
+            | "promised"
+            | "vowed"
+            | "pledged"
+            | "hopes"
+            | "hoped"
+            | "quick"
+            | "eager"
+            | "poised"
+            | "free"
+            | "careful"
+            | "able"
+            | "willing"
+            | "like"
+            | "worked"
+            | "works"
+            | "expected"
+            | "likely"
+            | "going"
+    )
+}
+
+/// Words that, after a comma, start a clause outside the content ("C, according to X",
+/// "C, despite ...", "C, while ...").
+fn is_clause_break(w: &str) -> bool {
+    matches!(
+        w,
+        "according"
+            | "despite"
+            | "whereas"
+            | "unlike"
+            | "which"
+            | "since"
+            | "potentially"
+            | "although"
+            | "though"
+    )
+}
+
 /// Frequent verbs that are no cues, to stop a noun phrase ("The figures include ...").
 fn is_common_verb(w: &str) -> bool {
     matches!(
@@ -385,6 +469,26 @@ fn is_common_verb(w: &str) -> bool {
             | "set"
             | "let"
             | "lets"
+            | "struck"
+            | "hit"
+            | "cut"
+            | "built"
+            | "broke"
+            | "chose"
+            | "drew"
+            | "drove"
+            | "fell"
+            | "fought"
+            | "grew"
+            | "rose"
+            | "sat"
+            | "shook"
+            | "stole"
+            | "stuck"
+            | "swore"
+            | "taught"
+            | "threw"
+            | "wore"
     )
 }
 
@@ -571,7 +675,8 @@ impl Rules<'_, '_> {
         let mut n = 0;
         loop {
             if !d.is_word(k) {
-                if (d.is_punct(k, "&") || d.is_punct(k, "/")) && start != NONE {
+                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%")) && start != NONE
+                {
                     start = k;
                 } else {
                     break;
@@ -586,6 +691,34 @@ impl Rules<'_, '_> {
                     } else {
                         break;
                     }
+                } else if k == j
+                    && k > lo
+                    && w.ends_with("ed")
+                    && matches!(
+                        self.lw(k - 1),
+                        "those"
+                            | "people"
+                            | "voters"
+                            | "respondents"
+                            | "adults"
+                            | "americans"
+                            | "democrats"
+                            | "republicans"
+                            | "residents"
+                    )
+                {
+                    // "those surveyed said"
+                    start = k;
+                } else if !cap
+                    && w.ends_with("ed")
+                    && k > lo
+                    && matches!(
+                        self.lw(k - 1),
+                        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+                    )
+                {
+                    // "the retired neurosurgeon": an adjective.
+                    start = k;
                 } else if !cap
                     && (is_np_boundary(w)
                         || self.verbish(k)
@@ -594,7 +727,7 @@ impl Rules<'_, '_> {
                 {
                     break;
                 } else if cap
-                    && n > 0
+                    && (n > 0 || is_np_boundary(w))
                     && (is_np_boundary(w) || is_sentence_adverb(w))
                     && !matches!(w, "i" | "us" | "it" | "me" | "him" | "them")
                 {
@@ -631,9 +764,22 @@ impl Rules<'_, '_> {
             return None;
         }
         // Need a content word: not only determiners or numbers.
+        // "Some said", "Many say": a quantifier standing alone is the source.
+        if s == j
+            && matches!(
+                self.lw(s),
+                "some" | "many" | "others" | "few" | "most" | "several" | "both" | "all" | "none"
+            )
+        {
+            return Some(s..j + 1);
+        }
         let has_head = (s..=j).any(|i| {
             let w = self.lw(i);
-            d.is_word(i) && !is_determiner(w) && !is_preposition(w)
+            d.is_word(i)
+                && !d.tk.toks[i].digit
+                && !is_determiner(w)
+                && !is_preposition(w)
+                && !matches!(w, "million" | "billion" | "thousand" | "hundred")
         });
         if !has_head {
             return None;
@@ -651,22 +797,43 @@ impl Rules<'_, '_> {
         let d = self.d;
         let mut cue_start = c;
         let mut j = c;
+        let mut chained = false;
         // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
         while j > lo {
             let w = self.lw(j - 1);
             if !d.is_word(j - 1) || d.cap(j - 1) && !is_weekday(w) {
                 break;
             }
+            // "went on to say", "refused to endorse", "is quick to point out": the verb chain
+            // is one cue.
+            if w == "to" && j >= lo + 2 && is_catenative(self.lw(j - 2)) && !d.cap(j - 2) {
+                j -= 2;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
+            if w == "to"
+                && j >= lo + 3
+                && self.lw(j - 2) == "on"
+                && matches!(self.lw(j - 3), "went" | "goes" | "go" | "going")
+            {
+                j -= 3;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
             let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
             // "was criticized" is a passive: its subject is no source.
             let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
-            if be && !self.lw(c).ends_with("ing") {
+            // ("is quick to point out", with a verb chain before the cue, is active.)
+            if be && !self.lw(c).ends_with("ing") && !chained {
                 break;
             }
             if is_cue_prefix(w)
                 || adverb
                 || matches!(w, "not" | "did" | "does" | "do")
                 || w.ends_with("n't")
+                || w == "cannot"
             {
                 if cue_start == j {
                     cue_start = j - 1;
@@ -696,6 +863,21 @@ impl Rules<'_, '_> {
         if d.is_word(p) && is_subject_pronoun(w) {
             return (Some(p..p + 1), cue_start);
         }
+        if d.is_punct(p, ")") {
+            // "Sen. Marco Rubio (R-Fla.) said": the parenthesis stays in the source.
+            let mut k = p;
+            while k > lo && p - k < 8 && !d.is_punct(k, "(") {
+                k -= 1;
+            }
+            if d.is_punct(k, "(") && k > lo {
+                if let Some(np) = self.np_left(k - 1, lo) {
+                    if d.cap(np.end - 1) {
+                        return (Some(np.start..p + 1), cue_start);
+                    }
+                }
+            }
+            return (None, cue_start);
+        }
         if d.is_punct(p, ",") {
             // "X, a spokesman for Y, said": find the comma that opens the appositive.
             if p > lo && d.kind(p - 1) == Some(Kind::Close) {
@@ -706,7 +888,10 @@ impl Rules<'_, '_> {
             while k > lo && steps < MAX_APPOSITIVE {
                 k -= 1;
                 steps += 1;
-                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !d.is_punct(k, "-") {
+                let inner_punct = ["-", ".", "(", ")", "&", "'", "’", "/"]
+                    .iter()
+                    .any(|p| d.is_punct(k, p));
+                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !inner_punct {
                     break;
                 }
             }
@@ -719,6 +904,11 @@ impl Rules<'_, '_> {
                     || d.cap(k + 1)
                     || (d.is_word(k + 1) && !self.verbish(k + 1) && !is_np_boundary(a));
                 if looks {
+                    // "Carole Bower, 75, a retiree in Carthage, Ill., said": a name at the start
+                    // of the sentence followed by several comma-separated descriptions.
+                    if let Some(st) = self.chain_start(k, lo) {
+                        return (Some(st..p), cue_start);
+                    }
                     if let Some(np) = self.np_left(k - 1, lo) {
                         let before_ok = np.start == lo
                             || d.is_punct(np.start - 1, ",")
@@ -738,6 +928,53 @@ impl Rules<'_, '_> {
             return (None, cue_start);
         }
         (self.np_left(p, lo), cue_start)
+    }
+
+    /// With a comma at `k`, the start of a capitalised name that opens the sentence (or follows
+    /// a quotation) and is followed by comma-separated descriptions up to `k`.
+    fn chain_start(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let mut end = k;
+        for _ in 0..3 {
+            let mut st = end;
+            while st > lo && !d.is_punct(st - 1, ",") && end - st < 10 {
+                let t = st - 1;
+                let w = self.lw(t);
+                let ok = if d.is_word(t) {
+                    d.cap(t)
+                        || d.tk.toks[t].digit
+                        || matches!(w, "of" | "in" | "and" | "the" | "a" | "an" | "for" | "at")
+                        || !(self.verbish(t) || is_np_boundary(w))
+                } else {
+                    ["-", ".", "'", "’", "&"].iter().any(|p| d.is_punct(t, p))
+                };
+                if !ok {
+                    return None;
+                }
+                st -= 1;
+            }
+            if st == end {
+                return None;
+            }
+            let opens = st == lo || d.kind(st - 1) == Some(Kind::Close) || d.is_punct(st - 1, ":");
+            if opens {
+                // The first segment is the name: capitalised words only.
+                let mut e = st;
+                while e < end && (d.cap(e) || !d.is_word(e)) {
+                    e += 1;
+                }
+                return if e == end && d.cap(st) && !is_np_boundary(self.lw(st)) {
+                    Some(st)
+                } else {
+                    None
+                };
+            }
+            if !d.is_punct(st - 1, ",") {
+                return None;
+            }
+            end = st - 1;
+        }
+        None
     }
 
     /// A noun phrase right of `q` up to a comma or the end `hi` (exclusive). With `appos`, a
@@ -787,13 +1024,22 @@ impl Rules<'_, '_> {
         }
         if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
             let a = self.lw(k + 1);
-            if is_determiner(a) || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word)) {
+            if is_determiner(a)
+                || matches!(a, "who" | "whose")
+                || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word))
+            {
                 // Include the appositive to the end of the sentence, unless a quote follows.
+                // A relative clause ends at its comma ("said Smith, who ..., long a ...").
+                let relative = matches!(a, "who" | "whose");
                 let mut e = k + 1;
-                while e < hi && d.kind(e) != Some(Kind::Open) && !d.is_punct(e, ".") {
+                while e < hi
+                    && d.kind(e) != Some(Kind::Open)
+                    && !d.is_punct(e, ".")
+                    && !(relative && d.is_punct(e, ","))
+                {
                     e += 1;
                 }
-                if e >= hi || d.is_punct(e, ".") {
+                if e >= hi || d.is_punct(e, ".") || (relative && d.is_punct(e, ",")) {
                     return Some(q..e);
                 }
             }
@@ -860,7 +1106,8 @@ impl Rules<'_, '_> {
                         found = k;
                         break;
                     }
-                    if d.is_punct(k, ",") {
+                    // "told supporters in Columbus, Ohio, that": commas inside names only.
+                    if d.is_punct(k, ",") && !d.cap(k + 1) && self.lw(k + 1) != "that" {
                         break;
                     }
                     k += 1;
@@ -869,7 +1116,7 @@ impl Rules<'_, '_> {
                     q = found;
                 } else if is_determiner(w)
                     && q + 2 < hi
-                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask")
+                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask" | "warn")
                 {
                     // "told the council the budget was balanced".
                     q += 2;
@@ -889,6 +1136,22 @@ impl Rules<'_, '_> {
                 }
             }
         }
+        // "wrote in a Baltimore Sun op-ed that C", "said at a rally on Monday that C": an
+        // adjunct before "that" is not content.
+        if q < hi
+            && matches!(
+                self.lw(q),
+                "in" | "at" | "on" | "during" | "after" | "before" | "to"
+            )
+        {
+            let mut k = q + 1;
+            while k < hi && k - q < 12 && d.is_word(k) && self.lw(k) != "that" && !self.verbish(k) {
+                k += 1;
+            }
+            if k < hi && self.lw(k) == "that" {
+                q = k;
+            }
+        }
         if q < hi && d.is_punct(q, ":") {
             q += 1;
         } else {
@@ -900,6 +1163,10 @@ impl Rules<'_, '_> {
             if k < hi && d.is_punct(k, ":") && k + 1 < hi {
                 q = k + 1;
             }
+        }
+        // "asked Carson about his relationship": the question, without "about".
+        if lemma == "ask" && q + 1 < hi && self.lw(q) == "about" {
+            q += 1;
         }
         if q >= hi {
             return None;
@@ -925,15 +1192,42 @@ impl Rules<'_, '_> {
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
-            if d.is_punct(k, ",") && !d.in_quote[k] {
+            if d.is_punct(k, ",") && !d.in_quote[k] && !d.cap(k + 1) && d.is_word(k + 1) {
                 let w = self.lw(k + 1);
-                if w.ends_with("ing") && self.lx.verb_forms.contains(w) {
+                let participle = w.ends_with("ing") && self.lx.verb_forms.contains(w);
+                if participle || is_clause_break(w) {
                     return Some(q..k);
                 }
             }
             k += 1;
         }
         Some(q..hi)
+    }
+
+    /// Beliefs and accusations take an object, not a clause: "X supports Y, who ..." ends at
+    /// the comma. Speech keeps its whole clause.
+    fn object_cut(&self, c: Range<usize>, stance: Stance) -> Range<usize> {
+        let d = self.d;
+        if !matches!(
+            stance,
+            Stance::Believing
+                | Stance::Accusing
+                | Stance::Affirming
+                | Stance::Denying
+                | Stance::Predicting
+        ) || d.kind(c.start) == Some(Kind::Open)
+            || self.lw(c.start) == "that"
+        {
+            return c;
+        }
+        let mut k = c.start + 1;
+        while k < c.end {
+            if d.is_punct(k, ",") && !d.in_quote[k] {
+                return c.start..k;
+            }
+            k += 1;
+        }
+        c
     }
 
     /// Content left of position `p` (exclusive), from the start of sentence `s` or from the
@@ -947,6 +1241,11 @@ impl Rules<'_, '_> {
         if e > s.toks.start && d.kind(e - 1) == Some(Kind::Close) {
             let o = d.quote_start[e - 1];
             if o != NONE && d.tk.toks[o].line == d.tk.toks[e - 1].line {
+                // Text before the quotation in the same sentence belongs to the content too
+                // ("But the benefit is ''10 times the losses,'' he said.").
+                if o > s.toks.start && e - s.toks.start <= WINDOW {
+                    return Some(s.toks.start..e);
+                }
                 return Some(o..e);
             }
         }
@@ -995,6 +1294,14 @@ impl Rules<'_, '_> {
 
     fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
         let d = self.d;
+        let mut lo = lo;
+        while lo + 1 < before
+            && d.is_word(lo)
+            && (matches!(self.lw(lo), "but" | "and" | "yet" | "so")
+                || is_sentence_adverb(self.lw(lo)))
+        {
+            lo += 1;
+        }
         let w = self.lw(lo);
         if d.is_word(lo) && matches!(w, "he" | "she" | "they" | "we" | "i" | "it") {
             return Some(lo..lo + 1);
@@ -1009,6 +1316,18 @@ impl Rules<'_, '_> {
                 break;
             }
             k += 1;
+        }
+        // "Sen. Mark Kirk, R-Ill., who ..., rescinded his endorsement, saying": a name
+        // followed by an appositive.
+        if k > lo
+            && k < before
+            && d.is_punct(k, ",")
+            && (lo..k).all(|i| d.cap(i) || d.tk.toks[i].digit)
+            && !is_preposition(self.lw(lo))
+            && !is_np_boundary(self.lw(lo))
+            && !is_sentence_adverb(self.lw(lo))
+        {
+            return Some(lo..k);
         }
         if k == lo || k >= before || !d.is_word(k) {
             return None;
@@ -1046,6 +1365,89 @@ impl Rules<'_, '_> {
             cue_skip: 0,
         };
         match e.kind {
+            CueKind::Verb
+                if e.lemma.starts_with("ask")
+                    && (c == lo || self.lw(c - 1) == "when")
+                    && e.words[0] == "asked" =>
+            {
+                // "Asked about it, Trump said ..." / "when asked by a reporter if ...": the
+                // question is the content; the one asking is rarely named.
+                let mut q = ce;
+                if self.lw(q) == "by" {
+                    let mut k = q + 1;
+                    while k < hi
+                        && k - q <= MAX_SOURCE
+                        && d.is_word(k)
+                        && !matches!(
+                            self.lw(k),
+                            "if" | "whether" | "about" | "what" | "why" | "how" | "whom" | "who"
+                        )
+                    {
+                        k += 1;
+                    }
+                    if k == q + 1 || k >= hi || !d.is_word(k) {
+                        return None;
+                    }
+                    draft.source = Some(q + 1..k);
+                    q = k;
+                } else {
+                    draft.sourceless = true;
+                }
+                let mut end = q;
+                while end < hi && end - q < WINDOW && (!d.is_punct(end, ",") || d.in_quote[end]) {
+                    end += 1;
+                }
+                if end == q {
+                    return None;
+                }
+                draft.content.push(q..end);
+            }
+            CueKind::Verb if matches!(e.lemma.as_str(), "seem" | "appear") => {
+                // "Sanders appears to be spending more": an impression without a source; the
+                // content is the subject and what follows the cue.
+                let (_, cue_start) = self.source_left(c, lo);
+                draft.cue = cue_start..ce;
+                if ce >= hi {
+                    return None;
+                }
+                let np = if cue_start > lo {
+                    self.np_left(cue_start - 1, lo)
+                } else {
+                    None
+                };
+                draft.sourceless = true;
+                match np {
+                    Some(np) if !(np.len() == 1 && self.lw(np.start) == "it") => {
+                        draft.content.push(np);
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    }
+                    Some(_) => draft.content.push(ce..hi.min(ce + WINDOW)),
+                    None => return None,
+                }
+            }
+            // "showed up", "called off": a phrasal verb that is no cue.
+            CueKind::Verb if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") => {
+                return None;
+            }
+            // "a group called Citizens for Trump", "a club known as ...": a participle naming a
+            // thing, not a speaker calling it so.
+            CueKind::Verb
+                if c > lo
+                    && matches!(
+                        e.words[0].as_str(),
+                        "called" | "known" | "dubbed" | "titled" | "labeled" | "named"
+                    )
+                    && d.is_word(c - 1)
+                    && !d.cap(c - 1)
+                    && !is_subject_pronoun(self.lw(c - 1))
+                    && !is_cue_prefix(self.lw(c - 1))
+                    && !self.lw(c - 1).ends_with("ly")
+                    && (d.cap(ce) || d.kind(ce) == Some(Kind::Open) || self.lw(ce) == "as") =>
+            {
+                return None;
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
@@ -1064,17 +1466,36 @@ impl Rules<'_, '_> {
                             | "an"
                     ) || (d.is_word(c - 1)
                         && (w.ends_with("'s") || w.ends_with("s'")));
-                    if possessive {
+                    // "a strong showing", "a poor showing": a noun after an adjective.
+                    let adjective = matches!(
+                        w,
+                        "strong"
+                            | "poor"
+                            | "weak"
+                            | "good"
+                            | "bad"
+                            | "best"
+                            | "worst"
+                            | "solid"
+                            | "disappointing"
+                            | "dismal"
+                            | "better"
+                            | "impressive"
+                            | "surprising"
+                            | "late"
+                            | "television"
+                            | "talk"
+                            | "reality"
+                            | "morning"
+                            | "radio"
+                    );
+                    if possessive || adjective {
                         return None;
                     }
                 }
                 let (src, cue_start) = self.source_left(c, lo);
                 draft.cue = cue_start..ce;
-                let mut ce = ce;
-                if ce < hi && d.cap(ce) && is_weekday(self.lw(ce)) {
-                    ce += 1;
-                    draft.cue = cue_start..ce;
-                }
+
                 let before_cue = if cue_start > lo { cue_start - 1 } else { NONE };
                 match src {
                     Some(src) => {
@@ -1085,27 +1506,93 @@ impl Rules<'_, '_> {
                             && self.content_is_left(b, ce, s);
                         if left_content {
                             let c1 = self.content_left(b + 1, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(ce, s) {
+                            if let Some(c2) = self.second_part(ce, s, quoted) {
                                 draft.content.push(c2);
                             }
+                        } else if src.start == lo
+                            && lo > 0
+                            && d.kind(lo - 1) == Some(Kind::Close)
+                            && d.tk.toks[lo - 1].line == s.line
+                            && self.rest_is_empty(ce, s)
+                        {
+                            // "“... missing.” Trump said." The quote closed the sentence
+                            // before.
+                            let o = d.quote_start[lo - 1];
+                            if o == NONE || d.tk.toks[o].line != s.line {
+                                return None;
+                            }
+                            draft.content.push(o..lo);
+                            draft.sents.start = d.sent_of[o];
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            if self.lw(c1.start) == "to"
+                                && is_catenative(self.lw(c))
+                                && self.lx.verb_forms.contains(self.lw(c1.start + 1))
+                            {
+                                // "refused to say C": the chain is built at "say".
+                                return None;
+                            }
+                            // In a relative clause ("X, who spoke on condition ..., said") the
+                            // content ends with the clause.
+                            let relative = src.len() == 1
+                                && matches!(self.lw(src.start), "who" | "which" | "that");
+                            let c1 = if relative {
+                                self.object_cut(c1, Stance::Believing)
+                            } else {
+                                self.object_cut(c1, e.stance)
+                            };
                             draft.content.push(c1);
                         }
                         draft.source = Some(src);
                     }
+                    None if ce + 1 < hi
+                        && self.lw(ce) == "by"
+                        && self.passive_start(cue_start, lo) != NONE =>
+                    {
+                        // "The meeting was first reported by Politico."
+                        let be = self.passive_start(cue_start, lo);
+                        let src = self.source_right(ce + 1, hi, false)?;
+                        let content = if be > lo {
+                            self.np_left(be - 1, lo)
+                        } else {
+                            None
+                        }?;
+                        draft.cue = be..ce;
+                        draft.content.push(content);
+                        draft.source = Some(src);
+                    }
                     None => {
                         let inverted = before_cue != NONE
+                            && cue_start == c
                             && (d.is_punct(before_cue, ",")
                                 || d.kind(before_cue) == Some(Kind::Close))
                             && !e.words[0].ends_with("ing");
                         if inverted {
                             // "C, said X." / "“C,” said X, “C2.”"
-                            let src = self.source_right(ce, hi, true)?;
                             let c1 = self.content_left(cue_start, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
+                            // After a quotation anything but another quotation describes the
+                            // speaker ("said Faiza Patel, co-director of the program.").
+                            let mut src = self.source_right(ce, hi, true)?;
+                            if quoted
+                                && src.end + 1 < hi
+                                && hi - src.end < WINDOW
+                                && d.is_punct(src.end, ",")
+                            {
+                                let rest = src.end + 1..hi;
+                                let w = self.lw(rest.start);
+                                if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
+                                    && !self.verbish(rest.start)
+                                    && !is_np_boundary(w)
+                                    && !is_preposition(w)
+                                {
+                                    src = src.start..hi;
+                                }
+                            }
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(src.end, s) {
+                            if let Some(c2) = self.second_part(src.end, s, quoted) {
                                 draft.content.push(c2);
                             }
                             draft.source = Some(src);
@@ -1120,6 +1607,7 @@ impl Rules<'_, '_> {
                                 _ => self.sentence_subject(s, before_cue),
                             }?;
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            let c1 = self.object_cut(c1, e.stance);
                             draft.content.push(c1);
                             draft.source = Some(src);
                         } else {
@@ -1160,17 +1648,35 @@ impl Rules<'_, '_> {
                     draft.content.push(c1);
                 } else {
                     let c1 = self.content_left(c, s)?;
+                    let quoted = d.kind(c1.start) == Some(Kind::Open);
                     draft.content.push(c1);
-                    if let Some(c2) = self.second_part(src.end, s) {
+                    if let Some(c2) = self.second_part(src.end, s, quoted) {
                         draft.content.push(c2);
                     }
                 }
                 draft.source = Some(src);
             }
             CueKind::Noun => {
-                if self.lw(ce) != "that" || ce + 1 >= hi || c == lo {
+                if c == lo {
                     return None;
                 }
+                // "his statement on Wednesday that C", "her criticism of X".
+                let mut q = ce;
+                while q < hi
+                    && q - ce < 4
+                    && self.lw(q) != "that"
+                    && d.is_word(q)
+                    && !self.verbish(q)
+                {
+                    q += 1;
+                }
+                let content = if q < hi && self.lw(q) == "that" && q + 1 < hi {
+                    q..hi
+                } else if ce + 1 < hi && self.lw(ce) == "of" {
+                    self.object_cut(ce + 1..hi.min(ce + 1 + WINDOW), Stance::Believing)
+                } else {
+                    return None;
+                };
                 let p = c - 1;
                 let w = self.lw(p);
                 let src = if matches!(w, "his" | "her" | "their" | "its" | "our" | "my") {
@@ -1185,7 +1691,7 @@ impl Rules<'_, '_> {
                     return None;
                 };
                 draft.source = Some(src);
-                draft.content.push(ce..hi);
+                draft.content.push(content);
             }
             CueKind::Evidence => {
                 let (src, cue_start) = self.source_left(c, lo);
@@ -1233,11 +1739,26 @@ impl Rules<'_, '_> {
                 if c > lo && self.lw(c - 1) == "it" && ce < hi && self.lw(ce) == "that" {
                     draft.sourceless = true;
                     draft.content.push(ce..hi);
-                } else if ce < hi && self.lw(ce) == "to" && c > lo {
-                    let np = self.np_left(c - 1, lo)?;
+                } else if c > lo
+                    && (ce >= hi
+                        || self.lw(ce) == "to"
+                        || e.words.last().is_some_and(|w| w == "as"))
+                {
+                    // "she is expected to move", "the process is seen as one way ...": the
+                    // subject and what follows are the content.
+                    let p = c - 1;
+                    let np = if d.is_word(p) && is_subject_pronoun(self.lw(p)) {
+                        p..p + 1
+                    } else {
+                        self.np_left(p, lo)?
+                    };
                     draft.sourceless = true;
                     draft.content.push(np);
-                    draft.content.push(ce..hi);
+                    if ce < hi {
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    }
                 } else {
                     return None;
                 }
@@ -1275,16 +1796,22 @@ impl Rules<'_, '_> {
         while q < hi && is_weekday(self.lw(q)) {
             q += 1;
         }
-        if q >= hi || d.is_punct(q, ",") {
+        let lo = s.toks.start;
+        if q >= hi {
             return true;
+        }
+        if d.is_punct(q, ",") {
+            // "Still, Mr. Devine acknowledged, “...”": a one-word lead-in is no content.
+            return !(b - lo <= 2 && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open));
         }
         if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
             return false;
         }
-        let lo = s.toks.start;
         let first = self.lw(lo);
         let lead_in = is_preposition(first)
             || is_sentence_adverb(first)
+            || self.lx.verb_forms.contains(first)
+            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
             || matches!(
                 first,
                 "during"
@@ -1312,7 +1839,7 @@ impl Rules<'_, '_> {
     }
 
     /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
-    fn second_part(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
+    fn second_part(&self, q: usize, s: &Sentence, quoted: bool) -> Option<Range<usize>> {
         let d = self.d;
         let hi = self.trimmed_end(s);
         let mut q = q;
@@ -1329,7 +1856,14 @@ impl Rules<'_, '_> {
             return None;
         }
         let w = self.lw(q);
-        if self.lx.verb_forms.contains(w) || matches!(w, "according" | "adding" | "saying") {
+        if self.lx.verb_forms.contains(w)
+            || is_clause_break(w)
+            || is_preposition(w)
+            || matches!(w, "adding" | "saying" | "referring")
+        {
+            return None;
+        }
+        if quoted && d.kind(q) != Some(Kind::Open) {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
@@ -1338,6 +1872,66 @@ impl Rules<'_, '_> {
             }
         }
         Some(q..hi.min(q + WINDOW))
+    }
+
+    /// Start of "was (first) reported" before the cue at `c`, or NONE when no form of "be" is
+    /// there.
+    fn passive_start(&self, c: usize, lo: usize) -> usize {
+        let mut k = c;
+        while k > lo && k + 3 > c {
+            let w = self.lw(k - 1);
+            if matches!(w, "is" | "are" | "was" | "were" | "been" | "be") {
+                let mut b = k - 1;
+                while b > lo && matches!(self.lw(b - 1), "has" | "have" | "had" | "will" | "would")
+                {
+                    b -= 1;
+                }
+                return b;
+            }
+            if !(w.ends_with("ly") || matches!(w, "first" | "also" | "later" | "since")) {
+                break;
+            }
+            k -= 1;
+        }
+        NONE
+    }
+
+    /// Nothing but time words and punctuation after `q` in sentence `s`.
+    fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
+        let hi = self.trimmed_end(s);
+        (q..hi).all(|k| !self.d.is_word(k) || is_weekday(self.lw(k)))
+    }
+
+    /// If the cue at `k` opens a coordinated clause ("but he said", "and said", "; she
+    /// added"), the token where that clause starts.
+    fn coordinated(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let (src, cue_start) = self.source_left(k, lo);
+        let at = match &src {
+            Some(r) => r.start,
+            None => cue_start,
+        };
+        if at <= lo {
+            return None;
+        }
+        let b = at - 1;
+        let conj = matches!(self.lw(b), "but" | "and" | "while" | "whereas" | "yet");
+        if conj || d.is_punct(b, ";") {
+            return Some(b);
+        }
+        // A parenthetical or closing "..., he said," / "..., the senator said." is the main
+        // attribution of the sentence, not reported speech inside another content.
+        if src.is_some() && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close)) {
+            let mut q = k + 1;
+            while d.is_word(q) && self.lx.by_first.contains_key(self.lw(q)) && q < k + 3 {
+                q += 1;
+            }
+            let hi = self.trimmed_end(&d.sents[d.sent_of[k]]);
+            if q >= hi || d.is_punct(q, ",") {
+                return Some(b);
+            }
+        }
+        None
     }
 
     /// All attributions of the document, in text order.
@@ -1353,10 +1947,25 @@ impl Rules<'_, '_> {
                 continue;
             }
             let mut k = s.toks.start;
+            // Reported speech inside the content of an earlier cue ("X said he wants Y") is
+            // part of that content: PolNeAR does not annotate it separately.
+            let mut inside: Range<usize> = 0..0;
             while k < s.toks.end {
                 if d.in_quote[k] || !d.is_word(k) {
                     k += 1;
                     continue;
+                }
+                // A coordinated clause ("..., but he said C", "... and said C") is a new
+                // attribution even inside an earlier content; that content ends before it.
+                let mut cut = NONE;
+                if inside.contains(&k) {
+                    match self.coordinated(k, s.toks.start) {
+                        Some(at) => cut = at,
+                        None => {
+                            k += 1;
+                            continue;
+                        }
+                    }
                 }
                 let Some(cands) = self.lx.by_first.get(self.lw(k)) else {
                     k += 1;
@@ -1378,7 +1987,8 @@ impl Rules<'_, '_> {
                     }
                     // A capitalised single word cue is only a cue at sentence start
                     // ("According to"), never a name ("Says" is rare; "Hope" is a name).
-                    if d.cap(k) && k != s.toks.start {
+                    let title = d.title_lines.get(s.line as usize).copied().unwrap_or(false);
+                    if d.cap(k) && k != s.toks.start && !title {
                         continue;
                     }
                     let prev = out.last();
@@ -1389,6 +1999,29 @@ impl Rules<'_, '_> {
                         } else {
                             k + n
                         };
+                        if cut != NONE {
+                            if let Some(prev) = out.last_mut() {
+                                let mut end = cut;
+                                while end > 0
+                                    && (d.is_punct(end - 1, ",") || d.is_punct(end - 1, ";"))
+                                {
+                                    end -= 1;
+                                }
+                                if let Some(c) = prev.content.first_mut() {
+                                    if c.start < end && end < c.end {
+                                        c.end = end;
+                                    }
+                                }
+                            }
+                        }
+                        if let Some(c) = dr.content.first() {
+                            if c.start >= k + n {
+                                let stop = c.clone().find(|&t| {
+                                    (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote[t]
+                                });
+                                inside = c.start..stop.unwrap_or(c.end);
+                            }
+                        }
                         out.push(dr);
                         k = next;
                         advanced = true;
@@ -1433,11 +2066,10 @@ impl Rules<'_, '_> {
                 .chain(std::iter::once(drafts[i].cue.end))
                 .max()
                 .unwrap_or(0);
-            let mut k = last_tok;
-            while k < last_sent.toks.end && d.kind(k) == Some(Kind::Punct) {
-                k += 1;
-            }
-            if k < last_sent.toks.end {
+            // Only punctuation, or a short addressee or time ("Nega told me.", "he told CNN
+            // on Monday."), may follow.
+            let rest = last_tok..last_sent.toks.end;
+            if rest.len() > 8 || rest.clone().any(|k| d.kind(k) == Some(Kind::Open)) {
                 continue;
             }
             let line0 = last_sent.line;

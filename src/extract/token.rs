@@ -90,7 +90,8 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
             None => break,
         };
         let clen = c.len_utf8();
-        if c.is_whitespace() {
+        // A byte order mark (kept in the text so offsets match the file) is no token.
+        if c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}' {
             space_before = true;
             i += clen;
             continue;
