@@ -406,6 +406,8 @@ fn good_files_still_import_next_to_bad_ones() {
     assert_eq!(v["new_versions"], 1);
     assert_eq!(v["errors"][0]["error"], "empty.txt: file is empty");
     assert_eq!(v["imported"][0]["path"], "avdiivka.txt");
+}
+
 fn count_in(env: &Env, db: &str) -> i64 {
     let conn = rusqlite::Connection::open(env.path(db)).expect("open");
     conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
