@@ -1,8 +1,7 @@
 //! `claims list`: the claims in the database, filtered.
 
-use super::{claim_line, open_existing, print_json, Cli, Format};
+use super::{open_existing, print_claims, Cli};
 use claims::store::query::{list_claims, resolve_document, ListFilter};
-use std::io::Write;
 
 /// List claims, oldest first.
 ///
@@ -44,14 +43,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         limit: args.limit,
     };
     let rows = list_claims(&store, &filter)?;
-    if cli.format == Format::Text {
-        let mut out = std::io::stdout().lock();
-        for row in &rows {
-            writeln!(out, "{}", claim_line(row))?;
-        }
-        out.flush()?;
-    } else {
-        print_json(cli.format, &rows)?;
-    }
+    print_claims(cli.format, &rows)?;
     Ok(super::exit::OK)
 }
