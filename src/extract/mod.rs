@@ -10,6 +10,21 @@
 
 use std::ops::Range;
 
+mod lexicon;
+mod resolve;
+mod rules;
+mod token;
+
+use lexicon::Lexicon;
+use token::Kind;
+
+/// The embedded cue lexicon (`seeds/lexicon/cues.tsv`).
+pub const CUES_TSV: &str = include_str!("../../seeds/lexicon/cues.tsv");
+/// The embedded hedge list (`seeds/lexicon/hedges.tsv`).
+pub const HEDGES_TSV: &str = include_str!("../../seeds/lexicon/hedges.tsv");
+/// The embedded speaker alias table (`seeds/aliases.tsv`).
+pub const ALIASES_TSV: &str = include_str!("../../seeds/aliases.tsv");
+
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
@@ -98,19 +113,209 @@ pub struct Extraction {
 }
 
 /// Converts byte offsets of one text to Unicode code point offsets.
+///
+/// Keeps a small table of code point counts every 256 bytes, so a lookup costs at most 256
+/// byte reads whatever the length of the text.
 pub struct CharIndex<'a> {
     text: &'a str,
+    blocks: Vec<usize>,
 }
+
+const CHAR_BLOCK: usize = 256;
 
 impl<'a> CharIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        CharIndex { text }
+        let bytes = text.as_bytes();
+        let mut blocks = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 1);
+        let mut count = 0usize;
+        for chunk in bytes.chunks(CHAR_BLOCK) {
+            blocks.push(count);
+            count += chunk.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        }
+        CharIndex { text, blocks }
     }
 
     /// Code point offset of byte offset `byte` (clamped to the text's length).
     pub fn chars_at(&self, byte: usize) -> usize {
-        let byte = byte.min(self.text.len());
-        self.text[..byte].chars().count()
+        let bytes = self.text.as_bytes();
+        let byte = byte.min(bytes.len());
+        let block = byte / CHAR_BLOCK;
+        let base = self.blocks.get(block).copied().unwrap_or(0);
+        let from = (block * CHAR_BLOCK).min(byte);
+        base + bytes[from..byte]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+    }
+
+    /// A byte span as `[start, end]` code point offsets.
+    pub fn span(&self, r: &Range<usize>) -> [usize; 2] {
+        [self.chars_at(r.start), self.chars_at(r.end)]
+    }
+}
+
+/// Turns article text into attributed claims with rules over a cue lexicon.
+///
+/// Build it once and reuse it: construction parses the embedded data files.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    lx: Lexicon,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Extractor {
+    /// The extractor with the embedded lexicon, hedges and aliases.
+    pub fn new() -> Self {
+        // The embedded files are checked by the unit test `embedded_data_parses`; should one
+        // ever be broken, fall back to an empty lexicon rather than panic.
+        let lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV).unwrap_or_default();
+        Extractor { lx }
+    }
+
+    /// The embedded data plus extra aliases (`alias<TAB>canonical[<TAB>class]` lines, class one
+    /// of country, org, person, group; `#` comments). Later lines win over the embedded ones.
+    pub fn with_aliases(extra_tsv: &str) -> Result<Self, String> {
+        let mut lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV)?;
+        lx.add_aliases(extra_tsv, "aliases")?;
+        Ok(Extractor { lx })
+    }
+
+    /// Extracts attributions and outlet assertions from `text`.
+    pub fn extract(&self, text: &str) -> Extraction {
+        let doc = rules::Doc::new(text);
+        let drafts = rules::Rules {
+            d: &doc,
+            lx: &self.lx,
+        }
+        .run();
+        let mut resolver = resolve::Resolver::new(&self.lx);
+        let mut claims = Vec::with_capacity(drafts.len() * 2);
+        let mut covered = vec![false; doc.sents.len()];
+        let mut di = 0;
+        for (si, s) in doc.sents.iter().enumerate() {
+            while di < drafts.len() && drafts[di].sents.start <= si {
+                let dr = &drafts[di];
+                for c in &mut covered[dr.sents.clone()] {
+                    *c = true;
+                }
+                let speaker = if dr.sourceless {
+                    Speaker::Unknown
+                } else {
+                    match resolver.speaker(&doc, dr) {
+                        Some(n) => Speaker::Named(n),
+                        None => Speaker::Unknown,
+                    }
+                };
+                claims.push(self.finish(&doc, dr, speaker));
+                di += 1;
+            }
+            resolver.note_entities(&doc, s.toks.clone());
+        }
+        for (si, s) in doc.sents.iter().enumerate() {
+            if !covered[si] && self.is_assertion(&doc, s) {
+                let span = doc.byte_span(&s.toks);
+                claims.push(Attribution {
+                    source: Vec::new(),
+                    cue: Vec::new(),
+                    content: vec![span.clone()],
+                    sentence: span,
+                    speaker: Speaker::Outlet,
+                    cue_lemma: String::new(),
+                    stance: Stance::Asserting,
+                    hedges: self.hedges(&doc, std::slice::from_ref(&s.toks)),
+                    direct: false,
+                });
+            }
+        }
+        claims.sort_by_key(|a| {
+            (
+                a.content.first().map_or(0, |r| r.start),
+                a.cue.first().map_or(0, |r| r.start),
+            )
+        });
+        Extraction {
+            sentences: doc.sents.iter().map(|s| doc.byte_span(&s.toks)).collect(),
+            claims,
+        }
+    }
+
+    fn finish(&self, d: &rules::Doc, dr: &rules::Draft, speaker: Speaker) -> Attribution {
+        let cue_toks = dr.cue.start + dr.cue_skip..dr.cue.end;
+        let sentence = match (
+            d.sents.get(dr.sents.start),
+            d.sents.get(dr.sents.end.saturating_sub(1)),
+        ) {
+            (Some(a), Some(b)) => d.byte_span(&(a.toks.start..b.toks.end)),
+            _ => 0..0,
+        };
+        let direct = dr
+            .content
+            .first()
+            .is_some_and(|r| d.kind(r.start) == Some(Kind::Open));
+        Attribution {
+            source: dr.source.iter().map(|r| d.byte_span(r)).collect(),
+            cue: vec![d.byte_span(&cue_toks)],
+            content: dr
+                .content
+                .iter()
+                .map(|r| d.byte_span(r))
+                .filter(|r| r.start < r.end)
+                .collect(),
+            sentence,
+            speaker,
+            cue_lemma: dr.lemma.clone(),
+            stance: dr.stance,
+            hedges: self.hedges(d, &dr.content),
+            direct,
+        }
+    }
+
+    fn hedges(&self, d: &rules::Doc, content: &[Range<usize>]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in content {
+            for k in r.clone() {
+                let w = d.lw(k);
+                if d.is_word(k) && self.lx.hedges.contains(w) && !out.iter().any(|h| h == w) {
+                    out.push(w.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// A declarative sentence in the outlet's own voice: ends with a full stop, is not a
+    /// quotation, a question or boilerplate, and has enough words to state something.
+    fn is_assertion(&self, d: &rules::Doc, s: &token::Sentence) -> bool {
+        if d.boiler_lines
+            .get(s.line as usize)
+            .copied()
+            .unwrap_or(false)
+        {
+            return false;
+        }
+        let first = s.toks.start;
+        if d.kind(first) == Some(Kind::Open) || d.in_quote[first] {
+            return false;
+        }
+        let mut last = s.toks.end;
+        while last > first && d.kind(last - 1) == Some(Kind::Close) {
+            last -= 1;
+        }
+        if last == first || !(d.is_punct(last - 1, ".") || d.is_punct(last - 1, "!")) {
+            return false;
+        }
+        let words = s.toks.clone().filter(|&k| d.is_word(k)).count();
+        let lower = s
+            .toks
+            .clone()
+            .filter(|&k| d.is_word(k) && !d.cap(k))
+            .count();
+        words >= 4 && lower >= 2
     }
 }
 

@@ -1,0 +1,386 @@
+//! Speaker resolution: pronouns and possessives to earlier speakers, aliases to canonical names.
+
+use super::lexicon::{Class, Lexicon};
+use super::rules::{Doc, Draft};
+use super::token::Kind;
+use std::ops::Range;
+
+/// A speaker or entity met earlier in the text.
+#[derive(Debug, Clone)]
+struct Known {
+    name: String,
+    class: Class,
+    plural: bool,
+    /// Surface head words in lower case ("newspaper" of "the newspaper"), for definite
+    /// descriptions.
+    head: String,
+    /// Came from a source (not a mere mention of a name in the text).
+    speaker: bool,
+    /// A proper name (capitalised), which can own "its military".
+    proper: bool,
+}
+
+/// Titles dropped in front of a name ("Mr. Trump" => "Trump").
+fn is_title(w: &str) -> bool {
+    matches!(
+        w,
+        "mr" | "mr."
+            | "mrs"
+            | "mrs."
+            | "ms"
+            | "ms."
+            | "dr"
+            | "dr."
+            | "sen"
+            | "sen."
+            | "rep"
+            | "rep."
+            | "gov"
+            | "gov."
+            | "gen"
+            | "gen."
+            | "president"
+            | "senator"
+            | "governor"
+            | "secretary"
+            | "minister"
+            | "prime"
+            | "chancellor"
+            | "general"
+            | "justice"
+            | "judge"
+            | "mayor"
+            | "speaker"
+            | "former"
+            | "vice"
+    )
+}
+
+fn org_head(w: &str) -> bool {
+    matches!(
+        w,
+        "military"
+            | "government"
+            | "ministry"
+            | "army"
+            | "navy"
+            | "party"
+            | "campaign"
+            | "committee"
+            | "agency"
+            | "company"
+            | "newspaper"
+            | "paper"
+            | "broadcaster"
+            | "network"
+            | "channel"
+            | "outlet"
+            | "police"
+            | "court"
+            | "council"
+            | "department"
+            | "office"
+            | "administration"
+            | "kremlin"
+            | "group"
+            | "firm"
+            | "university"
+            | "institute"
+            | "report"
+            | "poll"
+            | "survey"
+            | "study"
+            | "statement"
+            | "footage"
+            | "video"
+            | "lawsuit"
+            | "website"
+            | "country"
+            | "state"
+            | "times"
+            | "post"
+            | "news"
+            | "cnn"
+            | "bbc"
+    )
+}
+
+fn person_head(w: &str) -> bool {
+    matches!(
+        w,
+        "official"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "minister"
+            | "president"
+            | "senator"
+            | "lawmaker"
+            | "analyst"
+            | "aide"
+            | "adviser"
+            | "advisor"
+            | "candidate"
+            | "man"
+            | "woman"
+            | "source"
+            | "commander"
+            | "governor"
+            | "mayor"
+            | "leader"
+            | "chairman"
+            | "director"
+            | "professor"
+            | "author"
+            | "reporter"
+            | "soldier"
+            | "witness"
+            | "resident"
+    )
+}
+
+pub(crate) struct Resolver<'l> {
+    lx: &'l Lexicon,
+    known: Vec<Known>,
+}
+
+impl<'l> Resolver<'l> {
+    pub fn new(lx: &'l Lexicon) -> Self {
+        Resolver {
+            lx,
+            known: Vec::new(),
+        }
+    }
+
+    /// Records entities that appear in a sentence (country and organisation names of the alias
+    /// table), so that "its" can find them even when they were not speakers.
+    pub fn note_entities(&mut self, d: &Doc, toks: Range<usize>) {
+        let mut k = toks.start;
+        while k < toks.end {
+            if d.cap(k) && d.is_word(k) {
+                // Longest alias of up to three words starting here.
+                let mut best: Option<(usize, String, Class)> = None;
+                for n in 1..=3 {
+                    if k + n > toks.end || !(k..k + n).all(|i| d.is_word(i)) {
+                        break;
+                    }
+                    let s = d.surface(&(k..k + n));
+                    let s = s
+                        .strip_suffix("'s")
+                        .or_else(|| s.strip_suffix("’s"))
+                        .unwrap_or(s);
+                    if let Some(a) = self.lx.aliases.get(s) {
+                        best = Some((n, a.canonical.clone(), a.class));
+                    }
+                }
+                if let Some((n, name, class)) = best {
+                    self.push(name, class, false, String::new(), false, true);
+                    k += n;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+    }
+
+    fn push(
+        &mut self,
+        name: String,
+        class: Class,
+        plural: bool,
+        head: String,
+        speaker: bool,
+        proper: bool,
+    ) {
+        // Keep the list short and the latest mention last.
+        let mut speaker = speaker;
+        if let Some(pos) = self.known.iter().rposition(|k| k.name == name) {
+            speaker |= self.known[pos].speaker;
+            self.known.remove(pos);
+        }
+        self.known.push(Known {
+            name,
+            class,
+            plural,
+            head,
+            speaker,
+            proper,
+        });
+        if self.known.len() > 64 {
+            self.known.remove(0);
+        }
+    }
+
+    /// The nearest earlier speaker that fits, else the nearest earlier named entity.
+    fn find(&self, want: impl Fn(&Known) -> bool) -> Option<&Known> {
+        let rev = || self.known.iter().rev();
+        rev()
+            .find(|k| k.speaker && want(k))
+            .or_else(|| rev().find(|k| !k.speaker && want(k)))
+    }
+
+    /// Resolves the pronoun or possessive `w` (lower case) to an earlier speaker's name.
+    fn pronoun(&self, w: &str) -> Option<String> {
+        let possessive = matches!(w, "his" | "her" | "its" | "their" | "my");
+        let k = match w {
+            "he" | "she" | "him" | "his" | "her" => {
+                self.find(|k| k.class == Class::Person && !k.plural)
+            }
+            "it" | "its" => {
+                self.find(|k| k.class != Class::Person && !k.plural && (k.proper || !possessive))
+            }
+            "they" | "their" | "them" => self.find(|k| {
+                (k.plural || k.class == Class::Org || k.class == Class::Group)
+                    && (k.proper || !possessive)
+            }),
+            _ => None,
+        }?;
+        Some(k.name.clone())
+    }
+
+    /// The resolved, normalised speaker of a draft; records it for later pronouns.
+    pub fn speaker(&mut self, d: &Doc, dr: &Draft) -> Option<String> {
+        let src = dr.source.clone()?;
+        // Drop an appositive or relative clause: the name is before the first comma.
+        let mut end = src.start;
+        while end < src.end && !d.is_punct(end, ",") && d.kind(end) != Some(Kind::Open) {
+            end += 1;
+        }
+        let src = src.start..end.max(src.start + 1).min(src.end);
+        let first = d.lw(src.start).to_string();
+        let n = src.end - src.start;
+        // Relative pronoun: the noun phrase before it.
+        if n == 1 && matches!(first.as_str(), "who" | "which" | "that") {
+            let mut p = src.start;
+            while p > 0 && (d.is_punct(p - 1, ",") || d.kind(p - 1) == Some(Kind::Close)) {
+                p -= 1;
+            }
+            if p > 0 {
+                let mut st = p - 1;
+                while st > 0 && d.is_word(st - 1) && (d.cap(st - 1) || d.lw(st - 1) == "the") {
+                    st -= 1;
+                }
+                if d.is_word(p - 1) {
+                    let name = self.normalise(d, st..p);
+                    return Some(self.record(d, name, st..p));
+                }
+            }
+            return None;
+        }
+        if n == 1
+            && matches!(
+                first.as_str(),
+                "he" | "she" | "it" | "they" | "i" | "we" | "you"
+            )
+        {
+            if let Some(name) = self.pronoun(&first) {
+                return Some(name);
+            }
+            return Some(d.surface(&src).to_string());
+        }
+        // Possessive pronoun: "its military" => "Russia's military".
+        if n > 1 && matches!(first.as_str(), "its" | "his" | "her" | "their") {
+            let rest = d.surface(&(src.start + 1..src.end)).to_string();
+            let name = match self.pronoun(&first) {
+                Some(owner) => format!("{owner}'s {rest}"),
+                None => d.surface(&src).to_string(),
+            };
+            return Some(self.record(d, name, src));
+        }
+        // Definite description: "the newspaper", "the official".
+        if n == 2 && first == "the" {
+            let head = d.lw(src.start + 1).to_string();
+            if !d.cap(src.start + 1) {
+                let want_person = person_head(&head);
+                let want_org = org_head(&head);
+                if let Some(k) = self.find(|k| k.head == head) {
+                    return Some(k.name.clone());
+                }
+                if want_person || want_org {
+                    // Only a speaker of that kind, met earlier, that is not a bare country.
+                    let hit = self.find(|k| {
+                        !k.head.is_empty()
+                            && if want_person {
+                                k.class == Class::Person && person_head(&k.head)
+                            } else {
+                                k.class == Class::Org && org_head(&k.head)
+                            }
+                    });
+                    if let Some(k) = hit {
+                        return Some(k.name.clone());
+                    }
+                }
+            }
+        }
+        let name = self.normalise(d, src.clone());
+        Some(self.record(d, name, src))
+    }
+
+    fn record(&mut self, d: &Doc, name: String, src: Range<usize>) -> String {
+        let head = if src.end > src.start {
+            d.lw(src.end - 1).to_string()
+        } else {
+            String::new()
+        };
+        let alias_class = self
+            .lx
+            .aliases
+            .values()
+            .find(|a| a.canonical == name)
+            .map(|a| a.class);
+        let plural = (src.start..src.end).any(|i| d.lw(i) == "and")
+            || (!d.cap(src.end.saturating_sub(1)) && head.ends_with('s') && !head.ends_with("ss"));
+        let class = if let Some(c) = alias_class {
+            c
+        } else if plural {
+            Class::Group
+        } else if org_head(&head) || head.ends_with("'s") {
+            Class::Org
+        } else if person_head(&head) || d.cap(src.end.saturating_sub(1)) {
+            Class::Person
+        } else {
+            Class::Org
+        };
+        let proper = d.cap(src.end.saturating_sub(1))
+            || (src.start..src.end).any(|i| d.cap(i) && i > src.start);
+        self.push(name.clone(), class, plural, head, true, proper);
+        name
+    }
+
+    /// Normalises a surface source into a speaker name: drops articles, titles and
+    /// descriptors in front of a name, then maps aliases.
+    fn normalise(&self, d: &Doc, src: Range<usize>) -> String {
+        let full = d.surface(&src);
+        if let Some(a) = self.lx.aliases.get(full) {
+            return a.canonical.clone();
+        }
+        let mut s = src.start;
+        while s + 1 < src.end && matches!(d.lw(s), "the" | "a" | "an") {
+            s += 1;
+        }
+        // "Russian state broadcaster Rossiya 24" => "Rossiya 24": a trailing name after
+        // lower-case descriptor words.
+        let mut t = src.end;
+        while t > s && (d.cap(t - 1) || d.tk.toks[t - 1].digit) && d.is_word(t - 1) {
+            t -= 1;
+        }
+        if t > s
+            && t < src.end
+            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !matches!(d.lw(i), "and" | "of"))
+        {
+            s = t;
+        }
+        // Titles in front of a name.
+        while s + 1 < src.end && d.cap(s) && is_title(d.lw(s)) && d.cap(s + 1) {
+            s += 1;
+            if s < src.end && d.is_punct(s, ".") {
+                s += 1;
+            }
+        }
+        let name = d.surface(&(s..src.end));
+        if let Some(a) = self.lx.aliases.get(name) {
+            return a.canonical.clone();
+        }
+        name.to_string()
+    }
+}
