@@ -318,15 +318,3 @@ impl Extractor {
         words >= 4 && lower >= 2
     }
 }
-
-// TEMPORARY stub until the extractor branch lands.
-#[derive(Debug, Default)]
-pub struct Extractor;
-impl Extractor {
-    pub fn new() -> Self {
-        Extractor
-    }
-    pub fn extract(&self, _text: &str) -> Extraction {
-        Extraction::default()
-    }
-}
