@@ -14,4 +14,5 @@ pub mod model;
 pub mod objects;
 pub mod store;
 pub mod synth;
+pub mod timeline;
 pub mod verify;

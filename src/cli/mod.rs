@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod diff;
 mod extract;
 mod import;
 mod list;
@@ -66,6 +67,7 @@ pub enum Command {
     Log(log::Args),
     Verify(verify::Args),
     Rebuild(rebuild::Args),
+    Diff(diff::Args),
 }
 
 pub fn main() -> i32 {
@@ -90,6 +92,7 @@ pub fn main() -> i32 {
         Command::Log(args) => log::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
         Command::Rebuild(args) => rebuild::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,223 @@
+//! `claims diff`, `log`, `conflicts` and `link` end to end: each test runs the binary in a
+//! temporary directory with a fixed clock and no colour, and asserts stdout and the exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
+        c.current_dir(self.dir.path())
+            .env_remove("CLAIMS_DB")
+            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("claims runs")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    }
+
+    /// Copies a file from the repository into the test directory, under its file name.
+    fn copy(&self, rel: &str) -> String {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        let name = src
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("file name")
+            .to_string();
+        std::fs::copy(&src, self.path(&name)).expect("copy fixture");
+        name
+    }
+
+    fn bridge(&self) {
+        let v1 = self.copy("tests/fixtures/timeline/bridge-v1.txt");
+        let v2 = self.copy("tests/fixtures/timeline/bridge-v2.txt");
+        self.ok(&["import", &v1]);
+        self.ok(&["import", &v2]);
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const DOC: &str = "https://courier.example/bridge-repairs";
+
+const BRIDGE_EDITS: &str = "\
+- a1935a91170a  fire service — say (neutral): the old mill was evacuated
+~ 62592cc23e87 → a6a18982c94c  mayor — [-confirm-] → {+claim+} ([-affirming-] → {+distancing+}): the bridge will reopen on Friday
+~ fc340d8b9f8c → 04bcd5301afb  Police — say (neutral): [-two-] {+three+} people were injured
+~ ef32ec4a5e0a → d37de7903063  water agency — say (neutral): the river level [-rose-] {+fell+} overnight
++ 213b40beae62  Councillor Ana Ruiz — say (neutral): a temporary ferry will run from Monday
+1 added, 1 removed, 3 changed, 2 unchanged
+";
+
+#[test]
+fn diff_of_two_versions_reports_exactly_the_edits() {
+    let env = Env::new();
+    env.bridge();
+    let out = env.ok(&["diff", &format!("{DOC}@1"), &format!("{DOC}@2")]);
+    assert_eq!(
+        out,
+        format!("--- version 1 of {DOC}\n+++ version 2 of {DOC}\n{BRIDGE_EDITS}")
+    );
+    // @latest and a version id prefix name the same thing.
+    let latest = env.ok(&["diff", &format!("{DOC}@1"), &format!("{DOC}@latest")]);
+    assert_eq!(latest, out);
+}
+
+#[test]
+fn diff_against_an_unimported_file_stores_nothing() {
+    let env = Env::new();
+    let v1 = env.copy("tests/fixtures/timeline/bridge-v1.txt");
+    let v2 = env.copy("tests/fixtures/timeline/bridge-v2.txt");
+    env.ok(&["import", &v1]);
+    let before = std::fs::read(env.path("claims.db")).expect("db");
+    let out = env.ok(&["diff", &format!("{DOC}@1"), &v2]);
+    assert_eq!(
+        out,
+        format!("--- version 1 of {DOC}\n+++ file bridge-v2.txt (not imported)\n{BRIDGE_EDITS}")
+    );
+    let objects = env.ok(&["--format", "json", "list"]);
+    let listed: serde_json::Value = serde_json::from_str(&objects).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(6));
+    assert_eq!(std::fs::read(env.path("claims.db")).expect("db"), before);
+}
+
+#[test]
+fn diff_json_has_the_documented_shape() {
+    let env = Env::new();
+    env.bridge();
+    let out = env.ok(&[
+        "--format",
+        "json",
+        "diff",
+        &format!("{DOC}@1"),
+        &format!("{DOC}@2"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let contents = |key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|c| c["content"].as_str().expect("content").to_string())
+            .collect()
+    };
+    assert_eq!(
+        contents("added"),
+        ["a temporary ferry will run from Monday"]
+    );
+    assert_eq!(contents("removed"), ["the old mill was evacuated"]);
+    assert_eq!(v["unchanged"], 2);
+    let changed: Vec<(String, String, serde_json::Value)> = v["changed"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| {
+            (
+                c["before"]["content"].as_str().expect("b").to_string(),
+                c["after"]["content"].as_str().expect("a").to_string(),
+                c["fields"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            (
+                "the bridge will reopen on Friday".to_string(),
+                "the bridge will reopen on Friday".to_string(),
+                serde_json::json!(["cue", "stance"])
+            ),
+            (
+                "two people were injured".to_string(),
+                "three people were injured".to_string(),
+                serde_json::json!(["content"])
+            ),
+            (
+                "the river level rose overnight".to_string(),
+                "the river level fell overnight".to_string(),
+                serde_json::json!(["content"])
+            ),
+        ]
+    );
+    for c in v["added"].as_array().expect("array") {
+        for key in ["id", "speaker", "cue", "stance", "content"] {
+            assert!(c.get(key).is_some(), "{key} in {c}");
+        }
+    }
+}
+
+#[test]
+fn diff_of_two_databases_compares_their_claim_sets() {
+    let env = Env::new();
+    let v1 = env.copy("tests/fixtures/timeline/bridge-v1.txt");
+    let v2 = env.copy("tests/fixtures/timeline/bridge-v2.txt");
+    env.ok(&["--db", "a.db", "import", &v1]);
+    env.ok(&["--db", "b.db", "import", &v1, &v2]);
+    let out = env.ok(&["diff", "a.db", "b.db"]);
+    assert!(
+        out.starts_with("--- database a.db\n+++ database b.db\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("5 added, 0 removed, 0 changed, 6 unchanged\n"),
+        "{out}"
+    );
+    let same = env.ok(&["diff", "a.db", "a.db"]);
+    assert!(
+        same.ends_with("0 added, 0 removed, 0 changed, 6 unchanged\n"),
+        "{same}"
+    );
+}
+
+#[test]
+fn diff_refuses_what_is_not_a_version() {
+    let env = Env::new();
+    env.bridge();
+    let o = env.run(&["diff", &format!("{DOC}@3"), &format!("{DOC}@1")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!("claims: error: \"{DOC}@3\": document has 2 version(s); versions count from 1\n")
+    );
+    let o = env.run(&["diff", &format!("{DOC}@two"), &format!("{DOC}@1")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("give a version number"),
+        "{}",
+        stderr(&o)
+    );
+    let o = env.run(&["diff", "62592cc23e87", &format!("{DOC}@1")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a claim"), "{}", stderr(&o));
+    let o = env.run(&["diff", "missing.db", &format!("{DOC}@1")]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
