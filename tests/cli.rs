@@ -313,8 +313,11 @@ fn a_newer_database_is_refused_with_exit_3() {
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(
         stderr(&out),
-        "claims: error: claims.db: the database has schema version 7, newer than this release \
-         knows (1); upgrade claims to use it\n"
+        format!(
+            "claims: error: claims.db: the database has schema version 7, newer than this \
+             release knows ({}); upgrade claims to use it\n",
+            claims::store::SCHEMA_VERSION
+        )
     );
 }
 

@@ -266,16 +266,17 @@ fn a_newer_schema_is_refused() {
         err,
         StoreError::TooNew {
             found: 99,
-            known: 1,
+            known: claims::store::SCHEMA_VERSION,
             ..
         }
     ));
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: the database has schema version 99, newer than this release knows (1); \
+            "{}: the database has schema version 99, newer than this release knows ({}); \
              upgrade claims to use it",
-            path.display()
+            path.display(),
+            claims::store::SCHEMA_VERSION
         )
     );
 }
@@ -334,7 +335,7 @@ fn the_file_is_recognisable() {
         )
         .expect("pragmas");
     assert_eq!(app, 0x434C_4D53);
-    assert_eq!(version, 1);
+    assert_eq!(version, claims::store::SCHEMA_VERSION);
     assert_eq!(journal, "wal");
     assert_eq!(fk, 1);
 }

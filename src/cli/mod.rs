@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod conflicts;
 mod diff;
 mod extract;
 mod import;
+mod link;
 mod list;
 mod log;
 mod rebuild;
@@ -68,6 +70,8 @@ pub enum Command {
     Verify(verify::Args),
     Rebuild(rebuild::Args),
     Diff(diff::Args),
+    Conflicts(conflicts::Args),
+    Link(link::Args),
 }
 
 pub fn main() -> i32 {
@@ -93,6 +97,8 @@ pub fn main() -> i32 {
         Command::Verify(args) => verify::run(&cli, args),
         Command::Rebuild(args) => rebuild::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
+        Command::Conflicts(args) => conflicts::run(&cli, args),
+        Command::Link(args) => link::run(&cli, args),
     };
     match result {
         Ok(code) => code,

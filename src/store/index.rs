@@ -114,6 +114,47 @@ pub(super) fn insert(
                 serde_json::to_string(&c.hedges).unwrap_or_else(|_| "[]".to_string()),
                 &c.content,
             ))?;
+            let mut keys = tx.prepare_cached(
+                "INSERT OR IGNORE INTO claim_keys(key, claim_id) VALUES (?1, ?2)",
+            )?;
+            for key in crate::timeline::signals::keys(&c.content) {
+                keys.execute((&key, &id_hex))?;
+            }
+        }
+        Body::Relation(r) => {
+            for end in [r.from, r.to] {
+                let known = tx
+                    .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
+                    .exists([end.to_hex()])?;
+                if !known {
+                    return Err(IndexError::MissingReference {
+                        kind: "claim",
+                        id: end,
+                    });
+                }
+            }
+            let (lo, hi) = if r.from <= r.to {
+                (r.from, r.to)
+            } else {
+                (r.to, r.from)
+            };
+            tx.prepare_cached(
+                "INSERT INTO relations(id, seq, from_claim, to_claim, kind, basis, note, manual,
+                                       pair_lo, pair_hi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(rusqlite::params![
+                id_hex,
+                seq,
+                r.from.to_hex(),
+                r.to.to_hex(),
+                r.kind.as_str(),
+                r.basis,
+                r.note,
+                r.basis == crate::model::MANUAL,
+                lo.to_hex(),
+                hi.to_hex()
+            ])?;
         }
         Body::Mention(m) => {
             if cache.as_ref().map(|c| c.id) != Some(m.version) {

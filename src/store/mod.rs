@@ -23,10 +23,13 @@ pub const APPLICATION_ID: i32 = 0x434C_4D53;
 
 /// The numbered migrations in `schema/`, applied in order; `PRAGMA user_version` is the number
 /// of the last one applied.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../schema/0001_ledger.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../schema/0001_ledger.sql")),
+    (2, include_str!("../../schema/0002_relations.sql")),
+];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -180,7 +183,8 @@ impl Store {
     pub fn rebuild(&mut self) -> Result<usize> {
         let mut w = self.writer()?;
         w.tx.execute_batch(
-            "DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
+            "DELETE FROM relations; DELETE FROM claim_keys;
+             DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;
              INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');",

@@ -1,1 +1,306 @@
-//! placeholder
+//! Relations between claims: found on import, recorded by people, listed as conflicts.
+//!
+//! On import, in the same transaction as the article's objects, [`detect`] compares each claim
+//! that is new to the database with the claims that share one of its keys (the `claim_keys`
+//! table, see [`super::signals`]), never with all claims, and writes a `relation` object for
+//! every pair a rule fires on. A new version of a document is also diffed against the
+//! version before it, and each changed claim gets an `updates` relation.
+//!
+//! Determinism: keys and rules depend on the two claims only, and a pair is examined when the
+//! second of its claims arrives, so conflicts and corroborations are the same objects on every
+//! replica whatever the import order. `updates` compares consecutive versions in arrival
+//! order, so it agrees between replicas that receive a document's versions in the same order.
+//!
+//! A person's judgement ([`link`]) is a relation with basis `manual`; the `current_relations`
+//! view lets it override every automatic relation on the same pair, and earlier judgements.
+
+use super::diff::{self, Field};
+use super::signals::{self, Facts};
+use super::sources::version_claims;
+use crate::model::{Body, Relation, RelationKind, Typed, MANUAL};
+use crate::objects::ObjectId;
+use crate::store::query::{self, ResolveError};
+use crate::store::{Store, StoreError, Writer};
+use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Basis of `updates` relations.
+pub const UPDATES_BASIS: &str = "version-diff/1";
+
+/// The relation object for a finding on two claims: symmetric kinds are written with the
+/// smaller id first, so both orders of discovery give the same object.
+pub fn relation(a: ObjectId, b: ObjectId, f: &signals::Finding) -> Relation {
+    let (from, to) = if f.kind.symmetric() && b < a {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    Relation {
+        v: 1,
+        from,
+        to,
+        kind: f.kind,
+        basis: f.basis.to_string(),
+        note: Some(f.reason.clone()),
+    }
+}
+
+fn facts_of(conn: &rusqlite::Connection, id: &ObjectId) -> rusqlite::Result<Option<Facts>> {
+    conn.prepare_cached("SELECT speaker, cue, stance, content FROM claims WHERE id = ?1")?
+        .query_row([id.to_hex()], |r| {
+            let (s, c, st, ct): (String, String, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            Ok(Facts::new(&s, &c, &st, &ct))
+        })
+        .optional()
+}
+
+/// What one call of [`detect`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Detected {
+    pub conflicts: usize,
+    pub corroborations: usize,
+    pub updates: usize,
+}
+
+impl Detected {
+    fn count(&mut self, kind: RelationKind) {
+        match kind {
+            RelationKind::Conflicts => self.conflicts += 1,
+            RelationKind::Corroborates => self.corroborations += 1,
+            RelationKind::Updates => self.updates += 1,
+            RelationKind::Unrelated => {}
+        }
+    }
+}
+
+/// Finds and writes the relations of `new_claims` (claims just stored, in any order) and, if
+/// `version` is a new version with a predecessor, the updates between the two. Runs inside the
+/// caller's transaction.
+pub fn detect(
+    writer: &mut Writer<'_>,
+    new_claims: &[ObjectId],
+    version: Option<ObjectId>,
+) -> Result<Detected, StoreError> {
+    let mut found: Vec<Relation> = Vec::new();
+    {
+        let conn: &rusqlite::Connection = writer.tx();
+        let fresh: BTreeSet<ObjectId> = new_claims.iter().copied().collect();
+        let mut done: BTreeSet<ObjectId> = BTreeSet::new();
+        for &x in &fresh {
+            done.insert(x);
+            let Some(fx) = facts_of(conn, &x)? else {
+                continue;
+            };
+            let mut candidates: BTreeSet<ObjectId> = BTreeSet::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT k2.claim_id FROM claim_keys k1
+                 JOIN claim_keys k2 ON k2.key = k1.key
+                 WHERE k1.claim_id = ?1 AND k2.claim_id <> ?1",
+            )?;
+            let mut rows = stmt.query([x.to_hex()])?;
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                if let Ok(y) = ObjectId::parse(&id) {
+                    // A pair of two new claims is judged once, when the second is reached.
+                    if !fresh.contains(&y) || done.contains(&y) {
+                        candidates.insert(y);
+                    }
+                }
+            }
+            for y in candidates {
+                let Some(fy) = facts_of(conn, &y)? else {
+                    continue;
+                };
+                // Judged in id order, so the reason reads the same on every replica.
+                let finding = if x < y {
+                    signals::judge(&fx, &fy)
+                } else {
+                    signals::judge(&fy, &fx)
+                };
+                if let Some(finding) = finding {
+                    found.push(relation(x.min(y), x.max(y), &finding));
+                }
+            }
+        }
+        if let Some(v) = version {
+            found.extend(updates(conn, &v)?);
+        }
+    }
+    let mut out = Detected::default();
+    for r in found {
+        let kind = r.kind;
+        let typed = Typed::new(Body::Relation(r))
+            .map_err(|e| StoreError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        if writer.put(&typed)? {
+            out.count(kind);
+        }
+    }
+    Ok(out)
+}
+
+/// `updates` relations between a version and the one before it in its document.
+fn updates(conn: &rusqlite::Connection, version: &ObjectId) -> rusqlite::Result<Vec<Relation>> {
+    let previous: Option<String> = conn
+        .prepare_cached(
+            "SELECT p.id FROM versions v JOIN versions p
+               ON p.document_id = v.document_id AND p.number = v.number - 1
+             WHERE v.id = ?1",
+        )?
+        .query_row([version.to_hex()], |r| r.get(0))
+        .optional()?;
+    let Some(previous) = previous.and_then(|p| ObjectId::parse(&p).ok()) else {
+        return Ok(Vec::new());
+    };
+    let before = version_claims(conn, &previous)?;
+    let after = version_claims(conn, version)?;
+    let d = diff::diff(&before, &after);
+    Ok(d.changed
+        .iter()
+        .filter(|c| c.before.id != c.after.id)
+        .map(|c| Relation {
+            v: 1,
+            from: c.before.id,
+            to: c.after.id,
+            kind: RelationKind::Updates,
+            basis: UPDATES_BASIS.to_string(),
+            note: Some(format!(
+                "changed: {}",
+                c.fields
+                    .iter()
+                    .map(|f: &Field| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        })
+        .collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a claim cannot be linked to itself ({0})")]
+    SameClaim(ObjectId),
+    #[error("{0}")]
+    Object(#[from] crate::objects::ObjectError),
+}
+
+/// Records a person's judgement on two claims (id prefixes). Returns the relation and whether
+/// it was new.
+pub fn link(
+    store: &mut Store,
+    a: &str,
+    b: &str,
+    kind: RelationKind,
+    note: Option<&str>,
+) -> Result<(Typed, bool), LinkError> {
+    let (from, _) = query::resolve(store, a, Some("claim"))?;
+    let (to, _) = query::resolve(store, b, Some("claim"))?;
+    if from == to {
+        return Err(LinkError::SameClaim(from));
+    }
+    let note = note
+        .map(crate::model::collapse_space)
+        .filter(|n| !n.is_empty());
+    let typed = Typed::new(Body::Relation(Relation {
+        v: 1,
+        from,
+        to,
+        kind,
+        basis: MANUAL.to_string(),
+        note,
+    }))?;
+    let mut w = store.writer()?;
+    let new = w.put(&typed)?;
+    w.commit()?;
+    Ok((typed, new))
+}
+
+/// A claim as shown in a relation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelClaim {
+    pub id: String,
+    pub speaker: String,
+    pub cue: String,
+    pub stance: String,
+    pub content: String,
+}
+
+/// One conflict in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictRow {
+    pub a: RelClaim,
+    pub b: RelClaim,
+    pub kind: String,
+    pub reason: String,
+    pub basis: String,
+    pub relation: String,
+}
+
+/// Filters of `claims conflicts`.
+#[derive(Debug, Clone, Default)]
+pub struct ConflictFilter {
+    /// Only conflicts where one claim appears in this document.
+    pub document: Option<ObjectId>,
+    /// Only conflicts where one speaker contains this text (case-insensitive).
+    pub speaker: Option<String>,
+}
+
+/// The conflicts in force (the `open_conflicts` view), in arrival order of the relations.
+pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, StoreError> {
+    let mut sql = String::from(
+        "SELECT from_id, from_speaker, from_cue, from_stance, from_content,
+                to_id, to_speaker, to_cue, to_stance, to_content,
+                kind, coalesce(note, ''), basis, relation_id
+         FROM open_conflicts oc WHERE 1",
+    );
+    let mut args: Vec<SqlValue> = Vec::new();
+    if let Some(s) = &f.speaker {
+        sql.push_str(" AND (from_speaker LIKE ?1 ESCAPE '\\' OR to_speaker LIKE ?1 ESCAPE '\\')");
+        args.push(SqlValue::Text(format!(
+            "%{}%",
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )));
+    }
+    if let Some(d) = &f.document {
+        let n = args.len() + 1;
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM mentions m JOIN versions v ON v.id = m.version_id
+                          WHERE m.claim_id IN (oc.from_id, oc.to_id) AND v.document_id = ?{n})"
+        ));
+        args.push(SqlValue::Text(d.to_hex()));
+    }
+    sql.push_str(" ORDER BY seq");
+    let mut stmt = store.conn().prepare(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| {
+            Ok(ConflictRow {
+                a: RelClaim {
+                    id: r.get(0)?,
+                    speaker: r.get(1)?,
+                    cue: r.get(2)?,
+                    stance: r.get(3)?,
+                    content: r.get(4)?,
+                },
+                b: RelClaim {
+                    id: r.get(5)?,
+                    speaker: r.get(6)?,
+                    cue: r.get(7)?,
+                    stance: r.get(8)?,
+                    content: r.get(9)?,
+                },
+                kind: r.get(10)?,
+                reason: r.get(11)?,
+                basis: r.get(12)?,
+                relation: r.get(13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
