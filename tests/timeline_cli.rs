@@ -221,3 +221,72 @@ fn diff_refuses_what_is_not_a_version() {
     let o = env.run(&["diff", "missing.db", &format!("{DOC}@1")]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+const SEED_CONFLICT: &str = "\
+conflict: direction: further east vs further west  (movement/1)
+  a 6a5034f54a4d  military bloggers — say: Pokrovsk, a railway junction further east, could be the next Russian objective
+  b eb586c65764d  (unknown outlet) — asserts: It will allow the Kremlin's troops to push their offensive further west, deeper into Ukrainian-held territory over less-fortified areas
+1 conflict
+";
+
+#[test]
+fn conflicts_reports_the_seed_west_east_case_and_link_overrides_it() {
+    let env = Env::new();
+    let seed = env.copy("seeds/avdiivka.txt");
+    env.ok(&["import", &seed]);
+    assert_eq!(env.ok(&["conflicts"]), SEED_CONFLICT);
+    assert_eq!(
+        env.ok(&["conflicts", "--speaker", "bloggers"]),
+        SEED_CONFLICT
+    );
+    let title =
+        "Dramatic bodycam of Ukrainian soldiers escaping Avdiivka as Russian troops takeover city";
+    assert_eq!(env.ok(&["conflicts", "--document", title]), SEED_CONFLICT);
+    let v1 = env.copy("tests/fixtures/timeline/bridge-v1.txt");
+    env.ok(&["import", &v1]);
+    assert_eq!(env.ok(&["conflicts", "--document", DOC]), "0 conflicts\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "conflicts"])).expect("json");
+    assert_eq!(json[0]["kind"], "conflicts");
+    assert_eq!(json[0]["reason"], "direction: further east vs further west");
+    for side in ["a", "b"] {
+        for key in ["id", "speaker", "cue", "stance", "content"] {
+            assert!(json[0][side].get(key).is_some(), "{side}.{key}");
+        }
+    }
+
+    let out = env.ok(&[
+        "link",
+        "eb586c65764d",
+        "6a5034f54a4d",
+        "--as",
+        "unrelated",
+        "--note",
+        "different places",
+    ]);
+    assert!(out.starts_with("recorded relation "), "{out}");
+    assert!(
+        out.ends_with(": eb586c65764d unrelated 6a5034f54a4d\n"),
+        "{out}"
+    );
+    assert_eq!(env.ok(&["conflicts"]), "0 conflicts\n");
+    let again = env.ok(&[
+        "link",
+        "eb586c65764d",
+        "6a5034f54a4d",
+        "--as",
+        "unrelated",
+        "--note",
+        "different places",
+    ]);
+    assert!(again.starts_with("already recorded relation "), "{again}");
+
+    let bad = env.run(&["link", "eb586c65764d", "6a5034f54a4d", "--as", "maybe"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let missing = env.run(&["link", "eb586c65764d", "ffffffffffff", "--as", "conflicts"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        stderr(&missing),
+        "claims: error: \"ffffffffffff\": no claim with that id\n"
+    );
+}

@@ -255,7 +255,8 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
     let mut sql = String::from(
         "SELECT from_id, from_speaker, from_cue, from_stance, from_content,
                 to_id, to_speaker, to_cue, to_stance, to_content,
-                kind, coalesce(note, ''), basis, relation_id
+                kind, coalesce(note, CASE WHEN manual THEN 'judged by a person' ELSE '' END), basis,
+                relation_id
          FROM open_conflicts oc WHERE 1",
     );
     let mut args: Vec<SqlValue> = Vec::new();
