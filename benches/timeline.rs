@@ -172,8 +172,8 @@ fn bench_conflicts(root: &Path, n: usize) {
     }
     let build_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let rows = relations::conflicts(&store, &relations::ConflictFilter::default())
-        .expect("conflicts");
+    let rows =
+        relations::conflicts(&store, &relations::ConflictFilter::default()).expect("conflicts");
     let all_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let some = relations::conflicts(

@@ -21,11 +21,13 @@ CREATE INDEX relations_hi ON relations(pair_hi);
 CREATE INDEX relations_kind ON relations(kind, seq);
 
 -- Candidate keys of each claim, derived from its content alone (see docs/schema.md): two
--- claims are compared by the relation rules only when they share a key.
+-- claims are compared by the relation rules only when they share a key with different
+-- details; the same `n:` key and detail means the same content.
 CREATE TABLE claim_keys (
     key      TEXT NOT NULL,
+    detail   TEXT NOT NULL,
     claim_id TEXT NOT NULL REFERENCES claims(id),
-    PRIMARY KEY (key, claim_id)
+    PRIMARY KEY (key, detail, claim_id)
 ) WITHOUT ROWID;
 CREATE INDEX claim_keys_claim ON claim_keys(claim_id);
 
@@ -40,31 +42,71 @@ WHERE NOT EXISTS (
       AND (r.manual = 0 OR m.seq > r.seq)
 );
 
--- Every relation with both claims spelled out and whether it is still in force.
-CREATE VIEW claim_relations AS
+-- Pairs of different claims with the same content (up to noise and the choice of negation
+-- word), lower id first.
+CREATE VIEW same_content_pairs AS
+SELECT k1.claim_id AS pair_lo, k2.claim_id AS pair_hi
+FROM claim_keys k1
+JOIN claim_keys k2
+  ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_id > k1.claim_id
+WHERE k1.key >= 'n:' AND k1.key < 'n;';
+
+-- Relations derived from same content rather than stored as objects: one speaker denies what
+-- another does not (conflicts, 'opposite-cue/1'), or different speakers say the same
+-- (corroborates, 'same-content/1').
+CREATE VIEW derived_relations AS
 SELECT
-    r.id          AS relation_id,
-    r.kind        AS kind,
-    r.basis       AS basis,
-    r.note        AS note,
-    r.manual      AS manual,
-    r.id IN (SELECT id FROM current_relations) AS current,
-    a.id          AS from_id,
-    a.speaker     AS from_speaker,
-    a.cue         AS from_cue,
-    a.stance      AS from_stance,
-    a.content     AS from_content,
-    b.id          AS to_id,
-    b.speaker     AS to_speaker,
-    b.cue         AS to_cue,
-    b.stance      AS to_stance,
-    b.content     AS to_content,
-    r.pair_lo     AS pair_lo,
-    r.pair_hi     AS pair_hi,
-    r.seq         AS seq
-FROM relations r
-JOIN claims a ON a.id = r.from_claim
-JOIN claims b ON b.id = r.to_claim;
+    p.pair_lo AS pair_lo,
+    p.pair_hi AS pair_hi,
+    CASE WHEN (a.stance = 'denying') <> (b.stance = 'denying')
+         THEN 'conflicts' ELSE 'corroborates' END AS kind,
+    CASE WHEN (a.stance = 'denying') <> (b.stance = 'denying')
+         THEN 'opposite-cue/1' ELSE 'same-content/1' END AS basis,
+    CASE WHEN (a.stance = 'denying') <> (b.stance = 'denying')
+         THEN 'cue: ' || (CASE a.cue WHEN '' THEN 'asserts' ELSE a.cue END) || ' vs '
+                      || (CASE b.cue WHEN '' THEN 'asserts' ELSE b.cue END)
+         ELSE 'same content from ' || a.speaker || ' and ' || b.speaker END AS note
+FROM same_content_pairs p
+JOIN claims a ON a.id = p.pair_lo
+JOIN claims b ON b.id = p.pair_hi
+WHERE (a.stance = 'denying') <> (b.stance = 'denying') OR lower(a.speaker) <> lower(b.speaker);
+
+-- Every relation, stored or derived, with both claims spelled out and whether it is in force
+-- (`relation_id` and `seq` are NULL for derived ones).
+CREATE VIEW claim_relations AS
+WITH rel AS (
+    SELECT r.id AS relation_id, r.kind, r.basis, r.note, r.manual, r.from_claim, r.to_claim,
+           r.pair_lo, r.pair_hi, r.seq, r.id IN (SELECT id FROM current_relations) AS current
+    FROM relations r
+    UNION ALL
+    SELECT NULL, d.kind, d.basis, d.note, 0, d.pair_lo, d.pair_hi, d.pair_lo, d.pair_hi, NULL,
+           NOT EXISTS (SELECT 1 FROM relations m
+                       WHERE m.pair_lo = d.pair_lo AND m.pair_hi = d.pair_hi AND m.manual = 1)
+    FROM derived_relations d
+)
+SELECT
+    rel.relation_id AS relation_id,
+    rel.kind        AS kind,
+    rel.basis       AS basis,
+    rel.note        AS note,
+    rel.manual      AS manual,
+    rel.current     AS current,
+    a.id            AS from_id,
+    a.speaker       AS from_speaker,
+    a.cue           AS from_cue,
+    a.stance        AS from_stance,
+    a.content       AS from_content,
+    b.id            AS to_id,
+    b.speaker       AS to_speaker,
+    b.cue           AS to_cue,
+    b.stance        AS to_stance,
+    b.content       AS to_content,
+    rel.pair_lo     AS pair_lo,
+    rel.pair_hi     AS pair_hi,
+    rel.seq         AS seq
+FROM rel
+JOIN claims a ON a.id = rel.from_claim
+JOIN claims b ON b.id = rel.to_claim;
 
 -- Conflicts in force, except between a claim and its own later edit (that is an update).
 CREATE VIEW open_conflicts AS
@@ -76,12 +118,17 @@ WHERE cr.kind = 'conflicts' AND cr.current
       WHERE u.kind = 'updates' AND u.pair_lo = cr.pair_lo AND u.pair_hi = cr.pair_hi
   );
 
+-- Different speakers saying the same, in force.
+CREATE VIEW corroborations AS
+SELECT cr.*
+FROM claim_relations cr
+WHERE cr.kind = 'corroborates' AND cr.current;
+
 -- Claims edited between consecutive versions of a document, in force.
 CREATE VIEW claim_updates AS
 SELECT cr.*
 FROM claim_relations cr
 WHERE cr.kind = 'updates' AND cr.current;
-
 -- One row per claim: where and when it was seen, by publication and by import time.
 CREATE VIEW claim_history AS
 SELECT

@@ -186,6 +186,61 @@ fn updates_link_the_edited_claims_of_consecutive_versions() {
     assert!(rows(&store, "SELECT * FROM open_conflicts").is_empty());
 }
 
+#[test]
+fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(
+        &mut store,
+        &[
+            PathBuf::from("tests/fixtures/timeline/bridge-v1.txt"),
+            PathBuf::from("tests/fixtures/timeline/mill-owners.txt"),
+        ],
+    );
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT basis, note FROM open_conflicts ORDER BY note"
+        ),
+        vec![
+            vec!["opposite-cue/1", "cue: deny vs confirm"],
+            vec!["opposite-cue/1", "cue: deny vs say"],
+        ]
+    );
+    assert_eq!(
+        rows(&store, "SELECT basis, note FROM corroborations"),
+        vec![vec![
+            "same-content/1",
+            "same content from fire service and Firefighters"
+        ]]
+    );
+    // Derived relations are not objects, and a manual judgement overrides them too.
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT count(*) FROM objects WHERE type = 'relation'"
+        ),
+        vec![vec!["0"]]
+    );
+    let c = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
+    assert_eq!(c.len(), 2);
+    assert!(c.iter().all(|r| r.relation.is_none()));
+    relations::link(
+        &mut store,
+        &c[0].a.id,
+        &c[0].b.id,
+        RelationKind::Unrelated,
+        None,
+    )
+    .expect("link");
+    assert_eq!(
+        relations::conflicts(&store, &ConflictFilter::default())
+            .expect("conflicts")
+            .len(),
+        1
+    );
+}
+
 const SPEAKERS: &[&str] = &[
     "The mayor",
     "Police",

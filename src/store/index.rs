@@ -115,10 +115,10 @@ pub(super) fn insert(
                 &c.content,
             ))?;
             let mut keys = tx.prepare_cached(
-                "INSERT OR IGNORE INTO claim_keys(key, claim_id) VALUES (?1, ?2)",
+                "INSERT OR IGNORE INTO claim_keys(key, detail, claim_id) VALUES (?1, ?2, ?3)",
             )?;
-            for key in crate::timeline::signals::keys(&c.content) {
-                keys.execute((&key, &id_hex))?;
+            for (key, detail) in crate::timeline::signals::keys(&c.content) {
+                keys.execute((&key, &detail, &id_hex))?;
             }
         }
         Body::Relation(r) => {

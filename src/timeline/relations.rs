@@ -88,31 +88,38 @@ pub fn detect(
         let conn: &rusqlite::Connection = writer.tx();
         let fresh: BTreeSet<ObjectId> = new_claims.iter().copied().collect();
         let mut done: BTreeSet<ObjectId> = BTreeSet::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT c.id, c.speaker, c.cue, c.stance, c.content
+             FROM claim_keys k1
+             JOIN claim_keys k2 ON k2.key = k1.key AND k2.detail <> k1.detail
+             JOIN claims c ON c.id = k2.claim_id
+             WHERE k1.claim_id = ?1",
+        )?;
         for &x in &fresh {
             done.insert(x);
-            let Some(fx) = facts_of(conn, &x)? else {
-                continue;
-            };
-            let mut candidates: BTreeSet<ObjectId> = BTreeSet::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT k2.claim_id FROM claim_keys k1
-                 JOIN claim_keys k2 ON k2.key = k1.key
-                 WHERE k1.claim_id = ?1 AND k2.claim_id <> ?1",
-            )?;
+            let mut candidates: Vec<(ObjectId, Facts)> = Vec::new();
             let mut rows = stmt.query([x.to_hex()])?;
             while let Some(row) = rows.next()? {
                 let id: String = row.get(0)?;
-                if let Ok(y) = ObjectId::parse(&id) {
-                    // A pair of two new claims is judged once, when the second is reached.
-                    if !fresh.contains(&y) || done.contains(&y) {
-                        candidates.insert(y);
-                    }
-                }
-            }
-            for y in candidates {
-                let Some(fy) = facts_of(conn, &y)? else {
+                let Ok(y) = ObjectId::parse(&id) else {
                     continue;
                 };
+                // A pair of two new claims is judged once, when the second is reached.
+                if fresh.contains(&y) && !done.contains(&y) {
+                    continue;
+                }
+                let (s, c, st, ct): (String, String, String, String) =
+                    (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+                candidates.push((y, Facts::new(&s, &c, &st, &ct)));
+            }
+            if candidates.is_empty() {
+                continue;
+            }
+            let Some(fx) = facts_of(conn, &x)? else {
+                continue;
+            };
+            candidates.sort_by(|a, b| a.0.cmp(&b.0));
+            for (y, fy) in candidates {
                 // Judged in id order, so the reason reads the same on every replica.
                 let finding = if x < y {
                     signals::judge(&fx, &fy)
@@ -238,7 +245,8 @@ pub struct ConflictRow {
     pub kind: String,
     pub reason: String,
     pub basis: String,
-    pub relation: String,
+    /// The relation object's id; `None` for a conflict derived from same content.
+    pub relation: Option<String>,
 }
 
 /// Filters of `claims conflicts`.
@@ -277,7 +285,7 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
         ));
         args.push(SqlValue::Text(d.to_hex()));
     }
-    sql.push_str(" ORDER BY seq");
+    sql.push_str(" ORDER BY seq IS NULL, seq, from_id, to_id");
     let mut stmt = store.conn().prepare(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(args), |r| {
