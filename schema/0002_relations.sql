@@ -29,7 +29,6 @@ CREATE TABLE claim_keys (
     claim_id TEXT NOT NULL REFERENCES claims(id),
     PRIMARY KEY (key, detail, claim_id)
 ) WITHOUT ROWID;
-CREATE INDEX claim_keys_claim ON claim_keys(claim_id);
 
 -- The relations in force: a manual judgement on a pair overrides every automatic relation on
 -- it and every earlier manual one.

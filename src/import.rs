@@ -328,7 +328,7 @@ fn write_fresh(
             }
             if added && matches!(typed.body, Body::Claim(_)) {
                 new_claims += 1;
-                fresh_claims.push(typed.id());
+                fresh_claims.push(typed);
             }
         }
         // Relations to what is already stored, in the same transaction.

@@ -23,7 +23,7 @@ use crate::store::query::{self, ResolveError};
 use crate::store::{Store, StoreError, Writer};
 use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Basis of `updates` relations.
 pub const UPDATES_BASIS: &str = "version-diff/1";
@@ -46,16 +46,6 @@ pub fn relation(a: ObjectId, b: ObjectId, f: &signals::Finding) -> Relation {
     }
 }
 
-fn facts_of(conn: &rusqlite::Connection, id: &ObjectId) -> rusqlite::Result<Option<Facts>> {
-    conn.prepare_cached("SELECT speaker, cue, stance, content FROM claims WHERE id = ?1")?
-        .query_row([id.to_hex()], |r| {
-            let (s, c, st, ct): (String, String, String, String) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            Ok(Facts::new(&s, &c, &st, &ct))
-        })
-        .optional()
-}
-
 /// What one call of [`detect`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Detected {
@@ -75,56 +65,63 @@ impl Detected {
     }
 }
 
-/// Finds and writes the relations of `new_claims` (claims just stored, in any order) and, if
-/// `version` is a new version with a predecessor, the updates between the two. Runs inside the
-/// caller's transaction.
+/// Finds and writes the relations of `new_claims` (claim objects just stored, in any order;
+/// other objects are skipped) and, if `version` is a new version with a predecessor, the
+/// updates between the two. Runs inside the caller's transaction.
 pub fn detect(
     writer: &mut Writer<'_>,
-    new_claims: &[ObjectId],
+    new_claims: &[&Typed],
     version: Option<ObjectId>,
 ) -> Result<Detected, StoreError> {
     let mut found: Vec<Relation> = Vec::new();
     {
         let conn: &rusqlite::Connection = writer.tx();
-        let fresh: BTreeSet<ObjectId> = new_claims.iter().copied().collect();
+        let fresh: BTreeMap<ObjectId, Facts> = new_claims
+            .iter()
+            .filter_map(|t| match &t.body {
+                Body::Claim(c) => Some((
+                    t.id(),
+                    Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
+                )),
+                _ => None,
+            })
+            .collect();
         let mut done: BTreeSet<ObjectId> = BTreeSet::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT c.id, c.speaker, c.cue, c.stance, c.content
-             FROM claim_keys k1
-             JOIN claim_keys k2 ON k2.key = k1.key AND k2.detail <> k1.detail
-             JOIN claims c ON c.id = k2.claim_id
-             WHERE k1.claim_id = ?1",
+            "SELECT c.id, c.speaker, c.cue, c.stance, c.content
+             FROM claim_keys k JOIN claims c ON c.id = k.claim_id
+             WHERE k.key = ?1 AND k.detail <> ?2",
         )?;
-        for &x in &fresh {
+        for (&x, fx) in &fresh {
             done.insert(x);
             let mut candidates: Vec<(ObjectId, Facts)> = Vec::new();
-            let mut rows = stmt.query([x.to_hex()])?;
-            while let Some(row) = rows.next()? {
-                let id: String = row.get(0)?;
-                let Ok(y) = ObjectId::parse(&id) else {
-                    continue;
-                };
-                // A pair of two new claims is judged once, when the second is reached.
-                if fresh.contains(&y) && !done.contains(&y) {
-                    continue;
+            for (key, detail) in signals::keys(&fx.content) {
+                let mut rows = stmt.query((&key, &detail))?;
+                while let Some(row) = rows.next()? {
+                    let id: String = row.get(0)?;
+                    let Ok(y) = ObjectId::parse(&id) else {
+                        continue;
+                    };
+                    // A pair of two new claims is judged once, when the second is reached.
+                    if fresh.contains_key(&y) && !done.contains(&y) {
+                        continue;
+                    }
+                    let (s, c, st, ct): (String, String, String, String) =
+                        (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+                    candidates.push((y, Facts::new(&s, &c, &st, &ct)));
                 }
-                let (s, c, st, ct): (String, String, String, String) =
-                    (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
-                candidates.push((y, Facts::new(&s, &c, &st, &ct)));
             }
             if candidates.is_empty() {
                 continue;
             }
-            let Some(fx) = facts_of(conn, &x)? else {
-                continue;
-            };
-            candidates.sort_by(|a, b| a.0.cmp(&b.0));
+            candidates.sort_by_key(|c| c.0);
+            candidates.dedup_by_key(|c| c.0);
             for (y, fy) in candidates {
                 // Judged in id order, so the reason reads the same on every replica.
                 let finding = if x < y {
-                    signals::judge(&fx, &fy)
+                    signals::judge(fx, &fy)
                 } else {
-                    signals::judge(&fy, &fx)
+                    signals::judge(&fy, fx)
                 };
                 if let Some(finding) = finding {
                     found.push(relation(x.min(y), x.max(y), &finding));
