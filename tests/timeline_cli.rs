@@ -290,3 +290,115 @@ fn conflicts_reports_the_seed_west_east_case_and_link_overrides_it() {
         "claims: error: \"ffffffffffff\": no claim with that id\n"
     );
 }
+
+/// Imports version 1 on one day and version 2 the next, so import times differ.
+fn bridge_on_two_days(env: &Env) {
+    let v1 = env.copy("tests/fixtures/timeline/bridge-v1.txt");
+    let v2 = env.copy("tests/fixtures/timeline/bridge-v2.txt");
+    for (file, now) in [(v1, "2026-03-05T10:00:00Z"), (v2, "2026-03-06T10:00:00Z")] {
+        let o = env
+            .cmd()
+            .env("CLAIMS_NOW", now)
+            .args(["import", &file])
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn log_of_a_document_counts_the_edits_of_each_version() {
+    let env = Env::new();
+    bridge_on_two_days(&env);
+    let out = env.ok(&["log", DOC]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].starts_with("version 1  "), "{out}");
+    assert!(lines[1].ends_with(
+        "published 2026-03-02T09:00:00Z  imported 2026-03-05T10:00:00Z  6 claims (+6 -0 ~0)  Bridge repairs continue after the storm"
+    ), "{out}");
+    assert!(lines[2].ends_with(
+        "published 2026-03-02T15:00:00Z  imported 2026-03-06T10:00:00Z  6 claims (+1 -1 ~3)  Bridge repairs continue after the storm"
+    ), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "log", DOC])).expect("json");
+    assert_eq!(json[1]["number"], 2);
+    assert_eq!(
+        (
+            &json[1]["added"],
+            &json[1]["removed"],
+            &json[1]["changed"],
+            &json[1]["unchanged"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(1),
+            &serde_json::json!(3),
+            &serde_json::json!(2)
+        )
+    );
+    // As of a time between the two publications, or of the first import day: version 1 only.
+    for args in [
+        vec!["log", DOC, "--as-of", "2026-03-02T12:00:00Z"],
+        vec!["log", DOC, "--as-of", "2026-03-05", "--imported"],
+    ] {
+        let out = env.ok(&args);
+        assert_eq!(out.lines().count(), 2, "{args:?}: {out}");
+    }
+    let bad = env.run(&["log", DOC, "--as-of", "last week"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("not a date"), "{}", stderr(&bad));
+}
+
+#[test]
+fn log_of_a_claim_shows_every_version_it_appears_in() {
+    let env = Env::new();
+    bridge_on_two_days(&env);
+    // The harbour master's claim differs only by dash style between the versions: one claim.
+    let out = env.ok(&["log", "ce30a41eb2ed"]);
+    assert_eq!(
+        out,
+        format!(
+            "claim ce30a41eb2ed48f1c106d8043b01584b9ea4d88cac3c2f07931f4b7bc9cb4b31
+  ce30a41eb2ed  harbour master — say (neutral): the road - not the bridge - was closed to traffic
+  published: first 2026-03-02T09:00:00Z  last 2026-03-02T15:00:00Z
+  imported:  first 2026-03-05T10:00:00Z  last 2026-03-06T10:00:00Z
+appears 2 times:
+  2026-03-02T09:00:00Z  imported 2026-03-05T10:00:00Z  version 1 of {DOC}  (Riverside Courier: Bridge repairs continue after the storm)
+    The harbour master said that the road — not the bridge — was closed to traffic.
+  2026-03-02T15:00:00Z  imported 2026-03-06T10:00:00Z  version 2 of {DOC}  (Riverside Courier: Bridge repairs continue after the storm)
+    The harbour master said that the road - not the bridge - was closed to traffic.
+"
+        )
+    );
+    let as_of = env.ok(&["log", "ce30a41eb2ed", "--as-of", "2026-03-05", "--imported"]);
+    assert!(as_of.contains("appears 1 time:\n"), "{as_of}");
+}
+
+#[test]
+fn log_of_a_speaker_and_list_as_of() {
+    let env = Env::new();
+    bridge_on_two_days(&env);
+    let out = env.ok(&["log", "--speaker", "WATER AGENCY"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "speaker WATER AGENCY: 2 appearances");
+    assert_eq!(
+        lines[2],
+        "    ef32ec4a5e0a  say (neutral): the river level rose overnight"
+    );
+    assert_eq!(
+        lines[4],
+        "    d37de7903063  say (neutral): the river level fell overnight"
+    );
+    let early = env.ok(&["list", "--as-of", "2026-03-02T10:00:00Z"]);
+    assert_eq!(early.lines().count(), 6, "{early}");
+    assert!(early.contains("two people were injured"));
+    assert!(!early.contains("three people"));
+    assert_eq!(env.ok(&["list", "--as-of", "2026-03-01"]), "");
+    assert_eq!(
+        env.ok(&["list", "--as-of", "2026-03-06", "--imported"])
+            .lines()
+            .count(),
+        11
+    );
+}
