@@ -75,6 +75,20 @@ fn the_seed_west_east_inconsistency_is_a_conflict() {
 }
 
 #[test]
+fn the_seed_relation_has_a_pinned_id() {
+    // Computed independently with the Python rule in docs/objects.md.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    assert_eq!(
+        rows(&store, "SELECT id, body FROM objects WHERE type = 'relation'"),
+        vec![vec![
+            "965bccbd7495ba0cc876afb3a81fff68ad50be824dcc0a535cc40ac5e4c18897",
+            "{\"basis\":\"movement/1\",\"from\":\"6a5034f54a4d1b564c2c38b53495a0c48b777e37032f23ba830f591790369689\",\"kind\":\"conflicts\",\"note\":\"direction: further east vs further west\",\"to\":\"eb586c65764dde1cb234bd12a3fea560012823dde1898eb78d453502ad82ef33\",\"type\":\"relation\",\"v\":1}",
+        ]]
+    );
+}
+
+#[test]
 fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = seeded(dir.path());
