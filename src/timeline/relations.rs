@@ -76,13 +76,10 @@ pub fn detect(
     let mut found: Vec<Relation> = Vec::new();
     {
         let conn: &rusqlite::Connection = writer.tx();
-        let fresh: BTreeMap<ObjectId, Facts> = new_claims
+        let fresh: BTreeMap<ObjectId, &crate::model::Claim> = new_claims
             .iter()
             .filter_map(|t| match &t.body {
-                Body::Claim(c) => Some((
-                    t.id(),
-                    Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
-                )),
+                Body::Claim(c) => Some((t.id(), c)),
                 _ => None,
             })
             .collect();
@@ -92,10 +89,10 @@ pub fn detect(
              FROM claim_keys k JOIN claims c ON c.id = k.claim_id
              WHERE k.key = ?1 AND k.detail <> ?2",
         )?;
-        for (&x, fx) in &fresh {
+        for (&x, cx) in &fresh {
             done.insert(x);
             let mut candidates: Vec<(ObjectId, Facts)> = Vec::new();
-            for (key, detail) in signals::keys(&fx.content) {
+            for (key, detail) in signals::keys(&cx.content) {
                 let mut rows = stmt.query((&key, &detail))?;
                 while let Some(row) = rows.next()? {
                     let id: String = row.get(0)?;
@@ -116,6 +113,7 @@ pub fn detect(
             }
             candidates.sort_by_key(|c| c.0);
             candidates.dedup_by_key(|c| c.0);
+            let fx = &Facts::new(&cx.speaker, &cx.cue, &cx.stance, &cx.content);
             for (y, fy) in candidates {
                 // Judged in id order, so the reason reads the same on every replica.
                 let finding = if x < y {

@@ -178,30 +178,58 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
+/// What a word is to the rules: a value, a polar word, both or neither. One table lookup per
+/// word, built once from the lists above.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordClass {
+    value: Option<Value>,
+    /// (axis index, pole)
+    polar: Option<(usize, bool)>,
+}
+
+fn classes() -> &'static std::collections::HashMap<&'static str, WordClass> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, WordClass>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: std::collections::HashMap<&'static str, WordClass> =
+            std::collections::HashMap::new();
+        for (list, kind) in [
+            (NUMBER_WORDS, Value::Number),
+            (DAYS, Value::Day),
+            (MONTHS, Value::Month),
+        ] {
+            for w in list {
+                t.entry(w).or_default().value = Some(kind);
+            }
+        }
+        for (a, (_, _, plus, minus)) in AXES.iter().enumerate() {
+            for (list, pole) in [(plus, true), (minus, false)] {
+                for w in list.iter() {
+                    t.entry(w).or_default().polar.get_or_insert((a, pole));
+                }
+            }
+        }
+        t
+    })
+}
+
 fn value_kind(w: &str, prev: Option<&str>) -> Option<Value> {
-    if w.chars().any(|c| c.is_ascii_digit())
-        && w.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '%'))
+    if w.bytes().any(|c| c.is_ascii_digit())
+        && w.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b',' | b'.' | b'%'))
     {
         return Some(Value::Number);
     }
-    if NUMBER_WORDS.contains(&w) {
-        return Some(Value::Number);
-    }
-    if DAYS.contains(&w) {
-        return Some(Value::Day);
-    }
-    // "may" and "march" are usually a hedge and a verb: months only after "in", "of", ... or
-    // a day number ("24 May").
-    if MONTHS.contains(&w) {
-        let ambiguous = matches!(w, "may" | "march");
-        let dated = matches!(prev, Some("in" | "of" | "since" | "until" | "by"))
-            || prev.is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-        if !ambiguous || dated {
-            return Some(Value::Month);
+    match classes().get(w).and_then(|c| c.value) {
+        // "may" and "march" are usually a hedge and a verb: months only after "in", "of", ...
+        // or a day number ("24 May").
+        Some(Value::Month) if matches!(w, "may" | "march") => {
+            let dated = matches!(prev, Some("in" | "of" | "since" | "until" | "by"))
+                || prev.is_some_and(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+            dated.then_some(Value::Month)
         }
+        other => other,
     }
-    None
 }
 
 /// The content with its values replaced by `#` (runs of values become one `#`), and the
@@ -375,17 +403,14 @@ const MOVEMENT_CONTEXT: &[&str] = &[
 
 /// (position, axis index, pole) of each polar word.
 fn polar(ws: &[String]) -> Vec<(usize, usize, bool)> {
-    let mut out = Vec::new();
-    for (i, w) in ws.iter().enumerate() {
-        for (a, (_, _, plus, minus)) in AXES.iter().enumerate() {
-            if plus.contains(&w.as_str()) {
-                out.push((i, a, true));
-            } else if minus.contains(&w.as_str()) {
-                out.push((i, a, false));
-            }
-        }
-    }
-    out
+    let table = classes();
+    ws.iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let (a, pole) = table.get(w.as_str())?.polar?;
+            Some((i, a, pole))
+        })
+        .collect()
 }
 
 /// The phrase of a polar word for people: "further west", "rose".
