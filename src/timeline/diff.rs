@@ -88,6 +88,10 @@ impl Diff {
 
 /// Above this many leftover pairs, candidates are only those sharing a content word.
 const ALL_PAIRS_LIMIT: usize = 40_000;
+/// In large inputs, a word shared by more claims of one speaker than this is not a pairing cue.
+const COMMON_WORD_LIMIT: usize = 64;
+/// Above this many word pairs, a word diff shows the whole content as removed and added.
+const WORD_DIFF_LIMIT: usize = 1_000_000;
 
 /// Diffs two claim lists, each in text order (or any stable order for whole databases).
 pub fn diff(before: &[DiffClaim], after: &[DiffClaim]) -> Diff {
@@ -230,9 +234,11 @@ fn pair(
         let mut out = Vec::new();
         for (r, ws) in bw.iter().enumerate() {
             let sp = fold(&before[removed[r]].speaker);
+            // Words too common to tell claims apart ("the") are not used for pairing.
             let mut seen: Vec<usize> = ws
                 .iter()
                 .filter_map(|w| postings.get(&(sp.as_str(), w.as_str())))
+                .filter(|list| list.len() <= COMMON_WORD_LIMIT)
                 .flatten()
                 .copied()
                 .collect();
@@ -287,6 +293,12 @@ pub fn word_diff(before: &str, after: &str) -> Vec<WordOp> {
     let af: Vec<String> = a.iter().map(|w| fold(w)).collect();
     // Full LCS table; contents are one sentence, so this is small.
     let (n, m) = (b.len(), a.len());
+    if n.saturating_mul(m) > WORD_DIFF_LIMIT {
+        return [WordOp::Removed(b.join(" ")), WordOp::Added(a.join(" "))]
+            .into_iter()
+            .filter(|op| !matches!(op, WordOp::Removed(s) | WordOp::Added(s) if s.is_empty()))
+            .collect();
+    }
     let mut t = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
@@ -439,6 +451,62 @@ mod tests {
             ]
         );
         assert_eq!(word_diff("", ""), vec![]);
+    }
+
+    use proptest::prelude::*;
+
+    fn arb_claim() -> impl Strategy<Value = DiffClaim> {
+        (0..3usize, 0..2usize, prop::collection::vec(0..6usize, 1..6)).prop_map(|(s, c, ws)| {
+            const WORDS: [&str; 6] = ["two", "three", "people", "were", "Injured", "rose"];
+            let content: Vec<&str> = ws.iter().map(|&i| WORDS[i]).collect();
+            let content = content.join(" ");
+            DiffClaim {
+                id: ObjectId::of_bytes(format!("{s}{c}{content}").as_bytes()),
+                speaker: ["Police", "mayor", "Ana Ruiz"][s].into(),
+                cue: ["say", "deny"][c].into(),
+                stance: ["neutral", "denying"][c].into(),
+                hedges: vec![],
+                content,
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn diff_accounts_for_every_claim(
+            a in prop::collection::vec(arb_claim(), 0..12),
+            b in prop::collection::vec(arb_claim(), 0..12),
+        ) {
+            let d = diff(&a, &b);
+            prop_assert_eq!(d.unchanged + d.removed.len() + d.changed.len(), a.len());
+            prop_assert_eq!(d.unchanged + d.added.len() + d.changed.len(), b.len());
+            let back = diff(&b, &a);
+            prop_assert_eq!(back.unchanged, d.unchanged);
+            let same = diff(&a, &a);
+            prop_assert!(same.is_empty());
+            prop_assert_eq!(same.unchanged, a.len());
+            for c in &d.changed {
+                prop_assert!(!c.fields.is_empty());
+            }
+        }
+
+        #[test]
+        fn word_diff_rebuilds_both_sides(a in "[a-c ]{0,30}", b in "[a-c ]{0,30}") {
+            let ops = word_diff(&a, &b);
+            let side = |keep_removed: bool| -> String {
+                ops.iter()
+                    .filter_map(|op| match op {
+                        WordOp::Same(s) => Some(s.as_str()),
+                        WordOp::Removed(s) if keep_removed => Some(s.as_str()),
+                        WordOp::Added(s) if !keep_removed => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            prop_assert_eq!(side(true), a.split_whitespace().collect::<Vec<_>>().join(" "));
+            prop_assert_eq!(side(false), b.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
     }
 
     #[test]
