@@ -159,7 +159,11 @@ fn write_text(
 ) -> std::io::Result<()> {
     writeln!(out, "== {} ({} claims)", path.display(), claims.len())?;
     for a in claims {
-        writeln!(out, "{}", marked(text, a, colour))?;
+        if a.speaker == Speaker::Outlet {
+            writeln!(out, "{}", text.get(a.sentence.clone()).unwrap_or(""))?;
+        } else {
+            writeln!(out, "{}", marked(text, a, colour))?;
+        }
         let mut line = match &a.speaker {
             Speaker::Named(n) => format!("  speaker: {n}"),
             Speaker::Unknown => "  speaker: (unnamed)".to_string(),

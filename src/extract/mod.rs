@@ -207,7 +207,8 @@ impl Extractor {
                     Speaker::Unknown
                 } else {
                     match resolver.speaker(&doc, dr) {
-                        Some(n) => Speaker::Named(n),
+                        // One apostrophe for one name: "Ukraine’s military" = "Ukraine's military".
+                        Some(n) => Speaker::Named(n.replace('’', "'")),
                         None => Speaker::Unknown,
                     }
                 };
@@ -280,7 +281,13 @@ impl Extractor {
         for r in content {
             for k in r.clone() {
                 let w = d.lw(k);
-                if d.is_word(k) && self.lx.hedges.contains(w) && !out.iter().any(|h| h == w) {
+                // "May" the month is no hedge.
+                let month = w == "may" && d.cap(k);
+                if d.is_word(k)
+                    && !month
+                    && self.lx.hedges.contains(w)
+                    && !out.iter().any(|h| h == w)
+                {
                     out.push(w.to_string());
                 }
             }
@@ -316,5 +323,32 @@ impl Extractor {
             .filter(|&k| d.is_word(k) && !d.cap(k))
             .count();
         words >= 4 && lower >= 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_parses() {
+        let lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV).expect("embedded data");
+        assert!(lx.entries.len() > 500);
+        assert!(lx.verb_forms.contains("said"));
+        assert!(lx.hedges.contains("could"));
+        assert_eq!(
+            lx.aliases.get("Washington").map(|a| a.canonical.as_str()),
+            Some("United States government")
+        );
+    }
+
+    #[test]
+    fn char_index_counts_code_points() {
+        let text = "é“a”\u{FEFF}b".repeat(100);
+        let ci = CharIndex::new(&text);
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(ci.chars_at(b), i);
+        }
+        assert_eq!(ci.chars_at(text.len() + 10), text.chars().count());
     }
 }

@@ -178,6 +178,25 @@ impl<'l> Resolver<'l> {
                     k += n;
                     continue;
                 }
+                // A run of two or more capitalised words is a name ("Maria Lopez").
+                let mut e = k;
+                while e < toks.end && d.is_word(e) && d.cap(e) {
+                    e += 1;
+                }
+                if e - k >= 2
+                    && !matches!(d.lw(k), "the" | "a" | "an" | "but" | "and" | "in" | "on")
+                {
+                    let name = self.normalise(d, k..e);
+                    let head = d.lw(e - 1).to_string();
+                    let class = if org_head(&head) {
+                        Class::Org
+                    } else {
+                        Class::Person
+                    };
+                    self.push(name, class, false, head, false, true);
+                    k = e;
+                    continue;
+                }
             }
             k += 1;
         }
@@ -194,9 +213,16 @@ impl<'l> Resolver<'l> {
     ) {
         // Keep the list short and the latest mention last.
         let mut speaker = speaker;
+        let mut class = class;
+        let mut plural = plural;
         if let Some(pos) = self.known.iter().rposition(|k| k.name == name) {
-            speaker |= self.known[pos].speaker;
-            self.known.remove(pos);
+            let old = self.known.remove(pos);
+            if old.speaker && !speaker {
+                // A later plain mention keeps what the speaker entry knew.
+                class = old.class;
+                plural = old.plural;
+            }
+            speaker |= old.speaker;
         }
         self.known.push(Known {
             name,
@@ -299,11 +325,12 @@ impl<'l> Resolver<'l> {
                 if want_person || want_org {
                     // Only a speaker of that kind, met earlier, that is not a bare country.
                     let hit = self.find(|k| {
-                        !k.head.is_empty()
+                        k.proper
+                            && !k.plural
                             && if want_person {
-                                k.class == Class::Person && person_head(&k.head)
+                                k.class == Class::Person
                             } else {
-                                k.class == Class::Org && org_head(&k.head)
+                                k.class == Class::Org
                             }
                     });
                     if let Some(k) = hit {
@@ -334,7 +361,11 @@ impl<'l> Resolver<'l> {
             c
         } else if plural {
             Class::Group
-        } else if org_head(&head) || head.ends_with("'s") {
+        } else if org_head(&head)
+            || head.ends_with("'s")
+            || (d.lw(src.start) == "the" && src.len() > 1 && d.cap(src.start + 1))
+        {
+            // "The Daily Ledger": a name with an article is an organisation, not a person.
             Class::Org
         } else if person_head(&head) || d.cap(src.end.saturating_sub(1)) {
             Class::Person
@@ -378,6 +409,60 @@ impl<'l> Resolver<'l> {
             }
         }
         let name = d.surface(&(s..src.end));
+        let name = name
+            .strip_suffix("'s")
+            .or_else(|| name.strip_suffix("’s"))
+            .unwrap_or(name);
+        // "Further footage" at the start of a sentence: a common noun phrase, not a name.
+        let lowered;
+        let common_first = matches!(
+            d.lw(s),
+            "further"
+                | "more"
+                | "new"
+                | "other"
+                | "some"
+                | "many"
+                | "several"
+                | "most"
+                | "both"
+                | "recent"
+                | "additional"
+                | "local"
+                | "senior"
+                | "top"
+                | "former"
+                | "unnamed"
+                | "anonymous"
+                | "independent"
+                | "military"
+                | "security"
+                | "two"
+                | "three"
+                | "few"
+                | "all"
+                | "earlier"
+                | "later"
+                | "one"
+                | "another"
+        );
+        let name = if common_first
+            && src.end - s > 1
+            && d.cap(s)
+            && !d.cap(src.end - 1)
+            && !d.tk.toks[src.end - 1].digit
+        {
+            let mut c = name.chars();
+            lowered = match c.next() {
+                Some(f) if !(s + 1..src.end).any(|i| d.cap(i)) => {
+                    f.to_lowercase().chain(c).collect::<String>()
+                }
+                _ => name.to_string(),
+            };
+            lowered.as_str()
+        } else {
+            name
+        };
         if let Some(a) = self.lx.aliases.get(name) {
             return a.canonical.clone();
         }

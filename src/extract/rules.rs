@@ -11,8 +11,13 @@ use std::ops::Range;
 /// Longest source we accept, in tokens (longer runs are clauses, not noun phrases).
 const MAX_SOURCE: usize = 14;
 /// Longest appositive between a source and its cue ("X, a spokesman for Y, said").
-const MAX_APPOSITIVE: usize = 16;
+const MAX_APPOSITIVE: usize = 24;
 const NONE: usize = usize::MAX;
+/// Longest content taken from a sentence, in tokens: keeps every rule's work per cue bounded,
+/// so a text that is one endless sentence still takes linear time.
+const WINDOW: usize = 250;
+/// Longest quotation taken as one content, in tokens.
+const MAX_QUOTE: usize = 2000;
 
 /// An attribution in token ranges, before speakers are resolved.
 #[derive(Debug, Clone)]
@@ -46,6 +51,8 @@ pub(crate) struct Doc<'a> {
     pub sent_of: Vec<usize>,
     /// Line lies in promotional or navigation boilerplate.
     pub boiler_lines: Vec<bool>,
+    /// Line is written in title case (a headline): capitalised cue words count there.
+    pub title_lines: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -110,9 +117,24 @@ impl<'a> Doc<'a> {
                 boiler_lines[s.line as usize] = true;
             }
         }
+        let mut words = vec![(0u32, 0u32); lines];
+        for t in &tk.toks {
+            if t.kind == Kind::Word && !t.digit {
+                let w = &mut words[t.line as usize];
+                w.0 += 1;
+                if t.cap {
+                    w.1 += 1;
+                }
+            }
+        }
+        let title_lines = words
+            .iter()
+            .map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7)
+            .collect();
         Doc {
             text,
             tk,
+            title_lines,
             sents,
             quote_end,
             quote_start,
@@ -269,6 +291,157 @@ fn is_np_boundary(w: &str) -> bool {
     )
 }
 
+/// Sentence adverbs that open a sentence before its subject ("Perhaps Russia will ...").
+fn is_sentence_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "perhaps"
+            | "maybe"
+            | "indeed"
+            | "clearly"
+            | "certainly"
+            | "thus"
+            | "moreover"
+            | "still"
+            | "also"
+            | "instead"
+            | "however"
+            | "meanwhile"
+            | "today"
+            | "yesterday"
+            | "now"
+            | "then"
+            | "so"
+            | "yet"
+            | "later"
+            | "earlier"
+            | "finally"
+            | "first"
+            | "again"
+            | "even"
+    )
+}
+
+/// Words that, after a comma, start a clause outside the content ("C, according to X",
+/// "C, despite ...", "C, while ...").
+fn is_clause_break(w: &str) -> bool {
+    matches!(
+        w,
+        "according"
+            | "despite"
+            | "whereas"
+            | "unlike"
+            | "which"
+            | "since"
+            | "potentially"
+            | "although"
+            | "though"
+    )
+}
+
+/// Frequent verbs that are no cues, to stop a noun phrase ("The figures include ...").
+fn is_common_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "come"
+            | "comes"
+            | "came"
+            | "go"
+            | "goes"
+            | "went"
+            | "make"
+            | "makes"
+            | "made"
+            | "take"
+            | "takes"
+            | "took"
+            | "get"
+            | "gets"
+            | "got"
+            | "give"
+            | "gives"
+            | "gave"
+            | "include"
+            | "includes"
+            | "need"
+            | "needs"
+            | "seem"
+            | "become"
+            | "becomes"
+            | "became"
+            | "keep"
+            | "keeps"
+            | "kept"
+            | "put"
+            | "puts"
+            | "begin"
+            | "begins"
+            | "began"
+            | "run"
+            | "runs"
+            | "ran"
+            | "hold"
+            | "holds"
+            | "held"
+            | "bring"
+            | "brings"
+            | "brought"
+            | "win"
+            | "wins"
+            | "won"
+            | "lose"
+            | "loses"
+            | "lost"
+            | "help"
+            | "helps"
+            | "try"
+            | "tries"
+            | "look"
+            | "looks"
+            | "stand"
+            | "stands"
+            | "stood"
+            | "meet"
+            | "meets"
+            | "met"
+            | "pay"
+            | "pays"
+            | "paid"
+            | "lead"
+            | "leads"
+            | "led"
+            | "face"
+            | "faces"
+            | "remain"
+            | "remains"
+            | "sent"
+            | "spent"
+            | "set"
+            | "let"
+            | "lets"
+            | "struck"
+            | "hit"
+            | "cut"
+            | "built"
+            | "broke"
+            | "chose"
+            | "drew"
+            | "drove"
+            | "fell"
+            | "fought"
+            | "grew"
+            | "rose"
+            | "sat"
+            | "shook"
+            | "stole"
+            | "stuck"
+            | "swore"
+            | "taught"
+            | "threw"
+            | "wore"
+    )
+}
+
 fn is_determiner(w: &str) -> bool {
     matches!(
         w,
@@ -383,15 +556,31 @@ fn is_cue_prefix(w: &str) -> bool {
             | "openly"
             | "explicitly"
             | "reportedly"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "been"
+            | "be"
+            | "being"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "now"
+            | "still"
+            | "just"
+            | "even"
     )
 }
 
 /// Words between a source and its cue that belong to neither ("both", "all", modal verbs).
 fn is_source_cue_filler(w: &str) -> bool {
-    matches!(
-        w,
-        "both" | "all" | "will" | "would" | "could" | "may" | "might" | "should" | "can" | "must"
-    )
+    matches!(w, "both" | "all")
 }
 
 /// Verbs after which the addressee comes before the content ("told reporters that").
@@ -422,9 +611,7 @@ impl Rules<'_, '_> {
         if self.d.cap(i) {
             return false;
         }
-        (w.len() > 4 && w.ends_with("ed"))
-            || self.lx.verb_forms.contains(w)
-            || matches!(w, "says" | "told" | "wrote")
+        (w.len() > 4 && w.ends_with("ed")) || self.lx.verb_forms.contains(w) || is_common_verb(w)
     }
 
     /// Walks left from `j` (inclusive) over a noun phrase; `lo` is the first token allowed.
@@ -438,7 +625,8 @@ impl Rules<'_, '_> {
         let mut n = 0;
         loop {
             if !d.is_word(k) {
-                if d.is_punct(k, "&") && start != NONE {
+                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%")) && start != NONE
+                {
                     start = k;
                 } else {
                     break;
@@ -453,16 +641,56 @@ impl Rules<'_, '_> {
                     } else {
                         break;
                     }
-                } else if !cap && (is_np_boundary(w) || self.verbish(k)) {
+                } else if k == j
+                    && k > lo
+                    && w.ends_with("ed")
+                    && matches!(
+                        self.lw(k - 1),
+                        "those"
+                            | "people"
+                            | "voters"
+                            | "respondents"
+                            | "adults"
+                            | "americans"
+                            | "democrats"
+                            | "republicans"
+                            | "residents"
+                    )
+                {
+                    // "those surveyed said"
+                    start = k;
+                } else if !cap
+                    && w.ends_with("ed")
+                    && k > lo
+                    && matches!(
+                        self.lw(k - 1),
+                        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+                    )
+                {
+                    // "the retired neurosurgeon": an adjective.
+                    start = k;
+                } else if !cap
+                    && (is_np_boundary(w)
+                        || self.verbish(k)
+                        || (w.len() > 5 && w.ends_with("ing"))
+                        || w.ends_with("n't"))
+                {
                     break;
-                } else if cap && n > 0 && is_np_boundary(w) && w != "i" {
+                } else if cap
+                    && (n > 0 || is_np_boundary(w))
+                    && (is_np_boundary(w) || is_sentence_adverb(w))
+                    && !matches!(w, "i" | "us" | "it" | "me" | "him" | "them")
+                {
                     // A capitalised clause opener ("But", "When") at sentence start.
                     break;
                 } else {
                     start = k;
                     if is_determiner(w) && k > lo {
                         let before = self.lw(k - 1);
-                        if !matches!(before, "of" | "for" | "with" | "from" | "at" | "among") {
+                        if !matches!(
+                            before,
+                            "of" | "for" | "with" | "from" | "at" | "among" | "in"
+                        ) {
                             break;
                         }
                     }
@@ -479,16 +707,29 @@ impl Rules<'_, '_> {
         }
         // Drop leading prepositions, conjunctions and sentence adverbs.
         let mut s = start;
-        while s <= j && (is_preposition(self.lw(s)) || is_source_cue_filler(self.lw(s))) {
+        while s <= j && (is_preposition(self.lw(s)) || is_sentence_adverb(self.lw(s))) {
             s += 1;
         }
         if s > j {
             return None;
         }
         // Need a content word: not only determiners or numbers.
+        // "Some said", "Many say": a quantifier standing alone is the source.
+        if s == j
+            && matches!(
+                self.lw(s),
+                "some" | "many" | "others" | "few" | "most" | "several" | "both" | "all" | "none"
+            )
+        {
+            return Some(s..j + 1);
+        }
         let has_head = (s..=j).any(|i| {
             let w = self.lw(i);
-            d.is_word(i) && !is_determiner(w) && !is_preposition(w)
+            d.is_word(i)
+                && !d.tk.toks[i].digit
+                && !is_determiner(w)
+                && !is_preposition(w)
+                && !matches!(w, "million" | "billion" | "thousand" | "hundred")
         });
         if !has_head {
             return None;
@@ -512,7 +753,18 @@ impl Rules<'_, '_> {
             if !d.is_word(j - 1) || d.cap(j - 1) && !is_weekday(w) {
                 break;
             }
-            if is_cue_prefix(w) || w == "not" || w == "n't" || w == "did" || w == "does" {
+            let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
+            // "was criticized" is a passive: its subject is no source.
+            let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
+            if be && !self.lw(c).ends_with("ing") {
+                break;
+            }
+            if is_cue_prefix(w)
+                || adverb
+                || matches!(w, "not" | "did" | "does" | "do")
+                || w.ends_with("n't")
+                || w == "cannot"
+            {
                 if cue_start == j {
                     cue_start = j - 1;
                 }
@@ -541,6 +793,21 @@ impl Rules<'_, '_> {
         if d.is_word(p) && is_subject_pronoun(w) {
             return (Some(p..p + 1), cue_start);
         }
+        if d.is_punct(p, ")") {
+            // "Sen. Marco Rubio (R-Fla.) said": the parenthesis stays in the source.
+            let mut k = p;
+            while k > lo && p - k < 8 && !d.is_punct(k, "(") {
+                k -= 1;
+            }
+            if d.is_punct(k, "(") && k > lo {
+                if let Some(np) = self.np_left(k - 1, lo) {
+                    if d.cap(np.end - 1) {
+                        return (Some(np.start..p + 1), cue_start);
+                    }
+                }
+            }
+            return (None, cue_start);
+        }
         if d.is_punct(p, ",") {
             // "X, a spokesman for Y, said": find the comma that opens the appositive.
             if p > lo && d.kind(p - 1) == Some(Kind::Close) {
@@ -551,7 +818,10 @@ impl Rules<'_, '_> {
             while k > lo && steps < MAX_APPOSITIVE {
                 k -= 1;
                 steps += 1;
-                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !d.is_punct(k, "-") {
+                let inner_punct = ["-", ".", "(", ")", "&", "'", "’", "/"]
+                    .iter()
+                    .any(|p| d.is_punct(k, p));
+                if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !inner_punct {
                     break;
                 }
             }
@@ -564,13 +834,23 @@ impl Rules<'_, '_> {
                     || d.cap(k + 1)
                     || (d.is_word(k + 1) && !self.verbish(k + 1) && !is_np_boundary(a));
                 if looks {
+                    // "Carole Bower, 75, a retiree in Carthage, Ill., said": a name at the start
+                    // of the sentence followed by several comma-separated descriptions.
+                    if let Some(st) = self.chain_start(k, lo) {
+                        return (Some(st..p), cue_start);
+                    }
                     if let Some(np) = self.np_left(k - 1, lo) {
                         let before_ok = np.start == lo
                             || d.is_punct(np.start - 1, ",")
                             || d.kind(np.start - 1) == Some(Kind::Close)
                             || is_np_boundary(self.lw(np.start - 1));
                         if before_ok {
-                            return (Some(np.start..p), cue_start);
+                            // A relative or participle clause is left out of the source
+                            // ("Friedman, who is white, said"); a noun appositive stays in.
+                            let clause = matches!(a, "who" | "whose" | "which")
+                                || (!d.cap(k + 1) && (a.ends_with("ing") || a.ends_with("ed")));
+                            let end = if clause { np.end } else { p };
+                            return (Some(np.start..end), cue_start);
                         }
                     }
                 }
@@ -578,6 +858,53 @@ impl Rules<'_, '_> {
             return (None, cue_start);
         }
         (self.np_left(p, lo), cue_start)
+    }
+
+    /// With a comma at `k`, the start of a capitalised name that opens the sentence (or follows
+    /// a quotation) and is followed by comma-separated descriptions up to `k`.
+    fn chain_start(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let mut end = k;
+        for _ in 0..3 {
+            let mut st = end;
+            while st > lo && !d.is_punct(st - 1, ",") && end - st < 10 {
+                let t = st - 1;
+                let w = self.lw(t);
+                let ok = if d.is_word(t) {
+                    d.cap(t)
+                        || d.tk.toks[t].digit
+                        || matches!(w, "of" | "in" | "and" | "the" | "a" | "an" | "for" | "at")
+                        || !(self.verbish(t) || is_np_boundary(w))
+                } else {
+                    ["-", ".", "'", "’", "&"].iter().any(|p| d.is_punct(t, p))
+                };
+                if !ok {
+                    return None;
+                }
+                st -= 1;
+            }
+            if st == end {
+                return None;
+            }
+            let opens = st == lo || d.kind(st - 1) == Some(Kind::Close) || d.is_punct(st - 1, ":");
+            if opens {
+                // The first segment is the name: capitalised words only.
+                let mut e = st;
+                while e < end && (d.cap(e) || !d.is_word(e)) {
+                    e += 1;
+                }
+                return if e == end && d.cap(st) && !is_np_boundary(self.lw(st)) {
+                    Some(st)
+                } else {
+                    None
+                };
+            }
+            if !d.is_punct(st - 1, ",") {
+                return None;
+            }
+            end = st - 1;
+        }
+        None
     }
 
     /// A noun phrase right of `q` up to a comma or the end `hi` (exclusive). With `appos`, a
@@ -627,18 +954,42 @@ impl Rules<'_, '_> {
         }
         if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
             let a = self.lw(k + 1);
-            if is_determiner(a) || matches!(a, "who" | "whose" | "which") {
+            if is_determiner(a)
+                || matches!(a, "who" | "whose")
+                || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word))
+            {
                 // Include the appositive to the end of the sentence, unless a quote follows.
+                // A relative clause ends at its comma ("said Smith, who ..., long a ...").
+                let relative = matches!(a, "who" | "whose");
                 let mut e = k + 1;
-                while e < hi && d.kind(e) != Some(Kind::Open) && !d.is_punct(e, ".") {
+                while e < hi
+                    && d.kind(e) != Some(Kind::Open)
+                    && !d.is_punct(e, ".")
+                    && !(relative && d.is_punct(e, ","))
+                {
                     e += 1;
                 }
-                if e >= hi || d.is_punct(e, ".") {
+                if e >= hi || d.is_punct(e, ".") || (relative && d.is_punct(e, ",")) {
                     return Some(q..e);
                 }
             }
         }
         Some(q..end)
+    }
+
+    /// The quotation opened at `q`, closing mark included, at most [`MAX_QUOTE`] tokens.
+    fn quote_span(&self, q: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let e = *d.quote_end.get(q)?;
+        if e == NONE {
+            return None;
+        }
+        let end = if d.kind(e) == Some(Kind::Close) {
+            e + 1
+        } else {
+            e
+        };
+        Some(q..end.min(q + MAX_QUOTE))
     }
 
     /// End (exclusive) of a sentence's tokens, without the final terminal punctuation.
@@ -678,18 +1029,27 @@ impl Rules<'_, '_> {
                 // Skip the addressee: up to "that", a quote or a colon, within a few words.
                 let mut k = q;
                 let mut found = NONE;
-                while k < hi && k - q < 8 {
-                    if self.lw(k) == "that" || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
+                while k < hi && k - q < 12 {
+                    let wk = self.lw(k);
+                    let wh = matches!(wk, "how" | "what" | "why" | "whether" | "where" | "when");
+                    if wk == "that" || wh || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
                         found = k;
                         break;
                     }
-                    if d.is_punct(k, ",") {
+                    // "told supporters in Columbus, Ohio, that": commas inside names only.
+                    if d.is_punct(k, ",") && !d.cap(k + 1) && self.lw(k + 1) != "that" {
                         break;
                     }
                     k += 1;
                 }
                 if found != NONE {
                     q = found;
+                } else if is_determiner(w)
+                    && q + 2 < hi
+                    && !matches!(lemma, "accuse" | "thank" | "urge" | "ask" | "warn")
+                {
+                    // "told the council the budget was balanced".
+                    q += 2;
                 } else if is_object_pronoun(w) || d.cap(q) || w == "reporters" {
                     // "told him he would", "told CNN the plan was".
                     let mut k = q + 1;
@@ -706,6 +1066,22 @@ impl Rules<'_, '_> {
                 }
             }
         }
+        // "wrote in a Baltimore Sun op-ed that C", "said at a rally on Monday that C": an
+        // adjunct before "that" is not content.
+        if q < hi
+            && matches!(
+                self.lw(q),
+                "in" | "at" | "on" | "during" | "after" | "before" | "to"
+            )
+        {
+            let mut k = q + 1;
+            while k < hi && k - q < 12 && d.is_word(k) && self.lw(k) != "that" && !self.verbish(k) {
+                k += 1;
+            }
+            if k < hi && self.lw(k) == "that" {
+                q = k;
+            }
+        }
         if q < hi && d.is_punct(q, ":") {
             q += 1;
         } else {
@@ -718,43 +1094,70 @@ impl Rules<'_, '_> {
                 q = k + 1;
             }
         }
+        // "asked Carson about his relationship": the question, without "about".
+        if lemma == "ask" && q + 1 < hi && self.lw(q) == "about" {
+            q += 1;
+        }
         if q >= hi {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
-            let e = d.quote_end[q];
-            if e != NONE {
-                let end = if e < d.tk.toks.len() && d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
-                };
+            if let Some(qs) = self.quote_span(q) {
+                let end = qs.end;
                 // The quote may run over several sentences; it ends the content when the
                 // sentence has nothing more after it.
                 if end >= hi || d.sent_of[end.min(d.tk.toks.len() - 1)] != d.sent_of[q] {
-                    return Some(q..end);
+                    return Some(qs);
                 }
                 let mut k = end;
                 while k < s.toks.end && d.kind(k) == Some(Kind::Punct) {
                     k += 1;
                 }
                 if k >= s.toks.end {
-                    return Some(q..end);
+                    return Some(qs);
                 }
             }
         }
+        let hi = hi.min(q + WINDOW);
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
-            if d.is_punct(k, ",") && !d.in_quote[k] {
+            if d.is_punct(k, ",") && !d.in_quote[k] && !d.cap(k + 1) && d.is_word(k + 1) {
                 let w = self.lw(k + 1);
-                if w.ends_with("ing") && self.lx.verb_forms.contains(w) {
+                let participle = w.ends_with("ing") && self.lx.verb_forms.contains(w);
+                if participle || is_clause_break(w) {
                     return Some(q..k);
                 }
             }
             k += 1;
         }
         Some(q..hi)
+    }
+
+    /// Beliefs and accusations take an object, not a clause: "X supports Y, who ..." ends at
+    /// the comma. Speech keeps its whole clause.
+    fn object_cut(&self, c: Range<usize>, stance: Stance) -> Range<usize> {
+        let d = self.d;
+        if !matches!(
+            stance,
+            Stance::Believing
+                | Stance::Accusing
+                | Stance::Affirming
+                | Stance::Denying
+                | Stance::Predicting
+        ) || d.kind(c.start) == Some(Kind::Open)
+            || self.lw(c.start) == "that"
+        {
+            return c;
+        }
+        let mut k = c.start + 1;
+        while k < c.end {
+            if d.is_punct(k, ",") && !d.in_quote[k] {
+                return c.start..k;
+            }
+            k += 1;
+        }
+        c
     }
 
     /// Content left of position `p` (exclusive), from the start of sentence `s` or from the
@@ -768,6 +1171,11 @@ impl Rules<'_, '_> {
         if e > s.toks.start && d.kind(e - 1) == Some(Kind::Close) {
             let o = d.quote_start[e - 1];
             if o != NONE && d.tk.toks[o].line == d.tk.toks[e - 1].line {
+                // Text before the quotation in the same sentence belongs to the content too
+                // ("But the benefit is ''10 times the losses,'' he said.").
+                if o > s.toks.start && e - s.toks.start <= WINDOW {
+                    return Some(s.toks.start..e);
+                }
                 return Some(o..e);
             }
         }
@@ -775,11 +1183,12 @@ impl Rules<'_, '_> {
             return None;
         }
         // Unbalanced or lead-in text: from the start of the sentence.
-        let mut st = s.toks.start;
+        let mut st = s.toks.start.max(e.saturating_sub(WINDOW));
         // A sentence that continues a quotation opened earlier: start at that mark.
         if d.in_quote[st] {
             let mut k = st;
-            while k > 0
+            let floor = st.saturating_sub(WINDOW);
+            while k > floor
                 && d.kind(k) != Some(Kind::Open)
                 && d.tk.toks[k - 1].line == d.tk.toks[st].line
             {
@@ -795,7 +1204,34 @@ impl Rules<'_, '_> {
     /// The sentence-initial subject: "Trump tweeted Tuesday, saying ...".
     fn sentence_subject(&self, s: &Sentence, before: usize) -> Option<Range<usize>> {
         let d = self.d;
-        let lo = s.toks.start;
+        // Try the start of the sentence, then the start after a lead-in that ends with a
+        // comma ("But a few days later, Trump reversed himself, telling ...").
+        let mut starts = vec![s.toks.start];
+        let mut k = s.toks.start;
+        while k < before && k - s.toks.start <= WINDOW && starts.len() < 3 {
+            if d.is_punct(k, ",") && !d.in_quote[k] {
+                starts.push(k + 1);
+            }
+            k += 1;
+        }
+        for lo in starts {
+            if let Some(np) = self.subject_at(lo, before) {
+                return Some(np);
+            }
+        }
+        None
+    }
+
+    fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut lo = lo;
+        while lo + 1 < before
+            && d.is_word(lo)
+            && (matches!(self.lw(lo), "but" | "and" | "yet" | "so")
+                || is_sentence_adverb(self.lw(lo)))
+        {
+            lo += 1;
+        }
         let w = self.lw(lo);
         if d.is_word(lo) && matches!(w, "he" | "she" | "they" | "we" | "i" | "it") {
             return Some(lo..lo + 1);
@@ -810,6 +1246,18 @@ impl Rules<'_, '_> {
                 break;
             }
             k += 1;
+        }
+        // "Sen. Mark Kirk, R-Ill., who ..., rescinded his endorsement, saying": a name
+        // followed by an appositive.
+        if k > lo
+            && k < before
+            && d.is_punct(k, ",")
+            && (lo..k).all(|i| d.cap(i) || d.tk.toks[i].digit)
+            && !is_preposition(self.lw(lo))
+            && !is_np_boundary(self.lw(lo))
+            && !is_sentence_adverb(self.lw(lo))
+        {
+            return Some(lo..k);
         }
         if k == lo || k >= before || !d.is_word(k) {
             return None;
@@ -847,44 +1295,183 @@ impl Rules<'_, '_> {
             cue_skip: 0,
         };
         match e.kind {
+            CueKind::Verb
+                if e.lemma.starts_with("ask")
+                    && (c == lo || self.lw(c - 1) == "when")
+                    && e.words[0] == "asked" =>
+            {
+                // "Asked about it, Trump said ..." / "when asked by a reporter if ...": the
+                // question is the content; the one asking is rarely named.
+                let mut q = ce;
+                if self.lw(q) == "by" {
+                    let mut k = q + 1;
+                    while k < hi
+                        && k - q <= MAX_SOURCE
+                        && d.is_word(k)
+                        && !matches!(
+                            self.lw(k),
+                            "if" | "whether" | "about" | "what" | "why" | "how" | "whom" | "who"
+                        )
+                    {
+                        k += 1;
+                    }
+                    if k == q + 1 || k >= hi || !d.is_word(k) {
+                        return None;
+                    }
+                    draft.source = Some(q + 1..k);
+                    q = k;
+                } else {
+                    draft.sourceless = true;
+                }
+                let mut end = q;
+                while end < hi && end - q < WINDOW && (!d.is_punct(end, ",") || d.in_quote[end]) {
+                    end += 1;
+                }
+                if end == q {
+                    return None;
+                }
+                draft.content.push(q..end);
+            }
+            CueKind::Verb if matches!(e.lemma.as_str(), "seem" | "appear") => {
+                // "Sanders appears to be spending more": an impression without a source; the
+                // content is the subject and what follows the cue.
+                let (_, cue_start) = self.source_left(c, lo);
+                draft.cue = cue_start..ce;
+                if ce >= hi {
+                    return None;
+                }
+                let np = if cue_start > lo {
+                    self.np_left(cue_start - 1, lo)
+                } else {
+                    None
+                };
+                draft.sourceless = true;
+                match np {
+                    Some(np) if !(np.len() == 1 && self.lw(np.start) == "it") => {
+                        draft.content.push(np);
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    }
+                    Some(_) => draft.content.push(ce..hi.min(ce + WINDOW)),
+                    None => return None,
+                }
+            }
             CueKind::Verb => {
+                // "his claim", "the pastor's claims", "a call": a noun, not a verb.
+                if c > lo {
+                    let w = self.lw(c - 1);
+                    let possessive = matches!(
+                        w,
+                        "his"
+                            | "her"
+                            | "its"
+                            | "their"
+                            | "my"
+                            | "our"
+                            | "your"
+                            | "the"
+                            | "a"
+                            | "an"
+                    ) || (d.is_word(c - 1)
+                        && (w.ends_with("'s") || w.ends_with("s'")));
+                    if possessive {
+                        return None;
+                    }
+                }
                 let (src, cue_start) = self.source_left(c, lo);
                 draft.cue = cue_start..ce;
-                let mut ce = ce;
-                if ce < hi && d.cap(ce) && is_weekday(self.lw(ce)) {
-                    ce += 1;
-                    draft.cue = cue_start..ce;
-                }
+
                 let before_cue = if cue_start > lo { cue_start - 1 } else { NONE };
                 match src {
                     Some(src) => {
                         let b = if src.start > lo { src.start - 1 } else { NONE };
                         let left_content = b != NONE
                             && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close))
-                            && !(d.is_punct(b, ",") && b == lo);
+                            && !(d.is_punct(b, ",") && b == lo)
+                            && self.content_is_left(b, ce, s);
                         if left_content {
                             let c1 = self.content_left(b + 1, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(ce, s) {
+                            if let Some(c2) = self.second_part(ce, s, quoted) {
                                 draft.content.push(c2);
                             }
+                        } else if src.start == lo
+                            && lo > 0
+                            && d.kind(lo - 1) == Some(Kind::Close)
+                            && d.tk.toks[lo - 1].line == s.line
+                            && self.rest_is_empty(ce, s)
+                        {
+                            // "“... missing.” Trump said." The quote closed the sentence
+                            // before.
+                            let o = d.quote_start[lo - 1];
+                            if o == NONE || d.tk.toks[o].line != s.line {
+                                return None;
+                            }
+                            draft.content.push(o..lo);
+                            draft.sents.start = d.sent_of[o];
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            // In a relative clause ("X, who spoke on condition ..., said") the
+                            // content ends with the clause.
+                            let relative = src.len() == 1
+                                && matches!(self.lw(src.start), "who" | "which" | "that");
+                            let c1 = if relative {
+                                self.object_cut(c1, Stance::Believing)
+                            } else {
+                                self.object_cut(c1, e.stance)
+                            };
                             draft.content.push(c1);
                         }
                         draft.source = Some(src);
                     }
+                    None if ce + 1 < hi
+                        && self.lw(ce) == "by"
+                        && self.passive_start(cue_start, lo) != NONE =>
+                    {
+                        // "The meeting was first reported by Politico."
+                        let be = self.passive_start(cue_start, lo);
+                        let src = self.source_right(ce + 1, hi, false)?;
+                        let content = if be > lo {
+                            self.np_left(be - 1, lo)
+                        } else {
+                            None
+                        }?;
+                        draft.cue = be..ce;
+                        draft.content.push(content);
+                        draft.source = Some(src);
+                    }
                     None => {
                         let inverted = before_cue != NONE
+                            && cue_start == c
                             && (d.is_punct(before_cue, ",")
                                 || d.kind(before_cue) == Some(Kind::Close))
                             && !e.words[0].ends_with("ing");
                         if inverted {
                             // "C, said X." / "“C,” said X, “C2.”"
-                            let src = self.source_right(ce, hi, true)?;
                             let c1 = self.content_left(cue_start, s)?;
+                            let quoted = d.kind(c1.start) == Some(Kind::Open);
+                            // After a quotation anything but another quotation describes the
+                            // speaker ("said Faiza Patel, co-director of the program.").
+                            let mut src = self.source_right(ce, hi, true)?;
+                            if quoted
+                                && src.end + 1 < hi
+                                && hi - src.end < WINDOW
+                                && d.is_punct(src.end, ",")
+                            {
+                                let rest = src.end + 1..hi;
+                                let w = self.lw(rest.start);
+                                if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
+                                    && !self.verbish(rest.start)
+                                    && !is_np_boundary(w)
+                                    && !is_preposition(w)
+                                {
+                                    src = src.start..hi;
+                                }
+                            }
                             draft.content.push(c1);
-                            if let Some(c2) = self.second_part(src.end, s) {
+                            if let Some(c2) = self.second_part(src.end, s, quoted) {
                                 draft.content.push(c2);
                             }
                             draft.source = Some(src);
@@ -899,6 +1486,7 @@ impl Rules<'_, '_> {
                                 _ => self.sentence_subject(s, before_cue),
                             }?;
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            let c1 = self.object_cut(c1, e.stance);
                             draft.content.push(c1);
                             draft.source = Some(src);
                         } else {
@@ -908,8 +1496,19 @@ impl Rules<'_, '_> {
                 }
             }
             CueKind::Prep => {
-                // "according to X"
-                let src = self.source_right(ce, hi, false)?;
+                // "according to X": the source runs to the next comma.
+                let mut k = ce;
+                while k < hi
+                    && k - ce <= 2 * MAX_SOURCE
+                    && !d.is_punct(k, ",")
+                    && d.kind(k) != Some(Kind::Open)
+                {
+                    k += 1;
+                }
+                if k == ce || k - ce > 2 * MAX_SOURCE {
+                    return None;
+                }
+                let src = ce..k;
                 let at_start = c == lo
                     || (c > lo && matches!(self.lw(c - 1), "but" | "and" | "yet" | "also"))
                     || (c > lo && d.is_punct(c - 1, ",") && c - 1 > lo && {
@@ -928,17 +1527,35 @@ impl Rules<'_, '_> {
                     draft.content.push(c1);
                 } else {
                     let c1 = self.content_left(c, s)?;
+                    let quoted = d.kind(c1.start) == Some(Kind::Open);
                     draft.content.push(c1);
-                    if let Some(c2) = self.second_part(src.end, s) {
+                    if let Some(c2) = self.second_part(src.end, s, quoted) {
                         draft.content.push(c2);
                     }
                 }
                 draft.source = Some(src);
             }
             CueKind::Noun => {
-                if self.lw(ce) != "that" || ce + 1 >= hi || c == lo {
+                if c == lo {
                     return None;
                 }
+                // "his statement on Wednesday that C", "her criticism of X".
+                let mut q = ce;
+                while q < hi
+                    && q - ce < 4
+                    && self.lw(q) != "that"
+                    && d.is_word(q)
+                    && !self.verbish(q)
+                {
+                    q += 1;
+                }
+                let content = if q < hi && self.lw(q) == "that" && q + 1 < hi {
+                    q..hi
+                } else if ce + 1 < hi && self.lw(ce) == "of" {
+                    self.object_cut(ce + 1..hi.min(ce + 1 + WINDOW), Stance::Believing)
+                } else {
+                    return None;
+                };
                 let p = c - 1;
                 let w = self.lw(p);
                 let src = if matches!(w, "his" | "her" | "their" | "its" | "our" | "my") {
@@ -953,7 +1570,7 @@ impl Rules<'_, '_> {
                     return None;
                 };
                 draft.source = Some(src);
-                draft.content.push(ce..hi);
+                draft.content.push(content);
             }
             CueKind::Evidence => {
                 let (src, cue_start) = self.source_left(c, lo);
@@ -1005,7 +1622,9 @@ impl Rules<'_, '_> {
                     let np = self.np_left(c - 1, lo)?;
                     draft.sourceless = true;
                     draft.content.push(np);
-                    draft.content.push(ce..hi);
+                    draft
+                        .content
+                        .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
                 } else {
                     return None;
                 }
@@ -1030,8 +1649,63 @@ impl Rules<'_, '_> {
         Some(draft)
     }
 
+    /// With a comma or closing quote at `b` before the source and the cue ending at `ce`:
+    /// is the content the text before (`C, X said`), or is that a lead-in ("In a statement,
+    /// X said C")?
+    fn content_is_left(&self, b: usize, ce: usize, s: &Sentence) -> bool {
+        let d = self.d;
+        let hi = self.trimmed_end(s);
+        if d.kind(b) == Some(Kind::Close) || (b > 0 && d.kind(b - 1) == Some(Kind::Close)) {
+            return true;
+        }
+        let mut q = ce;
+        while q < hi && is_weekday(self.lw(q)) {
+            q += 1;
+        }
+        let lo = s.toks.start;
+        if q >= hi {
+            return true;
+        }
+        if d.is_punct(q, ",") {
+            // "Still, Mr. Devine acknowledged, “...”": a one-word lead-in is no content.
+            return !(b - lo <= 2 && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open));
+        }
+        if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
+            return false;
+        }
+        let first = self.lw(lo);
+        let lead_in = is_preposition(first)
+            || is_sentence_adverb(first)
+            || self.lx.verb_forms.contains(first)
+            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
+            || matches!(
+                first,
+                "during"
+                    | "after"
+                    | "before"
+                    | "speaking"
+                    | "asked"
+                    | "last"
+                    | "but"
+                    | "and"
+                    | "as"
+                    | "when"
+                    | "while"
+                    | "since"
+                    | "if"
+                    | "although"
+                    | "though"
+                    | "because"
+                    | "separately"
+                    | "similarly"
+                    | "without"
+                    | "at"
+            );
+        !(lead_in || b - lo <= 4)
+    }
+
     /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
-    fn second_part(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
+    fn second_part(&self, q: usize, s: &Sentence, quoted: bool) -> Option<Range<usize>> {
         let d = self.d;
         let hi = self.trimmed_end(s);
         let mut q = q;
@@ -1048,21 +1722,82 @@ impl Rules<'_, '_> {
             return None;
         }
         let w = self.lw(q);
-        if self.lx.verb_forms.contains(w) || matches!(w, "according" | "adding" | "saying") {
+        if self.lx.verb_forms.contains(w)
+            || is_clause_break(w)
+            || is_preposition(w)
+            || matches!(w, "adding" | "saying" | "referring")
+        {
+            return None;
+        }
+        if quoted && d.kind(q) != Some(Kind::Open) {
             return None;
         }
         if d.kind(q) == Some(Kind::Open) {
-            let e = d.quote_end[q];
-            if e != NONE {
-                let end = if d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
-                };
-                return Some(q..end);
+            if let Some(qs) = self.quote_span(q) {
+                return Some(qs);
             }
         }
-        Some(q..hi)
+        Some(q..hi.min(q + WINDOW))
+    }
+
+    /// Start of "was (first) reported" before the cue at `c`, or NONE when no form of "be" is
+    /// there.
+    fn passive_start(&self, c: usize, lo: usize) -> usize {
+        let mut k = c;
+        while k > lo && k + 3 > c {
+            let w = self.lw(k - 1);
+            if matches!(w, "is" | "are" | "was" | "were" | "been" | "be") {
+                let mut b = k - 1;
+                while b > lo && matches!(self.lw(b - 1), "has" | "have" | "had" | "will" | "would")
+                {
+                    b -= 1;
+                }
+                return b;
+            }
+            if !(w.ends_with("ly") || matches!(w, "first" | "also" | "later" | "since")) {
+                break;
+            }
+            k -= 1;
+        }
+        NONE
+    }
+
+    /// Nothing but time words and punctuation after `q` in sentence `s`.
+    fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
+        let hi = self.trimmed_end(s);
+        (q..hi).all(|k| !self.d.is_word(k) || is_weekday(self.lw(k)))
+    }
+
+    /// If the cue at `k` opens a coordinated clause ("but he said", "and said", "; she
+    /// added"), the token where that clause starts.
+    fn coordinated(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let (src, cue_start) = self.source_left(k, lo);
+        let at = match &src {
+            Some(r) => r.start,
+            None => cue_start,
+        };
+        if at <= lo {
+            return None;
+        }
+        let b = at - 1;
+        let conj = matches!(self.lw(b), "but" | "and" | "while" | "whereas" | "yet");
+        if conj || d.is_punct(b, ";") {
+            return Some(b);
+        }
+        // A parenthetical or closing "..., he said," / "..., the senator said." is the main
+        // attribution of the sentence, not reported speech inside another content.
+        if src.is_some() && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close)) {
+            let mut q = k + 1;
+            while d.is_word(q) && self.lx.by_first.contains_key(self.lw(q)) && q < k + 3 {
+                q += 1;
+            }
+            let hi = self.trimmed_end(&d.sents[d.sent_of[k]]);
+            if q >= hi || d.is_punct(q, ",") {
+                return Some(b);
+            }
+        }
+        None
     }
 
     /// All attributions of the document, in text order.
@@ -1078,10 +1813,25 @@ impl Rules<'_, '_> {
                 continue;
             }
             let mut k = s.toks.start;
+            // Reported speech inside the content of an earlier cue ("X said he wants Y") is
+            // part of that content: PolNeAR does not annotate it separately.
+            let mut inside: Range<usize> = 0..0;
             while k < s.toks.end {
                 if d.in_quote[k] || !d.is_word(k) {
                     k += 1;
                     continue;
+                }
+                // A coordinated clause ("..., but he said C", "... and said C") is a new
+                // attribution even inside an earlier content; that content ends before it.
+                let mut cut = NONE;
+                if inside.contains(&k) {
+                    match self.coordinated(k, s.toks.start) {
+                        Some(at) => cut = at,
+                        None => {
+                            k += 1;
+                            continue;
+                        }
+                    }
                 }
                 let Some(cands) = self.lx.by_first.get(self.lw(k)) else {
                     k += 1;
@@ -1103,7 +1853,8 @@ impl Rules<'_, '_> {
                     }
                     // A capitalised single word cue is only a cue at sentence start
                     // ("According to"), never a name ("Says" is rare; "Hope" is a name).
-                    if d.cap(k) && k != s.toks.start {
+                    let title = d.title_lines.get(s.line as usize).copied().unwrap_or(false);
+                    if d.cap(k) && k != s.toks.start && !title {
                         continue;
                     }
                     let prev = out.last();
@@ -1114,6 +1865,29 @@ impl Rules<'_, '_> {
                         } else {
                             k + n
                         };
+                        if cut != NONE {
+                            if let Some(prev) = out.last_mut() {
+                                let mut end = cut;
+                                while end > 0
+                                    && (d.is_punct(end - 1, ",") || d.is_punct(end - 1, ";"))
+                                {
+                                    end -= 1;
+                                }
+                                if let Some(c) = prev.content.first_mut() {
+                                    if c.start < end && end < c.end {
+                                        c.end = end;
+                                    }
+                                }
+                            }
+                        }
+                        if let Some(c) = dr.content.first() {
+                            if c.start >= k + n {
+                                let stop = c.clone().find(|&t| {
+                                    (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote[t]
+                                });
+                                inside = c.start..stop.unwrap_or(c.end);
+                            }
+                        }
                         out.push(dr);
                         k = next;
                         advanced = true;
@@ -1158,11 +1932,10 @@ impl Rules<'_, '_> {
                 .chain(std::iter::once(drafts[i].cue.end))
                 .max()
                 .unwrap_or(0);
-            let mut k = last_tok;
-            while k < last_sent.toks.end && d.kind(k) == Some(Kind::Punct) {
-                k += 1;
-            }
-            if k < last_sent.toks.end {
+            // Only punctuation, or a short addressee or time ("Nega told me.", "he told CNN
+            // on Monday."), may follow.
+            let rest = last_tok..last_sent.toks.end;
+            if rest.len() > 8 || rest.clone().any(|k| d.kind(k) == Some(Kind::Open)) {
                 continue;
             }
             let line0 = last_sent.line;
@@ -1178,25 +1951,26 @@ impl Rules<'_, '_> {
                     if lines_used > 0 {
                         break;
                     }
-                    let mut line_end = q;
-                    while line_end < d.tk.toks.len() && d.tk.toks[line_end].line == s.line {
-                        line_end += 1;
-                    }
                     let e = d.quote_end[q];
-                    if e == NONE || e + 2 < line_end {
+                    if e == NONE || e >= d.tk.toks.len() {
+                        break;
+                    }
+                    let mut k = e + 1;
+                    while k < d.tk.toks.len()
+                        && d.tk.toks[k].line == s.line
+                        && d.kind(k) == Some(Kind::Punct)
+                    {
+                        k += 1;
+                    }
+                    if k < d.tk.toks.len() && d.tk.toks[k].line == s.line {
                         break;
                     }
                     lines_used += 1;
                 }
-                let e = d.quote_end[q];
-                if e == NONE {
+                let Some(qs) = self.quote_span(q) else {
                     break;
-                }
-                let end = if d.kind(e) == Some(Kind::Close) {
-                    e + 1
-                } else {
-                    e
                 };
+                let end = qs.end;
                 // The quotation must fill its sentence(s): nothing but punctuation after it.
                 let es = d.sent_of[(end - 1).min(d.sent_of.len() - 1)];
                 let s_end = d.sents[es].toks.end;

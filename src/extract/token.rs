@@ -90,7 +90,8 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
             None => break,
         };
         let clen = c.len_utf8();
-        if c.is_whitespace() {
+        // A byte order mark (kept in the text so offsets match the file) is no token.
+        if c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}' {
             space_before = true;
             i += clen;
             continue;
@@ -151,24 +152,54 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
                 }
                 break;
             }
-            for ch in text[i..j].chars() {
-                if ch.is_ascii() {
-                    lower.push(ch.to_ascii_lowercase());
-                } else if ch == '’' {
-                    lower.push('\'');
-                } else {
-                    lower.extend(ch.to_lowercase());
+            push_lower(&mut lower, &text[i..j]);
+            // An abbreviation keeps its dot: "Mr.", "Gen.", "Feb.", the initial "J.".
+            if bytes.get(j) == Some(&b'.') {
+                let w = &lower[lstart..];
+                if is_abbrev(w) || (cap && w.chars().count() == 1) {
+                    j += 1;
+                    lower.push('.');
                 }
             }
-            toks.push(Token {
-                start,
-                end: j,
-                kind: Kind::Word,
-                lower: lstart..lower.len(),
-                cap,
-                digit,
-                line,
-            });
+            // "he's", "they're", "I'm": the pronoun and its clitic are two tokens.
+            let split = clitic_split(&lower[lstart..]);
+            if split > 0 {
+                let lsplit = lstart + split;
+                // Same byte length in text and lower case for these ASCII-letter words, but
+                // the apostrophe may be ’ (3 bytes) in the text and ' in lower case.
+                let tsplit = i + text[i..j]
+                    .char_indices()
+                    .nth(lower[lstart..lsplit].chars().count())
+                    .map_or(j - i, |(b, _)| b);
+                toks.push(Token {
+                    start,
+                    end: tsplit,
+                    kind: Kind::Word,
+                    lower: lstart..lsplit,
+                    cap,
+                    digit,
+                    line,
+                });
+                toks.push(Token {
+                    start: tsplit,
+                    end: j,
+                    kind: Kind::Word,
+                    lower: lsplit..lower.len(),
+                    cap: false,
+                    digit: false,
+                    line,
+                });
+            } else {
+                toks.push(Token {
+                    start,
+                    end: j,
+                    kind: Kind::Word,
+                    lower: lstart..lower.len(),
+                    cap,
+                    digit,
+                    line,
+                });
+            }
             space_before = false;
             i = j;
             continue;
@@ -201,6 +232,36 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
         i += len;
     }
     Tokens { toks, lower }
+}
+
+fn push_lower(lower: &mut String, s: &str) {
+    for ch in s.chars() {
+        if ch.is_ascii() {
+            lower.push(ch.to_ascii_lowercase());
+        } else if ch == '’' {
+            lower.push('\'');
+        } else {
+            lower.extend(ch.to_lowercase());
+        }
+    }
+}
+
+/// Where to split a pronoun from its clitic ("he's" => 2), or 0.
+fn clitic_split(w: &str) -> usize {
+    let Some(a) = w.find('\'') else {
+        return 0;
+    };
+    let (host, clitic) = w.split_at(a);
+    let pronoun = matches!(
+        host,
+        "he" | "she" | "it" | "who" | "that" | "they" | "we" | "you" | "i" | "there"
+    );
+    let ok = matches!(clitic, "'s" | "'re" | "'ve" | "'ll" | "'d" | "'m");
+    if pronoun && ok {
+        a
+    } else {
+        0
+    }
 }
 
 fn ambiguous_quote(space_before: bool, next: Option<char>) -> Kind {
@@ -254,13 +315,9 @@ fn is_abbrev(w: &str) -> bool {
             | "oct"
             | "nov"
             | "dec"
-            | "no"
-            | "nos"
             | "vs"
-            | "v"
             | "etc"
             | "approx"
-            | "est"
             | "dept"
             | "univ"
             | "ave"
@@ -273,16 +330,12 @@ fn is_abbrev(w: &str) -> bool {
             | "ltd"
             | "calif"
             | "fla"
-            | "mass"
-            | "penn"
             | "conn"
             | "ariz"
             | "colo"
-            | "ill"
             | "mich"
             | "minn"
             | "wis"
-            | "wash"
             | "tenn"
             | "va"
             | "ga"
@@ -327,7 +380,8 @@ pub(crate) fn sentences(text: &str, tk: &Tokens) -> Vec<Sentence> {
             let t = &toks[k];
             let dotted = t.kind == Kind::Word
                 && text[t.start..t.end].ends_with('.')
-                && dotted_word_ends_sentence(tk, k);
+                && k + 1 < j
+                && dotted_word_ends(tk, k);
             let ends = if dotted {
                 Some(k + 1)
             } else if is_terminal(t, text) {
@@ -429,6 +483,17 @@ pub(crate) fn is_opener(w: &str) -> bool {
             | "their"
             | "however"
     )
+}
+
+/// Whether a word that keeps its dot ("U.S.", "Inc.", "Mr.") ends its sentence.
+fn dotted_word_ends(tk: &Tokens, k: usize) -> bool {
+    let w = tk.lower(k);
+    let bare = w.strip_suffix('.').unwrap_or(w);
+    if bare.contains('.') || is_final_abbrev(bare) {
+        dotted_word_ends_sentence(tk, k)
+    } else {
+        false
+    }
 }
 
 /// Words with a trailing dot ("U.S.") end a sentence only when an opener follows; the

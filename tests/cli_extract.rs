@@ -1,0 +1,116 @@
+//! `claims extract` end to end: output shapes, offsets in code points, bad files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn claims() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
+    c.env("NO_COLOR", "1").env_remove("CLAIMS_DB");
+    c
+}
+
+fn seed() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt")
+}
+
+#[test]
+fn jsonl_offsets_are_code_points() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("a.txt");
+    // Multi-byte characters before the attribution shift byte offsets but not code points.
+    let text = "Ünïcödé “quote” first.\nThe minister said the talks would resume.\n";
+    std::fs::write(&file, text).expect("write");
+    let out = claims()
+        .args(["extract", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .expect("run claims");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(stdout.lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+    assert_eq!(v["file"], file.to_string_lossy().as_ref());
+    let atts = v["attributions"].as_array().expect("array");
+    assert_eq!(
+        atts.len(),
+        1,
+        "outlet assertions are not printed by default: {atts:?}"
+    );
+    let a = &atts[0];
+    let chars: Vec<char> = text.chars().collect();
+    let span = |k: &str| -> String {
+        let s = a[k][0][0].as_u64().expect("start") as usize;
+        let e = a[k][0][1].as_u64().expect("end") as usize;
+        chars[s..e].iter().collect()
+    };
+    assert_eq!(span("source"), "The minister");
+    assert_eq!(span("cue"), "said");
+    assert_eq!(span("content"), "the talks would resume");
+    assert_eq!(a["speaker"], "minister");
+    assert_eq!(a["cue_lemma"], "say");
+    assert_eq!(a["stance"], "neutral");
+    assert_eq!(a["direct"], false);
+}
+
+#[test]
+fn outlet_flag_and_json_array() {
+    let out = claims()
+        .args(["--format", "json", "extract", "--outlet"])
+        .arg(seed())
+        .output()
+        .expect("run claims");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let atts = v[0]["attributions"].as_array().expect("array");
+    assert!(atts
+        .iter()
+        .any(|a| a["kind"] == "outlet" && a["stance"] == "asserting"));
+    assert!(atts.iter().any(|a| a["speaker"] == "Russia's military"));
+}
+
+#[test]
+fn bad_files_are_named_and_others_still_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"caf\xe9 said\n").expect("write");
+    let missing = dir.path().join("missing.txt");
+    let out = claims()
+        .args(["extract", "--format", "jsonl"])
+        .arg(&missing)
+        .arg(&bad)
+        .arg(seed())
+        .output()
+        .expect("run claims");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("missing.txt"), "{stderr}");
+    assert!(
+        stderr.contains("latin1.txt") && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(stdout.contains("avdiivka.txt"));
+}
+
+#[test]
+fn text_output_reads_well() {
+    let out = claims()
+        .arg("extract")
+        .arg(seed())
+        .output()
+        .expect("run claims");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("[source: Washington] [cue: linked]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  speaker: military bloggers · cue: say (neutral) · hedges: could"));
+    assert!(!stdout.contains("podcast"));
+    assert!(!stdout.contains('\u{1b}'), "NO_COLOR must turn colour off");
+}

@@ -1,0 +1,642 @@
+//! Table-driven tests of the attribution patterns. Every sentence here was written for this
+//! project (none comes from a corpus).
+
+use claims::extract::{Attribution, Extractor, Speaker, Stance};
+
+/// Expected speaker: a name, the outlet, or unknown (sourceless).
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Named(&'static str),
+    Unknown,
+}
+
+struct Case {
+    text: &'static str,
+    who: Who,
+    cue: &'static str,
+    stance: Stance,
+    /// Content spans as text, joined with " | ".
+    content: &'static str,
+    /// Hedges expected in the content.
+    hedges: &'static [&'static str],
+    direct: bool,
+}
+
+const fn case(
+    text: &'static str,
+    who: Who,
+    cue: &'static str,
+    stance: Stance,
+    content: &'static str,
+) -> Case {
+    Case {
+        text,
+        who,
+        cue,
+        stance,
+        content,
+        hedges: &[],
+        direct: false,
+    }
+}
+
+use Stance::*;
+use Who::Named;
+
+const CASES: &[Case] = &[
+    // Speech verb before the content, with and without "that".
+    case(
+        "The minister said the talks would resume next week.",
+        Named("minister"),
+        "say",
+        Neutral,
+        "the talks would resume next week",
+    ),
+    case(
+        "The mayor said that the bridge will reopen in May.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "that the bridge will reopen in May",
+    ),
+    case(
+        "Smith said Tuesday that the law was unfair.",
+        Named("Smith"),
+        "say",
+        Neutral,
+        "that the law was unfair",
+    ),
+    // Speech verb after the content.
+    case(
+        "The bridge will reopen in May, the mayor said.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "The bridge will reopen in May",
+    ),
+    case(
+        "The bridge will reopen in May, said Anna Berg, the city's transport director.",
+        Named("Anna Berg"),
+        "say",
+        Neutral,
+        "The bridge will reopen in May",
+    ),
+    // Interrupted content.
+    case(
+        "The plan, the mayor said, will cost $1.5 billion.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "The plan | will cost $1.5 billion",
+    ),
+    // Direct quotes.
+    Case {
+        direct: true,
+        ..case(
+            "“We are ready,” Berg said.",
+            Named("Berg"),
+            "say",
+            Neutral,
+            "“We are ready,”",
+        )
+    },
+    Case {
+        direct: true,
+        ..case(
+            "“We are ready,” Berg said, “and we will not wait.”",
+            Named("Berg"),
+            "say",
+            Neutral,
+            "“We are ready,” | “and we will not wait.”",
+        )
+    },
+    Case {
+        direct: true,
+        ..case(
+            "Berg said: “The plan works. It has always worked.”",
+            Named("Berg"),
+            "say",
+            Neutral,
+            "“The plan works. It has always worked.”",
+        )
+    },
+    Case {
+        direct: true,
+        ..case(
+            "“The plan works,” Berg said. “It has always worked.”",
+            Named("Berg"),
+            "say",
+            Neutral,
+            "“The plan works,” | “It has always worked.”",
+        )
+    },
+    Case {
+        direct: true,
+        ..case(
+            "“The plan works,” Berg said.\n\n“It has always worked, and it will work again.”",
+            Named("Berg"),
+            "say",
+            Neutral,
+            "“The plan works,” | “It has always worked, and it will work again.”",
+        )
+    },
+    Case {
+        direct: true,
+        ..case(
+            "\"Is this fair?\" the farmer asked.",
+            Named("farmer"),
+            "ask",
+            Neutral,
+            "\"Is this fair?\"",
+        )
+    },
+    // According to.
+    case(
+        "According to the police, three people were injured.",
+        Named("police"),
+        "according to",
+        Neutral,
+        "three people were injured",
+    ),
+    case(
+        "Three people were injured, according to the police.",
+        Named("police"),
+        "according to",
+        Neutral,
+        "Three people were injured",
+    ),
+    // Told Y (that) C.
+    case(
+        "Berg told reporters that the budget was balanced.",
+        Named("Berg"),
+        "tell",
+        Neutral,
+        "that the budget was balanced",
+    ),
+    case(
+        "Berg told the council the budget was balanced.",
+        Named("Berg"),
+        "tell",
+        Neutral,
+        "the budget was balanced",
+    ),
+    // Noun cues.
+    case(
+        "The union's claim that wages fell is disputed.",
+        Named("union"),
+        "claim",
+        Distancing,
+        "that wages fell is disputed",
+    ),
+    case(
+        "In a statement, the ministry said the report was false.",
+        Named("ministry"),
+        "say",
+        Neutral,
+        "the report was false",
+    ),
+    // Evidential cues.
+    case(
+        "Footage shows soldiers crossing the river.",
+        Named("Footage"),
+        "show",
+        Affirming,
+        "soldiers crossing the river",
+    ),
+    case(
+        "Soldiers are seen crossing the river, in the video shared by the army on Tuesday.",
+        Named("army"),
+        "share video",
+        Affirming,
+        "Soldiers are seen crossing the river",
+    ),
+    case(
+        "The channel aired footage on Sunday showing a convoy near the border.",
+        Named("channel"),
+        "air footage",
+        Affirming,
+        "a convoy near the border",
+    ),
+    // Causal and accusation cues.
+    case(
+        "Officials linked the outage to a cyberattack.",
+        Named("Officials"),
+        "link",
+        Accusing,
+        "the outage to a cyberattack",
+    ),
+    case(
+        "The opposition blamed the government for the delays.",
+        Named("opposition"),
+        "blame",
+        Accusing,
+        "the government for the delays",
+    ),
+    case(
+        "The senator accused the agency of hiding the data.",
+        Named("senator"),
+        "accuse",
+        Accusing,
+        "the agency of hiding the data",
+    ),
+    // Plural speakers.
+    case(
+        "France and Germany both confirmed the ceasefire.",
+        Named("France and Germany"),
+        "confirm",
+        Affirming,
+        "the ceasefire",
+    ),
+    case(
+        "The deal was signed on Friday, with Chile and Peru both confirming the terms.",
+        Named("Chile and Peru"),
+        "confirm",
+        Affirming,
+        "the terms",
+    ),
+    // Passive, sourceless.
+    case(
+        "It is believed that the ship sank in the storm.",
+        Who::Unknown,
+        "believe",
+        Believing,
+        "that the ship sank in the storm",
+    ),
+    case(
+        "It is expected that prices will rise.",
+        Who::Unknown,
+        "expect",
+        Predicting,
+        "that prices will rise",
+    ),
+    // Stance classes.
+    case(
+        "The company denied that it had broken the law.",
+        Named("company"),
+        "deny",
+        Denying,
+        "that it had broken the law",
+    ),
+    case(
+        "The minister rejected the accusations.",
+        Named("minister"),
+        "reject",
+        Denying,
+        "the accusations",
+    ),
+    Case {
+        hedges: &["could"],
+        ..case(
+            "Analysts warned that inflation could rise.",
+            Named("Analysts"),
+            "warn",
+            Predicting,
+            "that inflation could rise",
+        )
+    },
+    case(
+        "Economists expect growth to slow.",
+        Named("Economists"),
+        "expect",
+        Predicting,
+        "growth to slow",
+    ),
+    case(
+        "Voters believe the economy is improving.",
+        Named("Voters"),
+        "believe",
+        Believing,
+        "the economy is improving",
+    ),
+    case(
+        "The union wants higher wages.",
+        Named("union"),
+        "want",
+        Believing,
+        "higher wages",
+    ),
+    case(
+        "The firm claimed the product was safe.",
+        Named("firm"),
+        "claim",
+        Distancing,
+        "the product was safe",
+    ),
+    case(
+        "The regulator alleged that the bank had misled clients.",
+        Named("regulator"),
+        "allege",
+        Distancing,
+        "that the bank had misled clients",
+    ),
+    case(
+        "The army confirmed it had withdrawn.",
+        Named("army"),
+        "confirm",
+        Affirming,
+        "it had withdrawn",
+    ),
+    // Speaker resolution and aliases.
+    case(
+        "Germany said on Monday that its troops would stay.",
+        Named("Germany"),
+        "say",
+        Neutral,
+        "that its troops would stay",
+    ),
+    case(
+        "Maria Lopez chairs the committee. She said the vote was fair.",
+        Named("Maria Lopez"),
+        "say",
+        Neutral,
+        "the vote was fair",
+    ),
+    case(
+        "Norway said it had sent ships. Its navy said the mission was routine.",
+        Named("Norway's navy"),
+        "say",
+        Neutral,
+        "the mission was routine",
+    ),
+    case(
+        "Washington said the sanctions would stay.",
+        Named("United States government"),
+        "say",
+        Neutral,
+        "the sanctions would stay",
+    ),
+    case(
+        "The Kremlin denied the report.",
+        Named("Russian government"),
+        "deny",
+        Denying,
+        "the report",
+    ),
+    case(
+        "The official, who spoke on condition of anonymity, said the talks had stalled.",
+        Named("official"),
+        "say",
+        Neutral,
+        "the talks had stalled",
+    ),
+    case(
+        "The Daily Ledger reported that the mine would close. The newspaper said the owners had agreed.",
+        Named("Daily Ledger"),
+        "say",
+        Neutral,
+        "the owners had agreed",
+    ),
+    Case {
+        hedges: &["could"],
+        ..case(
+            "Deputy minister Anna Kovalenko said the road was open. The official added that trucks could pass.",
+            Named("Anna Kovalenko"),
+            "add",
+            Neutral,
+            "that trucks could pass",
+        )
+    },
+    // Hedges.
+    Case {
+        hedges: &["reportedly"],
+        ..case(
+            "The suspect reportedly fled, police said.",
+            Named("police"),
+            "say",
+            Neutral,
+            "The suspect reportedly fled",
+        )
+    },
+    Case {
+        hedges: &["may"],
+        ..case(
+            "Police said the suspect may have fled abroad.",
+            Named("Police"),
+            "say",
+            Neutral,
+            "the suspect may have fled abroad",
+        )
+    },
+    // Abbreviations do not split the sentence; titles are dropped from the speaker.
+    case(
+        "Gen. Mark Hale said the U.S. troops would leave by Feb. 17.",
+        Named("Mark Hale"),
+        "say",
+        Neutral,
+        "the U.S. troops would leave by Feb. 17",
+    ),
+    case(
+        "Mr. Hale said the plan was sound.",
+        Named("Hale"),
+        "say",
+        Neutral,
+        "the plan was sound",
+    ),
+];
+
+fn content_text(text: &str, a: &Attribution) -> String {
+    a.content
+        .iter()
+        .map(|r| &text[r.clone()])
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn pattern_table() {
+    assert!(CASES.len() >= 40, "the table must keep at least 40 cases");
+    let ex = Extractor::new();
+    let mut failures = Vec::new();
+    for c in CASES {
+        let out = ex.extract(c.text);
+        let hits: Vec<&Attribution> = out
+            .claims
+            .iter()
+            .filter(|a| a.cue_lemma == c.cue && a.speaker != Speaker::Outlet)
+            .collect();
+        let best = hits
+            .iter()
+            .find(|a| content_text(c.text, a) == c.content)
+            .or(hits.first());
+        let Some(a) = best else {
+            failures.push(format!("{:?}: no attribution with cue {:?}", c.text, c.cue));
+            continue;
+        };
+        let speaker_ok = match (c.who, &a.speaker) {
+            (Who::Named(n), Speaker::Named(m)) => n == m,
+            (Who::Unknown, Speaker::Unknown) => true,
+            _ => false,
+        };
+        let content = content_text(c.text, a);
+        let hedges: Vec<&str> = a.hedges.iter().map(String::as_str).collect();
+        if !speaker_ok
+            || a.stance != c.stance
+            || content != c.content
+            || hedges != c.hedges
+            || a.direct != c.direct
+        {
+            failures.push(format!(
+                "{:?}\n   got speaker {:?}, stance {:?}, content {:?}, hedges {:?}, direct {}\n  want speaker {:?}, stance {:?}, content {:?}, hedges {:?}, direct {}",
+                c.text, a.speaker, a.stance, content, hedges, a.direct, c.who, c.stance, c.content, c.hedges, c.direct
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn outlet_assertions_and_boilerplate() {
+    let ex = Extractor::new();
+    let text = "The bridge opened in 1932.\nSign up for our newsletter to get the news first.\nWhat happens next?\nBridge to reopen in May\n";
+    let out = ex.extract(text);
+    assert_eq!(out.claims.len(), 1, "{:?}", out.claims);
+    let a = &out.claims[0];
+    assert_eq!(a.speaker, Speaker::Outlet);
+    assert_eq!(a.stance, Stance::Asserting);
+    assert_eq!(a.cue_lemma, "");
+    assert!(a.source.is_empty() && a.cue.is_empty());
+    assert_eq!(&text[a.content[0].clone()], "The bridge opened in 1932.");
+}
+
+#[test]
+fn sentence_splitting() {
+    let ex = Extractor::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Mr. Smith arrived on Feb. 17 with Gen. Hale. He left.",
+            &["Mr. Smith arrived on Feb. 17 with Gen. Hale.", "He left."],
+        ),
+        (
+            "The U.S. paid $1.5 billion. It was late.",
+            &["The U.S. paid $1.5 billion.", "It was late."],
+        ),
+        (
+            "“Go home.” He left after Sept. 11 events.",
+            &["“Go home.”", "He left after Sept. 11 events."],
+        ),
+        (
+            "First line without stop\nSecond line. Third one!",
+            &["First line without stop", "Second line.", "Third one!"],
+        ),
+        (
+            "He works in the U.S. The job pays well.",
+            &["He works in the U.S.", "The job pays well."],
+        ),
+    ];
+    for (text, want) in cases {
+        let out = ex.extract(text);
+        let got: Vec<&str> = out.sentences.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(&got, want, "splitting {text:?}");
+    }
+}
+
+#[test]
+fn byte_order_mark_is_kept_in_offsets() {
+    let ex = Extractor::new();
+    let text = "\u{FEFF}According to the police, three people were injured.";
+    let out = ex.extract(text);
+    let a = out
+        .claims
+        .iter()
+        .find(|a| a.cue_lemma == "according to")
+        .expect("attribution after a BOM");
+    assert_eq!(&text[a.cue[0].clone()], "According to");
+    assert_eq!(&text[a.content[0].clone()], "three people were injured");
+    assert_eq!(&text[out.sentences[0].clone()], &text[3..]);
+}
+
+#[test]
+fn extra_aliases() {
+    let ex = Extractor::with_aliases("Ottawa\tCanadian government\torg\n").expect("valid table");
+    let out = ex.extract("Ottawa said the border would stay open.");
+    assert_eq!(
+        out.claims[0].speaker,
+        Speaker::Named("Canadian government".to_string())
+    );
+    let bad = Extractor::with_aliases("only-one-field\n");
+    assert!(bad.is_err());
+    let bad = Extractor::with_aliases("A\tB\tplanet\n");
+    assert!(bad.expect_err("unknown class").contains("planet"));
+}
+
+const SEED: &str = include_str!("../seeds/avdiivka.txt");
+
+fn find<'a>(out: &'a [Attribution], lemma: &str, content_hint: &str) -> &'a Attribution {
+    out.iter()
+        .find(|a| a.cue_lemma == lemma && content_text(SEED, a).contains(content_hint))
+        .unwrap_or_else(|| panic!("no {lemma:?} attribution with content {content_hint:?}"))
+}
+
+#[test]
+fn seed_article() {
+    let ex = Extractor::new();
+    let out = ex.extract(SEED);
+    let attributions: Vec<Attribution> = out
+        .claims
+        .iter()
+        .filter(|a| a.speaker != Speaker::Outlet)
+        .cloned()
+        .collect();
+    let named = |s: &str| Speaker::Named(s.to_string());
+
+    let a = find(&attributions, "confirm", "it has taken control");
+    assert_eq!(a.speaker, named("Russia"));
+    assert_eq!(
+        content_text(SEED, a),
+        "it has taken control of the country's eastern city"
+    );
+    assert_eq!(a.stance, Stance::Affirming);
+
+    let a = find(&attributions, "link", "the $60 billion");
+    assert_eq!(a.speaker, named("United States government"));
+    assert_eq!(&SEED[a.source[0].clone()], "Washington");
+    assert_eq!(a.stance, Stance::Accusing);
+
+    let a = find(&attributions, "say", "Pokrovsk");
+    assert_eq!(a.speaker, named("military bloggers"));
+    assert_eq!(
+        content_text(SEED, a),
+        "Pokrovsk, a railway junction further east, could be the next Russian objective"
+    );
+    assert_eq!(a.hedges, vec!["could".to_string()]);
+
+    let a = find(&attributions, "confirm", "This paved the way");
+    assert_eq!(a.speaker, named("Russia's military"));
+    assert_eq!(&SEED[a.source[0].clone()], "its military");
+    assert_eq!(
+        content_text(SEED, a),
+        "This paved the way for Russian soldiers to take over"
+    );
+
+    let a = find(&attributions, "air footage", "sappers combing through");
+    assert_eq!(a.speaker, named("Rossiya 24"));
+    assert!(SEED[a.source[0].clone()].ends_with("Rossiya 24"));
+
+    let a = find(&attributions, "confirm", "the military action");
+    assert_eq!(a.speaker, named("Russia and Ukraine"));
+    assert_eq!(&SEED[a.source[0].clone()], "Russia and Ukraine");
+
+    // The podcast promotion is no claim of any kind.
+    let promo = SEED
+        .find("Want a quick")
+        .expect("seed has the promotion line");
+    assert!(
+        out.claims.iter().all(|a| a.sentence.end <= promo),
+        "a claim was found in the promotion line"
+    );
+    // Headlines and captions without a full stop are not outlet assertions.
+    let headline_end = SEED.find('\n').expect("seed has lines");
+    assert!(out.claims.iter().all(|a| a.sentence.start >= headline_end));
+    // Offsets are on char boundaries and inside the text.
+    for a in &out.claims {
+        for r in a.source.iter().chain(&a.cue).chain(&a.content) {
+            assert!(r.start < r.end && r.end <= SEED.len());
+            assert!(SEED.is_char_boundary(r.start) && SEED.is_char_boundary(r.end));
+        }
+    }
+}
