@@ -71,7 +71,7 @@ const DOC: &str = "https://courier.example/bridge-repairs";
 
 const BRIDGE_EDITS: &str = "\
 - a1935a91170a  fire service — say (neutral): the old mill was evacuated
-~ 62592cc23e87 → a6a18982c94c  mayor — [-confirm-] → {+claim+} ([-affirming-] → {+distancing+}): the bridge will reopen on Friday
+~ c36ffbb58a9f → 3d79d57d9226  Lena Park — [-confirm-] → {+claim+} ([-affirming-] → {+distancing+}): the bridge will reopen on Friday
 ~ fc340d8b9f8c → 04bcd5301afb  Police — say (neutral): [-two-] {+three+} people were injured
 ~ ef32ec4a5e0a → d37de7903063  water agency — say (neutral): the river level [-rose-] {+fell+} overnight
 + 213b40beae62  Councillor Ana Ruiz — say (neutral): a temporary ferry will run from Monday
@@ -215,7 +215,7 @@ fn diff_refuses_what_is_not_a_version() {
         "{}",
         stderr(&o)
     );
-    let o = env.run(&["diff", "62592cc23e87", &format!("{DOC}@1")]);
+    let o = env.run(&["diff", "c36ffbb58a9f", &format!("{DOC}@1")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("is a claim"), "{}", stderr(&o));
     let o = env.run(&["diff", "missing.db", &format!("{DOC}@1")]);
