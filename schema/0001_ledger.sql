@@ -33,46 +33,51 @@ CREATE TABLE imports (
     versions          TEXT NOT NULL      -- JSON array of the version ids the file gave
 );
 CREATE INDEX imports_file ON imports(file_sha256, options, extractor_version);
+CREATE INDEX imports_seq ON imports(first_seq);
 
 -- The index: typed tables built from objects alone (`claims rebuild` recreates them).
+-- Each row's key is its object's `objects.seq`; references between them are by seq too
+-- (`*_seq` columns), and each also carries the referenced object's id for people.
 CREATE TABLE documents (
-    id       TEXT PRIMARY KEY,
-    seq      INTEGER NOT NULL UNIQUE,
+    seq      INTEGER PRIMARY KEY,       -- objects.seq of the document
+    id       TEXT NOT NULL,
     key      TEXT NOT NULL,
     key_kind TEXT NOT NULL              -- url | key | title
 );
 CREATE INDEX documents_key ON documents(key);
 
 CREATE TABLE versions (
-    id          TEXT PRIMARY KEY,
-    seq         INTEGER NOT NULL UNIQUE,
-    document_id TEXT NOT NULL REFERENCES documents(id),
-    number      INTEGER NOT NULL,       -- 1, 2, ... in arrival order within the document
-    title       TEXT,
-    byline      TEXT,
-    source      TEXT,
-    published   TEXT,
-    modified    TEXT,
-    text        TEXT NOT NULL,
-    UNIQUE (document_id, number)
+    seq          INTEGER PRIMARY KEY,   -- objects.seq of the version
+    id           TEXT NOT NULL,
+    document_seq INTEGER NOT NULL REFERENCES documents(seq),
+    document_id  TEXT NOT NULL,
+    number       INTEGER NOT NULL,      -- 1, 2, ... in arrival order within the document
+    title        TEXT,
+    byline       TEXT,
+    source       TEXT,
+    published    TEXT,
+    modified     TEXT,
+    text         TEXT NOT NULL,
+    UNIQUE (document_seq, number)
 );
 
 CREATE TABLE claims (
-    id      TEXT PRIMARY KEY,
-    seq     INTEGER NOT NULL UNIQUE,
+    seq     INTEGER PRIMARY KEY,        -- objects.seq of the claim
+    id      TEXT NOT NULL,
     speaker TEXT NOT NULL,
     cue     TEXT NOT NULL,
     stance  TEXT NOT NULL,
     hedges  TEXT NOT NULL,              -- JSON array of strings
     content TEXT NOT NULL
 );
-CREATE INDEX claims_speaker ON claims(speaker);
 
 CREATE TABLE mentions (
-    id                TEXT PRIMARY KEY,
-    seq               INTEGER NOT NULL UNIQUE,
-    claim_id          TEXT NOT NULL REFERENCES claims(id),
-    version_id        TEXT NOT NULL REFERENCES versions(id),
+    seq               INTEGER PRIMARY KEY, -- objects.seq of the mention
+    id                TEXT NOT NULL,
+    claim_seq         INTEGER NOT NULL REFERENCES claims(seq),
+    claim_id          TEXT NOT NULL,
+    version_seq       INTEGER NOT NULL REFERENCES versions(seq),
+    version_id        TEXT NOT NULL,
     position          INTEGER NOT NULL, -- code point offset of the content's start
     sentence          TEXT NOT NULL,
     source_text       TEXT NOT NULL,    -- the source as written ('' if none)
@@ -85,25 +90,17 @@ CREATE TABLE mentions (
     extractor         TEXT NOT NULL,
     extractor_version TEXT NOT NULL
 );
-CREATE INDEX mentions_claim ON mentions(claim_id);
-CREATE INDEX mentions_version ON mentions(version_id, position);
+CREATE INDEX mentions_claim ON mentions(claim_seq);
+CREATE INDEX mentions_version ON mentions(version_seq, position);
 
--- Full-text search (FTS5, external content: the text lives in the typed tables).
+-- Full-text search (FTS5, external content: the text lives in the typed tables). `claims`
+-- fills them when it commits, not row by row.
 CREATE VIRTUAL TABLE claims_fts USING fts5(
-    speaker, content, content = 'claims', content_rowid = 'rowid'
+    speaker, content, content = 'claims', content_rowid = 'seq'
 );
-CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims
-BEGIN
-    INSERT INTO claims_fts(rowid, speaker, content) VALUES (new.rowid, new.speaker, new.content);
-END;
-
 CREATE VIRTUAL TABLE versions_fts USING fts5(
-    title, text, content = 'versions', content_rowid = 'rowid'
+    title, text, content = 'versions', content_rowid = 'seq'
 );
-CREATE TRIGGER versions_fts_insert AFTER INSERT ON versions
-BEGIN
-    INSERT INTO versions_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-END;
 
 -- Views: plain names for what people ask.
 
@@ -111,7 +108,7 @@ END;
 CREATE VIEW latest_versions AS
 SELECT v.*
 FROM versions v
-WHERE v.number = (SELECT max(number) FROM versions w WHERE w.document_id = v.document_id);
+WHERE v.number = (SELECT max(number) FROM versions w WHERE w.document_seq = v.document_seq);
 
 -- Every appearance of every claim, with who, what, where and when.
 CREATE VIEW claim_mentions AS
@@ -135,23 +132,26 @@ SELECT
     v.title         AS title,
     v.published     AS published,
     d.id            AS document_id,
-    d.key           AS document_key
+    d.key           AS document_key,
+    c.seq           AS claim_seq,
+    m.seq           AS mention_seq,
+    v.seq           AS version_seq,
+    d.seq           AS document_seq
 FROM mentions m
-JOIN claims c    ON c.id = m.claim_id
-JOIN versions v  ON v.id = m.version_id
-JOIN documents d ON d.id = v.document_id;
+JOIN claims c    ON c.seq = m.claim_seq
+JOIN versions v  ON v.seq = m.version_seq
+JOIN documents d ON d.seq = v.document_seq;
 
 -- The claims of the latest version of each document.
 CREATE VIEW latest_claims AS
 SELECT cm.*
 FROM claim_mentions cm
-JOIN latest_versions lv ON lv.id = cm.version_id;
+JOIN latest_versions lv ON lv.seq = cm.version_seq;
 
 -- When each version arrived here, from the local import log.
 CREATE VIEW version_arrivals AS
-SELECT v.id AS version_id, v.document_id, v.number, o.seq,
+SELECT v.id AS version_id, v.document_id, v.number, v.seq,
        (SELECT i.imported_at FROM imports i
-         WHERE o.seq BETWEEN i.first_seq AND i.last_seq
-         ORDER BY i.import_id LIMIT 1) AS imported_at
-FROM versions v
-JOIN objects o ON o.id = v.id;
+         WHERE i.first_seq <= v.seq AND i.last_seq >= v.seq
+         ORDER BY i.first_seq DESC LIMIT 1) AS imported_at
+FROM versions v;

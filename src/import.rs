@@ -8,7 +8,7 @@ use crate::extract::{CharIndex, Extractor, EXTRACTOR_VERSION};
 use crate::ingest::{self, Article, IngestError};
 use crate::model::{self, Body, Typed, Version};
 use crate::objects::{ObjectError, ObjectId};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Writer};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -143,6 +143,8 @@ pub enum ImportError {
     Object { path: PathBuf, source: ObjectError },
     #[error("{path}: {source}")]
     Store { path: PathBuf, source: StoreError },
+    #[error("{path}: not stored, the commit failed: {message}")]
+    Commit { path: PathBuf, message: String },
 }
 
 /// What happened to one version of one file.
@@ -188,9 +190,17 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Imports files and directories (walked recursively in a stable order), one transaction per
-/// file, calling `on_file` after each (with the store, the count done, the total and the outcome). Returns when every file is done; a bad file does not
+/// How many files at most share one commit, and how long a batch may stay open.
+const BATCH_FILES: usize = 4096;
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(5000);
+
+/// Imports files and directories (walked recursively in a stable order), calling `on_file`
+/// after each (with the store, the count done, the total and the outcome). A bad file does not
 /// stop the others.
+///
+/// Each file is one unit of work (an SQLite savepoint): it is stored whole or not at all.
+/// Several files share one commit, which is what makes bulk import fast; `on_file` is called
+/// once their commit is durable.
 pub fn import_paths(
     store: &mut Store,
     inputs: &[PathBuf],
@@ -202,7 +212,7 @@ pub fn import_paths(
     let total = files.len();
     let options = overrides.fingerprint();
     let db_path = store.path().to_path_buf();
-    let mut outcomes = Vec::with_capacity(total);
+    let mut outcomes: Vec<FileOutcome> = Vec::with_capacity(total);
     std::thread::scope(|scope| -> Result<(), StoreError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);
         let options_ref = &options;
@@ -218,10 +228,33 @@ pub fn import_paths(
                 }
             }
         });
-        for plan in recv {
-            let outcome = plan.and_then(|plan| write_plan(store, plan, &options));
-            on_file(store, outcomes.len() + 1, total, &outcome);
-            outcomes.push(outcome);
+        let mut plans = recv.into_iter().peekable();
+        while plans.peek().is_some() {
+            let mut batch: Vec<FileOutcome> = Vec::new();
+            let mut writer = store.writer()?;
+            let opened = std::time::Instant::now();
+            for plan in plans.by_ref() {
+                batch.push(plan.and_then(|plan| write_unit(&mut writer, plan, &options)));
+                if batch.len() >= BATCH_FILES || opened.elapsed() >= BATCH_TIME {
+                    break;
+                }
+            }
+            if let Err(e) = writer.commit() {
+                // Nothing of this batch is stored: say so for every file in it.
+                let message = e.to_string();
+                for outcome in &mut batch {
+                    if let Ok(report) = outcome {
+                        *outcome = Err(ImportError::Commit {
+                            path: report.path.clone(),
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
+            for outcome in batch {
+                on_file(store, outcomes.len() + 1, total, &outcome);
+                outcomes.push(outcome);
+            }
         }
         let _ = planner.join();
         Ok(())
@@ -280,40 +313,48 @@ fn cached_versions(
     Ok(found.and_then(|json| serde_json::from_str(&json).ok()))
 }
 
-fn write_plan(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
-    match plan {
-        Plan::Cached { path, versions } => {
-            let reports = versions
-                .iter()
-                .map(|v| version_report(store, *v, false))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|source| ImportError::Store {
-                    path: path.clone(),
-                    source,
-                })?;
-            Ok(FileReport {
+/// Writes one file as one unit; on any error the unit is undone and the database is as before.
+fn write_unit(writer: &mut Writer<'_>, plan: Plan, options: &str) -> FileOutcome {
+    let path = match &plan {
+        Plan::Cached { path, .. } | Plan::Fresh { path, .. } => path.clone(),
+    };
+    let fail = |source| ImportError::Store {
+        path: path.clone(),
+        source,
+    };
+    writer.begin_unit().map_err(fail)?;
+    let result = match plan {
+        Plan::Cached { path, versions } => versions
+            .iter()
+            .map(|v| version_report(writer.tx(), *v, false))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|versions| FileReport {
                 path,
-                versions: reports,
+                versions,
                 new_objects: 0,
                 cached: true,
-            })
-        }
-        Plan::Fresh { path, sha, planned } => write_fresh(store, &path, &sha, &planned, options)
-            .map_err(|source| ImportError::Store {
-                path: path.clone(),
-                source,
             }),
+        Plan::Fresh { path, sha, planned } => write_fresh(writer, &path, &sha, &planned, options),
+    };
+    match result {
+        Ok(report) => {
+            writer.keep_unit().map_err(fail)?;
+            Ok(report)
+        }
+        Err(e) => {
+            writer.undo_unit().map_err(fail)?;
+            Err(fail(e))
+        }
     }
 }
 
 fn write_fresh(
-    store: &mut Store,
+    writer: &mut Writer<'_>,
     path: &Path,
     sha: &str,
     planned: &[Planned],
     options: &str,
 ) -> Result<FileReport, StoreError> {
-    let mut writer = store.writer()?;
     let mut new_objects = 0;
     let mut fresh = Vec::with_capacity(planned.len());
     for p in planned {
@@ -333,7 +374,7 @@ fn write_fresh(
         }
         // Relations to what is already stored, in the same transaction.
         let version = version_new.then(|| p.version.id());
-        let related = crate::timeline::relations::detect(&mut writer, &fresh_claims, version)?;
+        let related = crate::timeline::relations::detect(writer, &fresh_claims, version)?;
         new_objects += related.conflicts + related.corroborations + related.updates;
         fresh.push((p.version.id(), version_new, p.claims.len(), new_claims));
     }
@@ -354,10 +395,9 @@ fn write_fresh(
             serde_json::to_string(&version_ids).unwrap_or_else(|_| "[]".into()),
         ],
     )?;
-    writer.commit()?;
     let mut versions = Vec::with_capacity(fresh.len());
     for (id, new, claims, new_claims) in fresh {
-        let mut report = version_report(store, id, new)?;
+        let mut report = version_report(writer.tx(), id, new)?;
         report.claims = claims;
         report.new_claims = new_claims;
         versions.push(report);
@@ -370,11 +410,15 @@ fn write_fresh(
     })
 }
 
-fn version_report(store: &Store, id: ObjectId, new: bool) -> Result<VersionReport, StoreError> {
-    let mut stmt = store.conn().prepare_cached(
+fn version_report(
+    conn: &rusqlite::Connection,
+    id: ObjectId,
+    new: bool,
+) -> Result<VersionReport, StoreError> {
+    let mut stmt = conn.prepare_cached(
         "SELECT v.document_id, v.number, v.title,
-                (SELECT count(*) FROM mentions m WHERE m.version_id = v.id)
-         FROM versions v WHERE v.id = ?1",
+                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq)
+         FROM versions v WHERE v.seq = (SELECT seq FROM objects WHERE id = ?1)",
     )?;
     let (doc, number, title, claims): (String, i64, Option<String>, i64) = stmt
         .query_row([id.to_hex()], |r| {

@@ -348,3 +348,62 @@ fn the_file_opens_in_a_stock_sqlite3_shell() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1], "1");
 }
+
+#[test]
+fn bad_files_are_named_and_leave_the_database_unchanged() {
+    let env = Env::new();
+    env.seed();
+    assert_eq!(env.run(&["import", "avdiivka.txt"]).status.code(), Some(0));
+    let before = env.object_count();
+    env.write("empty.txt", "");
+    std::fs::write(env.path("photo.txt"), b"GIF89a\x00\x01\x02binary").expect("write");
+    std::fs::write(env.path("latin1.txt"), b"Caf\xe9 owner said prices rose.\n").expect("write");
+    env.write(
+        "feed.jsonl",
+        "{\"text\": \"The council said the park reopens.\", \"url\": \"https://x.example/1\"}\n{\"text\": oops}\n",
+    );
+    let out = env.run(&[
+        "import",
+        "missing.txt",
+        "empty.txt",
+        "photo.txt",
+        "latin1.txt",
+        "feed.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "claims: error: missing.txt: file not found",
+            "claims: error: empty.txt: file is empty",
+            "claims: error: photo.txt: looks like a binary file (NUL byte at byte 6)",
+            "claims: error: latin1.txt: not valid UTF-8 at byte 3",
+            "claims: error: feed.jsonl:2:10: malformed JSON: expected value",
+        ],
+        "{err}"
+    );
+    assert!(stdout(&out).ends_with(
+        "5 files: 0 new versions, 0 new claims, 0 new objects; 5 failed. Database: claims.db\n"
+    ));
+    // Not even the good first line of feed.jsonl was stored: one transaction per file.
+    assert_eq!(env.object_count(), before);
+    let verify = env.run(&["verify"]);
+    assert_eq!(verify.status.code(), Some(0));
+}
+
+#[test]
+fn good_files_still_import_next_to_bad_ones() {
+    let env = Env::new();
+    env.seed();
+    env.write("empty.txt", "");
+    let out = env.run(&["import", "empty.txt", "avdiivka.txt", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["files"], 2);
+    assert_eq!(v["failed"], 1);
+    assert_eq!(v["new_versions"], 1);
+    assert_eq!(v["errors"][0]["error"], "empty.txt: file is empty");
+    assert_eq!(v["imported"][0]["path"], "avdiivka.txt");
+}

@@ -339,3 +339,57 @@ fn the_file_is_recognisable() {
     assert_eq!(journal, "wal");
     assert_eq!(fk, 1);
 }
+
+#[test]
+fn an_ambiguous_prefix_lists_the_candidates_and_unknown_types_are_kept() {
+    use claims::objects::Object;
+    use claims::store::query::{resolve, ResolveError};
+    use std::collections::HashMap;
+    // Find two objects whose ids share their first 6 hex digits (a birthday search).
+    let mut seen: HashMap<String, Object> = HashMap::new();
+    let (a, b) = (0u64..)
+        .find_map(|n| {
+            let o = Object::from_value(&serde_json::json!({"type": "x-test", "v": 1, "n": n}))
+                .expect("object");
+            let prefix = o.id.to_hex()[..6].to_string();
+            seen.insert(prefix, o.clone()).map(|earlier| (earlier, o))
+        })
+        .expect("a collision");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let mut w = store.writer().expect("writer");
+    assert!(w.put_object(&a).expect("put a"));
+    assert!(w.put_object(&b).expect("put b"));
+    assert!(!w.put_object(&a).expect("put a again"));
+    w.commit().expect("commit");
+
+    let prefix = &a.id.to_hex()[..6];
+    let err = resolve(&store, prefix, None).expect_err("ambiguous");
+    let mut expected = vec![a.id.to_hex(), b.id.to_hex()];
+    expected.sort();
+    match &err {
+        ResolveError::Ambiguous { candidates, .. } => {
+            let ids: Vec<String> = candidates.iter().map(|(id, _)| id.clone()).collect();
+            assert_eq!(ids, expected);
+        }
+        other => panic!("expected ambiguity, got {other}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{prefix:?} is ambiguous; it could be:\n  {} (x-test)\n  {} (x-test)",
+            expected[0], expected[1]
+        )
+    );
+    // One more digit than they share picks one.
+    let full = a.id.to_hex();
+    let longer = (7..=64)
+        .map(|n| &full[..n])
+        .find(|p| !b.id.to_hex().starts_with(p))
+        .expect("distinct");
+    assert_eq!(resolve(&store, longer, None).expect("unique").0, a.id);
+    // Objects of a type this release does not know are stored and verified, not indexed.
+    let report = claims::verify::verify(&store).expect("verify");
+    assert!(report.ok());
+    assert_eq!(report.objects, 2);
+}

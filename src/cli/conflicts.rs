@@ -5,9 +5,11 @@ use claims::store::query::resolve_document;
 use claims::timeline::relations::{self, ConflictFilter, RelClaim};
 use std::io::Write;
 
-/// List conflicts in force: pairs of claims about the same subject that cannot both hold
-/// (negation; opposite direction or outcome; different numbers, days or dates; confirms vs
-/// denies), found on import or recorded with `claims link`. A manual judgement overrides the
+/// List claims that cannot both hold
+///
+/// Conflicts in force: pairs of claims about the same subject that cannot both hold (negation;
+/// opposite direction or outcome; different numbers, days or dates; confirms vs denies), found
+/// on import or recorded with `claims link`. A manual judgement overrides the
 /// automatic ones; a claim and its own later edit are an update, not a conflict.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -8,7 +8,7 @@ use claims::timeline::diff::{self, Change, DiffClaim, Field, WordOp};
 use claims::timeline::sources::{self, Side, SourceError, Spec};
 use std::io::{IsTerminal, Write};
 
-/// Compare the claims of two texts: added (+), removed (-) and changed (~) claims.
+/// Compare the claims of two texts: added (+), removed (-) and changed (~) claims
 ///
 /// A and B may each be a stored version (an id prefix, DOC@N or DOC@latest, where DOC is a
 /// document id prefix, URL or key and N counts versions from 1), an article file that is not

@@ -6,7 +6,9 @@ use claims::store::Store;
 use claims::timeline::relations;
 use std::io::Write;
 
-/// Record how claim A stands to claim B, as a relation object with basis "manual". A manual
+/// Record a person's judgement on two claims
+///
+/// Records how claim A stands to claim B, as a relation object with basis "manual". A manual
 /// judgement overrides every automatic relation on the same pair (in either order) and every
 /// earlier judgement, in `claims conflicts` and in the views.
 #[derive(Debug, clap::Args)]

@@ -45,7 +45,14 @@ pub enum Format {
 /// Every claim in an article is stored with its attribution as an immutable, content-hashed
 /// object in one SQLite file, which you can also query directly with SQL.
 #[derive(Debug, Parser)]
-#[command(name = "claims", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "claims",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    term_width = 100
+)]
 pub struct Cli {
     /// The database file.
     #[arg(long, global = true, env = "CLAIMS_DB", default_value = "claims.db")]

@@ -3,7 +3,9 @@
 use super::{open_existing, print_json, Cli, Format};
 use std::io::Write;
 
-/// Recreate every index table (documents, versions, claims, mentions, full-text search) from
+/// Recreate the index from the objects.
+///
+/// Every index table (documents, versions, claims, mentions, full-text search) is rebuilt from
 /// the objects alone. The result is identical to the index built on import.
 #[derive(Debug, clap::Args)]
 pub struct Args {}

@@ -4,7 +4,7 @@ use super::{claim_line, open_existing, print_json, Cli, Format};
 use claims::store::query::{fts_query, search_claims};
 use std::io::Write;
 
-/// Search claims by words in their content or speaker (SQLite FTS5), best match first.
+/// Search claims by words in their content or speaker, best match first.
 ///
 /// Every word must appear (a word matches any word that it starts with when it ends in `*`,
 /// with --raw). Exits 1 when nothing matches.

@@ -5,8 +5,10 @@ use claims::store::query::{self, MentionRow};
 use serde_json::{json, Value};
 use std::io::Write;
 
-/// Show an object by id (or a unique prefix of at least 6 hex digits): its body and, for a
-/// claim, every place it appears; for a version, its claims; for a document, its versions.
+/// Show one object and where it stands.
+///
+/// ID is an object id or a unique prefix of at least 6 hex digits. For a claim, every place it
+/// appears; for a version, its claims; for a document, its versions.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The object's id or a unique prefix.

@@ -3,8 +3,10 @@
 use super::{open_existing, print_json, Cli, Format};
 use std::io::Write;
 
-/// Check the database: every id recomputed from its body, every body canonical, every
-/// reference stored, and SQLite's integrity check. Exits 1 naming each bad object.
+/// Check every object and the file.
+///
+/// Every id is recomputed from its body, every body must be canonical, every reference must be
+/// stored, and SQLite's integrity check must pass. Exits 1 naming each bad object.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 

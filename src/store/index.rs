@@ -17,16 +17,22 @@ pub enum IndexError {
 /// The text of the version whose mentions are being indexed, with its code point boundaries.
 pub struct VersionText {
     id: ObjectId,
+    seq: i64,
     text: String,
     /// Byte offset of each code point, plus the text's length at the end.
     bounds: Vec<usize>,
 }
 
 impl VersionText {
-    fn new(id: ObjectId, text: String) -> VersionText {
+    fn new(id: ObjectId, seq: i64, text: String) -> VersionText {
         let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         bounds.push(text.len());
-        VersionText { id, text, bounds }
+        VersionText {
+            id,
+            seq,
+            text,
+            bounds,
+        }
     }
 
     fn slice(&self, spans: &[Span]) -> Result<String, IndexError> {
@@ -50,6 +56,27 @@ fn spans_json(spans: &[Span]) -> String {
     serde_json::to_string(spans).unwrap_or_else(|_| "[]".to_string())
 }
 
+/// The seq of a stored object of one type, if it is indexed.
+fn seq_of(
+    tx: &Transaction<'_>,
+    table: &'static str,
+    id: &ObjectId,
+) -> Result<Option<i64>, IndexError> {
+    let sql = match table {
+        "documents" => {
+            "SELECT t.seq FROM objects o JOIN documents t ON t.seq = o.seq WHERE o.id = ?1"
+        }
+        "versions" => {
+            "SELECT t.seq FROM objects o JOIN versions t ON t.seq = o.seq WHERE o.id = ?1"
+        }
+        _ => "SELECT t.seq FROM objects o JOIN claims t ON t.seq = o.seq WHERE o.id = ?1",
+    };
+    Ok(tx
+        .prepare_cached(sql)?
+        .query_row([id.to_hex()], |r| r.get(0))
+        .optional()?)
+}
+
 pub(super) fn insert(
     tx: &Transaction<'_>,
     cache: &mut Option<VersionText>,
@@ -61,35 +88,32 @@ pub(super) fn insert(
     match body {
         Body::Document(d) => {
             tx.prepare_cached(
-                "INSERT INTO documents(id, seq, key, key_kind) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO documents(seq, id, key, key_kind) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute((&id_hex, seq, &d.key, d.key_kind.as_str()))?;
+            .execute((seq, &id_hex, &d.key, d.key_kind.as_str()))?;
         }
         Body::Version(v) => {
-            let doc = v.document.to_hex();
-            let number: Option<i64> = tx
-                .prepare_cached(
-                    "SELECT (SELECT coalesce(max(number), 0) + 1 FROM versions
-                              WHERE document_id = ?1)
-                     FROM documents WHERE id = ?1",
-                )?
-                .query_row([&doc], |r| r.get(0))
-                .optional()?;
-            let Some(number) = number else {
+            let Some(doc_seq) = seq_of(tx, "documents", &v.document)? else {
                 return Err(IndexError::MissingReference {
                     kind: "document",
                     id: v.document,
                 });
             };
+            let number: i64 = tx
+                .prepare_cached(
+                    "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE document_seq = ?1",
+                )?
+                .query_row([doc_seq], |r| r.get(0))?;
             tx.prepare_cached(
-                "INSERT INTO versions(id, seq, document_id, number, title, byline, source,
-                                      published, modified, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO versions(seq, id, document_seq, document_id, number, title, byline,
+                                      source, published, modified, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(rusqlite::params![
-                id_hex,
                 seq,
-                doc,
+                id_hex,
+                doc_seq,
+                v.document.to_hex(),
                 number,
                 v.title,
                 v.byline,
@@ -98,16 +122,16 @@ pub(super) fn insert(
                 v.modified,
                 v.text
             ])?;
-            *cache = Some(VersionText::new(id, v.text.clone()));
+            *cache = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {
             tx.prepare_cached(
-                "INSERT INTO claims(id, seq, speaker, cue, stance, hedges, content)
+                "INSERT INTO claims(seq, id, speaker, cue, stance, hedges, content)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute((
-                &id_hex,
                 seq,
+                &id_hex,
                 &c.speaker,
                 &c.cue,
                 &c.stance,
@@ -115,23 +139,22 @@ pub(super) fn insert(
                 &c.content,
             ))?;
             let mut keys = tx.prepare_cached(
-                "INSERT OR IGNORE INTO claim_keys(key, detail, claim_id) VALUES (?1, ?2, ?3)",
+                "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
             )?;
             for (key, detail) in crate::timeline::signals::keys(&c.content) {
-                keys.execute((&key, &detail, &id_hex))?;
+                keys.execute((&key, &detail, seq))?;
             }
         }
         Body::Relation(r) => {
-            for end in [r.from, r.to] {
-                let known = tx
-                    .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
-                    .exists([end.to_hex()])?;
-                if !known {
+            let mut ends = [0i64; 2];
+            for (end, slot) in [r.from, r.to].into_iter().zip(ends.iter_mut()) {
+                let Some(s) = seq_of(tx, "claims", &end)? else {
                     return Err(IndexError::MissingReference {
                         kind: "claim",
                         id: end,
                     });
-                }
+                };
+                *slot = s;
             }
             let (lo, hi) = if r.from <= r.to {
                 (r.from, r.to)
@@ -139,14 +162,16 @@ pub(super) fn insert(
                 (r.to, r.from)
             };
             tx.prepare_cached(
-                "INSERT INTO relations(id, seq, from_claim, to_claim, kind, basis, note, manual,
-                                       pair_lo, pair_hi)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO relations(seq, id, from_seq, from_claim, to_seq, to_claim, kind,
+                                       basis, note, manual, pair_lo, pair_hi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(rusqlite::params![
-                id_hex,
                 seq,
+                id_hex,
+                ends[0],
                 r.from.to_hex(),
+                ends[1],
                 r.to.to_hex(),
                 r.kind.as_str(),
                 r.basis,
@@ -158,32 +183,44 @@ pub(super) fn insert(
         }
         Body::Mention(m) => {
             if cache.as_ref().map(|c| c.id) != Some(m.version) {
-                let text: Option<String> = tx
-                    .prepare_cached("SELECT text FROM versions WHERE id = ?1")?
-                    .query_row([m.version.to_hex()], |r| r.get(0))
+                let row: Option<(i64, String)> = tx
+                    .prepare_cached(
+                        "SELECT v.seq, v.text FROM objects o JOIN versions v ON v.seq = o.seq
+                         WHERE o.id = ?1",
+                    )?
+                    .query_row([m.version.to_hex()], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
-                let Some(text) = text else {
+                let Some((version_seq, text)) = row else {
                     return Err(IndexError::MissingReference {
                         kind: "version",
                         id: m.version,
                     });
                 };
-                *cache = Some(VersionText::new(m.version, text));
+                *cache = Some(VersionText::new(m.version, version_seq, text));
             }
             let Some(version) = cache.as_ref() else {
                 return Ok(());
             };
+            let Some(claim_seq) = seq_of(tx, "claims", &m.claim)? else {
+                return Err(IndexError::MissingReference {
+                    kind: "claim",
+                    id: m.claim,
+                });
+            };
             let position = m.content.first().map(|s| s[0]).unwrap_or(0);
             tx.prepare_cached(
-                "INSERT INTO mentions(id, seq, claim_id, version_id, position, sentence,
-                     source_text, cue_text, content_text, source_spans, cue_spans,
-                     content_spans, direct, extractor, extractor_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                "INSERT INTO mentions(seq, id, claim_seq, claim_id, version_seq, version_id,
+                     position, sentence, source_text, cue_text, content_text, source_spans,
+                     cue_spans, content_spans, direct, extractor, extractor_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17)",
             )?
             .execute(rusqlite::params![
-                id_hex,
                 seq,
+                id_hex,
+                claim_seq,
                 m.claim.to_hex(),
+                version.seq,
                 m.version.to_hex(),
                 position as i64,
                 m.sentence,
@@ -199,5 +236,21 @@ pub(super) fn insert(
             ])?;
         }
     }
+    Ok(())
+}
+
+/// Adds the rows of the typed tables from `first_seq` on to the full-text indexes. Called once
+/// per commit: FTS5 then writes one segment per batch instead of flushing at every savepoint.
+pub(super) fn fill_fts(tx: &Transaction<'_>, first_seq: i64) -> Result<(), rusqlite::Error> {
+    tx.prepare_cached(
+        "INSERT INTO claims_fts(rowid, speaker, content)
+         SELECT seq, speaker, content FROM claims WHERE seq >= ?1",
+    )?
+    .execute([first_seq])?;
+    tx.prepare_cached(
+        "INSERT INTO versions_fts(rowid, title, text)
+         SELECT seq, title, text FROM versions WHERE seq >= ?1",
+    )?
+    .execute([first_seq])?;
     Ok(())
 }

@@ -109,7 +109,8 @@ impl Store {
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA temp_store = MEMORY;",
+                 PRAGMA temp_store = MEMORY;
+                 PRAGMA cache_size = -65536;",
             )
             .map_err(open_err)?;
         Ok(store)
@@ -176,6 +177,7 @@ impl Store {
             version_cache: None,
             first_seq: None,
             last_seq: None,
+            tx_first_seq: None,
         })
     }
 
@@ -183,11 +185,11 @@ impl Store {
     pub fn rebuild(&mut self) -> Result<usize> {
         let mut w = self.writer()?;
         w.tx.execute_batch(
-            "DELETE FROM relations; DELETE FROM claim_keys;
+            "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
+             INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
+             DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
-             DELETE FROM documents;
-             INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
-             INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');",
+             DELETE FROM documents;",
         )?;
         let mut count = 0;
         {
@@ -210,6 +212,7 @@ impl Store {
                 }
             }
         }
+        index::fill_fts(&w.tx, 0)?;
         w.tx.commit()?;
         Ok(count)
     }
@@ -239,6 +242,9 @@ pub struct Writer<'c> {
     version_cache: Option<index::VersionText>,
     first_seq: Option<i64>,
     last_seq: Option<i64>,
+    /// The first seq written in the whole transaction: the full-text indexes are filled from
+    /// here at commit.
+    tx_first_seq: Option<i64>,
 }
 
 impl Writer<'_> {
@@ -279,13 +285,38 @@ impl Writer<'_> {
         }
         let seq = self.tx.last_insert_rowid();
         self.first_seq.get_or_insert(seq);
+        self.tx_first_seq.get_or_insert(seq);
         self.last_seq = Some(seq);
         Ok(Some(seq))
     }
 
-    /// The `objects.seq` range written so far in this transaction.
+    /// The `objects.seq` range written so far in this transaction (or in the current unit).
     pub fn seq_range(&self) -> Option<(i64, i64)> {
         Some((self.first_seq?, self.last_seq?))
+    }
+
+    /// Starts a unit of work inside this transaction (an SQLite savepoint): what it writes is
+    /// kept by [`Writer::keep_unit`] or undone, entirely, by [`Writer::undo_unit`]. Several
+    /// units share one commit, so a batch of files costs one commit, while no file is ever
+    /// half-written.
+    pub fn begin_unit(&mut self) -> Result<()> {
+        self.tx.execute_batch("SAVEPOINT unit")?;
+        self.first_seq = None;
+        self.last_seq = None;
+        Ok(())
+    }
+
+    /// Keeps what the current unit wrote.
+    pub fn keep_unit(&mut self) -> Result<()> {
+        Ok(self.tx.execute_batch("RELEASE unit")?)
+    }
+
+    /// Undoes everything the current unit wrote.
+    pub fn undo_unit(&mut self) -> Result<()> {
+        self.version_cache = None;
+        self.first_seq = None;
+        self.last_seq = None;
+        Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
     }
 
     /// The transaction, for writing local tables in the same unit of work.
@@ -293,7 +324,11 @@ impl Writer<'_> {
         &self.tx
     }
 
+    /// Fills the full-text indexes for what was written, and commits.
     pub fn commit(self) -> Result<()> {
+        if let Some(first) = self.tx_first_seq {
+            index::fill_fts(&self.tx, first)?;
+        }
         Ok(self.tx.commit()?)
     }
 }

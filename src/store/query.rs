@@ -73,7 +73,7 @@ pub fn resolve(
 pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<ObjectId, ResolveError> {
     let by_key: Vec<String> = store
         .conn()
-        .prepare_cached("SELECT id FROM documents WHERE key = ?1 OR key = ?2 ORDER BY seq")?
+        .prepare_cached("SELECT id FROM documents WHERE key IN (?1, ?2) ORDER BY seq")?
         .query_map(
             (spec.trim(), crate::model::normalize_url(spec.trim())),
             |r| r.get(0),
@@ -92,7 +92,8 @@ pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<Object
         (id, t) if t == "document" => Ok(id),
         (id, t) if t == "version" => {
             let doc: String = store.conn().query_row(
-                "SELECT document_id FROM versions WHERE id = ?1",
+                "SELECT document_id FROM versions
+                 WHERE seq = (SELECT seq FROM objects WHERE id = ?1)",
                 [id.to_hex()],
                 |r| r.get(0),
             )?;
@@ -116,7 +117,7 @@ pub struct ClaimRow {
 }
 
 const CLAIM_COLUMNS: &str = "c.id, c.speaker, c.cue, c.stance, c.hedges, c.content,
-    (SELECT count(*) FROM mentions mm WHERE mm.claim_id = c.id)";
+    (SELECT count(*) FROM mentions mm WHERE mm.claim_seq = c.seq)";
 
 fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
     let hedges: String = r.get(4)?;
@@ -173,11 +174,11 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
             "versions"
         };
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM mentions m JOIN {versions} v ON v.id = m.version_id
-                          WHERE m.claim_id = c.id"
+            " AND EXISTS (SELECT 1 FROM mentions m JOIN {versions} v ON v.seq = m.version_seq
+                          WHERE m.claim_seq = c.seq"
         ));
         if let Some(d) = &f.document {
-            sql.push_str(" AND v.document_id = ?");
+            sql.push_str(" AND v.document_seq = (SELECT seq FROM objects WHERE id = ?)");
             args.push(SqlValue::Text(d.to_hex()));
         }
         if let Some(o) = &f.outlet {
@@ -190,7 +191,7 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
         }
         if let Some(t) = &f.imported_by {
             sql.push_str(
-                " AND (SELECT imported_at FROM version_arrivals va WHERE va.version_id = v.id) <= ?",
+                " AND (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq) <= ?",
             );
             args.push(SqlValue::Text(t.clone()));
         }
@@ -218,7 +219,7 @@ pub fn fts_query(text: &str) -> String {
 /// Claims whose content or speaker match a full-text query, best first.
 pub fn search_claims(store: &Store, fts: &str, limit: u64) -> Result<Vec<ClaimRow>> {
     let sql = format!(
-        "SELECT {CLAIM_COLUMNS} FROM claims_fts f JOIN claims c ON c.rowid = f.rowid
+        "SELECT {CLAIM_COLUMNS} FROM claims_fts f JOIN claims c ON c.seq = f.rowid
          WHERE claims_fts MATCH ?1 ORDER BY f.rank, c.seq LIMIT ?2"
     );
     let mut stmt = store.conn().prepare(&sql)?;
@@ -251,7 +252,7 @@ pub struct MentionRow {
 const MENTION_SQL: &str = "SELECT m.id, m.claim_id, v.document_id, v.id, v.number, v.title,
         v.source, v.published, m.source_text, m.cue_text, m.content_text, m.sentence,
         m.position, m.direct
-    FROM mentions m JOIN versions v ON v.id = m.version_id";
+    FROM mentions m JOIN versions v ON v.seq = m.version_seq";
 
 fn mention_row(r: &Row<'_>) -> rusqlite::Result<MentionRow> {
     Ok(MentionRow {
@@ -275,7 +276,7 @@ fn mention_row(r: &Row<'_>) -> rusqlite::Result<MentionRow> {
 /// Where a claim appears, in arrival order.
 pub fn mentions_of_claim(store: &Store, claim: &ObjectId) -> Result<Vec<MentionRow>> {
     let mut stmt = store.conn().prepare_cached(&format!(
-        "{MENTION_SQL} WHERE m.claim_id = ?1 ORDER BY m.seq"
+        "{MENTION_SQL} WHERE m.claim_seq = (SELECT seq FROM objects WHERE id = ?1) ORDER BY m.seq"
     ))?;
     let rows = stmt
         .query_map([claim.to_hex()], mention_row)?
@@ -286,7 +287,8 @@ pub fn mentions_of_claim(store: &Store, claim: &ObjectId) -> Result<Vec<MentionR
 /// The claims of one version, in text order.
 pub fn mentions_in_version(store: &Store, version: &ObjectId) -> Result<Vec<MentionRow>> {
     let mut stmt = store.conn().prepare_cached(&format!(
-        "{MENTION_SQL} WHERE m.version_id = ?1 ORDER BY m.position, m.seq"
+        "{MENTION_SQL} WHERE m.version_seq = (SELECT seq FROM objects WHERE id = ?1)
+         ORDER BY m.position, m.seq"
     ))?;
     let rows = stmt
         .query_map([version.to_hex()], mention_row)?
@@ -299,7 +301,10 @@ pub fn claim(store: &Store, id: &ObjectId) -> Result<Option<ClaimRow>> {
     Ok(store
         .conn()
         .query_row(
-            &format!("SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = ?1"),
+            &format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims c
+                 WHERE c.seq = (SELECT seq FROM objects WHERE id = ?1)"
+            ),
             [id.to_hex()],
             claim_row,
         )
@@ -337,9 +342,9 @@ pub fn versions_of(store: &Store, document: &ObjectId) -> Result<Vec<VersionRow>
     let mut stmt = store.conn().prepare_cached(
         "SELECT v.number, v.id, v.document_id, v.title, v.source, v.byline, v.published,
                 a.imported_at,
-                (SELECT count(*) FROM mentions m WHERE m.version_id = v.id)
-         FROM versions v LEFT JOIN version_arrivals a ON a.version_id = v.id
-         WHERE v.document_id = ?1 ORDER BY v.number",
+                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq)
+         FROM versions v JOIN version_arrivals a ON a.seq = v.seq
+         WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?1) ORDER BY v.number",
     )?;
     let rows = stmt
         .query_map([document.to_hex()], |r| {
@@ -364,7 +369,8 @@ pub fn document_key(store: &Store, id: &ObjectId) -> Result<Option<(String, Stri
     Ok(store
         .conn()
         .query_row(
-            "SELECT key, key_kind FROM documents WHERE id = ?1",
+            "SELECT key, key_kind FROM documents
+             WHERE seq = (SELECT seq FROM objects WHERE id = ?1)",
             [id.to_hex()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

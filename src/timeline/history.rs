@@ -53,9 +53,11 @@ impl AsOf {
     /// An SQL condition on a version aliased `alias`, with the bound as parameter `?{n}`.
     pub fn condition(&self, alias: &str, n: usize) -> String {
         match self.clock {
-            Clock::Published => format!("({alias}.published IS NOT NULL AND {alias}.published <= ?{n})"),
+            Clock::Published => {
+                format!("({alias}.published IS NOT NULL AND {alias}.published <= ?{n})")
+            }
             Clock::Imported => format!(
-                "((SELECT imported_at FROM version_arrivals va WHERE va.version_id = {alias}.id) <= ?{n})"
+                "((SELECT imported_at FROM version_arrivals va WHERE va.seq = {alias}.seq) <= ?{n})"
             ),
         }
     }
@@ -81,12 +83,12 @@ pub struct Appearance {
 }
 
 const APPEARANCES: &str = "SELECT m.claim_id, d.id, d.key, v.id, v.number, v.title, v.source,
-        v.published, (SELECT imported_at FROM version_arrivals va WHERE va.version_id = v.id),
+        v.published, (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq),
         c.speaker, c.cue, c.stance, c.content, m.sentence
     FROM mentions m
-    JOIN claims c ON c.id = m.claim_id
-    JOIN versions v ON v.id = m.version_id
-    JOIN documents d ON d.id = v.document_id";
+    JOIN claims c ON c.seq = m.claim_seq
+    JOIN versions v ON v.seq = m.version_seq
+    JOIN documents d ON d.seq = v.document_seq";
 
 fn appearance(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appearance> {
     Ok(Appearance {
@@ -109,7 +111,7 @@ fn appearance(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appearance> {
 
 /// Order: by publication time (unknown last), then import time, then arrival.
 const ORDER: &str = " ORDER BY v.published IS NULL, v.published,
-    (SELECT imported_at FROM version_arrivals va WHERE va.version_id = v.id), m.seq";
+    (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq), m.seq";
 
 fn appearances(
     store: &Store,
@@ -153,7 +155,12 @@ pub fn claim_history(
     let Some(claim) = query::claim(store, id)? else {
         return Ok(None);
     };
-    let list = appearances(store, "m.claim_id = ?1", &id.to_hex(), as_of)?;
+    let list = appearances(
+        store,
+        "m.claim_seq = (SELECT seq FROM objects WHERE id = ?1)",
+        &id.to_hex(),
+        as_of,
+    )?;
     let published: Vec<&String> = list.iter().filter_map(|a| a.published.as_ref()).collect();
     let imported: Vec<&String> = list.iter().filter_map(|a| a.imported_at.as_ref()).collect();
     Ok(Some(ClaimHistory {
@@ -204,7 +211,8 @@ pub fn document_history(
         None => None,
         Some(a) => {
             let sql = format!(
-                "SELECT v.id FROM versions v WHERE v.document_id = ?1 AND {}",
+                "SELECT v.id FROM versions v
+                 WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?1) AND {}",
                 a.condition("v", 2)
             );
             let mut stmt = store.conn().prepare(&sql)?;

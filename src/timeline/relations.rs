@@ -86,7 +86,7 @@ pub fn detect(
         let mut done: BTreeSet<ObjectId> = BTreeSet::new();
         let mut stmt = conn.prepare_cached(
             "SELECT c.id, c.speaker, c.cue, c.stance, c.content
-             FROM claim_keys k JOIN claims c ON c.id = k.claim_id
+             FROM claim_keys k JOIN claims c ON c.seq = k.claim_seq
              WHERE k.key = ?1 AND k.detail <> ?2",
         )?;
         for (&x, cx) in &fresh {
@@ -146,9 +146,10 @@ pub fn detect(
 fn updates(conn: &rusqlite::Connection, version: &ObjectId) -> rusqlite::Result<Vec<Relation>> {
     let previous: Option<String> = conn
         .prepare_cached(
-            "SELECT p.id FROM versions v JOIN versions p
-               ON p.document_id = v.document_id AND p.number = v.number - 1
-             WHERE v.id = ?1",
+            "SELECT p.id FROM objects o
+             JOIN versions v ON v.seq = o.seq
+             JOIN versions p ON p.document_seq = v.document_seq AND p.number = v.number - 1
+             WHERE o.id = ?1",
         )?
         .query_row([version.to_hex()], |r| r.get(0))
         .optional()?;
@@ -275,8 +276,9 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
     if let Some(d) = &f.document {
         let n = args.len() + 1;
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM mentions m JOIN versions v ON v.id = m.version_id
-                          WHERE m.claim_id IN (oc.from_id, oc.to_id) AND v.document_id = ?{n})"
+            " AND EXISTS (SELECT 1 FROM mentions m JOIN versions v ON v.seq = m.version_seq
+                          WHERE m.claim_seq IN (oc.from_seq, oc.to_seq)
+                            AND v.document_seq = (SELECT seq FROM objects WHERE id = ?{n}))"
         ));
         args.push(SqlValue::Text(d.to_hex()));
     }

@@ -94,7 +94,8 @@ pub fn resolve_version(store: &Store, spec: &str) -> Result<ObjectId, SourceErro
     if let Some((doc, n)) = spec.rsplit_once('@') {
         let document = query::resolve_document(store, doc)?;
         let count: i64 = store.conn().query_row(
-            "SELECT count(*) FROM versions WHERE document_id = ?1",
+            "SELECT count(*) FROM versions
+             WHERE document_seq = (SELECT seq FROM objects WHERE id = ?1)",
             [document.to_hex()],
             |r| r.get(0),
         )?;
@@ -110,7 +111,8 @@ pub fn resolve_version(store: &Store, spec: &str) -> Result<ObjectId, SourceErro
         let id: Option<String> = store
             .conn()
             .query_row(
-                "SELECT id FROM versions WHERE document_id = ?1 AND number = ?2",
+                "SELECT id FROM versions
+                 WHERE document_seq = (SELECT seq FROM objects WHERE id = ?1) AND number = ?2",
                 (document.to_hex(), number),
                 |r| r.get(0),
             )
@@ -140,8 +142,9 @@ pub fn version_claims(
 ) -> rusqlite::Result<Vec<DiffClaim>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.speaker, c.cue, c.stance, c.hedges, c.content
-         FROM mentions m JOIN claims c ON c.id = m.claim_id
-         WHERE m.version_id = ?1 ORDER BY m.position, m.seq",
+         FROM mentions m JOIN claims c ON c.seq = m.claim_seq
+         WHERE m.version_seq = (SELECT seq FROM objects WHERE id = ?1)
+         ORDER BY m.position, m.seq",
     )?;
     let rows = stmt.query_map([version.to_hex()], diff_claim)?;
     rows.collect()
@@ -165,8 +168,8 @@ fn diff_claim(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiffClaim> {
 /// Loads a stored version with a label ("version N of KEY").
 pub fn load_version(store: &Store, version: &ObjectId) -> Result<Side, SourceError> {
     let (number, key): (i64, String) = store.conn().query_row(
-        "SELECT v.number, d.key FROM versions v JOIN documents d ON d.id = v.document_id
-         WHERE v.id = ?1",
+        "SELECT v.number, d.key FROM versions v JOIN documents d ON d.seq = v.document_seq
+         WHERE v.seq = (SELECT seq FROM objects WHERE id = ?1)",
         [version.to_hex()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
