@@ -146,7 +146,10 @@ fn rebuild_recreates_relations_and_keys() {
     let q = |s: &Store| {
         (
             rows(s, "SELECT * FROM relations ORDER BY id"),
-            rows(s, "SELECT * FROM claim_keys ORDER BY key, detail, claim_seq"),
+            rows(
+                s,
+                "SELECT * FROM claim_keys ORDER BY key, detail, claim_seq",
+            ),
         )
     };
     let before = q(&store);

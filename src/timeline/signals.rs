@@ -546,6 +546,27 @@ fn entities(content: &str) -> BTreeSet<String> {
 /// documentation), sorted. Two claims are candidates when they share a key with different
 /// details; a shared key with the same detail means the same content up to negation words.
 pub fn keys(content: &str) -> Vec<(String, String)> {
+    // Import computes a new claim's keys twice on one thread (indexing it, then detecting its
+    // relations); a small per-thread memo makes the second time a lookup. Pure all the same.
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Vec<(String, String)>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(content).cloned()) {
+        return hit;
+    }
+    let out = compute_keys(content);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(content.to_string(), out.clone());
+    });
+    out
+}
+
+fn compute_keys(content: &str) -> Vec<(String, String)> {
     let ws = words(content);
     let mut out = BTreeSet::new();
     let (stripped, negations) = without_negation(&ws);
