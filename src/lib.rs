@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod model;
 pub mod objects;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod timeline;
 pub mod verify;

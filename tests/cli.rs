@@ -407,3 +407,219 @@ fn good_files_still_import_next_to_bad_ones() {
     assert_eq!(v["errors"][0]["error"], "empty.txt: file is empty");
     assert_eq!(v["imported"][0]["path"], "avdiivka.txt");
 }
+
+fn count_in(env: &Env, db: &str) -> i64 {
+    let conn = rusqlite::Connection::open(env.path(db)).expect("open");
+    conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
+        .expect("count")
+}
+
+#[test]
+fn bundle_create_and_apply_print_counts_and_refuse_a_truncated_file() {
+    let env = Env::new();
+    env.seed();
+    assert_eq!(env.run(&["import", "avdiivka.txt"]).status.code(), Some(0));
+    let n = env.object_count();
+    let created = env.run(&["bundle", "create", "out.bundle"]);
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let size = std::fs::metadata(env.path("out.bundle"))
+        .expect("bundle")
+        .len();
+    assert_eq!(
+        stdout(&created),
+        format!("wrote {n} objects to out.bundle ({size} bytes)\n")
+    );
+    let applied = env.run(&["--db", "other.db", "bundle", "apply", "out.bundle"]);
+    assert_eq!(applied.status.code(), Some(0), "{}", stderr(&applied));
+    assert_eq!(
+        stdout(&applied),
+        format!("applied out.bundle: {n} objects, {n} new\n")
+    );
+    let again = env.run(&[
+        "--db",
+        "other.db",
+        "--format",
+        "json",
+        "bundle",
+        "apply",
+        "out.bundle",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert_eq!(
+        v,
+        serde_json::json!({"objects": n, "new": 0, "bytes": size})
+    );
+    // Cut short: refused, exit 1, the database unchanged.
+    let bytes = std::fs::read(env.path("out.bundle")).expect("read");
+    std::fs::write(env.path("cut.bundle"), &bytes[..bytes.len() - 40]).expect("write");
+    let cut = env.run(&["--db", "third.db", "bundle", "apply", "cut.bundle"]);
+    assert_eq!(cut.status.code(), Some(1));
+    assert_eq!(stdout(&cut), "");
+    assert!(
+        stderr(&cut).starts_with("claims: error: cut.bundle: truncated or corrupt: "),
+        "{}",
+        stderr(&cut)
+    );
+    assert_eq!(count_in(&env, "third.db"), 0);
+    let verify = env.run(&["--db", "other.db", "verify"]);
+    assert_eq!(stdout(&verify), format!("ok: {n} objects verified\n"));
+}
+
+#[test]
+fn sync_with_a_file_prints_the_json_summary_and_then_moves_nothing() {
+    let env = Env::new();
+    env.seed();
+    env.write(
+        "other.txt",
+        "Bridge to reopen\nThe mayor said that the bridge would reopen on Monday.\n",
+    );
+    assert_eq!(env.run(&["import", "avdiivka.txt"]).status.code(), Some(0));
+    assert_eq!(
+        env.run(&["--db", "other.db", "import", "other.txt"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let (mine, theirs) = (env.object_count(), count_in(&env, "other.db"));
+    let dry = env.run(&["sync", "other.db", "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).starts_with(&format!("would send {mine} objects (")),
+        "{}",
+        stdout(&dry)
+    );
+    assert_eq!(env.object_count(), mine);
+    let first = env.run(&["sync", "other.db", "--format", "json"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let v: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
+    let keys: Vec<&String> = v.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "bytes_received",
+            "bytes_sent",
+            "received",
+            "round_trips",
+            "sent"
+        ]
+    );
+    assert_eq!(
+        (v["sent"].as_i64(), v["received"].as_i64()),
+        (Some(mine), Some(theirs))
+    );
+    assert_eq!(env.object_count(), mine + theirs);
+    assert_eq!(count_in(&env, "other.db"), mine + theirs);
+    let second = env.run(&["--db", "other.db", "sync", "claims.db", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&second.stdout).expect("json");
+    assert_eq!(
+        (
+            v["sent"].as_i64(),
+            v["received"].as_i64(),
+            v["round_trips"].as_i64()
+        ),
+        (Some(0), Some(0), Some(1))
+    );
+}
+
+/// Kills a child process when dropped.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_and_sync_over_http_with_a_token() {
+    let env = Env::new();
+    env.seed();
+    assert_eq!(env.run(&["import", "avdiivka.txt"]).status.code(), Some(0));
+    let n = env.object_count();
+    env.write("token", "s3cret\n");
+    let hub = env
+        .cmd()
+        .args([
+            "--db",
+            "hub.db",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--token-file",
+            "token",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    // Whatever happens in this test, the hub process does not outlive it.
+    let mut hub = Reaper(hub);
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let out = hub.0.stdout.take().expect("stdout");
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .expect("listening line");
+    }
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let url = line.split_whitespace().nth(2).expect("url").to_string();
+    let wrong = env.run(&["sync", &url, "--token", "nope"]);
+    let right = env.run(&["sync", &url, "--token", "s3cret"]);
+    let pulled = env.run(&["--db", "reader.db", "sync", &url]);
+    drop(hub);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        stderr(&wrong),
+        format!(
+            "claims: error: {url}: refused (HTTP 401): pushing to this hub needs its token \
+             (--token)\n"
+        )
+    );
+    assert_eq!(right.status.code(), Some(0), "{}", stderr(&right));
+    assert!(
+        stdout(&right).starts_with(&format!(
+            "synced with {url} (full): sent {n} objects, received 0;"
+        )),
+        "{}",
+        stdout(&right)
+    );
+    // Reading needs no token.
+    assert_eq!(pulled.status.code(), Some(0), "{}", stderr(&pulled));
+    assert!(
+        stdout(&pulled).starts_with(&format!(
+            "synced with {url} (initial): sent 0 objects, received {n};"
+        )),
+        "{}",
+        stdout(&pulled)
+    );
+    assert_eq!(count_in(&env, "reader.db"), n);
+}
+
+#[test]
+fn sync_dry_run_lists_the_claims_that_would_arrive() {
+    let env = Env::new();
+    let claim = claims::objects::Object::from_value(&serde_json::json!({
+        "type": "claim", "v": 1, "speaker": "The mayor", "cue": "say", "stance": "neutral",
+        "hedges": ["may"], "content": "the bridge may reopen"
+    }))
+    .expect("claim");
+    {
+        let mut other = claims::store::Store::open(&env.path("other.db")).expect("other");
+        let mut w = other.writer().expect("writer");
+        w.put_object(&claim).expect("put");
+        w.commit().expect("commit");
+    }
+    let out = env.run(&["sync", "other.db", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "would send 0 objects\nwould receive 1 objects (1 claim)\n  {}  The mayor — say \
+             (neutral) [hedged: may]: the bridge may reopen\n",
+            &claim.id.to_hex()[..12]
+        )
+    );
+    assert_eq!(env.object_count(), 0);
+}

@@ -396,6 +396,27 @@ const CASES: &[Case] = &[
             "that trucks could pass",
         )
     },
+    case(
+        "Anna Berg opened the bridge. Berg said the repairs had cost less than planned.",
+        Named("Anna Berg"),
+        "say",
+        Neutral,
+        "the repairs had cost less than planned",
+    ),
+    case(
+        "Senator Tom Alder spoke first. The Vermont senator said the bill would pass.",
+        Named("Tom Alder"),
+        "say",
+        Neutral,
+        "the bill would pass",
+    ),
+    case(
+        "The mayor refused to say whether the bridge was safe.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "whether the bridge was safe",
+    ),
     // Hedges.
     Case {
         hedges: &["reportedly"],

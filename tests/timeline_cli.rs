@@ -73,7 +73,7 @@ const BRIDGE_EDITS: &str = "\
 - a1935a91170a  fire service — say (neutral): the old mill was evacuated
 ~ c36ffbb58a9f → 3d79d57d9226  Lena Park — [-confirm-] → {+claim+} ([-affirming-] → {+distancing+}): the bridge will reopen on Friday
 ~ fc340d8b9f8c → 04bcd5301afb  Police — say (neutral): [-two-] {+three+} people were injured
-~ ef32ec4a5e0a → d37de7903063  water agency — say (neutral): the river level [-rose-] {+fell+} overnight
+~ 2081d4c63c77 → 684cce184fc2  Hydrologist Omar Haddad — say (neutral): the river level [-rose-] {+fell+} overnight
 + 213b40beae62  Councillor Ana Ruiz — say (neutral): a temporary ferry will run from Monday
 1 added, 1 removed, 3 changed, 2 unchanged
 ";
@@ -379,16 +379,16 @@ appears 2 times:
 fn log_of_a_speaker_and_list_as_of() {
     let env = Env::new();
     bridge_on_two_days(&env);
-    let out = env.ok(&["log", "--speaker", "WATER AGENCY"]);
+    let out = env.ok(&["log", "--speaker", "hydrologist omar haddad"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "speaker WATER AGENCY: 2 appearances");
+    assert_eq!(lines[0], "speaker hydrologist omar haddad: 2 appearances");
     assert_eq!(
         lines[2],
-        "    ef32ec4a5e0a  say (neutral): the river level rose overnight"
+        "    2081d4c63c77  say (neutral): the river level rose overnight"
     );
     assert_eq!(
         lines[4],
-        "    d37de7903063  say (neutral): the river level fell overnight"
+        "    684cce184fc2  say (neutral): the river level fell overnight"
     );
     let early = env.ok(&["list", "--as-of", "2026-03-02T10:00:00Z"]);
     assert_eq!(early.lines().count(), 6, "{early}");

@@ -220,8 +220,8 @@ fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
             "SELECT basis, note FROM open_conflicts ORDER BY note"
         ),
         vec![
-            vec!["opposite-cue/1", "cue: deny vs confirm"],
-            vec!["opposite-cue/1", "cue: deny vs say"],
+            vec!["opposite-cue/1", "cue: confirm vs deny"],
+            vec!["opposite-cue/1", "cue: say vs deny"],
         ]
     );
     assert_eq!(

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod bundle;
 mod conflicts;
 mod diff;
 mod extract;
@@ -15,7 +16,10 @@ mod list;
 mod log;
 mod rebuild;
 mod search;
+mod serve;
 mod show;
+mod sync;
+mod transfer;
 mod verify;
 
 /// Exit codes, documented in docs/cli.md.
@@ -79,6 +83,9 @@ pub enum Command {
     Diff(diff::Args),
     Conflicts(conflicts::Args),
     Link(link::Args),
+    Bundle(bundle::Args),
+    Sync(sync::Args),
+    Serve(serve::Args),
 }
 
 pub fn main() -> i32 {
@@ -106,6 +113,9 @@ pub fn main() -> i32 {
         Command::Diff(args) => diff::run(&cli, args),
         Command::Conflicts(args) => conflicts::run(&cli, args),
         Command::Link(args) => link::run(&cli, args),
+        Command::Bundle(args) => bundle::run(&cli, args),
+        Command::Sync(args) => sync::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -314,9 +314,12 @@ impl<'l> Resolver<'l> {
             return Some(self.record(d, name, src));
         }
         // Definite description: "the newspaper", "the official".
-        if n == 2 && first == "the" {
-            let head = d.lw(src.start + 1).to_string();
-            if !d.cap(src.start + 1) {
+        // "the newspaper", "the Vermont senator", "the former official".
+        let plain = (src.start + 1..src.end)
+            .all(|i| d.is_word(i) && !matches!(d.lw(i), "of" | "for" | "and" | "in" | "at"));
+        if (2..=4).contains(&n) && first == "the" && plain {
+            let head = d.lw(src.end - 1).to_string();
+            if !d.cap(src.end - 1) {
                 let want_person = person_head(&head);
                 let want_org = org_head(&head);
                 if let Some(k) = self.find(|k| k.head == head) {
@@ -340,6 +343,19 @@ impl<'l> Resolver<'l> {
             }
         }
         let name = self.normalise(d, src.clone());
+        // "Sanders" after "Bernie Sanders": the full name met earlier in the text.
+        if !name.contains(' ') && name.chars().next().is_some_and(char::is_uppercase) {
+            let suffix = format!(" {name}");
+            if let Some(k) = self
+                .known
+                .iter()
+                .rev()
+                .find(|k| k.class == Class::Person && k.name.ends_with(&suffix))
+            {
+                let full = k.name.clone();
+                return Some(self.record(d, full, src));
+            }
+        }
         Some(self.record(d, name, src))
     }
 
@@ -395,9 +411,16 @@ impl<'l> Resolver<'l> {
         while t > s && (d.cap(t - 1) || d.tk.toks[t - 1].digit) && d.is_word(t - 1) {
             t -= 1;
         }
+        let inner_word = |i: usize| {
+            matches!(
+                d.lw(i),
+                "and" | "of" | "for" | "on" | "in" | "at" | "to" | "from" | "with" | "&"
+            )
+        };
         if t > s
             && t < src.end
-            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !matches!(d.lw(i), "and" | "of"))
+            && (s..t).any(|i| d.is_word(i) && !d.cap(i) && !inner_word(i))
+            && !(s..t).any(inner_word)
         {
             s = t;
         }

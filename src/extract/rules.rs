@@ -322,6 +322,56 @@ fn is_sentence_adverb(w: &str) -> bool {
     )
 }
 
+/// Verbs and adjectives that take "to" + a cue verb and join the cue ("refused to say").
+fn is_catenative(w: &str) -> bool {
+    matches!(
+        w,
+        "refused"
+            | "refuses"
+            | "declined"
+            | "declines"
+            | "continued"
+            | "continues"
+            | "sought"
+            | "seeks"
+            | "tried"
+            | "tries"
+            | "began"
+            | "begins"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "need"
+            | "needs"
+            | "needed"
+            | "seemed"
+            | "seems"
+            | "appeared"
+            | "appears"
+            | "decided"
+            | "plans"
+            | "planned"
+            | "promised"
+            | "vowed"
+            | "pledged"
+            | "hopes"
+            | "hoped"
+            | "quick"
+            | "eager"
+            | "poised"
+            | "free"
+            | "careful"
+            | "able"
+            | "willing"
+            | "like"
+            | "worked"
+            | "works"
+            | "expected"
+            | "likely"
+            | "going"
+    )
+}
+
 /// Words that, after a comma, start a clause outside the content ("C, according to X",
 /// "C, despite ...", "C, while ...").
 fn is_clause_break(w: &str) -> bool {
@@ -747,16 +797,36 @@ impl Rules<'_, '_> {
         let d = self.d;
         let mut cue_start = c;
         let mut j = c;
+        let mut chained = false;
         // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
         while j > lo {
             let w = self.lw(j - 1);
             if !d.is_word(j - 1) || d.cap(j - 1) && !is_weekday(w) {
                 break;
             }
+            // "went on to say", "refused to endorse", "is quick to point out": the verb chain
+            // is one cue.
+            if w == "to" && j >= lo + 2 && is_catenative(self.lw(j - 2)) && !d.cap(j - 2) {
+                j -= 2;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
+            if w == "to"
+                && j >= lo + 3
+                && self.lw(j - 2) == "on"
+                && matches!(self.lw(j - 3), "went" | "goes" | "go" | "going")
+            {
+                j -= 3;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
             let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
             // "was criticized" is a passive: its subject is no source.
             let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
-            if be && !self.lw(c).ends_with("ing") {
+            // ("is quick to point out", with a verb chain before the cue, is active.)
+            if be && !self.lw(c).ends_with("ing") && !chained {
                 break;
             }
             if is_cue_prefix(w)
@@ -1357,6 +1427,27 @@ impl Rules<'_, '_> {
                     None => return None,
                 }
             }
+            // "showed up", "called off": a phrasal verb that is no cue.
+            CueKind::Verb if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") => {
+                return None;
+            }
+            // "a group called Citizens for Trump", "a club known as ...": a participle naming a
+            // thing, not a speaker calling it so.
+            CueKind::Verb
+                if c > lo
+                    && matches!(
+                        e.words[0].as_str(),
+                        "called" | "known" | "dubbed" | "titled" | "labeled" | "named"
+                    )
+                    && d.is_word(c - 1)
+                    && !d.cap(c - 1)
+                    && !is_subject_pronoun(self.lw(c - 1))
+                    && !is_cue_prefix(self.lw(c - 1))
+                    && !self.lw(c - 1).ends_with("ly")
+                    && (d.cap(ce) || d.kind(ce) == Some(Kind::Open) || self.lw(ce) == "as") =>
+            {
+                return None;
+            }
             CueKind::Verb => {
                 // "his claim", "the pastor's claims", "a call": a noun, not a verb.
                 if c > lo {
@@ -1375,7 +1466,30 @@ impl Rules<'_, '_> {
                             | "an"
                     ) || (d.is_word(c - 1)
                         && (w.ends_with("'s") || w.ends_with("s'")));
-                    if possessive {
+                    // "a strong showing", "a poor showing": a noun after an adjective.
+                    let adjective = matches!(
+                        w,
+                        "strong"
+                            | "poor"
+                            | "weak"
+                            | "good"
+                            | "bad"
+                            | "best"
+                            | "worst"
+                            | "solid"
+                            | "disappointing"
+                            | "dismal"
+                            | "better"
+                            | "impressive"
+                            | "surprising"
+                            | "late"
+                            | "television"
+                            | "talk"
+                            | "reality"
+                            | "morning"
+                            | "radio"
+                    );
+                    if possessive || adjective {
                         return None;
                     }
                 }
@@ -1413,6 +1527,13 @@ impl Rules<'_, '_> {
                             draft.sents.start = d.sent_of[o];
                         } else {
                             let c1 = self.content_right(ce, s, &e.lemma)?;
+                            if self.lw(c1.start) == "to"
+                                && is_catenative(self.lw(c))
+                                && self.lx.verb_forms.contains(self.lw(c1.start + 1))
+                            {
+                                // "refused to say C": the chain is built at "say".
+                                return None;
+                            }
                             // In a relative clause ("X, who spoke on condition ..., said") the
                             // content ends with the clause.
                             let relative = src.len() == 1
@@ -1618,13 +1739,26 @@ impl Rules<'_, '_> {
                 if c > lo && self.lw(c - 1) == "it" && ce < hi && self.lw(ce) == "that" {
                     draft.sourceless = true;
                     draft.content.push(ce..hi);
-                } else if ce < hi && self.lw(ce) == "to" && c > lo {
-                    let np = self.np_left(c - 1, lo)?;
+                } else if c > lo
+                    && (ce >= hi
+                        || self.lw(ce) == "to"
+                        || e.words.last().is_some_and(|w| w == "as"))
+                {
+                    // "she is expected to move", "the process is seen as one way ...": the
+                    // subject and what follows are the content.
+                    let p = c - 1;
+                    let np = if d.is_word(p) && is_subject_pronoun(self.lw(p)) {
+                        p..p + 1
+                    } else {
+                        self.np_left(p, lo)?
+                    };
                     draft.sourceless = true;
                     draft.content.push(np);
-                    draft
-                        .content
-                        .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    if ce < hi {
+                        draft
+                            .content
+                            .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+                    }
                 } else {
                     return None;
                 }

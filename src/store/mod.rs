@@ -26,10 +26,11 @@ pub const APPLICATION_ID: i32 = 0x434C_4D53;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../schema/0001_ledger.sql")),
     (2, include_str!("../../schema/0002_relations.sql")),
+    (3, include_str!("../../schema/0003_sync.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

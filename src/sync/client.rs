@@ -1,0 +1,121 @@
+//! The two ways to reach a peer: a hub over HTTP, or another database file through an
+//! in-process hub (same frames, same code path, no network).
+
+use super::hub::Hub;
+use super::wire::{self, Limits};
+use super::{Peer, SyncError};
+use crate::store::Store;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The largest reply frame the client reads.
+const MAX_REPLY_BYTES: u64 = 1 << 30;
+
+/// A hub reached over HTTP.
+pub struct HttpPeer {
+    agent: ureq::Agent,
+    base: String,
+    url: String,
+    token: Option<String>,
+}
+
+impl HttpPeer {
+    /// `base` is `http://HOST:PORT` (a trailing slash is fine). HTTPS is not spoken here: put
+    /// the hub behind a TLS-terminating proxy on the same host if it must leave loopback.
+    pub fn new(base: &str, token: Option<String>) -> Result<HttpPeer, SyncError> {
+        let trimmed = base.trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("http://")
+            .ok_or_else(|| SyncError::BadAddress(base.to_string()))?;
+        if rest.is_empty() || rest.contains('/') {
+            return Err(SyncError::BadAddress(base.to_string()));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build();
+        Ok(HttpPeer {
+            agent: config.into(),
+            base: trimmed.to_string(),
+            url: format!("{trimmed}{}", wire::PATH),
+            token,
+        })
+    }
+}
+
+impl Peer for HttpPeer {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        let transport = |e: ureq::Error| SyncError::Transport {
+            address: self.base.clone(),
+            message: e.to_string(),
+        };
+        let mut request = self
+            .agent
+            .post(&self.url)
+            .header("Content-Type", "application/x-claims-sync");
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.send(&frame[..]).map_err(transport)?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_REPLY_BYTES)
+            .read_to_vec()
+            .map_err(transport)?;
+        Ok((status, body))
+    }
+
+    fn address(&self) -> String {
+        self.base.clone()
+    }
+}
+
+/// Another database file, answered by an in-process hub.
+pub struct DbPeer {
+    hub: Hub,
+    path: PathBuf,
+    /// The syncing database's path, as the other file's sync log names it.
+    local: String,
+}
+
+impl DbPeer {
+    /// Opens `other` (which must exist) to sync `local_path` with it.
+    pub fn open(local_path: &Path, other: &Path) -> Result<DbPeer, SyncError> {
+        let same = match (local_path.canonicalize(), other.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(SyncError::SameDatabase(other.to_path_buf()));
+        }
+        let store = Store::open_existing(other)?;
+        let limits = Limits {
+            max_request_bytes: u64::MAX,
+            max_object_bytes: u64::MAX,
+            max_items: Limits::default().max_items,
+        };
+        Ok(DbPeer {
+            hub: Hub::new(store, limits)?,
+            path: other.to_path_buf(),
+            local: local_path.display().to_string(),
+        })
+    }
+
+    /// The other database, for tests and the CLI's dry run.
+    pub fn store(&self) -> &Store {
+        self.hub.store()
+    }
+}
+
+impl Peer for DbPeer {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        let answer = self.hub.handle(&frame, true, &self.local);
+        Ok((answer.status, answer.body))
+    }
+
+    fn address(&self) -> String {
+        self.path.display().to_string()
+    }
+}

@@ -1,0 +1,314 @@
+//! Full set reconciliation over object ids, the fallback when cursors cannot be trusted.
+//!
+//! Range-based, like negentropy, but over hex prefixes so that both sides agree on ranges
+//! without negotiating bounds: a range is every id that starts with a given prefix, summarised
+//! by a count and a fingerprint (the first 16 bytes of sha256 over the raw ids in ascending
+//! order). The client sends summaries; for each range the hub answers "same", lists its ids when
+//! the range is small (or the client has none there), or splits it into 16, 256 or 4,096
+//! sub-ranges (one to three hex digits deeper, more for larger ranges) with its summaries.
+//! Differing sub-ranges go into the next round. Each round is one request.
+
+use super::wire::{Range, RangeReply};
+use crate::objects::ObjectId;
+use crate::store::StoreError;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// The hub lists its ids instead of splitting when it holds at most this many in a range.
+pub const LIST_AT_MOST: u64 = 64;
+/// When the client holds nothing in a range, the hub lists up to this many ids at once.
+pub const LIST_EMPTY_AT_MOST: u64 = 2048;
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Whether a prefix is 0 to 64 lower-case hex digits.
+pub fn valid_prefix(prefix: &str) -> bool {
+    prefix.len() <= 64 && prefix.bytes().all(|b| HEX.contains(&b))
+}
+
+/// The smallest string above every id starting with `prefix`, or `None` for "no bound".
+fn upper(prefix: &str) -> Option<String> {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    while let Some(last) = digits.pop() {
+        if last != b'f' {
+            let pos = HEX.iter().position(|&h| h == last).unwrap_or(15);
+            digits.push(HEX[(pos + 1).min(15)]);
+            return Some(String::from_utf8_lossy(&digits).into_owned());
+        }
+    }
+    None
+}
+
+/// The `(seq, id)` stored under a prefix, in id order.
+pub fn ids_under(conn: &Connection, prefix: &str) -> Result<Vec<(i64, ObjectId)>, StoreError> {
+    let mut out = Vec::new();
+    let mut push = |row: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+        let seq: i64 = row.get(0)?;
+        let id: String = row.get(1)?;
+        if let Ok(id) = ObjectId::parse(&id) {
+            out.push((seq, id));
+        }
+        Ok(())
+    };
+    match upper(prefix) {
+        Some(hi) => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 ORDER BY id",
+            )?;
+            let mut rows = stmt.query((prefix, hi))?;
+            while let Some(row) = rows.next()? {
+                push(row)?;
+            }
+        }
+        None => {
+            let mut stmt =
+                conn.prepare_cached("SELECT seq, id FROM objects WHERE id >= ?1 ORDER BY id")?;
+            let mut rows = stmt.query([prefix])?;
+            while let Some(row) = rows.next()? {
+                push(row)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The fingerprint of ids in ascending order.
+pub fn fingerprint<'a>(ids: impl Iterator<Item = &'a ObjectId>) -> String {
+    let mut h = Sha256::new();
+    for id in ids {
+        h.update(id.as_bytes());
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+/// The summary of sorted ids under a prefix.
+pub fn summary(prefix: &str, ids: &[(i64, ObjectId)]) -> Range {
+    Range {
+        prefix: prefix.to_string(),
+        count: ids.len() as u64,
+        fp: fingerprint(ids.iter().map(|(_, id)| id)),
+    }
+}
+
+/// The `16^levels` sub-ranges `levels` hex digits below `prefix`, in order, each with the
+/// slice of `ids` (sorted, all under `prefix`) that falls in it.
+pub fn children<'a>(
+    prefix: &str,
+    ids: &'a [(i64, ObjectId)],
+    levels: u32,
+) -> Vec<(String, &'a [(i64, ObjectId)])> {
+    let depth = prefix.len();
+    let count = 16usize.pow(levels);
+    let nibble = |id: &ObjectId, at: usize| {
+        let byte = id.as_bytes()[at / 2];
+        usize::from(if at.is_multiple_of(2) {
+            byte >> 4
+        } else {
+            byte & 0xf
+        })
+    };
+    let below =
+        |id: &ObjectId| (0..levels as usize).fold(0, |acc, l| acc * 16 + nibble(id, depth + l));
+    let mut out = Vec::with_capacity(count);
+    let mut start = 0;
+    for n in 0..count {
+        let mut end = start;
+        while end < ids.len() && below(&ids[end].1) == n {
+            end += 1;
+        }
+        let mut child = prefix.to_string();
+        for l in (0..levels).rev() {
+            child.push(HEX[(n >> (4 * l)) & 0xf] as char);
+        }
+        out.push((child, &ids[start..end]));
+        start = end;
+    }
+    out
+}
+
+/// How many hex digits a split goes down: one, or more for a large range so that three rounds
+/// reach ranges small enough to list (at most 3 levels, 4,096 sub-ranges).
+pub fn split_levels(count: u64, prefix_len: usize) -> u32 {
+    let mut digits = 0u32;
+    while 16u64.saturating_pow(digits) < count {
+        digits += 1;
+    }
+    let levels = digits.saturating_sub(3).clamp(1, 3);
+    levels.min(64u32.saturating_sub(prefix_len as u32)).max(1)
+}
+
+/// The hub's answer for one range.
+pub fn answer(conn: &Connection, theirs: &Range) -> Result<RangeReply, StoreError> {
+    let ids = ids_under(conn, &theirs.prefix)?;
+    let mine = summary(&theirs.prefix, &ids);
+    if mine.count == theirs.count && mine.fp == theirs.fp {
+        return Ok(RangeReply::Same {
+            prefix: theirs.prefix.clone(),
+        });
+    }
+    let list = mine.count <= LIST_AT_MOST
+        || (theirs.count == 0 && mine.count <= LIST_EMPTY_AT_MOST)
+        || theirs.prefix.len() >= 64;
+    if list {
+        return Ok(RangeReply::Ids {
+            prefix: theirs.prefix.clone(),
+            items: ids,
+        });
+    }
+    let levels = split_levels(mine.count, theirs.prefix.len());
+    Ok(RangeReply::Split {
+        prefix: theirs.prefix.clone(),
+        children: children(&theirs.prefix, &ids, levels)
+            .into_iter()
+            .map(|(p, slice)| summary(&p, slice))
+            .collect(),
+    })
+}
+
+/// The outcome of a full reconciliation, seen from the client.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// Ids the hub holds and the client lacks, with the hub's seq (sorted by it).
+    pub need: Vec<(i64, ObjectId)>,
+    /// Ids the client holds and the hub lacks, with the client's seq (sorted by it).
+    pub give: Vec<(i64, ObjectId)>,
+}
+
+/// Runs the client side: `round` sends one batch of range summaries and returns the hub's
+/// answers (same order, same length). `max_ranges` caps a batch.
+pub fn run(
+    conn: &Connection,
+    max_ranges: usize,
+    mut round: impl FnMut(Vec<Range>) -> Result<Vec<RangeReply>, super::SyncError>,
+) -> Result<Difference, super::SyncError> {
+    let mut diff = Difference::default();
+    let root = ids_under(conn, "")?;
+    let mut queue = vec![summary("", &root)];
+    drop(root);
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for chunk in queue.chunks(max_ranges.max(1)) {
+            let replies = round(chunk.to_vec())?;
+            if replies.len() != chunk.len() {
+                return Err(super::SyncError::Protocol(format!(
+                    "asked about {} ranges, the hub answered {}",
+                    chunk.len(),
+                    replies.len()
+                )));
+            }
+            for (asked, reply) in chunk.iter().zip(replies) {
+                settle(conn, asked, reply, &mut diff, &mut next)?;
+            }
+        }
+        queue = next;
+    }
+    diff.need.sort();
+    diff.need.dedup();
+    diff.give.sort();
+    diff.give.dedup();
+    Ok(diff)
+}
+
+fn settle(
+    conn: &Connection,
+    asked: &Range,
+    reply: RangeReply,
+    diff: &mut Difference,
+    next: &mut Vec<Range>,
+) -> Result<(), super::SyncError> {
+    let bad = |what: &str| super::SyncError::Protocol(format!("range {:?}: {what}", asked.prefix));
+    match reply {
+        RangeReply::Same { prefix } if prefix == asked.prefix => {}
+        RangeReply::Ids { prefix, items } if prefix == asked.prefix => {
+            if items
+                .iter()
+                .any(|(_, id)| !id.to_hex().starts_with(&prefix))
+            {
+                return Err(bad("the hub listed an id outside the range"));
+            }
+            let mine = ids_under(conn, &prefix)?;
+            let theirs: HashSet<ObjectId> = items.iter().map(|(_, id)| *id).collect();
+            let ours: HashSet<ObjectId> = mine.iter().map(|(_, id)| *id).collect();
+            diff.need
+                .extend(items.into_iter().filter(|(_, id)| !ours.contains(id)));
+            diff.give
+                .extend(mine.into_iter().filter(|(_, id)| !theirs.contains(id)));
+        }
+        RangeReply::Split {
+            prefix,
+            children: theirs,
+        } if prefix == asked.prefix => {
+            let levels = match theirs.len() {
+                16 => 1,
+                256 => 2,
+                4096 => 3,
+                _ => return Err(bad("a split must have 16, 256 or 4,096 sub-ranges")),
+            };
+            if prefix.len() + levels as usize > 64 {
+                return Err(bad("a split below 64 digits"));
+            }
+            let mine = ids_under(conn, &prefix)?;
+            for ((p, slice), t) in children(&prefix, &mine, levels).into_iter().zip(theirs) {
+                if t.prefix != p {
+                    return Err(bad("the hub's sub-ranges are not the children in order"));
+                }
+                let s = summary(&p, slice);
+                if s.count == t.count && s.fp == t.fp {
+                    continue;
+                }
+                if t.count == 0 {
+                    diff.give.extend(slice.iter().copied());
+                } else {
+                    next.push(s);
+                }
+            }
+        }
+        _ => return Err(bad("the hub's answer does not match the question")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_go_deeper_for_large_ranges() {
+        assert_eq!(split_levels(17, 0), 1);
+        assert_eq!(split_levels(4096, 0), 1);
+        assert_eq!(split_levels(4097, 0), 1);
+        assert_eq!(split_levels(65_537, 0), 2);
+        assert_eq!(split_levels(100_000, 0), 2);
+        assert_eq!(split_levels(1_000_000, 0), 2);
+        assert_eq!(split_levels(20_000_000, 0), 3);
+        assert_eq!(split_levels(u64::MAX, 0), 3);
+        assert_eq!(split_levels(u64::MAX, 63), 1);
+        let ids: Vec<(i64, ObjectId)> = (0..40u64)
+            .map(|i| (i as i64, ObjectId::of_bytes(&i.to_be_bytes())))
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort_by_key(|(_, id)| *id);
+        let two = children("", &sorted, 2);
+        assert_eq!(two.len(), 256);
+        assert_eq!(two[0].0, "00");
+        assert_eq!(two[255].0, "ff");
+        assert_eq!(two.iter().map(|(_, s)| s.len()).sum::<usize>(), 40);
+        for (p, slice) in &two {
+            assert!(slice
+                .iter()
+                .all(|(_, id)| id.to_hex().starts_with(p.as_str())));
+        }
+    }
+
+    #[test]
+    fn upper_bounds_cover_exactly_the_prefix() {
+        assert_eq!(upper(""), None);
+        assert_eq!(upper("3f").as_deref(), Some("4"));
+        assert_eq!(upper("3e").as_deref(), Some("3f"));
+        assert_eq!(upper("9").as_deref(), Some("a"));
+        assert_eq!(upper("ff"), None);
+        assert!(valid_prefix("09af"));
+        assert!(!valid_prefix("09AF"));
+    }
+}
