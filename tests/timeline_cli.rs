@@ -87,7 +87,11 @@ fn diff_of_two_versions_reports_exactly_the_edits() {
         out,
         format!("--- version 1 of {DOC}\n+++ version 2 of {DOC}\n{BRIDGE_EDITS}")
     );
-    // @latest and a version id prefix name the same thing.
+    // docs/cli.md shows this very output.
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"))
+        .expect("docs/cli.md");
+    assert!(docs.contains(&out), "docs/cli.md should show:\n{out}");
+    // @latest names the same version.
     let latest = env.ok(&["diff", &format!("{DOC}@1"), &format!("{DOC}@latest")]);
     assert_eq!(latest, out);
 }
