@@ -7,9 +7,11 @@
 //! version before it, and each changed claim gets an `updates` relation.
 //!
 //! Determinism: keys and rules depend on the two claims only, and a pair is examined when the
-//! second of its claims arrives, so conflicts and corroborations are the same objects on every
-//! replica whatever the import order. `updates` compares consecutive versions in arrival
-//! order, so it agrees between replicas that receive a document's versions in the same order.
+//! second of its claims arrives, so conflicts are the same objects on every replica whatever
+//! the import order, as long as no key is shared by more than [`MAX_CANDIDATES_PER_KEY`]
+//! other claims (beyond that the candidates compared are the first ones in the index).
+//! `updates` compares consecutive versions in arrival order, so it agrees between replicas that
+//! receive a document's versions in the same order.
 //!
 //! A person's judgement ([`link`]) is a relation with basis `manual`; the `current_relations`
 //! view lets it override every automatic relation on the same pair, and earlier judgements.
@@ -24,6 +26,11 @@ use crate::store::{Store, StoreError, Writer};
 use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// At most this many stored claims are compared with a new claim per key. A key shared by
+/// more (one statement repeated with many different numbers) would otherwise cost quadratic
+/// time and objects; past this bound, which pairs get a relation can depend on import order.
+pub const MAX_CANDIDATES_PER_KEY: i64 = 32;
 
 /// Basis of `updates` relations.
 pub const UPDATES_BASIS: &str = "version-diff/1";
@@ -87,13 +94,14 @@ pub fn detect(
         let mut stmt = conn.prepare_cached(
             "SELECT c.id, c.speaker, c.cue, c.stance, c.content
              FROM claim_keys k JOIN claims c ON c.seq = k.claim_seq
-             WHERE k.key = ?1 AND k.detail <> ?2",
+             WHERE k.key = ?1 AND k.detail <> ?2
+             LIMIT ?3",
         )?;
         for (&x, cx) in &fresh {
             done.insert(x);
             let mut candidates: Vec<(ObjectId, Facts)> = Vec::new();
             for (key, detail) in signals::keys(&cx.content) {
-                let mut rows = stmt.query((&key, &detail))?;
+                let mut rows = stmt.query((&key, &detail, MAX_CANDIDATES_PER_KEY))?;
                 while let Some(row) = rows.next()? {
                     let id: String = row.get(0)?;
                     let Ok(y) = ObjectId::parse(&id) else {

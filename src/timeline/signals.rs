@@ -9,8 +9,9 @@
 //!   bridge was not damaged" meets "the bridge was damaged"). Every claim has one, and two
 //!   claims with the same `n:` key and detail have the same content: the views
 //!   `corroborations` and `open_conflicts` (opposite cues) pair those in SQL;
-//! - `q:` its words with every run of numbers, days or months replaced by `#`, when it has
-//!   one; detail: the values;
+//! - `q:` for each run of numbers, days or months in its words (up to four), the words with
+//!   that run replaced by `#` and the others spelled out; detail: that run. So two claims meet
+//!   only when they agree on everything but one value;
 //! - `p:` its words with every direction or outcome word replaced by its axis, when it has
 //!   one ("the river level <rise-fall> overnight"); detail: the poles;
 //! - `e:AXIS:ENTITY` for each named entity (aliases folded: "Kremlin", "Russian" are `russia`)
@@ -20,7 +21,7 @@
 //! **Rules** written as relation objects on import, tried in order on a candidate pair (the
 //! first that fires wins):
 //! 1. `negation/1`: same content but for a negation: conflicts.
-//! 2. `number/1`: same content but for numbers, days or dates: conflicts.
+//! 2. `number/1`: same content but for one number, day or date: conflicts.
 //! 3. `direction/1`: same content but for opposite direction or outcome words: conflicts.
 //! 4. `movement/1`: a shared entity, opposite movements on one axis: conflicts.
 //!
@@ -213,11 +214,92 @@ fn classes() -> &'static std::collections::HashMap<&'static str, WordClass> {
     })
 }
 
-fn value_kind(w: &str, prev: Option<&str>) -> Option<Value> {
+/// Words after which a number is a quantity ("rose to 50", "about 12,000").
+const QUANTITY_LEAD: &[&str] = &[
+    "to",
+    "by",
+    "from",
+    "of",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "than",
+    "least",
+    "most",
+    "some",
+    "only",
+    "just",
+    "approximately",
+    "roughly",
+    "more",
+    "fewer",
+    "less",
+    "at",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "with",
+    "up",
+    "down",
+    "reached",
+    "hit",
+    "among",
+    "between",
+    "and",
+    "or",
+    "exactly",
+    "all",
+    "another",
+    "the",
+    "in",
+    "on",
+    "since",
+    "until",
+    "before",
+    "after",
+];
+
+/// Whether a number written in digits names something ("bridge 3", "district 12", "day 5")
+/// rather than counts it: it follows a word that neither leads a quantity nor ends in "-ed",
+/// and no unit follows it. Identifiers stay part of the subject, so "bridge 3" and "bridge 4" are
+/// two subjects, not two values of one quantity.
+fn is_identifier(prev: Option<&str>, next: Option<&str>) -> bool {
+    let Some(p) = prev else {
+        return false;
+    };
+    if !p.chars().all(char::is_alphabetic) || QUANTITY_LEAD.contains(&p) || p.ends_with("ed") {
+        return false;
+    }
+    match next {
+        None => true,
+        Some(n) => {
+            let counted = NUMBER_WORDS.contains(&n)
+                || matches!(
+                    n,
+                    "percent" | "per" | "people" | "persons" | "km" | "kg" | "m" | "%"
+                );
+            !counted
+        }
+    }
+}
+
+fn value_kind(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<Value> {
     if w.bytes().any(|c| c.is_ascii_digit())
         && w.bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b',' | b'.' | b'%'))
     {
+        if is_identifier(prev, next) {
+            return None;
+        }
         return Some(Value::Number);
     }
     match classes().get(w).and_then(|c| c.value) {
@@ -240,7 +322,8 @@ fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
     let mut in_run = false;
     for (i, w) in ws.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| ws[p].as_str());
-        match value_kind(w, prev) {
+        let next = ws.get(i + 1).map(String::as_str);
+        match value_kind(w, prev, next) {
             Some(kind) => {
                 if in_run {
                     if let Some(last) = found.last_mut() {
@@ -261,6 +344,10 @@ fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
     }
     (template, found)
 }
+
+/// Contents with more numbers, days or dates than this are not compared by value (tables,
+/// scores, lists).
+const MAX_VALUES: usize = 4;
 
 /// Direction and outcome axes: (axis, label for people, words of one pole, of the other).
 const AXES: &[(&str, &str, &[&str], &[&str])] = &[
@@ -575,9 +662,28 @@ fn compute_keys(content: &str) -> Vec<(String, String)> {
         (negations % 2).to_string(),
     ));
     let (template, found) = values(&ws);
-    if !found.is_empty() {
-        let detail: Vec<&str> = found.iter().map(|v| v.0.as_str()).collect();
-        out.insert((format!("q:{}", template.join(" ")), detail.join("|")));
+    if !found.is_empty() && found.len() <= MAX_VALUES {
+        // One key per value: that value open (its detail), the others spelled out, so only
+        // claims that agree on everything but one value meet ("bridge 3 ... on day #").
+        for open in 0..found.len() {
+            let mut slot = 0;
+            let spelled: Vec<&str> = template
+                .iter()
+                .map(|w| {
+                    if w != "#" {
+                        return w.as_str();
+                    }
+                    let this = slot;
+                    slot += 1;
+                    if this == open {
+                        "#"
+                    } else {
+                        found[this].0.as_str()
+                    }
+                })
+                .collect();
+            out.insert((format!("q:{}", spelled.join(" ")), found[open].0.clone()));
+        }
     }
     let polars = polar(&ws);
     if !polars.is_empty() {
@@ -633,8 +739,10 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
     }
     let (ta, va) = values(&a.words);
     let (tb, vb) = values(&b.words);
-    if !va.is_empty() && ta == tb && va.len() == vb.len() {
-        if let Some((x, y)) = va.iter().zip(&vb).find(|(x, y)| x.0 != y.0) {
+    let differing: Vec<_> = va.iter().zip(&vb).filter(|(x, y)| x.0 != y.0).collect();
+    if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
+        // Exactly one value differs: the same statement with another number, day or date.
+        if let [(x, y)] = differing[..] {
             let label = match (x.1, y.1) {
                 (Value::Day, Value::Day) => "day",
                 (Value::Month, _) | (_, Value::Month) => "date",
@@ -771,6 +879,13 @@ mod tests {
         assert!(same_content("it was not safe", "it was never safe"));
         assert!(!same_content("it was safe", "it was never safe"));
         assert_eq!(reason(&two, &rose), None);
+        let two_values = f("A", "neutral", "two crews will arrive on Monday");
+        let both_differ = f("B", "neutral", "three crews will arrive on Friday");
+        assert_eq!(
+            reason(&two_values, &both_differ),
+            None,
+            "two values differ: another statement"
+        );
     }
 
     #[test]
@@ -791,6 +906,23 @@ mod tests {
             !shared("prices rose", "Prices  rose."),
             "same content: same details"
         );
+        assert!(!shared(
+            "the bridge reopens on day 5",
+            "the bridge reopens on day 6"
+        ));
+        assert!(shared("the toll rose to 50", "the toll rose to 65"));
+        assert!(shared(
+            "officials reported 5 injuries",
+            "officials reported 7 injuries"
+        ));
+        assert!(!shared(
+            "bridge 3 reopens on Monday",
+            "bridge 4 reopens on Monday"
+        ));
+        assert!(shared(
+            "bridge 3 reopens on Monday",
+            "bridge 3 reopens on Friday"
+        ));
     }
 
     #[test]
