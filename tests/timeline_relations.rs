@@ -258,6 +258,47 @@ fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
     );
 }
 
+#[test]
+fn a_statement_repeated_with_many_numbers_stays_bounded() {
+    // 60 reports of one toll, each with another number: every pair conflicts by the rules, but
+    // each new claim is compared with at most MAX_CANDIDATES_PER_KEY stored ones.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let mut paths = Vec::new();
+    for i in 0..60 {
+        let p = dir.path().join(format!("t{i}.txt"));
+        std::fs::write(
+            &p,
+            format!(
+                "Toll report {i}\nOfficials said that the death toll rose to {}.\n",
+                i + 10
+            ),
+        )
+        .expect("write");
+        paths.push(p);
+    }
+    import(&mut store, &paths);
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
+        .expect("count");
+    let cap = relations::MAX_CANDIDATES_PER_KEY;
+    assert!(n > cap && n <= 60 * cap, "{n} relations");
+    // Numbers that name things are not values: bridge 3 and bridge 4 are two subjects.
+    let p = dir.path().join("bridges.txt");
+    std::fs::write(
+        &p,
+        "Bridges\nEngineers said that bridge 3 reopens on Monday.\nEngineers said that bridge 4 reopens on Monday.\n",
+    )
+    .expect("write");
+    import(&mut store, &[p]);
+    let after: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(after, n);
+}
+
 const SPEAKERS: &[&str] = &[
     "The mayor",
     "Police",
