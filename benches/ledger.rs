@@ -135,20 +135,16 @@ fn run(root: &Path, n: usize) -> Row {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; nothing else is taken from the command line.
-    let sizes: Vec<usize> = std::env::var("CLAIMS_BENCH_SIZES")
-        .unwrap_or_else(|_| "1000,20000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let root: PathBuf = tempfile::tempdir().expect("tempdir").keep();
-    println!(
-        "| articles | text MB | objects | import s | articles/s | objects/s | raw SQLite rows/s | \
-         ours/raw | re-import s | re-import speed-up | peak MiB import | peak MiB re-import |"
-    );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for n in sizes {
+    // Each size runs in a fresh process, so one size's peak memory (VmHWM) is not inflated by
+    // what the allocator kept from the one before. `cargo bench` passes --bench; nothing else
+    // is taken from the command line.
+    if let Some(n) = std::env::var("CLAIMS_BENCH_ONE")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let root: PathBuf = tempfile::tempdir().expect("tempdir").keep();
         let r = run(&root, n);
+        let _ = std::fs::remove_dir_all(&root);
         println!(
             "| {} | {:.1} | {} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} | {:.3} | {:.1}x | {:.1} | {:.1} |",
             r.n,
@@ -164,6 +160,29 @@ fn main() {
             r.peak_mib,
             r.reimport_peak_mib
         );
+        return;
     }
-    let _ = std::fs::remove_dir_all(&root);
+    let sizes: Vec<usize> = std::env::var("CLAIMS_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,20000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    println!(
+        "| articles | text MB | objects | import s | articles/s | objects/s | raw SQLite rows/s | \
+         ours/raw | re-import s | re-import speed-up | peak MiB import | peak MiB re-import |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let me = std::env::current_exe().expect("the bench binary");
+    for n in sizes {
+        let out = std::process::Command::new(&me)
+            .arg("--bench")
+            .env("CLAIMS_BENCH_ONE", n.to_string())
+            .output()
+            .expect("run one size");
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        if !out.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            std::process::exit(1);
+        }
+    }
 }

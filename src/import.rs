@@ -191,8 +191,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// How many files at most share one commit, and how long a batch may stay open.
-const BATCH_FILES: usize = 4096;
-const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(5000);
+const BATCH_FILES: usize = 1024;
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(2000);
 
 /// Imports files and directories (walked recursively in a stable order), calling `on_file`
 /// after each (with the store, the count done, the total and the outcome). A bad file does not

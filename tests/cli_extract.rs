@@ -114,3 +114,55 @@ fn text_output_reads_well() {
     assert!(!stdout.contains("podcast"));
     assert!(!stdout.contains('\u{1b}'), "NO_COLOR must turn colour off");
 }
+
+#[test]
+fn html_and_json_lines_are_read_as_import_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("page.html");
+    std::fs::write(
+        &html,
+        "<html><head><title>Harbour</title></head><body><nav>Home | News</nav><article>\
+         <h1>Harbour dredging starts</h1>\
+         <p>The harbour master said dredging would start in <b>May</b>.</p></article></body></html>",
+    )
+    .expect("write");
+    let feed = dir.path().join("feed.jsonl");
+    std::fs::write(
+        &feed,
+        "{\"text\": \"Police said the road was closed.\"}\n{\"text\": \"The council said the park reopens.\"}\n",
+    )
+    .expect("write");
+    let out = claims()
+        .args(["extract", "--format", "jsonl"])
+        .arg(&html)
+        .arg(&feed)
+        .output()
+        .expect("run claims");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let docs: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(docs.len(), 3, "{stdout}");
+    // The HTML page: one article, offsets into its text (headline, blank line, paragraph).
+    let article = "Harbour dredging starts\n\nThe harbour master said dredging would start in May.";
+    assert!(docs[0].get("article").is_none());
+    let a = &docs[0]["attributions"][0];
+    let span = |role: &str| -> String {
+        let s = a[role][0][0].as_u64().expect("start") as usize;
+        let e = a[role][0][1].as_u64().expect("end") as usize;
+        article.chars().skip(s).take(e - s).collect()
+    };
+    assert_eq!(span("source"), "The harbour master");
+    assert_eq!(span("cue"), "said");
+    assert_eq!(span("content"), "dredging would start in May");
+    // The JSON lines file: one entry per article, numbered.
+    assert_eq!(docs[1]["article"], 1);
+    assert_eq!(docs[2]["article"], 2);
+    assert_eq!(docs[2]["attributions"][0]["speaker"], "council");
+}

@@ -2,6 +2,7 @@
 
 use super::{exit, Cli, Format};
 use claims::extract::{Attribution, CharIndex, Extractor, Speaker};
+use claims::ingest;
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Write};
 use std::ops::Range;
@@ -9,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 /// Extract attributed claims from article files without touching a database.
 ///
-/// Offsets in JSON output are Unicode code point offsets into each file's text, end exclusive.
-/// A file that cannot be read is reported on stderr; the others are still printed, and the
-/// exit code is 1.
+/// Offsets in JSON output are Unicode code point offsets into each file's text exactly as read,
+/// end exclusive. HTML, Markdown and JSON lines files are first read as `import` reads them,
+/// and offsets then count in each article's extracted text (one output entry per article, with
+/// its `article` number when a file holds several). A file that cannot be read is reported on
+/// stderr; the others are still printed, and the exit code is 1.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files to read (UTF-8 text, one paragraph per line).
@@ -31,30 +34,34 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let mut failed = 0usize;
     let mut docs: Vec<Value> = Vec::new();
     for path in &args.files {
-        let text = match read_text(path) {
+        let texts = match read_texts(path) {
             Ok(t) => t,
             Err(msg) => {
                 // Keep stdout ordered before the message when both go to one terminal.
                 out.flush()?;
-                eprintln!("claims: error: {}: {msg}", path.display());
+                eprintln!("claims: error: {msg}");
                 failed += 1;
                 continue;
             }
         };
-        let ex = extractor.extract(&text);
-        let claims: Vec<&Attribution> = ex
-            .claims
-            .iter()
-            .filter(|a| args.outlet || a.speaker != Speaker::Outlet)
-            .collect();
-        match cli.format {
-            Format::Jsonl => {
-                let v = file_json(path, &text, &claims);
-                serde_json::to_writer(&mut out, &v)?;
-                out.write_all(b"\n")?;
+        let several = texts.len() > 1;
+        for (i, text) in texts.iter().enumerate() {
+            let ex = extractor.extract(text);
+            let claims: Vec<&Attribution> = ex
+                .claims
+                .iter()
+                .filter(|a| args.outlet || a.speaker != Speaker::Outlet)
+                .collect();
+            let article = several.then_some(i + 1);
+            match cli.format {
+                Format::Jsonl => {
+                    let v = file_json(path, article, text, &claims);
+                    serde_json::to_writer(&mut out, &v)?;
+                    out.write_all(b"\n")?;
+                }
+                Format::Json => docs.push(file_json(path, article, text, &claims)),
+                Format::Text => write_text(&mut out, path, text, &claims, colour)?,
             }
-            Format::Json => docs.push(file_json(path, &text, &claims)),
-            Format::Text => write_text(&mut out, path, &text, &claims, colour)?,
         }
     }
     if cli.format == Format::Json {
@@ -65,14 +72,22 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     Ok(if failed > 0 { exit::FAILED } else { exit::OK })
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (first bad byte at offset {}); convert the file to UTF-8",
-            e.utf8_error().valid_up_to()
-        )
-    })
+/// The texts to extract from: a plain text file exactly as read, or the articles that
+/// `import` would read from an HTML, Markdown or JSON lines file.
+fn read_texts(path: &Path) -> Result<Vec<String>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match ingest::detect(path, &bytes) {
+        ingest::Format::Text => String::from_utf8(bytes).map(|t| vec![t]).map_err(|e| {
+            format!(
+                "{}: not valid UTF-8 (first bad byte at offset {}); convert the file to UTF-8",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        }),
+        _ => ingest::parse(path, &bytes)
+            .map(|articles| articles.into_iter().map(|a| a.text).collect())
+            .map_err(|e| e.to_string()),
+    }
 }
 
 fn kind(a: &Attribution) -> &'static str {
@@ -83,7 +98,7 @@ fn kind(a: &Attribution) -> &'static str {
     }
 }
 
-fn file_json(path: &Path, text: &str, claims: &[&Attribution]) -> Value {
+fn file_json(path: &Path, article: Option<usize>, text: &str, claims: &[&Attribution]) -> Value {
     let ci = CharIndex::new(text);
     let spans = |v: &[Range<usize>]| -> Vec<[usize; 2]> { v.iter().map(|r| ci.span(r)).collect() };
     let attributions: Vec<Value> = claims
@@ -106,7 +121,11 @@ fn file_json(path: &Path, text: &str, claims: &[&Attribution]) -> Value {
             })
         })
         .collect();
-    json!({ "file": path.to_string_lossy(), "attributions": attributions })
+    let mut v = json!({ "file": path.to_string_lossy(), "attributions": attributions });
+    if let (Some(n), Some(map)) = (article, v.as_object_mut()) {
+        map.insert("article".into(), json!(n));
+    }
+    v
 }
 
 /// Marks roles in one sentence: `[source: ...]`, `[cue: ...]`, `[content: ...]`, or colours.

@@ -1,9 +1,8 @@
 //! `claims list`: the claims in the database, filtered.
 
-use super::{claim_line, open_existing, print_json, Cli, Format};
+use super::{open_existing, print_claims, Cli};
 use claims::store::query::{list_claims, resolve_document, ListFilter};
 use claims::timeline::history::{AsOf, Clock};
-use std::io::Write;
 
 /// List claims, oldest first.
 ///
@@ -68,14 +67,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
             .map(|a| a.bound.clone()),
     };
     let rows = list_claims(&store, &filter)?;
-    if cli.format == Format::Text {
-        let mut out = std::io::stdout().lock();
-        for row in &rows {
-            writeln!(out, "{}", claim_line(row))?;
-        }
-        out.flush()?;
-    } else {
-        print_json(cli.format, &rows)?;
-    }
+    print_claims(cli.format, &rows)?;
     Ok(super::exit::OK)
 }

@@ -169,6 +169,19 @@ fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<
     Ok(())
 }
 
+/// Prints claims: one line each for people, or JSON.
+fn print_claims(format: Format, rows: &[claims::store::query::ClaimRow]) -> anyhow::Result<()> {
+    if format != Format::Text {
+        return print_json(format, &rows);
+    }
+    let mut out = std::io::stdout().lock();
+    for row in rows {
+        writeln!(out, "{}", claim_line(row))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Shortens an id for display.
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)

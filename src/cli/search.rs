@@ -1,8 +1,7 @@
 //! `claims search`: full-text search over claims.
 
-use super::{claim_line, open_existing, print_json, Cli, Format};
+use super::{open_existing, print_claims, Cli};
 use claims::store::query::{fts_query, search_claims};
-use std::io::Write;
 
 /// Search claims by words in their content or speaker, best match first.
 ///
@@ -26,15 +25,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let text = args.words.join(" ");
     let query = if args.raw { text } else { fts_query(&text) };
     let rows = search_claims(&store, &query, args.limit)?;
-    if cli.format == Format::Text {
-        let mut out = std::io::stdout().lock();
-        for row in &rows {
-            writeln!(out, "{}", claim_line(row))?;
-        }
-        out.flush()?;
-    } else {
-        print_json(cli.format, &rows)?;
-    }
+    print_claims(cli.format, &rows)?;
     Ok(if rows.is_empty() {
         super::exit::FAILED
     } else {

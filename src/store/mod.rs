@@ -111,7 +111,7 @@ impl Store {
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA temp_store = MEMORY;
-                 PRAGMA cache_size = -65536;",
+                 PRAGMA cache_size = -16384;",
             )
             .map_err(open_err)?;
         Ok(store)
