@@ -94,6 +94,8 @@ fn diff_of_two_versions_reports_exactly_the_edits() {
     // @latest names the same version.
     let latest = env.ok(&["diff", &format!("{DOC}@1"), &format!("{DOC}@latest")]);
     assert_eq!(latest, out);
+    let bare = env.ok(&["diff", &format!("{DOC}@1"), DOC]);
+    assert_eq!(bare, out);
 }
 
 #[test]

@@ -11,7 +11,8 @@ use std::io::{IsTerminal, Write};
 /// Compare the claims of two texts: added (+), removed (-) and changed (~) claims
 ///
 /// A and B may each be a stored version (an id prefix, DOC@N or DOC@latest, where DOC is a
-/// document id prefix, URL or key and N counts versions from 1), an article file that is not
+/// document id prefix, URL or key and N counts versions from 1; a URL or key alone is its
+/// latest version), an article file that is not
 /// imported (extracted in memory; nothing is stored), or a database file (*.db: all its
 /// claims). White space, quote and dash styles and case-only edits are not changes.
 #[derive(Debug, clap::Args)]

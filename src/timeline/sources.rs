@@ -89,7 +89,8 @@ pub fn parse_spec(arg: &str) -> Spec {
 }
 
 /// Resolves a stored version: an id prefix (of a version, or of a document: its latest
-/// version), or `DOC@N` / `DOC@latest` where DOC is a document id prefix, URL or key.
+/// version), `DOC@N` / `DOC@latest` where DOC is a document id prefix, URL or key, or a
+/// document's URL or key alone (its latest version).
 pub fn resolve_version(store: &Store, spec: &str) -> Result<ObjectId, SourceError> {
     if let Some((doc, n)) = spec.rsplit_once('@') {
         let document = query::resolve_document(store, doc)?;
@@ -124,7 +125,15 @@ pub fn resolve_version(store: &Store, spec: &str) -> Result<ObjectId, SourceErro
                 count,
             });
     }
-    let (id, kind) = query::resolve(store, spec, None)?;
+    let (id, kind) = match query::resolve(store, spec, None) {
+        Ok(found) => found,
+        // Not an id prefix: a document's URL or key alone means its latest version.
+        Err(ResolveError::NotHex(_) | ResolveError::TooShort(_)) => {
+            let document = query::resolve_document(store, spec)?;
+            return resolve_version(store, &format!("{document}@latest"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     match kind.as_str() {
         "version" => Ok(id),
         "document" => resolve_version(store, &format!("{id}@latest")),
