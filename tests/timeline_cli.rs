@@ -408,3 +408,33 @@ fn log_of_a_speaker_and_list_as_of() {
         11
     );
 }
+
+#[test]
+fn json_output_into_a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    let env = Env::new();
+    // Enough claims that the JSON is larger than a pipe's buffer.
+    let mut text = String::from("Many reports\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "Inspector Number{i} said that the northern gate of depot {i} was repainted.\n"
+        ));
+    }
+    std::fs::write(env.path("many.txt"), text).expect("write");
+    env.ok(&["import", "many.txt"]);
+    let mut child = env
+        .cmd()
+        .args(["--format", "json", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    let mut stdout = child.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("read");
+    // Dropping the read end closes the pipe, as `head` does.
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}

@@ -152,17 +152,18 @@ fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<
         match serde_json::to_value(value)? {
             serde_json::Value::Array(items) => {
                 for item in items {
-                    serde_json::to_writer(&mut out, &item)?;
+                    serde_json::to_writer(&mut out, &item).map_err(std::io::Error::from)?;
                     out.write_all(b"\n")?;
                 }
             }
             other => {
-                serde_json::to_writer(&mut out, &other)?;
+                serde_json::to_writer(&mut out, &other).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
     } else {
-        serde_json::to_writer_pretty(&mut out, value)?;
+        // As io::Error, so that report() sees a closed pipe (serde_json hides it otherwise).
+        serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
