@@ -360,6 +360,7 @@ fn write_fresh(
     for p in planned {
         let mut new_claims = 0;
         let mut version_new = false;
+        let mut fresh_claims = Vec::new();
         for (i, typed) in p.objects().enumerate() {
             let added = writer.put(typed)?;
             new_objects += usize::from(added);
@@ -368,8 +369,13 @@ fn write_fresh(
             }
             if added && matches!(typed.body, Body::Claim(_)) {
                 new_claims += 1;
+                fresh_claims.push(typed);
             }
         }
+        // Relations to what is already stored, in the same transaction.
+        let version = version_new.then(|| p.version.id());
+        let related = crate::timeline::relations::detect(writer, &fresh_claims, version)?;
+        new_objects += related.conflicts + related.corroborations + related.updates;
         fresh.push((p.version.id(), version_new, p.claims.len(), new_claims));
     }
     let (first, last) = writer.seq_range().unzip();

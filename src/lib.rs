@@ -15,4 +15,5 @@ pub mod objects;
 pub mod store;
 pub mod sync;
 pub mod synth;
+pub mod timeline;
 pub mod verify;

@@ -100,6 +100,55 @@ pub struct Mention {
     pub extractor_version: String,
 }
 
+/// How one claim stands to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationKind {
+    /// `to` is `from` as edited in a later version of the same document.
+    Updates,
+    /// The same content from another speaker.
+    Corroborates,
+    /// The two cannot both hold.
+    Conflicts,
+    /// A person judged that the two have nothing to do with each other.
+    Unrelated,
+}
+
+impl RelationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Updates => "updates",
+            RelationKind::Corroborates => "corroborates",
+            RelationKind::Conflicts => "conflicts",
+            RelationKind::Unrelated => "unrelated",
+        }
+    }
+
+    /// Whether `from` and `to` can be swapped without changing the meaning.
+    pub fn symmetric(self) -> bool {
+        !matches!(self, RelationKind::Updates)
+    }
+}
+
+/// The `basis` of a relation recorded by a person.
+pub const MANUAL: &str = "manual";
+
+/// A relation between two claims: found by a rule on import (`basis` is the rule's name and
+/// version, `"negation/1"`) or recorded by a person (`basis` is `"manual"`). Automatic
+/// relations carry no time and no place, so every replica that sees the same two claims
+/// writes the same object; for symmetric kinds `from` is the smaller id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub v: u32,
+    pub from: ObjectId,
+    pub to: ObjectId,
+    pub kind: RelationKind,
+    pub basis: String,
+    /// Why: the rule's reason ("direction: further west vs further east") or a person's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// Any object this release knows how to index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -108,6 +157,7 @@ pub enum Body {
     Version(Version),
     Claim(Claim),
     Mention(Mention),
+    Relation(Relation),
 }
 
 impl Body {
@@ -133,6 +183,7 @@ impl Body {
             Body::Document(_) | Body::Claim(_) => vec![],
             Body::Version(v) => vec![v.document],
             Body::Mention(m) => vec![m.claim, m.version],
+            Body::Relation(r) => vec![r.from, r.to],
         }
     }
 }

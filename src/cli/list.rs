@@ -2,6 +2,7 @@
 
 use super::{open_existing, print_claims, Cli};
 use claims::store::query::{list_claims, resolve_document, ListFilter};
+use claims::timeline::history::{AsOf, Clock};
 
 /// List claims, oldest first.
 ///
@@ -26,12 +27,27 @@ pub struct Args {
     /// At most this many claims.
     #[arg(long)]
     pub limit: Option<u64>,
+    /// Only what had been published by then (YYYY-MM-DD: end of that day, or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// With --as-of: what had been imported here by then, not published.
+    #[arg(long, requires = "as_of")]
+    pub imported: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let store = open_existing(cli)?;
     let document = match &args.document {
         Some(d) => Some(resolve_document(&store, d)?),
+        None => None,
+    };
+    let clock = if args.imported {
+        Clock::Imported
+    } else {
+        Clock::Published
+    };
+    let as_of = match &args.as_of {
+        Some(d) => Some(AsOf::parse(d, clock)?),
         None => None,
     };
     let filter = ListFilter {
@@ -41,6 +57,14 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         text: args.text.clone(),
         latest: args.latest,
         limit: args.limit,
+        published_by: as_of
+            .as_ref()
+            .filter(|a| a.clock == Clock::Published)
+            .map(|a| a.bound.clone()),
+        imported_by: as_of
+            .as_ref()
+            .filter(|a| a.clock == Clock::Imported)
+            .map(|a| a.bound.clone()),
     };
     let rows = list_claims(&store, &filter)?;
     print_claims(cli.format, &rows)?;

@@ -1,36 +1,122 @@
-//! `claims log`: a document's versions over time.
+//! `claims log`: a document's versions, a claim's appearances, or a speaker's claims, over
+//! time.
 
 use super::{open_existing, print_json, short, Cli, Format};
 use claims::store::query;
+use claims::timeline::history::{self, Appearance, AsOf, Clock};
 use std::io::Write;
 
-/// Show a document's versions over time.
+/// Show history over time.
 ///
-/// Versions are listed oldest first, with when each was published and imported and how many
-/// claims it holds. DOCUMENT is a document or version id (or prefix), a URL or a key.
+/// With a DOCUMENT (a document or version id prefix, a URL or a key): its versions, oldest
+/// first, with when each was published and imported, how many claims it holds and how many
+/// were added (+), removed (-) and changed (~) since the version before. With a CLAIM id
+/// prefix: every document and version it appears in, first and last seen. With --speaker:
+/// that speaker's claims, by publication time.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The document.
-    pub document: String,
+    /// The document or claim.
+    #[arg(required_unless_present = "speaker")]
+    pub target: Option<String>,
+    /// A speaker's claims over time (the speaker's name, case-insensitive).
+    #[arg(long, conflicts_with = "target")]
+    pub speaker: Option<String>,
+    /// Only what had been published by then (YYYY-MM-DD: end of that day, or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// With --as-of: what had been imported here by then, not published.
+    #[arg(long, requires = "as_of")]
+    pub imported: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let store = open_existing(cli)?;
-    let doc = query::resolve_document(&store, &args.document)?;
-    let versions = query::versions_of(&store, &doc)?;
+    let clock = if args.imported {
+        Clock::Imported
+    } else {
+        Clock::Published
+    };
+    let as_of = match &args.as_of {
+        Some(d) => Some(AsOf::parse(d, clock)?),
+        None => None,
+    };
+    let as_of = as_of.as_ref();
+    if let Some(speaker) = &args.speaker {
+        let rows = history::speaker_history(&store, speaker, as_of)?;
+        if cli.format != Format::Text {
+            print_json(cli.format, &rows)?;
+        } else {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "speaker {speaker}: {} appearance{}",
+                rows.len(),
+                s(rows.len())
+            )?;
+            for a in &rows {
+                write_appearance(&mut out, a, true)?;
+            }
+            out.flush()?;
+        }
+        return Ok(super::exit::OK);
+    }
+    let target = args.target.as_deref().unwrap_or_default();
+    if let Ok((id, kind)) = query::resolve(&store, target, None) {
+        if kind == "claim" {
+            let Some(h) = history::claim_history(&store, &id, as_of)? else {
+                anyhow::bail!("{target}: claim not indexed");
+            };
+            if cli.format != Format::Text {
+                print_json(cli.format, &h)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "claim {}", h.claim.id)?;
+                writeln!(out, "  {}", super::claim_line(&h.claim))?;
+                writeln!(
+                    out,
+                    "  published: first {}  last {}",
+                    or_dash(&h.first_published),
+                    or_dash(&h.last_published)
+                )?;
+                writeln!(
+                    out,
+                    "  imported:  first {}  last {}",
+                    or_dash(&h.first_imported),
+                    or_dash(&h.last_imported)
+                )?;
+                writeln!(
+                    out,
+                    "appears {} time{}:",
+                    h.appearances.len(),
+                    s(h.appearances.len())
+                )?;
+                for a in &h.appearances {
+                    write_appearance(&mut out, a, false)?;
+                }
+                out.flush()?;
+            }
+            return Ok(super::exit::OK);
+        }
+    }
+    let doc = query::resolve_document(&store, target)?;
+    let versions = history::document_history(&store, &doc, as_of)?;
     if cli.format == Format::Text {
         let mut out = std::io::stdout().lock();
         let (key, _) = query::document_key(&store, &doc)?.unwrap_or_default();
         writeln!(out, "document {doc}  {}", key.replace('\n', " / "))?;
-        for v in &versions {
+        for c in &versions {
+            let v = &c.version;
             writeln!(
                 out,
-                "version {}  {}  published {}  imported {}  {} claims  {}",
+                "version {}  {}  published {}  imported {}  {} claims (+{} -{} ~{})  {}",
                 v.number,
                 short(&v.id),
                 v.published.as_deref().unwrap_or("-"),
                 v.imported_at.as_deref().unwrap_or("-"),
                 v.claims,
+                c.added,
+                c.removed,
+                c.changed,
                 v.title.as_deref().unwrap_or("(untitled)")
             )?;
         }
@@ -39,4 +125,46 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         print_json(cli.format, &versions)?;
     }
     Ok(super::exit::OK)
+}
+
+fn s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn or_dash(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("-")
+}
+
+fn write_appearance(out: &mut impl Write, a: &Appearance, with_claim: bool) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {}  imported {}  version {} of {}  ({}{})",
+        a.published.as_deref().unwrap_or("(unpublished)"),
+        a.imported_at.as_deref().unwrap_or("-"),
+        a.version_number,
+        a.document_key.replace('\n', " / "),
+        a.outlet.as_deref().unwrap_or("unknown outlet"),
+        a.title
+            .as_deref()
+            .map(|t| format!(": {t}"))
+            .unwrap_or_default()
+    )?;
+    if with_claim {
+        let cue = if a.cue.is_empty() { "asserts" } else { &a.cue };
+        writeln!(
+            out,
+            "    {}  {} ({}): {}",
+            short(&a.claim),
+            cue,
+            a.stance,
+            a.content
+        )?;
+    } else {
+        writeln!(out, "    {}", a.sentence)?;
+    }
+    Ok(())
 }

@@ -7,8 +7,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 mod bundle;
+mod conflicts;
+mod diff;
 mod extract;
 mod import;
+mod link;
 mod list;
 mod log;
 mod rebuild;
@@ -77,6 +80,9 @@ pub enum Command {
     Log(log::Args),
     Verify(verify::Args),
     Rebuild(rebuild::Args),
+    Diff(diff::Args),
+    Conflicts(conflicts::Args),
+    Link(link::Args),
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
@@ -104,6 +110,9 @@ pub fn main() -> i32 {
         Command::Log(args) => log::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
         Command::Rebuild(args) => rebuild::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
+        Command::Conflicts(args) => conflicts::run(&cli, args),
+        Command::Link(args) => link::run(&cli, args),
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
@@ -143,17 +152,18 @@ fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<
         match serde_json::to_value(value)? {
             serde_json::Value::Array(items) => {
                 for item in items {
-                    serde_json::to_writer(&mut out, &item)?;
+                    serde_json::to_writer(&mut out, &item).map_err(std::io::Error::from)?;
                     out.write_all(b"\n")?;
                 }
             }
             other => {
-                serde_json::to_writer(&mut out, &other)?;
+                serde_json::to_writer(&mut out, &other).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
     } else {
-        serde_json::to_writer_pretty(&mut out, value)?;
+        // As io::Error, so that report() sees a closed pipe (serde_json hides it otherwise).
+        serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;

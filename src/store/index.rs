@@ -138,6 +138,48 @@ pub(super) fn insert(
                 serde_json::to_string(&c.hedges).unwrap_or_else(|_| "[]".to_string()),
                 &c.content,
             ))?;
+            let mut keys = tx.prepare_cached(
+                "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
+            )?;
+            for (key, detail) in crate::timeline::signals::keys(&c.content) {
+                keys.execute((&key, &detail, seq))?;
+            }
+        }
+        Body::Relation(r) => {
+            let mut ends = [0i64; 2];
+            for (end, slot) in [r.from, r.to].into_iter().zip(ends.iter_mut()) {
+                let Some(s) = seq_of(tx, "claims", &end)? else {
+                    return Err(IndexError::MissingReference {
+                        kind: "claim",
+                        id: end,
+                    });
+                };
+                *slot = s;
+            }
+            let (lo, hi) = if r.from <= r.to {
+                (r.from, r.to)
+            } else {
+                (r.to, r.from)
+            };
+            tx.prepare_cached(
+                "INSERT INTO relations(seq, id, from_seq, from_claim, to_seq, to_claim, kind,
+                                       basis, note, manual, pair_lo, pair_hi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(rusqlite::params![
+                seq,
+                id_hex,
+                ends[0],
+                r.from.to_hex(),
+                ends[1],
+                r.to.to_hex(),
+                r.kind.as_str(),
+                r.basis,
+                r.note,
+                r.basis == crate::model::MANUAL,
+                lo.to_hex(),
+                hi.to_hex()
+            ])?;
         }
         Body::Mention(m) => {
             if cache.as_ref().map(|c| c.id) != Some(m.version) {

@@ -188,6 +188,7 @@ impl Store {
         w.tx.execute_batch(
             "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
+             DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
         )?;

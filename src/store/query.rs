@@ -142,6 +142,11 @@ pub struct ListFilter {
     /// Only claims of the latest version of each document.
     pub latest: bool,
     pub limit: Option<u64>,
+    /// Only claims in a version published at or before this time (text comparison, see
+    /// `timeline::history::AsOf`).
+    pub published_by: Option<String>,
+    /// Only claims in a version imported at or before this time.
+    pub imported_by: Option<String>,
 }
 
 /// Claims matching a filter, in arrival order.
@@ -157,7 +162,12 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
         sql.push_str(" AND c.content LIKE ? ESCAPE '\\'");
         args.push(like(t));
     }
-    if f.document.is_some() || f.outlet.is_some() || f.latest {
+    if f.document.is_some()
+        || f.outlet.is_some()
+        || f.latest
+        || f.published_by.is_some()
+        || f.imported_by.is_some()
+    {
         let versions = if f.latest {
             "latest_versions"
         } else {
@@ -174,6 +184,16 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
         if let Some(o) = &f.outlet {
             sql.push_str(" AND v.source LIKE ? ESCAPE '\\'");
             args.push(like(o));
+        }
+        if let Some(t) = &f.published_by {
+            sql.push_str(" AND v.published IS NOT NULL AND v.published <= ?");
+            args.push(SqlValue::Text(t.clone()));
+        }
+        if let Some(t) = &f.imported_by {
+            sql.push_str(
+                " AND (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq) <= ?",
+            );
+            args.push(SqlValue::Text(t.clone()));
         }
         sql.push(')');
     }

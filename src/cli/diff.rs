@@ -1,0 +1,205 @@
+//! `claims diff`: which claims were added, removed or changed between two texts.
+
+use super::{open_existing, print_json, short, Cli, Format};
+use claims::extract::Extractor;
+use claims::import::Overrides;
+use claims::store::query::ResolveError;
+use claims::timeline::diff::{self, Change, DiffClaim, Field, WordOp};
+use claims::timeline::sources::{self, Side, SourceError, Spec};
+use std::io::{IsTerminal, Write};
+
+/// Compare the claims of two texts: added (+), removed (-) and changed (~) claims
+///
+/// A and B may each be a stored version (an id prefix, DOC@N or DOC@latest, where DOC is a
+/// document id prefix, URL or key and N counts versions from 1; a URL or key alone is its
+/// latest version), an article file that is not
+/// imported (extracted in memory; nothing is stored), or a database file (*.db: all its
+/// claims). White space, quote and dash styles and case-only edits are not changes.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The first side (before).
+    pub a: String,
+    /// The second side (after).
+    pub b: String,
+    /// For article files: the outlet, as `import --source`.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// For article files: the byline, as `import --author`.
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let specs = [sources::parse_spec(&args.a), sources::parse_spec(&args.b)];
+    let store = if specs.iter().any(|s| matches!(s, Spec::Stored(_))) {
+        Some(open_existing(cli)?)
+    } else {
+        None
+    };
+    let overrides = Overrides {
+        source: args.source.clone(),
+        author: args.author.clone(),
+        ..Overrides::default()
+    };
+    let extractor = Extractor::new();
+    let mut sides = Vec::with_capacity(2);
+    for spec in &specs {
+        let side = match (spec, &store) {
+            (Spec::Stored(s), Some(store)) => {
+                let version = sources::resolve_version(store, s).map_err(lift)?;
+                sources::load_version(store, &version).map_err(lift)?
+            }
+            (Spec::Stored(s), None) => anyhow::bail!("{s}: no database open"),
+            (Spec::File(path), _) => {
+                sources::load_file(path, &overrides, &extractor).map_err(lift)?
+            }
+            (Spec::Database(path), _) => sources::load_database(path).map_err(lift)?,
+        };
+        sides.push(side);
+    }
+    let (a, b): (&Side, &Side) = (&sides[0], &sides[1]);
+    let d = diff::diff(&a.claims, &b.claims);
+    if cli.format != Format::Text {
+        print_json(cli.format, &d)?;
+        return Ok(super::exit::OK);
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let paint = Paint { color };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "--- {}", a.label)?;
+    writeln!(out, "+++ {}", b.label)?;
+    for c in &d.removed {
+        writeln!(out, "{}", paint.line('-', &claim_text(c)))?;
+    }
+    for c in &d.changed {
+        writeln!(out, "{}", change_line(c, &paint))?;
+    }
+    for c in &d.added {
+        writeln!(out, "{}", paint.line('+', &claim_text(c)))?;
+    }
+    writeln!(
+        out,
+        "{} added, {} removed, {} changed, {} unchanged",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len(),
+        d.unchanged
+    )?;
+    out.flush()?;
+    Ok(super::exit::OK)
+}
+
+/// Database errors keep their type, so they exit with the database code.
+fn lift(e: SourceError) -> anyhow::Error {
+    match e {
+        SourceError::Store(s) | SourceError::Resolve(ResolveError::Store(s)) => s.into(),
+        other => other.into(),
+    }
+}
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn line(&self, mark: char, text: &str) -> String {
+        match (self.color, mark) {
+            (true, '-') => format!("\x1b[31m- {text}\x1b[0m"),
+            (true, '+') => format!("\x1b[32m+ {text}\x1b[0m"),
+            _ => format!("{mark} {text}"),
+        }
+    }
+
+    fn removed(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[31;9m{s}\x1b[0m")
+        } else {
+            format!("[-{s}-]")
+        }
+    }
+
+    fn added(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[32;1m{s}\x1b[0m")
+        } else {
+            format!("{{+{s}+}}")
+        }
+    }
+
+    /// "old → new" with each side marked, or the value alone when unchanged.
+    fn either(&self, changed: bool, before: &str, after: &str) -> String {
+        if changed {
+            format!("{} → {}", self.removed(before), self.added(after))
+        } else {
+            after.to_string()
+        }
+    }
+}
+
+fn cue(c: &DiffClaim) -> &str {
+    if c.cue.is_empty() {
+        "asserts"
+    } else {
+        &c.cue
+    }
+}
+
+fn hedged(c: &DiffClaim) -> String {
+    if c.hedges.is_empty() {
+        String::new()
+    } else {
+        format!(" [hedged: {}]", c.hedges.join(", "))
+    }
+}
+
+fn claim_text(c: &DiffClaim) -> String {
+    format!(
+        "{}  {} — {} ({}){}: {}",
+        short(&c.id.to_hex()),
+        c.speaker,
+        cue(c),
+        c.stance,
+        hedged(c),
+        c.content
+    )
+}
+
+fn change_line(c: &Change, p: &Paint) -> String {
+    let has = |f: Field| c.fields.contains(&f);
+    let (b, a) = (&c.before, &c.after);
+    let content = if has(Field::Content) {
+        diff::word_diff(&b.content, &a.content)
+            .into_iter()
+            .map(|op| match op {
+                WordOp::Same(s) => s,
+                WordOp::Removed(s) => p.removed(&s),
+                WordOp::Added(s) => p.added(&s),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        a.content.clone()
+    };
+    let hedges = if has(Field::Hedges) {
+        let show = |c: &DiffClaim| {
+            if c.hedges.is_empty() {
+                "-".to_string()
+            } else {
+                c.hedges.join(", ")
+            }
+        };
+        format!(" [hedged: {}]", p.either(true, &show(b), &show(a)))
+    } else {
+        hedged(a)
+    };
+    format!(
+        "~ {} → {}  {} — {} ({}){}: {}",
+        short(&b.id.to_hex()),
+        short(&a.id.to_hex()),
+        p.either(has(Field::Speaker), &b.speaker, &a.speaker),
+        p.either(has(Field::Cue), cue(b), cue(a)),
+        p.either(has(Field::Stance), &b.stance, &a.stance),
+        hedges,
+        content
+    )
+}

@@ -1,0 +1,82 @@
+//! `claims link`: record a person's judgement on two claims.
+
+use super::{print_json, short, Cli, Format};
+use claims::model::{Body, RelationKind};
+use claims::store::Store;
+use claims::timeline::relations;
+use std::io::Write;
+
+/// Record a person's judgement on two claims
+///
+/// Records how claim A stands to claim B, as a relation object with basis "manual". A manual
+/// judgement overrides every automatic relation on the same pair (in either order) and every
+/// earlier judgement, in `claims conflicts` and in the views.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The first claim (id or unique prefix).
+    pub a: String,
+    /// The second claim (id or unique prefix).
+    pub b: String,
+    /// The relation: for `updates`, B is A as edited later.
+    #[arg(long = "as", value_enum)]
+    pub kind: Kind,
+    /// Why, in a few words.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Conflicts,
+    Updates,
+    Corroborates,
+    Unrelated,
+}
+
+impl From<Kind> for RelationKind {
+    fn from(k: Kind) -> RelationKind {
+        match k {
+            Kind::Conflicts => RelationKind::Conflicts,
+            Kind::Updates => RelationKind::Updates,
+            Kind::Corroborates => RelationKind::Corroborates,
+            Kind::Unrelated => RelationKind::Unrelated,
+        }
+    }
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+    let mut store = Store::open_existing(&cli.db)?;
+    let (typed, new) = relations::link(
+        &mut store,
+        &args.a,
+        &args.b,
+        args.kind.into(),
+        args.note.as_deref(),
+    )
+    .map_err(|e| match e {
+        relations::LinkError::Store(s) => anyhow::Error::from(s),
+        other => other.into(),
+    })?;
+    let Body::Relation(r) = &typed.body else {
+        anyhow::bail!("internal: a link is a relation");
+    };
+    if cli.format == Format::Text {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{} relation {}: {} {} {}",
+            if new { "recorded" } else { "already recorded" },
+            short(&typed.id().to_hex()),
+            short(&r.from.to_hex()),
+            r.kind.as_str(),
+            short(&r.to.to_hex())
+        )?;
+        out.flush()?;
+    } else {
+        print_json(
+            cli.format,
+            &serde_json::json!({"id": typed.id(), "new": new, "relation": typed.body}),
+        )?;
+    }
+    Ok(super::exit::OK)
+}

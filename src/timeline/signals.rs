@@ -1,0 +1,937 @@
+//! What a claim's content says that relation rules can compare, and the rules themselves.
+//!
+//! Everything here is a pure function of one claim (its keys) or of two claims (the rules), so
+//! two replicas holding the same claims find the same relations whatever the import order.
+//!
+//! **Keys** are how candidates are found without comparing all pairs. Each key has a *detail*;
+//! two claims are compared only when they share a key with different details. A claim's keys:
+//! - `n:` its folded words without negation words; detail: the parity of negations (so "the
+//!   bridge was not damaged" meets "the bridge was damaged"). Every claim has one, and two
+//!   claims with the same `n:` key and detail have the same content: the views
+//!   `corroborations` and `open_conflicts` (opposite cues) pair those in SQL;
+//! - `q:` for each run of numbers, days or months in its words (up to four), the words with
+//!   that run replaced by `#` and the others spelled out; detail: that run. So two claims meet
+//!   only when they agree on everything but one value;
+//! - `p:` its words with every direction or outcome word replaced by its axis, when it has
+//!   one ("the river level <rise-fall> overnight"); detail: the poles;
+//! - `e:AXIS:ENTITY` for each named entity (aliases folded: "Kremlin", "Russian" are `russia`)
+//!   of a claim that states a movement on the compass, advance/retreat or capture/repel axes;
+//!   detail: the pole.
+//!
+//! **Rules** written as relation objects on import, tried in order on a candidate pair (the
+//! first that fires wins):
+//! 1. `negation/1`: same content but for a negation: conflicts.
+//! 2. `number/1`: same content but for one number, day or date: conflicts.
+//! 3. `direction/1`: same content but for opposite direction or outcome words: conflicts.
+//! 4. `movement/1`: a shared entity, opposite movements on one axis: conflicts.
+//!
+//! Same content is not written as objects: `k` speakers repeating one statement would need
+//! `k²/2` objects. The views derive those pairs from the `n:` keys instead, identically on every
+//! replica: `same-content/1` (different speakers: corroborates) and `opposite-cue/1` (one
+//! denies, the other does not: conflicts).
+
+use super::{fold, words};
+use crate::model::RelationKind;
+use std::collections::BTreeSet;
+
+/// A claim as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub speaker: String,
+    pub stance: String,
+    pub cue: String,
+    pub content: String,
+    folded: String,
+    words: Vec<String>,
+}
+
+impl Facts {
+    pub fn new(speaker: &str, cue: &str, stance: &str, content: &str) -> Facts {
+        Facts {
+            speaker: fold(speaker),
+            stance: stance.to_string(),
+            cue: cue.to_string(),
+            content: content.to_string(),
+            folded: fold(content),
+            words: words(content),
+        }
+    }
+}
+
+/// What a rule found about a pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: RelationKind,
+    /// Rule name and version: `negation/1`.
+    pub basis: &'static str,
+    /// For people: "direction: further west vs further east".
+    pub reason: String,
+}
+
+const NEGATIONS: &[&str] = &[
+    "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
+];
+
+/// A word without its negation ("didn't" is "did"), and whether it was negated; `None` for
+/// a word that is only a negation.
+fn strip_negation(w: &str) -> (Option<String>, bool) {
+    if NEGATIONS.contains(&w) {
+        return (None, true);
+    }
+    let w = w.replace('\u{2019}', "'");
+    if let Some(stem) = w.strip_suffix("n't") {
+        let stem = match stem {
+            "wo" => "will",
+            "ca" => "can",
+            "sha" => "shall",
+            s => s,
+        };
+        return (Some(stem.to_string()), true);
+    }
+    (Some(w), false)
+}
+
+/// The words without negations, and how many negations there were.
+fn without_negation(ws: &[String]) -> (Vec<String>, usize) {
+    let mut out = Vec::with_capacity(ws.len());
+    let mut n = 0;
+    for w in ws {
+        let (kept, neg) = strip_negation(w);
+        n += usize::from(neg);
+        out.extend(kept);
+    }
+    (out, n)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Value {
+    Number,
+    Day,
+    Month,
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dozen",
+    "dozens",
+    "half",
+];
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// What a word is to the rules: a value, a polar word, both or neither. One table lookup per
+/// word, built once from the lists above.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordClass {
+    value: Option<Value>,
+    /// (axis index, pole)
+    polar: Option<(usize, bool)>,
+}
+
+fn classes() -> &'static std::collections::HashMap<&'static str, WordClass> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, WordClass>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: std::collections::HashMap<&'static str, WordClass> =
+            std::collections::HashMap::new();
+        for (list, kind) in [
+            (NUMBER_WORDS, Value::Number),
+            (DAYS, Value::Day),
+            (MONTHS, Value::Month),
+        ] {
+            for w in list {
+                t.entry(w).or_default().value = Some(kind);
+            }
+        }
+        for (a, (_, _, plus, minus)) in AXES.iter().enumerate() {
+            for (list, pole) in [(plus, true), (minus, false)] {
+                for w in list.iter() {
+                    t.entry(w).or_default().polar.get_or_insert((a, pole));
+                }
+            }
+        }
+        t
+    })
+}
+
+/// Words after which a number is a quantity ("rose to 50", "about 12,000").
+const QUANTITY_LEAD: &[&str] = &[
+    "to",
+    "by",
+    "from",
+    "of",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "than",
+    "least",
+    "most",
+    "some",
+    "only",
+    "just",
+    "approximately",
+    "roughly",
+    "more",
+    "fewer",
+    "less",
+    "at",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "with",
+    "up",
+    "down",
+    "reached",
+    "hit",
+    "among",
+    "between",
+    "and",
+    "or",
+    "exactly",
+    "all",
+    "another",
+    "the",
+    "in",
+    "on",
+    "since",
+    "until",
+    "before",
+    "after",
+];
+
+/// Whether a number written in digits names something ("bridge 3", "district 12", "day 5")
+/// rather than counts it: it follows a word that neither leads a quantity nor ends in "-ed",
+/// and no unit follows it. Identifiers stay part of the subject, so "bridge 3" and "bridge 4" are
+/// two subjects, not two values of one quantity.
+fn is_identifier(prev: Option<&str>, next: Option<&str>) -> bool {
+    let Some(p) = prev else {
+        return false;
+    };
+    if !p.chars().all(char::is_alphabetic) || QUANTITY_LEAD.contains(&p) || p.ends_with("ed") {
+        return false;
+    }
+    match next {
+        None => true,
+        Some(n) => {
+            let counted = NUMBER_WORDS.contains(&n)
+                || matches!(
+                    n,
+                    "percent" | "per" | "people" | "persons" | "km" | "kg" | "m" | "%"
+                );
+            !counted
+        }
+    }
+}
+
+fn value_kind(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<Value> {
+    if w.bytes().any(|c| c.is_ascii_digit())
+        && w.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b',' | b'.' | b'%'))
+    {
+        if is_identifier(prev, next) {
+            return None;
+        }
+        return Some(Value::Number);
+    }
+    match classes().get(w).and_then(|c| c.value) {
+        // "may" and "march" are usually a hedge and a verb: months only after "in", "of", ...
+        // or a day number ("24 May").
+        Some(Value::Month) if matches!(w, "may" | "march") => {
+            let dated = matches!(prev, Some("in" | "of" | "since" | "until" | "by"))
+                || prev.is_some_and(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+            dated.then_some(Value::Month)
+        }
+        other => other,
+    }
+}
+
+/// The content with its values replaced by `#` (runs of values become one `#`), and the
+/// values with their kinds.
+fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
+    let mut template: Vec<String> = Vec::with_capacity(ws.len());
+    let mut found: Vec<(String, Value)> = Vec::new();
+    let mut in_run = false;
+    for (i, w) in ws.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| ws[p].as_str());
+        let next = ws.get(i + 1).map(String::as_str);
+        match value_kind(w, prev, next) {
+            Some(kind) => {
+                if in_run {
+                    if let Some(last) = found.last_mut() {
+                        last.0.push(' ');
+                        last.0.push_str(w);
+                    }
+                } else {
+                    template.push("#".to_string());
+                    found.push((w.clone(), kind));
+                }
+                in_run = true;
+            }
+            None => {
+                template.push(w.clone());
+                in_run = false;
+            }
+        }
+    }
+    (template, found)
+}
+
+/// Contents with more numbers, days or dates than this are not compared by value (tables,
+/// scores, lists).
+const MAX_VALUES: usize = 4;
+
+/// Direction and outcome axes: (axis, label for people, words of one pole, of the other).
+const AXES: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "compass-ew",
+        "direction",
+        &["west", "westward", "westwards", "westbound"],
+        &["east", "eastward", "eastwards", "eastbound"],
+    ),
+    (
+        "compass-ns",
+        "direction",
+        &["north", "northward", "northwards", "northbound"],
+        &["south", "southward", "southwards", "southbound"],
+    ),
+    (
+        "rise-fall",
+        "direction",
+        &[
+            "rise",
+            "rises",
+            "rose",
+            "risen",
+            "rising",
+            "increase",
+            "increased",
+            "increases",
+            "grew",
+            "grow",
+            "grows",
+            "climbed",
+            "climbs",
+            "higher",
+        ],
+        &[
+            "fall",
+            "falls",
+            "fell",
+            "fallen",
+            "falling",
+            "decrease",
+            "decreased",
+            "decreases",
+            "declined",
+            "declines",
+            "drop",
+            "dropped",
+            "drops",
+            "shrank",
+            "lower",
+        ],
+    ),
+    (
+        "advance-retreat",
+        "outcome",
+        &[
+            "advance",
+            "advanced",
+            "advances",
+            "advancing",
+            "gained",
+            "gains",
+        ],
+        &[
+            "retreat",
+            "retreated",
+            "retreats",
+            "retreating",
+            "withdrew",
+            "withdrawn",
+            "withdraws",
+            "withdrawing",
+            "lost",
+            "losses",
+        ],
+    ),
+    (
+        "capture-repel",
+        "outcome",
+        &[
+            "captured", "captures", "capture", "seized", "seizes", "took", "taken",
+        ],
+        &[
+            "repelled",
+            "repels",
+            "repulsed",
+            "held",
+            "holds",
+            "defended",
+            "recaptured",
+        ],
+    ),
+    (
+        "open-close",
+        "outcome",
+        &[
+            "open",
+            "opened",
+            "opens",
+            "reopen",
+            "reopened",
+            "reopens",
+            "reopening",
+        ],
+        &["close", "closed", "closes", "closing", "shut", "shuts"],
+    ),
+    (
+        "win-lose",
+        "outcome",
+        &["win", "wins", "won", "winning"],
+        &["lose", "loses", "losing", "defeated"],
+    ),
+];
+
+/// Axes where a movement stated about an entity is compared across different sentences.
+const MOVEMENT_AXES: &[&str] = &[
+    "compass-ew",
+    "compass-ns",
+    "advance-retreat",
+    "capture-repel",
+];
+
+/// Words that make a compass word a movement ("further west", "towards the east").
+const MOVEMENT_CONTEXT: &[&str] = &[
+    "further",
+    "farther",
+    "deeper",
+    "toward",
+    "towards",
+    "to",
+    "into",
+    "push",
+    "pushed",
+    "pushing",
+    "moved",
+    "moving",
+    "advance",
+    "advancing",
+];
+
+/// (position, axis index, pole) of each polar word.
+fn polar(ws: &[String]) -> Vec<(usize, usize, bool)> {
+    let table = classes();
+    ws.iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let (a, pole) = table.get(w.as_str())?.polar?;
+            Some((i, a, pole))
+        })
+        .collect()
+}
+
+/// The phrase of a polar word for people: "further west", "rose".
+fn phrase(ws: &[String], i: usize) -> String {
+    match i.checked_sub(1).map(|p| ws[p].as_str()) {
+        Some(p) if matches!(p, "further" | "farther" | "deeper") => format!("{p} {}", ws[i]),
+        _ => ws[i].clone(),
+    }
+}
+
+fn is_movement(ws: &[String], i: usize, axis: &str) -> bool {
+    if !axis.starts_with("compass") {
+        return true;
+    }
+    let w = ws[i].as_str();
+    if w.ends_with("ward") || w.ends_with("wards") || w.ends_with("bound") {
+        return true;
+    }
+    let before = i.saturating_sub(2)..i;
+    ws[before]
+        .iter()
+        .any(|p| MOVEMENT_CONTEXT.contains(&p.as_str()))
+}
+
+/// Aliases of named entities: demonyms, capitals, seats of government.
+const ALIASES: &[(&str, &str)] = &[
+    ("russian", "russia"),
+    ("russians", "russia"),
+    ("kremlin", "russia"),
+    ("moscow", "russia"),
+    ("ukrainian", "ukraine"),
+    ("ukrainians", "ukraine"),
+    ("kyiv", "ukraine"),
+    ("kiev", "ukraine"),
+    ("american", "united states"),
+    ("americans", "united states"),
+    ("washington", "united states"),
+    ("us", "united states"),
+    ("u.s", "united states"),
+    ("british", "united kingdom"),
+    ("britain", "united kingdom"),
+    ("london", "united kingdom"),
+    ("uk", "united kingdom"),
+    ("chinese", "china"),
+    ("beijing", "china"),
+    ("israeli", "israel"),
+    ("palestinian", "palestine"),
+    ("french", "france"),
+    ("paris", "france"),
+    ("german", "germany"),
+    ("berlin", "germany"),
+];
+
+/// Capitalised words that are not names.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "and",
+    "but",
+    "or",
+    "if",
+    "as",
+    "after",
+    "before",
+    "there",
+    "here",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "minister",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Named entities: capitalised words of the content as written (possessives and hyphenated
+/// parts split off), folded through [`ALIASES`].
+fn entities(content: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for raw in content.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("\u{2019}s"))
+            .unwrap_or(w);
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        if NOT_NAMES.contains(&lower.as_str()) || lower.chars().count() < 2 {
+            continue;
+        }
+        let name = ALIASES
+            .iter()
+            .find(|(a, _)| *a == lower)
+            .map(|(_, to)| to.to_string())
+            .unwrap_or(lower);
+        out.insert(name);
+    }
+    out
+}
+
+/// The candidate keys of a claim's content with their details (see the module
+/// documentation), sorted. Two claims are candidates when they share a key with different
+/// details; a shared key with the same detail means the same content up to negation words.
+pub fn keys(content: &str) -> Vec<(String, String)> {
+    // Import computes a new claim's keys twice on one thread (indexing it, then detecting its
+    // relations); a small per-thread memo makes the second time a lookup. Pure all the same.
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Vec<(String, String)>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(content).cloned()) {
+        return hit;
+    }
+    let out = compute_keys(content);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(content.to_string(), out.clone());
+    });
+    out
+}
+
+fn compute_keys(content: &str) -> Vec<(String, String)> {
+    let ws = words(content);
+    let mut out = BTreeSet::new();
+    let (stripped, negations) = without_negation(&ws);
+    out.insert((
+        format!("n:{}", stripped.join(" ")),
+        (negations % 2).to_string(),
+    ));
+    let (template, found) = values(&ws);
+    if !found.is_empty() && found.len() <= MAX_VALUES {
+        // One key per value: that value open (its detail), the others spelled out, so only
+        // claims that agree on everything but one value meet ("bridge 3 ... on day #").
+        for open in 0..found.len() {
+            let mut slot = 0;
+            let spelled: Vec<&str> = template
+                .iter()
+                .map(|w| {
+                    if w != "#" {
+                        return w.as_str();
+                    }
+                    let this = slot;
+                    slot += 1;
+                    if this == open {
+                        "#"
+                    } else {
+                        found[this].0.as_str()
+                    }
+                })
+                .collect();
+            out.insert((format!("q:{}", spelled.join(" ")), found[open].0.clone()));
+        }
+    }
+    let polars = polar(&ws);
+    if !polars.is_empty() {
+        let mut t = ws.clone();
+        for &(i, a, _) in &polars {
+            t[i] = format!("<{}>", AXES[a].0);
+        }
+        let poles: String = polars.iter().map(|p| if p.2 { '+' } else { '-' }).collect();
+        out.insert((format!("p:{}", t.join(" ")), poles));
+        let names = entities(content);
+        for &(i, a, pole) in &polars {
+            let axis = AXES[a].0;
+            if MOVEMENT_AXES.contains(&axis) && is_movement(&ws, i, axis) {
+                for name in &names {
+                    let detail = if pole { "+" } else { "-" };
+                    out.insert((format!("e:{axis}:{name}"), detail.to_string()));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether two contents are the same claim content up to noise and the choice of negation
+/// word: what the `corroborations` and opposite-cue views compare (through the `n:` key).
+pub fn same_content(a: &str, b: &str) -> bool {
+    let n = |s: &str| keys(s).into_iter().find(|k| k.0.starts_with("n:"));
+    n(a) == n(b)
+}
+
+/// Applies the rules to a pair of different claims. Symmetric: `judge(a, b)` and `judge(b, a)`
+/// give the same kind and basis (the reason names `a`'s side first).
+pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
+    let conflict = |basis, reason| {
+        Some(Finding {
+            kind: RelationKind::Conflicts,
+            basis,
+            reason,
+        })
+    };
+    let (sa, na) = without_negation(&a.words);
+    let (sb, nb) = without_negation(&b.words);
+    if sa == sb && (na % 2) == (nb % 2) {
+        // The same content: the views pair these (corroborations, opposite cues).
+        return None;
+    }
+    if sa == sb {
+        let (neg, plain) = if na % 2 == 1 { (a, b) } else { (b, a) };
+        return conflict(
+            "negation/1",
+            format!("negation: \"{}\" vs \"{}\"", neg.folded, plain.folded),
+        );
+    }
+    let (ta, va) = values(&a.words);
+    let (tb, vb) = values(&b.words);
+    let differing: Vec<_> = va.iter().zip(&vb).filter(|(x, y)| x.0 != y.0).collect();
+    if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
+        // Exactly one value differs: the same statement with another number, day or date.
+        if let [(x, y)] = differing[..] {
+            let label = match (x.1, y.1) {
+                (Value::Day, Value::Day) => "day",
+                (Value::Month, _) | (_, Value::Month) => "date",
+                _ => "number",
+            };
+            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0));
+        }
+    }
+    let pa = polar(&a.words);
+    let pb = polar(&b.words);
+    if !pa.is_empty() && pa.len() == pb.len() {
+        let same_shape = a.words.len() == b.words.len()
+            && a.words
+                .iter()
+                .zip(&b.words)
+                .enumerate()
+                .all(|(i, (x, y))| x == y || pa.iter().any(|p| p.0 == i));
+        let aligned = pa.iter().zip(&pb).all(|(x, y)| x.0 == y.0 && x.1 == y.1);
+        if same_shape && aligned {
+            if let Some((x, y)) = pa.iter().zip(&pb).find(|(x, y)| x.2 != y.2) {
+                return conflict(
+                    "direction/1",
+                    format!(
+                        "{}: {} vs {}",
+                        AXES[x.1].1,
+                        phrase(&a.words, x.0),
+                        phrase(&b.words, y.0)
+                    ),
+                );
+            }
+        }
+    }
+    let names_a = entities(&a.content);
+    let names_b = entities(&b.content);
+    if names_a.intersection(&names_b).next().is_some() {
+        for &(i, ax, pole) in &pa {
+            let axis = AXES[ax].0;
+            if !MOVEMENT_AXES.contains(&axis) || !is_movement(&a.words, i, axis) {
+                continue;
+            }
+            if let Some(&(j, _, _)) = pb.iter().find(|&&(j, bx, bpole)| {
+                bx == ax && bpole != pole && is_movement(&b.words, j, axis)
+            }) {
+                return conflict(
+                    "movement/1",
+                    format!(
+                        "{}: {} vs {}",
+                        AXES[ax].1,
+                        phrase(&a.words, i),
+                        phrase(&b.words, j)
+                    ),
+                );
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(speaker: &str, stance: &str, content: &str) -> Facts {
+        Facts::new(speaker, "say", stance, content)
+    }
+
+    fn reason(a: &Facts, b: &Facts) -> Option<(RelationKind, &'static str, String)> {
+        judge(a, b).map(|x| (x.kind, x.basis, x.reason))
+    }
+
+    #[test]
+    fn the_seed_west_east_case_is_a_movement_conflict() {
+        let west = f(
+            "Sky News",
+            "asserting",
+            "It will allow the Kremlin's troops to push their offensive further west, deeper into Ukrainian-held territory over less-fortified areas",
+        );
+        let east = f(
+            "military bloggers",
+            "neutral",
+            "Pokrovsk, a railway junction further east, could be the next Russian objective",
+        );
+        let east_keys: Vec<String> = keys(&east.content).into_iter().map(|k| k.0).collect();
+        let shared: Vec<(String, String)> = keys(&west.content)
+            .into_iter()
+            .filter(|k| east_keys.contains(&k.0))
+            .collect();
+        assert_eq!(
+            shared,
+            [("e:compass-ew:russia".to_string(), "+".to_string())]
+        );
+        assert_eq!(
+            reason(&west, &east),
+            Some((
+                RelationKind::Conflicts,
+                "movement/1",
+                "direction: further west vs further east".to_string()
+            ))
+        );
+        assert_eq!(judge(&east, &west).map(|x| x.basis), Some("movement/1"));
+    }
+
+    #[test]
+    fn numbers_days_negation_direction_cues_and_corroboration() {
+        let two = f("Police", "neutral", "two people were injured");
+        let three = f("Medics", "neutral", "three people were injured");
+        assert_eq!(
+            reason(&two, &three).map(|r| r.2),
+            Some("number: two vs three".into())
+        );
+        let tue = f("A", "neutral", "the bridge was inspected on Tuesday");
+        let wed = f("B", "neutral", "the bridge was inspected on Wednesday");
+        assert_eq!(
+            reason(&tue, &wed).map(|r| r.2),
+            Some("day: tuesday vs wednesday".into())
+        );
+        let risk = f("A", "neutral", "the plant was at risk");
+        let never = f("B", "neutral", "the plant was never at risk");
+        assert_eq!(reason(&risk, &never).map(|r| r.1), Some("negation/1"));
+        let rose = f("A", "neutral", "the river level rose overnight");
+        let fell = f("B", "neutral", "the river level fell overnight");
+        assert_eq!(
+            reason(&rose, &fell).map(|r| r.2),
+            Some("direction: rose vs fell".into())
+        );
+        let said = f("Police", "neutral", "The mill was evacuated");
+        let denied = f("Owners", "denying", "the mill was  evacuated.");
+        assert_eq!(
+            reason(&said, &denied),
+            None,
+            "same content is left to the views"
+        );
+        assert!(same_content(&said.content, &denied.content));
+        assert!(same_content("it was not safe", "it was never safe"));
+        assert!(!same_content("it was safe", "it was never safe"));
+        assert_eq!(reason(&two, &rose), None);
+        let two_values = f("A", "neutral", "two crews will arrive on Monday");
+        let both_differ = f("B", "neutral", "three crews will arrive on Friday");
+        assert_eq!(
+            reason(&two_values, &both_differ),
+            None,
+            "two values differ: another statement"
+        );
+    }
+
+    #[test]
+    fn candidates_share_a_key() {
+        let shared = |a: &str, b: &str| {
+            keys(a)
+                .iter()
+                .any(|k| keys(b).iter().any(|l| l.0 == k.0 && l.1 != k.1))
+        };
+        assert!(shared(
+            "the plant was at risk",
+            "the plant was never at risk"
+        ));
+        assert!(shared("two people were injured", "3 people were injured"));
+        assert!(shared("prices rose", "prices fell"));
+        assert!(!shared("prices rose", "the mill was evacuated"));
+        assert!(
+            !shared("prices rose", "Prices  rose."),
+            "same content: same details"
+        );
+        assert!(!shared(
+            "the bridge reopens on day 5",
+            "the bridge reopens on day 6"
+        ));
+        assert!(shared("the toll rose to 50", "the toll rose to 65"));
+        assert!(shared(
+            "officials reported 5 injuries",
+            "officials reported 7 injuries"
+        ));
+        assert!(!shared(
+            "bridge 3 reopens on Monday",
+            "bridge 4 reopens on Monday"
+        ));
+        assert!(shared(
+            "bridge 3 reopens on Monday",
+            "bridge 3 reopens on Friday"
+        ));
+    }
+
+    #[test]
+    fn may_is_a_hedge_unless_it_follows_in() {
+        assert!(keys("the bridge may reopen")
+            .iter()
+            .all(|k| !k.0.starts_with("q:")));
+        assert!(keys("the bridge will reopen in May")
+            .iter()
+            .any(|k| k.0.starts_with("q:")));
+    }
+}

@@ -1,0 +1,372 @@
+//! Relations found on import: the seed's conflict, manual overrides in the views, rebuild,
+//! verify, and determinism between replicas importing in different orders.
+
+use claims::extract::Extractor;
+use claims::import::{import_paths, Overrides};
+use claims::model::RelationKind;
+use claims::store::Store;
+use claims::timeline::relations::{self, ConflictFilter};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn import(store: &mut Store, paths: &[PathBuf]) {
+    let out = import_paths(
+        store,
+        paths,
+        &Overrides::default(),
+        &Extractor::new(),
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
+}
+
+fn seeded(dir: &Path) -> Store {
+    let mut store = Store::open(&dir.join("c.db")).expect("open");
+    import(&mut store, &[PathBuf::from("seeds/avdiivka.txt")]);
+    store
+}
+
+fn rows(store: &Store, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = store.conn().prepare(sql).expect("prepare");
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                r.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                    rusqlite::types::Value::Text(s) => s,
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Null => "NULL".into(),
+                    other => format!("{other:?}"),
+                })
+            })
+            .collect()
+    })
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+#[test]
+fn the_seed_west_east_inconsistency_is_a_conflict() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let found = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let c = &found[0];
+    assert_eq!(c.reason, "direction: further east vs further west");
+    assert_eq!(c.basis, "movement/1");
+    let mut speakers = [c.a.speaker.as_str(), c.b.speaker.as_str()];
+    speakers.sort();
+    assert_eq!(speakers, ["(unknown outlet)", "military bloggers"]);
+    let by_speaker = ConflictFilter {
+        speaker: Some("BLOGGERS".into()),
+        ..ConflictFilter::default()
+    };
+    assert_eq!(
+        relations::conflicts(&store, &by_speaker).expect("q").len(),
+        1
+    );
+    let nobody = ConflictFilter {
+        speaker: Some("nobody".into()),
+        ..ConflictFilter::default()
+    };
+    assert!(relations::conflicts(&store, &nobody).expect("q").is_empty());
+}
+
+#[test]
+fn the_seed_relation_has_a_pinned_id() {
+    // Computed independently with the Python rule in docs/objects.md.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    assert_eq!(
+        rows(&store, "SELECT id, body FROM objects WHERE type = 'relation'"),
+        vec![vec![
+            "965bccbd7495ba0cc876afb3a81fff68ad50be824dcc0a535cc40ac5e4c18897",
+            "{\"basis\":\"movement/1\",\"from\":\"6a5034f54a4d1b564c2c38b53495a0c48b777e37032f23ba830f591790369689\",\"kind\":\"conflicts\",\"note\":\"direction: further east vs further west\",\"to\":\"eb586c65764dde1cb234bd12a3fea560012823dde1898eb78d453502ad82ef33\",\"type\":\"relation\",\"v\":1}",
+        ]]
+    );
+}
+
+#[test]
+fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = seeded(dir.path());
+    let c = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
+    let (a, b) = (c[0].a.id.clone(), c[0].b.id.clone());
+    // Linked in the other order: a judgement covers the pair either way round.
+    let (_, new) = relations::link(
+        &mut store,
+        &b[..10],
+        &a[..10],
+        RelationKind::Unrelated,
+        Some("different places: the front moves west, Pokrovsk lies east"),
+    )
+    .expect("link");
+    assert!(new);
+    assert!(relations::conflicts(&store, &ConflictFilter::default())
+        .expect("conflicts")
+        .is_empty());
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT kind, basis, manual, current FROM claim_relations ORDER BY seq"
+        ),
+        vec![
+            vec!["conflicts", "movement/1", "0", "0"],
+            vec!["unrelated", "manual", "1", "1"],
+        ]
+    );
+    assert!(rows(&store, "SELECT * FROM open_conflicts").is_empty());
+
+    // A later judgement overrides the earlier one.
+    relations::link(&mut store, &a, &b, RelationKind::Conflicts, None).expect("link");
+    let again = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].basis, "manual");
+    // Linking the same judgement twice adds nothing.
+    let (_, new) =
+        relations::link(&mut store, &a, &b, RelationKind::Conflicts, None).expect("link");
+    assert!(!new);
+    // A claim cannot be linked to itself, and only claims can be linked.
+    assert!(relations::link(&mut store, &a, &a, RelationKind::Conflicts, None).is_err());
+    let version: String = store
+        .conn()
+        .query_row("SELECT id FROM versions", [], |r| r.get(0))
+        .expect("version");
+    assert!(relations::link(&mut store, &version, &a, RelationKind::Conflicts, None).is_err());
+    let report = claims::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{report:?}");
+}
+
+#[test]
+fn rebuild_recreates_relations_and_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = seeded(dir.path());
+    let q = |s: &Store| {
+        (
+            rows(s, "SELECT * FROM relations ORDER BY id"),
+            rows(
+                s,
+                "SELECT * FROM claim_keys ORDER BY key, detail, claim_seq",
+            ),
+        )
+    };
+    let before = q(&store);
+    assert!(!before.0.is_empty() && !before.1.is_empty());
+    store.rebuild().expect("rebuild");
+    assert_eq!(q(&store), before);
+}
+
+#[test]
+fn updates_link_the_edited_claims_of_consecutive_versions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(
+        &mut store,
+        &[
+            PathBuf::from("tests/fixtures/timeline/bridge-v1.txt"),
+            PathBuf::from("tests/fixtures/timeline/bridge-v2.txt"),
+        ],
+    );
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT from_content, to_content, note FROM claim_updates ORDER BY to_content"
+        ),
+        vec![
+            vec![
+                "the bridge will reopen on Friday",
+                "the bridge will reopen on Friday",
+                "changed: cue, stance"
+            ],
+            vec![
+                "the river level rose overnight",
+                "the river level fell overnight",
+                "changed: content"
+            ],
+            vec![
+                "two people were injured",
+                "three people were injured",
+                "changed: content"
+            ],
+        ]
+    );
+    // The edits conflict by their rules too, but an update is not an open conflict.
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT count(*) FROM relations WHERE kind = 'conflicts'"
+        ),
+        vec![vec!["2"]]
+    );
+    assert!(rows(&store, "SELECT * FROM open_conflicts").is_empty());
+}
+
+#[test]
+fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(
+        &mut store,
+        &[
+            PathBuf::from("tests/fixtures/timeline/bridge-v1.txt"),
+            PathBuf::from("tests/fixtures/timeline/mill-owners.txt"),
+        ],
+    );
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT basis, note FROM open_conflicts ORDER BY note"
+        ),
+        vec![
+            vec!["opposite-cue/1", "cue: confirm vs deny"],
+            vec!["opposite-cue/1", "cue: say vs deny"],
+        ]
+    );
+    assert_eq!(
+        rows(&store, "SELECT basis, note FROM corroborations"),
+        vec![vec![
+            "same-content/1",
+            "same content from fire service and Firefighters"
+        ]]
+    );
+    // Derived relations are not objects, and a manual judgement overrides them too.
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT count(*) FROM objects WHERE type = 'relation'"
+        ),
+        vec![vec!["0"]]
+    );
+    let c = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
+    assert_eq!(c.len(), 2);
+    assert!(c.iter().all(|r| r.relation.is_none()));
+    relations::link(
+        &mut store,
+        &c[0].a.id,
+        &c[0].b.id,
+        RelationKind::Unrelated,
+        None,
+    )
+    .expect("link");
+    assert_eq!(
+        relations::conflicts(&store, &ConflictFilter::default())
+            .expect("conflicts")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_statement_repeated_with_many_numbers_stays_bounded() {
+    // 60 reports of one toll, each with another number: every pair conflicts by the rules, but
+    // each new claim is compared with at most MAX_CANDIDATES_PER_KEY stored ones.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let mut paths = Vec::new();
+    for i in 0..60 {
+        let p = dir.path().join(format!("t{i}.txt"));
+        std::fs::write(
+            &p,
+            format!(
+                "Toll report {i}\nOfficials said that the death toll rose to {}.\n",
+                i + 10
+            ),
+        )
+        .expect("write");
+        paths.push(p);
+    }
+    import(&mut store, &paths);
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
+        .expect("count");
+    let cap = relations::MAX_CANDIDATES_PER_KEY;
+    assert!(n > cap && n <= 60 * cap, "{n} relations");
+    // Numbers that name things are not values: bridge 3 and bridge 4 are two subjects.
+    let p = dir.path().join("bridges.txt");
+    std::fs::write(
+        &p,
+        "Bridges\nEngineers said that bridge 3 reopens on Monday.\nEngineers said that bridge 4 reopens on Monday.\n",
+    )
+    .expect("write");
+    import(&mut store, &[p]);
+    let after: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(after, n);
+}
+
+const SPEAKERS: &[&str] = &[
+    "The mayor",
+    "Police",
+    "Councillor Ana Ruiz",
+    "The water agency",
+];
+const CLAUSES: &[&str] = &[
+    "the river level rose overnight",
+    "the river level fell overnight",
+    "two people were injured",
+    "three people were injured",
+    "the bridge was damaged",
+    "the bridge was not damaged",
+    "the ferry will run from Monday",
+    "the ferry will run from Tuesday",
+];
+
+fn article(title: usize, sentences: &[(usize, usize, bool)]) -> String {
+    let mut out = format!("Storm report number {title}\n");
+    for &(s, c, deny) in sentences {
+        let verb = if deny { "denied" } else { "said" };
+        out.push_str(&format!("{} {verb} that {}.\n", SPEAKERS[s], CLAUSES[c]));
+    }
+    out
+}
+
+fn relation_ids(store: &Store) -> Vec<String> {
+    rows(
+        store,
+        "SELECT id FROM objects WHERE type = 'relation' ORDER BY id",
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Two replicas importing the same articles in different orders write the same relations.
+    #[test]
+    fn replicas_detect_the_same_relations(
+        docs in prop::collection::vec(
+            prop::collection::vec((0..SPEAKERS.len(), 0..CLAUSES.len(), any::<bool>()), 1..5),
+            2..6,
+        ),
+        seed in any::<u64>(),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut paths = Vec::new();
+        for (i, sentences) in docs.iter().enumerate() {
+            let p = dir.path().join(format!("d{i}.txt"));
+            std::fs::write(&p, article(i, sentences)).expect("write");
+            paths.push(p);
+        }
+        let mut shuffled = paths.clone();
+        let mut rng = claims::synth::Rng::new(seed);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i + 1));
+        }
+        let mut a = Store::open(&dir.path().join("a.db")).expect("open");
+        let mut b = Store::open(&dir.path().join("b.db")).expect("open");
+        for p in &paths {
+            import(&mut a, std::slice::from_ref(p));
+        }
+        for p in &shuffled {
+            import(&mut b, std::slice::from_ref(p));
+        }
+        prop_assert_eq!(relation_ids(&a), relation_ids(&b));
+    }
+}
