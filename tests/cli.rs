@@ -1,75 +1,10 @@
 //! The `claims` binary, end to end: every test runs it in a temporary directory with a fixed
 //! clock and no colour, and asserts stdout, stderr and the exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.path("claims.db")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
-        c.current_dir(self.dir.path())
-            .env_remove("CLAIMS_DB")
-            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("claims runs")
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(&p, text).expect("write");
-        p
-    }
-
-    fn seed(&self) -> PathBuf {
-        let p = self.path("avdiivka.txt");
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt"),
-            &p,
-        )
-        .expect("copy seed");
-        p
-    }
-
-    fn object_count(&self) -> i64 {
-        let conn = rusqlite::Connection::open(self.db()).expect("open");
-        conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
-            .expect("count")
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, stdout, Env};
 
 #[test]
 fn import_prints_what_it_found_and_is_idempotent() {

@@ -6,16 +6,8 @@ use claims::store::Store;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
-fn ids(store: &Store) -> Vec<String> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT id FROM objects ORDER BY id")
-        .expect("prepare");
-    stmt.query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
-}
+mod common;
+use common::ids;
 
 fn import(store: &mut Store, files: &[PathBuf]) -> usize {
     import_paths(

@@ -14,16 +14,8 @@ fn import(store: &mut Store, paths: &[&Path], overrides: &Overrides) -> Vec<File
     import_paths(store, &paths, overrides, &Extractor::new(), |_, _, _, _| {}).expect("import")
 }
 
-fn ids(store: &Store) -> Vec<String> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT id FROM objects ORDER BY id")
-        .expect("prepare");
-    stmt.query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
-}
+mod common;
+use common::ids;
 
 fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).expect(sql)

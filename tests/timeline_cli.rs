@@ -1,70 +1,18 @@
 //! `claims diff`, `log`, `conflicts` and `link` end to end: each test runs the binary in a
 //! temporary directory with a fixed clock and no colour, and asserts stdout and the exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+mod common;
+use common::{stderr, Env};
 
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
-        c.current_dir(self.dir.path())
-            .env_remove("CLAIMS_DB")
-            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("claims runs")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
-        stdout(&o)
-    }
-
-    /// Copies a file from the repository into the test directory, under its file name.
-    fn copy(&self, rel: &str) -> String {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-        let name = src
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("file name")
-            .to_string();
-        std::fs::copy(&src, self.path(&name)).expect("copy fixture");
-        name
-    }
-
-    fn bridge(&self) {
-        let v1 = self.copy("tests/fixtures/timeline/bridge-v1.txt");
-        let v2 = self.copy("tests/fixtures/timeline/bridge-v2.txt");
-        self.ok(&["import", &v1]);
-        self.ok(&["import", &v2]);
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// Imports the two versions of the bridge article.
+fn bridge(env: &Env) {
+    let v1 = env.copy("tests/fixtures/timeline/bridge-v1.txt");
+    let v2 = env.copy("tests/fixtures/timeline/bridge-v2.txt");
+    env.ok(&["import", &v1]);
+    env.ok(&["import", &v2]);
 }
 
 const DOC: &str = "https://courier.example/bridge-repairs";
@@ -81,7 +29,7 @@ const BRIDGE_EDITS: &str = "\
 #[test]
 fn diff_of_two_versions_reports_exactly_the_edits() {
     let env = Env::new();
-    env.bridge();
+    bridge(&env);
     let out = env.ok(&["diff", &format!("{DOC}@1"), &format!("{DOC}@2")]);
     assert_eq!(
         out,
@@ -119,7 +67,7 @@ fn diff_against_an_unimported_file_stores_nothing() {
 #[test]
 fn diff_json_has_the_documented_shape() {
     let env = Env::new();
-    env.bridge();
+    bridge(&env);
     let out = env.ok(&[
         "--format",
         "json",
@@ -207,7 +155,7 @@ fn diff_of_two_databases_compares_their_claim_sets() {
 #[test]
 fn diff_refuses_what_is_not_a_version() {
     let env = Env::new();
-    env.bridge();
+    bridge(&env);
     let o = env.run(&["diff", &format!("{DOC}@3"), &format!("{DOC}@1")]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(

@@ -1,0 +1,102 @@
+//! A hermetic environment for running the `claims` binary in tests: a temporary directory as
+//! the working directory, a fixed clock, no colour, no inherited database.
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use claims::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The default database of a command run here.
+    pub fn db(&self) -> PathBuf {
+        self.path("claims.db")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
+        c.current_dir(self.dir.path())
+            .env_remove("CLAIMS_DB")
+            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("claims runs")
+    }
+
+    /// Runs a command that must succeed, and returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    /// Copies a file from the repository into the test directory, under its file name.
+    pub fn copy(&self, rel: &str) -> String {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        let name = src
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("file name")
+            .to_string();
+        std::fs::copy(&src, self.path(&name)).expect("copy fixture");
+        name
+    }
+
+    /// Copies the seed article in as `avdiivka.txt`.
+    pub fn seed(&self) -> PathBuf {
+        self.path(&self.copy("seeds/avdiivka.txt"))
+    }
+
+    pub fn object_count(&self) -> i64 {
+        let conn = rusqlite::Connection::open(self.db()).expect("open");
+        conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
+            .expect("count")
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every object id in a database, sorted.
+pub fn ids(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id FROM objects ORDER BY id")
+        .expect("prepare");
+    stmt.query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
