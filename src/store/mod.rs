@@ -10,7 +10,7 @@
 mod index;
 pub mod query;
 
-use crate::model::Typed;
+use crate::model::{Received, Typed};
 use crate::objects::{Object, ObjectId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -266,6 +266,25 @@ impl Writer<'_> {
         };
         if let Some(body) = crate::model::Body::from_object(object) {
             index::insert(&self.tx, &mut self.version_cache, seq, object.id, &body).map_err(
+                |source| StoreError::Index {
+                    id: object.id,
+                    source,
+                },
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// [`Writer::put_object`] for an object whose typed body was already read (by
+    /// [`Received::from_body`], from the parse that re-hashed it): the same rows, without
+    /// parsing the body again.
+    pub fn put_received(&mut self, received: &Received) -> Result<bool> {
+        let object = &received.object;
+        let Some(seq) = self.insert_object(object)? else {
+            return Ok(false);
+        };
+        if let Some(body) = &received.body {
+            index::insert(&self.tx, &mut self.version_cache, seq, object.id, body).map_err(
                 |source| StoreError::Index {
                     id: object.id,
                     source,

@@ -3,7 +3,8 @@
 
 use super::wire::Mark;
 use super::SyncError;
-use crate::objects::{Object, ObjectId};
+use crate::model::Received;
+use crate::objects::ObjectId;
 use crate::store::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -192,16 +193,16 @@ pub struct Applied {
 /// in the same transaction records the batch and, if given, a cursor `(peer, mark)`.
 pub fn apply(
     store: &mut Store,
-    mut objects: Vec<Object>,
+    mut objects: Vec<Received>,
     source: &str,
     cursor: Option<(&str, Mark)>,
 ) -> Result<Applied, SyncError> {
-    objects.sort_by_key(|o| rank(&o.kind));
+    objects.sort_by_key(|o| rank(&o.object.kind));
     let mut writer = store.writer()?;
     let before = head(writer.tx())?;
     let mut stored = 0;
     for object in &objects {
-        stored += u64::from(writer.put_object(object)?);
+        stored += u64::from(writer.put_received(object)?);
     }
     let seqs = writer.seq_range();
     if let Some((first, last)) = seqs {
