@@ -3,6 +3,7 @@
 use crate::model::{Body, Span};
 use crate::objects::ObjectId;
 use rusqlite::{OptionalExtension, Transaction};
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -56,12 +57,27 @@ fn spans_json(spans: &[Span]) -> String {
     serde_json::to_string(spans).unwrap_or_else(|_| "[]".to_string())
 }
 
+/// What one writer remembers between objects: the version whose mentions are being indexed,
+/// and the seqs of the documents and claims it indexed itself, which later objects of the same
+/// transaction refer to. Reset whenever the writer undoes writes.
+#[derive(Default)]
+pub struct Cache {
+    version: Option<VersionText>,
+    indexed: HashMap<ObjectId, (&'static str, i64)>,
+}
+
 /// The seq of a stored object of one type, if it is indexed.
 fn seq_of(
     tx: &Transaction<'_>,
+    cache: &Cache,
     table: &'static str,
     id: &ObjectId,
 ) -> Result<Option<i64>, IndexError> {
+    if let Some(&(t, seq)) = cache.indexed.get(id) {
+        if t == table {
+            return Ok(Some(seq));
+        }
+    }
     let sql = match table {
         "documents" => {
             "SELECT t.seq FROM objects o JOIN documents t ON t.seq = o.seq WHERE o.id = ?1"
@@ -79,7 +95,7 @@ fn seq_of(
 
 pub(super) fn insert(
     tx: &Transaction<'_>,
-    cache: &mut Option<VersionText>,
+    cache: &mut Cache,
     seq: i64,
     id: ObjectId,
     body: &Body,
@@ -91,9 +107,10 @@ pub(super) fn insert(
                 "INSERT INTO documents(seq, id, key, key_kind) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute((seq, &id_hex, &d.key, d.key_kind.as_str()))?;
+            cache.indexed.insert(id, ("documents", seq));
         }
         Body::Version(v) => {
-            let Some(doc_seq) = seq_of(tx, "documents", &v.document)? else {
+            let Some(doc_seq) = seq_of(tx, cache, "documents", &v.document)? else {
                 return Err(IndexError::MissingReference {
                     kind: "document",
                     id: v.document,
@@ -122,7 +139,7 @@ pub(super) fn insert(
                 v.modified,
                 v.text
             ])?;
-            *cache = Some(VersionText::new(id, seq, v.text.clone()));
+            cache.version = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {
             tx.prepare_cached(
@@ -138,9 +155,10 @@ pub(super) fn insert(
                 serde_json::to_string(&c.hedges).unwrap_or_else(|_| "[]".to_string()),
                 &c.content,
             ))?;
+            cache.indexed.insert(id, ("claims", seq));
         }
         Body::Mention(m) => {
-            if cache.as_ref().map(|c| c.id) != Some(m.version) {
+            if cache.version.as_ref().map(|c| c.id) != Some(m.version) {
                 let row: Option<(i64, String)> = tx
                     .prepare_cached(
                         "SELECT v.seq, v.text FROM objects o JOIN versions v ON v.seq = o.seq
@@ -154,16 +172,16 @@ pub(super) fn insert(
                         id: m.version,
                     });
                 };
-                *cache = Some(VersionText::new(m.version, version_seq, text));
+                cache.version = Some(VersionText::new(m.version, version_seq, text));
             }
-            let Some(version) = cache.as_ref() else {
-                return Ok(());
-            };
-            let Some(claim_seq) = seq_of(tx, "claims", &m.claim)? else {
+            let Some(claim_seq) = seq_of(tx, cache, "claims", &m.claim)? else {
                 return Err(IndexError::MissingReference {
                     kind: "claim",
                     id: m.claim,
                 });
+            };
+            let Some(version) = cache.version.as_ref() else {
+                return Ok(());
             };
             let position = m.content.first().map(|s| s[0]).unwrap_or(0);
             tx.prepare_cached(

@@ -175,7 +175,7 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         Ok(Writer {
             tx,
-            version_cache: None,
+            version_cache: index::Cache::default(),
             first_seq: None,
             last_seq: None,
             tx_first_seq: None,
@@ -239,7 +239,7 @@ impl Store {
 /// One transaction of writes.
 pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
-    version_cache: Option<index::VersionText>,
+    version_cache: index::Cache,
     first_seq: Option<i64>,
     last_seq: Option<i64>,
     /// The first seq written in the whole transaction: the full-text indexes are filled from
@@ -332,7 +332,7 @@ impl Writer<'_> {
 
     /// Undoes everything the current unit wrote.
     pub fn undo_unit(&mut self) -> Result<()> {
-        self.version_cache = None;
+        self.version_cache = index::Cache::default();
         self.first_seq = None;
         self.last_seq = None;
         Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)

@@ -632,14 +632,13 @@ impl Run {
                     }
                 }
             });
-            let mut incoming = batches.iter();
             let outcome = loop {
-                let stop = match incoming.next() {
+                let stop = match batches.recv().ok() {
                     None => Some(Ok(true)),
                     Some(Ok(Pulled::Invalid)) => Some(Ok(false)),
                     Some(Err(e)) => Some(Err(e)),
                     Some(Ok(Pulled::Batch(objects, end))) => {
-                        let stop = self.store_run(local, objects, end, &mut incoming);
+                        let stop = self.store_run(local, objects, end, &batches);
                         // If the checkpointer is still busy, its next pass takes this too.
                         let _ = poke.try_send(());
                         stop
@@ -671,7 +670,7 @@ impl Run {
         local: &mut Store,
         objects: Vec<Received>,
         end: Option<Mark>,
-        incoming: &mut std::sync::mpsc::Iter<'_, Result<Pulled, SyncError>>,
+        incoming: &std::sync::mpsc::Receiver<Result<Pulled, SyncError>>,
     ) -> Option<Result<bool, SyncError>> {
         if self.dry_run {
             self.would_receive
@@ -695,11 +694,14 @@ impl Run {
             if applying.added() >= TX_OBJECTS || started.elapsed() >= TX_TIME {
                 break None;
             }
-            match incoming.next() {
-                None => break Some(Ok(true)),
-                Some(Ok(Pulled::Batch(objects, end))) => next = Some((objects, end)),
-                Some(Ok(Pulled::Invalid)) => break Some(Ok(false)),
-                Some(Err(e)) => break Some(Err(e)),
+            // Only batches already fetched join the transaction: it never holds the write lock
+            // while waiting for the network.
+            match incoming.try_recv() {
+                Ok(Ok(Pulled::Batch(objects, end))) => next = Some((objects, end)),
+                Ok(Ok(Pulled::Invalid)) => break Some(Ok(false)),
+                Ok(Err(e)) => break Some(Err(e)),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => break Some(Ok(true)),
             }
         };
         let applied = match applying.finish(&self.theirs, cursor.map(|m| (self.theirs.as_str(), m)))
