@@ -48,7 +48,13 @@ impl ObjectId {
     }
 
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in self.0 {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+        out
     }
 }
 

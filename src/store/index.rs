@@ -20,14 +20,18 @@ pub struct VersionText {
     id: ObjectId,
     seq: i64,
     text: String,
-    /// Byte offset of each code point, plus the text's length at the end.
-    bounds: Vec<usize>,
+    /// Byte offset of each code point, plus the text's length at the end; `None` when the text
+    /// is ASCII, where code point `i` starts at byte `i`.
+    bounds: Option<Vec<usize>>,
 }
 
 impl VersionText {
     fn new(id: ObjectId, seq: i64, text: String) -> VersionText {
-        let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        bounds.push(text.len());
+        let bounds = (!text.is_ascii()).then(|| {
+            let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            bounds.push(text.len());
+            bounds
+        });
         VersionText {
             id,
             seq,
@@ -36,10 +40,22 @@ impl VersionText {
         }
     }
 
+    /// Number of code points.
+    fn len(&self) -> usize {
+        self.bounds
+            .as_ref()
+            .map_or(self.text.len(), |b| b.len() - 1)
+    }
+
+    /// Byte offset of code point `i` (at most [`VersionText::len`]).
+    fn byte(&self, i: usize) -> usize {
+        self.bounds.as_ref().map_or(i, |b| b[i])
+    }
+
     fn slice(&self, spans: &[Span]) -> Result<String, IndexError> {
         let mut out = String::new();
         for &[start, end] in spans {
-            let len = self.bounds.len() - 1;
+            let len = self.len();
             let (s, e) = (start as usize, end as usize);
             if s > e || e > len {
                 return Err(IndexError::BadSpan { start, end, len });
@@ -47,7 +63,7 @@ impl VersionText {
             if !out.is_empty() {
                 out.push_str(" … ");
             }
-            out.push_str(&self.text[self.bounds[s]..self.bounds[e]]);
+            out.push_str(&self.text[self.byte(s)..self.byte(e)]);
         }
         Ok(out)
     }
@@ -229,4 +245,33 @@ pub(super) fn fill_fts(tx: &Transaction<'_>, first_seq: i64) -> Result<(), rusql
     )?
     .execute([first_seq])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_code_points_in_ascii_and_other_texts() {
+        let id = ObjectId::of_bytes(b"v");
+        let ascii = VersionText::new(id, 1, "The mayor said yes.".to_string());
+        assert_eq!(
+            ascii.slice(&[[4, 9], [15, 18]]).expect("in range"),
+            "mayor … yes"
+        );
+        assert!(matches!(
+            ascii.slice(&[[0, 20]]),
+            Err(IndexError::BadSpan { len: 19, .. })
+        ));
+        let other = VersionText::new(id, 1, "Der Bürgermeister sagte: «ja».".to_string());
+        assert_eq!(
+            other.slice(&[[4, 17], [26, 28]]).expect("in range"),
+            "Bürgermeister … ja"
+        );
+        assert_eq!(other.slice(&[[29, 30]]).expect("in range"), ".");
+        assert!(matches!(
+            other.slice(&[[0, 31]]),
+            Err(IndexError::BadSpan { len: 30, .. })
+        ));
+    }
 }
