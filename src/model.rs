@@ -171,6 +171,11 @@ impl Body {
     /// does not know (they are stored and passed on, but not indexed).
     pub fn from_object(object: &Object) -> Option<Body> {
         let value: Value = serde_json::from_str(&object.body).ok()?;
+        Body::from_value(value)
+    }
+
+    /// [`Body::from_object`] for an object's already parsed JSON value.
+    pub fn from_value(value: Value) -> Option<Body> {
         if value.get("v").and_then(Value::as_u64) != Some(1) {
             return None;
         }
@@ -299,6 +304,35 @@ impl Typed {
 
     pub fn id(&self) -> ObjectId {
         self.object.id
+    }
+}
+
+/// An object received from elsewhere (a peer, a bundle): re-hashed, with its typed body read
+/// from the same parse when this release indexes its type and version (`None` otherwise: it is
+/// stored and passed on, not indexed). What [`crate::store::Writer::put_received`] stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub object: Object,
+    pub body: Option<Body>,
+}
+
+impl Received {
+    /// Checks a received body as [`Object::from_body`] does (canonical form, id recomputed),
+    /// and reads its type from the value parsed for that, as [`Body::from_object`] would.
+    pub fn from_body(body: &str) -> Result<Received, ObjectError> {
+        let (object, value) = Object::from_body_with_value(body)?;
+        Ok(Received {
+            body: Body::from_value(value),
+            object,
+        })
+    }
+
+    /// An object already checked: reads its typed body.
+    pub fn from_object(object: Object) -> Received {
+        Received {
+            body: Body::from_object(&object),
+            object,
+        }
     }
 }
 

@@ -48,7 +48,13 @@ impl ObjectId {
     }
 
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in self.0 {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+        out
     }
 }
 
@@ -122,13 +128,19 @@ impl Object {
     /// Parses a body received from elsewhere and checks that it is canonical; the id is
     /// recomputed, never trusted.
     pub fn from_body(body: &str) -> Result<Object, ObjectError> {
+        Ok(Object::from_body_with_value(body)?.0)
+    }
+
+    /// [`Object::from_body`], also returning the parsed value, so that a caller that needs the
+    /// contents (to index them) does not parse the body a second time.
+    pub fn from_body_with_value(body: &str) -> Result<(Object, Value), ObjectError> {
         let value: Value =
             serde_json::from_str(body).map_err(|e| ObjectError::Json(e.to_string()))?;
         let object = Object::from_value(&value)?;
         if object.body != body {
             return Err(ObjectError::NotCanonical);
         }
-        Ok(object)
+        Ok((object, value))
     }
 }
 

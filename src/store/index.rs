@@ -3,6 +3,7 @@
 use crate::model::{Body, Span};
 use crate::objects::ObjectId;
 use rusqlite::{OptionalExtension, Transaction};
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -19,14 +20,18 @@ pub struct VersionText {
     id: ObjectId,
     seq: i64,
     text: String,
-    /// Byte offset of each code point, plus the text's length at the end.
-    bounds: Vec<usize>,
+    /// Byte offset of each code point, plus the text's length at the end; `None` when the text
+    /// is ASCII, where code point `i` starts at byte `i`.
+    bounds: Option<Vec<usize>>,
 }
 
 impl VersionText {
     fn new(id: ObjectId, seq: i64, text: String) -> VersionText {
-        let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        bounds.push(text.len());
+        let bounds = (!text.is_ascii()).then(|| {
+            let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            bounds.push(text.len());
+            bounds
+        });
         VersionText {
             id,
             seq,
@@ -35,10 +40,22 @@ impl VersionText {
         }
     }
 
+    /// Number of code points.
+    fn len(&self) -> usize {
+        self.bounds
+            .as_ref()
+            .map_or(self.text.len(), |b| b.len() - 1)
+    }
+
+    /// Byte offset of code point `i` (at most [`VersionText::len`]).
+    fn byte(&self, i: usize) -> usize {
+        self.bounds.as_ref().map_or(i, |b| b[i])
+    }
+
     fn slice(&self, spans: &[Span]) -> Result<String, IndexError> {
         let mut out = String::new();
         for &[start, end] in spans {
-            let len = self.bounds.len() - 1;
+            let len = self.len();
             let (s, e) = (start as usize, end as usize);
             if s > e || e > len {
                 return Err(IndexError::BadSpan { start, end, len });
@@ -46,7 +63,7 @@ impl VersionText {
             if !out.is_empty() {
                 out.push_str(" … ");
             }
-            out.push_str(&self.text[self.bounds[s]..self.bounds[e]]);
+            out.push_str(&self.text[self.byte(s)..self.byte(e)]);
         }
         Ok(out)
     }
@@ -56,12 +73,27 @@ fn spans_json(spans: &[Span]) -> String {
     serde_json::to_string(spans).unwrap_or_else(|_| "[]".to_string())
 }
 
+/// What one writer remembers between objects: the version whose mentions are being indexed,
+/// and the seqs of the documents and claims it indexed itself, which later objects of the same
+/// transaction refer to. Reset whenever the writer undoes writes.
+#[derive(Default)]
+pub struct Cache {
+    version: Option<VersionText>,
+    indexed: HashMap<ObjectId, (&'static str, i64)>,
+}
+
 /// The seq of a stored object of one type, if it is indexed.
 fn seq_of(
     tx: &Transaction<'_>,
+    cache: &Cache,
     table: &'static str,
     id: &ObjectId,
 ) -> Result<Option<i64>, IndexError> {
+    if let Some(&(t, seq)) = cache.indexed.get(id) {
+        if t == table {
+            return Ok(Some(seq));
+        }
+    }
     let sql = match table {
         "documents" => {
             "SELECT t.seq FROM objects o JOIN documents t ON t.seq = o.seq WHERE o.id = ?1"
@@ -79,7 +111,7 @@ fn seq_of(
 
 pub(super) fn insert(
     tx: &Transaction<'_>,
-    cache: &mut Option<VersionText>,
+    cache: &mut Cache,
     seq: i64,
     id: ObjectId,
     body: &Body,
@@ -91,9 +123,10 @@ pub(super) fn insert(
                 "INSERT INTO documents(seq, id, key, key_kind) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute((seq, &id_hex, &d.key, d.key_kind.as_str()))?;
+            cache.indexed.insert(id, ("documents", seq));
         }
         Body::Version(v) => {
-            let Some(doc_seq) = seq_of(tx, "documents", &v.document)? else {
+            let Some(doc_seq) = seq_of(tx, cache, "documents", &v.document)? else {
                 return Err(IndexError::MissingReference {
                     kind: "document",
                     id: v.document,
@@ -122,7 +155,7 @@ pub(super) fn insert(
                 v.modified,
                 v.text
             ])?;
-            *cache = Some(VersionText::new(id, seq, v.text.clone()));
+            cache.version = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {
             tx.prepare_cached(
@@ -144,11 +177,12 @@ pub(super) fn insert(
             for (key, detail) in crate::timeline::signals::keys(&c.content) {
                 keys.execute((&key, &detail, seq))?;
             }
+            cache.indexed.insert(id, ("claims", seq));
         }
         Body::Relation(r) => {
             let mut ends = [0i64; 2];
             for (end, slot) in [r.from, r.to].into_iter().zip(ends.iter_mut()) {
-                let Some(s) = seq_of(tx, "claims", &end)? else {
+                let Some(s) = seq_of(tx, cache, "claims", &end)? else {
                     return Err(IndexError::MissingReference {
                         kind: "claim",
                         id: end,
@@ -182,7 +216,7 @@ pub(super) fn insert(
             ])?;
         }
         Body::Mention(m) => {
-            if cache.as_ref().map(|c| c.id) != Some(m.version) {
+            if cache.version.as_ref().map(|c| c.id) != Some(m.version) {
                 let row: Option<(i64, String)> = tx
                     .prepare_cached(
                         "SELECT v.seq, v.text FROM objects o JOIN versions v ON v.seq = o.seq
@@ -196,16 +230,16 @@ pub(super) fn insert(
                         id: m.version,
                     });
                 };
-                *cache = Some(VersionText::new(m.version, version_seq, text));
+                cache.version = Some(VersionText::new(m.version, version_seq, text));
             }
-            let Some(version) = cache.as_ref() else {
-                return Ok(());
-            };
-            let Some(claim_seq) = seq_of(tx, "claims", &m.claim)? else {
+            let Some(claim_seq) = seq_of(tx, cache, "claims", &m.claim)? else {
                 return Err(IndexError::MissingReference {
                     kind: "claim",
                     id: m.claim,
                 });
+            };
+            let Some(version) = cache.version.as_ref() else {
+                return Ok(());
             };
             let position = m.content.first().map(|s| s[0]).unwrap_or(0);
             tx.prepare_cached(
@@ -253,4 +287,33 @@ pub(super) fn fill_fts(tx: &Transaction<'_>, first_seq: i64) -> Result<(), rusql
     )?
     .execute([first_seq])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_code_points_in_ascii_and_other_texts() {
+        let id = ObjectId::of_bytes(b"v");
+        let ascii = VersionText::new(id, 1, "The mayor said yes.".to_string());
+        assert_eq!(
+            ascii.slice(&[[4, 9], [15, 18]]).expect("in range"),
+            "mayor … yes"
+        );
+        assert!(matches!(
+            ascii.slice(&[[0, 20]]),
+            Err(IndexError::BadSpan { len: 19, .. })
+        ));
+        let other = VersionText::new(id, 1, "Der Bürgermeister sagte: «ja».".to_string());
+        assert_eq!(
+            other.slice(&[[4, 17], [26, 28]]).expect("in range"),
+            "Bürgermeister … ja"
+        );
+        assert_eq!(other.slice(&[[29, 30]]).expect("in range"), ".");
+        assert!(matches!(
+            other.slice(&[[0, 31]]),
+            Err(IndexError::BadSpan { len: 30, .. })
+        ));
+    }
 }

@@ -10,7 +10,7 @@
 mod index;
 pub mod query;
 
-use crate::model::Typed;
+use crate::model::{Received, Typed};
 use crate::objects::{Object, ObjectId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -175,7 +175,7 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         Ok(Writer {
             tx,
-            version_cache: None,
+            version_cache: index::Cache::default(),
             first_seq: None,
             last_seq: None,
             tx_first_seq: None,
@@ -240,7 +240,7 @@ impl Store {
 /// One transaction of writes.
 pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
-    version_cache: Option<index::VersionText>,
+    version_cache: index::Cache,
     first_seq: Option<i64>,
     last_seq: Option<i64>,
     /// The first seq written in the whole transaction: the full-text indexes are filled from
@@ -267,6 +267,25 @@ impl Writer<'_> {
         };
         if let Some(body) = crate::model::Body::from_object(object) {
             index::insert(&self.tx, &mut self.version_cache, seq, object.id, &body).map_err(
+                |source| StoreError::Index {
+                    id: object.id,
+                    source,
+                },
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// [`Writer::put_object`] for an object whose typed body was already read (by
+    /// [`Received::from_body`], from the parse that re-hashed it): the same rows, without
+    /// parsing the body again.
+    pub fn put_received(&mut self, received: &Received) -> Result<bool> {
+        let object = &received.object;
+        let Some(seq) = self.insert_object(object)? else {
+            return Ok(false);
+        };
+        if let Some(body) = &received.body {
+            index::insert(&self.tx, &mut self.version_cache, seq, object.id, body).map_err(
                 |source| StoreError::Index {
                     id: object.id,
                     source,
@@ -314,7 +333,7 @@ impl Writer<'_> {
 
     /// Undoes everything the current unit wrote.
     pub fn undo_unit(&mut self) -> Result<()> {
-        self.version_cache = None;
+        self.version_cache = index::Cache::default();
         self.first_seq = None;
         self.last_seq = None;
         Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)

@@ -18,6 +18,7 @@
 
 use super::state;
 use super::SyncError;
+use crate::model::Received;
 use crate::objects::{Object, ObjectError};
 use crate::store::Store;
 use flate2::read::DeflateDecoder;
@@ -380,6 +381,7 @@ pub fn apply(
         ));
     }
     let source = format!("bundle:{}", path.display());
+    let objects = objects.into_iter().map(Received::from_object).collect();
     let applied = state::apply(store, objects, &source, None).map_err(|e| match e {
         SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
             SyncError::Bundle(BundleError::Incomplete {

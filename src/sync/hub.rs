@@ -5,7 +5,7 @@ use super::reconcile;
 use super::state;
 use super::wire::{self, Limits, Mark, Reply, Request};
 use super::SyncError;
-use crate::objects::Object;
+use crate::model::Received;
 use crate::store::Store;
 
 /// A reply frame and its HTTP status.
@@ -278,7 +278,7 @@ impl Hub {
 }
 
 /// Re-hashes every received body; the whole batch is refused if one is bad.
-fn verify_bodies(bodies: &[String], max_object: u64) -> Result<Vec<Object>, Refusal> {
+fn verify_bodies(bodies: &[String], max_object: u64) -> Result<Vec<Received>, Refusal> {
     let mut out = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.iter().enumerate() {
         if body.len() as u64 > max_object {
@@ -290,7 +290,7 @@ fn verify_bodies(bodies: &[String], max_object: u64) -> Result<Vec<Object>, Refu
                 ),
             ));
         }
-        let object = Object::from_body(body).map_err(|e| {
+        let object = Received::from_body(body).map_err(|e| {
             Refusal(
                 400,
                 format!("object {i} of the push is refused: {e}; nothing was stored"),

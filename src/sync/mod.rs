@@ -13,8 +13,10 @@
 //! - With valid cursors, a sync moves the ids after the cursors (one small hello when nothing
 //!   changed) and then only the bodies the other side lacks. Without them it falls back to
 //!   full range-based reconciliation ([`reconcile`]).
-//! - Every received body is re-hashed ([`Object::from_body`]) and each batch is stored in one
-//!   transaction through the same code path as import, together with the cursor it earns.
+//! - Every received body is re-hashed ([`Received::from_body`], which also reads its typed body
+//!   from the same parse) and each batch is stored in one transaction through the same code path
+//!   as import, together with the cursor it earns. A fetching thread lists, fetches and
+//!   re-hashes ahead while the calling thread stores, so the writer does not wait for the peer.
 //!
 //! [`hub`] answers protocol frames over a store; [`server`] serves a hub over HTTP; [`client`]
 //! reaches a hub over HTTP or another database file in-process; [`bundle`] writes and applies
@@ -28,6 +30,7 @@ pub mod server;
 pub mod state;
 pub mod wire;
 
+use crate::model::Received;
 use crate::objects::{Object, ObjectError, ObjectId};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
@@ -136,6 +139,12 @@ pub struct Report {
 
 /// Objects per fetch request.
 const FETCH_BATCH: usize = 5000;
+/// Verified batches the fetching thread may hold ready while one is being stored.
+const AHEAD: usize = 2;
+/// A pull commits after this many objects, or after [`TX_TIME`]: fewer, larger transactions
+/// write each index page to the WAL fewer times, and an interruption loses at most one.
+const TX_OBJECTS: u64 = 20_000;
+const TX_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 /// Bytes of bodies per push request (at most; also bounded by the hub's limits).
 const PUSH_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -350,11 +359,11 @@ fn runs(seqs: impl Iterator<Item = i64>) -> Vec<(i64, i64)> {
 }
 
 /// Fetches these objects (the peer's seq and the id it listed, in seq order) and re-hashes
-/// each; they must be exactly the ones listed.
+/// each, reading its typed body from the same parse; they must be exactly the ones listed.
 fn fetch_verified(
     s: &mut Session<'_>,
     chunk: &[(i64, ObjectId)],
-) -> Result<Vec<Object>, SyncError> {
+) -> Result<Vec<Received>, SyncError> {
     let request = Request::Fetch {
         runs: runs(chunk.iter().map(|(seq, _)| *seq)),
     };
@@ -372,20 +381,143 @@ fn fetch_verified(
     }
     let mut objects = Vec::with_capacity(bodies.len());
     for (index, (body, (seq, id))) in bodies.iter().zip(chunk).enumerate() {
-        let object = Object::from_body(body).map_err(|source| SyncError::BadObject {
+        let received = Received::from_body(body).map_err(|source| SyncError::BadObject {
             origin: s.address.clone(),
             index,
             source,
         })?;
-        if object.id != *id {
+        if received.object.id != *id {
             return Err(SyncError::Protocol(format!(
                 "{}: the object at seq {seq} is {}, not {id} as listed",
-                s.address, object.id
+                s.address, received.object.id
             )));
         }
-        objects.push(object);
+        objects.push(received);
     }
     Ok(objects)
+}
+
+/// What the fetching thread hands to the storing one.
+enum Pulled {
+    /// The peer's chain at the mark asked about differs: nothing was fetched.
+    Invalid,
+    /// Verified objects, to be stored in one transaction, and the cursor for the peer that this
+    /// batch completes (the mark at the end of a listed page), if it completes one.
+    Batch(Vec<Received>, Option<Mark>),
+}
+
+/// What to pull.
+enum Want<'a> {
+    /// What the peer lists after `mark`, page by page (first checking its chain at `mark` when
+    /// `check`); with `here`, a read connection to this database, only what is not stored here.
+    After {
+        mark: Mark,
+        check: bool,
+        here: Option<rusqlite::Connection>,
+    },
+    /// These `(seq, id)` of the peer, then `end` as the cursor.
+    These(&'a [(i64, ObjectId)], Option<Mark>),
+}
+
+/// The fetching side of a pull: lists, fetches and verifies, and sends the batches in order.
+/// Runs on its own thread so that the storing thread never waits for the network, the peer
+/// or the re-hashing; the channel's bound keeps it at most a few batches ahead.
+struct Fetcher<'s, 'a> {
+    s: &'s mut Session<'a>,
+    out: std::sync::mpsc::SyncSender<Result<Pulled, SyncError>>,
+    batch: usize,
+    done: u64,
+    total: u64,
+}
+
+impl Fetcher<'_, '_> {
+    /// Hands a batch over; false when the storing side has stopped.
+    fn send(&self, pulled: Pulled) -> bool {
+        self.out.send(Ok(pulled)).is_ok()
+    }
+
+    /// Fetches one listed page in batches; the last batch carries `end`.
+    fn page(&mut self, ids: &[(i64, ObjectId)], end: Option<Mark>) -> Result<bool, SyncError> {
+        self.total += ids.len() as u64;
+        if ids.is_empty() {
+            return Ok(end.is_none() || self.send(Pulled::Batch(vec![], end)));
+        }
+        let n = ids.len().div_ceil(self.batch);
+        for (k, chunk) in ids.chunks(self.batch).enumerate() {
+            let objects = fetch_verified(self.s, chunk)?;
+            self.done += chunk.len() as u64;
+            if !self.send(Pulled::Batch(objects, if k + 1 == n { end } else { None })) {
+                return Ok(false);
+            }
+            (self.s.progress)(Progress {
+                phase: "receiving",
+                done: self.done,
+                total: self.total,
+            });
+        }
+        Ok(true)
+    }
+
+    fn run(&mut self, want: Want<'_>) -> Result<(), SyncError> {
+        let (mut cur, check, here) = match want {
+            Want::These(ids, end) => return self.page(ids, end).map(|_| ()),
+            Want::After { mark, check, here } => (mark, check, here),
+        };
+        let mut first = true;
+        loop {
+            let request = Request::Ids {
+                after: cur.seq,
+                expect: (check && first).then_some(cur.chain),
+                limit: self.s.limits.max_items.min(10_000),
+            };
+            let (valid, items, end, more) = match self.s.call(&request, &[])? {
+                (
+                    Reply::Ids {
+                        valid,
+                        items,
+                        end,
+                        more,
+                    },
+                    _,
+                ) => (valid, items, end, more),
+                (other, _) => return Err(unexpected("ids", &other)),
+            };
+            if !valid {
+                self.send(Pulled::Invalid);
+                return Ok(());
+            }
+            first = false;
+            let ordered = items.windows(2).all(|w| w[0].0 < w[1].0);
+            let after_cur = items.first().is_none_or(|f| f.0 > cur.seq);
+            let end_ok = items.last().map_or(end.seq == cur.seq, |l| l.0 == end.seq);
+            if !ordered || !after_cur || !end_ok {
+                return Err(SyncError::Protocol(format!(
+                    "{}: the ids after seq {} are not in seq order",
+                    self.s.address, cur.seq
+                )));
+            }
+            let want: Vec<(i64, ObjectId)> = match &here {
+                Some(conn) => {
+                    let ids: Vec<ObjectId> = items.iter().map(|(_, id)| *id).collect();
+                    let have = state::present(conn, &ids)?;
+                    items
+                        .iter()
+                        .zip(have)
+                        .filter(|(_, h)| !h)
+                        .map(|(i, _)| *i)
+                        .collect()
+                }
+                None => items.clone(),
+            };
+            if !self.page(&want, Some(end))? {
+                return Ok(());
+            }
+            cur = end;
+            if !more || items.is_empty() {
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// The state of one sync run after the hello.
@@ -416,53 +548,28 @@ impl Run {
         after: Mark,
         check: bool,
     ) -> Result<bool, SyncError> {
-        let mut cur = after;
-        let mut first = true;
-        loop {
-            let request = Request::Ids {
-                after: cur.seq,
-                expect: (check && first).then_some(cur.chain),
-                limit: s.limits.max_items.min(10_000),
-            };
-            let (valid, items, end, more) = match s.call(&request, &[])? {
-                (
-                    Reply::Ids {
-                        valid,
-                        items,
-                        end,
-                        more,
-                    },
-                    _,
-                ) => (valid, items, end, more),
-                (other, _) => return Err(unexpected("ids", &other)),
-            };
-            if !valid {
-                return Ok(false);
-            }
-            first = false;
-            let ordered = items.windows(2).all(|w| w[0].0 < w[1].0);
-            let after_cur = items.first().is_none_or(|f| f.0 > cur.seq);
-            let end_ok = items.last().map_or(end.seq == cur.seq, |l| l.0 == end.seq);
-            if !ordered || !after_cur || !end_ok {
-                return Err(SyncError::Protocol(format!(
-                    "{}: the ids after seq {} are not in seq order",
-                    s.address, cur.seq
-                )));
-            }
-            let ids: Vec<ObjectId> = items.iter().map(|(_, id)| *id).collect();
-            let have = state::present(local.conn(), &ids)?;
-            let want: Vec<(i64, ObjectId)> = items
-                .iter()
-                .zip(have)
-                .filter(|(_, h)| !h)
-                .map(|(i, _)| *i)
-                .collect();
-            self.fetch_and_apply(local, s, &want, Some(end))?;
-            cur = end;
-            if !more || items.is_empty() {
-                return Ok(true);
-            }
-        }
+        // Which listed objects are already here is asked on a connection of the fetching
+        // thread's own. Not when this database was empty as the run began: then all that can
+        // be here is what this pull stored (the peer lists each id once), or what a concurrent
+        // import added, which the store skips.
+        let here = if self.start.seq == 0 {
+            None
+        } else {
+            Some(rusqlite::Connection::open_with_flags(
+                local.path(),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?)
+        };
+        self.receive(
+            local,
+            s,
+            Want::After {
+                mark: after,
+                check,
+                here,
+            },
+        )
     }
 
     /// Fetches these objects (in the peer's seq order) and stores them batch by batch; the last
@@ -474,75 +581,134 @@ impl Run {
         ids: &[(i64, ObjectId)],
         end: Option<Mark>,
     ) -> Result<(), SyncError> {
-        if ids.is_empty() {
-            if let (Some(end), false) = (end, self.dry_run) {
-                state::set_cursor(local.conn(), &self.theirs, end)?;
-                self.pull_mark = Some(end);
-            }
-            return Ok(());
-        }
+        self.receive(local, s, Want::These(ids, end)).map(|_| ())
+    }
+
+    /// A thread fetches and re-hashes (see [`Fetcher`]) while this one stores each batch, in
+    /// order, in a transaction of its own with the cursor it earns. Returns false when the
+    /// peer's chain did not match (nothing was stored).
+    fn receive(
+        &mut self,
+        local: &mut Store,
+        s: &mut Session<'_>,
+        want: Want<'_>,
+    ) -> Result<bool, SyncError> {
         let batch = FETCH_BATCH.min(s.limits.max_items.max(1) as usize);
-        let chunks: Vec<&[(i64, ObjectId)]> = ids.chunks(batch).collect();
-        let n = chunks.len();
-        // Fetching and re-hashing batch k+1 overlaps with storing batch k: a scoped thread
-        // fetches and verifies, this one stores, in order.
         let session = &mut *s;
         let outcome = std::thread::scope(|scope| {
-            let (send, batches) =
-                std::sync::mpsc::sync_channel::<Result<Vec<Object>, SyncError>>(1);
+            let (out, batches) = std::sync::mpsc::sync_channel(AHEAD);
             let fetcher = scope.spawn(move || {
-                let total = ids.len() as u64;
-                let mut done = 0;
-                for chunk in chunks {
-                    let fetched = fetch_verified(session, chunk);
-                    let failed = fetched.is_err();
-                    done += chunk.len() as u64;
-                    if send.send(fetched).is_err() || failed {
-                        return;
-                    }
-                    (session.progress)(Progress {
-                        phase: "receiving",
-                        done,
-                        total,
-                    });
+                let mut fetcher = Fetcher {
+                    s: session,
+                    out,
+                    batch,
+                    done: 0,
+                    total: 0,
+                };
+                if let Err(e) = fetcher.run(want) {
+                    let _ = fetcher.out.send(Err(e));
                 }
             });
-            let mut stored = Ok(());
-            for (k, objects) in batches.iter().enumerate() {
-                let result =
-                    objects.and_then(|objects| self.store_batch(local, objects, k + 1 == n, end));
-                if result.is_err() {
-                    stored = result;
-                    break;
+            // A third thread folds each committed transaction back from the WAL into the
+            // database file while the next one is written, on a connection of its own (a
+            // passive checkpoint never blocks the writer), instead of all at the end of the
+            // session on this thread. Without that connection the session's final checkpoint
+            // does it all.
+            let (poke, pokes) = std::sync::mpsc::sync_channel::<()>(1);
+            let folding = (!self.dry_run)
+                .then(|| {
+                    rusqlite::Connection::open_with_flags(
+                        local.path(),
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .ok()
+                })
+                .flatten();
+            let checkpointer = scope.spawn(move || {
+                if let Some(conn) = folding {
+                    for () in pokes.iter() {
+                        let _ = state::checkpoint_now(&conn);
+                    }
                 }
-            }
+            });
+            let outcome = loop {
+                let stop = match batches.recv().ok() {
+                    None => Some(Ok(true)),
+                    Some(Ok(Pulled::Invalid)) => Some(Ok(false)),
+                    Some(Err(e)) => Some(Err(e)),
+                    Some(Ok(Pulled::Batch(objects, end))) => {
+                        let stop = self.store_run(local, objects, end, &batches);
+                        // If the checkpointer is still busy, its next pass takes this too.
+                        let _ = poke.try_send(());
+                        stop
+                    }
+                };
+                if let Some(stop) = stop {
+                    break stop;
+                }
+            };
             drop(batches);
+            drop(poke);
             let _ = fetcher.join();
-            stored
+            let _ = checkpointer.join();
+            outcome
         });
         s.report.received += std::mem::take(&mut self.received);
         s.report.would_receive.append(&mut self.would_receive);
         outcome
     }
 
-    fn store_batch(
+    /// Stores this batch and those that follow in one transaction, until it holds
+    /// [`TX_OBJECTS`] objects or has been open [`TX_TIME`], or the fetching side stops; the
+    /// transaction also records the newest cursor its batches complete. Returns what stopped
+    /// the pull, if something did: its end (true), a chain that did not match (false), or an
+    /// error. The batches before a failed fetch are kept; a failed store keeps nothing of its
+    /// transaction.
+    fn store_run(
         &mut self,
         local: &mut Store,
-        objects: Vec<Object>,
-        last: bool,
+        objects: Vec<Received>,
         end: Option<Mark>,
-    ) -> Result<(), SyncError> {
+        incoming: &std::sync::mpsc::Receiver<Result<Pulled, SyncError>>,
+    ) -> Option<Result<bool, SyncError>> {
         if self.dry_run {
-            self.would_receive.extend(objects);
-            return Ok(());
+            self.would_receive
+                .extend(objects.into_iter().map(|r| r.object));
+            return None;
         }
-        let cursor = if last { end } else { None };
-        let applied = state::apply(
-            local,
-            objects,
-            &self.theirs,
-            cursor.map(|m| (self.theirs.as_str(), m)),
-        )?;
+        let started = std::time::Instant::now();
+        let mut applying = match state::Applying::begin(local) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut cursor = None;
+        let mut next = Some((objects, end));
+        let stop = loop {
+            if let Some((objects, end)) = next.take() {
+                if let Err(e) = applying.add(objects) {
+                    return Some(Err(e));
+                }
+                cursor = end.or(cursor);
+            }
+            if applying.added() >= TX_OBJECTS || started.elapsed() >= TX_TIME {
+                break None;
+            }
+            // Only batches already fetched join the transaction: it never holds the write lock
+            // while waiting for the network.
+            match incoming.try_recv() {
+                Ok(Ok(Pulled::Batch(objects, end))) => next = Some((objects, end)),
+                Ok(Ok(Pulled::Invalid)) => break Some(Ok(false)),
+                Ok(Err(e)) => break Some(Err(e)),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => break Some(Ok(true)),
+            }
+        };
+        let applied = match applying.finish(&self.theirs, cursor.map(|m| (self.theirs.as_str(), m)))
+        {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
         self.received += applied.stored;
         if applied.before.seq == self.reach {
             self.reach = applied.after.seq;
@@ -550,7 +716,7 @@ impl Run {
         if cursor.is_some() {
             self.pull_mark = cursor;
         }
-        Ok(())
+        stop
     }
 
     /// Sends these local objects (in our seq order), asking first which the peer lacks when

@@ -3,7 +3,8 @@
 
 use super::wire::Mark;
 use super::SyncError;
-use crate::objects::{Object, ObjectId};
+use crate::model::Received;
+use crate::objects::ObjectId;
 use crate::store::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -21,8 +22,15 @@ pub fn tune_for_sync(conn: &Connection, bulk: bool) -> Result<(), StoreError> {
 
 /// Folds the WAL back into the database file (without waiting for readers).
 pub fn checkpoint(conn: &Connection) -> Result<(), StoreError> {
-    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+    checkpoint_now(conn)?;
     conn.execute_batch("PRAGMA wal_autocheckpoint = 1000;")?;
+    Ok(())
+}
+
+/// Copies what is committed in the WAL into the database file, as far as readers allow,
+/// without waiting for anyone and without changing the connection's settings.
+pub fn checkpoint_now(conn: &Connection) -> Result<(), StoreError> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
     Ok(())
 }
 
@@ -192,36 +200,80 @@ pub struct Applied {
 /// in the same transaction records the batch and, if given, a cursor `(peer, mark)`.
 pub fn apply(
     store: &mut Store,
-    mut objects: Vec<Object>,
+    objects: Vec<Received>,
     source: &str,
     cursor: Option<(&str, Mark)>,
 ) -> Result<Applied, SyncError> {
-    objects.sort_by_key(|o| rank(&o.kind));
-    let mut writer = store.writer()?;
-    let before = head(writer.tx())?;
-    let mut stored = 0;
-    for object in &objects {
-        stored += u64::from(writer.put_object(object)?);
+    let mut applying = Applying::begin(store)?;
+    applying.add(objects)?;
+    applying.finish(source, cursor)
+}
+
+/// One transaction of [`apply`], filled in several steps: verified batches are added as they
+/// arrive, and [`Applying::finish`] records them and the cursor and commits. Dropped
+/// unfinished, it stores nothing.
+pub struct Applying<'s> {
+    writer: crate::store::Writer<'s>,
+    before: Mark,
+    stored: u64,
+    added: u64,
+}
+
+impl<'s> Applying<'s> {
+    pub fn begin(store: &'s mut Store) -> Result<Applying<'s>, SyncError> {
+        let writer = store.writer()?;
+        let before = head(writer.tx())?;
+        Ok(Applying {
+            writer,
+            before,
+            stored: 0,
+            added: 0,
+        })
     }
-    let seqs = writer.seq_range();
-    if let Some((first, last)) = seqs {
-        writer.tx().execute(
-            "INSERT INTO sync_batches(peer, received_at, first_seq, last_seq)
-             VALUES (?1, ?2, ?3, ?4)",
-            (source, crate::clock::now_rfc3339(), first, last),
-        )?;
+
+    /// Stores a batch, referenced types first.
+    pub fn add(&mut self, mut objects: Vec<Received>) -> Result<(), SyncError> {
+        objects.sort_by_key(|o| rank(&o.object.kind));
+        self.added += objects.len() as u64;
+        for object in &objects {
+            self.stored += u64::from(self.writer.put_received(object)?);
+        }
+        Ok(())
     }
-    if let Some((peer, mark)) = cursor {
-        set_cursor(writer.tx(), peer, mark)?;
+
+    /// Objects added so far (new or not).
+    pub fn added(&self) -> u64 {
+        self.added
     }
-    let after = head(writer.tx())?;
-    writer.commit()?;
-    Ok(Applied {
-        stored,
-        seqs,
-        before,
-        after,
-    })
+
+    /// Records the batch (`source`, the seq range) and the cursor, and commits.
+    pub fn finish(self, source: &str, cursor: Option<(&str, Mark)>) -> Result<Applied, SyncError> {
+        let Applying {
+            writer,
+            before,
+            stored,
+            ..
+        } = self;
+        let seqs = writer.seq_range();
+        if let Some((first, last)) = seqs {
+            writer.tx().execute(
+                "INSERT INTO sync_batches(peer, received_at, first_seq, last_seq)
+                 VALUES (?1, ?2, ?3, ?4)",
+                (source, crate::clock::now_rfc3339(), first, last),
+            )?;
+        }
+        if let Some((peer, mark)) = cursor {
+            set_cursor(writer.tx(), peer, mark)?;
+        }
+        let after = head(writer.tx())?;
+        writer.commit()?;
+        Ok(Applied {
+            stored,
+            seqs,
+            before,
+            after,
+        })
+    }
 }
 
 /// One row of `sync_log`.
