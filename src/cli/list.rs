@@ -2,7 +2,7 @@
 
 use super::{open_existing, print_claims, Cli};
 use claims::store::query::{list_claims, resolve_document, ListFilter};
-use claims::timeline::history::{AsOf, Clock};
+use claims::timeline::history::Clock;
 
 /// List claims, oldest first.
 ///
@@ -27,12 +27,8 @@ pub struct Args {
     /// At most this many claims.
     #[arg(long)]
     pub limit: Option<u64>,
-    /// Only what had been published by then (YYYY-MM-DD: end of that day, or RFC 3339).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-    /// With --as-of: what had been imported here by then, not published.
-    #[arg(long, requires = "as_of")]
-    pub imported: bool,
+    #[command(flatten)]
+    pub as_of: super::AsOfArgs,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
@@ -41,15 +37,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         Some(d) => Some(resolve_document(&store, d)?),
         None => None,
     };
-    let clock = if args.imported {
-        Clock::Imported
-    } else {
-        Clock::Published
-    };
-    let as_of = match &args.as_of {
-        Some(d) => Some(AsOf::parse(d, clock)?),
-        None => None,
-    };
+    let as_of = args.as_of.parse()?;
     let filter = ListFilter {
         speaker: args.speaker.clone(),
         document,

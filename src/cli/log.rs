@@ -3,7 +3,7 @@
 
 use super::{open_existing, print_json, short, Cli, Format};
 use claims::store::query;
-use claims::timeline::history::{self, Appearance, AsOf, Clock};
+use claims::timeline::history::{self, Appearance};
 use std::io::Write;
 
 /// Show history over time.
@@ -21,25 +21,13 @@ pub struct Args {
     /// A speaker's claims over time (the speaker's name, case-insensitive).
     #[arg(long, conflicts_with = "target")]
     pub speaker: Option<String>,
-    /// Only what had been published by then (YYYY-MM-DD: end of that day, or RFC 3339).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-    /// With --as-of: what had been imported here by then, not published.
-    #[arg(long, requires = "as_of")]
-    pub imported: bool,
+    #[command(flatten)]
+    pub as_of: super::AsOfArgs,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let store = open_existing(cli)?;
-    let clock = if args.imported {
-        Clock::Imported
-    } else {
-        Clock::Published
-    };
-    let as_of = match &args.as_of {
-        Some(d) => Some(AsOf::parse(d, clock)?),
-        None => None,
-    };
+    let as_of = args.as_of.parse()?;
     let as_of = as_of.as_ref();
     if let Some(speaker) = &args.speaker {
         let rows = history::speaker_history(&store, speaker, as_of)?;

@@ -170,6 +170,32 @@ fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<
     Ok(())
 }
 
+/// `--as-of DATE [--imported]`, shared by `list` and `log`.
+#[derive(Debug, clap::Args)]
+pub struct AsOfArgs {
+    /// Only what had been published by then (YYYY-MM-DD: end of that day, or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// With --as-of: what had been imported here by then, not published.
+    #[arg(long, requires = "as_of")]
+    pub imported: bool,
+}
+
+impl AsOfArgs {
+    fn parse(&self) -> anyhow::Result<Option<claims::timeline::history::AsOf>> {
+        use claims::timeline::history::{AsOf, Clock};
+        let clock = if self.imported {
+            Clock::Imported
+        } else {
+            Clock::Published
+        };
+        Ok(match &self.as_of {
+            Some(d) => Some(AsOf::parse(d, clock)?),
+            None => None,
+        })
+    }
+}
+
 /// Prints claims: one line each for people, or JSON.
 fn print_claims(format: Format, rows: &[claims::store::query::ClaimRow]) -> anyhow::Result<()> {
     if format != Format::Text {
