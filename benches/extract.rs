@@ -92,7 +92,7 @@ fn measure(name: &str, texts: &[String], ex: &Extractor) {
 }
 
 fn main() {
-    let ex = Extractor::new();
+    let ex = Extractor::new().expect("embedded lexicon");
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/polnear/dev/text");
     match std::fs::read_dir(&dev) {
         Ok(dir) => {

@@ -55,7 +55,7 @@ fn run(root: &Path, n: usize) -> Row {
     let bytes = write_articles(&dir, n);
     let db = root.join(format!("n{n}.db"));
     let mut store = Store::open(&db).expect("open");
-    let extractor = Extractor::new();
+    let extractor = Extractor::new().expect("embedded lexicon");
     let inputs = vec![dir.clone()];
 
     reset_peak_memory();

@@ -31,7 +31,7 @@ fn article(text: String) -> Article {
 
 /// Diff of two versions of a 25-sentence article, in memory, many times.
 fn bench_diff() {
-    let extractor = Extractor::new();
+    let extractor = Extractor::new().expect("embedded lexicon");
     let a = claims::synth::article(7, 25);
     // The edited version: every third line's numbers and directions changed, one line gone.
     let b: String = a
@@ -90,7 +90,7 @@ fn bench_import(root: &Path, n: usize) {
         &mut store,
         &[dir],
         &Overrides::default(),
-        &Extractor::new(),
+        &Extractor::new().expect("embedded lexicon"),
         |_, _, _, _| {},
     )
     .expect("import");

@@ -36,7 +36,7 @@ fn seeded(dir: &Path) -> PathBuf {
         &mut store,
         &[PathBuf::from("seeds/avdiivka.txt")],
         &Overrides::default(),
-        &Extractor::new(),
+        &Extractor::new().expect("embedded lexicon"),
         |_, _, _, _| {},
     )
     .expect("import");

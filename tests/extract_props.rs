@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 fn extractor() -> &'static Extractor {
     static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(Extractor::new)
+    EX.get_or_init(|| Extractor::new().expect("embedded lexicon"))
 }
 
 /// Every span lies inside the text, on char boundaries, non-empty and ordered; content is never

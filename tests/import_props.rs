@@ -14,7 +14,7 @@ fn import(store: &mut Store, files: &[PathBuf]) -> usize {
         store,
         files,
         &Overrides::default(),
-        &Extractor::new(),
+        &Extractor::new().expect("embedded lexicon"),
         |_, _, _, _| {},
     )
     .expect("import")

@@ -11,7 +11,14 @@ const SEED: &str = "seeds/avdiivka.txt";
 
 fn import(store: &mut Store, paths: &[&Path], overrides: &Overrides) -> Vec<FileOutcome> {
     let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
-    import_paths(store, &paths, overrides, &Extractor::new(), |_, _, _, _| {}).expect("import")
+    import_paths(
+        store,
+        &paths,
+        overrides,
+        &Extractor::new().expect("embedded lexicon"),
+        |_, _, _, _| {},
+    )
+    .expect("import")
 }
 
 mod common;

@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         author: args.author.clone(),
         ..Overrides::default()
     };
-    let extractor = Extractor::new();
+    let extractor = Extractor::new()?;
     let mut sides = Vec::with_capacity(2);
     for spec in &specs {
         let side = match (spec, &store) {

@@ -68,7 +68,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         published: args.published.clone(),
     };
     let mut store = Store::open(&cli.db)?;
-    let extractor = Extractor::new();
+    let extractor = Extractor::new()?;
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(

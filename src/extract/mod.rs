@@ -7,23 +7,51 @@
 //! All offsets in this module are **byte** offsets into the `&str` given to `extract` (always on a
 //! `char` boundary). Callers that need Unicode code point offsets (the `mention` object, the
 //! `extract --format jsonl` output) convert with [`CharIndex`].
+// No vector or slice index in this module can panic: lookups go through `get` and answer for
+// an index past the end as for a missing token. (String slices take byte offsets that the
+// tokenizer found on `char` boundaries.)
+#![deny(clippy::indexing_slicing)]
 
 use std::ops::Range;
+use std::sync::{Arc, LazyLock};
 
+mod doc;
 mod lexicon;
 mod resolve;
 mod rules;
 mod token;
+mod words;
 
-use lexicon::Lexicon;
+use doc::Doc;
+use lexicon::{Lexicon, Sources};
 use token::Kind;
+use words::W;
+
+pub use lexicon::LexiconError;
 
 /// The embedded cue lexicon (`seeds/lexicon/cues.tsv`).
 pub const CUES_TSV: &str = include_str!("../../seeds/lexicon/cues.tsv");
 /// The embedded hedge list (`seeds/lexicon/hedges.tsv`).
 pub const HEDGES_TSV: &str = include_str!("../../seeds/lexicon/hedges.tsv");
+/// The embedded word classes the rules test for (`seeds/lexicon/words.tsv`).
+pub const WORDS_TSV: &str = include_str!("../../seeds/lexicon/words.tsv");
+/// The embedded promotion and navigation phrases (`seeds/lexicon/boilerplate.tsv`).
+pub const BOILERPLATE_TSV: &str = include_str!("../../seeds/lexicon/boilerplate.tsv");
 /// The embedded speaker alias table (`seeds/aliases.tsv`).
 pub const ALIASES_TSV: &str = include_str!("../../seeds/aliases.tsv");
+
+/// The embedded data files.
+const EMBEDDED: Sources<'static> = Sources {
+    cues: CUES_TSV,
+    hedges: HEDGES_TSV,
+    words: WORDS_TSV,
+    boilerplate: BOILERPLATE_TSV,
+    aliases: ALIASES_TSV,
+};
+
+/// The embedded lexicon, parsed and checked once per process.
+static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
+    LazyLock::new(|| Lexicon::parse(&EMBEDDED).map(Arc::new));
 
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
@@ -142,7 +170,9 @@ impl<'a> CharIndex<'a> {
         let block = byte / CHAR_BLOCK;
         let base = self.blocks.get(block).copied().unwrap_or(0);
         let from = (block * CHAR_BLOCK).min(byte);
-        base + bytes[from..byte]
+        base + bytes
+            .get(from..byte)
+            .unwrap_or_default()
             .iter()
             .filter(|&&b| (b & 0xC0) != 0x80)
             .count()
@@ -156,38 +186,33 @@ impl<'a> CharIndex<'a> {
 
 /// Turns article text into attributed claims with rules over a cue lexicon.
 ///
-/// Build it once and reuse it: construction parses the embedded data files.
+/// Cheap to build and to clone: the embedded data files are parsed and checked once per
+/// process and shared.
 #[derive(Debug, Clone)]
 pub struct Extractor {
-    lx: Lexicon,
-}
-
-impl Default for Extractor {
-    fn default() -> Self {
-        Self::new()
-    }
+    lx: Arc<Lexicon>,
 }
 
 impl Extractor {
-    /// The extractor with the embedded lexicon, hedges and aliases.
-    pub fn new() -> Self {
-        // The embedded files are checked by the unit test `embedded_data_parses`; should one
-        // ever be broken, fall back to an empty lexicon rather than panic.
-        let lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV).unwrap_or_default();
-        Extractor { lx }
+    /// The extractor with the embedded data files (cues, hedges, word classes, boilerplate
+    /// phrases, aliases). Fails, naming the file and line, if one of them is malformed: the
+    /// binary was built from a broken `seeds/` file.
+    pub fn new() -> Result<Self, LexiconError> {
+        EMBEDDED_LEXICON.clone().map(|lx| Extractor { lx })
     }
 
     /// The embedded data plus extra aliases (`alias<TAB>canonical[<TAB>class]` lines, class one
     /// of country, org, person, group; `#` comments). Later lines win over the embedded ones.
-    pub fn with_aliases(extra_tsv: &str) -> Result<Self, String> {
-        let mut lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV)?;
+    /// A bad line is an error naming `aliases` and its line number.
+    pub fn with_aliases(extra_tsv: &str) -> Result<Self, LexiconError> {
+        let mut lx = Lexicon::clone(&*EMBEDDED_LEXICON.clone()?);
         lx.add_aliases(extra_tsv, "aliases")?;
-        Ok(Extractor { lx })
+        Ok(Extractor { lx: Arc::new(lx) })
     }
 
     /// Extracts attributions and outlet assertions from `text`.
     pub fn extract(&self, text: &str) -> Extraction {
-        let doc = rules::Doc::new(text);
+        let doc = Doc::new(text, &self.lx);
         let drafts = rules::Rules {
             d: &doc,
             lx: &self.lx,
@@ -196,11 +221,10 @@ impl Extractor {
         let mut resolver = resolve::Resolver::new(&self.lx);
         let mut claims = Vec::with_capacity(drafts.len() * 2);
         let mut covered = vec![false; doc.sents.len()];
-        let mut di = 0;
+        let mut pending = drafts.iter().peekable();
         for (si, s) in doc.sents.iter().enumerate() {
-            while di < drafts.len() && drafts[di].sents.start <= si {
-                let dr = &drafts[di];
-                for c in &mut covered[dr.sents.clone()] {
+            while let Some(dr) = pending.next_if(|dr| dr.sents.start <= si) {
+                for c in covered.iter_mut().take(dr.sents.end).skip(dr.sents.start) {
                     *c = true;
                 }
                 let speaker = if dr.sourceless {
@@ -213,12 +237,11 @@ impl Extractor {
                     }
                 };
                 claims.push(self.finish(&doc, dr, speaker));
-                di += 1;
             }
             resolver.note_entities(&doc, s.toks.clone());
         }
         for (si, s) in doc.sents.iter().enumerate() {
-            if !covered[si] && self.is_assertion(&doc, s) {
+            if !covered.get(si).copied().unwrap_or(false) && self.is_assertion(&doc, s) {
                 let span = doc.byte_span(&s.toks);
                 claims.push(Attribution {
                     source: Vec::new(),
@@ -245,7 +268,7 @@ impl Extractor {
         }
     }
 
-    fn finish(&self, d: &rules::Doc, dr: &rules::Draft, speaker: Speaker) -> Attribution {
+    fn finish(&self, d: &Doc, dr: &rules::Draft, speaker: Speaker) -> Attribution {
         let cue_toks = dr.cue.start + dr.cue_skip..dr.cue.end;
         let sentence = match (
             d.sents.get(dr.sents.start),
@@ -276,18 +299,14 @@ impl Extractor {
         }
     }
 
-    fn hedges(&self, d: &rules::Doc, content: &[Range<usize>]) -> Vec<String> {
+    fn hedges(&self, d: &Doc, content: &[Range<usize>]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in content {
             for k in r.clone() {
                 let w = d.lw(k);
                 // "May" the month is no hedge.
                 let month = w == "may" && d.cap(k);
-                if d.is_word(k)
-                    && !month
-                    && self.lx.hedges.contains(w)
-                    && !out.iter().any(|h| h == w)
-                {
+                if d.is_word(k) && !month && d.is(k, W::Hedge) && !out.iter().any(|h| h == w) {
                     out.push(w.to_string());
                 }
             }
@@ -297,16 +316,12 @@ impl Extractor {
 
     /// A declarative sentence in the outlet's own voice: ends with a full stop, is not a
     /// quotation, a question or boilerplate, and has enough words to state something.
-    fn is_assertion(&self, d: &rules::Doc, s: &token::Sentence) -> bool {
-        if d.boiler_lines
-            .get(s.line as usize)
-            .copied()
-            .unwrap_or(false)
-        {
+    fn is_assertion(&self, d: &Doc, s: &token::Sentence) -> bool {
+        if d.boiler_line(s.line) {
             return false;
         }
         let first = s.toks.start;
-        if d.kind(first) == Some(Kind::Open) || d.in_quote[first] {
+        if d.kind(first) == Some(Kind::Open) || d.in_quote(first) {
             return false;
         }
         let mut last = s.toks.end;
@@ -332,10 +347,12 @@ mod tests {
 
     #[test]
     fn embedded_data_parses() {
-        let lx = Lexicon::parse(CUES_TSV, HEDGES_TSV, ALIASES_TSV).expect("embedded data");
+        let lx = Lexicon::parse(&EMBEDDED).expect("embedded data");
         assert!(lx.entries.len() > 500);
-        assert!(lx.verb_forms.contains("said"));
-        assert!(lx.hedges.contains("could"));
+        assert!(lx.classes("said").has(W::VerbForm));
+        assert!(lx.classes("could").has(W::Hedge));
+        assert!(lx.classes("the").has(W::Determiner));
+        assert!(Extractor::new().is_ok());
         assert_eq!(
             lx.aliases.get("Washington").map(|a| a.canonical.as_str()),
             Some("United States government")

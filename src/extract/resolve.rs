@@ -1,8 +1,10 @@
 //! Speaker resolution: pronouns and possessives to earlier speakers, aliases to canonical names.
 
+use super::doc::Doc;
 use super::lexicon::{Class, Lexicon};
-use super::rules::{Doc, Draft};
+use super::rules::Draft;
 use super::token::Kind;
+use super::words::W;
 use std::ops::Range;
 
 /// A speaker or entity met earlier in the text.
@@ -18,125 +20,6 @@ struct Known {
     speaker: bool,
     /// A proper name (capitalised), which can own "its military".
     proper: bool,
-}
-
-/// Titles dropped in front of a name ("Mr. Trump" => "Trump").
-fn is_title(w: &str) -> bool {
-    matches!(
-        w,
-        "mr" | "mr."
-            | "mrs"
-            | "mrs."
-            | "ms"
-            | "ms."
-            | "dr"
-            | "dr."
-            | "sen"
-            | "sen."
-            | "rep"
-            | "rep."
-            | "gov"
-            | "gov."
-            | "gen"
-            | "gen."
-            | "president"
-            | "senator"
-            | "governor"
-            | "secretary"
-            | "minister"
-            | "prime"
-            | "chancellor"
-            | "general"
-            | "justice"
-            | "judge"
-            | "mayor"
-            | "speaker"
-            | "former"
-            | "vice"
-    )
-}
-
-fn org_head(w: &str) -> bool {
-    matches!(
-        w,
-        "military"
-            | "government"
-            | "ministry"
-            | "army"
-            | "navy"
-            | "party"
-            | "campaign"
-            | "committee"
-            | "agency"
-            | "company"
-            | "newspaper"
-            | "paper"
-            | "broadcaster"
-            | "network"
-            | "channel"
-            | "outlet"
-            | "police"
-            | "court"
-            | "council"
-            | "department"
-            | "office"
-            | "administration"
-            | "kremlin"
-            | "group"
-            | "firm"
-            | "university"
-            | "institute"
-            | "report"
-            | "poll"
-            | "survey"
-            | "study"
-            | "statement"
-            | "footage"
-            | "video"
-            | "lawsuit"
-            | "website"
-            | "country"
-            | "state"
-            | "times"
-            | "post"
-            | "news"
-            | "cnn"
-            | "bbc"
-    )
-}
-
-fn person_head(w: &str) -> bool {
-    matches!(
-        w,
-        "official"
-            | "spokesman"
-            | "spokeswoman"
-            | "spokesperson"
-            | "minister"
-            | "president"
-            | "senator"
-            | "lawmaker"
-            | "analyst"
-            | "aide"
-            | "adviser"
-            | "advisor"
-            | "candidate"
-            | "man"
-            | "woman"
-            | "source"
-            | "commander"
-            | "governor"
-            | "mayor"
-            | "leader"
-            | "chairman"
-            | "director"
-            | "professor"
-            | "author"
-            | "reporter"
-            | "soldier"
-            | "witness"
-            | "resident"
-    )
 }
 
 pub(crate) struct Resolver<'l> {
@@ -188,7 +71,7 @@ impl<'l> Resolver<'l> {
                 {
                     let name = self.normalise(d, k..e);
                     let head = d.lw(e - 1).to_string();
-                    let class = if org_head(&head) {
+                    let class = if d.is(e - 1, W::OrgHead) {
                         Class::Org
                     } else {
                         Class::Person
@@ -320,8 +203,8 @@ impl<'l> Resolver<'l> {
         if (2..=4).contains(&n) && first == "the" && plain {
             let head = d.lw(src.end - 1).to_string();
             if !d.cap(src.end - 1) {
-                let want_person = person_head(&head);
-                let want_org = org_head(&head);
+                let want_person = d.is(src.end - 1, W::PersonHead);
+                let want_org = d.is(src.end - 1, W::OrgHead);
                 if let Some(k) = self.find(|k| k.head == head) {
                     return Some(k.name.clone());
                 }
@@ -373,17 +256,19 @@ impl<'l> Resolver<'l> {
             .map(|a| a.class);
         let plural = (src.start..src.end).any(|i| d.lw(i) == "and")
             || (!d.cap(src.end.saturating_sub(1)) && head.ends_with('s') && !head.ends_with("ss"));
+        // Classes of the head word (the source's last token).
+        let head_is = |w: W| src.end > src.start && d.is(src.end - 1, w);
         let class = if let Some(c) = alias_class {
             c
         } else if plural {
             Class::Group
-        } else if org_head(&head)
+        } else if head_is(W::OrgHead)
             || head.ends_with("'s")
             || (d.lw(src.start) == "the" && src.len() > 1 && d.cap(src.start + 1))
         {
             // "The Daily Ledger": a name with an article is an organisation, not a person.
             Class::Org
-        } else if person_head(&head) || d.cap(src.end.saturating_sub(1)) {
+        } else if head_is(W::PersonHead) || d.cap(src.end.saturating_sub(1)) {
             Class::Person
         } else {
             Class::Org
@@ -408,7 +293,7 @@ impl<'l> Resolver<'l> {
         // "Russian state broadcaster Rossiya 24" => "Rossiya 24": a trailing name after
         // lower-case descriptor words.
         let mut t = src.end;
-        while t > s && (d.cap(t - 1) || d.tk.toks[t - 1].digit) && d.is_word(t - 1) {
+        while t > s && (d.cap(t - 1) || d.digit(t - 1)) && d.is_word(t - 1) {
             t -= 1;
         }
         let inner_word = |i: usize| {
@@ -425,7 +310,7 @@ impl<'l> Resolver<'l> {
             s = t;
         }
         // Titles in front of a name.
-        while s + 1 < src.end && d.cap(s) && is_title(d.lw(s)) && d.cap(s + 1) {
+        while s + 1 < src.end && d.cap(s) && d.is(s, W::Title) && d.cap(s + 1) {
             s += 1;
             if s < src.end && d.is_punct(s, ".") {
                 s += 1;
@@ -438,42 +323,12 @@ impl<'l> Resolver<'l> {
             .unwrap_or(name);
         // "Further footage" at the start of a sentence: a common noun phrase, not a name.
         let lowered;
-        let common_first = matches!(
-            d.lw(s),
-            "further"
-                | "more"
-                | "new"
-                | "other"
-                | "some"
-                | "many"
-                | "several"
-                | "most"
-                | "both"
-                | "recent"
-                | "additional"
-                | "local"
-                | "senior"
-                | "top"
-                | "former"
-                | "unnamed"
-                | "anonymous"
-                | "independent"
-                | "military"
-                | "security"
-                | "two"
-                | "three"
-                | "few"
-                | "all"
-                | "earlier"
-                | "later"
-                | "one"
-                | "another"
-        );
+        let common_first = d.is(s, W::CommonDescriptor);
         let name = if common_first
             && src.end - s > 1
             && d.cap(s)
             && !d.cap(src.end - 1)
-            && !d.tk.toks[src.end - 1].digit
+            && !d.digit(src.end - 1)
         {
             let mut c = name.chars();
             lowered = match c.next() {

@@ -71,8 +71,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
     let mut line: u32 = 0;
     let mut i = 0;
     let mut space_before = true;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         // Fast path for ASCII white space.
         if b == b'\n' {
             line = line.saturating_add(1);
@@ -367,17 +366,13 @@ pub(crate) fn sentences(text: &str, tk: &Tokens) -> Vec<Sentence> {
     let toks = &tk.toks;
     let mut out = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
-        let line = toks[i].line;
-        let mut j = i;
-        while j < toks.len() && toks[j].line == line {
-            j += 1;
-        }
+    while let Some(first) = toks.get(i) {
+        let line = first.line;
+        let j = i + toks.iter().skip(i).take_while(|t| t.line == line).count();
         // toks[i..j] is one line: split it.
         let mut s = i;
         let mut k = i;
-        while k < j {
-            let t = &toks[k];
+        while let Some(t) = toks.get(k).filter(|_| k < j) {
             let dotted = t.kind == Kind::Word
                 && text[t.start..t.end].ends_with('.')
                 && k + 1 < j
@@ -386,7 +381,7 @@ pub(crate) fn sentences(text: &str, tk: &Tokens) -> Vec<Sentence> {
                 Some(k + 1)
             } else if is_terminal(t, text) {
                 let mut e = k + 1;
-                while e < j && closes(&toks[e], text) {
+                while e < j && toks.get(e).is_some_and(|t| closes(t, text)) {
                     e += 1;
                 }
                 if e >= j || splits_before(tk, text, k, e) {
@@ -426,7 +421,9 @@ fn closes(t: &Token, text: &str) -> bool {
 /// token at `e` that follows.
 fn splits_before(tk: &Tokens, text: &str, k: usize, e: usize) -> bool {
     let toks = &tk.toks;
-    let next = &toks[e];
+    let (Some(next), Some(t)) = (toks.get(e), toks.get(k)) else {
+        return true;
+    };
     let starts = match next.kind {
         Kind::Word => next.cap || next.digit,
         Kind::Open => true,
@@ -439,11 +436,12 @@ fn splits_before(tk: &Tokens, text: &str, k: usize, e: usize) -> bool {
     if !starts {
         return false;
     }
-    let t = &toks[k];
-    if &text[t.start..t.end] != "." || k == 0 {
+    if &text[t.start..t.end] != "." {
         return true;
     }
-    let prev = &toks[k - 1];
+    let Some(prev) = k.checked_sub(1).and_then(|p| toks.get(p)) else {
+        return true;
+    };
     if prev.kind != Kind::Word || prev.end != t.start {
         return true;
     }

@@ -1,0 +1,408 @@
+//! One text prepared for the rules: tokens, sentences, paired quotation marks, the classes of
+//! every word, and which lines are boilerplate or headlines.
+//!
+//! Everything here is computed once per text in one pass over its tokens. Every accessor takes
+//! any index and answers for an index past the end as for a token that is not there (no word,
+//! no class, not in a quote), so the rules can look one token ahead or behind without checks.
+
+use super::lexicon::Lexicon;
+use super::token::{sentences, tokenize, Kind, Sentence, Tokens};
+use super::words::{Classes, W};
+use std::ops::Range;
+
+/// "No token": a quotation mark without a partner, or a position not found.
+pub(crate) const NONE: usize = usize::MAX;
+
+pub(crate) struct Doc<'a> {
+    pub text: &'a str,
+    pub tk: Tokens,
+    pub sents: Vec<Sentence>,
+    /// For an opening quote: index of its closing quote, or the end of its line if it never
+    /// closes. NONE for other tokens.
+    quote_end: Vec<usize>,
+    /// For a closing quote: index of its opening quote; NONE otherwise.
+    quote_start: Vec<usize>,
+    /// Token lies inside a quotation (the marks themselves excluded).
+    in_quote: Vec<bool>,
+    /// Sentence index of each token.
+    sent_of: Vec<usize>,
+    /// Word classes of each token.
+    classes: Vec<Classes>,
+    /// Line lies in promotional or navigation boilerplate.
+    boiler_lines: Vec<bool>,
+    /// Line is written in title case (a headline): capitalised cue words count there.
+    title_lines: Vec<bool>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str, lx: &Lexicon) -> Doc<'a> {
+        let tk = tokenize(text);
+        let sents = sentences(text, &tk);
+        let n = tk.toks.len();
+        let mut sent_of = vec![0usize; n];
+        for (si, s) in sents.iter().enumerate() {
+            for slot in sent_of.iter_mut().take(s.toks.end).skip(s.toks.start) {
+                *slot = si;
+            }
+        }
+        let classes: Vec<Classes> = (0..n).map(|i| lx.classes(tk.lower(i))).collect();
+        let (quote_end, quote_start, in_quote) = pair_quotes(&tk);
+        let lines = tk.toks.last().map_or(0, |t| t.line as usize + 1);
+        let mut boiler_lines = vec![false; lines];
+        for s in &sents {
+            if let Some(b) = boiler_lines.get_mut(s.line as usize) {
+                if !*b && is_boilerplate(&tk, &classes, lx, s) {
+                    *b = true;
+                }
+            }
+        }
+        let mut words = vec![(0u32, 0u32); lines];
+        for t in &tk.toks {
+            if t.kind == Kind::Word && !t.digit {
+                if let Some(w) = words.get_mut(t.line as usize) {
+                    w.0 += 1;
+                    if t.cap {
+                        w.1 += 1;
+                    }
+                }
+            }
+        }
+        let title_lines = words
+            .iter()
+            .map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7)
+            .collect();
+        Doc {
+            text,
+            tk,
+            sents,
+            quote_end,
+            quote_start,
+            in_quote,
+            sent_of,
+            classes,
+            boiler_lines,
+            title_lines,
+        }
+    }
+
+    /// Lower-case form of token `i` ("" past the end).
+    pub fn lw(&self, i: usize) -> &str {
+        self.tk.lower(i)
+    }
+
+    pub fn kind(&self, i: usize) -> Option<Kind> {
+        self.tk.toks.get(i).map(|t| t.kind)
+    }
+
+    pub fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.tk.toks.get(i).is_some_and(|t| {
+            t.kind == Kind::Punct && self.text.get(t.start..t.end).is_some_and(|s| s == p)
+        })
+    }
+
+    pub fn is_word(&self, i: usize) -> bool {
+        self.kind(i) == Some(Kind::Word)
+    }
+
+    /// Token `i` starts with a capital letter.
+    pub fn cap(&self, i: usize) -> bool {
+        self.tk.toks.get(i).is_some_and(|t| t.cap)
+    }
+
+    /// Token `i` starts with a digit.
+    pub fn digit(&self, i: usize) -> bool {
+        self.tk.toks.get(i).is_some_and(|t| t.digit)
+    }
+
+    /// Token `i` is a word of class `w`.
+    pub fn is(&self, i: usize, w: W) -> bool {
+        self.classes.get(i).is_some_and(|c| c.has(w))
+    }
+
+    /// The line token `i` stands on.
+    pub fn line(&self, i: usize) -> Option<u32> {
+        self.tk.toks.get(i).map(|t| t.line)
+    }
+
+    /// The sentence token `i` belongs to.
+    pub fn sent_of(&self, i: usize) -> Option<usize> {
+        self.sent_of.get(i).copied()
+    }
+
+    /// The sentence of token `i`, or of the last token when `i` is past the end (0 for a text
+    /// without tokens).
+    pub fn sent_of_clamped(&self, i: usize) -> usize {
+        self.sent_of
+            .get(i)
+            .or(self.sent_of.last())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// For an opening quote, its closing quote or the end of its line; NONE otherwise.
+    pub fn quote_end(&self, i: usize) -> usize {
+        self.quote_end.get(i).copied().unwrap_or(NONE)
+    }
+
+    /// For a closing quote, its opening quote; NONE otherwise.
+    pub fn quote_start(&self, i: usize) -> usize {
+        self.quote_start.get(i).copied().unwrap_or(NONE)
+    }
+
+    /// Token `i` lies inside a quotation (the marks themselves excluded).
+    pub fn in_quote(&self, i: usize) -> bool {
+        self.in_quote.get(i).copied().unwrap_or(false)
+    }
+
+    /// Line `line` holds promotion or navigation.
+    pub fn boiler_line(&self, line: u32) -> bool {
+        self.boiler_lines
+            .get(line as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Line `line` is written in title case.
+    pub fn title_line(&self, line: u32) -> bool {
+        self.title_lines
+            .get(line as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    pub fn byte_span(&self, r: &Range<usize>) -> Range<usize> {
+        if r.start >= r.end {
+            return 0..0;
+        }
+        match (self.tk.toks.get(r.start), self.tk.toks.get(r.end - 1)) {
+            (Some(a), Some(b)) => a.start..b.end,
+            _ => 0..0,
+        }
+    }
+
+    pub fn surface(&self, r: &Range<usize>) -> &str {
+        let b = self.byte_span(r);
+        self.text.get(b).unwrap_or("")
+    }
+}
+
+/// Pairs quotation marks line by line: (quote_end, quote_start, in_quote), see [`Doc`].
+fn pair_quotes(tk: &Tokens) -> (Vec<usize>, Vec<usize>, Vec<bool>) {
+    let n = tk.toks.len();
+    let mut quote_end = vec![NONE; n];
+    let mut quote_start = vec![NONE; n];
+    let mut in_quote = vec![false; n];
+    let mark_inside = |in_quote: &mut Vec<bool>, r: Range<usize>| {
+        for q in in_quote.iter_mut().take(r.end).skip(r.start) {
+            *q = true;
+        }
+    };
+    let mut i = 0;
+    while i < n {
+        let line = tk.toks.get(i).map_or(0, |t| t.line);
+        let j = i + tk
+            .toks
+            .iter()
+            .skip(i)
+            .take_while(|t| t.line == line)
+            .count();
+        let mut open: Option<usize> = None;
+        for (k, t) in tk.toks.iter().enumerate().take(j).skip(i) {
+            match t.kind {
+                Kind::Open => {
+                    if let Some(o) = open {
+                        // An opening mark inside an open quote: the earlier one never
+                        // closed. Let it run up to here.
+                        set(&mut quote_end, o, k);
+                    }
+                    open = Some(k);
+                }
+                Kind::Close => {
+                    if let Some(o) = open.take() {
+                        set(&mut quote_end, o, k);
+                        set(&mut quote_start, k, o);
+                        mark_inside(&mut in_quote, o + 1..k);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(o) = open {
+            // Unclosed: the quotation runs to the end of the line (a quote that goes on in
+            // the next paragraph).
+            set(&mut quote_end, o, j);
+            mark_inside(&mut in_quote, o + 1..j);
+        }
+        i = j;
+    }
+    (quote_end, quote_start, in_quote)
+}
+
+fn set(v: &mut [usize], i: usize, value: usize) {
+    if let Some(slot) = v.get_mut(i) {
+        *slot = value;
+    }
+}
+
+/// Whether `words` stand at token `k` (tokens past the end are "").
+fn phrase_at(tk: &Tokens, k: usize, words: &[String]) -> bool {
+    words
+        .iter()
+        .enumerate()
+        .all(|(i, w)| tk.lower(k + i) == w.as_str())
+}
+
+/// A sentence of promotion or navigation ("Sign up for our newsletter").
+fn is_boilerplate(tk: &Tokens, classes: &[Classes], lx: &Lexicon, s: &Sentence) -> bool {
+    if lx
+        .boiler_start
+        .iter()
+        .any(|p| phrase_at(tk, s.toks.start, p))
+    {
+        return true;
+    }
+    s.toks.clone().any(|k| {
+        classes.get(k).is_some_and(|c| c.has(W::BoilerHead))
+            && lx.boiler_any.iter().any(|p| phrase_at(tk, k, p))
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::extract::lexicon::testing::embedded;
+
+    /// The surface of each token range, for readable assertions.
+    fn surf(d: &Doc, r: Range<usize>) -> String {
+        d.surface(&r).to_string()
+    }
+
+    fn tok(d: &Doc, word: &str) -> usize {
+        (0..d.tk.toks.len())
+            .find(|&i| d.lw(i) == word)
+            .unwrap_or_else(|| panic!("no token {word:?}"))
+    }
+
+    #[test]
+    fn quotes_pair_per_line() {
+        // (text, word inside the first quote, text of that quote from mark to partner)
+        let cases: &[(&str, &str, &str)] = &[
+            ("He said “we will win” and left.", "will", "“we will win”"),
+            // Never closed: runs to the end of its line, not into the next paragraph.
+            (
+                "“We will win, he said\nNext line.",
+                "will",
+                "“We will win, he said",
+            ),
+            // A second opening mark ends the first, unclosed one; the second pairs.
+            ("“One “two” three", "two", "“two”"),
+            // Straight quotes, opened by spacing.
+            ("They said \"no deal\" today.", "deal", "\"no deal\""),
+        ];
+        let lx = embedded();
+        for &(text, inside, want) in cases {
+            let d = Doc::new(text, &lx);
+            let k = tok(&d, inside);
+            assert!(d.in_quote(k), "{text:?}: {inside:?} is inside");
+            let o = (0..k)
+                .rev()
+                .find(|&i| d.kind(i) == Some(Kind::Open))
+                .expect("an opening mark");
+            let e = d.quote_end(o);
+            let end = if d.kind(e) == Some(Kind::Close) {
+                e + 1
+            } else {
+                e
+            };
+            assert_eq!(surf(&d, o..end), want, "{text:?}");
+            if d.kind(e) == Some(Kind::Close) {
+                assert_eq!(d.quote_start(e), o, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_stays_on_its_line() {
+        let lx = embedded();
+        let d = Doc::new("“Open quote on line one\nLine two is plain.", &lx);
+        let two = tok(&d, "two");
+        assert!(d.in_quote(tok(&d, "one")));
+        assert!(!d.in_quote(two));
+        assert_eq!(d.line(two), Some(1));
+        assert_eq!(d.quote_end(0), two - 1, "ends where line two starts");
+    }
+
+    #[test]
+    fn a_second_opening_mark_ends_an_open_quote() {
+        let lx = embedded();
+        let d = Doc::new("“One “two” three", &lx);
+        // Tokens: “ One “ two ” three
+        assert_eq!(d.quote_end(0), 2);
+        assert!(!d.in_quote(1), "the broken quote marks nothing as quoted");
+        assert_eq!(d.quote_end(2), 4);
+        assert_eq!(d.quote_start(4), 2);
+        assert!(!d.in_quote(5));
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        // (line, is boilerplate)
+        let cases: &[(&str, bool)] = &[
+            ("Sign up for the morning briefing.", true),
+            ("Read more: the budget in charts", true),
+            ("Watch live as the council votes.", true),
+            ("Get our newsletter every Friday.", true),
+            ("Hear the debate on our podcast.", true),
+            ("The mayor will sign the bill today.", false),
+            ("Readers asked for more detail.", false),
+            ("Watch the skies, the minister said.", false),
+            ("The club will follow the rules.", false),
+        ];
+        let lx = embedded();
+        for &(text, want) in cases {
+            let d = Doc::new(text, &lx);
+            assert_eq!(d.boiler_line(0), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn title_lines_and_classes() {
+        let lx = embedded();
+        let d = Doc::new(
+            "Mayor Denies Plan To Close Harbour\nThe mayor said on Monday that it was false.",
+            &lx,
+        );
+        assert!(d.title_line(0));
+        assert!(!d.title_line(1));
+        assert!(!d.title_line(7), "a line past the end is no headline");
+        assert!(d.is(tok(&d, "the"), W::Determiner));
+        assert!(d.is(tok(&d, "monday"), W::Day));
+        assert!(d.is(tok(&d, "said"), W::VerbForm));
+        assert!(d.is(tok(&d, "said"), W::CueHead));
+        assert!(!d.is(tok(&d, "mayor"), W::Determiner));
+        assert!(d.is(tok(&d, "mayor"), W::PersonHead));
+    }
+
+    #[test]
+    fn accessors_past_the_end() {
+        let lx = embedded();
+        for text in ["", "One word", "“"] {
+            let d = Doc::new(text, &lx);
+            let past = d.tk.toks.len() + 3;
+            assert_eq!(d.lw(past), "");
+            assert_eq!(d.kind(past), None);
+            assert!(!d.is_word(past) && !d.cap(past) && !d.digit(past));
+            assert!(!d.is(past, W::Determiner));
+            assert!(!d.in_quote(past));
+            assert_eq!(d.quote_end(past), NONE);
+            assert_eq!(d.quote_start(past), NONE);
+            assert_eq!(d.sent_of(past), None);
+            assert_eq!(d.line(past), None);
+            assert_eq!(d.byte_span(&(0..past)), 0..0);
+            assert_eq!(d.surface(&(past..past + 1)), "");
+            assert!(!d.boiler_line(99) && !d.title_line(99));
+            assert_eq!(d.sent_of_clamped(past), d.sents.len().saturating_sub(1));
+        }
+    }
+}

@@ -1,0 +1,605 @@
+//! One cue match to one attribution: the source and content around it, by the cue's kind.
+
+use super::{Draft, Rules, MAX_SOURCE, WINDOW};
+use crate::extract::doc::NONE;
+use crate::extract::lexicon::{CueEntry, CueKind};
+use crate::extract::token::{Kind, Sentence};
+use crate::extract::words::W;
+use crate::extract::Stance;
+use std::ops::Range;
+
+/// A cue matched at tokens `c..ce` of sentence `si` (`s`), whose tokens run from `lo`; `hi`
+/// is the sentence's end without its final stop.
+struct At<'x> {
+    e: &'x CueEntry,
+    c: usize,
+    ce: usize,
+    si: usize,
+    s: &'x Sentence,
+    lo: usize,
+    hi: usize,
+}
+
+impl Rules<'_, '_> {
+    /// Tries to build an attribution from the cue `e` matched at tokens `c..ce` (the tokens
+    /// are `e`'s words) in sentence `si`; `prev` is the attribution found before.
+    pub(super) fn build(
+        &self,
+        e: &CueEntry,
+        c: usize,
+        ce: usize,
+        si: usize,
+        prev: Option<&Draft>,
+    ) -> Option<Draft> {
+        let s = self.d.sents.get(si)?;
+        let at = At {
+            e,
+            c,
+            ce,
+            si,
+            s,
+            lo: s.toks.start,
+            hi: self.trimmed_end(s),
+        };
+        let mut draft = Draft {
+            source: None,
+            cue: c..ce,
+            content: Vec::new(),
+            sents: si..si + 1,
+            lemma: e.lemma.clone(),
+            stance: e.stance,
+            sourceless: false,
+            cue_skip: 0,
+        };
+        match e.kind {
+            CueKind::Verb => self.verb(&at, prev, &mut draft)?,
+            CueKind::Prep => self.according_to(&at, &mut draft)?,
+            CueKind::Noun => self.noun(&at, &mut draft)?,
+            CueKind::Evidence => self.evidence(&at, &mut draft)?,
+            CueKind::ByPrep => self.by_prep(&at, &mut draft)?,
+            CueKind::Passive => self.passive(&at, &mut draft)?,
+        }
+        self.widen(draft, c, ce, si)
+    }
+
+    /// Lets the sentence range cover every sentence the content reaches (quotes that run
+    /// over several sentences, a quote that closed the sentence before); drops a draft whose
+    /// contents are all empty.
+    fn widen(&self, mut draft: Draft, c: usize, ce: usize, si: usize) -> Option<Draft> {
+        let d = self.d;
+        let last = draft.content.iter().map(|r| r.end).max().unwrap_or(ce);
+        if last > 0 {
+            let ls = d.sent_of_clamped(last - 1);
+            if ls > si {
+                draft.sents = si..ls + 1;
+            }
+        }
+        let first = draft.content.iter().map(|r| r.start).min().unwrap_or(c);
+        let fs = d.sent_of_clamped(first);
+        if fs < draft.sents.start {
+            draft.sents.start = fs;
+        }
+        if draft.content.iter().all(|r| r.start >= r.end) {
+            return None;
+        }
+        Some(draft)
+    }
+
+    /// A verb cue: "X said C", "C, X said", "C, said X", "..., saying C", and the special
+    /// verbs ("Asked about it, ...", "X appears to ...", "a group called ...").
+    fn verb(&self, at: &At, prev: Option<&Draft>, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (e, c, ce, lo) = (at.e, at.c, at.ce, at.lo);
+        let first = e.words.first().map_or("", String::as_str);
+        if e.lemma.starts_with("ask") && (c == lo || self.lw(c - 1) == "when") && first == "asked" {
+            return self.asked(at, draft);
+        }
+        if matches!(e.lemma.as_str(), "seem" | "appear") {
+            return self.seems(at, draft);
+        }
+        // "showed up", "called off": a phrasal verb that is no cue.
+        if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") {
+            return None;
+        }
+        // "a group called Citizens for Trump", "a club known as ...": a participle naming a
+        // thing, not a speaker calling it so.
+        if c > lo
+            && self.is(c, W::NamingParticiple)
+            && d.is_word(c - 1)
+            && !d.cap(c - 1)
+            && !self.is(c - 1, W::SubjectPronoun)
+            && !self.is(c - 1, W::CuePrefix)
+            && !self.lw(c - 1).ends_with("ly")
+            && (d.cap(ce) || d.kind(ce) == Some(Kind::Open) || self.lw(ce) == "as")
+        {
+            return None;
+        }
+        // "his claim", "the pastor's claims", "a call": a noun, not a verb.
+        if c > lo {
+            let w = self.lw(c - 1);
+            let possessive = matches!(
+                w,
+                "his" | "her" | "its" | "their" | "my" | "our" | "your" | "the" | "a" | "an"
+            ) || (d.is_word(c - 1) && (w.ends_with("'s") || w.ends_with("s'")));
+            // "a strong showing", "a talk show": a noun after an adjective.
+            if possessive || self.is(c - 1, W::CueNounModifier) {
+                return None;
+            }
+        }
+        let (src, cue_start) = self.source_left(c, lo);
+        draft.cue = cue_start..ce;
+        match src {
+            Some(src) => self.verb_with_source(at, src, draft),
+            None if ce + 1 < at.hi
+                && self.lw(ce) == "by"
+                && self.passive_start(cue_start, lo) != NONE =>
+            {
+                // "The meeting was first reported by Politico."
+                let be = self.passive_start(cue_start, lo);
+                let src = self.source_right(ce + 1, at.hi, false)?;
+                let content = if be > lo {
+                    self.np_left(be - 1, lo)
+                } else {
+                    None
+                }?;
+                draft.cue = be..ce;
+                draft.content.push(content);
+                draft.source = Some(src);
+                Some(())
+            }
+            None => self.verb_without_source(at, cue_start, prev, draft),
+        }
+    }
+
+    /// "Asked about it, Trump said ..." / "when asked by a reporter if ...": the question is
+    /// the content; the one asking is rarely named.
+    fn asked(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let hi = at.hi;
+        let mut q = at.ce;
+        if self.lw(q) == "by" {
+            let mut k = q + 1;
+            while k < hi
+                && k - q <= MAX_SOURCE
+                && d.is_word(k)
+                && !matches!(
+                    self.lw(k),
+                    "if" | "whether" | "about" | "what" | "why" | "how" | "whom" | "who"
+                )
+            {
+                k += 1;
+            }
+            if k == q + 1 || k >= hi || !d.is_word(k) {
+                return None;
+            }
+            draft.source = Some(q + 1..k);
+            q = k;
+        } else {
+            draft.sourceless = true;
+        }
+        let mut end = q;
+        while end < hi && end - q < WINDOW && (!d.is_punct(end, ",") || d.in_quote(end)) {
+            end += 1;
+        }
+        if end == q {
+            return None;
+        }
+        draft.content.push(q..end);
+        Some(())
+    }
+
+    /// "Sanders appears to be spending more": an impression without a source; the content is
+    /// the subject and what follows the cue.
+    fn seems(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let (c, ce, lo, hi) = (at.c, at.ce, at.lo, at.hi);
+        let (_, cue_start) = self.source_left(c, lo);
+        draft.cue = cue_start..ce;
+        if ce >= hi {
+            return None;
+        }
+        let np = if cue_start > lo {
+            self.np_left(cue_start - 1, lo)
+        } else {
+            None
+        };
+        draft.sourceless = true;
+        match np {
+            Some(np) if !(np.len() == 1 && self.lw(np.start) == "it") => {
+                draft.content.push(np);
+                draft
+                    .content
+                    .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+            }
+            Some(_) => draft.content.push(ce..hi.min(ce + WINDOW)),
+            None => return None,
+        }
+        Some(())
+    }
+
+    /// A verb cue with its source on the left: the content is before the source ("C, X
+    /// said"), in the quote that closed the sentence before ("“C.” X said."), or after the
+    /// cue ("X said C").
+    fn verb_with_source(&self, at: &At, src: Range<usize>, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (e, c, ce, s, lo) = (at.e, at.c, at.ce, at.s, at.lo);
+        let b = if src.start > lo { src.start - 1 } else { NONE };
+        let left_content = b != NONE
+            && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close))
+            && !(d.is_punct(b, ",") && b == lo)
+            && self.content_is_left(b, ce, s);
+        if left_content {
+            let c1 = self.content_left(b + 1, s)?;
+            let quoted = d.kind(c1.start) == Some(Kind::Open);
+            draft.content.push(c1);
+            if let Some(c2) = self.second_part(ce, s, quoted) {
+                draft.content.push(c2);
+            }
+        } else if src.start == lo
+            && lo > 0
+            && d.kind(lo - 1) == Some(Kind::Close)
+            && d.line(lo - 1) == Some(s.line)
+            && self.rest_is_empty(ce, s)
+        {
+            // "“... missing.” Trump said." The quote closed the sentence before.
+            let o = d.quote_start(lo - 1);
+            if o == NONE || d.line(o) != Some(s.line) {
+                return None;
+            }
+            draft.content.push(o..lo);
+            draft.sents.start = d.sent_of(o)?;
+        } else {
+            let c1 = self.content_right(ce, s, &e.lemma)?;
+            if self.lw(c1.start) == "to"
+                && self.is(c, W::Catenative)
+                && self.is(c1.start + 1, W::VerbForm)
+            {
+                // "refused to say C": the chain is built at "say".
+                return None;
+            }
+            // In a relative clause ("X, who spoke on condition ..., said") the content ends
+            // with the clause.
+            let relative = src.len() == 1 && matches!(self.lw(src.start), "who" | "which" | "that");
+            let stance = if relative {
+                Stance::Believing
+            } else {
+                e.stance
+            };
+            draft.content.push(self.object_cut(c1, stance));
+        }
+        draft.source = Some(src);
+        Some(())
+    }
+
+    /// A verb cue without a source on its left: inverted ("C, said X", "“C,” said X, “C2.”")
+    /// or a participle or coordinated verb ("..., saying C", "... and said C") whose source
+    /// is the clause's subject.
+    fn verb_without_source(
+        &self,
+        at: &At,
+        cue_start: usize,
+        prev: Option<&Draft>,
+        draft: &mut Draft,
+    ) -> Option<()> {
+        let d = self.d;
+        let (e, c, ce, s, lo, hi) = (at.e, at.c, at.ce, at.s, at.lo, at.hi);
+        let before_cue = if cue_start > lo { cue_start - 1 } else { NONE };
+        let inverted = before_cue != NONE
+            && cue_start == c
+            && (d.is_punct(before_cue, ",") || d.kind(before_cue) == Some(Kind::Close))
+            && !e.words.first().is_some_and(|w| w.ends_with("ing"));
+        if inverted {
+            let c1 = self.content_left(cue_start, s)?;
+            let quoted = d.kind(c1.start) == Some(Kind::Open);
+            // After a quotation anything but another quotation describes the speaker ("said
+            // Faiza Patel, co-director of the program.").
+            let mut src = self.source_right(ce, hi, true)?;
+            if quoted && src.end + 1 < hi && hi - src.end < WINDOW && d.is_punct(src.end, ",") {
+                let rest = src.end + 1..hi;
+                if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
+                    && !self.verbish(rest.start)
+                    && !self.is(rest.start, W::NpBoundary)
+                    && !self.is(rest.start, W::Preposition)
+                {
+                    src = src.start..hi;
+                }
+            }
+            draft.content.push(c1);
+            if let Some(c2) = self.second_part(src.end, s, quoted) {
+                draft.content.push(c2);
+            }
+            draft.source = Some(src);
+            Some(())
+        } else if before_cue != NONE
+            && (d.is_punct(before_cue, ",") || self.lw(before_cue) == "and")
+        {
+            // "..., saying C" / "... and said C": the subject of the clause.
+            let src = match prev {
+                Some(p) if p.sents.end > at.si && p.source.is_some() => p.source.clone(),
+                _ => self.sentence_subject(s, before_cue),
+            }?;
+            let c1 = self.content_right(ce, s, &e.lemma)?;
+            draft.content.push(self.object_cut(c1, e.stance));
+            draft.source = Some(src);
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// "according to X": the source runs to the next comma; the content is after it at the
+    /// start of a sentence ("According to X, C"), else before it ("C, according to X").
+    fn according_to(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (c, ce, s, lo, hi) = (at.c, at.ce, at.s, at.lo, at.hi);
+        let mut k = ce;
+        while k < hi
+            && k - ce <= 2 * MAX_SOURCE
+            && !d.is_punct(k, ",")
+            && d.kind(k) != Some(Kind::Open)
+        {
+            k += 1;
+        }
+        if k == ce || k - ce > 2 * MAX_SOURCE {
+            return None;
+        }
+        let src = ce..k;
+        let at_start =
+            c == lo || (c > lo && matches!(self.lw(c - 1), "but" | "and" | "yet" | "also"));
+        if at_start {
+            let mut q = src.end;
+            if q < hi && d.is_punct(q, ",") {
+                q += 1;
+            }
+            if q >= hi {
+                return None;
+            }
+            draft
+                .content
+                .push(self.content_right(q, s, "according to")?);
+        } else {
+            let c1 = self.content_left(c, s)?;
+            let quoted = d.kind(c1.start) == Some(Kind::Open);
+            draft.content.push(c1);
+            if let Some(c2) = self.second_part(src.end, s, quoted) {
+                draft.content.push(c2);
+            }
+        }
+        draft.source = Some(src);
+        Some(())
+    }
+
+    /// A noun cue with a possessive source: "his statement on Wednesday that C", "the
+    /// union's claim that C", "her criticism of X".
+    fn noun(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (c, ce, lo, hi) = (at.c, at.ce, at.lo, at.hi);
+        if c == lo {
+            return None;
+        }
+        let mut q = ce;
+        while q < hi && q - ce < 4 && self.lw(q) != "that" && d.is_word(q) && !self.verbish(q) {
+            q += 1;
+        }
+        let content = if q < hi && self.lw(q) == "that" && q + 1 < hi {
+            q..hi
+        } else if ce + 1 < hi && self.lw(ce) == "of" {
+            self.object_cut(ce + 1..hi.min(ce + 1 + WINDOW), Stance::Believing)
+        } else {
+            return None;
+        };
+        let p = c - 1;
+        let w = self.lw(p);
+        let src = if matches!(w, "his" | "her" | "their" | "its" | "our" | "my") {
+            p..p + 1
+        } else if d.is_word(p) && (w.ends_with("'s") || w.ends_with('\'')) {
+            let mut st = p;
+            while st > lo && d.cap(st - 1) && d.is_word(st - 1) {
+                st -= 1;
+            }
+            st..p + 1
+        } else {
+            return None;
+        };
+        draft.source = Some(src);
+        draft.content.push(content);
+        Some(())
+    }
+
+    /// "X aired footage (on Monday) showing C", "X released footage of C".
+    fn evidence(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let (c, ce, lo, hi) = (at.c, at.ce, at.lo, at.hi);
+        let (src, cue_start) = self.source_left(c, lo);
+        let src = src?;
+        draft.cue = cue_start..ce;
+        let q = (ce..hi)
+            .take(12)
+            .find_map(|k| match self.lw(k) {
+                "showing" | "of" | "depicting" => Some(k + 1),
+                "that" if matches!(self.lw(k + 1), "shows" | "showed") => Some(k + 2),
+                _ => None,
+            })
+            .unwrap_or(ce);
+        if q >= hi {
+            return None;
+        }
+        draft.content.push(q..hi);
+        draft.source = Some(src);
+        Some(())
+    }
+
+    /// "C, in the video shared by X": the cue span leaves out "in the".
+    fn by_prep(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (c, ce, lo, hi) = (at.c, at.ce, at.lo, at.hi);
+        let src = self.source_right(ce, hi, false)?;
+        if c <= lo || !d.is_punct(c - 1, ",") {
+            return None;
+        }
+        draft.content.push(self.content_left(c, at.s)?);
+        let mut skip = 0;
+        while c + skip < ce && matches!(self.lw(c + skip), "in" | "the" | "a" | "an") {
+            skip += 1;
+        }
+        draft.cue_skip = skip;
+        draft.source = Some(src);
+        Some(())
+    }
+
+    /// A passive without a source: "it is believed that C"; "she is expected to move", "the
+    /// process is seen as one way ..." (the subject and what follows are the content).
+    fn passive(&self, at: &At, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (e, c, ce, lo, hi) = (at.e, at.c, at.ce, at.lo, at.hi);
+        if c > lo && self.lw(c - 1) == "it" && ce < hi && self.lw(ce) == "that" {
+            draft.sourceless = true;
+            draft.content.push(ce..hi);
+        } else if c > lo
+            && (ce >= hi || self.lw(ce) == "to" || e.words.last().is_some_and(|w| w == "as"))
+        {
+            let p = c - 1;
+            let np = if d.is_word(p) && self.is(p, W::SubjectPronoun) {
+                p..p + 1
+            } else {
+                self.np_left(p, lo)?
+            };
+            draft.sourceless = true;
+            draft.content.push(np);
+            if ce < hi {
+                draft
+                    .content
+                    .push(self.object_cut(ce..hi.min(ce + WINDOW), Stance::Believing));
+            }
+        } else {
+            return None;
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::super::testkit::with;
+    use super::super::Draft;
+    use super::super::Rules;
+
+    /// (text, cue lemma, source, cue, contents joined by " | ", sourceless)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+    );
+
+    fn spans(r: &Rules, d: &Draft) -> (String, String, String) {
+        let src = d
+            .source
+            .as_ref()
+            .map(|s| r.d.surface(s).to_string())
+            .unwrap_or_default();
+        let cue =
+            r.d.surface(&(d.cue.start + d.cue_skip..d.cue.end))
+                .to_string();
+        let content: Vec<&str> = d.content.iter().map(|c| r.d.surface(c)).collect();
+        (src, cue, content.join(" | "))
+    }
+
+    fn check(cases: &[Case]) {
+        for &(text, lemma, src, cue, content, sourceless) in cases {
+            with(text, |r| {
+                let drafts = r.run();
+                let d = drafts
+                    .iter()
+                    .find(|d| d.lemma == lemma)
+                    .unwrap_or_else(|| panic!("{text:?}: no {lemma:?} in {drafts:?}"));
+                let got = spans(r, d);
+                assert_eq!(
+                    (got.0.as_str(), got.1.as_str(), got.2.as_str(), d.sourceless),
+                    (src, cue, content, sourceless),
+                    "{text:?}"
+                );
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn verb_cues() {
+        check(&[
+            ("The ministry said the road was closed.", "say", "The ministry", "said",
+             "the road was closed", false),
+            ("The road was closed, the ministry said.", "say", "the ministry", "said",
+             "The road was closed", false),
+            ("“It is closed,” said Anna Berg, a spokeswoman for the port.", "say",
+             "Anna Berg, a spokeswoman for the port", "said", "“It is closed,”", false),
+            ("“It is closed,” the mayor said, “and it will stay closed.”", "say", "the mayor",
+             "said", "“It is closed,” | “and it will stay closed.”", false),
+            ("The mayor has not denied the report.", "deny", "The mayor", "has not denied",
+             "the report", false),
+            ("The mayor backs Tom Hale, who runs the depot.", "back", "The mayor", "backs",
+             "Tom Hale", false),
+            ("The deal was first reported by the Ledger.", "report", "the Ledger",
+             "was first reported", "The deal", false),
+            ("“It is closed.” The mayor said.", "say", "The mayor", "said",
+             "“It is closed.”", false),
+        ]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn special_verbs() {
+        check(&[
+            ("Asked about the delay, the mayor said nothing.", "ask about", "", "Asked about",
+             "the delay", true),
+            ("When asked by reporters whether she would run, the mayor smiled.", "ask", "reporters",
+             "asked", "whether she would run", false),
+            ("The mayor appears to be losing support.", "appear", "", "appears",
+             "The mayor | to be losing support", true),
+        ]);
+        // Not cues: a phrasal verb, a naming participle, a noun after an adjective or a
+        // possessive.
+        for text in [
+            "The mayor showed up late.",
+            "A group called Friends of the Port met.",
+            "The party had a strong showing in the north.",
+            "His claim was false.",
+        ] {
+            with(text, |r| {
+                let drafts = r.run();
+                assert!(drafts.is_empty(), "{text:?}: {drafts:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn participle_takes_the_subject() {
+        check(&[
+            ("The mayor walked out early, saying the vote was rigged.", "say", "The mayor",
+             "saying", "the vote was rigged", false),
+        ]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn other_cue_kinds() {
+        check(&[
+            ("According to the police, three people were hurt.", "according to", "the police",
+             "According to", "three people were hurt", false),
+            ("Three people were hurt, according to the police.", "according to", "the police",
+             "according to", "Three people were hurt", false),
+            ("The union's claim that pay fell was disputed.", "claim", "The union's", "claim",
+             "that pay fell was disputed", false),
+            ("The station aired footage showing crowds at the gate.", "air footage",
+             "The station", "aired footage", "crowds at the gate", false),
+            ("Crowds gathered at the gate, in the video shared by the port.", "share video",
+             "the port", "video shared by", "Crowds gathered at the gate", false),
+            ("It is believed that the talks will resume.", "believe", "", "is believed",
+             "that the talks will resume", true),
+            ("She is expected to resign.", "expect", "", "is expected", "She | to resign",
+             true),
+        ]);
+    }
+}

@@ -1,0 +1,457 @@
+//! Contents: what a source claims, right of the cue ("X said (that) C", "X told Y C"), left of
+//! it ("C, X said"), or in a second part after it ("“C1,” X said, “C2.”"). A quotation is
+//! taken whole, even over several sentences.
+
+use super::{Rules, MAX_QUOTE, WINDOW};
+use crate::extract::doc::NONE;
+use crate::extract::token::{Kind, Sentence};
+use crate::extract::words::W;
+use crate::extract::Stance;
+use std::ops::Range;
+
+impl Rules<'_, '_> {
+    /// The quotation opened at `q`, closing mark included, at most [`MAX_QUOTE`] tokens.
+    pub(super) fn quote_span(&self, q: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let e = d.quote_end(q);
+        if e == NONE {
+            return None;
+        }
+        let end = if d.kind(e) == Some(Kind::Close) {
+            e + 1
+        } else {
+            e
+        };
+        Some(q..end.min(q + MAX_QUOTE))
+    }
+
+    /// Content right of position `q` in sentence `s`, for a cue with lemma `lemma`.
+    pub(super) fn content_right(
+        &self,
+        q: usize,
+        s: &Sentence,
+        lemma: &str,
+    ) -> Option<Range<usize>> {
+        let d = self.d;
+        let hi = self.trimmed_end(s);
+        let mut q = q;
+        // Time adjuncts: "on Monday", "Tuesday", "last week".
+        loop {
+            if q < hi && self.is(q, W::Day) {
+                q += 1;
+            } else if (q + 1 < hi && self.lw(q) == "on" && self.is(q + 1, W::Day))
+                || (q + 1 < hi
+                    && matches!(self.lw(q), "last" | "this")
+                    && matches!(self.lw(q + 1), "week" | "month" | "year"))
+            {
+                q += 2;
+            } else {
+                break;
+            }
+        }
+        if q < hi && d.is_punct(q, ",") && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open) {
+            q += 1;
+        }
+        if q < hi && self.lx.classes(lemma).has(W::AddresseeVerb) {
+            q = self.skip_addressee(q, hi, lemma)?;
+        }
+        // "wrote in a Baltimore Sun op-ed that C", "said at a rally on Monday that C": an
+        // adjunct before "that" is not content.
+        if q < hi
+            && matches!(
+                self.lw(q),
+                "in" | "at" | "on" | "during" | "after" | "before" | "to"
+            )
+        {
+            let mut k = q + 1;
+            while k < hi && k - q < 12 && d.is_word(k) && self.lw(k) != "that" && !self.verbish(k) {
+                k += 1;
+            }
+            if k < hi && self.lw(k) == "that" {
+                q = k;
+            }
+        }
+        if q < hi && d.is_punct(q, ":") {
+            q += 1;
+        } else {
+            // "said of Congress: ..." — a colon soon after the cue starts the content.
+            let mut k = q;
+            while k < hi && k - q < 6 && d.is_word(k) {
+                k += 1;
+            }
+            if k < hi && d.is_punct(k, ":") && k + 1 < hi {
+                q = k + 1;
+            }
+        }
+        // "asked Carson about his relationship": the question, without "about".
+        if lemma == "ask" && q + 1 < hi && self.lw(q) == "about" {
+            q += 1;
+        }
+        if q >= hi {
+            return None;
+        }
+        if d.kind(q) == Some(Kind::Open) {
+            if let Some(qs) = self.quote_span(q) {
+                let end = qs.end;
+                // The quote may run over several sentences; it ends the content when the
+                // sentence has nothing more after it.
+                let last = d.tk.toks.len().saturating_sub(1);
+                if end >= hi || d.sent_of(end.min(last)) != d.sent_of(q) {
+                    return Some(qs);
+                }
+                let mut k = end;
+                while k < s.toks.end && d.kind(k) == Some(Kind::Punct) {
+                    k += 1;
+                }
+                if k >= s.toks.end {
+                    return Some(qs);
+                }
+            }
+        }
+        let hi = hi.min(q + WINDOW);
+        // Stop before a second attribution joined by ", adding" / ", saying".
+        let mut k = q + 1;
+        while k + 1 < hi {
+            if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
+                let participle = self.lw(k + 1).ends_with("ing") && self.is(k + 1, W::VerbForm);
+                if participle || self.is(k + 1, W::ClauseBreak) {
+                    return Some(q..k);
+                }
+            }
+            k += 1;
+        }
+        Some(q..hi)
+    }
+
+    /// After a cue that takes an addressee ("told reporters that C"), where the content
+    /// starts: at "that", a wh-word, a quote or a colon within a few words, or after a short
+    /// addressee. `None` when no content can be told apart.
+    fn skip_addressee(&self, q: usize, hi: usize, lemma: &str) -> Option<usize> {
+        let d = self.d;
+        let w = self.lw(q);
+        if w == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
+            return Some(q);
+        }
+        // Skip the addressee: up to "that", a quote or a colon, within a few words.
+        let mut k = q;
+        while k < hi && k - q < 12 {
+            let wk = self.lw(k);
+            let wh = matches!(wk, "how" | "what" | "why" | "whether" | "where" | "when");
+            if wk == "that" || wh || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
+                return Some(k);
+            }
+            // "told supporters in Columbus, Ohio, that": commas inside names only.
+            if d.is_punct(k, ",") && !d.cap(k + 1) && self.lw(k + 1) != "that" {
+                break;
+            }
+            k += 1;
+        }
+        let object = self.is(q, W::ObjectPronoun);
+        if self.is(q, W::Determiner)
+            && q + 2 < hi
+            && !matches!(lemma, "accuse" | "thank" | "urge" | "ask" | "warn")
+        {
+            // "told the council the budget was balanced".
+            Some(q + 2)
+        } else if object || d.cap(q) || w == "reporters" {
+            // "told him he would", "told CNN the plan was".
+            let mut k = q + 1;
+            if !object {
+                while k < hi && d.cap(k) && d.is_word(k) {
+                    k += 1;
+                }
+            }
+            Some(k)
+        } else if matches!(lemma, "ask" | "urge" | "warn" | "accuse" | "thank") {
+            // "urged Congress to act": content is the whole rest.
+            Some(q)
+        } else {
+            None
+        }
+    }
+
+    /// Beliefs and accusations take an object, not a clause: "X supports Y, who ..." ends at
+    /// the comma. Speech keeps its whole clause.
+    pub(super) fn object_cut(&self, c: Range<usize>, stance: Stance) -> Range<usize> {
+        let d = self.d;
+        if !matches!(
+            stance,
+            Stance::Believing
+                | Stance::Accusing
+                | Stance::Affirming
+                | Stance::Denying
+                | Stance::Predicting
+        ) || d.kind(c.start) == Some(Kind::Open)
+            || self.lw(c.start) == "that"
+        {
+            return c;
+        }
+        match (c.start + 1..c.end).find(|&k| d.is_punct(k, ",") && !d.in_quote(k)) {
+            Some(k) => c.start..k,
+            None => c,
+        }
+    }
+
+    /// Content left of position `p` (exclusive), from the start of sentence `s` or from the
+    /// quotation that ends at `p`.
+    pub(super) fn content_left(&self, p: usize, s: &Sentence) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut e = p;
+        while e > s.toks.start && (d.is_punct(e - 1, ",") || d.is_punct(e - 1, "—")) {
+            e -= 1;
+        }
+        if e > s.toks.start && d.kind(e - 1) == Some(Kind::Close) {
+            let o = d.quote_start(e - 1);
+            if o != NONE && d.line(o) == d.line(e - 1) {
+                // Text before the quotation in the same sentence belongs to the content too
+                // ("But the benefit is ''10 times the losses,'' he said.").
+                if o > s.toks.start && e - s.toks.start <= WINDOW {
+                    return Some(s.toks.start..e);
+                }
+                return Some(o..e);
+            }
+        }
+        if e <= s.toks.start {
+            return None;
+        }
+        // Unbalanced or lead-in text: from the start of the sentence.
+        let mut st = s.toks.start.max(e.saturating_sub(WINDOW));
+        // A sentence that continues a quotation opened earlier: start at that mark.
+        if d.in_quote(st) {
+            let mut k = st;
+            let floor = st.saturating_sub(WINDOW);
+            while k > floor && d.kind(k) != Some(Kind::Open) && d.line(k - 1) == d.line(st) {
+                k -= 1;
+            }
+            if d.kind(k) == Some(Kind::Open) {
+                st = k;
+            }
+        }
+        Some(st..e)
+    }
+
+    /// With a comma or closing quote at `b` before the source and the cue ending at `ce`:
+    /// is the content the text before (`C, X said`), or is that a lead-in ("In a statement,
+    /// X said C")?
+    pub(super) fn content_is_left(&self, b: usize, ce: usize, s: &Sentence) -> bool {
+        let d = self.d;
+        let hi = self.trimmed_end(s);
+        if d.kind(b) == Some(Kind::Close) || (b > 0 && d.kind(b - 1) == Some(Kind::Close)) {
+            return true;
+        }
+        let mut q = ce;
+        while q < hi && self.is(q, W::Day) {
+            q += 1;
+        }
+        let lo = s.toks.start;
+        if q >= hi {
+            return true;
+        }
+        if d.is_punct(q, ",") {
+            // "Still, Mr. Devine acknowledged, “...”": a one-word lead-in is no content.
+            return !(b - lo <= 2 && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open));
+        }
+        if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
+            return false;
+        }
+        let first = self.lw(lo);
+        let lead_in = self.is(lo, W::Preposition)
+            || self.is(lo, W::SentenceAdverb)
+            || self.is(lo, W::VerbForm)
+            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
+            || self.is(lo, W::LeadIn);
+        !(lead_in || b - lo <= 4)
+    }
+
+    /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
+    pub(super) fn second_part(&self, q: usize, s: &Sentence, quoted: bool) -> Option<Range<usize>> {
+        let d = self.d;
+        let hi = self.trimmed_end(s);
+        let mut q = q;
+        while q < hi && (self.is(q, W::Day) || (self.lw(q) == "on" && self.is(q + 1, W::Day))) {
+            q += 1;
+        }
+        if q >= hi || !(d.is_punct(q, ",") || d.is_punct(q, ":")) {
+            return None;
+        }
+        let q = q + 1;
+        if q >= hi {
+            return None;
+        }
+        if self.is(q, W::VerbForm)
+            || self.is(q, W::ClauseBreak)
+            || self.is(q, W::Preposition)
+            || matches!(self.lw(q), "adding" | "saying" | "referring")
+        {
+            return None;
+        }
+        if quoted && d.kind(q) != Some(Kind::Open) {
+            return None;
+        }
+        if d.kind(q) == Some(Kind::Open) {
+            if let Some(qs) = self.quote_span(q) {
+                return Some(qs);
+            }
+        }
+        Some(q..hi.min(q + WINDOW))
+    }
+
+    /// Nothing but time words and punctuation after `q` in sentence `s`.
+    pub(super) fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
+        let hi = self.trimmed_end(s);
+        (q..hi).all(|k| !self.d.is_word(k) || self.is(k, W::Day))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::super::testkit::{at, sent, text, with};
+    use crate::extract::Stance;
+
+    /// The last token whose lower-case form is `word`.
+    fn last(r: &super::Rules, word: &str) -> usize {
+        (0..r.d.tk.toks.len())
+            .rev()
+            .find(|&i| r.d.lw(i) == word)
+            .unwrap_or_else(|| panic!("no {word:?}"))
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn content_right_of_a_cue() {
+        // (sentence, cue word, lemma, content)
+        let cases: &[(&str, &str, &str, &str)] = &[
+            ("The mayor said the road was closed.", "said", "say", "the road was closed"),
+            ("The mayor said on Monday that the road was closed.", "said", "say",
+             "that the road was closed"),
+            ("The mayor told reporters that the road was closed.", "told", "tell",
+             "that the road was closed"),
+            ("The mayor told the council the budget was balanced.", "told", "tell",
+             "the budget was balanced"),
+            ("The mayor told him he would lose.", "told", "tell", "he would lose"),
+            ("The mayor said at a rally in Dover that taxes would fall.", "said", "say",
+             "that taxes would fall"),
+            ("The mayor said of the plan: “It is dead.”", "said", "say", "“It is dead.”"),
+            ("The mayor said taxes would fall, adding that fees would rise.", "said", "say",
+             "taxes would fall"),
+            ("The mayor asked about the budget.", "asked", "ask", "the budget"),
+            ("The mayor urged the council to act.", "urged", "urge", "the council to act"),
+            // "tell" with a lower-case addressee and no clause: no content to tell apart.
+            ("The mayor told everyone.", "told", "tell", ""),
+        ];
+        for &(s, cue, lemma, want) in cases {
+            with(s, |r| {
+                let c = at(r, cue);
+                let got = r.content_right(c + 1, sent(r, c), lemma);
+                assert_eq!(text(r, got), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn a_quote_over_several_sentences_is_one_content() {
+        let s = "The mayor said: “The road is closed. It will stay closed.” Then she left.";
+        with(s, |r| {
+            let c = at(r, "said");
+            let got = r.content_right(c + 1, sent(r, c), "say");
+            assert_eq!(text(r, got), "“The road is closed. It will stay closed.”");
+        });
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn content_left_of_a_cue() {
+        // (sentence, word the content ends before (its last occurrence), content)
+        let cases: &[(&str, &str, &str)] = &[
+            ("The road is closed, the mayor said.", "the", "The road is closed"),
+            ("“The road is closed,” the mayor said.", "the", "“The road is closed,”"),
+            ("But the benefit is “ten times the cost,” he said.", "he",
+             "But the benefit is “ten times the cost,”"),
+            // A sentence that continues a quote opened earlier on its line starts at the mark.
+            ("“The road is closed. It will stay closed, the mayor said.", "the",
+             "“The road is closed. It will stay closed"),
+        ];
+        for &(s, before, want) in cases {
+            with(s, |r| {
+                let p = last(r, before);
+                assert_eq!(text(r, r.content_left(p, sent(r, p))), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn object_cut_by_stance() {
+        // (stance of the cue, content after the cut)
+        let s = "She backs Tom Hale, who runs the depot.";
+        let cases: &[(Stance, &str)] = &[
+            (Stance::Believing, "Tom Hale"),
+            (Stance::Denying, "Tom Hale"),
+            (Stance::Neutral, "Tom Hale, who runs the depot"),
+        ];
+        for &(stance, want) in cases {
+            with(s, |r| {
+                let c = at(r, "tom");
+                let end = r.trimmed_end(sent(r, c));
+                let got = Some(r.object_cut(c..end, stance));
+                assert_eq!(text(r, got), want, "{stance:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn content_is_left_or_a_lead_in() {
+        // (sentence, source's first word, cue word, content is the text before the source)
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("The road is closed, the mayor said.", "the", "said", true),
+            ("In a statement, the mayor said the road was closed.", "the", "said", false),
+            ("After the storm passed, the mayor said the road was closed.", "the", "said",
+             false),
+            ("The long road north is closed, the mayor said on Monday.", "the", "said", true),
+            ("Still, the mayor said, “It is closed.”", "the", "said", false),
+        ];
+        for &(s, src, cue, want) in cases {
+            with(s, |r| {
+                let c = at(r, cue);
+                // The source starts at the last token with its first word before the cue.
+                let st = (0..c).rev().find(|&i| r.d.lw(i) == src).expect("source");
+                assert_eq!(r.content_is_left(st - 1, c + 1, sent(r, c)), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn second_part_after_the_source() {
+        // (sentence, word the second part is looked for after, content)
+        let cases: &[(&str, &str, &str)] = &[
+            ("“It is closed,” the mayor said, “and it will stay closed.”", "said",
+             "“and it will stay closed.”"),
+            ("The road is closed, the mayor said, it will stay so.", "said", "it will stay so"),
+            // "and", a participle or a time word opens no second part.
+            ("The road is closed, the mayor said, and it will stay so.", "said", ""),
+            ("The road is closed, the mayor said, adding that it would reopen.", "said", ""),
+            ("The road is closed, the mayor said on Monday.", "said", ""),
+        ];
+        for &(s, after, want) in cases {
+            with(s, |r| {
+                let q = at(r, after) + 1;
+                let quoted = s.starts_with('“');
+                assert_eq!(text(r, r.second_part(q, sent(r, q), quoted)), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn rest_is_empty_allows_time_words() {
+        with("“Closed,” he said Monday.", |r| {
+            let c = at(r, "said");
+            assert!(r.rest_is_empty(c + 1, sent(r, c)));
+        });
+        with("“Closed,” he said to reporters.", |r| {
+            let c = at(r, "said");
+            assert!(!r.rest_is_empty(c + 1, sent(r, c)));
+        });
+    }
+}

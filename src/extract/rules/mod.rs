@@ -1,0 +1,129 @@
+//! The attribution rules: find cues, then the source and content around each.
+//!
+//! Every rule looks at a bounded window of tokens around a cue (a sentence, or the quotation
+//! that a cue introduces), so the whole pass is linear in the length of the text. The parts:
+//!
+//! - [`scan`]: walks the sentences, matches cue forms and keeps what is reported speech inside
+//!   another content out; then lets a direct quotation run on over the next quoted sentences.
+//! - [`build`]: one cue match to one [`Draft`], by the cue's kind (verb, "according to", noun,
+//!   evidence, "shared by", sourceless passive).
+//! - [`source`]: the speaker's noun phrase left or right of a cue.
+//! - [`content`]: what is claimed, right or left of a cue, with quotations taken whole.
+//!
+//! The words the rules test for are classes in `seeds/lexicon/words.tsv` ([`W`]); what stays
+//! in the code are small closed sets that belong to one rule (the forms of "be", the
+//! wh-words).
+
+mod build;
+mod content;
+mod scan;
+mod source;
+
+use super::doc::Doc;
+use super::lexicon::Lexicon;
+use super::token::Sentence;
+use super::words::W;
+use super::Stance;
+use std::ops::Range;
+
+/// Longest source we accept, in tokens (longer runs are clauses, not noun phrases).
+const MAX_SOURCE: usize = 14;
+/// Longest appositive between a source and its cue ("X, a spokesman for Y, said").
+const MAX_APPOSITIVE: usize = 24;
+/// Longest content taken from a sentence, in tokens: keeps every rule's work per cue bounded,
+/// so a text that is one endless sentence still takes linear time.
+const WINDOW: usize = 250;
+/// Longest quotation taken as one content, in tokens.
+const MAX_QUOTE: usize = 2000;
+
+/// An attribution in token ranges, before speakers are resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Draft {
+    pub source: Option<Range<usize>>,
+    pub cue: Range<usize>,
+    pub content: Vec<Range<usize>>,
+    /// First and last sentence index.
+    pub sents: Range<usize>,
+    pub lemma: String,
+    pub stance: Stance,
+    /// No source by construction ("it is believed that").
+    pub sourceless: bool,
+    /// Leading tokens of the cue range that are not part of the cue span ("in the" of
+    /// "in the video shared by").
+    pub cue_skip: usize,
+}
+
+pub(crate) struct Rules<'d, 'a> {
+    pub d: &'d Doc<'a>,
+    pub lx: &'d Lexicon,
+}
+
+impl Rules<'_, '_> {
+    fn lw(&self, i: usize) -> &str {
+        self.d.lw(i)
+    }
+
+    /// Token `i` is a word of class `w`.
+    fn is(&self, i: usize, w: W) -> bool {
+        self.d.is(i, w)
+    }
+
+    /// Lower-case word that looks like a finite verb (not a noun-phrase part).
+    fn verbish(&self, i: usize) -> bool {
+        if self.d.cap(i) {
+            return false;
+        }
+        let w = self.lw(i);
+        (w.len() > 4 && w.ends_with("ed")) || self.is(i, W::VerbForm) || self.is(i, W::CommonVerb)
+    }
+
+    /// End (exclusive) of a sentence's tokens, without the final terminal punctuation.
+    fn trimmed_end(&self, s: &Sentence) -> usize {
+        let mut e = s.toks.end;
+        while e > s.toks.start && (self.d.is_punct(e - 1, ".") || self.d.is_punct(e - 1, ";")) {
+            e -= 1;
+        }
+        e
+    }
+
+    /// All attributions of the document, in text order.
+    pub fn run(&self) -> Vec<Draft> {
+        let mut out = self.scan();
+        self.continue_quotes(&mut out);
+        out
+    }
+}
+
+/// Helpers for the unit tests of the rule parts: a document and its rules over a text written
+/// for the test, and tokens found by their words.
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+pub(super) mod testkit {
+    use super::*;
+    use crate::extract::lexicon::testing::embedded;
+
+    /// Runs `f` on the rules over `text`.
+    pub fn with<T>(text: &str, f: impl FnOnce(&Rules) -> T) -> T {
+        let lx = embedded();
+        let d = Doc::new(text, &lx);
+        f(&Rules { d: &d, lx: &lx })
+    }
+
+    /// Index of the first token whose lower-case form is `word`.
+    pub fn at(r: &Rules, word: &str) -> usize {
+        (0..r.d.tk.toks.len())
+            .find(|&i| r.d.lw(i) == word)
+            .unwrap_or_else(|| panic!("no token {word:?} in {:?}", r.d.text))
+    }
+
+    /// The text of a token range ("" for none).
+    pub fn text(r: &Rules, span: Option<Range<usize>>) -> String {
+        span.map(|s| r.d.surface(&s).to_string())
+            .unwrap_or_default()
+    }
+
+    /// The sentence holding token `k`.
+    pub fn sent<'r>(r: &'r Rules, k: usize) -> &'r Sentence {
+        &r.d.sents[r.d.sent_of(k).expect("token in a sentence")]
+    }
+}

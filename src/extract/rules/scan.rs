@@ -1,0 +1,363 @@
+//! The pass over the text: match cue forms sentence by sentence, build an attribution at each,
+//! keep reported speech inside an earlier content out of the way, and let a direct quotation
+//! run on over the quoted sentences that follow it.
+
+use super::{Draft, Rules};
+use crate::extract::doc::NONE;
+use crate::extract::lexicon::CueKind;
+use crate::extract::token::{Kind, Sentence};
+use crate::extract::words::W;
+use std::ops::Range;
+
+impl Rules<'_, '_> {
+    /// Attributions found at cues, in text order (before quote continuation).
+    pub(super) fn scan(&self) -> Vec<Draft> {
+        let d = self.d;
+        let mut out: Vec<Draft> = Vec::new();
+        for (si, s) in d.sents.iter().enumerate() {
+            if d.boiler_line(s.line) {
+                continue;
+            }
+            let mut k = s.toks.start;
+            // Reported speech inside the content of an earlier cue ("X said he wants Y") is
+            // part of that content: PolNeAR does not annotate it separately.
+            let mut inside: Range<usize> = 0..0;
+            while k < s.toks.end {
+                // Only the first word of a cue form, outside quotes, can start a cue.
+                if d.in_quote(k) || !d.is_word(k) || !self.is(k, W::CueHead) {
+                    k += 1;
+                    continue;
+                }
+                // A coordinated clause ("..., but he said C", "... and said C") is a new
+                // attribution even inside an earlier content; that content ends before it.
+                let mut cut = NONE;
+                if inside.contains(&k) {
+                    match self.coordinated(k, s.toks.start) {
+                        Some(at) => cut = at,
+                        None => {
+                            k += 1;
+                            continue;
+                        }
+                    }
+                }
+                match self.cue_at(k, si, s, out.last()) {
+                    Some((dr, ce, next)) => {
+                        if cut != NONE {
+                            if let Some(prev) = out.last_mut() {
+                                self.end_content_before(prev, cut);
+                            }
+                        }
+                        if let Some(c) = dr.content.first() {
+                            if c.start >= ce {
+                                let stop = c.clone().find(|&t| {
+                                    (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote(t)
+                                });
+                                inside = c.start..stop.unwrap_or(c.end);
+                            }
+                        }
+                        out.push(dr);
+                        k = next;
+                    }
+                    None => k += 1,
+                }
+            }
+        }
+        out
+    }
+
+    /// The attribution of the longest cue form that starts at token `k` and builds, with the
+    /// end of the matched form and the token to go on from.
+    fn cue_at(
+        &self,
+        k: usize,
+        si: usize,
+        s: &Sentence,
+        prev: Option<&Draft>,
+    ) -> Option<(Draft, usize, usize)> {
+        let d = self.d;
+        let cands = self.lx.by_first.get(self.lw(k))?;
+        // A capitalised cue word is only a cue at sentence start ("According to"), or in a
+        // headline, never a name ("Hope" is a name).
+        if d.cap(k) && k != s.toks.start && !d.title_line(s.line) {
+            return None;
+        }
+        for &ci in cands {
+            let Some(e) = self.lx.entries.get(ci) else {
+                continue;
+            };
+            let n = e.words.len();
+            if k + n > s.toks.end {
+                continue;
+            }
+            let matches = e.words.iter().enumerate().all(|(m, w)| {
+                let t = k + m;
+                d.is_word(t) && !d.in_quote(t) && self.lw(t) == w
+            });
+            if !matches {
+                continue;
+            }
+            if let Some(dr) = self.build(e, k, k + n, si, prev) {
+                // After "aired footage showing C" go on inside C, past "showing".
+                let next = if e.kind == CueKind::Evidence {
+                    dr.content.first().map_or(k + n, |r| r.start.max(k + n))
+                } else {
+                    k + n
+                };
+                return Some((dr, k + n, next));
+            }
+        }
+        None
+    }
+
+    /// Ends the first content of `prev` before the coordinated clause that starts at `cut`.
+    fn end_content_before(&self, prev: &mut Draft, cut: usize) {
+        let d = self.d;
+        let mut end = cut;
+        while end > 0 && (d.is_punct(end - 1, ",") || d.is_punct(end - 1, ";")) {
+            end -= 1;
+        }
+        if let Some(c) = prev.content.first_mut() {
+            if c.start < end && end < c.end {
+                c.end = end;
+            }
+        }
+    }
+
+    /// If the cue at `k` opens a coordinated clause ("but he said", "and said", "; she
+    /// added"), the token where that clause starts.
+    pub(super) fn coordinated(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let (src, cue_start) = self.source_left(k, lo);
+        let at = match &src {
+            Some(r) => r.start,
+            None => cue_start,
+        };
+        if at <= lo {
+            return None;
+        }
+        let b = at - 1;
+        let conj = matches!(self.lw(b), "but" | "and" | "while" | "whereas" | "yet");
+        if conj || d.is_punct(b, ";") {
+            return Some(b);
+        }
+        // A parenthetical or closing "..., he said," / "..., the senator said." is the main
+        // attribution of the sentence, not reported speech inside another content.
+        if src.is_some() && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close)) {
+            let mut q = k + 1;
+            while d.is_word(q) && self.is(q, W::CueHead) && q < k + 3 {
+                q += 1;
+            }
+            let s = d.sent_of(k).and_then(|i| d.sents.get(i))?;
+            let hi = self.trimmed_end(s);
+            if q >= hi || d.is_punct(q, ",") {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// Adds to a direct attribution the quotations that follow it in the same paragraph, or
+    /// that make up the whole next paragraph, when no other cue claims them.
+    pub(super) fn continue_quotes(&self, drafts: &mut [Draft]) {
+        for i in 0..drafts.len() {
+            let next_start = drafts.get(i + 1).map_or(usize::MAX, |n| n.sents.start);
+            let Some(dr) = drafts.get_mut(i) else {
+                continue;
+            };
+            for (q, sents_end) in self.following_quotes(dr, next_start) {
+                dr.content.push(q);
+                dr.sents.end = sents_end;
+            }
+        }
+    }
+
+    /// The quotations that continue the direct attribution `dr`, each with the end of the
+    /// sentence range it takes `dr` to; `next_start` is the first sentence of the next
+    /// attribution.
+    fn following_quotes(&self, dr: &Draft, next_start: usize) -> Vec<(Range<usize>, usize)> {
+        let d = self.d;
+        let mut out = Vec::new();
+        let direct = dr
+            .content
+            .first()
+            .is_some_and(|r| d.kind(r.start) == Some(Kind::Open));
+        if !direct || dr.sourceless {
+            return out;
+        }
+        // The attribution must close its sentence ("..., he said.").
+        let Some(last_sent) = dr.sents.end.checked_sub(1).and_then(|i| d.sents.get(i)) else {
+            return out;
+        };
+        let last_tok = dr
+            .content
+            .iter()
+            .map(|r| r.end)
+            .chain(dr.source.iter().map(|r| r.end))
+            .chain(std::iter::once(dr.cue.end))
+            .max()
+            .unwrap_or(0);
+        // Only punctuation, or a short addressee or time ("Nega told me.", "he told CNN
+        // on Monday."), may follow.
+        let rest = last_tok..last_sent.toks.end;
+        if rest.len() > 8 || rest.clone().any(|k| d.kind(k) == Some(Kind::Open)) {
+            return out;
+        }
+        let line0 = last_sent.line;
+        let mut lines_used = 0;
+        let mut si = dr.sents.end;
+        while si < next_start {
+            let Some(s) = d.sents.get(si) else {
+                break;
+            };
+            let q = s.toks.start;
+            if d.kind(q) != Some(Kind::Open) {
+                break;
+            }
+            if s.line != line0 {
+                // Next paragraph: only one, and only when it is all quotation.
+                if lines_used > 0 || !self.quote_fills_line(q, s.line) {
+                    break;
+                }
+                lines_used += 1;
+            }
+            let Some(qs) = self.quote_span(q) else {
+                break;
+            };
+            let end = qs.end;
+            // The quotation must fill its sentence(s): nothing but punctuation after it.
+            let es = d.sent_of_clamped(end.saturating_sub(1));
+            let Some(s_end) = d.sents.get(es).map(|s| s.toks.end) else {
+                break;
+            };
+            let mut k = end;
+            while k < s_end && d.kind(k) == Some(Kind::Punct) {
+                k += 1;
+            }
+            if k < s_end {
+                break;
+            }
+            out.push((q..end, es + 1));
+            si = es + 1;
+        }
+        out
+    }
+
+    /// The quotation opened at `q` closes on its line `line`, with nothing but punctuation
+    /// after it there.
+    fn quote_fills_line(&self, q: usize, line: u32) -> bool {
+        let d = self.d;
+        let e = d.quote_end(q);
+        if e == NONE || e >= d.tk.toks.len() {
+            return false;
+        }
+        let mut k = e + 1;
+        while d.line(k) == Some(line) && d.kind(k) == Some(Kind::Punct) {
+            k += 1;
+        }
+        d.line(k) != Some(line)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::super::testkit::{at, with};
+
+    /// (lemma, content joined by " | ") of every draft.
+    fn summary(text: &str) -> Vec<(String, String)> {
+        with(text, |r| {
+            r.run()
+                .iter()
+                .map(|d| {
+                    let c: Vec<&str> = d.content.iter().map(|c| r.d.surface(c)).collect();
+                    (d.lemma.clone(), c.join(" | "))
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn scan_finds_cues_in_order() {
+        // (text, [(lemma, content)])
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            // Reported speech inside a content is part of it.
+            (
+                "The mayor said residents believe the port is safe.",
+                &[("say", "residents believe the port is safe")],
+            ),
+            // A coordinated clause is a new attribution and ends the content before it.
+            (
+                "The mayor said the port is safe, but the union said it is not.",
+                &[("say", "the port is safe"), ("say", "it is not")],
+            ),
+            // Cues inside quotes are not cues.
+            (
+                "“They said no,” the mayor said.",
+                &[("say", "“They said no,”")],
+            ),
+            // A capitalised cue word inside a sentence is a name.
+            ("The mayor met Hope Berg on Monday.", &[]),
+            // Boilerplate lines give nothing.
+            ("Sign up to hear what the mayor said about it.", &[]),
+        ];
+        for &(text, want) in cases {
+            let got = summary(text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(l, c)| (l.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn coordinated_clause_starts() {
+        // (sentence, cue word, word the clause starts at, or "" for none)
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "The port is safe, but the union said it is not.",
+                "said",
+                "but",
+            ),
+            ("The port is safe; the union said it is not.", "said", ";"),
+            ("The port is safe, the union said.", "said", ","),
+            (
+                "The port is safe, the union said yesterday in a long letter.",
+                "said",
+                "",
+            ),
+            ("The union said it is not.", "said", ""),
+        ];
+        for &(text, cue, want) in cases {
+            with(text, |r| {
+                let k = at(r, cue);
+                let got = r.coordinated(k, 0).map(|b| r.d.lw(b).to_string());
+                assert_eq!(got.unwrap_or_default(), want, "{text:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn quotes_continue_a_direct_attribution() {
+        let text = "“The port is safe,” the mayor said. “It will stay open.”\n“We have the money.”\n“And the staff.”";
+        let got = summary(text);
+        assert_eq!(
+            got,
+            vec![(
+                "say".to_string(),
+                "“The port is safe,” | “It will stay open.” | “We have the money.”".to_string()
+            )],
+            "one more sentence on the line and one whole next paragraph, no more"
+        );
+        // An indirect attribution takes no quotes that follow.
+        let got = summary("The mayor said the port is safe. “It will stay open.”");
+        assert_eq!(
+            got,
+            vec![("say".to_string(), "the port is safe".to_string())]
+        );
+        // A next paragraph that goes on after its quote is not taken.
+        let got = summary("“The port is safe,” the mayor said.\n“It will stay open,” she added.");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1, "“The port is safe,”");
+    }
+}

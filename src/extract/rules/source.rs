@@ -1,0 +1,609 @@
+//! Sources: the noun phrase that names who speaks, left of a cue ("The ministry said"), right
+//! of it ("..., said Anna Berg, a spokeswoman"), or the subject of the sentence ("Berg
+//! tweeted, saying ...").
+
+use super::{Rules, MAX_APPOSITIVE, MAX_SOURCE, WINDOW};
+use crate::extract::doc::NONE;
+use crate::extract::token::{Kind, Sentence};
+use crate::extract::words::W;
+use std::ops::Range;
+
+impl Rules<'_, '_> {
+    /// Walks left from `j` (inclusive) over a noun phrase; `lo` is the first token allowed.
+    pub(super) fn np_left(&self, j: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        if j == NONE || j < lo {
+            return None;
+        }
+        let mut k = j;
+        let mut start = NONE;
+        let mut n = 0;
+        loop {
+            if !d.is_word(k) {
+                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%")) && start != NONE
+                {
+                    start = k;
+                } else {
+                    break;
+                }
+            } else {
+                let w = self.lw(k);
+                let cap = d.cap(k);
+                if w == "and" {
+                    // "Russia and Ukraine": only between names.
+                    if start != NONE && k > lo && d.cap(k - 1) && d.cap(k + 1) {
+                        start = k;
+                    } else {
+                        break;
+                    }
+                } else if k == j && k > lo && w.ends_with("ed") && self.is(k - 1, W::SurveyedGroup)
+                {
+                    // "those surveyed said"
+                    start = k;
+                } else if !cap
+                    && w.ends_with("ed")
+                    && k > lo
+                    && matches!(
+                        self.lw(k - 1),
+                        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+                    )
+                {
+                    // "the retired neurosurgeon": an adjective.
+                    start = k;
+                } else if !cap
+                    && (self.is(k, W::NpBoundary)
+                        || self.verbish(k)
+                        || (w.len() > 5 && w.ends_with("ing"))
+                        || w.ends_with("n't"))
+                {
+                    break;
+                } else if cap
+                    && (n > 0 || self.is(k, W::NpBoundary))
+                    && (self.is(k, W::NpBoundary) || self.is(k, W::SentenceAdverb))
+                    && !matches!(w, "i" | "us" | "it" | "me" | "him" | "them")
+                {
+                    // A capitalised clause opener ("But", "When") at sentence start.
+                    break;
+                } else {
+                    start = k;
+                    if self.is(k, W::Determiner)
+                        && k > lo
+                        && !matches!(
+                            self.lw(k - 1),
+                            "of" | "for" | "with" | "from" | "at" | "among" | "in"
+                        )
+                    {
+                        break;
+                    }
+                }
+            }
+            n += 1;
+            if n > MAX_SOURCE || k == lo {
+                break;
+            }
+            k -= 1;
+        }
+        if start == NONE || n > MAX_SOURCE {
+            return None;
+        }
+        // Drop leading prepositions, conjunctions and sentence adverbs.
+        let mut s = start;
+        while s <= j && (self.is(s, W::Preposition) || self.is(s, W::SentenceAdverb)) {
+            s += 1;
+        }
+        if s > j {
+            return None;
+        }
+        // Need a content word: not only determiners or numbers.
+        // "Some said", "Many say": a quantifier standing alone is the source.
+        if s == j && self.is(s, W::LoneQuantifier) {
+            return Some(s..j + 1);
+        }
+        let has_head = (s..=j).any(|i| {
+            d.is_word(i)
+                && !d.digit(i)
+                && !self.is(i, W::Determiner)
+                && !self.is(i, W::Preposition)
+                && !self.is(i, W::NumberWord)
+        });
+        if !has_head {
+            return None;
+        }
+        // A bare capitalised opener like "However" or a weekday is no speaker.
+        if s == j && (self.is(s, W::Day) || matches!(self.lw(s), "however" | "meanwhile")) {
+            return None;
+        }
+        Some(s..j + 1)
+    }
+
+    /// The source left of a cue that starts at `c`. Returns the source and where the cue
+    /// span starts (it absorbs "has", "also" and similar).
+    pub(super) fn source_left(&self, c: usize, lo: usize) -> (Option<Range<usize>>, usize) {
+        let d = self.d;
+        let mut cue_start = c;
+        let mut j = c;
+        let mut chained = false;
+        // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
+        while j > lo {
+            let t = j - 1;
+            let w = self.lw(t);
+            if !d.is_word(t) || d.cap(t) && !self.is(t, W::Day) {
+                break;
+            }
+            // "went on to say", "refused to endorse", "is quick to point out": the verb chain
+            // is one cue.
+            if w == "to" && j >= lo + 2 && self.is(j - 2, W::Catenative) && !d.cap(j - 2) {
+                j -= 2;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
+            if w == "to"
+                && j >= lo + 3
+                && self.lw(j - 2) == "on"
+                && matches!(self.lw(j - 3), "went" | "goes" | "go" | "going")
+            {
+                j -= 3;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
+            let adverb = w.len() > 4 && w.ends_with("ly") && !matches!(w, "only" | "early");
+            // "was criticized" is a passive: its subject is no source.
+            let be = matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being");
+            // ("is quick to point out", with a verb chain before the cue, is active.)
+            if be && !self.lw(c).ends_with("ing") && !chained {
+                break;
+            }
+            if self.is(t, W::CuePrefix)
+                || adverb
+                || matches!(w, "not" | "did" | "does" | "do")
+                || w.ends_with("n't")
+                || w == "cannot"
+            {
+                if cue_start == j {
+                    cue_start = t;
+                }
+                j = t;
+            } else if self.is(t, W::SourceCueFiller) || self.is(t, W::Day) {
+                j = t;
+                if j > lo && self.is(t, W::Day) && self.lw(j - 1) == "on" {
+                    j -= 1;
+                }
+            } else {
+                break;
+            }
+        }
+        // Weekday right before the cue ("Trump on Tuesday said").
+        if j > lo && d.cap(j - 1) && self.is(j - 1, W::Day) {
+            j -= 1;
+            if j > lo && self.lw(j - 1) == "on" {
+                j -= 1;
+            }
+        }
+        if j <= lo {
+            return (None, cue_start);
+        }
+        let p = j - 1;
+        if d.is_word(p) && self.is(p, W::SubjectPronoun) {
+            return (Some(p..p + 1), cue_start);
+        }
+        if d.is_punct(p, ")") {
+            // "Sen. Marco Rubio (R-Fla.) said": the parenthesis stays in the source.
+            let mut k = p;
+            while k > lo && p - k < 8 && !d.is_punct(k, "(") {
+                k -= 1;
+            }
+            if d.is_punct(k, "(") && k > lo {
+                if let Some(np) = self.np_left(k - 1, lo) {
+                    if d.cap(np.end - 1) {
+                        return (Some(np.start..p + 1), cue_start);
+                    }
+                }
+            }
+            return (None, cue_start);
+        }
+        if d.is_punct(p, ",") {
+            return (self.appositive_source(p, lo), cue_start);
+        }
+        (self.np_left(p, lo), cue_start)
+    }
+
+    /// "X, a spokesman for Y, said" with the comma before the cue at `p`: find the comma that
+    /// opens the appositive and the name before it.
+    fn appositive_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        if p > lo && d.kind(p - 1) == Some(Kind::Close) {
+            return None;
+        }
+        let mut k = p;
+        let mut steps = 0;
+        while k > lo && steps < MAX_APPOSITIVE {
+            k -= 1;
+            steps += 1;
+            let inner_punct = ["-", ".", "(", ")", "&", "'", "’", "/"]
+                .iter()
+                .any(|p| d.is_punct(k, p));
+            if d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word) && !inner_punct {
+                break;
+            }
+        }
+        if !(k < p && d.is_punct(k, ",") && k > lo && k + 1 < p) {
+            return None;
+        }
+        // Appositive must look like one: start with a determiner, a title-like word, a
+        // relative pronoun, or a number ("59,").
+        let a = self.lw(k + 1);
+        let looks = self.is(k + 1, W::Determiner)
+            || matches!(a, "who" | "whose" | "which")
+            || d.cap(k + 1)
+            || (d.is_word(k + 1) && !self.verbish(k + 1) && !self.is(k + 1, W::NpBoundary));
+        if !looks {
+            return None;
+        }
+        // "Carole Bower, 75, a retiree in Carthage, Ill., said": a name at the start of the
+        // sentence followed by several comma-separated descriptions.
+        if let Some(st) = self.chain_start(k, lo) {
+            return Some(st..p);
+        }
+        let np = self.np_left(k - 1, lo)?;
+        let before_ok = np.start == lo
+            || d.is_punct(np.start - 1, ",")
+            || d.kind(np.start - 1) == Some(Kind::Close)
+            || self.is(np.start - 1, W::NpBoundary);
+        if !before_ok {
+            return None;
+        }
+        // A relative or participle clause is left out of the source ("Friedman, who is
+        // white, said"); a noun appositive stays in.
+        let clause = matches!(a, "who" | "whose" | "which")
+            || (!d.cap(k + 1) && (a.ends_with("ing") || a.ends_with("ed")));
+        let end = if clause { np.end } else { p };
+        Some(np.start..end)
+    }
+
+    /// With a comma at `k`, the start of a capitalised name that opens the sentence (or follows
+    /// a quotation) and is followed by comma-separated descriptions up to `k`.
+    fn chain_start(&self, k: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let mut end = k;
+        for _ in 0..3 {
+            let mut st = end;
+            while st > lo && !d.is_punct(st - 1, ",") && end - st < 10 {
+                let t = st - 1;
+                let ok = if d.is_word(t) {
+                    d.cap(t)
+                        || d.digit(t)
+                        || matches!(
+                            self.lw(t),
+                            "of" | "in" | "and" | "the" | "a" | "an" | "for" | "at"
+                        )
+                        || !(self.verbish(t) || self.is(t, W::NpBoundary))
+                } else {
+                    ["-", ".", "'", "’", "&"].iter().any(|p| d.is_punct(t, p))
+                };
+                if !ok {
+                    return None;
+                }
+                st -= 1;
+            }
+            if st == end {
+                return None;
+            }
+            let opens = st == lo || d.kind(st - 1) == Some(Kind::Close) || d.is_punct(st - 1, ":");
+            if opens {
+                // The first segment is the name: capitalised words only.
+                let mut e = st;
+                while e < end && (d.cap(e) || !d.is_word(e)) {
+                    e += 1;
+                }
+                return if e == end && d.cap(st) && !self.is(st, W::NpBoundary) {
+                    Some(st)
+                } else {
+                    None
+                };
+            }
+            if !d.is_punct(st - 1, ",") {
+                return None;
+            }
+            end = st - 1;
+        }
+        None
+    }
+
+    /// A noun phrase right of `q` up to a comma or the end `hi` (exclusive). With `appos`, a
+    /// trailing ", a spokesman for Y" is included.
+    pub(super) fn source_right(&self, q: usize, hi: usize, appos: bool) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut k = q;
+        while k < hi && k - q <= MAX_SOURCE {
+            if !d.is_word(k) {
+                if d.is_punct(k, "&") || d.is_punct(k, "-") {
+                    k += 1;
+                    continue;
+                }
+                break;
+            }
+            let w = self.lw(k);
+            if k > q
+                && !d.cap(k)
+                && (matches!(
+                    w,
+                    "who" | "which" | "that" | "as" | "in" | "on" | "at" | "during"
+                ) || self.verbish(k)
+                    || (self.is(k, W::NpBoundary) && w != "and"))
+            {
+                break;
+            }
+            if k == q && !d.cap(k) && self.is(k, W::NpBoundary) && !self.is(k, W::SubjectPronoun) {
+                return None;
+            }
+            if k > q && w == "last" {
+                break;
+            }
+            if k > q && self.is(k, W::Day) {
+                break;
+            }
+            k += 1;
+        }
+        if k == q || k - q > MAX_SOURCE {
+            return None;
+        }
+        let mut end = k;
+        while end > q && (self.lw(end - 1) == "and" || self.is(end - 1, W::Preposition)) {
+            end -= 1;
+        }
+        if end == q {
+            return None;
+        }
+        if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
+            let a = self.lw(k + 1);
+            if self.is(k + 1, W::Determiner)
+                || matches!(a, "who" | "whose")
+                || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word))
+            {
+                // Include the appositive to the end of the sentence, unless a quote follows.
+                // A relative clause ends at its comma ("said Smith, who ..., long a ...").
+                let relative = matches!(a, "who" | "whose");
+                let mut e = k + 1;
+                while e < hi
+                    && d.kind(e) != Some(Kind::Open)
+                    && !d.is_punct(e, ".")
+                    && !(relative && d.is_punct(e, ","))
+                {
+                    e += 1;
+                }
+                if e >= hi || d.is_punct(e, ".") || (relative && d.is_punct(e, ",")) {
+                    return Some(q..e);
+                }
+            }
+        }
+        Some(q..end)
+    }
+
+    /// The sentence-initial subject: "Trump tweeted Tuesday, saying ...".
+    pub(super) fn sentence_subject(&self, s: &Sentence, before: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        // Try the start of the sentence, then the start after a lead-in that ends with a
+        // comma ("But a few days later, Trump reversed himself, telling ...").
+        let mut starts = vec![s.toks.start];
+        let mut k = s.toks.start;
+        while k < before && k - s.toks.start <= WINDOW && starts.len() < 3 {
+            if d.is_punct(k, ",") && !d.in_quote(k) {
+                starts.push(k + 1);
+            }
+            k += 1;
+        }
+        starts
+            .into_iter()
+            .find_map(|lo| self.subject_at(lo, before))
+    }
+
+    fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut lo = lo;
+        while lo + 1 < before
+            && d.is_word(lo)
+            && (matches!(self.lw(lo), "but" | "and" | "yet" | "so")
+                || self.is(lo, W::SentenceAdverb))
+        {
+            lo += 1;
+        }
+        if d.is_word(lo) && matches!(self.lw(lo), "he" | "she" | "they" | "we" | "i" | "it") {
+            return Some(lo..lo + 1);
+        }
+        let mut k = lo;
+        while k < before && k - lo <= MAX_SOURCE && d.is_word(k) {
+            if !d.cap(k) && (self.verbish(k) || self.is(k, W::NpBoundary)) {
+                break;
+            }
+            if d.cap(k) && k > lo && self.is(k, W::NpBoundary) {
+                break;
+            }
+            k += 1;
+        }
+        // "Sen. Mark Kirk, R-Ill., who ..., rescinded his endorsement, saying": a name
+        // followed by an appositive.
+        if k > lo
+            && k < before
+            && d.is_punct(k, ",")
+            && (lo..k).all(|i| d.cap(i) || d.digit(i))
+            && !self.is(lo, W::Preposition)
+            && !self.is(lo, W::NpBoundary)
+            && !self.is(lo, W::SentenceAdverb)
+        {
+            return Some(lo..k);
+        }
+        if k == lo || k >= before || !d.is_word(k) {
+            return None;
+        }
+        let verb_next = self.verbish(k)
+            || matches!(
+                self.lw(k),
+                "will" | "would" | "has" | "had" | "was" | "is" | "also"
+            );
+        if !verb_next {
+            return None;
+        }
+        self.np_left(k - 1, lo)
+    }
+
+    /// Start of "was (first) reported" before the cue at `c`, or NONE when no form of "be" is
+    /// there.
+    pub(super) fn passive_start(&self, c: usize, lo: usize) -> usize {
+        let mut k = c;
+        while k > lo && k + 3 > c {
+            let w = self.lw(k - 1);
+            if matches!(w, "is" | "are" | "was" | "were" | "been" | "be") {
+                let mut b = k - 1;
+                while b > lo && matches!(self.lw(b - 1), "has" | "have" | "had" | "will" | "would")
+                {
+                    b -= 1;
+                }
+                return b;
+            }
+            if !(w.ends_with("ly") || matches!(w, "first" | "also" | "later" | "since")) {
+                break;
+            }
+            k -= 1;
+        }
+        NONE
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::super::testkit::{at, sent, text, with};
+    use crate::extract::doc::NONE;
+
+    #[test]
+    #[rustfmt::skip]
+    fn source_left_of_a_cue() {
+        // (sentence, cue word, source, cue span from its start through the cue word)
+        let cases: &[(&str, &str, &str, &str)] = &[
+            ("The ministry said the road was closed.", "said", "The ministry", "said"),
+            ("She has also said the plan was late.", "said", "She", "has also said"),
+            ("Anna Berg, a spokeswoman for the union, said pay was low.", "said",
+             "Anna Berg, a spokeswoman for the union", "said"),
+            // A name opening the sentence keeps its descriptions (the speaker is resolved
+            // from the part before the first comma).
+            ("Tom Hale, who runs the depot, said the trucks were idle.", "said",
+             "Tom Hale, who runs the depot", "said"),
+            // Otherwise a relative clause is left out.
+            ("Then the owner, who runs the depot, said the trucks were idle.", "said",
+             "the owner", "said"),
+            ("Sen. Ada Moss (D-Ore.) said the vote was close.", "said", "Sen. Ada Moss (D-Ore.)",
+             "said"),
+            ("Harbour officials on Tuesday denied the report.", "denied", "Harbour officials",
+             "denied"),
+            ("Those surveyed said prices were too high.", "said", "Those surveyed", "said"),
+            ("Russia and Ukraine both claimed the village.", "claimed", "Russia and Ukraine",
+             "claimed"),
+            ("The mayor refused to say whether he would run.", "say", "The mayor",
+             "refused to say"),
+            ("Many say the bridge is unsafe.", "say", "Many", "say"),
+            // A passive has no source.
+            ("The plan was criticized by residents.", "criticized", "", "criticized"),
+            // A weekday alone is no speaker.
+            ("Monday said nothing to anyone.", "said", "", "said"),
+        ];
+        for &(s, cue, want_src, want_cue) in cases {
+            with(s, |r| {
+                let c = at(r, cue);
+                let (src, cue_start) = r.source_left(c, 0);
+                assert_eq!(text(r, src), want_src, "source in {s:?}");
+                assert_eq!(text(r, Some(cue_start..c + 1)), want_cue, "cue in {s:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn np_left_walks_over_a_noun_phrase() {
+        // (sentence, last word of the phrase, phrase)
+        let cases: &[(&str, &str, &str)] = &[
+            ("A spokesman for the buyer said so.", "buyer", "A spokesman for the buyer"),
+            ("But the retired teacher said so.", "teacher", "the retired teacher"),
+            ("When officials spoke, they left.", "officials", "officials"),
+            ("He met two million people.", "million", ""),
+            ("However said it.", "however", ""),
+        ];
+        for &(s, last, want) in cases {
+            with(s, |r| {
+                let j = at(r, last);
+                assert_eq!(text(r, r.np_left(j, 0)), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn source_right_of_an_inverted_cue() {
+        // (sentence, cue word, appositive allowed, source)
+        let cases: &[(&str, &str, bool, &str)] = &[
+            ("“We are ready,” said Anna Berg, a spokeswoman for the union.", "said", true,
+             "Anna Berg, a spokeswoman for the union"),
+            ("“We are ready,” said Anna Berg, a spokeswoman for the union.", "said", false,
+             "Anna Berg"),
+            ("The road is closed, said police on Monday.", "said", false, "police"),
+            ("The road is closed, said Tom Hale, who runs the depot, after the storm.", "said",
+             true, "Tom Hale, who runs the depot"),
+            ("It is closed, said to be final.", "said", false, ""),
+        ];
+        for &(s, cue, appos, want) in cases {
+            with(s, |r| {
+                let c = at(r, cue);
+                let hi = r.trimmed_end(sent(r, c));
+                assert_eq!(text(r, r.source_right(c + 1, hi, appos)), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn sentence_subject_before_a_participle() {
+        // (sentence, word before which the subject is looked for, subject)
+        let cases: &[(&str, &str, &str)] = &[
+            ("Berg tweeted on Tuesday, saying the vote was rigged.", "saying", "Berg"),
+            ("But a week later, the council reversed itself, saying it erred.", "saying",
+             "the council"),
+            ("Sen. Ada Moss, D-Ore., withdrew her support, citing the cost.", "citing",
+             "Sen. Ada Moss"),
+            ("Later they left, saying nothing.", "saying", "they"),
+            ("On the road north of the city, flooding roads.", "flooding", ""),
+        ];
+        for &(s, before, want) in cases {
+            with(s, |r| {
+                let b = at(r, before);
+                assert_eq!(text(r, r.sentence_subject(sent(r, b), b)), want, "{s:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn passive_start_finds_be() {
+        // (sentence, cue word, start of the passive or "" for none)
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "The deal was first reported by the Ledger.",
+                "reported",
+                "was",
+            ),
+            (
+                "The deal has been reported by the Ledger.",
+                "reported",
+                "has",
+            ),
+            ("The Ledger reported the deal.", "reported", ""),
+        ];
+        for &(s, cue, want) in cases {
+            with(s, |r| {
+                let c = at(r, cue);
+                let b = r.passive_start(c, 0);
+                let got = if b == NONE { "" } else { r.d.lw(b) };
+                assert_eq!(got, want, "{s:?}");
+            });
+        }
+    }
+}
