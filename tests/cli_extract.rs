@@ -166,3 +166,34 @@ fn html_and_json_lines_are_read_as_import_reads_them() {
     assert_eq!(docs[2]["article"], 2);
     assert_eq!(docs[2]["attributions"][0]["speaker"], "council");
 }
+
+/// Issue 18: the end of a text that is a whole number of 256-byte blocks was printed as
+/// offset 0, so the last sentence's content span came out inverted.
+#[test]
+fn span_at_the_end_of_a_whole_block_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("block.txt");
+    let mut text = String::from("Harbour Vote Set For Friday\n\nThe council met on Monday. ");
+    let last = "The vote on the harbour plan was moved to Friday";
+    let pad = 256 - (text.len() + last.len() + 1) % 256;
+    text.push_str(last);
+    text.push_str(&"é".repeat(pad / 2));
+    text.push_str(&"s".repeat(pad % 2));
+    text.push('.');
+    assert_eq!(text.len(), 256);
+    std::fs::write(&file, &text).expect("write");
+    let out = claims()
+        .args(["extract", "--outlet", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .expect("run claims");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let atts = v["attributions"].as_array().expect("array");
+    let last_span = &atts.last().expect("an outlet assertion")["content"][0];
+    let n = text.chars().count() as u64;
+    assert_eq!(last_span[1].as_u64(), Some(n), "{atts:?}");
+    let start = last_span[0].as_u64().expect("start") as usize;
+    let tail: String = text.chars().skip(start).collect();
+    assert!(tail.starts_with("The vote on the harbour plan"), "{tail:?}");
+}

@@ -146,6 +146,8 @@ pub struct Extraction {
 /// byte reads whatever the length of the text.
 pub struct CharIndex<'a> {
     text: &'a str,
+    /// `blocks[i]`: the code points in `text[..i * CHAR_BLOCK]`, for every `i * CHAR_BLOCK`
+    /// up to the text's length (its end included).
     blocks: Vec<usize>,
 }
 
@@ -159,6 +161,11 @@ impl<'a> CharIndex<'a> {
         for chunk in bytes.chunks(CHAR_BLOCK) {
             blocks.push(count);
             count += chunk.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        }
+        // The end of a text whose length is a multiple of the block size starts a block of
+        // its own (issue 18: without it, the end of such a text mapped to 0).
+        if bytes.len().is_multiple_of(CHAR_BLOCK) {
+            blocks.push(count);
         }
         CharIndex { text, blocks }
     }
@@ -367,5 +374,22 @@ mod tests {
             assert_eq!(ci.chars_at(b), i);
         }
         assert_eq!(ci.chars_at(text.len() + 10), text.chars().count());
+    }
+
+    #[test]
+    fn char_index_at_the_end_of_whole_blocks() {
+        // Issue 18: a text whose byte length is a multiple of 256 mapped its end to 0.
+        for len in [0, 1, 255, 256, 257, 511, 512, 513, 1280] {
+            for unit in ["a", "é", "“"] {
+                let n = len / unit.len();
+                let text = unit.repeat(n);
+                let ci = CharIndex::new(&text);
+                assert_eq!(ci.chars_at(text.len()), n, "{n} x {unit:?}");
+                assert_eq!(ci.span(&(0..text.len())), [0, n], "{n} x {unit:?}");
+                if let Some((b, _)) = text.char_indices().last() {
+                    assert_eq!(ci.chars_at(b), n - 1, "{n} x {unit:?}");
+                }
+            }
+        }
     }
 }
