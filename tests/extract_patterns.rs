@@ -513,15 +513,25 @@ fn pattern_table() {
 #[test]
 fn outlet_assertions_and_boilerplate() {
     let ex = Extractor::new().expect("embedded lexicon");
-    let text = "The bridge opened in 1932.\nSign up for our newsletter to get the news first.\nWhat happens next?\nBridge to reopen in May\n";
+    let text = "The bridge opened in 1932.\nSign up for our newsletter to get the news first.\nWhat happens next?\nBridge to reopen in May\nPhoto: Harbour Trust\n";
     let out = ex.extract(text);
-    assert_eq!(out.claims.len(), 1, "{:?}", out.claims);
-    let a = &out.claims[0];
-    assert_eq!(a.speaker, Speaker::Outlet);
-    assert_eq!(a.stance, Stance::Asserting);
-    assert_eq!(a.cue_lemma, "");
-    assert!(a.source.is_empty() && a.cue.is_empty());
-    assert_eq!(&text[a.content[0].clone()], "The bridge opened in 1932.");
+    // The declarative sentence and the headline (no full stop) are outlet assertions; the
+    // promotion, the question and the caption are not.
+    let contents: Vec<&str> = out
+        .claims
+        .iter()
+        .map(|a| &text[a.content[0].clone()])
+        .collect();
+    assert_eq!(
+        contents,
+        ["The bridge opened in 1932.", "Bridge to reopen in May"]
+    );
+    for a in &out.claims {
+        assert_eq!(a.speaker, Speaker::Outlet);
+        assert_eq!(a.stance, Stance::Asserting);
+        assert_eq!(a.cue_lemma, "");
+        assert!(a.source.is_empty() && a.cue.is_empty());
+    }
 }
 
 #[test]
@@ -654,9 +664,16 @@ fn seed_article() {
         out.claims.iter().all(|a| a.sentence.end <= promo),
         "a claim was found in the promotion line"
     );
-    // Headlines and captions without a full stop are not outlet assertions.
+    // The headline (no full stop) is the outlet's own assertion.
     let headline_end = SEED.find('\n').expect("seed has lines");
-    assert!(out.claims.iter().all(|a| a.sentence.start >= headline_end));
+    let headline: Vec<&Attribution> = out
+        .claims
+        .iter()
+        .filter(|a| a.sentence.start < headline_end)
+        .collect();
+    assert_eq!(headline.len(), 1, "{headline:?}");
+    assert_eq!(headline[0].speaker, Speaker::Outlet);
+    assert_eq!(headline[0].content, vec![0..headline_end]);
     // Offsets are on char boundaries and inside the text.
     for a in &out.claims {
         for r in a.source.iter().chain(&a.cue).chain(&a.content) {

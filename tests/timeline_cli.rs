@@ -23,7 +23,7 @@ const BRIDGE_EDITS: &str = "\
 ~ fc340d8b9f8c → 04bcd5301afb  Police — say (neutral): [-two-] {+three+} people were injured
 ~ 2081d4c63c77 → 684cce184fc2  Hydrologist Omar Haddad — say (neutral): the river level [-rose-] {+fell+} overnight
 + 213b40beae62  Councillor Ana Ruiz — say (neutral): a temporary ferry will run from Monday
-1 added, 1 removed, 3 changed, 2 unchanged
+1 added, 1 removed, 3 changed, 3 unchanged
 ";
 
 #[test]
@@ -60,7 +60,7 @@ fn diff_against_an_unimported_file_stores_nothing() {
     );
     let objects = env.ok(&["--format", "json", "list"]);
     let listed: serde_json::Value = serde_json::from_str(&objects).expect("json");
-    assert_eq!(listed.as_array().map(Vec::len), Some(6));
+    assert_eq!(listed.as_array().map(Vec::len), Some(7));
     assert_eq!(std::fs::read(env.path("claims.db")).expect("db"), before);
 }
 
@@ -89,7 +89,7 @@ fn diff_json_has_the_documented_shape() {
         ["a temporary ferry will run from Monday"]
     );
     assert_eq!(contents("removed"), ["the old mill was evacuated"]);
-    assert_eq!(v["unchanged"], 2);
+    assert_eq!(v["unchanged"], 3);
     let changed: Vec<(String, String, serde_json::Value)> = v["changed"]
         .as_array()
         .expect("array")
@@ -142,12 +142,12 @@ fn diff_of_two_databases_compares_their_claim_sets() {
         "{out}"
     );
     assert!(
-        out.ends_with("5 added, 0 removed, 0 changed, 6 unchanged\n"),
+        out.ends_with("5 added, 0 removed, 0 changed, 7 unchanged\n"),
         "{out}"
     );
     let same = env.ok(&["diff", "a.db", "a.db"]);
     assert!(
-        same.ends_with("0 added, 0 removed, 0 changed, 6 unchanged\n"),
+        same.ends_with("0 added, 0 removed, 0 changed, 7 unchanged\n"),
         "{same}"
     );
 }
@@ -269,10 +269,10 @@ fn log_of_a_document_counts_the_edits_of_each_version() {
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[1].starts_with("version 1  "), "{out}");
     assert!(lines[1].ends_with(
-        "published 2026-03-02T09:00:00Z  imported 2026-03-05T10:00:00Z  6 claims (+6 -0 ~0)  Bridge repairs continue after the storm"
+        "published 2026-03-02T09:00:00Z  imported 2026-03-05T10:00:00Z  7 claims (+7 -0 ~0)  Bridge repairs continue after the storm"
     ), "{out}");
     assert!(lines[2].ends_with(
-        "published 2026-03-02T15:00:00Z  imported 2026-03-06T10:00:00Z  6 claims (+1 -1 ~3)  Bridge repairs continue after the storm"
+        "published 2026-03-02T15:00:00Z  imported 2026-03-06T10:00:00Z  7 claims (+1 -1 ~3)  Bridge repairs continue after the storm"
     ), "{out}");
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["--format", "json", "log", DOC])).expect("json");
@@ -288,7 +288,7 @@ fn log_of_a_document_counts_the_edits_of_each_version() {
             &serde_json::json!(1),
             &serde_json::json!(1),
             &serde_json::json!(3),
-            &serde_json::json!(2)
+            &serde_json::json!(3)
         )
     );
     // As of a time between the two publications, or of the first import day: version 1 only.
@@ -345,7 +345,7 @@ fn log_of_a_speaker_and_list_as_of() {
         "    684cce184fc2  say (neutral): the river level fell overnight"
     );
     let early = env.ok(&["list", "--as-of", "2026-03-02T10:00:00Z"]);
-    assert_eq!(early.lines().count(), 6, "{early}");
+    assert_eq!(early.lines().count(), 7, "{early}");
     assert!(early.contains("two people were injured"));
     assert!(!early.contains("three people"));
     assert_eq!(env.ok(&["list", "--as-of", "2026-03-01"]), "");
@@ -353,7 +353,7 @@ fn log_of_a_speaker_and_list_as_of() {
         env.ok(&["list", "--as-of", "2026-03-06", "--imported"])
             .lines()
             .count(),
-        11
+        12
     );
 }
 

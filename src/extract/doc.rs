@@ -32,6 +32,8 @@ pub(crate) struct Doc<'a> {
     boiler_lines: Vec<bool>,
     /// Line is written in title case (a headline): capitalised cue words count there.
     title_lines: Vec<bool>,
+    /// Sentence is written as a headline, see [`Doc::headline`].
+    headline: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -67,10 +69,11 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        let title_lines = words
+        let title_lines: Vec<bool> = words
             .iter()
             .map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7)
             .collect();
+        let headline = headline_sentences(text, &tk, &sents, &title_lines);
         Doc {
             text,
             tk,
@@ -82,6 +85,7 @@ impl<'a> Doc<'a> {
             classes,
             boiler_lines,
             title_lines,
+            headline,
         }
     }
 
@@ -170,6 +174,14 @@ impl<'a> Doc<'a> {
             .unwrap_or(false)
     }
 
+    /// Sentence `si` is written as a headline: on a title-case line ("Mayor Denies Plan To
+    /// Close Harbour"), the whole first line of the text (an article's title), or a whole line
+    /// without final punctuation ("Harbour plan wins backing"; a final colon counts as
+    /// punctuation).
+    pub fn headline(&self, si: usize) -> bool {
+        self.headline.get(si).copied().unwrap_or(false)
+    }
+
     pub fn byte_span(&self, r: &Range<usize>) -> Range<usize> {
         if r.start >= r.end {
             return 0..0;
@@ -184,6 +196,40 @@ impl<'a> Doc<'a> {
         let b = self.byte_span(r);
         self.text.get(b).unwrap_or("")
     }
+}
+
+/// Which sentences are headlines, see [`Doc::headline`].
+fn headline_sentences(
+    text: &str,
+    tk: &Tokens,
+    sents: &[Sentence],
+    title_lines: &[bool],
+) -> Vec<bool> {
+    let line_of = |si: Option<usize>| si.and_then(|i| sents.get(i)).map(|s| s.line);
+    let first_line = tk.toks.first().map(|t| t.line);
+    let punct = |k: usize, set: &[&str]| {
+        tk.toks.get(k).is_some_and(|t| {
+            t.kind == Kind::Punct && text.get(t.start..t.end).is_some_and(|p| set.contains(&p))
+        })
+    };
+    sents
+        .iter()
+        .enumerate()
+        .map(|(si, s)| {
+            let whole_line =
+                line_of(si.checked_sub(1)) != Some(s.line) && line_of(Some(si + 1)) != Some(s.line);
+            // The last token before closing quotes and brackets ends the sentence with a stop.
+            let last = (s.toks.start..s.toks.end).rev().find(|&k| {
+                tk.toks.get(k).is_some_and(|t| t.kind != Kind::Close)
+                    && !punct(k, &[")", "]", "’", "'"])
+            });
+            // A line that ends with a colon introduces what follows ("The winners are:").
+            let stop = last.is_some_and(|k| punct(k, &[".", "!", "?", ":"]));
+            title_lines.get(s.line as usize).copied().unwrap_or(false)
+                || (whole_line && Some(s.line) == first_line)
+                || (whole_line && !stop)
+        })
+        .collect()
 }
 
 /// Pairs quotation marks line by line: (quote_end, quote_start, in_quote), see [`Doc`].
@@ -385,6 +431,32 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
+    fn headline_sentences() {
+        // (text, headline flag of each sentence)
+        let cases: &[(&str, &[bool])] = &[
+            // Title case, with or without a stop.
+            ("Mayor Denies Plan To Close Harbour.\nThe vote is on Monday.", &[true, false]),
+            // The whole first line is the article's title.
+            ("Ferry fares will rise, board says.\nThe vote is on Monday.", &[true, false]),
+            // A first line of several sentences is a paragraph, not a title.
+            ("Ferry fares will rise. The vote is on Monday.", &[false, false]),
+            // A whole line without final punctuation; a final colon is punctuation.
+            ("Vote Set\nIt is on Monday. It may pass.\nharbour plan wins backing\nThe winners are:",
+             &[true, false, false, true, false]),
+            // Closing quotes and brackets do not hide the stop.
+            ("Vote Set\nIt is on Monday. It may pass.\n“It will pass.”\n(It did.)",
+             &[true, false, false, false, false]),
+        ];
+        let lx = embedded();
+        for &(text, want) in cases {
+            let d = Doc::new(text, &lx);
+            let got: Vec<bool> = (0..d.sents.len()).map(|si| d.headline(si)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn accessors_past_the_end() {
         let lx = embedded();
         for text in ["", "One word", "“"] {
@@ -401,7 +473,7 @@ mod tests {
             assert_eq!(d.line(past), None);
             assert_eq!(d.byte_span(&(0..past)), 0..0);
             assert_eq!(d.surface(&(past..past + 1)), "");
-            assert!(!d.boiler_line(99) && !d.title_line(99));
+            assert!(!d.boiler_line(99) && !d.title_line(99) && !d.headline(past));
             assert_eq!(d.sent_of_clamped(past), d.sents.len().saturating_sub(1));
         }
     }

@@ -56,7 +56,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.1.0";
+pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 /// How the speaker relates to what is claimed, from the cue's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -220,11 +220,7 @@ impl Extractor {
     /// Extracts attributions and outlet assertions from `text`.
     pub fn extract(&self, text: &str) -> Extraction {
         let doc = Doc::new(text, &self.lx);
-        let drafts = rules::Rules {
-            d: &doc,
-            lx: &self.lx,
-        }
-        .run();
+        let drafts = rules::Rules::new(&doc, &self.lx).run();
         let mut resolver = resolve::Resolver::new(&self.lx);
         let mut claims = Vec::with_capacity(drafts.len() * 2);
         let mut covered = vec![false; doc.sents.len()];
@@ -248,7 +244,7 @@ impl Extractor {
             resolver.note_entities(&doc, s.toks.clone());
         }
         for (si, s) in doc.sents.iter().enumerate() {
-            if !covered.get(si).copied().unwrap_or(false) && self.is_assertion(&doc, s) {
+            if !covered.get(si).copied().unwrap_or(false) && self.is_assertion(&doc, si, s) {
                 let span = doc.byte_span(&s.toks);
                 claims.push(Attribution {
                     source: Vec::new(),
@@ -321,9 +317,11 @@ impl Extractor {
         out
     }
 
-    /// A declarative sentence in the outlet's own voice: ends with a full stop, is not a
-    /// quotation, a question or boilerplate, and has enough words to state something.
-    fn is_assertion(&self, d: &Doc, s: &token::Sentence) -> bool {
+    /// A sentence in the outlet's own voice (`si` is `s`'s index): not a quotation, a
+    /// question or boilerplate, with enough words to state something; either declarative
+    /// (ends with a full stop, at least two lower-case words) or a headline ("Harbour Bridge
+    /// Closed After Storm", "Harbour plan wins backing") with a verb.
+    fn is_assertion(&self, d: &Doc, si: usize, s: &token::Sentence) -> bool {
         if d.boiler_line(s.line) {
             return false;
         }
@@ -335,7 +333,7 @@ impl Extractor {
         while last > first && d.kind(last - 1) == Some(Kind::Close) {
             last -= 1;
         }
-        if last == first || !(d.is_punct(last - 1, ".") || d.is_punct(last - 1, "!")) {
+        if last == first {
             return false;
         }
         let words = s.toks.clone().filter(|&k| d.is_word(k)).count();
@@ -344,8 +342,51 @@ impl Extractor {
             .clone()
             .filter(|&k| d.is_word(k) && !d.cap(k))
             .count();
-        words >= 4 && lower >= 2
+        let stop = d.is_punct(last - 1, ".") || d.is_punct(last - 1, "!");
+        let declarative = stop && words >= 4 && lower >= 2;
+        let headline = d.headline(si)
+            && !d.is_punct(last - 1, "?")
+            && !d.is_punct(last - 1, ":")
+            && words >= 4
+            && s.toks.clone().any(|k| {
+                // Or a verb in -s after the first word ("Harbour Board Raises Fees").
+                let w = d.lw(k);
+                let third_person = k > first
+                    && w.len() > 3
+                    && w.ends_with('s')
+                    && !(w.ends_with("ss") || w.ends_with("'s") || w.ends_with("us"));
+                d.is_word(k) && (states(d, k) || third_person)
+            });
+        declarative || headline
     }
+}
+
+/// Token `k` is a word that makes a headline a statement rather than a label or a list of
+/// names: a verb form or an auxiliary ("Closed", "Wins", "Will"), or "to" before a verb
+/// ("Bridge to reopen").
+pub(crate) fn states(d: &Doc, k: usize) -> bool {
+    let w = d.lw(k);
+    // "in May", "May 3": the month.
+    let month = w == "may"
+        && d.cap(k)
+        && (matches!(
+            d.lw(k.wrapping_sub(1)),
+            "in" | "of" | "since" | "until" | "by" | "early" | "late" | "last" | "next" | "mid"
+        ) || d.digit(k + 1));
+    let infinitive = w == "to"
+        && d.is_word(k + 1)
+        && !d.cap(k + 1)
+        && !d.digit(k + 1)
+        && !d.is(k + 1, W::Determiner)
+        && !d.is(k + 1, W::ObjectPronoun)
+        && !d.is(k + 1, W::Preposition);
+    (d.is(k, W::Auxiliary) && !month)
+        || d.is(k, W::VerbForm)
+        || d.is(k, W::CommonVerb)
+        || (w.len() > 4 && w.ends_with("ed"))
+        || (w.len() > 5 && w.ends_with("ing"))
+        || w.ends_with("n't")
+        || infinitive
 }
 
 #[cfg(test)]

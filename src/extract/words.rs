@@ -33,6 +33,9 @@ pub(crate) enum W {
     OrgHead,
     PersonHead,
     CommonDescriptor,
+    Auxiliary,
+    HeadlineLabel,
+    HeadlineSource,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -46,7 +49,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 23] = [
+    pub const LISTED: [(W, &'static str); 26] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -70,6 +73,9 @@ impl W {
         (W::OrgHead, "org_head"),
         (W::PersonHead, "person_head"),
         (W::CommonDescriptor, "common_descriptor"),
+        (W::Auxiliary, "auxiliary"),
+        (W::HeadlineLabel, "headline_label"),
+        (W::HeadlineSource, "headline_source"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

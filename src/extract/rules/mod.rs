@@ -9,6 +9,7 @@
 //!   evidence, "shared by", sourceless passive).
 //! - [`source`]: the speaker's noun phrase left or right of a cue.
 //! - [`content`]: what is claimed, right or left of a cue, with quotations taken whole.
+//! - [`headline`]: a headline's "Speaker: content" and "content - Speaker".
 //!
 //! The words the rules test for are classes in `seeds/lexicon/words.tsv` ([`W`]); what stays
 //! in the code are small closed sets that belong to one rule (the forms of "be", the
@@ -16,14 +17,16 @@
 
 mod build;
 mod content;
+mod headline;
 mod scan;
 mod source;
 
 use super::doc::Doc;
-use super::lexicon::Lexicon;
-use super::token::Sentence;
+use super::lexicon::{FastMap, Lexicon};
+use super::token::{Kind, Sentence};
 use super::words::W;
 use super::Stance;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// Longest source we accept, in tokens (longer runs are clauses, not noun phrases).
@@ -56,6 +59,38 @@ pub(crate) struct Draft {
 pub(crate) struct Rules<'d, 'a> {
     pub d: &'d Doc<'a>,
     pub lx: &'d Lexicon,
+    /// Capitalised words => on how many lines they stand; counted on first use (see
+    /// [`Rules::named_elsewhere`]).
+    names: OnceCell<FastMap<&'d str, u32>>,
+}
+
+impl<'d, 'a> Rules<'d, 'a> {
+    pub fn new(d: &'d Doc<'a>, lx: &'d Lexicon) -> Self {
+        Rules {
+            d,
+            lx,
+            names: OnceCell::new(),
+        }
+    }
+
+    /// The capitalised word at token `k` stands on another line of the text too ("Okafor"
+    /// in a headline, and again in the story).
+    fn named_elsewhere(&self, k: usize) -> bool {
+        let d = self.d;
+        let names = self.names.get_or_init(|| {
+            let mut lines: FastMap<&'d str, (u32, u32)> = FastMap::default();
+            for (i, t) in d.tk.toks.iter().enumerate() {
+                if t.cap && t.kind == Kind::Word {
+                    let e = lines.entry(d.lw(i)).or_insert((0, u32::MAX));
+                    if e.1 != t.line {
+                        *e = (e.0 + 1, t.line);
+                    }
+                }
+            }
+            lines.into_iter().map(|(w, (n, _))| (w, n)).collect()
+        });
+        d.cap(k) && names.get(self.lw(k)).is_some_and(|&n| n >= 2)
+    }
 }
 
 impl Rules<'_, '_> {
@@ -106,7 +141,7 @@ pub(super) mod testkit {
     pub fn with<T>(text: &str, f: impl FnOnce(&Rules) -> T) -> T {
         let lx = embedded();
         let d = Doc::new(text, &lx);
-        f(&Rules { d: &d, lx: &lx })
+        f(&Rules::new(&d, &lx))
     }
 
     /// Index of the first token whose lower-case form is `word`.

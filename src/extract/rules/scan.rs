@@ -22,6 +22,18 @@ impl Rules<'_, '_> {
             // Reported speech inside the content of an earlier cue ("X said he wants Y") is
             // part of that content: PolNeAR does not annotate it separately.
             let mut inside: Range<usize> = 0..0;
+            // A headline's "Speaker: content" or "content - Speaker" comes first.
+            if let Some(dr) = self.headline_colon(si, s) {
+                if let Some(c) = dr.content.first() {
+                    if c.start >= dr.cue.end {
+                        k = dr.cue.end;
+                        inside = self.before_colon(c.clone());
+                    } else {
+                        inside = c.clone();
+                    }
+                }
+                out.push(dr);
+            }
             while k < s.toks.end {
                 // Only the first word of a cue form, outside quotes, can start a cue.
                 if d.in_quote(k) || !d.is_word(k) || !self.is(k, W::CueHead) {
@@ -49,10 +61,7 @@ impl Rules<'_, '_> {
                         }
                         if let Some(c) = dr.content.first() {
                             if c.start >= ce {
-                                let stop = c.clone().find(|&t| {
-                                    (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote(t)
-                                });
-                                inside = c.start..stop.unwrap_or(c.end);
+                                inside = self.before_colon(c.clone());
                             }
                         }
                         out.push(dr);
@@ -63,6 +72,16 @@ impl Rules<'_, '_> {
             }
         }
         out
+    }
+
+    /// The part of content `c` before its first colon or semicolon outside quotes: a cue
+    /// after that starts a new attribution.
+    fn before_colon(&self, c: Range<usize>) -> Range<usize> {
+        let d = self.d;
+        let stop = c
+            .clone()
+            .find(|&t| (d.is_punct(t, ":") || d.is_punct(t, ";")) && !d.in_quote(t));
+        c.start..stop.unwrap_or(c.end)
     }
 
     /// The attribution of the longest cue form that starts at token `k` and builds, with the

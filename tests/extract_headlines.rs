@@ -1,0 +1,190 @@
+//! Headlines and headline-style sentences (Title Case, or a line without final punctuation,
+//! the title line of an article included) give their attribution when they have one ("X
+//! Denies Y": speaker X, cue deny, content Y) and otherwise an outlet assertion; questions,
+//! labels and lists of names give nothing. Every headline here is written for the test.
+
+use claims::extract::{Attribution, Extractor, Speaker, Stance};
+use claims::import::{import_paths, Overrides};
+use claims::store::Store;
+
+fn extractor() -> Extractor {
+    Extractor::new().expect("embedded lexicon")
+}
+
+/// What a headline should give.
+enum Want {
+    /// speaker, cue lemma, cue as written, content as written
+    Said(&'static str, &'static str, &'static str, &'static str),
+    /// content as written, hedges
+    Outlet(&'static str, &'static [&'static str]),
+    Nothing,
+}
+use Want::*;
+
+fn describe(text: &str, a: &Attribution) -> String {
+    let span = |v: &[std::ops::Range<usize>]| {
+        v.iter()
+            .map(|r| &text[r.clone()])
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    format!(
+        "{:?} {:?} cue {:?} content {:?} hedges {:?}",
+        a.speaker,
+        a.cue_lemma,
+        span(&a.cue),
+        span(&a.content),
+        a.hedges
+    )
+}
+
+#[test]
+#[rustfmt::skip]
+fn headlines_give_their_attribution_or_an_outlet_assertion() {
+    let cases: &[(&str, Want)] = &[
+        ("Harbour Board Denies Plan To Close Ferry Terminal",
+         Said("Harbour Board", "deny", "Denies", "Plan To Close Ferry Terminal")),
+        ("Harbour Board Denies Plan To Close Ferry Terminal.",
+         Said("Harbour Board", "deny", "Denies", "Plan To Close Ferry Terminal")),
+        ("Ferry Fares Will Rise In June, Operator Says",
+         Said("Operator", "say", "Says", "Ferry Fares Will Rise In June")),
+        ("Police Confirm Two Arrests After Harbour Fire",
+         Said("Police", "confirm", "Confirm", "Two Arrests After Harbour Fire")),
+        ("Ferry Fares To Rise Next Year: Report",
+         Said("Report", "say", ":", "Ferry Fares To Rise Next Year")),
+        ("Port Worker Hurt In Crane Accident - Officials",
+         Said("Officials", "say", "-", "Port Worker Hurt In Crane Accident")),
+        ("Poll: Most Residents Back The Eastern Plan",
+         Said("Poll", "say", ":", "Most Residents Back The Eastern Plan")),
+        ("Harbour Bridge Closed After Storm", Outlet("Harbour Bridge Closed After Storm", &[])),
+        ("Singer Reportedly Tears Up Reunion Contract",
+         Outlet("Singer Reportedly Tears Up Reunion Contract", &["reportedly"])),
+        ("Harbour Board Raises Mooring Fees Again",
+         Outlet("Harbour Board Raises Mooring Fees Again", &[])),
+        ("harbour plan wins backing from council",
+         Outlet("harbour plan wins backing from council", &[])),
+        ("Ferry service to resume in spring", Outlet("Ferry service to resume in spring", &[])),
+        // Questions, labels, names and short fragments state nothing.
+        ("Is This The Oldest Ferry In The World?", Nothing),
+        ("Did The Mayor Really Sell The Harbour?", Nothing),
+        ("Harbour Desk", Nothing),
+        ("The Oldest Ferry In The World", Nothing),
+        ("Ann Lee, Bo Hart, Cy Long and Di Moss", Nothing),
+        ("Breaking: Ferry Terminal", Nothing),
+    ];
+    let ex = extractor();
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let text = format!("{text}\n");
+        let got = ex.extract(&text).claims;
+        let ok = match want {
+            Said(speaker, lemma, cue, content) => got.iter().any(|a| {
+                a.speaker == Speaker::Named(speaker.to_string())
+                    && a.cue_lemma == *lemma
+                    && a.cue.iter().map(|r| &text[r.clone()]).eq([*cue])
+                    && a.content.iter().map(|r| &text[r.clone()]).eq([*content])
+            }),
+            Outlet(content, hedges) => {
+                got.len() == 1
+                    && got[0].speaker == Speaker::Outlet
+                    && got[0].stance == Stance::Asserting
+                    && got[0].content.iter().map(|r| &text[r.clone()]).eq([*content])
+                    && got[0].hedges.iter().map(String::as_str).eq(hedges.iter().copied())
+            }
+            Nothing => got.is_empty(),
+        };
+        if !ok {
+            let got: Vec<String> = got.iter().map(|a| describe(&text, a)).collect();
+            failures.push(format!("{:?}\n    got {got:?}", text.trim_end()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The title line of an article is a headline even in sentence case with a full stop; a
+/// "Speaker: content" title is an attribution when the story names the speaker again.
+#[test]
+fn title_line_of_an_article() {
+    let text = "Okafor: ferry fares will not rise this year.\n\n\
+                Mayor Lena Okafor said on Monday that the ferry budget was balanced.\n\
+                Harbour Row: Fees Will Rise In June\n";
+    let ex = extractor();
+    let out = ex.extract(text);
+    let got: Vec<String> = out.claims.iter().map(|a| describe(text, a)).collect();
+    let title = out
+        .claims
+        .iter()
+        .find(|a| a.cue_lemma == "say" && text[a.cue[0].clone()] == *":")
+        .unwrap_or_else(|| panic!("no title attribution in {got:?}"));
+    // Names resolve backwards only: the title comes before the full name.
+    assert_eq!(title.speaker, Speaker::Named("Okafor".to_string()));
+    assert_eq!(
+        &text[title.content[0].clone()],
+        "ferry fares will not rise this year"
+    );
+    // "Harbour Row" is a topic (no speaker noun, not named again): an outlet assertion.
+    assert!(
+        out.claims.iter().any(|a| a.speaker == Speaker::Outlet
+            && &text[a.content[0].clone()] == "Harbour Row: Fees Will Rise In June"),
+        "{got:?}"
+    );
+}
+
+/// A headline article as `../shared/eval/relations.py` builds it (a header block with URL,
+/// Source and Title, then the headline as the one sentence) is imported with its claim.
+#[test]
+fn headline_article_imports_with_its_claim() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "a.txt",
+            "Harbour Board Denies Plan To Close Ferry Terminal.",
+            ("Harbour Board", "deny", "Plan To Close Ferry Terminal"),
+        ),
+        (
+            "b.txt",
+            "Harbour Bridge Closed After Storm.",
+            ("outlet-b", "", "Harbour Bridge Closed After Storm"),
+        ),
+    ];
+    let mut paths = Vec::new();
+    for (name, headline, _) in &cases {
+        let p = dir.path().join(name);
+        let stem = name.trim_end_matches(".txt");
+        std::fs::write(
+            &p,
+            format!(
+                "URL: https://example.org/{stem}\nSource: outlet-{stem}\nTitle: {headline}\n\n{headline}\n"
+            ),
+        )
+        .expect("write");
+        paths.push(p);
+    }
+    let db = dir.path().join("claims.db");
+    let mut store = Store::open(&db).expect("open");
+    let outcomes = import_paths(
+        &mut store,
+        &paths,
+        &Overrides::default(),
+        &extractor(),
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    assert!(outcomes.iter().all(Result::is_ok));
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    for (name, _, (speaker, cue, content)) in cases {
+        let stem = name.trim_end_matches(".txt");
+        let row: (String, String, String) = conn
+            .query_row(
+                "SELECT speaker, cue, content FROM claim_mentions WHERE document_key = ?1",
+                [format!("https://example.org/{stem}")],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("one claim");
+        assert_eq!(
+            (row.0.as_str(), row.1.as_str(), row.2.as_str()),
+            (speaker, cue, content)
+        );
+    }
+}
