@@ -179,6 +179,8 @@ impl Lexicon {
                 ));
             }
             let class = match f.get(2) {
+                // Names only the relation rules use (src/relate/aliases.rs), never speakers.
+                Some(&"entity") => continue,
                 Some(c) if !c.is_empty() => parse_class(c).ok_or_else(|| {
                     format!("{name}:{n}: unknown class {c:?} (country, org, person, group)")
                 })?,
