@@ -11,7 +11,7 @@ use std::io::Write;
 ///
 /// Conflicts in force: pairs of claims about the same subject that cannot both hold (negation;
 /// opposite direction or outcome; different numbers, days or dates; confirms vs denies), found
-/// on import or recorded with `claims link`. A manual judgement overrides the
+/// when claims are stored (import, sync, bundle) or recorded with `claims link`. A manual judgement overrides the
 /// automatic ones; a claim and its own later edit are an update, not a conflict.
 #[derive(Debug, clap::Args)]
 pub struct Args {
