@@ -84,14 +84,14 @@ fn pairs(fresh: &Fresh, candidates: Vec<Candidate>) -> Vec<Relation> {
     };
     let mut found = Vec::new();
     let mut current: Option<(i64, Facts)> = None;
-    for Candidate { x, y } in candidates {
+    for Candidate { x_seq, x, y_seq, y } in candidates {
         // Itself (a key shared with another detail of its own), or a pair of two new claims
         // that is judged from the other side.
-        if y.seq == x.seq || (is_fresh(y.seq) && y.id > x.id) {
+        if y_seq == x_seq || (is_fresh(y_seq) && y.id > x.id) {
             continue;
         }
-        if current.as_ref().map(|c| c.0) != Some(x.seq) {
-            current = Some((x.seq, Facts::new(&x.speaker, &x.cue, &x.stance, &x.content)));
+        if current.as_ref().map(|c| c.0) != Some(x_seq) {
+            current = Some((x_seq, Facts::new(&x.speaker, &x.cue, &x.stance, &x.content)));
         }
         let Some((_, fx)) = &current else {
             continue;

@@ -1,28 +1,21 @@
 //! What the ledger's relation step reads inside its transaction: candidate pairs of claims
 //! that share a key (one join over the index for a whole batch), and consecutive versions.
 
+use super::query::claims::claim_ref;
 use super::writer::{Fresh, Writer};
-use super::{query, row_id, Result};
+use super::{query, Result};
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use rusqlite::OptionalExtension;
 
-/// A claim of a candidate pair, as the rules see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CandidateClaim {
-    pub seq: i64,
-    pub id: ObjectId,
-    pub speaker: String,
-    pub cue: String,
-    pub stance: String,
-    pub content: String,
-}
-
-/// A new claim `x` and a stored claim `y` that share a key with different details.
+/// A new claim `x` and a stored claim `y` (with their seqs) that share a key with different
+/// details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub x: CandidateClaim,
-    pub y: CandidateClaim,
+    pub x_seq: i64,
+    pub x: ClaimRef,
+    pub y_seq: i64,
+    pub y: ClaimRef,
 }
 
 /// For every new claim and each of its keys, the first `cap` claims (in the index's order: by
@@ -47,21 +40,10 @@ p(x, y) AS (
       ON k.key = b.key AND k.detail <> b.detail
      AND (k.detail, k.claim_seq) <= (coalesce(b.bd, x'ff'), coalesce(b.bs, 9223372036854775807))
 )
-SELECT p.x, cx.id, cx.speaker, cx.cue, cx.stance, cx.content,
-       p.y, cy.id, cy.speaker, cy.cue, cy.stance, cy.content
+SELECT p.x, cx.id, cx.speaker, cx.cue, cx.stance, cx.hedges, cx.content,
+       p.y, cy.id, cy.speaker, cy.cue, cy.stance, cy.hedges, cy.content
 FROM p JOIN claims cx ON cx.seq = p.x JOIN claims cy ON cy.seq = p.y
 ORDER BY cx.id, cy.id";
-
-fn candidate_claim(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<CandidateClaim> {
-    Ok(CandidateClaim {
-        seq: r.get(at)?,
-        id: row_id(r, at + 1)?,
-        speaker: r.get(at + 2)?,
-        cue: r.get(at + 3)?,
-        stance: r.get(at + 4)?,
-        content: r.get(at + 5)?,
-    })
-}
 
 impl Writer<'_> {
     /// The candidate pairs of the claims in `fresh` (see [`CANDIDATES`]): at most `cap` per
@@ -82,8 +64,10 @@ impl Writer<'_> {
         let rows = stmt
             .query_map((keys, cap - 1), |r| {
                 Ok(Candidate {
-                    x: candidate_claim(r, 0)?,
-                    y: candidate_claim(r, 6)?,
+                    x_seq: r.get(0)?,
+                    x: claim_ref(r, 1)?,
+                    y_seq: r.get(7)?,
+                    y: claim_ref(r, 8)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
