@@ -76,18 +76,13 @@ pub(super) fn derive(writer: &mut Writer<'_>) -> Result<Derived, StoreError> {
 }
 
 /// Judges the candidate pairs (sorted by the new claim's id, then the other's).
-fn pairs(fresh: &Fresh, candidates: Vec<Candidate>) -> Vec<Relation> {
-    let is_fresh = |seq: i64| {
-        fresh
-            .claims
-            .is_some_and(|(first, last)| first <= seq && seq <= last)
-    };
+fn pairs(fresh: &Fresh, candidates: Vec<Candidate<'_>>) -> Vec<Relation> {
     let mut found = Vec::new();
     let mut current: Option<(i64, Facts)> = None;
     for Candidate { x_seq, x, y_seq, y } in candidates {
         // Itself (a key shared with another detail of its own), or a pair of two new claims
         // that is judged from the other side.
-        if y_seq == x_seq || (is_fresh(y_seq) && y.id > x.id) {
+        if y_seq == x_seq || (fresh.is_fresh_claim(y_seq) && y.id > x.id) {
             continue;
         }
         if current.as_ref().map(|c| c.0) != Some(x_seq) {

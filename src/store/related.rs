@@ -11,44 +11,36 @@ use rusqlite::OptionalExtension;
 /// A new claim `x` and a stored claim `y` (with their seqs) that share a key with different
 /// details.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
+pub struct Candidate<'f> {
     pub x_seq: i64,
-    pub x: ClaimRef,
+    pub x: &'f ClaimRef,
     pub y_seq: i64,
     pub y: ClaimRef,
 }
 
 /// For every new claim and each of its keys, the first `cap` claims (in the index's order: by
-/// detail, then seq) that hold the same key with another detail; each pair once, ordered by the
-/// ids of `x` then `y`. The bound is found with the index (`OFFSET cap - 1` on the key), so a
-/// key shared by many claims costs `cap` rows per new claim, not all of them.
+/// detail, then seq) that hold the same key with another detail: one walk of the index per key
+/// that stops at `cap` (the inner `LIMIT`, applied per key through `json_each`), so a key shared
+/// by many claims costs `cap` rows per new claim, not all of them. A pair that shares several
+/// keys comes once per key.
 const CANDIDATES: &str = "
-WITH n(x, key, detail) AS (
+WITH n(x, key, detail) AS MATERIALIZED (
     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)
-),
-b(x, key, detail, bd, bs) AS (
-    SELECT x, key, detail,
-           (SELECT k2.detail FROM claim_keys k2 WHERE k2.key = n.key AND k2.detail <> n.detail
-            ORDER BY k2.detail, k2.claim_seq LIMIT 1 OFFSET ?2),
-           (SELECT k2.claim_seq FROM claim_keys k2 WHERE k2.key = n.key AND k2.detail <> n.detail
-            ORDER BY k2.detail, k2.claim_seq LIMIT 1 OFFSET ?2)
-    FROM n
-),
-p(x, y) AS (
-    SELECT DISTINCT b.x, k.claim_seq
-    FROM b JOIN claim_keys k
-      ON k.key = b.key AND k.detail <> b.detail
-     AND (k.detail, k.claim_seq) <= (coalesce(b.bd, x'ff'), coalesce(b.bs, 9223372036854775807))
 )
-SELECT p.x, cx.id, cx.speaker, cx.cue, cx.stance, cx.hedges, cx.content,
-       p.y, cy.id, cy.speaker, cy.cue, cy.stance, cy.hedges, cy.content
-FROM p JOIN claims cx ON cx.seq = p.x JOIN claims cy ON cy.seq = p.y
-ORDER BY cx.id, cy.id";
+SELECT n.x, c.seq, c.id, c.speaker, c.cue, c.stance, c.hedges, c.content
+FROM n
+CROSS JOIN json_each('[' || (
+    SELECT coalesce(group_concat(claim_seq), '') FROM (
+        SELECT k.claim_seq FROM claim_keys k
+        WHERE k.key = n.key AND k.detail <> n.detail
+        ORDER BY k.detail, k.claim_seq LIMIT ?2)) || ']') y
+CROSS JOIN claims c
+WHERE c.seq = y.value";
 
 impl Writer<'_> {
     /// The candidate pairs of the claims in `fresh` (see [`CANDIDATES`]): at most `cap` per
-    /// new claim and key.
-    pub fn candidates(&self, fresh: &Fresh, cap: i64) -> Result<Vec<Candidate>> {
+    /// new claim and key, each pair once, ordered by the ids of the new claim, then the other.
+    pub fn candidates<'f>(&self, fresh: &'f Fresh, cap: i64) -> Result<Vec<Candidate<'f>>> {
         if fresh.claim_keys.is_empty() || cap <= 0 {
             return Ok(Vec::new());
         }
@@ -61,16 +53,23 @@ impl Writer<'_> {
         )
         .to_string();
         let mut stmt = self.conn().prepare_cached(CANDIDATES)?;
-        let rows = stmt
-            .query_map((keys, cap - 1), |r| {
-                Ok(Candidate {
-                    x_seq: r.get(0)?,
-                    x: claim_ref(r, 1)?,
-                    y_seq: r.get(7)?,
-                    y: claim_ref(r, 8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows: Vec<Candidate<'f>> = Vec::new();
+        let mut query = stmt.query((keys, cap))?;
+        while let Some(r) = query.next()? {
+            let x_seq: i64 = r.get(0)?;
+            let Some(x) = fresh.claim(x_seq) else {
+                continue;
+            };
+            rows.push(Candidate {
+                x_seq,
+                x,
+                y_seq: r.get(1)?,
+                y: claim_ref(r, 2)?,
+            });
+        }
+        // Each pair once, by the ids of `x` then `y`.
+        rows.sort_by_key(|c| (c.x.id, c.y.id));
+        rows.dedup_by(|a, b| a.x_seq == b.x_seq && a.y_seq == b.y_seq);
         Ok(rows)
     }
 

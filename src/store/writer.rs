@@ -6,7 +6,7 @@ use super::imports::Imports;
 use super::index::{self, Cache};
 use super::replica::Replica;
 use super::{Result, StoreError};
-use crate::model::Received;
+use crate::model::{ClaimRef, Received};
 use crate::objects::{Object, ObjectId};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -15,15 +15,32 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 pub struct Fresh {
     /// `(claim seq, key, detail)` of every claim key indexed, in arrival order.
     pub claim_keys: Vec<(i64, String, String)>,
-    /// The seq range of the claims indexed (every claim in it is new).
-    pub claims: Option<(i64, i64)>,
+    /// The claims indexed, by seq, in arrival order (so every claim stored with a seq between
+    /// the first and the last of them is one of them).
+    pub claims: Vec<(i64, ClaimRef)>,
     /// `(seq, id)` of every version indexed, in arrival order.
     pub versions: Vec<(i64, ObjectId)>,
 }
 
 impl Fresh {
     pub fn is_empty(&self) -> bool {
-        self.claims.is_none() && self.versions.is_empty()
+        self.claims.is_empty() && self.versions.is_empty()
+    }
+
+    /// Whether the claim stored at `seq` is one of [`Fresh::claims`].
+    pub fn is_fresh_claim(&self, seq: i64) -> bool {
+        match (self.claims.first(), self.claims.last()) {
+            (Some((first, _)), Some((last, _))) => *first <= seq && seq <= *last,
+            _ => false,
+        }
+    }
+
+    /// A claim of [`Fresh::claims`] by seq.
+    pub fn claim(&self, seq: i64) -> Option<&ClaimRef> {
+        self.claims
+            .binary_search_by_key(&seq, |(s, _)| *s)
+            .ok()
+            .map(|i| &self.claims[i].1)
     }
 }
 
@@ -77,13 +94,12 @@ impl<'c> Writer<'c> {
     fn note_fresh(&mut self, seq: i64, id: ObjectId, body: &crate::model::Body) {
         use crate::model::Body;
         match body {
-            Body::Claim(_) => {
+            Body::Claim(c) => {
                 let keys = self.cache.take_keys();
                 self.fresh
                     .claim_keys
                     .extend(keys.into_iter().map(|(k, d)| (seq, k, d)));
-                let range = self.fresh.claims.get_or_insert((seq, seq));
-                range.1 = seq;
+                self.fresh.claims.push((seq, ClaimRef::new(id, c)));
             }
             Body::Version(_) => self.fresh.versions.push((seq, id)),
             _ => {}
