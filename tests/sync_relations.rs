@@ -142,3 +142,53 @@ fn the_conflict_appears_on_both_sides_after_bundles_both_ways() {
     bundle::apply(&mut Store::open(&a).expect("a"), &file, false).expect("apply");
     assert_both_sides(&a, &b, &expected);
 }
+
+/// The relation objects of a database: (kind, basis, note), sorted.
+fn relations(path: &Path) -> Vec<(String, String, String)> {
+    let store = Store::open(path).expect("open");
+    let conn = sql(&store);
+    let mut stmt = conn
+        .prepare("SELECT kind, basis, coalesce(note, '') FROM relations ORDER BY kind, note")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+#[test]
+fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // One database imports both versions of the article.
+    let one = dir.path().join("one.db");
+    import(
+        &one,
+        &[
+            "tests/fixtures/timeline/bridge-v1.txt",
+            "tests/fixtures/timeline/bridge-v2.txt",
+        ],
+    );
+    let expected = relations(&one);
+    assert_eq!(
+        expected.iter().filter(|r| r.0 == "updates").count(),
+        3,
+        "{expected:?}"
+    );
+    // Another has the first version and receives the second by sync from a third.
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    import(&a, &["tests/fixtures/timeline/bridge-v1.txt"]);
+    let mut local = Store::open(&b).expect("b");
+    let mut peer = DbPeer::open(&b, &a).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    drop((local, peer));
+    import(&b, &["tests/fixtures/timeline/bridge-v2.txt"]);
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = DbPeer::open(&a, &b).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync back");
+    drop((local, peer));
+    assert_eq!(relations(&a), expected);
+    assert_eq!(relations(&b), expected);
+    assert_eq!(ids(&a), ids(&b));
+    verified(&a);
+    verified(&b);
+}
