@@ -10,7 +10,7 @@
 //!   that run replaced by `#` and the others spelled out; detail: that run. So two claims meet
 //!   only when they agree on everything but one value;
 //! - `p:` its words with every direction or outcome word replaced by its axis, when it has
-//!   one ("the river level <rise-fall> overnight"); detail: the poles;
+//!   one ("the river level `<rise-fall>` overnight"); detail: the poles;
 //! - `e:AXIS:ENTITY` for each named entity (folded through `seeds/aliases.tsv`: "Kremlin",
 //!   "Russian" are `russia`) of a claim that states a movement on the compass,
 //!   advance/retreat or capture/repel axes; detail: the pole.

@@ -1,6 +1,6 @@
 //! How claims relate: pure rules over claims, with no database and no I/O.
 //!
-//! - [`keys`]: a claim's candidate keys, so that pairs worth comparing are found through an
+//! - [`mod@keys`]: a claim's candidate keys, so that pairs worth comparing are found through an
 //!   index instead of comparing all pairs.
 //! - [`rules`]: given two claims that share a key, do they conflict ([`judge`])?
 //! - [`diff`]: which claims were added, removed or changed between two claim lists; the

@@ -1,4 +1,4 @@
-//! The pairwise rules: given two claims that share a candidate key (see [`super::keys`]),
+//! The pairwise rules: given two claims that share a candidate key (see [`mod@super::keys`]),
 //! do they conflict? Tried in order, the first that fires wins:
 //! 1. `negation/1`: same content but for a negation: conflicts.
 //! 2. `number/1`: same content but for one number, day or date: conflicts.

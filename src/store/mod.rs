@@ -10,7 +10,7 @@
 //!   [`Store::open_read_only`] are the only ways to get one, each with the same timeout and
 //!   checks (application id, schema version).
 //! - Objects are written only by the ledger (`crate::ledger`), through the crate-private
-//!   [`Writer`], which stores an object and its index rows in one transaction.
+//!   `Writer`, which stores an object and its index rows in one transaction.
 //! - [`query`] holds the read queries of the commands, [`imports`] and [`replica`] the local
 //!   tables, [`verify`] the checks of `claims verify`.
 //!

@@ -17,8 +17,8 @@
 //!   ([`apply`]), which indexes it and derives its relations exactly as for an import, in one
 //!   transaction together with the cursor it earns.
 //!
-//! The phases, one module each: [`plan`] decides from the hello (pure); [`pull`] lists,
-//! fetches on a thread of its own and stores; [`push`] offers and sends; [`apply`] stores
+//! The phases, one module each: [`plan`] decides from the hello (pure); `pull` lists,
+//! fetches on a thread of its own and stores; `push` offers and sends; [`apply`] stores
 //! what arrived. [`hub`] answers protocol frames over a [`hub::HubStore`]; [`server`] serves a
 //! hub over HTTP; [`peer`] reaches a hub over HTTP or another database file in-process;
 //! [`bundle`] writes and applies bundle files. Only the CLI prints.
