@@ -65,9 +65,9 @@ impl<'s> Applying<'s> {
         self.added
     }
 
-    /// Records the batch (`source`: a replica id or `bundle:PATH`, with its seq range) and the
+    /// Records the batch (`origin`: a replica id or `bundle:PATH`, with its seq range) and the
     /// cursor `(peer, mark)`, and commits.
-    pub fn finish(self, source: &str, cursor: Option<(&str, Mark)>) -> Result<Applied, SyncError> {
+    pub fn finish(self, origin: &str, cursor: Option<(&str, Mark)>) -> Result<Applied, SyncError> {
         let Applying {
             ledger,
             before,
@@ -76,7 +76,7 @@ impl<'s> Applying<'s> {
             ..
         } = self;
         if let Some((first, last)) = ledger.seq_range() {
-            ledger.replica().record_batch(source, first, last)?;
+            ledger.replica().record_batch(origin, first, last)?;
         }
         if let Some((peer, mark)) = cursor {
             ledger.replica().set_cursor(peer, mark)?;
@@ -102,12 +102,12 @@ impl<'s> Applying<'s> {
 pub fn apply(
     store: &mut Store,
     objects: Vec<Received>,
-    source: &str,
+    origin: &str,
     cursor: Option<(&str, Mark)>,
 ) -> Result<Applied, SyncError> {
     let mut applying = Applying::begin(store)?;
     applying.add(objects)?;
-    applying.finish(source, cursor)
+    applying.finish(origin, cursor)
 }
 
 /// Where an article starts: a document or a version opens the objects that refer to it.

@@ -352,9 +352,9 @@ pub fn apply(
             fresh,
         ));
     }
-    let source = format!("bundle:{}", path.display());
+    let origin = format!("bundle:{}", path.display());
     let objects = objects.into_iter().map(Received::from_object).collect();
-    let applied = apply_objects(store, objects, &source, None).map_err(|e| match e {
+    let applied = apply_objects(store, objects, &origin, None).map_err(|e| match e {
         SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
             SyncError::Bundle(BundleError::Incomplete {
                 path: path.to_path_buf(),
