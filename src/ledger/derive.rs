@@ -55,12 +55,10 @@ pub(super) fn derive(writer: &mut Writer<'_>) -> Result<Derived, StoreError> {
         return Ok(Derived::default());
     }
     let mut found = pairs(&fresh, writer.candidates(&fresh, MAX_CANDIDATES_PER_KEY)?);
-    for &(seq, version) in &fresh.versions {
-        if let Some(previous) = writer.previous_version(seq)? {
-            let before = writer.version_claims(&previous)?;
-            let after = writer.version_claims(&version)?;
-            found.extend(relate::updates(&before, &after));
-        }
+    for (version, previous) in writer.previous_versions(&fresh.versions)? {
+        let before = writer.version_claims(&previous)?;
+        let after = writer.version_claims(&version)?;
+        found.extend(relate::updates(&before, &after));
     }
     let mut out = Derived::default();
     for relation in found {

@@ -3,10 +3,9 @@
 
 use super::query::claims::claim_ref;
 use super::writer::{Fresh, Writer};
-use super::{query, Result};
+use super::{query, row_id, Result};
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
-use rusqlite::OptionalExtension;
 
 /// A new claim `x` and a stored claim `y` (with their seqs) that share a key with different
 /// details.
@@ -21,8 +20,8 @@ pub struct Candidate<'f> {
 /// For every new claim and each of its keys, the first `cap` claims (in the index's order: by
 /// detail, then seq) that hold the same key with another detail: one walk of the index per key
 /// that stops at `cap` (the inner `LIMIT`, applied per key through `json_each`), so a key shared
-/// by many claims costs `cap` rows per new claim, not all of them. A pair that shares several
-/// keys comes once per key.
+/// by many claims costs `cap` rows per new claim, not all of them; a key no other claim holds
+/// (most) costs one lookup (`EXISTS`). A pair that shares several keys comes once per key.
 const CANDIDATES: &str = "
 WITH n(x, key, detail) AS MATERIALIZED (
     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)
@@ -35,7 +34,8 @@ CROSS JOIN json_each('[' || (
         WHERE k.key = n.key AND k.detail <> n.detail
         ORDER BY k.detail, k.claim_seq LIMIT ?2)) || ']') y
 CROSS JOIN claims c
-WHERE c.seq = y.value";
+WHERE EXISTS (SELECT 1 FROM claim_keys e WHERE e.key = n.key AND e.detail <> n.detail)
+  AND c.seq = y.value";
 
 impl Writer<'_> {
     /// The candidate pairs of the claims in `fresh` (see [`CANDIDATES`]): at most `cap` per
@@ -44,14 +44,9 @@ impl Writer<'_> {
         if fresh.claim_keys.is_empty() || cap <= 0 {
             return Ok(Vec::new());
         }
-        let keys = serde_json::Value::Array(
-            fresh
-                .claim_keys
-                .iter()
-                .map(|(seq, key, detail)| serde_json::json!([seq, key, detail]))
-                .collect(),
-        )
-        .to_string();
+        // `[[seq, key, detail], ...]`: what `json_each(?1)` reads.
+        let keys = serde_json::to_string(&fresh.claim_keys)
+            .map_err(|e| super::StoreError::Corrupt(format!("claim keys: {e}")))?;
         let mut stmt = self.conn().prepare_cached(CANDIDATES)?;
         let mut rows: Vec<Candidate<'f>> = Vec::new();
         let mut query = stmt.query((keys, cap))?;
@@ -73,18 +68,27 @@ impl Writer<'_> {
         Ok(rows)
     }
 
-    /// The version before this one (by seq) in its document, if any.
-    pub fn previous_version(&self, version_seq: i64) -> Result<Option<ObjectId>> {
-        let id: Option<String> = self
-            .conn()
-            .prepare_cached(
-                "SELECT p.id FROM versions v
-                 JOIN versions p ON p.document_seq = v.document_seq AND p.number = v.number - 1
-                 WHERE v.seq = ?1",
-            )?
-            .query_row([version_seq], |r| r.get(0))
-            .optional()?;
-        id.map(|id| super::parse_id(&id)).transpose()
+    /// For each of these versions (by seq) that has one, the version before it in its
+    /// document: `(version, previous)`, in the order given. One query for all.
+    pub fn previous_versions(
+        &self,
+        versions: &[(i64, ObjectId)],
+    ) -> Result<Vec<(ObjectId, ObjectId)>> {
+        if versions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let seqs = serde_json::to_string(&versions.iter().map(|v| v.0).collect::<Vec<_>>())
+            .map_err(|e| super::StoreError::Corrupt(format!("version seqs: {e}")))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT v.id, p.id FROM json_each(?1) j
+             JOIN versions v ON v.seq = j.value
+             JOIN versions p ON p.document_seq = v.document_seq AND p.number = v.number - 1
+             ORDER BY j.key",
+        )?;
+        let rows = stmt
+            .query_map([seqs], |r| Ok((row_id(r, 0)?, row_id(r, 1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// The claims of a stored version, in text order.
