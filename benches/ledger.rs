@@ -9,7 +9,8 @@
 //! Sizes: `CLAIMS_BENCH_SIZES=1000,20000` (the default).
 
 use claims::extract::Extractor;
-use claims::import::{import_paths, Overrides};
+use claims::import::import_paths;
+use claims::model::Overrides;
 use claims::store::Store;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -90,8 +91,8 @@ fn run(root: &Path, n: usize) -> Row {
 
     // The ceiling: the same rows, plain rusqlite, one transaction, same pragmas.
     let rows: Vec<(String, String, String)> = {
-        let mut stmt = store
-            .conn()
+        let conn = rusqlite::Connection::open(store.path()).expect("open");
+        let mut stmt = conn
             .prepare("SELECT id, type, body FROM objects ORDER BY seq")
             .expect("select");
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

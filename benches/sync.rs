@@ -10,80 +10,32 @@
 //!
 //! Size: `CLAIMS_BENCH_SYNC_N=100000` (the default).
 
-use claims::model::{self, Body, Claim, Mention, Typed, Version};
+use claims::ledger::Ledger;
 use claims::objects::Object;
 use claims::store::Store;
-use claims::sync::client::HttpPeer;
+use claims::sync::peer::HttpPeer;
 use claims::sync::server::{ServeOptions, Server};
-use claims::sync::{self, state, Options, Report};
+use claims::sync::{self, Options, Report};
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::Instant;
 
 fn article(seed: u64) -> Vec<Object> {
-    let doc = Typed::new(Body::Document(model::lineage(
-        Some(&format!("https://news.example/{seed}")),
-        None,
-        None,
-        None,
-    )))
-    .expect("document");
-    let text = claims::synth::article(seed, 25);
-    let version = Typed::new(Body::Version(Version {
-        v: 1,
-        document: doc.id(),
-        text: text.clone(),
-        title: Some(format!("Report {seed}")),
-        byline: None,
-        source: Some("Example News".into()),
-        published: Some("2026-01-02T03:04:05Z".into()),
-        modified: None,
-    }))
-    .expect("version");
-    let mut out = vec![doc.object, version.object.clone()];
-    let sentences: Vec<&str> = text.lines().skip(1).collect();
-    for k in 0..2u64 {
-        let sentence = sentences.get(k as usize).copied().unwrap_or("");
-        let claim = Typed::new(Body::Claim(Claim {
-            v: 1,
-            speaker: "The mayor".into(),
-            cue: "say".into(),
-            stance: "neutral".into(),
-            hedges: vec![],
-            content: format!("{sentence} ({seed}/{k})"),
-        }))
-        .expect("claim");
-        let mention = Typed::new(Body::Mention(Mention {
-            v: 1,
-            claim: claim.id(),
-            version: version.id(),
-            sentence: sentence.to_string(),
-            source: vec![[0, 3]],
-            cue: vec![[4, 8]],
-            content: vec![[k + 10, k + 40]],
-            direct: false,
-            extractor: "bench".into(),
-            extractor_version: "0".into(),
-        }))
-        .expect("mention");
-        out.push(claim.object);
-        out.push(mention.object);
-    }
-    out
+    claims::synth::article_objects(seed, 25).expect("synthetic objects")
 }
 
 fn fill(store: &mut Store, seeds: std::ops::Range<u64>) -> u64 {
     let mut bytes = 0;
     let seeds: Vec<u64> = seeds.collect();
     for chunk in seeds.chunks(1000) {
-        let mut w = store.writer().expect("writer");
+        let mut ledger = Ledger::begin(store).expect("ledger");
         for &seed in chunk {
             for o in article(seed) {
                 bytes += o.body.len() as u64;
-                w.put_object(&o).expect("put");
+                ledger.put(o).expect("put");
             }
         }
-        w.commit().expect("commit");
+        ledger.commit().expect("commit");
     }
     bytes
 }
@@ -147,25 +99,25 @@ fn main() {
         &format!("{:.0} objects/s", r.received as f64 / secs),
     );
 
-    // 1b. The ceiling: the same objects stored with put_object (the import path), 5,000 per
-    // transaction, on one thread: no network, no re-hashing.
+    // 1b. The ceiling: the same objects stored through the ledger (the path of every write),
+    // in batches of 5,000 per transaction, on one thread: no network, no re-hashing.
     let all: Vec<Object> = (0..articles).flat_map(article).collect();
     {
         let path = dir.path().join("ceiling.db");
         let mut st = Store::open(&path).expect("ceiling");
         // The same connection settings a sync uses.
-        state::tune_for_sync(st.conn(), true).expect("tune");
+        st.tune_for_sync(true).expect("tune");
         let t = Instant::now();
         for chunk in all.chunks(5000) {
-            let mut w = st.writer().expect("writer");
-            for o in chunk {
-                w.put_object(o).expect("put");
-            }
-            w.commit().expect("commit");
+            let mut ledger = Ledger::begin(&mut st).expect("ledger");
+            ledger
+                .add(chunk.iter().cloned().map(Into::into).collect())
+                .expect("add");
+            ledger.commit().expect("commit");
         }
         let secs = t.elapsed().as_secs_f64();
         println!(
-            "| put_object ceiling: {} objects, no network | - | {} | 0 | 0 | 0 | {secs:.3} | {:.0} objects/s |",
+            "| ledger ceiling: {} objects, no network | - | {} | 0 | 0 | 0 | {secs:.3} | {:.0} objects/s |",
             all.len(),
             all.len(),
             all.len() as f64 / secs
@@ -186,15 +138,14 @@ fn main() {
     // Keep a copy with a fresh replica id for the full-reconciliation comparison.
     {
         let sb = Store::open(&b).expect("b");
-        sb.conn()
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .expect("checkpoint");
+        sb.checkpoint_truncate().expect("checkpoint");
     }
     std::fs::copy(&b, &c).expect("copy");
     let c_bytes = {
         let mut sc = Store::open(&c).expect("c");
-        state::regenerate_replica_id(sc.conn()).expect("new id");
-        sc.conn()
+        sc.replica().regenerate_id().expect("new id");
+        rusqlite::Connection::open(&c)
+            .expect("c")
             .execute_batch("DELETE FROM sync_cursors")
             .expect("no cursors");
         fill(&mut sc, 3_000_000..3_000_000 + new_articles)

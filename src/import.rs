@@ -1,138 +1,23 @@
-//! Importing article files: ingest, extract, build objects, store them, one file per transaction.
+//! Importing article files: read, plan, and store each file through the ledger, one unit of
+//! work per file.
 //!
-//! Planning (reading, parsing, extracting, hashing) is pure and runs on a second thread; the
-//! calling thread only writes. Files are written in the order given, so version numbers and
-//! arrival order are deterministic.
+//! Planning (reading, parsing, extracting, hashing: [`crate::model::plan_article`]) is pure and
+//! runs on a second thread; the calling thread only writes, through [`crate::ledger::Ledger`],
+//! which also derives each file's relations. Files are written in the order given, so version
+//! numbers and arrival order are deterministic. A panic of the planning thread is an error of
+//! the whole import ([`RunError::Panicked`]), never a silently shorter one.
 
-use crate::extract::{CharIndex, Extractor, EXTRACTOR_VERSION};
-use crate::ingest::{self, Article, IngestError};
-use crate::model::{self, Body, Typed, Version};
+use crate::extract::{Extractor, EXTRACTOR_VERSION};
+use crate::ingest::{self, IngestError};
+use crate::ledger::Ledger;
+use crate::model::{plan_article, Body, Overrides, Planned};
 use crate::objects::{ObjectError, ObjectId};
-use crate::store::{Store, StoreError, Writer};
-use rusqlite::OptionalExtension;
+use crate::store::imports::ImportRecord;
+use crate::store::{Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-
-/// Values given on the command line; each overrides what the file says.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Overrides {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
-}
-
-impl Overrides {
-    /// A stable fingerprint of the options, part of the re-import cache key.
-    fn fingerprint(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| crate::objects::canonical_json(&v).ok())
-            .unwrap_or_default()
-    }
-
-    /// Applies the overrides to an article as read.
-    pub fn apply(&self, mut article: Article) -> Article {
-        let set = |field: &mut Option<String>, value: &Option<String>| {
-            if value.is_some() {
-                field.clone_from(value);
-            }
-        };
-        set(&mut article.url, &self.url);
-        set(&mut article.key, &self.key);
-        set(&mut article.source, &self.source);
-        set(&mut article.title, &self.title);
-        set(&mut article.author, &self.author);
-        if let Some(p) = &self.published {
-            article.published = Some(ingest::normalize_time(p));
-        }
-        article
-    }
-}
-
-/// Every object one article gives, in the order they are stored.
-#[derive(Debug, Clone)]
-pub struct Planned {
-    pub document: Typed,
-    pub version: Typed,
-    /// (claim, mention) pairs in text order.
-    pub claims: Vec<(Typed, Typed)>,
-}
-
-impl Planned {
-    pub fn objects(&self) -> impl Iterator<Item = &Typed> {
-        [&self.document, &self.version]
-            .into_iter()
-            .chain(self.claims.iter().flat_map(|(c, m)| [c, m]))
-    }
-
-    pub fn version_body(&self) -> Option<&Version> {
-        match &self.version.body {
-            Body::Version(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-/// Turns one article into objects. Pure: no I/O.
-pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned, ObjectError> {
-    let nfc = |s: &Option<String>| {
-        s.as_deref()
-            .map(model::collapse_space)
-            .filter(|s| !s.is_empty())
-            .map(|s| crate::objects::to_nfc(&s))
-    };
-    let text = crate::objects::to_nfc(&article.text);
-    let title = nfc(&article.title);
-    let source = nfc(&article.source);
-    let byline = nfc(&article.author);
-    let document = Typed::new(Body::Document(model::lineage(
-        article.url.as_deref(),
-        article.key.as_deref(),
-        source.as_deref(),
-        title.as_deref(),
-    )))?;
-    let version = Typed::new(Body::Version(Version {
-        v: 1,
-        document: document.id(),
-        text: text.clone(),
-        title,
-        byline: byline.clone(),
-        source: source.clone(),
-        published: nfc(&article.published),
-        modified: nfc(&article.modified),
-    }))?;
-    let outlet = source
-        .or(byline)
-        .unwrap_or_else(|| model::UNKNOWN_OUTLET.to_string());
-    let chars = CharIndex::new(&text);
-    let extraction = extractor.extract(&text);
-    let mut claims = Vec::with_capacity(extraction.claims.len());
-    for attribution in &extraction.claims {
-        claims.push(model::claim_and_mention(
-            attribution,
-            &text,
-            &chars,
-            version.id(),
-            &outlet,
-        )?);
-    }
-    Ok(Planned {
-        document,
-        version,
-        claims,
-    })
-}
 
 /// Why one file could not be imported. The database is unchanged for that file.
 #[derive(Debug, thiserror::Error)]
@@ -194,32 +79,49 @@ fn sha256_hex(bytes: &[u8]) -> String {
 const BATCH_FILES: usize = 1024;
 const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(2000);
 
+/// Why an import stopped as a whole (a bad file does not: it is reported in its outcome).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "internal error: the planning thread stopped ({message}) after {done} of {total} files; \
+         the files reported before this were imported"
+    )]
+    Panicked {
+        message: String,
+        done: usize,
+        total: usize,
+    },
+}
+
 /// Imports files and directories (walked recursively in a stable order), calling `on_file`
 /// after each (with the store, the count done, the total and the outcome). A bad file does not
 /// stop the others.
 ///
-/// Each file is one unit of work (an SQLite savepoint): it is stored whole or not at all.
-/// Several files share one commit, which is what makes bulk import fast; `on_file` is called
-/// once their commit is durable.
+/// Each file is one unit of work (an SQLite savepoint): it is stored whole or not at all,
+/// together with its relations and its row of the import log. Several files share one commit,
+/// which is what makes bulk import fast; `on_file` is called once their commit is durable.
 pub fn import_paths(
     store: &mut Store,
     inputs: &[PathBuf],
     overrides: &Overrides,
     extractor: &Extractor,
     mut on_file: impl FnMut(&Store, usize, usize, &FileOutcome),
-) -> Result<Vec<FileOutcome>, StoreError> {
+) -> Result<Vec<FileOutcome>, RunError> {
     let files = ingest::walk(inputs);
     let total = files.len();
     let options = overrides.fingerprint();
     let db_path = store.path().to_path_buf();
     let mut outcomes: Vec<FileOutcome> = Vec::with_capacity(total);
-    std::thread::scope(|scope| -> Result<(), StoreError> {
+    std::thread::scope(|scope| -> Result<(), RunError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);
         let options_ref = &options;
         let planner = scope.spawn(move || {
             // A second connection: WAL lets it read while the writer writes.
-            let reader = Store::open_existing(&db_path).ok();
+            let reader = Store::open_read_only(&db_path).ok();
             for file in files {
+                crate::fault::point("import-planner");
                 let plan = file.map_err(ImportError::from).and_then(|path| {
                     plan_file(&path, reader.as_ref(), options_ref, overrides, extractor)
                 });
@@ -231,15 +133,15 @@ pub fn import_paths(
         let mut plans = recv.into_iter().peekable();
         while plans.peek().is_some() {
             let mut batch: Vec<FileOutcome> = Vec::new();
-            let mut writer = store.writer()?;
+            let mut ledger = Ledger::begin(store)?;
             let opened = std::time::Instant::now();
             for plan in plans.by_ref() {
-                batch.push(plan.and_then(|plan| write_unit(&mut writer, plan, &options)));
+                batch.push(plan.and_then(|plan| write_file(&mut ledger, plan, &options)));
                 if batch.len() >= BATCH_FILES || opened.elapsed() >= BATCH_TIME {
                     break;
                 }
             }
-            if let Err(e) = writer.commit() {
+            if let Err(e) = ledger.commit() {
                 // Nothing of this batch is stored: say so for every file in it.
                 let message = e.to_string();
                 for outcome in &mut batch {
@@ -256,8 +158,11 @@ pub fn import_paths(
                 outcomes.push(outcome);
             }
         }
-        let _ = planner.join();
-        Ok(())
+        planner.join().map_err(|panic| RunError::Panicked {
+            message: crate::fault::panic_message(panic.as_ref()),
+            done: outcomes.len(),
+            total,
+        })
     })?;
     Ok(outcomes)
 }
@@ -271,7 +176,13 @@ fn plan_file(
 ) -> Result<Plan, ImportError> {
     let bytes = ingest::read_bytes(path)?;
     let sha = sha256_hex(&bytes);
-    if let Some(versions) = reader.and_then(|r| cached_versions(r, &sha, options).ok().flatten()) {
+    let cached = reader.and_then(|r| {
+        r.imports()
+            .cached_versions(&sha, options, EXTRACTOR_VERSION)
+            .ok()
+            .flatten()
+    });
+    if let Some(versions) = cached {
         return Ok(Plan::Cached {
             path: path.to_path_buf(),
             versions,
@@ -295,109 +206,69 @@ fn plan_file(
     })
 }
 
-fn cached_versions(
-    store: &Store,
-    sha: &str,
-    options: &str,
-) -> Result<Option<Vec<ObjectId>>, StoreError> {
-    let found: Option<String> = store
-        .conn()
-        .query_row(
-            "SELECT versions FROM imports
-             WHERE file_sha256 = ?1 AND options = ?2 AND extractor_version = ?3
-             ORDER BY import_id LIMIT 1",
-            (sha, options, EXTRACTOR_VERSION),
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(found.and_then(|json| serde_json::from_str(&json).ok()))
-}
-
 /// Writes one file as one unit; on any error the unit is undone and the database is as before.
-fn write_unit(writer: &mut Writer<'_>, plan: Plan, options: &str) -> FileOutcome {
+fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome {
     let path = match &plan {
         Plan::Cached { path, .. } | Plan::Fresh { path, .. } => path.clone(),
     };
-    let fail = |source| ImportError::Store {
-        path: path.clone(),
-        source,
-    };
-    writer.begin_unit().map_err(fail)?;
-    let result = match plan {
-        Plan::Cached { path, versions } => versions
-            .iter()
-            .map(|v| version_report(writer.tx(), *v, false))
-            .collect::<Result<Vec<_>, _>>()
-            .map(|versions| FileReport {
-                path,
-                versions,
-                new_objects: 0,
-                cached: true,
-            }),
-        Plan::Fresh { path, sha, planned } => write_fresh(writer, &path, &sha, &planned, options),
-    };
-    match result {
-        Ok(report) => {
-            writer.keep_unit().map_err(fail)?;
-            Ok(report)
-        }
-        Err(e) => {
-            writer.undo_unit().map_err(fail)?;
-            Err(fail(e))
-        }
-    }
+    ledger
+        .unit(|l| match plan {
+            Plan::Cached { path, versions } => versions
+                .iter()
+                .map(|v| version_report(l, *v, false))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|versions| FileReport {
+                    path,
+                    versions,
+                    new_objects: 0,
+                    cached: true,
+                }),
+            Plan::Fresh { path, sha, planned } => write_fresh(l, &path, &sha, planned, options),
+        })
+        .map_err(|source| ImportError::Store { path, source })
 }
 
 fn write_fresh(
-    writer: &mut Writer<'_>,
+    ledger: &mut Ledger<'_>,
     path: &Path,
     sha: &str,
-    planned: &[Planned],
+    planned: Vec<Planned>,
     options: &str,
 ) -> Result<FileReport, StoreError> {
     let mut new_objects = 0;
     let mut fresh = Vec::with_capacity(planned.len());
     for p in planned {
+        let version = p.version.id();
+        let claims = p.claims.len();
         let mut new_claims = 0;
         let mut version_new = false;
-        let mut fresh_claims = Vec::new();
-        for (i, typed) in p.objects().enumerate() {
-            let added = writer.put(typed)?;
+        for (i, typed) in p.into_objects().enumerate() {
+            let is_claim = matches!(typed.body, Body::Claim(_));
+            let added = ledger.put(typed)?;
             new_objects += usize::from(added);
             if i == 1 {
                 version_new = added;
             }
-            if added && matches!(typed.body, Body::Claim(_)) {
+            if added && is_claim {
                 new_claims += 1;
-                fresh_claims.push(typed);
             }
         }
-        // Relations to what is already stored, in the same transaction.
-        let version = version_new.then(|| p.version.id());
-        let related = crate::timeline::relations::detect(writer, &fresh_claims, version)?;
-        new_objects += related.conflicts + related.corroborations + related.updates;
-        fresh.push((p.version.id(), version_new, p.claims.len(), new_claims));
+        fresh.push((version, version_new, claims, new_claims));
     }
-    let (first, last) = writer.seq_range().unzip();
-    let version_ids: Vec<String> = fresh.iter().map(|f| f.0.to_hex()).collect();
-    writer.tx().execute(
-        "INSERT INTO imports(path, file_sha256, options, extractor_version, imported_at,
-                             first_seq, last_seq, versions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![
-            path.to_string_lossy(),
-            sha,
-            options,
-            EXTRACTOR_VERSION,
-            crate::clock::now_rfc3339(),
-            first,
-            last,
-            serde_json::to_string(&version_ids).unwrap_or_else(|_| "[]".into()),
-        ],
-    )?;
+    // Relations to what is already stored, in the same unit.
+    new_objects += ledger.derive()?.count();
+    let version_ids: Vec<ObjectId> = fresh.iter().map(|f| f.0).collect();
+    ledger.imports().record(&ImportRecord {
+        path,
+        file_sha256: sha,
+        options,
+        extractor_version: EXTRACTOR_VERSION,
+        seqs: ledger.seq_range(),
+        versions: &version_ids,
+    })?;
     let mut versions = Vec::with_capacity(fresh.len());
     for (id, new, claims, new_claims) in fresh {
-        let mut report = version_report(writer.tx(), id, new)?;
+        let mut report = version_report(ledger, id, new)?;
         report.claims = claims;
         report.new_claims = new_claims;
         versions.push(report);
@@ -411,26 +282,18 @@ fn write_fresh(
 }
 
 fn version_report(
-    conn: &rusqlite::Connection,
+    ledger: &Ledger<'_>,
     id: ObjectId,
     new: bool,
 ) -> Result<VersionReport, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.document_id, v.number, v.title,
-                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq)
-         FROM versions v WHERE v.seq = (SELECT seq FROM objects WHERE id = ?1)",
-    )?;
-    let (doc, number, title, claims): (String, i64, Option<String>, i64) = stmt
-        .query_row([id.to_hex()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
+    let v = ledger.imports().version_summary(&id)?;
     Ok(VersionReport {
-        document: ObjectId::parse(&doc).unwrap_or(id),
+        document: v.document,
         version: id,
-        number,
-        title,
+        number: v.number,
+        title: v.title,
         new,
-        claims: claims as usize,
+        claims: v.claims,
         new_claims: 0,
     })
 }

@@ -1,8 +1,14 @@
-//! Deterministic synthetic news articles, for benchmarks and tests.
+//! Deterministic synthetic news articles and objects, for benchmarks and tests (the one
+//! generator both use).
 //!
 //! The same seed always gives the same article. Sentences mix the attribution patterns the
 //! extractor handles (speech verbs before and after the content, "according to", evidential
 //! and accusation cues, hedges) with plain statements in the outlet's own voice.
+//! [`article_objects`] builds the objects of an article directly, without extraction: what sync
+//! tests and benches move around.
+
+use crate::model::{self, Body, Claim, Mention, Typed, Version};
+use crate::objects::{Object, ObjectError};
 
 /// A small, fast, deterministic generator (SplitMix64).
 #[derive(Debug, Clone)]
@@ -127,4 +133,56 @@ pub fn article(seed: u64, sentences: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The objects of one synthetic article, without extraction: a document (URL
+/// `https://news.example/SEED`), a version of [`article`]`(seed, sentences)`, and two claims
+/// with their mentions; a chain of references that must arrive in order. Each claim's content is
+/// a sentence of the text followed by `(SEED/K)`, so no two claims are alike and none relate.
+pub fn article_objects(seed: u64, sentences: usize) -> Result<Vec<Object>, ObjectError> {
+    let doc = Typed::new(Body::Document(model::lineage(
+        Some(&format!("https://news.example/{seed}")),
+        None,
+        None,
+        None,
+    )))?;
+    let text = article(seed, sentences);
+    let version = Typed::new(Body::Version(Version {
+        v: 1,
+        document: doc.id(),
+        text: text.clone(),
+        title: Some(format!("Report {seed}")),
+        byline: None,
+        source: Some("Example News".into()),
+        published: Some("2026-01-02T03:04:05Z".into()),
+        modified: None,
+    }))?;
+    let mut out = vec![doc.object, version.object.clone()];
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    for k in 0..2u64 {
+        let sentence = lines.get(k as usize).copied().unwrap_or("");
+        let claim = Typed::new(Body::Claim(Claim {
+            v: 1,
+            speaker: "The mayor".into(),
+            cue: "say".into(),
+            stance: "neutral".into(),
+            hedges: vec![],
+            content: format!("{sentence} ({seed}/{k})"),
+        }))?;
+        let mention = Typed::new(Body::Mention(Mention {
+            v: 1,
+            claim: claim.id(),
+            version: version.id(),
+            sentence: sentence.to_string(),
+            source: vec![[0, 3]],
+            cue: vec![[4, 8]],
+            content: vec![[k + 10, k + 40]],
+            direct: false,
+            extractor: "synth".into(),
+            extractor_version: "0".into(),
+        }))?;
+        out.push(claim.object);
+        out.push(mention.object);
+    }
+    Ok(out)
 }

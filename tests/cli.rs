@@ -542,9 +542,9 @@ fn sync_dry_run_lists_the_claims_that_would_arrive() {
     .expect("claim");
     {
         let mut other = claims::store::Store::open(&env.path("other.db")).expect("other");
-        let mut w = other.writer().expect("writer");
-        w.put_object(&claim).expect("put");
-        w.commit().expect("commit");
+        let mut ledger = claims::ledger::Ledger::begin(&mut other).expect("ledger");
+        ledger.put(claim.clone()).expect("put");
+        ledger.commit().expect("commit");
     }
     let out = env.run(&["sync", "other.db", "--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -4,7 +4,8 @@
 //! labels and lists of names give nothing. Every headline here is written for the test.
 
 use claims::extract::{Attribution, Extractor, Speaker, Stance};
-use claims::import::{import_paths, Overrides};
+use claims::import::import_paths;
+use claims::model::Overrides;
 use claims::store::Store;
 
 fn extractor() -> Extractor {

@@ -8,7 +8,8 @@
 //! padded to a whole number of 256-byte blocks.
 
 use claims::extract::{CharIndex, Extractor};
-use claims::import::{import_paths, Overrides};
+use claims::import::import_paths;
+use claims::model::Overrides;
 use claims::store::Store;
 use proptest::prelude::*;
 use std::path::Path;

@@ -1,7 +1,8 @@
 //! Property tests of import: idempotent, order-independent object sets, no panic on any text.
 
 use claims::extract::Extractor;
-use claims::import::{import_paths, Overrides};
+use claims::import::import_paths;
+use claims::model::Overrides;
 use claims::store::Store;
 use proptest::prelude::*;
 use std::path::PathBuf;
@@ -59,7 +60,7 @@ proptest! {
         std::fs::write(&p, format!("{quotes}{text}{quotes}")).expect("write");
         let mut store = Store::open(&dir.path().join("c.db")).expect("open");
         import(&mut store, std::slice::from_ref(&p));
-        let report = claims::verify::verify(&store).expect("verify");
+        let report = claims::store::verify::verify(&store).expect("verify");
         prop_assert!(report.ok(), "{:?}", report.problems);
     }
 }

@@ -2,7 +2,8 @@
 //! rebuild, append-only objects, schema checks. Every test uses a real SQLite file.
 
 use claims::extract::Extractor;
-use claims::import::{import_paths, FileOutcome, Overrides};
+use claims::import::{import_paths, FileOutcome};
+use claims::model::Overrides;
 use claims::store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -22,10 +23,10 @@ fn import(store: &mut Store, paths: &[&Path], overrides: &Overrides) -> Vec<File
 }
 
 mod common;
-use common::ids;
+use common::{ids, sql};
 
-fn count(store: &Store, sql: &str) -> i64 {
-    store.conn().query_row(sql, [], |r| r.get(0)).expect(sql)
+fn count(store: &Store, query: &str) -> i64 {
+    sql(store).query_row(query, [], |r| r.get(0)).expect(query)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -107,8 +108,7 @@ fn two_texts_under_one_url_are_one_document_with_two_versions() {
     assert_eq!(count(&store, "SELECT count(*) FROM documents"), 1);
     assert_eq!(count(&store, "SELECT count(*) FROM versions"), 2);
     assert_eq!(
-        store
-            .conn()
+        sql(&store)
             .query_row("SELECT key, key_kind FROM documents", [], |r| Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?
@@ -130,8 +130,8 @@ fn every_body_hashes_to_its_id() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
     import(&mut store, &[Path::new(SEED)], &Overrides::default());
-    let mut stmt = store
-        .conn()
+    let conn = sql(&store);
+    let mut stmt = conn
         .prepare("SELECT id, body FROM objects")
         .expect("prepare");
     let rows: Vec<(String, String)> = stmt
@@ -152,15 +152,13 @@ fn objects_are_append_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
     import(&mut store, &[Path::new(SEED)], &Overrides::default());
-    let update = store
-        .conn()
+    let update = sql(&store)
         .execute("UPDATE objects SET body = '{}' WHERE seq = 1", [])
         .expect_err("update refused");
     assert!(update
         .to_string()
         .contains("objects are append-only: UPDATE is not allowed"));
-    let delete = store
-        .conn()
+    let delete = sql(&store)
         .execute("DELETE FROM objects", [])
         .expect_err("delete refused");
     assert!(delete
@@ -173,7 +171,7 @@ fn verify_passes_on_a_clean_file_and_names_an_edited_body() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
     import(&mut store, &[Path::new(SEED)], &Overrides::default());
-    let report = claims::verify::verify(&store).expect("verify");
+    let report = claims::store::verify::verify(&store).expect("verify");
     assert!(report.ok(), "{:?}", report.problems);
     assert_eq!(
         report.objects as i64,
@@ -181,21 +179,19 @@ fn verify_passes_on_a_clean_file_and_names_an_edited_body() {
     );
 
     // Edit a version's body by hand, the way someone with the sqlite3 shell could.
-    let version_id: String = store
-        .conn()
+    let version_id: String = sql(&store)
         .query_row("SELECT id FROM objects WHERE type = 'version'", [], |r| {
             r.get(0)
         })
         .expect("version");
-    store
-        .conn()
+    sql(&store)
         .execute_batch(
             "DROP TRIGGER objects_no_update;
              UPDATE objects SET body = replace(body, 'Avdiivka', 'Avdeevka')
              WHERE type = 'version';",
         )
         .expect("hand edit");
-    let report = claims::verify::verify(&store).expect("verify");
+    let report = claims::store::verify::verify(&store).expect("verify");
     assert!(!report.ok());
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
     assert_eq!(report.problems[0].id, version_id);
@@ -204,7 +200,8 @@ fn verify_passes_on_a_clean_file_and_names_an_edited_body() {
 
 fn dump_index(store: &Store) -> Vec<String> {
     let mut out = Vec::new();
-    for sql in [
+    let conn = sql(store);
+    for query in [
         "SELECT id, seq, key, key_kind FROM documents ORDER BY id",
         "SELECT id, seq, document_id, number, title, byline, source, published, modified, text FROM versions ORDER BY id",
         "SELECT id, seq, speaker, cue, stance, hedges, content FROM claims ORDER BY id",
@@ -212,7 +209,7 @@ fn dump_index(store: &Store) -> Vec<String> {
         "SELECT rowid, speaker, content FROM claims_fts ORDER BY rowid",
         "SELECT rowid, title FROM versions_fts ORDER BY rowid",
     ] {
-        let mut stmt = store.conn().prepare(sql).expect(sql);
+        let mut stmt = conn.prepare(query).expect(query);
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
@@ -322,17 +319,13 @@ fn a_missing_database_is_not_created_by_readers() {
 fn the_file_is_recognisable() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join("c.db")).expect("open");
-    let (app, version, journal, fk): (i32, i32, String, i32) = store
-        .conn()
-        .query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id),
-                    (SELECT user_version FROM pragma_user_version),
-                    (SELECT journal_mode FROM pragma_journal_mode),
-                    (SELECT foreign_keys FROM pragma_foreign_keys)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .expect("pragmas");
+    let s = store.settings().expect("pragmas");
+    let (app, version, journal, fk) = (
+        s.application_id,
+        s.user_version,
+        s.journal_mode,
+        i32::from(s.foreign_keys),
+    );
     assert_eq!(app, 0x434C_4D53);
     assert_eq!(version, claims::store::SCHEMA_VERSION);
     assert_eq!(journal, "wal");
@@ -356,11 +349,11 @@ fn an_ambiguous_prefix_lists_the_candidates_and_unknown_types_are_kept() {
         .expect("a collision");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
-    let mut w = store.writer().expect("writer");
-    assert!(w.put_object(&a).expect("put a"));
-    assert!(w.put_object(&b).expect("put b"));
-    assert!(!w.put_object(&a).expect("put a again"));
-    w.commit().expect("commit");
+    let mut ledger = claims::ledger::Ledger::begin(&mut store).expect("ledger");
+    assert!(ledger.put(a.clone()).expect("put a"));
+    assert!(ledger.put(b.clone()).expect("put b"));
+    assert!(!ledger.put(a.clone()).expect("put a again"));
+    ledger.commit().expect("commit");
 
     let prefix = &a.id.to_hex()[..6];
     let err = resolve(&store, prefix, None).expect_err("ambiguous");
@@ -388,7 +381,7 @@ fn an_ambiguous_prefix_lists_the_candidates_and_unknown_types_are_kept() {
         .expect("distinct");
     assert_eq!(resolve(&store, longer, None).expect("unique").0, a.id);
     // Objects of a type this release does not know are stored and verified, not indexed.
-    let report = claims::verify::verify(&store).expect("verify");
+    let report = claims::store::verify::verify(&store).expect("verify");
     assert!(report.ok());
     assert_eq!(report.objects, 2);
 }

@@ -2,10 +2,10 @@
 //! interrupted transfers, corrupt bundles, copied databases, and a property test that random
 //! replicas converge.
 
-use claims::model::{self, Body, Claim, Mention, Typed, Version};
+use claims::ledger::Ledger;
 use claims::objects::Object;
 use claims::store::Store;
-use claims::sync::client::{DbPeer, HttpPeer};
+use claims::sync::peer::{DbPeer, HttpPeer};
 use claims::sync::server::{Running, ServeOptions, Server};
 use claims::sync::wire::Limits;
 use claims::sync::{self, bundle, Mode, Options, Peer, Report, SyncError};
@@ -18,53 +18,7 @@ use std::path::{Path, PathBuf};
 /// A document, a version, two claims and their mentions: a chain of references that must
 /// arrive in order.
 fn article(seed: u64) -> Vec<Object> {
-    let doc = model::lineage(
-        Some(&format!("https://news.example/{seed}")),
-        None,
-        None,
-        None,
-    );
-    let doc = Typed::new(Body::Document(doc)).expect("document");
-    let text = claims::synth::article(seed, 6);
-    let version = Typed::new(Body::Version(Version {
-        v: 1,
-        document: doc.id(),
-        text: text.clone(),
-        title: Some(format!("Report {seed}")),
-        byline: None,
-        source: Some("Example News".into()),
-        published: None,
-        modified: None,
-    }))
-    .expect("version");
-    let mut out = vec![doc.object, version.object.clone()];
-    for k in 0..2u64 {
-        let claim = Typed::new(Body::Claim(Claim {
-            v: 1,
-            speaker: "The mayor".into(),
-            cue: "say".into(),
-            stance: "neutral".into(),
-            hedges: vec![],
-            content: format!("claim {k} of report {seed}"),
-        }))
-        .expect("claim");
-        let mention = Typed::new(Body::Mention(Mention {
-            v: 1,
-            claim: claim.id(),
-            version: version.id(),
-            sentence: text.lines().nth(1).unwrap_or("").to_string(),
-            source: vec![],
-            cue: vec![],
-            content: vec![[k, k + 5]],
-            direct: false,
-            extractor: "test".into(),
-            extractor_version: "0".into(),
-        }))
-        .expect("mention");
-        out.push(claim.object);
-        out.push(mention.object);
-    }
-    out
+    claims::synth::article_objects(seed, 6).expect("synthetic objects")
 }
 
 /// An object of a type this release does not know: stored and passed on, never indexed.
@@ -72,26 +26,26 @@ fn unknown(tag: &str, n: u64) -> Object {
     Object::from_value(&json!({"type": "x-test", "v": 1, "tag": tag, "n": n})).expect("object")
 }
 
+mod common;
+use common::sql;
+
 fn put(store: &mut Store, objects: &[Object]) {
-    let mut w = store.writer().expect("writer");
+    let mut ledger = Ledger::begin(store).expect("ledger");
     for o in objects {
-        w.put_object(o).expect("put");
+        ledger.put(o.clone()).expect("put");
     }
-    w.commit().expect("commit");
+    ledger.commit().expect("commit");
 }
 
 fn ids(store: &Store) -> BTreeSet<String> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT id FROM objects")
-        .expect("prepare");
+    let conn = sql(store);
+    let mut stmt = conn.prepare("SELECT id FROM objects").expect("prepare");
     let rows = stmt.query_map([], |r| r.get(0)).expect("query");
     rows.collect::<Result<_, _>>().expect("ids")
 }
 
 fn index_counts(store: &Store) -> (i64, i64, i64, i64) {
-    store
-        .conn()
+    sql(store)
         .query_row(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions),
                     (SELECT count(*) FROM claims), (SELECT count(*) FROM mentions)",
@@ -102,7 +56,7 @@ fn index_counts(store: &Store) -> (i64, i64, i64, i64) {
 }
 
 fn verified(store: &Store) {
-    let report = claims::verify::verify(store).expect("verify");
+    let report = claims::store::verify::verify(store).expect("verify");
     assert!(report.ok(), "{:?}", report.problems);
 }
 
@@ -313,8 +267,7 @@ fn store_snapshot(path: &Path) -> (BTreeSet<String>, (i64, i64, i64, i64), i64) 
 }
 
 fn snapshot_of(s: &Store) -> (BTreeSet<String>, (i64, i64, i64, i64), i64) {
-    let batches: i64 = s
-        .conn()
+    let batches: i64 = sql(s)
         .query_row("SELECT count(*) FROM sync_batches", [], |r| r.get(0))
         .expect("batches");
     (ids(s), index_counts(s), batches)
@@ -477,9 +430,7 @@ fn a_copied_database_changed_on_both_sides_still_syncs() {
     let c = db(dir.path(), "c.db");
     {
         let sa = Store::open(&a).expect("a");
-        sa.conn()
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .expect("checkpoint");
+        sa.checkpoint_truncate().expect("checkpoint");
     }
     std::fs::copy(&a, &c).expect("cp");
     put(&mut Store::open(&a).expect("a"), &[unknown("only-a", 1)]);
@@ -513,8 +464,7 @@ fn a_copied_database_changed_on_both_sides_still_syncs() {
 fn cp_db(from: &Path, to: &Path) {
     Store::open(from)
         .expect("open")
-        .conn()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .checkpoint_truncate()
         .expect("checkpoint");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
@@ -674,9 +624,7 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     verified(&Store::open(&a).expect("a"));
     verified(&Store::open(&b).expect("b"));
     // The failed session is logged with what it moved before it stopped.
-    let (mode, sent): (String, i64) = Store::open(&a)
-        .expect("a")
-        .conn()
+    let (mode, sent): (String, i64) = sql(&Store::open(&a).expect("a"))
         .query_row(
             "SELECT mode, sent FROM sync_log ORDER BY log_id DESC LIMIT 1",
             [],

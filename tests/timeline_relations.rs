@@ -2,8 +2,8 @@
 //! verify, and determinism between replicas importing in different orders.
 
 use claims::extract::Extractor;
-use claims::import::{import_paths, Overrides};
-use claims::model::RelationKind;
+use claims::import::import_paths;
+use claims::model::{Overrides, RelationKind};
 use claims::store::Store;
 use claims::timeline::relations::{self, ConflictFilter};
 use proptest::prelude::*;
@@ -27,8 +27,12 @@ fn seeded(dir: &Path) -> Store {
     store
 }
 
-fn rows(store: &Store, sql: &str) -> Vec<Vec<String>> {
-    let mut stmt = store.conn().prepare(sql).expect("prepare");
+mod common;
+use common::sql;
+
+fn rows(store: &Store, query: &str) -> Vec<Vec<String>> {
+    let conn = sql(store);
+    let mut stmt = conn.prepare(query).expect("prepare");
     let n = stmt.column_count();
     stmt.query_map([], |r| {
         (0..n)
@@ -93,7 +97,7 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = seeded(dir.path());
     let c = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
-    let (a, b) = (c[0].a.id.clone(), c[0].b.id.clone());
+    let (a, b) = (c[0].a.id.to_hex(), c[0].b.id.to_hex());
     // Linked in the other order: a judgement covers the pair either way round.
     let (_, new) = relations::link(
         &mut store,
@@ -130,12 +134,11 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
     assert!(!new);
     // A claim cannot be linked to itself, and only claims can be linked.
     assert!(relations::link(&mut store, &a, &a, RelationKind::Conflicts, None).is_err());
-    let version: String = store
-        .conn()
+    let version: String = sql(&store)
         .query_row("SELECT id FROM versions", [], |r| r.get(0))
         .expect("version");
     assert!(relations::link(&mut store, &version, &a, RelationKind::Conflicts, None).is_err());
-    let report = claims::verify::verify(&store).expect("verify");
+    let report = claims::store::verify::verify(&store).expect("verify");
     assert!(report.ok(), "{report:?}");
 }
 
@@ -244,8 +247,8 @@ fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
     assert!(c.iter().all(|r| r.relation.is_none()));
     relations::link(
         &mut store,
-        &c[0].a.id,
-        &c[0].b.id,
+        &c[0].a.id.to_hex(),
+        &c[0].b.id.to_hex(),
         RelationKind::Unrelated,
         None,
     )
@@ -278,11 +281,10 @@ fn a_statement_repeated_with_many_numbers_stays_bounded() {
         paths.push(p);
     }
     import(&mut store, &paths);
-    let n: i64 = store
-        .conn()
+    let n: i64 = sql(&store)
         .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
         .expect("count");
-    let cap = relations::MAX_CANDIDATES_PER_KEY;
+    let cap = claims::relate::MAX_CANDIDATES_PER_KEY;
     assert!(n > cap && n <= 60 * cap, "{n} relations");
     // Numbers that name things are not values: bridge 3 and bridge 4 are two subjects.
     let p = dir.path().join("bridges.txt");
@@ -292,8 +294,7 @@ fn a_statement_repeated_with_many_numbers_stays_bounded() {
     )
     .expect("write");
     import(&mut store, &[p]);
-    let after: i64 = store
-        .conn()
+    let after: i64 = sql(&store)
         .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
         .expect("count");
     assert_eq!(after, n);

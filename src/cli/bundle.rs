@@ -1,7 +1,7 @@
 //! `claims bundle`: write and apply bundle files.
 
-use super::transfer::{dry_run_lines, shown};
-use super::{print_json, Cli, Format};
+use super::render::{dry_run_lines, print_json, shown, Shown};
+use super::{Cli, CliResult, Format};
 use claims::store::Store;
 use claims::sync::bundle;
 use serde::Serialize;
@@ -57,17 +57,17 @@ struct AppliedJson {
     new: u64,
     bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    would_receive: Option<Vec<super::transfer::Shown>>,
+    would_receive: Option<Vec<Shown>>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     match &args.command {
         BundleCommand::Create(a) => create(cli, a),
         BundleCommand::Apply(a) => apply(cli, a),
     }
 }
 
-fn create(cli: &Cli, args: &CreateArgs) -> anyhow::Result<i32> {
+fn create(cli: &Cli, args: &CreateArgs) -> CliResult {
     let store = super::open_existing(cli)?;
     let created = bundle::create(&store, &args.file, args.since.as_deref())?;
     if cli.format == Format::Text {
@@ -92,7 +92,7 @@ fn create(cli: &Cli, args: &CreateArgs) -> anyhow::Result<i32> {
     Ok(super::exit::OK)
 }
 
-fn apply(cli: &Cli, args: &ApplyArgs) -> anyhow::Result<i32> {
+fn apply(cli: &Cli, args: &ApplyArgs) -> CliResult {
     let mut store = Store::open(&cli.db)?;
     let (applied, fresh) = bundle::apply(&mut store, &args.file, args.dry_run)?;
     if cli.format == Format::Text {

@@ -1,15 +1,17 @@
 //! `claims conflicts`: claims that cannot both hold.
 
-use super::{open_existing, print_json, short, Cli, Format};
+use super::render::{cue, plural, print_json, short};
+use super::{open_existing, Cli, CliResult, Format};
+use claims::model::ClaimRef;
 use claims::store::query::resolve_document;
-use claims::timeline::relations::{self, ConflictFilter, RelClaim};
+use claims::timeline::relations::{self, ConflictFilter};
 use std::io::Write;
 
 /// List claims that cannot both hold
 ///
 /// Conflicts in force: pairs of claims about the same subject that cannot both hold (negation;
 /// opposite direction or outcome; different numbers, days or dates; confirms vs denies), found
-/// on import or recorded with `claims link`. A manual judgement overrides the
+/// when claims are stored (import, sync, bundle) or recorded with `claims link`. A manual judgement overrides the
 /// automatic ones; a claim and its own later edit are an update, not a conflict.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +23,7 @@ pub struct Args {
     pub speaker: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let document = match &args.document {
         Some(d) => Some(resolve_document(&store, d)?),
@@ -44,17 +46,17 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         writeln!(out, "  a {}", side(&r.a))?;
         writeln!(out, "  b {}", side(&r.b))?;
     }
-    writeln!(
-        out,
-        "{} conflict{}",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
-    )?;
+    writeln!(out, "{} conflict{}", rows.len(), plural(rows.len()))?;
     out.flush()?;
     Ok(super::exit::OK)
 }
 
-fn side(c: &RelClaim) -> String {
-    let cue = if c.cue.is_empty() { "asserts" } else { &c.cue };
-    format!("{}  {} — {}: {}", short(&c.id), c.speaker, cue, c.content)
+fn side(c: &ClaimRef) -> String {
+    format!(
+        "{}  {} — {}: {}",
+        short(&c.id.to_hex()),
+        c.speaker,
+        cue(&c.cue),
+        c.content
+    )
 }

@@ -1,11 +1,11 @@
 //! `claims diff`: which claims were added, removed or changed between two texts.
 
-use super::{open_existing, print_json, short, Cli, Format};
+use super::render::{claim_line, cue, hedged, print_json, short};
+use super::{open_existing, Cli, CliResult, Format};
 use claims::extract::Extractor;
-use claims::import::Overrides;
-use claims::store::query::ResolveError;
-use claims::timeline::diff::{self, Change, DiffClaim, Field, WordOp};
-use claims::timeline::sources::{self, Side, SourceError, Spec};
+use claims::model::{ClaimRef, Overrides};
+use claims::relate::diff::{self, Change, Field, WordOp};
+use claims::timeline::sides::{self, Side, SideSpec};
 use std::io::{IsTerminal, Write};
 
 /// Compare the claims of two texts: added (+), removed (-) and changed (~) claims
@@ -29,15 +29,15 @@ pub struct Args {
     pub author: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
-    let specs = [sources::parse_spec(&args.a), sources::parse_spec(&args.b)];
-    let store = if specs.iter().any(|s| matches!(s, Spec::Stored(_))) {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
+    let specs = [sides::parse_spec(&args.a), sides::parse_spec(&args.b)];
+    let store = if specs.iter().any(|s| matches!(s, SideSpec::Stored(_))) {
         Some(open_existing(cli)?)
     } else {
         None
     };
     let overrides = Overrides {
-        source: args.source.clone(),
+        outlet: args.source.clone(),
         author: args.author.clone(),
         ..Overrides::default()
     };
@@ -45,15 +45,15 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     let mut sides = Vec::with_capacity(2);
     for spec in &specs {
         let side = match (spec, &store) {
-            (Spec::Stored(s), Some(store)) => {
-                let version = sources::resolve_version(store, s).map_err(lift)?;
-                sources::load_version(store, &version).map_err(lift)?
+            (SideSpec::Stored(s), Some(store)) => {
+                let version = sides::resolve_version(store, s)?;
+                sides::load_version(store, &version)?
             }
-            (Spec::Stored(s), None) => anyhow::bail!("{s}: no database open"),
-            (Spec::File(path), _) => {
-                sources::load_file(path, &overrides, &extractor).map_err(lift)?
+            (SideSpec::Stored(s), None) => {
+                return Err(super::error::fail(format!("{s}: no database open")))
             }
-            (Spec::Database(path), _) => sources::load_database(path).map_err(lift)?,
+            (SideSpec::File(path), _) => sides::load_file(path, &overrides, &extractor)?,
+            (SideSpec::Database(path), _) => sides::load_database(path)?,
         };
         sides.push(side);
     }
@@ -69,13 +69,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     writeln!(out, "--- {}", a.label)?;
     writeln!(out, "+++ {}", b.label)?;
     for c in &d.removed {
-        writeln!(out, "{}", paint.line('-', &claim_text(c)))?;
+        writeln!(out, "{}", paint.line('-', &claim_line(c)))?;
     }
     for c in &d.changed {
         writeln!(out, "{}", change_line(c, &paint))?;
     }
     for c in &d.added {
-        writeln!(out, "{}", paint.line('+', &claim_text(c)))?;
+        writeln!(out, "{}", paint.line('+', &claim_line(c)))?;
     }
     writeln!(
         out,
@@ -87,14 +87,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     )?;
     out.flush()?;
     Ok(super::exit::OK)
-}
-
-/// Database errors keep their type, so they exit with the database code.
-fn lift(e: SourceError) -> anyhow::Error {
-    match e {
-        SourceError::Store(s) | SourceError::Resolve(ResolveError::Store(s)) => s.into(),
-        other => other.into(),
-    }
 }
 
 struct Paint {
@@ -136,34 +128,6 @@ impl Paint {
     }
 }
 
-fn cue(c: &DiffClaim) -> &str {
-    if c.cue.is_empty() {
-        "asserts"
-    } else {
-        &c.cue
-    }
-}
-
-fn hedged(c: &DiffClaim) -> String {
-    if c.hedges.is_empty() {
-        String::new()
-    } else {
-        format!(" [hedged: {}]", c.hedges.join(", "))
-    }
-}
-
-fn claim_text(c: &DiffClaim) -> String {
-    format!(
-        "{}  {} — {} ({}){}: {}",
-        short(&c.id.to_hex()),
-        c.speaker,
-        cue(c),
-        c.stance,
-        hedged(c),
-        c.content
-    )
-}
-
 fn change_line(c: &Change, p: &Paint) -> String {
     let has = |f: Field| c.fields.contains(&f);
     let (b, a) = (&c.before, &c.after);
@@ -181,7 +145,7 @@ fn change_line(c: &Change, p: &Paint) -> String {
         a.content.clone()
     };
     let hedges = if has(Field::Hedges) {
-        let show = |c: &DiffClaim| {
+        let show = |c: &ClaimRef| {
             if c.hedges.is_empty() {
                 "-".to_string()
             } else {
@@ -190,14 +154,14 @@ fn change_line(c: &Change, p: &Paint) -> String {
         };
         format!(" [hedged: {}]", p.either(true, &show(b), &show(a)))
     } else {
-        hedged(a)
+        hedged(&a.hedges)
     };
     format!(
         "~ {} → {}  {} — {} ({}){}: {}",
         short(&b.id.to_hex()),
         short(&a.id.to_hex()),
         p.either(has(Field::Speaker), &b.speaker, &a.speaker),
-        p.either(has(Field::Cue), cue(b), cue(a)),
+        p.either(has(Field::Cue), cue(&b.cue), cue(&a.cue)),
         p.either(has(Field::Stance), &b.stance, &a.stance),
         hedges,
         content

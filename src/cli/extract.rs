@@ -1,6 +1,6 @@
 //! `claims extract`: extraction only, no database.
 
-use super::{exit, Cli, Format};
+use super::{exit, Cli, CliResult, Format};
 use claims::extract::{Attribution, CharIndex, Extractor, Speaker};
 use claims::ingest;
 use serde_json::{json, Value};
@@ -26,7 +26,7 @@ pub struct Args {
     pub outlet: bool,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let extractor = Extractor::new()?;
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -56,7 +56,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
             match cli.format {
                 Format::Jsonl => {
                     let v = file_json(path, article, text, &claims);
-                    serde_json::to_writer(&mut out, &v)?;
+                    serde_json::to_writer(&mut out, &v).map_err(std::io::Error::from)?;
                     out.write_all(b"\n")?;
                 }
                 Format::Json => docs.push(file_json(path, article, text, &claims)),
@@ -65,7 +65,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         }
     }
     if cli.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &docs)?;
+        serde_json::to_writer_pretty(&mut out, &docs).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;

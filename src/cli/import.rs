@@ -1,12 +1,13 @@
 //! `claims import`: read article files into the database.
 
-use super::{exit, print_json, Cli, Format};
+use super::render::{claim_line, plural, print_json, progress_bar, short};
+use super::{exit, Cli, CliResult, Format};
 use claims::extract::Extractor;
-use claims::import::{import_paths, FileOutcome, Overrides};
+use claims::import::{import_paths, FileOutcome};
+use claims::model::Overrides;
 use claims::store::Store;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Import articles (text, Markdown, HTML, JSON lines) and extract their claims.
@@ -58,27 +59,18 @@ struct FileError {
     error: String,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let overrides = Overrides {
         url: args.url.clone(),
         key: args.key.clone(),
-        source: args.source.clone(),
+        outlet: args.source.clone(),
         title: args.title.clone(),
         author: args.author.clone(),
         published: args.published.clone(),
     };
     let mut store = Store::open(&cli.db)?;
     let extractor = Extractor::new()?;
-    let progress = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Some(bar)
-    } else {
-        None
-    };
+    let progress = progress_bar("files", false);
     let text = cli.format == Format::Text;
     let mut write_error = None;
     let outcomes = import_paths(
@@ -174,14 +166,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     })
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: bool) -> String {
     let mut s = String::new();
     for v in &report.versions {
@@ -194,7 +178,7 @@ fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: b
         s.push_str(&format!(
             "{}: {what} \"{title}\" ({}): {} claim{}, {} new\n",
             report.path.display(),
-            super::short(&v.document.to_hex()),
+            short(&v.document.to_hex()),
             v.claims,
             plural(v.claims),
             v.new_claims
@@ -205,7 +189,7 @@ fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: b
                     if let Ok(id) = claims::objects::ObjectId::parse(&m.claim) {
                         if let Ok(Some(c)) = claims::store::query::claim(store, &id) {
                             s.push_str("  ");
-                            s.push_str(&super::claim_line(&c));
+                            s.push_str(&claim_line(&c.claim));
                             s.push('\n');
                         }
                     }

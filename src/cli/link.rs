@@ -1,6 +1,7 @@
 //! `claims link`: record a person's judgement on two claims.
 
-use super::{print_json, short, Cli, Format};
+use super::render::{print_json, short};
+use super::{Cli, CliResult, Format};
 use claims::model::{Body, RelationKind};
 use claims::store::Store;
 use claims::timeline::relations;
@@ -44,7 +45,7 @@ impl From<Kind> for RelationKind {
     }
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let mut store = Store::open_existing(&cli.db)?;
     let (typed, new) = relations::link(
         &mut store,
@@ -52,13 +53,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         &args.b,
         args.kind.into(),
         args.note.as_deref(),
-    )
-    .map_err(|e| match e {
-        relations::LinkError::Store(s) => anyhow::Error::from(s),
-        other => other.into(),
-    })?;
+    )?;
     let Body::Relation(r) = &typed.body else {
-        anyhow::bail!("internal: a link is a relation");
+        return Err(super::error::fail("internal: a link is a relation"));
     };
     if cli.format == Format::Text {
         let mut out = std::io::stdout().lock();

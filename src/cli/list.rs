@@ -1,6 +1,7 @@
 //! `claims list`: the claims in the database, filtered.
 
-use super::{open_existing, print_claims, Cli};
+use super::render::print_claims;
+use super::{open_existing, Cli, CliResult};
 use claims::store::query::{list_claims, resolve_document, ListFilter};
 use claims::timeline::history::Clock;
 
@@ -31,7 +32,7 @@ pub struct Args {
     pub as_of: super::AsOfArgs,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let document = match &args.document {
         Some(d) => Some(resolve_document(&store, d)?),

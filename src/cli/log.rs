@@ -1,7 +1,8 @@
 //! `claims log`: a document's versions, a claim's appearances, or a speaker's claims, over
 //! time.
 
-use super::{open_existing, print_json, short, Cli, Format};
+use super::render::{claim_line, cue, plural, print_json, short};
+use super::{open_existing, Cli, CliResult, Format};
 use claims::store::query;
 use claims::timeline::history::{self, Appearance};
 use std::io::Write;
@@ -25,7 +26,7 @@ pub struct Args {
     pub as_of: super::AsOfArgs,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let as_of = args.as_of.parse()?;
     let as_of = as_of.as_ref();
@@ -39,7 +40,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
                 out,
                 "speaker {speaker}: {} appearance{}",
                 rows.len(),
-                s(rows.len())
+                plural(rows.len())
             )?;
             for a in &rows {
                 write_appearance(&mut out, a, true)?;
@@ -52,14 +53,14 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     if let Ok((id, kind)) = query::resolve(&store, target, None) {
         if kind == "claim" {
             let Some(h) = history::claim_history(&store, &id, as_of)? else {
-                anyhow::bail!("{target}: claim not indexed");
+                return Err(super::error::fail(format!("{target}: claim not indexed")));
             };
             if cli.format != Format::Text {
                 print_json(cli.format, &h)?;
             } else {
                 let mut out = std::io::stdout().lock();
-                writeln!(out, "claim {}", h.claim.id)?;
-                writeln!(out, "  {}", super::claim_line(&h.claim))?;
+                writeln!(out, "claim {}", h.claim.claim.id)?;
+                writeln!(out, "  {}", claim_line(&h.claim.claim))?;
                 writeln!(
                     out,
                     "  published: first {}  last {}",
@@ -76,7 +77,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
                     out,
                     "appears {} time{}:",
                     h.appearances.len(),
-                    s(h.appearances.len())
+                    plural(h.appearances.len())
                 )?;
                 for a in &h.appearances {
                     write_appearance(&mut out, a, false)?;
@@ -115,14 +116,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     Ok(super::exit::OK)
 }
 
-fn s(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 fn or_dash(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("-")
 }
@@ -142,12 +135,11 @@ fn write_appearance(out: &mut impl Write, a: &Appearance, with_claim: bool) -> s
             .unwrap_or_default()
     )?;
     if with_claim {
-        let cue = if a.cue.is_empty() { "asserts" } else { &a.cue };
         writeln!(
             out,
             "    {}  {} ({}): {}",
             short(&a.claim),
-            cue,
+            cue(&a.cue),
             a.stance,
             a.content
         )?;

@@ -1,38 +1,33 @@
 //! The command-line interface: the only place that reads arguments or prints.
 //!
-//! One subcommand, one file, one `Args` struct whose doc comment is its `--help`.
+//! One subcommand, one file, one `Args` struct whose doc comment is its `--help`. Errors go
+//! through [`error::CliError`], which maps each library error to an exit code in one place;
+//! printing helpers are in [`render`].
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 
 mod bundle;
 mod conflicts;
 mod diff;
+mod error;
 mod extract;
 mod import;
 mod link;
 mod list;
 mod log;
 mod rebuild;
+mod render;
 mod search;
 mod serve;
 mod show;
 mod sync;
-mod transfer;
 mod verify;
 
-/// Exit codes, documented in docs/cli.md.
-pub mod exit {
-    /// Success.
-    pub const OK: i32 = 0;
-    /// The command ran, but some input failed (a bad file, a failed check, nothing found).
-    pub const FAILED: i32 = 1;
-    /// Usage error: bad arguments or options.
-    pub const USAGE: i32 = 2;
-    /// The database could not be opened or used.
-    pub const DATABASE: i32 = 3;
-}
+pub use error::{exit, CliError};
+
+/// What a command returns: its exit code, or an error that knows its own.
+pub type CliResult = Result<i32, CliError>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -117,57 +112,12 @@ pub fn main() -> i32 {
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => report(&e),
-    }
+    result.unwrap_or_else(CliError::report)
 }
 
-/// Prints an error chain on stderr and picks the exit code. A closed stdout is not an error.
-fn report(e: &anyhow::Error) -> i32 {
-    let mut code = exit::FAILED;
-    for cause in e.chain() {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return exit::OK;
-            }
-        }
-        if cause.downcast_ref::<claims::store::StoreError>().is_some() {
-            code = exit::DATABASE;
-        }
-    }
-    eprintln!("claims: error: {e:#}");
-    code
-}
-
-/// Opens the database named by `--db` for reading commands.
-fn open_existing(cli: &Cli) -> anyhow::Result<claims::store::Store> {
+/// Opens the database named by `--db` for commands that read an existing one.
+fn open_existing(cli: &Cli) -> Result<claims::store::Store, CliError> {
     Ok(claims::store::Store::open_existing(&cli.db)?)
-}
-
-/// Writes a value as pretty JSON (json) or one compact line per array item (jsonl).
-fn print_json<T: serde::Serialize>(format: Format, value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if format == Format::Jsonl {
-        match serde_json::to_value(value)? {
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    serde_json::to_writer(&mut out, &item).map_err(std::io::Error::from)?;
-                    out.write_all(b"\n")?;
-                }
-            }
-            other => {
-                serde_json::to_writer(&mut out, &other).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
-            }
-        }
-    } else {
-        // As io::Error, so that report() sees a closed pipe (serde_json hides it otherwise).
-        serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 /// `--as-of DATE [--imported]`, shared by `list` and `log`.
@@ -182,7 +132,7 @@ pub struct AsOfArgs {
 }
 
 impl AsOfArgs {
-    fn parse(&self) -> anyhow::Result<Option<claims::timeline::history::AsOf>> {
+    fn parse(&self) -> Result<Option<claims::timeline::history::AsOf>, CliError> {
         use claims::timeline::history::{AsOf, Clock};
         let clock = if self.imported {
             Clock::Imported
@@ -194,45 +144,4 @@ impl AsOfArgs {
             None => None,
         })
     }
-}
-
-/// Prints claims: one line each for people, or JSON.
-fn print_claims(format: Format, rows: &[claims::store::query::ClaimRow]) -> anyhow::Result<()> {
-    if format != Format::Text {
-        return print_json(format, &rows);
-    }
-    let mut out = std::io::stdout().lock();
-    for row in rows {
-        writeln!(out, "{}", claim_line(row))?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// Shortens an id for display.
-fn short(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
-}
-
-/// One claim on one line, for people.
-fn claim_line(c: &claims::store::query::ClaimRow) -> String {
-    let hedged = if c.hedges.is_empty() {
-        String::new()
-    } else {
-        format!(" [hedged: {}]", c.hedges.join(", "))
-    };
-    let cue = if c.cue.is_empty() {
-        "asserts".to_string()
-    } else {
-        c.cue.clone()
-    };
-    format!(
-        "{}  {} — {} ({}){}: {}",
-        short(&c.id),
-        c.speaker,
-        cue,
-        c.stance,
-        hedged,
-        c.content
-    )
 }

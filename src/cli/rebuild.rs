@@ -1,6 +1,7 @@
 //! `claims rebuild`: recreate the index from the objects.
 
-use super::{open_existing, print_json, Cli, Format};
+use super::render::print_json;
+use super::{open_existing, Cli, CliResult, Format};
 use std::io::Write;
 
 /// Recreate the index from the objects.
@@ -10,7 +11,7 @@ use std::io::Write;
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(cli: &Cli, _args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, _args: &Args) -> CliResult {
     let mut store = open_existing(cli)?;
     let indexed = store.rebuild()?;
     if cli.format == Format::Text {

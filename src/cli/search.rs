@@ -1,6 +1,7 @@
 //! `claims search`: full-text search over claims.
 
-use super::{open_existing, print_claims, Cli};
+use super::render::print_claims;
+use super::{open_existing, Cli, CliResult};
 use claims::store::query::{fts_query, search_claims};
 
 /// Search claims by words in their content or speaker, best match first.
@@ -20,7 +21,7 @@ pub struct Args {
     pub limit: u64,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let text = args.words.join(" ");
     let query = if args.raw { text } else { fts_query(&text) };

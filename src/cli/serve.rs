@@ -1,6 +1,7 @@
 //! `claims serve`: an HTTP sync hub over this database.
 
-use super::Cli;
+use super::error::fail;
+use super::{Cli, CliResult};
 use claims::store::Store;
 use claims::sync::hub::Hub;
 use claims::sync::server::{ServeOptions, Server};
@@ -30,21 +31,21 @@ pub struct Args {
     pub max_object_bytes: u64,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let token = match &args.token_file {
         None => None,
         Some(path) => {
             let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                .map_err(|e| fail(format!("{}: {e}", path.display())))?;
             let token = text.trim().to_string();
             if token.is_empty() {
-                anyhow::bail!("{}: the token file is empty", path.display());
+                return Err(fail(format!("{}: the token file is empty", path.display())));
             }
             Some(token)
         }
     };
     let listener = std::net::TcpListener::bind(&args.addr)
-        .map_err(|e| anyhow::anyhow!("{}: cannot listen: {e}", args.addr))?;
+        .map_err(|e| fail(format!("{}: cannot listen: {e}", args.addr)))?;
     let server = Server::from_listener(listener)?;
     if token.is_none() && !server.addr().ip().is_loopback() {
         eprintln!(
@@ -53,6 +54,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         );
     }
     let store = Store::open(&cli.db)?;
+    store.tune_for_sync(false)?;
     let limits = Limits {
         max_request_bytes: args.max_request_bytes,
         max_object_bytes: args.max_object_bytes,

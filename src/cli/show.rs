@@ -1,6 +1,7 @@
 //! `claims show`: one object and where it stands.
 
-use super::{claim_line, open_existing, print_json, short, Cli, Format};
+use super::render::{claim_line, or_dash, plural, print_json, short};
+use super::{open_existing, Cli, CliResult, Format};
 use claims::store::query::{self, MentionRow};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -15,7 +16,7 @@ pub struct Args {
     pub id: String,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let (id, kind) = query::resolve(&store, &args.id, None)?;
     let (_, body) = query::object_body(&store, &id)?.unwrap_or_default();
@@ -29,13 +30,19 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         "claim" => {
             let mentions = query::mentions_of_claim(&store, &id)?;
             if text {
-                if let Some(c) = query::claim(&store, &id)? {
+                if let Some(row) = query::claim(&store, &id)? {
+                    let c = &row.claim;
                     writeln!(out, "  speaker: {}", c.speaker)?;
                     writeln!(out, "  cue:     {} ({})", or_dash(&c.cue), c.stance)?;
                     writeln!(out, "  hedges:  {}", or_dash(&c.hedges.join(", ")))?;
                     writeln!(out, "  content: {}", c.content)?;
                 }
-                writeln!(out, "appears {} time{}:", mentions.len(), s(mentions.len()))?;
+                writeln!(
+                    out,
+                    "appears {} time{}:",
+                    mentions.len(),
+                    plural(mentions.len())
+                )?;
                 for m in &mentions {
                     write_mention(&mut out, m)?;
                 }
@@ -50,13 +57,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
                         writeln!(out, "  {key}: {v}")?;
                     }
                 }
-                writeln!(out, "{} claim{}:", mentions.len(), s(mentions.len()))?;
+                writeln!(out, "{} claim{}:", mentions.len(), plural(mentions.len()))?;
                 for m in &mentions {
                     let c = claims::objects::ObjectId::parse(&m.claim)
                         .ok()
                         .and_then(|cid| query::claim(&store, &cid).ok().flatten());
                     if let Some(c) = c {
-                        writeln!(out, "  {}", claim_line(&c))?;
+                        writeln!(out, "  {}", claim_line(&c.claim))?;
                     }
                 }
             }
@@ -83,7 +90,11 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
         }
         _ => {
             if text {
-                writeln!(out, "{}", serde_json::to_string_pretty(&object)?)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&object).map_err(std::io::Error::from)?
+                )?;
             }
             json!({})
         }
@@ -97,22 +108,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     }
     out.flush()?;
     Ok(super::exit::OK)
-}
-
-fn s(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn or_dash(s: &str) -> &str {
-    if s.is_empty() {
-        "-"
-    } else {
-        s
-    }
 }
 
 fn write_mention(out: &mut impl Write, m: &MentionRow) -> std::io::Result<()> {

@@ -1,9 +1,9 @@
 //! `claims sync`: two-way merge with another database file or a hub.
 
-use super::transfer::{dry_run_lines, progress_bar, shown};
-use super::{print_json, Cli, Format};
+use super::render::{dry_run_lines, plural, print_json, progress_bar, shown, Shown};
+use super::{Cli, CliResult, Format};
 use claims::store::Store;
-use claims::sync::client::{DbPeer, HttpPeer};
+use claims::sync::peer::{DbPeer, HttpPeer};
 use claims::sync::{self, Options, Peer};
 use serde::Serialize;
 use std::io::Write;
@@ -42,23 +42,18 @@ struct DryRun {
     bytes_sent: u64,
     bytes_received: u64,
     round_trips: u64,
-    would_send: Vec<super::transfer::Shown>,
-    would_receive: Vec<super::transfer::Shown>,
+    would_send: Vec<Shown>,
+    would_receive: Vec<Shown>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let mut peer: Box<dyn Peer> = if args.target.contains("://") {
         Box::new(HttpPeer::new(&args.target, args.token.clone())?)
     } else {
-        Box::new(
-            DbPeer::open(&cli.db, std::path::Path::new(&args.target)).map_err(|e| match e {
-                sync::SyncError::Store(e) => anyhow::Error::from(e),
-                e => anyhow::Error::from(e),
-            })?,
-        )
+        Box::new(DbPeer::open(&cli.db, std::path::Path::new(&args.target))?)
     };
     let mut store = Store::open(&cli.db)?;
-    let bar = progress_bar();
+    let bar = progress_bar("objects", true);
     let options = Options {
         dry_run: args.dry_run,
     };
@@ -72,11 +67,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    // A failing database is exit 3, like every command's.
-    let report = report.map_err(|e| match e {
-        sync::SyncError::Store(e) => anyhow::Error::from(e),
-        e => anyhow::Error::from(e),
-    })?;
+    let report = report?;
     if let Some(id) = &report.new_replica_id {
         eprintln!(
             "claims: note: {} shares its replica id with another copy; it is now replica {id}",
@@ -119,7 +110,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<i32> {
             report.bytes_sent,
             report.bytes_received,
             report.round_trips,
-            if report.round_trips == 1 { "" } else { "s" }
+            plural(report.round_trips as usize)
         )?;
         out.flush()?;
     } else {

@@ -1,6 +1,7 @@
 //! `claims verify`: check every object and the file.
 
-use super::{open_existing, print_json, Cli, Format};
+use super::render::{plural, print_json};
+use super::{open_existing, Cli, CliResult, Format};
 use std::io::Write;
 
 /// Check every object and the file.
@@ -10,9 +11,9 @@ use std::io::Write;
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(cli: &Cli, _args: &Args) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, _args: &Args) -> CliResult {
     let store = open_existing(cli)?;
-    let report = claims::verify::verify(&store)?;
+    let report = claims::store::verify::verify(&store)?;
     if cli.format == Format::Text {
         let mut out = std::io::stdout().lock();
         for p in &report.problems {
@@ -29,7 +30,7 @@ pub fn run(cli: &Cli, _args: &Args) -> anyhow::Result<i32> {
                 out,
                 "FAILED: {} problem{} in {} objects",
                 report.problems.len(),
-                if report.problems.len() == 1 { "" } else { "s" },
+                plural(report.problems.len()),
                 report.objects
             )?;
         }

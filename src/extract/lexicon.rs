@@ -361,20 +361,23 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Adds `alias<TAB>canonical[<TAB>class]` lines; `name` names the table in errors.
+    /// Adds `alias<TAB>canonical[<TAB>class[<TAB>entity]]` lines (the fourth column is for the
+    /// relation rules, see `src/relate/aliases.rs`); `name` names the table in errors.
     pub fn add_aliases(&mut self, tsv: &str, name: &str) -> Result<(), LexiconError> {
         for (n, f) in rows(tsv) {
             let (alias, canonical) = match f[..] {
-                [a, c] | [a, c, _] if !a.is_empty() && !c.is_empty() => (a, c),
+                [a, c] | [a, c, _] | [a, c, _, _] if !a.is_empty() && !c.is_empty() => (a, c),
                 _ => {
                     return Err(bad(
                         name,
                         n,
-                        "expected `alias<TAB>canonical name[<TAB>class]`",
+                        "expected `alias<TAB>canonical name[<TAB>class[<TAB>entity]]`",
                     ))
                 }
             };
             let class = match f.get(2) {
+                // Names only the relation rules use (src/relate/aliases.rs), never speakers.
+                Some(&"entity") => continue,
                 Some(c) if !c.is_empty() => parse_class(c).ok_or_else(|| {
                     bad(
                         name,
@@ -456,7 +459,7 @@ mod tests {
              "seeds/lexicon/boilerplate.tsv:1: unknown place \"everywhere\" (start or any)"),
             ("boilerplate", "\tany\n", "seeds/lexicon/boilerplate.tsv:1: empty phrase"),
             ("aliases", "Ottawa\n",
-             "seeds/aliases.tsv:1: expected `alias<TAB>canonical name[<TAB>class]`"),
+             "seeds/aliases.tsv:1: expected `alias<TAB>canonical name[<TAB>class[<TAB>entity]]`"),
             ("aliases", "Ottawa\tCanada\tplanet\n",
              "seeds/aliases.tsv:1: unknown class \"planet\" (country, org, person, group)"),
         ];

@@ -16,15 +16,14 @@ mod html;
 mod jsonl;
 mod markdown;
 mod text;
-mod time;
 mod walk;
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+pub use crate::time::normalize as normalize_time;
 pub use error::IngestError;
-pub use time::normalize_time;
 pub use walk::{walk, ARTICLE_EXTENSIONS};
 
 /// Files larger than this are refused before being read.

@@ -1,4 +1,5 @@
 //! Index rows for one object: the typed tables are a function of the objects, in arrival order.
+//! Candidate keys of claims come from `crate::relate::keys`.
 
 use crate::model::{Body, Span};
 use crate::objects::ObjectId;
@@ -80,6 +81,15 @@ fn spans_json(spans: &[Span]) -> String {
 pub struct Cache {
     version: Option<VersionText>,
     indexed: HashMap<ObjectId, (&'static str, i64)>,
+    /// The keys of the claim indexed last, until the writer takes them.
+    keys: Vec<(String, String)>,
+}
+
+impl Cache {
+    /// The candidate keys of the claim indexed last.
+    pub fn take_keys(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.keys)
+    }
 }
 
 /// The seq of a stored object of one type, if it is indexed.
@@ -174,9 +184,11 @@ pub(super) fn insert(
             let mut keys = tx.prepare_cached(
                 "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
             )?;
-            for (key, detail) in crate::timeline::signals::keys(&c.content) {
-                keys.execute((&key, &detail, seq))?;
+            let claim_keys = crate::relate::keys(&c.content);
+            for (key, detail) in &claim_keys {
+                keys.execute((key, detail, seq))?;
             }
+            cache.keys = claim_keys;
             cache.indexed.insert(id, ("claims", seq));
         }
         Body::Relation(r) => {

@@ -1,16 +1,33 @@
-//! The SQLite file: opening, migrations, writing objects and their index rows, queries.
+//! The SQLite file: opening, migrations, and every SQL statement of the crate.
 //!
 //! The file has two halves. `objects` is the truth: append-only (triggers refuse UPDATE and
 //! DELETE), content-addressed, what sync exchanges. The index (typed tables, views, FTS) is
 //! derived from `objects` alone and [`Store::rebuild`] recreates it. Local facts that are not
-//! part of any object (when a file was imported, from where) live in `imports`.
+//! part of any object live in their own tables: the import log ([`imports`]) and the sync state
+//! ([`replica`]).
 //!
-//! This module knows nothing of the CLI or of HTTP.
+//! - [`Store`] is an open database; [`Store::open`], [`Store::open_existing`] and
+//!   [`Store::open_read_only`] are the only ways to get one, each with the same timeout and
+//!   checks (application id, schema version).
+//! - Objects are written only by the ledger (`crate::ledger`), through the crate-private
+//!   `Writer`, which stores an object and its index rows in one transaction.
+//! - [`query`] holds the read queries of the commands, [`imports`] and [`replica`] the local
+//!   tables, [`verify`] the checks of `claims verify`.
+//!
+//! No other module of the crate holds SQL or a connection (`tools/layers.rs` checks this).
 
+pub mod imports;
 mod index;
 pub mod query;
+mod related;
+pub mod replica;
+pub mod verify;
+mod writer;
 
-use crate::model::{Received, Typed};
+pub(crate) use related::Candidate;
+pub use replica::{Mark, Replica};
+pub(crate) use writer::{Fresh, Writer};
+
 use crate::objects::{Object, ObjectId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -31,6 +48,9 @@ const MIGRATIONS: &[(i32, &str)] = &[
 
 /// The schema version this release writes.
 pub const SCHEMA_VERSION: i32 = 3;
+
+/// How long a connection waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,11 +79,42 @@ pub enum StoreError {
     },
     #[error("object {id}: {source}")]
     Index { id: ObjectId, source: IndexError },
+    /// The embedded alias table the index's candidate keys depend on is broken.
+    #[error(transparent)]
+    Aliases(#[from] crate::relate::aliases::AliasError),
+    /// A stored value that cannot be read back (an id that is not 64 hex digits, a JSON column
+    /// that does not parse): the file was changed by hand.
+    #[error("{0}")]
+    Corrupt(String),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How a database file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Read and write; create and migrate the file if needed.
+    Create,
+    /// Read and write an existing file (migrated if older).
+    Existing,
+    /// Read only: never created, migrated or written.
+    ReadOnly,
+}
+
+/// The identity of a database file and the settings of a connection to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `PRAGMA application_id`: [`APPLICATION_ID`] for a claims database.
+    pub application_id: i32,
+    /// `PRAGMA user_version`: the last migration applied.
+    pub user_version: i32,
+    /// `PRAGMA journal_mode`: `wal`.
+    pub journal_mode: String,
+    /// `PRAGMA foreign_keys` on this connection.
+    pub foreign_keys: bool,
+}
 
 /// An open claims database.
 pub struct Store {
@@ -74,36 +125,48 @@ pub struct Store {
 impl Store {
     /// Opens the database at `path`, creating and migrating it if needed.
     pub fn open(path: &Path) -> Result<Store> {
-        Self::open_with(path, true)
+        Self::open_with(path, Access::Create)
     }
 
     /// Opens an existing database; a missing file is an error, not a new database.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        Self::open_with(path, false)
+        Self::open_with(path, Access::Existing)
     }
 
-    fn open_with(path: &Path, create: bool) -> Result<Store> {
+    /// Opens an existing database for reading only: nothing is created, migrated or written,
+    /// and the file must be a claims database no newer than this release.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_with(path, Access::ReadOnly)
+    }
+
+    fn open_with(path: &Path, access: Access) -> Result<Store> {
         let open_err = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         };
-        if !create && !path.exists() {
+        if access != Access::Create && !path.exists() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
             });
         }
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        }
+        let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | match access {
+                Access::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+                Access::Existing => OpenFlags::SQLITE_OPEN_READ_WRITE,
+                Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            };
         let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.check_and_migrate()?;
+        if access == Access::ReadOnly {
+            store.check(false)?;
+            return Ok(store);
+        }
+        store.check(true)?;
+        store.migrate()?;
         store
             .conn
             .execute_batch(
@@ -117,7 +180,9 @@ impl Store {
         Ok(store)
     }
 
-    fn check_and_migrate(&mut self) -> Result<()> {
+    /// Refuses a file that is not a claims database (an empty file is one when `may_create`)
+    /// or that is newer than this release.
+    fn check(&self, may_create: bool) -> Result<()> {
         let path = self.path.clone();
         let app: i32 = self
             .conn
@@ -126,17 +191,15 @@ impl Store {
                 path: path.clone(),
                 source,
             })?;
-        let version: i32 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if app != APPLICATION_ID {
             let tables: i64 =
                 self.conn
                     .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-            if app != 0 || tables > 0 {
+            if app != 0 || tables > 0 || !may_create {
                 return Err(StoreError::Foreign { path, found: app });
             }
         }
+        let version = self.schema_version()?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path,
@@ -144,6 +207,17 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
+        Ok(())
+    }
+
+    fn schema_version(&self) -> Result<i32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version = self.schema_version()?;
         for &(number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > version) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
@@ -162,40 +236,43 @@ impl Store {
         &self.path
     }
 
-    /// The underlying connection, for read queries.
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the queries of this module.
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    /// Starts one unit of work: everything written through the [`Writer`] lands together on
-    /// [`Writer::commit`], or not at all.
-    pub fn writer(&mut self) -> Result<Writer<'_>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(Writer {
-            tx,
-            version_cache: index::Cache::default(),
-            first_seq: None,
-            last_seq: None,
-            tx_first_seq: None,
-        })
+    /// Starts one transaction of object writes. Only the ledger calls this.
+    pub(crate) fn writer(&mut self) -> Result<Writer<'_>> {
+        Writer::begin(&mut self.conn)
+    }
+
+    /// The local sync state (replica id, chain hashes, cursors, batches, log).
+    pub fn replica(&self) -> Replica<'_> {
+        Replica::new(&self.conn)
+    }
+
+    /// The local import log.
+    pub fn imports(&self) -> imports::Imports<'_> {
+        imports::Imports::new(&self.conn)
     }
 
     /// Drops and recreates every index table from `objects` alone, in arrival order.
     pub fn rebuild(&mut self) -> Result<usize> {
-        let mut w = self.writer()?;
-        w.tx.execute_batch(
+        crate::relate::aliases::check()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(
             "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
              DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
         )?;
+        let mut cache = index::Cache::default();
         let mut count = 0;
         {
-            let mut stmt =
-                w.tx.prepare("SELECT seq, id, type, body FROM objects ORDER BY seq")?;
+            let mut stmt = tx.prepare("SELECT seq, id, type, body FROM objects ORDER BY seq")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let seq: i64 = row.get(0)?;
@@ -207,14 +284,14 @@ impl Store {
                 };
                 let object = Object { id, kind, body };
                 if let Some(body) = crate::model::Body::from_object(&object) {
-                    index::insert(&w.tx, &mut w.version_cache, seq, id, &body)
+                    index::insert(&tx, &mut cache, seq, id, &body)
                         .map_err(|source| StoreError::Index { id, source })?;
                     count += 1;
                 }
             }
         }
-        index::fill_fts(&w.tx, 0)?;
-        w.tx.commit()?;
+        index::fill_fts(&tx, 0)?;
+        tx.commit()?;
         Ok(count)
     }
 
@@ -229,126 +306,79 @@ impl Store {
             .is_some())
     }
 
+    /// The file's identity and this connection's settings, as `claims` sets them.
+    pub fn settings(&self) -> Result<Settings> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version),
+                    (SELECT journal_mode FROM pragma_journal_mode),
+                    (SELECT foreign_keys FROM pragma_foreign_keys)",
+            [],
+            |r| {
+                Ok(Settings {
+                    application_id: r.get(0)?,
+                    user_version: r.get(1)?,
+                    journal_mode: r.get(2)?,
+                    foreign_keys: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
     /// Number of stored objects.
     pub fn object_count(&self) -> Result<i64> {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM objects", [], |r| r.get(0))?)
     }
-}
 
-/// One transaction of writes.
-pub struct Writer<'c> {
-    tx: rusqlite::Transaction<'c>,
-    version_cache: index::Cache,
-    first_seq: Option<i64>,
-    last_seq: Option<i64>,
-    /// The first seq written in the whole transaction: the full-text indexes are filled from
-    /// here at commit.
-    tx_first_seq: Option<i64>,
-}
-
-impl Writer<'_> {
-    /// Stores an object and its index rows; returns false if it was already there.
-    pub fn put(&mut self, typed: &Typed) -> Result<bool> {
-        let id = typed.object.id;
-        let Some(seq) = self.insert_object(&typed.object)? else {
-            return Ok(false);
-        };
-        index::insert(&self.tx, &mut self.version_cache, seq, id, &typed.body)
-            .map_err(|source| StoreError::Index { id, source })?;
-        Ok(true)
-    }
-
-    /// Stores an object whose type may be unknown to this release (it is kept but not indexed).
-    pub fn put_object(&mut self, object: &Object) -> Result<bool> {
-        let Some(seq) = self.insert_object(object)? else {
-            return Ok(false);
-        };
-        if let Some(body) = crate::model::Body::from_object(object) {
-            index::insert(&self.tx, &mut self.version_cache, seq, object.id, &body).map_err(
-                |source| StoreError::Index {
-                    id: object.id,
-                    source,
-                },
-            )?;
+    /// Connection settings for bulk sync work: a 64 MiB page cache and, with `defer_checkpoints`
+    /// (a client session), WAL checkpoints left to [`Store::checkpoint`] at the end instead of
+    /// every 1,000 pages. Per connection; nothing is persisted in the file.
+    pub fn tune_for_sync(&self, defer_checkpoints: bool) -> Result<()> {
+        self.conn.execute_batch("PRAGMA cache_size = -65536;")?;
+        if defer_checkpoints {
+            self.conn
+                .execute_batch("PRAGMA wal_autocheckpoint = 100000;")?;
         }
-        Ok(true)
-    }
-
-    /// [`Writer::put_object`] for an object whose typed body was already read (by
-    /// [`Received::from_body`], from the parse that re-hashed it): the same rows, without
-    /// parsing the body again.
-    pub fn put_received(&mut self, received: &Received) -> Result<bool> {
-        let object = &received.object;
-        let Some(seq) = self.insert_object(object)? else {
-            return Ok(false);
-        };
-        if let Some(body) = &received.body {
-            index::insert(&self.tx, &mut self.version_cache, seq, object.id, body).map_err(
-                |source| StoreError::Index {
-                    id: object.id,
-                    source,
-                },
-            )?;
-        }
-        Ok(true)
-    }
-
-    fn insert_object(&mut self, object: &Object) -> Result<Option<i64>> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO objects(id, type, body) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
-        )?;
-        let n = stmt.execute((object.id.to_hex(), &object.kind, &object.body))?;
-        if n == 0 {
-            return Ok(None);
-        }
-        let seq = self.tx.last_insert_rowid();
-        self.first_seq.get_or_insert(seq);
-        self.tx_first_seq.get_or_insert(seq);
-        self.last_seq = Some(seq);
-        Ok(Some(seq))
-    }
-
-    /// The `objects.seq` range written so far in this transaction (or in the current unit).
-    pub fn seq_range(&self) -> Option<(i64, i64)> {
-        Some((self.first_seq?, self.last_seq?))
-    }
-
-    /// Starts a unit of work inside this transaction (an SQLite savepoint): what it writes is
-    /// kept by [`Writer::keep_unit`] or undone, entirely, by [`Writer::undo_unit`]. Several
-    /// units share one commit, so a batch of files costs one commit, while no file is ever
-    /// half-written.
-    pub fn begin_unit(&mut self) -> Result<()> {
-        self.tx.execute_batch("SAVEPOINT unit")?;
-        self.first_seq = None;
-        self.last_seq = None;
         Ok(())
     }
 
-    /// Keeps what the current unit wrote.
-    pub fn keep_unit(&mut self) -> Result<()> {
-        Ok(self.tx.execute_batch("RELEASE unit")?)
+    /// Folds the WAL back into the database file (without waiting for readers) and restores
+    /// the default checkpoint interval.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.checkpoint_now()?;
+        self.conn
+            .execute_batch("PRAGMA wal_autocheckpoint = 1000;")?;
+        Ok(())
     }
 
-    /// Undoes everything the current unit wrote.
-    pub fn undo_unit(&mut self) -> Result<()> {
-        self.version_cache = index::Cache::default();
-        self.first_seq = None;
-        self.last_seq = None;
-        Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
+    /// Copies what is committed in the WAL into the database file, as far as readers allow,
+    /// without waiting for anyone and without changing the connection's settings.
+    pub fn checkpoint_now(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
-    /// The transaction, for writing local tables in the same unit of work.
-    pub fn tx(&self) -> &rusqlite::Transaction<'_> {
-        &self.tx
+    /// Folds the whole WAL into the database file and empties it, so that the file alone is
+    /// the database (before copying it).
+    pub fn checkpoint_truncate(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
+}
 
-    /// Fills the full-text indexes for what was written, and commits.
-    pub fn commit(self) -> Result<()> {
-        if let Some(first) = self.tx_first_seq {
-            index::fill_fts(&self.tx, first)?;
-        }
-        Ok(self.tx.commit()?)
-    }
+/// Reads a stored id, refusing one that is not 64 hex digits.
+pub(crate) fn parse_id(hex: &str) -> Result<ObjectId> {
+    ObjectId::parse(hex).map_err(|e| StoreError::Corrupt(format!("a stored id: {e}")))
+}
+
+/// [`parse_id`] inside a row mapping.
+fn row_id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<ObjectId> {
+    let hex: String = r.get(i)?;
+    ObjectId::parse(&hex).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

@@ -14,12 +14,14 @@
 //! ```
 //!
 //! The payload is each object's canonical JSON followed by `\n`, in the writer's arrival order
-//! (so referenced objects come first). Applying verifies everything before writing anything.
+//! (so referenced objects come first). Applying verifies everything before writing anything,
+//! then stores it through the ledger in one transaction.
 
-use super::state;
+use super::apply::apply as apply_objects;
 use super::SyncError;
 use crate::model::Received;
 use crate::objects::{Object, ObjectError};
+use crate::store::replica::LogEntry;
 use crate::store::Store;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -99,34 +101,6 @@ pub struct Applied {
     pub bytes: u64,
 }
 
-/// Turns `YYYY-MM-DD` or RFC 3339 into the form the import and sync logs use.
-pub fn normalize_since(value: &str) -> Option<String> {
-    let v = value.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
-        return Some(
-            t.with_timezone(&chrono::Utc)
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string(),
-        );
-    }
-    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .ok()
-        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
-}
-
-/// The first local seq that arrived at or after `since` (by import or by sync), if any.
-fn first_seq_since(store: &Store, since: &str) -> Result<Option<i64>, SyncError> {
-    Ok(store.conn().query_row(
-        "SELECT min(s) FROM (
-             SELECT min(first_seq) AS s FROM imports
-              WHERE imported_at >= ?1 AND first_seq IS NOT NULL
-             UNION ALL
-             SELECT min(first_seq) FROM sync_batches WHERE received_at >= ?1)",
-        [since],
-        |r| r.get(0),
-    )?)
-}
-
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BundleError + '_ {
     move |source| BundleError::Io {
         path: path.to_path_buf(),
@@ -140,11 +114,14 @@ pub fn create(store: &Store, path: &Path, since: Option<&str>) -> Result<Created
     let from = match since {
         None => Some(1),
         Some(value) => {
-            let since = normalize_since(value).ok_or_else(|| BundleError::BadSince {
-                path: path.to_path_buf(),
-                value: value.to_string(),
-            })?;
-            first_seq_since(store, &since)?
+            let since =
+                crate::time::utc_bound(value, crate::time::DayEdge::Start).ok_or_else(|| {
+                    BundleError::BadSince {
+                        path: path.to_path_buf(),
+                        value: value.to_string(),
+                    }
+                })?;
+            store.replica().first_seq_since(&since)?
         }
     };
     let dir = match path.parent() {
@@ -171,18 +148,15 @@ pub fn create(store: &Store, path: &Path, since: Option<&str>) -> Result<Created
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
-    state::log(
-        store.conn(),
-        &state::LogEntry {
-            peer: String::new(),
-            address: path.display().to_string(),
-            direction: "bundle-create",
-            sent: created.objects,
-            bytes_sent: created.bytes,
-            mode: "bundle",
-            ..Default::default()
-        },
-    )?;
+    store.replica().log(&LogEntry {
+        peer: String::new(),
+        address: path.display().to_string(),
+        direction: "bundle-create",
+        sent: created.objects,
+        bytes_sent: created.bytes,
+        mode: "bundle",
+        ..Default::default()
+    })?;
     Ok(created)
 }
 
@@ -193,19 +167,17 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
     let mut count = 0u64;
     let mut payload = 0u64;
     if let Some(from) = from {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT body FROM objects WHERE seq >= ?1 ORDER BY seq")?;
-        let mut rows = stmt.query([from])?;
-        while let Some(row) = rows.next()? {
-            let body: String = row.get(0)?;
-            hasher.update(body.as_bytes());
-            hasher.update(b"\n");
-            encoder.write_all(body.as_bytes()).map_err(&err)?;
-            encoder.write_all(b"\n").map_err(&err)?;
-            count += 1;
-            payload += body.len() as u64 + 1;
-        }
+        store
+            .replica()
+            .each_body_from(from, |body| -> Result<(), SyncError> {
+                hasher.update(body.as_bytes());
+                hasher.update(b"\n");
+                encoder.write_all(body.as_bytes()).map_err(&err)?;
+                encoder.write_all(b"\n").map_err(&err)?;
+                count += 1;
+                payload += body.len() as u64 + 1;
+                Ok(())
+            })?;
     }
     let compressed = encoder.finish().map_err(&err)?;
     let mut header = Vec::with_capacity(HEADER_LEN);
@@ -364,7 +336,7 @@ pub fn apply(
     let count = objects.len() as u64;
     if dry_run {
         let ids: Vec<_> = objects.iter().map(|o| o.id).collect();
-        let have = state::present(store.conn(), &ids)?;
+        let have = store.replica().present(&ids)?;
         let fresh: Vec<Object> = objects
             .into_iter()
             .zip(have)
@@ -380,9 +352,9 @@ pub fn apply(
             fresh,
         ));
     }
-    let source = format!("bundle:{}", path.display());
+    let origin = format!("bundle:{}", path.display());
     let objects = objects.into_iter().map(Received::from_object).collect();
-    let applied = state::apply(store, objects, &source, None).map_err(|e| match e {
+    let applied = apply_objects(store, objects, &origin, None).map_err(|e| match e {
         SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
             SyncError::Bundle(BundleError::Incomplete {
                 path: path.to_path_buf(),
@@ -391,18 +363,15 @@ pub fn apply(
         }
         e => e,
     })?;
-    state::log(
-        store.conn(),
-        &state::LogEntry {
-            peer: String::new(),
-            address: path.display().to_string(),
-            direction: "bundle-apply",
-            received: applied.stored,
-            bytes_received: bytes,
-            mode: "bundle",
-            ..Default::default()
-        },
-    )?;
+    store.replica().log(&LogEntry {
+        peer: String::new(),
+        address: path.display().to_string(),
+        direction: "bundle-apply",
+        received: applied.stored,
+        bytes_received: bytes,
+        mode: "bundle",
+        ..Default::default()
+    })?;
     Ok((
         Applied {
             objects: count,

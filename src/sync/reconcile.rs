@@ -9,9 +9,8 @@
 //! Differing sub-ranges go into the next round. Each round is one request.
 
 use super::wire::{Range, RangeReply};
+use super::SyncError;
 use crate::objects::ObjectId;
-use crate::store::StoreError;
-use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -25,52 +24,6 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// Whether a prefix is 0 to 64 lower-case hex digits.
 pub fn valid_prefix(prefix: &str) -> bool {
     prefix.len() <= 64 && prefix.bytes().all(|b| HEX.contains(&b))
-}
-
-/// The smallest string above every id starting with `prefix`, or `None` for "no bound".
-fn upper(prefix: &str) -> Option<String> {
-    let mut digits: Vec<u8> = prefix.bytes().collect();
-    while let Some(last) = digits.pop() {
-        if last != b'f' {
-            let pos = HEX.iter().position(|&h| h == last).unwrap_or(15);
-            digits.push(HEX[(pos + 1).min(15)]);
-            return Some(String::from_utf8_lossy(&digits).into_owned());
-        }
-    }
-    None
-}
-
-/// The `(seq, id)` stored under a prefix, in id order.
-pub fn ids_under(conn: &Connection, prefix: &str) -> Result<Vec<(i64, ObjectId)>, StoreError> {
-    let mut out = Vec::new();
-    let mut push = |row: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-        let seq: i64 = row.get(0)?;
-        let id: String = row.get(1)?;
-        if let Ok(id) = ObjectId::parse(&id) {
-            out.push((seq, id));
-        }
-        Ok(())
-    };
-    match upper(prefix) {
-        Some(hi) => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 ORDER BY id",
-            )?;
-            let mut rows = stmt.query((prefix, hi))?;
-            while let Some(row) = rows.next()? {
-                push(row)?;
-            }
-        }
-        None => {
-            let mut stmt =
-                conn.prepare_cached("SELECT seq, id FROM objects WHERE id >= ?1 ORDER BY id")?;
-            let mut rows = stmt.query([prefix])?;
-            while let Some(row) = rows.next()? {
-                push(row)?;
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// The fingerprint of ids in ascending order.
@@ -138,32 +91,31 @@ pub fn split_levels(count: u64, prefix_len: usize) -> u32 {
     levels.min(64u32.saturating_sub(prefix_len as u32)).max(1)
 }
 
-/// The hub's answer for one range.
-pub fn answer(conn: &Connection, theirs: &Range) -> Result<RangeReply, StoreError> {
-    let ids = ids_under(conn, &theirs.prefix)?;
+/// The hub's answer for one range, given its ids under the range's prefix (in id order).
+pub fn answer(theirs: &Range, ids: Vec<(i64, ObjectId)>) -> RangeReply {
     let mine = summary(&theirs.prefix, &ids);
     if mine.count == theirs.count && mine.fp == theirs.fp {
-        return Ok(RangeReply::Same {
+        return RangeReply::Same {
             prefix: theirs.prefix.clone(),
-        });
+        };
     }
     let list = mine.count <= LIST_AT_MOST
         || (theirs.count == 0 && mine.count <= LIST_EMPTY_AT_MOST)
         || theirs.prefix.len() >= 64;
     if list {
-        return Ok(RangeReply::Ids {
+        return RangeReply::Ids {
             prefix: theirs.prefix.clone(),
             items: ids,
-        });
+        };
     }
     let levels = split_levels(mine.count, theirs.prefix.len());
-    Ok(RangeReply::Split {
+    RangeReply::Split {
         prefix: theirs.prefix.clone(),
         children: children(&theirs.prefix, &ids, levels)
             .into_iter()
             .map(|(p, slice)| summary(&p, slice))
             .collect(),
-    })
+    }
 }
 
 /// The outcome of a full reconciliation, seen from the client.
@@ -175,15 +127,16 @@ pub struct Difference {
     pub give: Vec<(i64, ObjectId)>,
 }
 
-/// Runs the client side: `round` sends one batch of range summaries and returns the hub's
-/// answers (same order, same length). `max_ranges` caps a batch.
+/// Runs the client side: `mine` lists this side's `(seq, id)` under a prefix in id order,
+/// `round` sends one batch of range summaries and returns the hub's answers (same order, same
+/// length). `max_ranges` caps a batch.
 pub fn run(
-    conn: &Connection,
+    mut mine: impl FnMut(&str) -> Result<Vec<(i64, ObjectId)>, SyncError>,
     max_ranges: usize,
-    mut round: impl FnMut(Vec<Range>) -> Result<Vec<RangeReply>, super::SyncError>,
-) -> Result<Difference, super::SyncError> {
+    mut round: impl FnMut(Vec<Range>) -> Result<Vec<RangeReply>, SyncError>,
+) -> Result<Difference, SyncError> {
     let mut diff = Difference::default();
-    let root = ids_under(conn, "")?;
+    let root = mine("")?;
     let mut queue = vec![summary("", &root)];
     drop(root);
     while !queue.is_empty() {
@@ -198,7 +151,7 @@ pub fn run(
                 )));
             }
             for (asked, reply) in chunk.iter().zip(replies) {
-                settle(conn, asked, reply, &mut diff, &mut next)?;
+                settle(&mut mine, asked, reply, &mut diff, &mut next)?;
             }
         }
         queue = next;
@@ -211,13 +164,13 @@ pub fn run(
 }
 
 fn settle(
-    conn: &Connection,
+    mine: &mut impl FnMut(&str) -> Result<Vec<(i64, ObjectId)>, SyncError>,
     asked: &Range,
     reply: RangeReply,
     diff: &mut Difference,
     next: &mut Vec<Range>,
-) -> Result<(), super::SyncError> {
-    let bad = |what: &str| super::SyncError::Protocol(format!("range {:?}: {what}", asked.prefix));
+) -> Result<(), SyncError> {
+    let bad = |what: &str| SyncError::Protocol(format!("range {:?}: {what}", asked.prefix));
     match reply {
         RangeReply::Same { prefix } if prefix == asked.prefix => {}
         RangeReply::Ids { prefix, items } if prefix == asked.prefix => {
@@ -227,13 +180,16 @@ fn settle(
             {
                 return Err(bad("the hub listed an id outside the range"));
             }
-            let mine = ids_under(conn, &prefix)?;
+            let ours_listed = mine(&prefix)?;
             let theirs: HashSet<ObjectId> = items.iter().map(|(_, id)| *id).collect();
-            let ours: HashSet<ObjectId> = mine.iter().map(|(_, id)| *id).collect();
+            let ours: HashSet<ObjectId> = ours_listed.iter().map(|(_, id)| *id).collect();
             diff.need
                 .extend(items.into_iter().filter(|(_, id)| !ours.contains(id)));
-            diff.give
-                .extend(mine.into_iter().filter(|(_, id)| !theirs.contains(id)));
+            diff.give.extend(
+                ours_listed
+                    .into_iter()
+                    .filter(|(_, id)| !theirs.contains(id)),
+            );
         }
         RangeReply::Split {
             prefix,
@@ -248,8 +204,11 @@ fn settle(
             if prefix.len() + levels as usize > 64 {
                 return Err(bad("a split below 64 digits"));
             }
-            let mine = ids_under(conn, &prefix)?;
-            for ((p, slice), t) in children(&prefix, &mine, levels).into_iter().zip(theirs) {
+            let ours_listed = mine(&prefix)?;
+            for ((p, slice), t) in children(&prefix, &ours_listed, levels)
+                .into_iter()
+                .zip(theirs)
+            {
                 if t.prefix != p {
                     return Err(bad("the hub's sub-ranges are not the children in order"));
                 }
@@ -302,12 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn upper_bounds_cover_exactly_the_prefix() {
-        assert_eq!(upper(""), None);
-        assert_eq!(upper("3f").as_deref(), Some("4"));
-        assert_eq!(upper("3e").as_deref(), Some("3f"));
-        assert_eq!(upper("9").as_deref(), Some("a"));
-        assert_eq!(upper("ff"), None);
+    fn prefixes_are_lower_case_hex() {
         assert!(valid_prefix("09af"));
         assert!(!valid_prefix("09AF"));
     }

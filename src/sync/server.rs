@@ -4,7 +4,7 @@
 //! and a hub serves a newsroom, not the internet. Pushes need the bearer token when one is
 //! configured (401 without it); bodies past the limits get 413.
 
-use super::hub::{Answer, Hub};
+use super::hub::{Answer, Hub, HubStore};
 use super::wire::{self, Limits, Reply};
 use super::SyncError;
 use crate::store::Store;
@@ -63,9 +63,9 @@ impl Server {
     }
 
     /// Serves until [`Running::stop`] (or forever). Each request is answered in turn.
-    pub fn serve(
+    pub fn serve<S: HubStore>(
         &self,
-        hub: &mut Hub,
+        hub: &mut Hub<S>,
         options: &ServeOptions,
         mut on_request: impl FnMut(&Served),
     ) {
@@ -95,6 +95,7 @@ impl Server {
     /// Serves on a thread of its own; for tests and embedding.
     pub fn spawn(self, store: Store, options: ServeOptions) -> Result<Running, SyncError> {
         let url = self.url();
+        store.tune_for_sync(false)?;
         let mut hub = Hub::new(store, options.limits)?;
         let http = Arc::clone(&self.http);
         let thread = std::thread::spawn(move || self.serve(&mut hub, &options, |_| {}));
@@ -144,8 +145,8 @@ fn refusal(status: u16, error: String) -> Answer {
 }
 
 /// Reads one request within the limits and answers it; returns the answer and the bytes read.
-fn answer(
-    hub: &mut Hub,
+fn answer<S: HubStore>(
+    hub: &mut Hub<S>,
     options: &ServeOptions,
     request: &mut tiny_http::Request,
 ) -> (Answer, u64) {

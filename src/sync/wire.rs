@@ -15,37 +15,8 @@ pub const PROTOCOL: u32 = 1;
 /// The HTTP path of the hub's single endpoint.
 pub const PATH: &str = "/v1/sync";
 
-/// A position in a replica's arrival order: its `objects.seq` and its chain hash there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mark {
-    pub seq: i64,
-    #[serde(with = "hex32")]
-    pub chain: [u8; 32],
-}
-
-impl Mark {
-    /// The mark of an empty replica.
-    pub const EMPTY: Mark = Mark {
-        seq: 0,
-        chain: [0; 32],
-    };
-}
-
-mod hex32 {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(v))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        let s = String::deserialize(d)?;
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(&s, &mut out)
-            .map_err(|_| serde::de::Error::custom("a chain hash is 64 hex digits"))?;
-        Ok(out)
-    }
-}
+/// A position in a replica's arrival order (its `objects.seq` and chain hash there).
+pub use crate::store::Mark;
 
 /// What a hub accepts; sent in the hello reply so clients size their batches to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

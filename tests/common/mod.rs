@@ -89,10 +89,15 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A connection of its own to a store's file, for tests that look at the tables with SQL.
+pub fn sql(store: &Store) -> rusqlite::Connection {
+    rusqlite::Connection::open(store.path()).expect("open the database file")
+}
+
 /// Every object id in a database, sorted.
 pub fn ids(store: &Store) -> Vec<String> {
-    let mut stmt = store
-        .conn()
+    let conn = sql(store);
+    let mut stmt = conn
         .prepare("SELECT id FROM objects ORDER BY id")
         .expect("prepare");
     stmt.query_map([], |r| r.get(0))

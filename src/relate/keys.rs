@@ -1,10 +1,7 @@
-//! What a claim's content says that relation rules can compare, and the rules themselves.
+//! A claim's candidate keys: how pairs worth comparing are found without comparing all pairs.
 //!
-//! Everything here is a pure function of one claim (its keys) or of two claims (the rules), so
-//! two replicas holding the same claims find the same relations whatever the import order.
-//!
-//! **Keys** are how candidates are found without comparing all pairs. Each key has a *detail*;
-//! two claims are compared only when they share a key with different details. A claim's keys:
+//! Each key has a *detail*; two claims are compared only when they share a key with different
+//! details. A claim's keys:
 //! - `n:` its folded words without negation words; detail: the parity of negations (so "the
 //!   bridge was not damaged" meets "the bridge was damaged"). Every claim has one, and two
 //!   claims with the same `n:` key and detail have the same content: the views
@@ -13,60 +10,17 @@
 //!   that run replaced by `#` and the others spelled out; detail: that run. So two claims meet
 //!   only when they agree on everything but one value;
 //! - `p:` its words with every direction or outcome word replaced by its axis, when it has
-//!   one ("the river level <rise-fall> overnight"); detail: the poles;
-//! - `e:AXIS:ENTITY` for each named entity (aliases folded: "Kremlin", "Russian" are `russia`)
-//!   of a claim that states a movement on the compass, advance/retreat or capture/repel axes;
-//!   detail: the pole.
+//!   one ("the river level `<rise-fall>` overnight"); detail: the poles;
+//! - `e:AXIS:ENTITY` for each named entity (folded through `seeds/aliases.tsv`: "Kremlin",
+//!   "Russian" are `russia`) of a claim that states a movement on the compass,
+//!   advance/retreat or capture/repel axes; detail: the pole.
 //!
-//! **Rules** written as relation objects on import, tried in order on a candidate pair (the
-//! first that fires wins):
-//! 1. `negation/1`: same content but for a negation: conflicts.
-//! 2. `number/1`: same content but for one number, day or date: conflicts.
-//! 3. `direction/1`: same content but for opposite direction or outcome words: conflicts.
-//! 4. `movement/1`: a shared entity, opposite movements on one axis: conflicts.
-//!
-//! Same content is not written as objects: `k` speakers repeating one statement would need
-//! `k²/2` objects. The views derive those pairs from the `n:` keys instead, identically on every
-//! replica: `same-content/1` (different speakers: corroborates) and `opposite-cue/1` (one
-//! denies, the other does not: conflicts).
+//! The word classes here (values, directions, outcomes) are shared with [`super::rules`].
+//! Pure: a function of the content alone.
 
-use super::{fold, words};
-use crate::model::RelationKind;
+use super::aliases::aliases;
+use super::words;
 use std::collections::BTreeSet;
-
-/// A claim as the rules see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Facts {
-    pub speaker: String,
-    pub stance: String,
-    pub cue: String,
-    pub content: String,
-    folded: String,
-    words: Vec<String>,
-}
-
-impl Facts {
-    pub fn new(speaker: &str, cue: &str, stance: &str, content: &str) -> Facts {
-        Facts {
-            speaker: fold(speaker),
-            stance: stance.to_string(),
-            cue: cue.to_string(),
-            content: content.to_string(),
-            folded: fold(content),
-            words: words(content),
-        }
-    }
-}
-
-/// What a rule found about a pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub kind: RelationKind,
-    /// Rule name and version: `negation/1`.
-    pub basis: &'static str,
-    /// For people: "direction: further west vs further east".
-    pub reason: String,
-}
 
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -74,7 +28,7 @@ const NEGATIONS: &[&str] = &[
 
 /// A word without its negation ("didn't" is "did"), and whether it was negated; `None` for
 /// a word that is only a negation.
-fn strip_negation(w: &str) -> (Option<String>, bool) {
+pub(super) fn strip_negation(w: &str) -> (Option<String>, bool) {
     if NEGATIONS.contains(&w) {
         return (None, true);
     }
@@ -92,7 +46,7 @@ fn strip_negation(w: &str) -> (Option<String>, bool) {
 }
 
 /// The words without negations, and how many negations there were.
-fn without_negation(ws: &[String]) -> (Vec<String>, usize) {
+pub(super) fn without_negation(ws: &[String]) -> (Vec<String>, usize) {
     let mut out = Vec::with_capacity(ws.len());
     let mut n = 0;
     for w in ws {
@@ -104,7 +58,7 @@ fn without_negation(ws: &[String]) -> (Vec<String>, usize) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Value {
+pub(super) enum Value {
     Number,
     Day,
     Month,
@@ -316,7 +270,7 @@ fn value_kind(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<Value> 
 
 /// The content with its values replaced by `#` (runs of values become one `#`), and the
 /// values with their kinds.
-fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
+pub(super) fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
     let mut template: Vec<String> = Vec::with_capacity(ws.len());
     let mut found: Vec<(String, Value)> = Vec::new();
     let mut in_run = false;
@@ -347,10 +301,10 @@ fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
 
 /// Contents with more numbers, days or dates than this are not compared by value (tables,
 /// scores, lists).
-const MAX_VALUES: usize = 4;
+pub(super) const MAX_VALUES: usize = 4;
 
 /// Direction and outcome axes: (axis, label for people, words of one pole, of the other).
-const AXES: &[(&str, &str, &[&str], &[&str])] = &[
+pub(super) const AXES: &[(&str, &str, &[&str], &[&str])] = &[
     (
         "compass-ew",
         "direction",
@@ -463,7 +417,7 @@ const AXES: &[(&str, &str, &[&str], &[&str])] = &[
 ];
 
 /// Axes where a movement stated about an entity is compared across different sentences.
-const MOVEMENT_AXES: &[&str] = &[
+pub(super) const MOVEMENT_AXES: &[&str] = &[
     "compass-ew",
     "compass-ns",
     "advance-retreat",
@@ -489,7 +443,7 @@ const MOVEMENT_CONTEXT: &[&str] = &[
 ];
 
 /// (position, axis index, pole) of each polar word.
-fn polar(ws: &[String]) -> Vec<(usize, usize, bool)> {
+pub(super) fn polar(ws: &[String]) -> Vec<(usize, usize, bool)> {
     let table = classes();
     ws.iter()
         .enumerate()
@@ -501,14 +455,14 @@ fn polar(ws: &[String]) -> Vec<(usize, usize, bool)> {
 }
 
 /// The phrase of a polar word for people: "further west", "rose".
-fn phrase(ws: &[String], i: usize) -> String {
+pub(super) fn phrase(ws: &[String], i: usize) -> String {
     match i.checked_sub(1).map(|p| ws[p].as_str()) {
         Some(p) if matches!(p, "further" | "farther" | "deeper") => format!("{p} {}", ws[i]),
         _ => ws[i].clone(),
     }
 }
 
-fn is_movement(ws: &[String], i: usize, axis: &str) -> bool {
+pub(super) fn is_movement(ws: &[String], i: usize, axis: &str) -> bool {
     if !axis.starts_with("compass") {
         return true;
     }
@@ -523,34 +477,6 @@ fn is_movement(ws: &[String], i: usize, axis: &str) -> bool {
 }
 
 /// Aliases of named entities: demonyms, capitals, seats of government.
-const ALIASES: &[(&str, &str)] = &[
-    ("russian", "russia"),
-    ("russians", "russia"),
-    ("kremlin", "russia"),
-    ("moscow", "russia"),
-    ("ukrainian", "ukraine"),
-    ("ukrainians", "ukraine"),
-    ("kyiv", "ukraine"),
-    ("kiev", "ukraine"),
-    ("american", "united states"),
-    ("americans", "united states"),
-    ("washington", "united states"),
-    ("us", "united states"),
-    ("u.s", "united states"),
-    ("british", "united kingdom"),
-    ("britain", "united kingdom"),
-    ("london", "united kingdom"),
-    ("uk", "united kingdom"),
-    ("chinese", "china"),
-    ("beijing", "china"),
-    ("israeli", "israel"),
-    ("palestinian", "palestine"),
-    ("french", "france"),
-    ("paris", "france"),
-    ("german", "germany"),
-    ("berlin", "germany"),
-];
-
 /// Capitalised words that are not names.
 const NOT_NAMES: &[&str] = &[
     "the",
@@ -603,8 +529,8 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Named entities: capitalised words of the content as written (possessives and hyphenated
-/// parts split off), folded through [`ALIASES`].
-fn entities(content: &str) -> BTreeSet<String> {
+/// parts split off), folded through the alias table ([`super::aliases`]).
+pub(super) fn entities(content: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for raw in content.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
@@ -619,11 +545,10 @@ fn entities(content: &str) -> BTreeSet<String> {
         if NOT_NAMES.contains(&lower.as_str()) || lower.chars().count() < 2 {
             continue;
         }
-        let name = ALIASES
-            .iter()
-            .find(|(a, _)| *a == lower)
-            .map(|(_, to)| to.to_string())
-            .unwrap_or(lower);
+        let name = match aliases().entity(&lower) {
+            Some(entity) => entity.to_string(),
+            None => lower,
+        };
         out.insert(name);
     }
     out
@@ -633,27 +558,6 @@ fn entities(content: &str) -> BTreeSet<String> {
 /// documentation), sorted. Two claims are candidates when they share a key with different
 /// details; a shared key with the same detail means the same content up to negation words.
 pub fn keys(content: &str) -> Vec<(String, String)> {
-    // Import computes a new claim's keys twice on one thread (indexing it, then detecting its
-    // relations); a small per-thread memo makes the second time a lookup. Pure all the same.
-    thread_local! {
-        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Vec<(String, String)>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    if let Some(hit) = MEMO.with(|m| m.borrow().get(content).cloned()) {
-        return hit;
-    }
-    let out = compute_keys(content);
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= 4096 {
-            m.clear();
-        }
-        m.insert(content.to_string(), out.clone());
-    });
-    out
-}
-
-fn compute_keys(content: &str) -> Vec<(String, String)> {
     let ws = words(content);
     let mut out = BTreeSet::new();
     let (stripped, negations) = without_negation(&ws);
@@ -714,179 +618,9 @@ pub fn same_content(a: &str, b: &str) -> bool {
     n(a) == n(b)
 }
 
-/// Applies the rules to a pair of different claims. Symmetric: `judge(a, b)` and `judge(b, a)`
-/// give the same kind and basis (the reason names `a`'s side first).
-pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
-    let conflict = |basis, reason| {
-        Some(Finding {
-            kind: RelationKind::Conflicts,
-            basis,
-            reason,
-        })
-    };
-    let (sa, na) = without_negation(&a.words);
-    let (sb, nb) = without_negation(&b.words);
-    if sa == sb && (na % 2) == (nb % 2) {
-        // The same content: the views pair these (corroborations, opposite cues).
-        return None;
-    }
-    if sa == sb {
-        let (neg, plain) = if na % 2 == 1 { (a, b) } else { (b, a) };
-        return conflict(
-            "negation/1",
-            format!("negation: \"{}\" vs \"{}\"", neg.folded, plain.folded),
-        );
-    }
-    let (ta, va) = values(&a.words);
-    let (tb, vb) = values(&b.words);
-    let differing: Vec<_> = va.iter().zip(&vb).filter(|(x, y)| x.0 != y.0).collect();
-    if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
-        // Exactly one value differs: the same statement with another number, day or date.
-        if let [(x, y)] = differing[..] {
-            let label = match (x.1, y.1) {
-                (Value::Day, Value::Day) => "day",
-                (Value::Month, _) | (_, Value::Month) => "date",
-                _ => "number",
-            };
-            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0));
-        }
-    }
-    let pa = polar(&a.words);
-    let pb = polar(&b.words);
-    if !pa.is_empty() && pa.len() == pb.len() {
-        let same_shape = a.words.len() == b.words.len()
-            && a.words
-                .iter()
-                .zip(&b.words)
-                .enumerate()
-                .all(|(i, (x, y))| x == y || pa.iter().any(|p| p.0 == i));
-        let aligned = pa.iter().zip(&pb).all(|(x, y)| x.0 == y.0 && x.1 == y.1);
-        if same_shape && aligned {
-            if let Some((x, y)) = pa.iter().zip(&pb).find(|(x, y)| x.2 != y.2) {
-                return conflict(
-                    "direction/1",
-                    format!(
-                        "{}: {} vs {}",
-                        AXES[x.1].1,
-                        phrase(&a.words, x.0),
-                        phrase(&b.words, y.0)
-                    ),
-                );
-            }
-        }
-    }
-    let names_a = entities(&a.content);
-    let names_b = entities(&b.content);
-    if names_a.intersection(&names_b).next().is_some() {
-        for &(i, ax, pole) in &pa {
-            let axis = AXES[ax].0;
-            if !MOVEMENT_AXES.contains(&axis) || !is_movement(&a.words, i, axis) {
-                continue;
-            }
-            if let Some(&(j, _, _)) = pb.iter().find(|&&(j, bx, bpole)| {
-                bx == ax && bpole != pole && is_movement(&b.words, j, axis)
-            }) {
-                return conflict(
-                    "movement/1",
-                    format!(
-                        "{}: {} vs {}",
-                        AXES[ax].1,
-                        phrase(&a.words, i),
-                        phrase(&b.words, j)
-                    ),
-                );
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn f(speaker: &str, stance: &str, content: &str) -> Facts {
-        Facts::new(speaker, "say", stance, content)
-    }
-
-    fn reason(a: &Facts, b: &Facts) -> Option<(RelationKind, &'static str, String)> {
-        judge(a, b).map(|x| (x.kind, x.basis, x.reason))
-    }
-
-    #[test]
-    fn the_seed_west_east_case_is_a_movement_conflict() {
-        let west = f(
-            "Sky News",
-            "asserting",
-            "It will allow the Kremlin's troops to push their offensive further west, deeper into Ukrainian-held territory over less-fortified areas",
-        );
-        let east = f(
-            "military bloggers",
-            "neutral",
-            "Pokrovsk, a railway junction further east, could be the next Russian objective",
-        );
-        let east_keys: Vec<String> = keys(&east.content).into_iter().map(|k| k.0).collect();
-        let shared: Vec<(String, String)> = keys(&west.content)
-            .into_iter()
-            .filter(|k| east_keys.contains(&k.0))
-            .collect();
-        assert_eq!(
-            shared,
-            [("e:compass-ew:russia".to_string(), "+".to_string())]
-        );
-        assert_eq!(
-            reason(&west, &east),
-            Some((
-                RelationKind::Conflicts,
-                "movement/1",
-                "direction: further west vs further east".to_string()
-            ))
-        );
-        assert_eq!(judge(&east, &west).map(|x| x.basis), Some("movement/1"));
-    }
-
-    #[test]
-    fn numbers_days_negation_direction_cues_and_corroboration() {
-        let two = f("Police", "neutral", "two people were injured");
-        let three = f("Medics", "neutral", "three people were injured");
-        assert_eq!(
-            reason(&two, &three).map(|r| r.2),
-            Some("number: two vs three".into())
-        );
-        let tue = f("A", "neutral", "the bridge was inspected on Tuesday");
-        let wed = f("B", "neutral", "the bridge was inspected on Wednesday");
-        assert_eq!(
-            reason(&tue, &wed).map(|r| r.2),
-            Some("day: tuesday vs wednesday".into())
-        );
-        let risk = f("A", "neutral", "the plant was at risk");
-        let never = f("B", "neutral", "the plant was never at risk");
-        assert_eq!(reason(&risk, &never).map(|r| r.1), Some("negation/1"));
-        let rose = f("A", "neutral", "the river level rose overnight");
-        let fell = f("B", "neutral", "the river level fell overnight");
-        assert_eq!(
-            reason(&rose, &fell).map(|r| r.2),
-            Some("direction: rose vs fell".into())
-        );
-        let said = f("Police", "neutral", "The mill was evacuated");
-        let denied = f("Owners", "denying", "the mill was  evacuated.");
-        assert_eq!(
-            reason(&said, &denied),
-            None,
-            "same content is left to the views"
-        );
-        assert!(same_content(&said.content, &denied.content));
-        assert!(same_content("it was not safe", "it was never safe"));
-        assert!(!same_content("it was safe", "it was never safe"));
-        assert_eq!(reason(&two, &rose), None);
-        let two_values = f("A", "neutral", "two crews will arrive on Monday");
-        let both_differ = f("B", "neutral", "three crews will arrive on Friday");
-        assert_eq!(
-            reason(&two_values, &both_differ),
-            None,
-            "two values differ: another statement"
-        );
-    }
 
     #[test]
     fn candidates_share_a_key() {

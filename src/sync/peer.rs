@@ -1,12 +1,21 @@
-//! The two ways to reach a peer: a hub over HTTP, or another database file through an
-//! in-process hub (same frames, same code path, no network).
+//! The other end of a sync, as the side that drives it sees it ([`Peer`]), and the two ways to
+//! reach one: a hub over HTTP ([`HttpPeer`]), or another database file through an in-process
+//! hub ([`DbPeer`]: same frames, same code path, no network).
 
 use super::hub::Hub;
 use super::wire::{self, Limits};
-use super::{Peer, SyncError};
+use super::SyncError;
 use crate::store::Store;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// One end of a sync, as seen by the side that drives it: exchanges one request frame for one
+/// reply frame. An error status comes back as `(status, frame)`, not as `Err`.
+pub trait Peer: Send {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError>;
+    /// The URL or path, for messages and the sync log.
+    fn address(&self) -> String;
+}
 
 /// The largest reply frame the client reads.
 const MAX_REPLY_BYTES: u64 = 1 << 30;
@@ -74,7 +83,7 @@ impl Peer for HttpPeer {
 
 /// Another database file, answered by an in-process hub.
 pub struct DbPeer {
-    hub: Hub,
+    hub: Hub<Store>,
     path: PathBuf,
     /// The syncing database's path, as the other file's sync log names it.
     local: String,
@@ -91,6 +100,7 @@ impl DbPeer {
             return Err(SyncError::SameDatabase(other.to_path_buf()));
         }
         let store = Store::open_existing(other)?;
+        store.tune_for_sync(false)?;
         let limits = Limits {
             max_request_bytes: u64::MAX,
             max_object_bytes: u64::MAX,
@@ -101,11 +111,6 @@ impl DbPeer {
             path: other.to_path_buf(),
             local: local_path.display().to_string(),
         })
-    }
-
-    /// The other database, for tests and the CLI's dry run.
-    pub fn store(&self) -> &Store {
-        self.hub.store()
     }
 }
 

@@ -8,34 +8,21 @@
 //! pair names the fields that differ. Whatever is still unpaired is added or removed.
 
 use super::{fold, words};
-use crate::objects::ObjectId;
+use crate::model::ClaimRef;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-/// A claim as the diff sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffClaim {
-    pub id: ObjectId,
-    pub speaker: String,
-    pub cue: String,
-    pub stance: String,
-    pub hedges: Vec<String>,
-    pub content: String,
-}
-
-impl DiffClaim {
-    /// The claim with noise folded away: equal keys mean "not a change".
-    fn key(&self) -> (String, String, String, Vec<String>, String) {
-        let mut hedges: Vec<String> = self.hedges.iter().map(|h| fold(h)).collect();
-        hedges.sort();
-        (
-            fold(&self.speaker),
-            self.cue.clone(),
-            self.stance.clone(),
-            hedges,
-            fold(&self.content),
-        )
-    }
+/// The claim with noise folded away: equal keys mean "not a change".
+fn key(c: &ClaimRef) -> (String, String, String, Vec<String>, String) {
+    let mut hedges: Vec<String> = c.hedges.iter().map(|h| fold(h)).collect();
+    hedges.sort();
+    (
+        fold(&c.speaker),
+        c.cue.clone(),
+        c.stance.clone(),
+        hedges,
+        fold(&c.content),
+    )
 }
 
 /// A field of a claim that can change.
@@ -64,8 +51,8 @@ impl Field {
 /// One claim edited between the two sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    pub before: DiffClaim,
-    pub after: DiffClaim,
+    pub before: ClaimRef,
+    pub after: ClaimRef,
     /// What differs, in the order speaker, cue, stance, hedges, content.
     pub fields: Vec<Field>,
 }
@@ -74,8 +61,8 @@ pub struct Change {
 /// the order of the first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Diff {
-    pub added: Vec<DiffClaim>,
-    pub removed: Vec<DiffClaim>,
+    pub added: Vec<ClaimRef>,
+    pub removed: Vec<ClaimRef>,
     pub changed: Vec<Change>,
     pub unchanged: usize,
 }
@@ -94,17 +81,17 @@ const COMMON_WORD_LIMIT: usize = 64;
 const WORD_DIFF_LIMIT: usize = 1_000_000;
 
 /// Diffs two claim lists, each in text order (or any stable order for whole databases).
-pub fn diff(before: &[DiffClaim], after: &[DiffClaim]) -> Diff {
+pub fn diff(before: &[ClaimRef], after: &[ClaimRef]) -> Diff {
     // 1. Same claim up to noise: matched in order, first come first served.
     let mut by_key: HashMap<_, VecDeque<usize>> = HashMap::new();
     for (i, c) in after.iter().enumerate() {
-        by_key.entry(c.key()).or_default().push_back(i);
+        by_key.entry(key(c)).or_default().push_back(i);
     }
     let mut after_used = vec![false; after.len()];
     let mut removed_idx = Vec::new();
     let mut unchanged = 0;
     for (i, c) in before.iter().enumerate() {
-        match by_key.get_mut(&c.key()).and_then(VecDeque::pop_front) {
+        match by_key.get_mut(&key(c)).and_then(VecDeque::pop_front) {
             Some(j) => {
                 after_used[j] = true;
                 unchanged += 1;
@@ -150,8 +137,8 @@ pub fn diff(before: &[DiffClaim], after: &[DiffClaim]) -> Diff {
 }
 
 /// The fields in which two claims differ (after folding noise).
-pub fn fields(b: &DiffClaim, a: &DiffClaim) -> Vec<Field> {
-    let (kb, ka) = (b.key(), a.key());
+pub fn fields(b: &ClaimRef, a: &ClaimRef) -> Vec<Field> {
+    let (kb, ka) = (key(b), key(a));
     let mut out = Vec::new();
     if kb.0 != ka.0 {
         out.push(Field::Speaker);
@@ -194,7 +181,7 @@ fn lcs_len(a: &[String], b: &[String]) -> usize {
 }
 
 /// Whether two leftover claims are one statement edited, and how strongly.
-fn score(b: &DiffClaim, bw: &[String], a: &DiffClaim, aw: &[String]) -> Option<f64> {
+fn score(b: &ClaimRef, bw: &[String], a: &ClaimRef, aw: &[String]) -> Option<f64> {
     let sim = similarity(bw, aw);
     let same_speaker = fold(&b.speaker) == fold(&a.speaker);
     if sim >= 0.5 || (same_speaker && sim >= 0.3) {
@@ -205,9 +192,9 @@ fn score(b: &DiffClaim, bw: &[String], a: &DiffClaim, aw: &[String]) -> Option<f
 }
 
 fn pair(
-    before: &[DiffClaim],
+    before: &[ClaimRef],
     removed: &[usize],
-    after: &[DiffClaim],
+    after: &[ClaimRef],
     added: &[usize],
 ) -> Vec<(usize, usize)> {
     if removed.is_empty() || added.is_empty() {
@@ -353,9 +340,10 @@ pub fn word_diff(before: &str, after: &str) -> Vec<WordOp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::objects::ObjectId;
 
-    fn claim(n: u8, speaker: &str, cue: &str, stance: &str, content: &str) -> DiffClaim {
-        DiffClaim {
+    fn claim(n: u8, speaker: &str, cue: &str, stance: &str, content: &str) -> ClaimRef {
+        ClaimRef {
             id: ObjectId::of_bytes(&[n]),
             speaker: speaker.into(),
             cue: cue.into(),
@@ -455,12 +443,12 @@ mod tests {
 
     use proptest::prelude::*;
 
-    fn arb_claim() -> impl Strategy<Value = DiffClaim> {
+    fn arb_claim() -> impl Strategy<Value = ClaimRef> {
         (0..3usize, 0..2usize, prop::collection::vec(0..6usize, 1..6)).prop_map(|(s, c, ws)| {
             const WORDS: [&str; 6] = ["two", "three", "people", "were", "Injured", "rose"];
             let content: Vec<&str> = ws.iter().map(|&i| WORDS[i]).collect();
             let content = content.join(" ");
-            DiffClaim {
+            ClaimRef {
                 id: ObjectId::of_bytes(format!("{s}{c}{content}").as_bytes()),
                 speaker: ["Police", "mayor", "Ana Ruiz"][s].into(),
                 cue: ["say", "deny"][c].into(),
@@ -511,8 +499,8 @@ mod tests {
 
     #[test]
     fn large_inputs_pair_within_speaker() {
-        let before: Vec<DiffClaim> = (0..300u16)
-            .map(|i| DiffClaim {
+        let before: Vec<ClaimRef> = (0..300u16)
+            .map(|i| ClaimRef {
                 id: ObjectId::of_bytes(&i.to_le_bytes()),
                 speaker: format!("S{i}"),
                 cue: "say".into(),
@@ -521,9 +509,9 @@ mod tests {
                 content: format!("item {i} rose by two"),
             })
             .collect();
-        let after: Vec<DiffClaim> = before
+        let after: Vec<ClaimRef> = before
             .iter()
-            .map(|c| DiffClaim {
+            .map(|c| ClaimRef {
                 id: ObjectId::of_bytes(c.id.as_bytes()),
                 content: c.content.replace("two", "three"),
                 ..c.clone()

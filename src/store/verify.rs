@@ -1,9 +1,9 @@
 //! `claims verify`: every id recomputed from its body, bodies canonical, references resolved,
 //! SQLite's own integrity check.
 
+use super::{Store, StoreError};
 use crate::model::Body;
 use crate::objects::{Object, ObjectId};
-use crate::store::{Store, StoreError};
 use serde::Serialize;
 
 /// One thing wrong with one object (or with the file).

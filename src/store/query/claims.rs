@@ -1,117 +1,16 @@
-//! Read queries behind `list`, `show`, `search` and `log`.
+//! Claims and where they appear: `list`, `search`, `show`.
 
-use super::{Result, Store, StoreError};
+use super::super::{row_id, Result, Store};
+use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension, Row};
 use serde::Serialize;
 
-/// The shortest id prefix accepted.
-pub const MIN_PREFIX: usize = 6;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ResolveError {
-    #[error("{0:?}: an id prefix needs at least {MIN_PREFIX} hex digits")]
-    TooShort(String),
-    #[error("{0:?}: not an id prefix (hex digits 0-9, a-f)")]
-    NotHex(String),
-    #[error("{0:?}: no {1} with that id")]
-    NotFound(String, &'static str),
-    #[error("{prefix:?} is ambiguous; it could be:\n{}", candidates.iter().map(|(id, t)| format!("  {id} ({t})")).collect::<Vec<_>>().join("\n"))]
-    Ambiguous {
-        prefix: String,
-        candidates: Vec<(String, String)>,
-    },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for ResolveError {
-    fn from(e: rusqlite::Error) -> Self {
-        ResolveError::Store(StoreError::Sql(e))
-    }
-}
-
-/// Resolves an id or a unique prefix of at least six hex digits, optionally of one type.
-pub fn resolve(
-    store: &Store,
-    prefix: &str,
-    kind: Option<&'static str>,
-) -> std::result::Result<(ObjectId, String), ResolveError> {
-    let p = prefix.trim().to_ascii_lowercase();
-    if !p.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ResolveError::NotHex(prefix.to_string()));
-    }
-    if p.len() < MIN_PREFIX {
-        return Err(ResolveError::TooShort(prefix.to_string()));
-    }
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT id, type FROM objects
-         WHERE id >= ?1 AND id < ?1 || 'g' AND (?2 IS NULL OR type = ?2)
-         ORDER BY id LIMIT 11",
-    )?;
-    let found: Vec<(String, String)> = stmt
-        .query_map((&p, kind), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    match found.len() {
-        0 => Err(ResolveError::NotFound(
-            prefix.to_string(),
-            kind.unwrap_or("object"),
-        )),
-        1 => {
-            let (id, t) = found.into_iter().next().unwrap_or_default();
-            let id = ObjectId::parse(&id).map_err(|_| ResolveError::NotHex(id.clone()))?;
-            Ok((id, t))
-        }
-        _ => Err(ResolveError::Ambiguous {
-            prefix: prefix.to_string(),
-            candidates: found,
-        }),
-    }
-}
-
-/// Resolves a document by id prefix (of the document or one of its versions), URL or key.
-pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<ObjectId, ResolveError> {
-    let by_key: Vec<String> = store
-        .conn()
-        .prepare_cached("SELECT id FROM documents WHERE key IN (?1, ?2) ORDER BY seq")?
-        .query_map(
-            (spec.trim(), crate::model::normalize_url(spec.trim())),
-            |r| r.get(0),
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    if let Some(id) = by_key.first() {
-        if let Ok(id) = ObjectId::parse(id) {
-            return Ok(id);
-        }
-    }
-    let looks_hex = spec.len() >= MIN_PREFIX && spec.bytes().all(|b| b.is_ascii_hexdigit());
-    if !looks_hex {
-        return Err(ResolveError::NotFound(spec.to_string(), "document"));
-    }
-    match resolve(store, spec, None)? {
-        (id, t) if t == "document" => Ok(id),
-        (id, t) if t == "version" => {
-            let doc: String = store.conn().query_row(
-                "SELECT document_id FROM versions
-                 WHERE seq = (SELECT seq FROM objects WHERE id = ?1)",
-                [id.to_hex()],
-                |r| r.get(0),
-            )?;
-            ObjectId::parse(&doc).map_err(|_| ResolveError::NotHex(doc))
-        }
-        _ => Err(ResolveError::NotFound(spec.to_string(), "document")),
-    }
-}
-
 /// A claim as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimRow {
-    pub id: String,
-    pub speaker: String,
-    pub cue: String,
-    pub stance: String,
-    pub hedges: Vec<String>,
-    pub content: String,
+    #[serde(flatten)]
+    pub claim: ClaimRef,
     /// How many times it appears (in all versions of all documents).
     pub mentions: i64,
 }
@@ -119,15 +18,22 @@ pub struct ClaimRow {
 const CLAIM_COLUMNS: &str = "c.id, c.speaker, c.cue, c.stance, c.hedges, c.content,
     (SELECT count(*) FROM mentions mm WHERE mm.claim_seq = c.seq)";
 
-fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
-    let hedges: String = r.get(4)?;
-    Ok(ClaimRow {
-        id: r.get(0)?,
-        speaker: r.get(1)?,
-        cue: r.get(2)?,
-        stance: r.get(3)?,
+/// A claim from the columns `id, speaker, cue, stance, hedges, content` starting at `at`.
+pub(in crate::store) fn claim_ref(r: &Row<'_>, at: usize) -> rusqlite::Result<ClaimRef> {
+    let hedges: String = r.get(at + 4)?;
+    Ok(ClaimRef {
+        id: row_id(r, at)?,
+        speaker: r.get(at + 1)?,
+        cue: r.get(at + 2)?,
+        stance: r.get(at + 3)?,
         hedges: serde_json::from_str(&hedges).unwrap_or_default(),
-        content: r.get(5)?,
+        content: r.get(at + 5)?,
+    })
+}
+
+fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+    Ok(ClaimRow {
+        claim: claim_ref(r, 0)?,
         mentions: r.get(6)?,
     })
 }
@@ -143,7 +49,7 @@ pub struct ListFilter {
     pub latest: bool,
     pub limit: Option<u64>,
     /// Only claims in a version published at or before this time (text comparison, see
-    /// `timeline::history::AsOf`).
+    /// [`super::history::AsOf`]).
     pub published_by: Option<String>,
     /// Only claims in a version imported at or before this time.
     pub imported_by: Option<String>,
@@ -307,72 +213,6 @@ pub fn claim(store: &Store, id: &ObjectId) -> Result<Option<ClaimRow>> {
             ),
             [id.to_hex()],
             claim_row,
-        )
-        .optional()?)
-}
-
-/// The stored body and type of an object.
-pub fn object_body(store: &Store, id: &ObjectId) -> Result<Option<(String, String)>> {
-    Ok(store
-        .conn()
-        .query_row(
-            "SELECT type, body FROM objects WHERE id = ?1",
-            [id.to_hex()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-}
-
-/// One version of a document, for `claims log`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VersionRow {
-    pub number: i64,
-    pub id: String,
-    pub document: String,
-    pub title: Option<String>,
-    pub outlet: Option<String>,
-    pub byline: Option<String>,
-    pub published: Option<String>,
-    pub imported_at: Option<String>,
-    pub claims: i64,
-}
-
-/// The versions of a document, oldest first.
-pub fn versions_of(store: &Store, document: &ObjectId) -> Result<Vec<VersionRow>> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT v.number, v.id, v.document_id, v.title, v.source, v.byline, v.published,
-                a.imported_at,
-                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq)
-         FROM versions v JOIN version_arrivals a ON a.seq = v.seq
-         WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?1) ORDER BY v.number",
-    )?;
-    let rows = stmt
-        .query_map([document.to_hex()], |r| {
-            Ok(VersionRow {
-                number: r.get(0)?,
-                id: r.get(1)?,
-                document: r.get(2)?,
-                title: r.get(3)?,
-                outlet: r.get(4)?,
-                byline: r.get(5)?,
-                published: r.get(6)?,
-                imported_at: r.get(7)?,
-                claims: r.get(8)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// A document's key and kind.
-pub fn document_key(store: &Store, id: &ObjectId) -> Result<Option<(String, String)>> {
-    Ok(store
-        .conn()
-        .query_row(
-            "SELECT key, key_kind FROM documents
-             WHERE seq = (SELECT seq FROM objects WHERE id = ?1)",
-            [id.to_hex()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
 }

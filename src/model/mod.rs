@@ -1,11 +1,17 @@
-//! The typed objects of the ledger and how articles and extractions become objects.
+//! The typed objects of the ledger, and ([`plan`]) how an article becomes objects.
 //!
 //! Each type here serialises to a JSON object with `"type"` and `"v"`; [`Body::to_object`]
 //! encodes it canonically and hashes it (see [`crate::objects`]). Absent optional fields are
 //! left out of the JSON, never written as `null`, so adding an optional field later does not
-//! change the ids of objects that do not use it.
+//! change the ids of objects that do not use it. Field names are part of what is hashed and
+//! never change: `Version::source` is the outlet and `Mention::source` the speaker's spans.
+//!
+//! Pure: no I/O.
 
-use crate::extract::{Attribution, CharIndex, Speaker, EXTRACTOR_NAME, EXTRACTOR_VERSION};
+pub mod plan;
+
+pub use plan::{plan_article, Overrides, Planned};
+
 use crate::objects::{Object, ObjectError, ObjectId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -147,6 +153,30 @@ pub struct Relation {
     /// Why: the rule's reason ("direction: further west vs further east") or a person's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A stored claim with its id: how lists, diffs and relations show a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimRef {
+    pub id: ObjectId,
+    pub speaker: String,
+    pub cue: String,
+    pub stance: String,
+    pub hedges: Vec<String>,
+    pub content: String,
+}
+
+impl ClaimRef {
+    pub fn new(id: ObjectId, claim: &Claim) -> ClaimRef {
+        ClaimRef {
+            id,
+            speaker: claim.speaker.clone(),
+            cue: claim.cue.clone(),
+            stance: claim.stance.clone(),
+            hedges: claim.hedges.clone(),
+            content: claim.content.clone(),
+        }
+    }
 }
 
 /// Any object this release knows how to index.
@@ -307,13 +337,29 @@ impl Typed {
     }
 }
 
-/// An object received from elsewhere (a peer, a bundle): re-hashed, with its typed body read
-/// from the same parse when this release indexes its type and version (`None` otherwise: it is
-/// stored and passed on, not indexed). What [`crate::store::Writer::put_received`] stores.
+/// An object with its typed body when this release indexes its type and version (`None`
+/// otherwise: it is stored and passed on, not indexed): what the ledger stores. Objects received
+/// from elsewhere (a peer, a bundle) are re-hashed into one ([`Received::from_body`]); local ones
+/// convert from [`Typed`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
     pub object: Object,
     pub body: Option<Body>,
+}
+
+impl From<Object> for Received {
+    fn from(object: Object) -> Received {
+        Received::from_object(object)
+    }
+}
+
+impl From<Typed> for Received {
+    fn from(t: Typed) -> Received {
+        Received {
+            object: t.object,
+            body: Some(t.body),
+        }
+    }
 }
 
 impl Received {
@@ -334,57 +380,6 @@ impl Received {
             object,
         }
     }
-}
-
-/// The claim and mention objects for one attribution found in a version's `text`.
-pub fn claim_and_mention(
-    attribution: &Attribution,
-    text: &str,
-    chars: &CharIndex<'_>,
-    version_id: ObjectId,
-    outlet: &str,
-) -> Result<(Typed, Typed), ObjectError> {
-    let speaker = match &attribution.speaker {
-        Speaker::Named(name) => normalize_speaker(name),
-        Speaker::Outlet => normalize_speaker(outlet),
-        Speaker::Unknown => UNATTRIBUTED.to_string(),
-    };
-    let content_text: Vec<&str> = attribution
-        .content
-        .iter()
-        .filter_map(|r| text.get(r.clone()))
-        .collect();
-    let claim = Typed::new(Body::Claim(Claim {
-        v: 1,
-        speaker,
-        cue: attribution.cue_lemma.clone(),
-        stance: attribution.stance.as_str().to_string(),
-        hedges: attribution.hedges.clone(),
-        content: normalize_content(&content_text.join(" ")),
-    }))?;
-    let spans = |ranges: &[std::ops::Range<usize>]| -> Vec<Span> {
-        ranges
-            .iter()
-            .map(|r| [chars.chars_at(r.start) as u64, chars.chars_at(r.end) as u64])
-            .collect()
-    };
-    let mention = Typed::new(Body::Mention(Mention {
-        v: 1,
-        claim: claim.id(),
-        version: version_id,
-        sentence: text
-            .get(attribution.sentence.clone())
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string(),
-        source: spans(&attribution.source),
-        cue: spans(&attribution.cue),
-        content: spans(&attribution.content),
-        direct: attribution.direct,
-        extractor: EXTRACTOR_NAME.to_string(),
-        extractor_version: EXTRACTOR_VERSION.to_string(),
-    }))?;
-    Ok((claim, mention))
 }
 
 #[cfg(test)]

@@ -1,12 +1,66 @@
-//! The hub side of the protocol: answers one request frame over a store. The HTTP server
-//! wraps it; `claims sync other.db` runs the same frames through it in-process.
+//! The hub side of the protocol: answers one request frame over a [`HubStore`]. The HTTP
+//! server wraps it; `claims sync other.db` runs the same frames through it in-process.
+//!
+//! A hub needs only the handful of operations of [`HubStore`] from its storage. The SQLite
+//! file implements it ([`sqlite`]); a second engine (PostgreSQL) can stand beside it.
+
+pub mod sqlite;
 
 use super::reconcile;
-use super::state;
 use super::wire::{self, Limits, Mark, Reply, Request};
 use super::SyncError;
 use crate::model::Received;
-use crate::store::Store;
+use crate::objects::ObjectId;
+use crate::store::StoreError;
+
+/// A push as the hub's storage receives it: verified objects and the cursor they earn.
+#[derive(Debug, Clone)]
+pub struct Push {
+    /// The pushing replica's id.
+    pub replica: String,
+    /// "Every object of `replica` up to this mark is now stored here", when the client says so.
+    pub cursor: Option<Mark>,
+    /// Re-hashed objects, in the sender's order.
+    pub objects: Vec<Received>,
+    /// Who pushed (an address), and the bytes of the bodies, for the hub's log.
+    pub from: String,
+    pub bytes: u64,
+}
+
+/// What storing a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pushed {
+    /// Objects of the push that were new.
+    pub stored: u64,
+    /// The hub's head just before the push, and its mark just after the pushed objects (what
+    /// the hub derived from them comes after it, for the client to pull), both taken inside
+    /// the push's transaction.
+    pub before: Mark,
+    pub after: Mark,
+}
+
+/// What a hub needs of its storage.
+pub trait HubStore {
+    /// This replica's id, created on first use.
+    fn replica_id(&mut self) -> Result<String, SyncError>;
+    /// The newest `seq` (0 when empty).
+    fn max_seq(&mut self) -> Result<i64, SyncError>;
+    /// The mark at `seq`; `None` past the newest object.
+    fn mark_at(&mut self, seq: i64) -> Result<Option<Mark>, SyncError>;
+    /// How far this store holds the objects of replica `peer`.
+    fn cursor(&mut self, peer: &str) -> Result<Option<Mark>, SyncError>;
+    /// `(seq, id)` of the objects after `after`, in seq order, at most `limit`.
+    fn ids_after(&mut self, after: i64, limit: u32) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// The bodies in these inclusive seq runs, in seq order.
+    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<String>, SyncError>;
+    /// Which of these ids are stored.
+    fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
+    /// `(seq, id)` under an id prefix, in id order.
+    fn ids_under(&mut self, prefix: &str) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// Stores a push in one transaction (objects, what follows from them, the cursor), and
+    /// logs it.
+    fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
+}
 
 /// A reply frame and its HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +69,9 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// The hub over one database.
-pub struct Hub {
-    store: Store,
+/// The hub over one store.
+pub struct Hub<S: HubStore> {
+    store: S,
     limits: Limits,
     replica: String,
 }
@@ -31,22 +85,9 @@ impl From<SyncError> for Refusal {
     }
 }
 
-impl From<rusqlite::Error> for Refusal {
-    fn from(e: rusqlite::Error) -> Refusal {
-        Refusal(500, e.to_string())
-    }
-}
-
-impl From<crate::store::StoreError> for Refusal {
-    fn from(e: crate::store::StoreError) -> Refusal {
-        Refusal(500, e.to_string())
-    }
-}
-
-impl Hub {
-    pub fn new(store: Store, limits: Limits) -> Result<Hub, SyncError> {
-        state::tune_for_sync(store.conn(), false)?;
-        let replica = state::ensure_replica_id(store.conn())?;
+impl<S: HubStore> Hub<S> {
+    pub fn new(mut store: S, limits: Limits) -> Result<Hub<S>, SyncError> {
+        let replica = store.replica_id()?;
         Ok(Hub {
             store,
             limits,
@@ -60,10 +101,6 @@ impl Hub {
 
     pub fn replica(&self) -> &str {
         &self.replica
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Answers one request frame. `may_push` is false when the hub requires a token and the
@@ -112,7 +149,6 @@ impl Hub {
         may_push: bool,
         from: &str,
     ) -> Result<(Reply, Vec<String>), Refusal> {
-        let conn = self.store.conn();
         match request {
             Request::Hello { protocol, replica } => {
                 if protocol != wire::PROTOCOL {
@@ -125,13 +161,14 @@ impl Hub {
                     ));
                 }
                 // Read each time: `claims sync` run on this file may have given it a new id.
-                self.replica = state::ensure_replica_id(conn)?;
+                self.replica = self.store.replica_id()?;
+                let max = self.store.max_seq()?;
                 Ok((
                     Reply::Hello {
                         protocol: wire::PROTOCOL,
                         replica: self.replica.clone(),
-                        head: state::head(conn)?,
-                        your_cursor: state::cursor(conn, &replica)?,
+                        head: self.store.mark_at(max)?.unwrap_or(Mark::EMPTY),
+                        your_cursor: self.store.cursor(&replica)?,
                         limits: self.limits,
                     },
                     vec![],
@@ -143,9 +180,9 @@ impl Hub {
                 limit,
             } => {
                 self.too_many(limit as usize, "ids")?;
-                let here = state::chain_at(conn, after)?;
+                let here = self.store.mark_at(after)?;
                 if let Some(expect) = expect {
-                    if here != Some(expect) {
+                    if here.map(|m| m.chain) != Some(expect) {
                         return Ok((
                             Reply::Ids {
                                 valid: false,
@@ -157,16 +194,16 @@ impl Hub {
                         ));
                     }
                 }
-                let Some(start) = here.map(|chain| Mark { seq: after, chain }) else {
+                let Some(start) = here else {
                     return Err(Refusal(
                         400,
                         format!("seq {after} is past this hub's newest object"),
                     ));
                 };
-                let max = state::max_seq(conn)?;
-                let items = state::ids_between(conn, after, max, limit)?;
+                let max = self.store.max_seq()?;
+                let items = self.store.ids_after(after, limit)?;
                 let end = match items.last() {
-                    Some(&(seq, _)) => state::mark_at(conn, seq)?.unwrap_or(start),
+                    Some(&(seq, _)) => self.store.mark_at(seq)?.unwrap_or(start),
                     None => start,
                 };
                 Ok((
@@ -185,16 +222,7 @@ impl Hub {
                     .map(|&(first, last)| last.saturating_sub(first).saturating_add(1).max(0))
                     .fold(0i64, i64::saturating_add);
                 self.too_many(asked.max(runs.len() as i64) as usize, "objects")?;
-                let mut out = Vec::with_capacity(asked as usize);
-                let mut stmt = conn.prepare_cached(
-                    "SELECT body FROM objects WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
-                )?;
-                for (first, last) in runs {
-                    let mut rows = stmt.query((first, last))?;
-                    while let Some(row) = rows.next()? {
-                        out.push(row.get(0)?);
-                    }
-                }
+                let out = self.store.bodies(&runs)?;
                 Ok((
                     Reply::Fetch {
                         count: out.len() as u64,
@@ -204,7 +232,7 @@ impl Hub {
             }
             Request::Offer { ids } => {
                 self.too_many(ids.len(), "ids")?;
-                let have = state::present(conn, &ids)?;
+                let have = self.store.present(&ids)?;
                 let want = have
                     .iter()
                     .enumerate()
@@ -221,11 +249,12 @@ impl Hub {
                         format!("{:?} is not a range prefix", bad.prefix),
                     ));
                 }
-                let ranges = ranges
-                    .iter()
-                    .map(|r| reconcile::answer(conn, r))
-                    .collect::<Result<_, _>>()?;
-                Ok((Reply::Reconcile { ranges }, vec![]))
+                let mut out = Vec::with_capacity(ranges.len());
+                for range in &ranges {
+                    let ids = self.store.ids_under(&range.prefix)?;
+                    out.push(reconcile::answer(range, ids));
+                }
+                Ok((Reply::Reconcile { ranges: out }, vec![]))
             }
             Request::Push {
                 replica, cursor, ..
@@ -237,38 +266,26 @@ impl Hub {
                     ));
                 }
                 let objects = verify_bodies(&bodies, self.limits.max_object_bytes)?;
-                let count = objects.len() as u64;
-                let applied = state::apply(
-                    &mut self.store,
-                    objects,
-                    &replica,
-                    cursor.map(|c| (replica.as_str(), c)),
-                )
-                .map_err(|e| match e {
-                    SyncError::Store(crate::store::StoreError::Index { .. }) => {
-                        Refusal(422, format!("{e}; nothing was stored"))
-                    }
-                    e => Refusal::from(e),
-                })?;
-                state::log(
-                    self.store.conn(),
-                    &state::LogEntry {
-                        peer: replica,
-                        address: from.to_string(),
-                        direction: "serve",
-                        sent: 0,
-                        received: applied.stored,
-                        bytes_sent: 0,
-                        bytes_received: bodies.iter().map(|b| b.len() as u64 + 1).sum(),
-                        round_trips: 1,
-                        mode: if count == 0 { "cursor" } else { "push" },
-                    },
-                )?;
+                let pushed = self
+                    .store
+                    .push(Push {
+                        replica,
+                        cursor,
+                        objects,
+                        from: from.to_string(),
+                        bytes: bodies.iter().map(|b| b.len() as u64 + 1).sum(),
+                    })
+                    .map_err(|e| match e {
+                        SyncError::Store(StoreError::Index { .. }) => {
+                            Refusal(422, format!("{e}; nothing was stored"))
+                        }
+                        e => Refusal::from(e),
+                    })?;
                 Ok((
                     Reply::Push {
-                        stored: applied.stored,
-                        before: applied.before,
-                        after: applied.after,
+                        stored: pushed.stored,
+                        before: pushed.before,
+                        after: pushed.after,
                     },
                     vec![],
                 ))

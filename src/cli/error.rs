@@ -1,0 +1,203 @@
+//! One error type for the command line. Every library error maps to an exit code here, in one
+//! place: a command returns `Result<i32, CliError>` and uses `?`, so a new command cannot
+//! forget to exit 3 when the database fails, and a library error type without a mapping does
+//! not compile.
+
+use claims::extract::LexiconError;
+use claims::import::RunError;
+use claims::store::query::history::BadDate;
+use claims::store::query::ResolveError;
+use claims::store::StoreError;
+use claims::sync::bundle::BundleError;
+use claims::sync::SyncError;
+use claims::timeline::relations::LinkError;
+use claims::timeline::sides::SideError;
+
+/// Exit codes, documented in docs/cli.md.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// The command ran, but some input failed (a bad file, a failed check, nothing found).
+    pub const FAILED: i32 = 1;
+    /// Usage error: bad arguments or options.
+    pub const USAGE: i32 = 2;
+    /// The database could not be opened or used.
+    pub const DATABASE: i32 = 3;
+}
+
+/// An error on its way to stderr, with the exit code it ends the command with.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub error: anyhow::Error,
+}
+
+impl CliError {
+    /// The command could not do what was asked (exit 1).
+    pub fn failed(error: impl Into<anyhow::Error>) -> CliError {
+        CliError {
+            code: exit::FAILED,
+            error: error.into(),
+        }
+    }
+
+    /// The database could not be used (exit 3).
+    pub fn database(error: impl Into<anyhow::Error>) -> CliError {
+        CliError {
+            code: exit::DATABASE,
+            error: error.into(),
+        }
+    }
+
+    /// Whether the error is a closed stdout (`claims list | head`): not an error at all.
+    pub fn is_closed_pipe(&self) -> bool {
+        self.error.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        })
+    }
+
+    /// Prints the error on stderr and returns the exit code. A closed stdout is exit 0, quietly.
+    pub fn report(self) -> i32 {
+        if self.is_closed_pipe() {
+            return exit::OK;
+        }
+        eprintln!("claims: error: {:#}", self.error);
+        self.code
+    }
+}
+
+/// A message of the command line itself (exit 1).
+pub fn fail(message: impl std::fmt::Display) -> CliError {
+    CliError::failed(anyhow::anyhow!("{message}"))
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> CliError {
+        CliError::database(e)
+    }
+}
+
+impl From<ResolveError> for CliError {
+    fn from(e: ResolveError) -> CliError {
+        match e {
+            ResolveError::Store(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<SideError> for CliError {
+    fn from(e: SideError) -> CliError {
+        match e {
+            SideError::Store(e) => e.into(),
+            SideError::Resolve(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<LinkError> for CliError {
+    fn from(e: LinkError) -> CliError {
+        match e {
+            LinkError::Store(e) => e.into(),
+            LinkError::Resolve(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<SyncError> for CliError {
+    fn from(e: SyncError) -> CliError {
+        match e {
+            SyncError::Store(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<BundleError> for CliError {
+    fn from(e: BundleError) -> CliError {
+        CliError::failed(e)
+    }
+}
+
+impl From<RunError> for CliError {
+    fn from(e: RunError) -> CliError {
+        match e {
+            RunError::Store(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+/// A bad embedded word list is a defect of this build, not of the input; it still ends the
+/// command with a message naming the file and line.
+impl From<LexiconError> for CliError {
+    fn from(e: LexiconError) -> CliError {
+        CliError::failed(e)
+    }
+}
+
+impl From<BadDate> for CliError {
+    fn from(e: BadDate) -> CliError {
+        CliError::failed(e)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError::failed(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn database_failures_exit_3_however_they_are_wrapped() {
+        let store = || StoreError::Missing {
+            path: PathBuf::from("x.db"),
+        };
+        assert_eq!(CliError::from(store()).code, exit::DATABASE);
+        assert_eq!(
+            CliError::from(SyncError::Store(store())).code,
+            exit::DATABASE
+        );
+        assert_eq!(
+            CliError::from(SideError::Resolve(ResolveError::Store(store()))).code,
+            exit::DATABASE
+        );
+        assert_eq!(
+            CliError::from(LinkError::Store(store())).code,
+            exit::DATABASE
+        );
+        assert_eq!(
+            CliError::from(RunError::Store(store())).code,
+            exit::DATABASE
+        );
+        assert_eq!(
+            CliError::from(ResolveError::TooShort("ab".into())).code,
+            exit::FAILED
+        );
+        assert_eq!(
+            CliError::from(RunError::Panicked {
+                message: "boom".into(),
+                done: 1,
+                total: 3
+            })
+            .code,
+            exit::FAILED
+        );
+    }
+
+    #[test]
+    fn a_closed_pipe_is_not_an_error() {
+        let e = CliError::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(e.is_closed_pipe());
+        assert_eq!(e.report(), exit::OK);
+    }
+}

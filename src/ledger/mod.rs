@@ -1,0 +1,154 @@
+//! The one write path: every object that enters a database comes through a [`Ledger`].
+//!
+//! Import, sync (pulled by a client, pushed to a hub, or exchanged with another database file),
+//! bundle apply and `claims link` all store objects here, and nowhere else. In one transaction
+//! the ledger
+//!
+//! 1. stores each object (`INSERT ... ON CONFLICT DO NOTHING` on its id) with its index rows,
+//!    referenced types first within a batch ([`Ledger::add`]);
+//! 2. derives what follows from the new objects: relations between the new claims and those
+//!    already stored, and `updates` between a new version and the one before it ([`derive`],
+//!    one step with the pure rules of [`crate::relate`], one index join per batch);
+//! 3. commits, or, dropped unfinished, stores nothing.
+//!
+//! So a database's relations do not depend on how its claims arrived: claims that come by
+//! sync or in a bundle get relations exactly as imported ones do.
+//!
+//! Local facts of the same unit of work (the import log, sync cursors and batches) are written
+//! in the same transaction through [`Ledger::imports`] and [`Ledger::replica`].
+
+mod derive;
+
+pub use derive::Derived;
+
+use crate::model::Received;
+use crate::objects::ObjectId;
+use crate::store::imports::Imports;
+use crate::store::{Replica, Store, StoreError, Writer};
+
+/// The order objects of one batch are stored in: referenced types first. A stable sort, so
+/// the sender's order is kept within each type.
+fn rank(kind: &str) -> u8 {
+    match kind {
+        "document" => 0,
+        "version" => 1,
+        "claim" => 2,
+        "mention" => 3,
+        _ => 4,
+    }
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Added {
+    /// Objects of the batch that were new here.
+    pub stored: u64,
+    /// The highest seq one of them got (what the relation step writes comes after it).
+    pub last_received: Option<i64>,
+    /// What the relation step wrote for them.
+    pub derived: Derived,
+}
+
+/// One transaction of the write path.
+pub struct Ledger<'s> {
+    writer: Writer<'s>,
+    /// `(seq, id)` of every object the relation step stored in this transaction.
+    derived: Vec<(i64, ObjectId)>,
+}
+
+impl<'s> Ledger<'s> {
+    /// Starts a transaction (it holds the database's write lock until commit or drop).
+    pub fn begin(store: &'s mut Store) -> Result<Ledger<'s>, StoreError> {
+        Ok(Ledger {
+            writer: store.writer()?,
+            derived: Vec::new(),
+        })
+    }
+
+    /// Stores one object and its index rows; returns false if it was already stored. Its
+    /// relations are derived at the next [`Ledger::derive`], at the end of the unit, or at
+    /// commit. Objects it refers to must be stored first.
+    pub fn put(&mut self, object: impl Into<Received>) -> Result<bool, StoreError> {
+        Ok(self.writer.put(&object.into())?.is_some())
+    }
+
+    /// Stores a batch, referenced types first (the sender's order within a type), then derives
+    /// the relations of what was new.
+    pub fn add(&mut self, mut batch: Vec<Received>) -> Result<Added, StoreError> {
+        batch.sort_by_key(|o| rank(&o.object.kind));
+        let mut stored = 0;
+        let mut last_received = None;
+        for object in &batch {
+            if let Some(seq) = self.writer.put(object)? {
+                stored += 1;
+                last_received = Some(seq);
+            }
+        }
+        Ok(Added {
+            stored,
+            last_received,
+            derived: self.derive()?,
+        })
+    }
+
+    /// Derives the relations of everything stored since the last call (see [`derive`]).
+    pub fn derive(&mut self) -> Result<Derived, StoreError> {
+        let derived = derive::derive(&mut self.writer)?;
+        self.derived.extend(derived.objects.iter().copied());
+        Ok(derived)
+    }
+
+    /// Runs `f` as one unit of work inside the transaction (an SQLite savepoint): what it
+    /// stores, and the relations derived from it, are kept if it succeeds and undone entirely
+    /// if it fails. Several units share one commit.
+    pub fn unit<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.writer.begin_unit()?;
+        let derived_before = self.derived.len();
+        let result = f(self).and_then(|t| {
+            self.derive()?;
+            Ok(t)
+        });
+        match result {
+            Ok(t) => {
+                self.writer.keep_unit()?;
+                Ok(t)
+            }
+            Err(e) => {
+                self.derived.truncate(derived_before);
+                self.writer.undo_unit()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The `objects.seq` range written so far in the current unit (or the transaction).
+    pub fn seq_range(&self) -> Option<(i64, i64)> {
+        self.writer.seq_range()
+    }
+
+    /// `(seq, id)` of every object the relation step stored in this transaction so far.
+    pub fn derived(&self) -> &[(i64, ObjectId)] {
+        &self.derived
+    }
+
+    /// The sync state, inside this transaction.
+    pub fn replica(&self) -> Replica<'_> {
+        self.writer.replica()
+    }
+
+    /// The import log, inside this transaction.
+    pub fn imports(&self) -> Imports<'_> {
+        self.writer.imports()
+    }
+
+    /// Derives what is still pending, fills the full-text indexes and commits. Returns the
+    /// objects the relation step stored in the whole transaction.
+    pub fn commit(mut self) -> Result<Vec<(i64, ObjectId)>, StoreError> {
+        self.derive()?;
+        self.writer.commit()?;
+        Ok(self.derived)
+    }
+}

@@ -1,0 +1,388 @@
+//! The sync state of this copy of the database (tables of `schema/0003_sync.sql`), and the
+//! reads that sync does on `objects`: by seq, by id prefix, bodies.
+//!
+//! Local facts, never hashed and never exchanged as objects: the replica id, chain hashes,
+//! per-peer cursors, received batches and the sync log. [`Replica`] is a view over a connection:
+//! [`super::Store::replica`] outside a transaction, or the ledger's transaction (so that a
+//! cursor is recorded together with the objects it covers).
+
+use super::{row_id, Result};
+use crate::objects::ObjectId;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A position in a replica's arrival order: its `objects.seq` and its chain hash there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    pub seq: i64,
+    #[serde(with = "hex32")]
+    pub chain: [u8; 32],
+}
+
+impl Mark {
+    /// The mark of an empty replica.
+    pub const EMPTY: Mark = Mark {
+        seq: 0,
+        chain: [0; 32],
+    };
+}
+
+mod hex32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let s = String::deserialize(d)?;
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(&s, &mut out)
+            .map_err(|_| serde::de::Error::custom("a chain hash is 64 hex digits"))?;
+        Ok(out)
+    }
+}
+
+/// One row of `sync_log`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogEntry {
+    pub peer: String,
+    pub address: String,
+    pub direction: &'static str,
+    pub sent: u64,
+    pub received: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub round_trips: u64,
+    pub mode: &'static str,
+}
+
+/// The sync state and sync reads over one connection.
+pub struct Replica<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> Replica<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Replica<'c> {
+        Replica { conn }
+    }
+
+    /// This database's replica id, if it has one yet.
+    pub fn id(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT replica_id FROM sync_replica WHERE only = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// This database's replica id, created (UUID v7) on first use.
+    pub fn ensure_id(&self) -> Result<String> {
+        if let Some(id) = self.id()? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sync_replica(only, replica_id, created_at) VALUES (1, ?1, ?2)",
+            (&id, crate::time::now_rfc3339()),
+        )?;
+        // Another process may have won the race: read back what is stored.
+        Ok(self.id()?.unwrap_or(id))
+    }
+
+    /// Gives this database a new replica id (after a copy was detected), keeping the old one in
+    /// `previous`. Cursors that peers hold for the old id are then simply never used again.
+    pub fn regenerate_id(&self) -> Result<String> {
+        let old = self.ensure_id()?;
+        let id = uuid::Uuid::now_v7().to_string();
+        self.conn.execute(
+            "UPDATE sync_replica SET replica_id = ?1, created_at = ?2, previous = ?3 WHERE only = 1",
+            (&id, crate::time::now_rfc3339(), &old),
+        )?;
+        Ok(id)
+    }
+
+    /// The newest `objects.seq` (0 when empty).
+    pub fn max_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM objects", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The chain hash after the object at `seq`: chain(0) is 32 zero bytes and
+    /// chain(s) = sha256(chain(previous seq) || raw id at s). `None` when `seq` is past the
+    /// newest object. Checkpoints in `sync_chain` make repeated calls cheap; they are a cache.
+    pub fn chain_at(&self, seq: i64) -> Result<Option<[u8; 32]>> {
+        if seq <= 0 {
+            return Ok((seq == 0).then_some([0; 32]));
+        }
+        if seq > self.max_seq()? {
+            return Ok(None);
+        }
+        let (from, mut chain) = self
+            .conn
+            .query_row(
+                "SELECT seq, chain FROM sync_chain WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1",
+                [seq],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .and_then(|(s, hexed)| {
+                let mut out = [0u8; 32];
+                hex::decode_to_slice(hexed, &mut out).ok()?;
+                Some((s, out))
+            })
+            .unwrap_or((0, [0; 32]));
+        if from == seq {
+            return Ok(Some(chain));
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM objects WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")?;
+        let mut rows = stmt.query([from, seq])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let mut raw = [0u8; 32];
+            // A malformed stored id still has to extend the chain deterministically.
+            if hex::decode_to_slice(&id, &mut raw).is_err() {
+                raw = Sha256::digest(id.as_bytes()).into();
+            }
+            let mut h = Sha256::new();
+            h.update(chain);
+            h.update(raw);
+            chain = h.finalize().into();
+        }
+        // Cache it; failing to (a read-only file, a busy writer) only costs time later.
+        let _ = self.conn.execute(
+            "INSERT OR IGNORE INTO sync_chain(seq, chain) VALUES (?1, ?2)",
+            (seq, hex::encode(chain)),
+        );
+        Ok(Some(chain))
+    }
+
+    /// The mark at `seq`, if this database has that many objects.
+    pub fn mark_at(&self, seq: i64) -> Result<Option<Mark>> {
+        Ok(self.chain_at(seq)?.map(|chain| Mark { seq, chain }))
+    }
+
+    /// This database's newest mark.
+    pub fn head(&self) -> Result<Mark> {
+        let seq = self.max_seq()?;
+        Ok(self.mark_at(seq)?.unwrap_or(Mark::EMPTY))
+    }
+
+    /// How far this database holds the objects of replica `peer`.
+    pub fn cursor(&self, peer: &str) -> Result<Option<Mark>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, chain FROM sync_cursors WHERE peer = ?1",
+                [peer],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .and_then(|(seq, hexed)| {
+                let mut chain = [0u8; 32];
+                hex::decode_to_slice(hexed, &mut chain).ok()?;
+                Some(Mark { seq, chain })
+            }))
+    }
+
+    /// Records how far this database holds the objects of replica `peer`.
+    pub fn set_cursor(&self, peer: &str, mark: Mark) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_cursors(peer, seq, chain, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(peer) DO UPDATE SET seq = excluded.seq, chain = excluded.chain,
+                                             updated_at = excluded.updated_at",
+            (
+                peer,
+                mark.seq,
+                hex::encode(mark.chain),
+                crate::time::now_rfc3339(),
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Records which local seq range arrived from `peer` (a replica id or `bundle:PATH`).
+    pub fn record_batch(&self, peer: &str, first: i64, last: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_batches(peer, received_at, first_seq, last_seq)
+             VALUES (?1, ?2, ?3, ?4)",
+            (peer, crate::time::now_rfc3339(), first, last),
+        )?;
+        Ok(())
+    }
+
+    /// Adds a row to `sync_log`.
+    pub fn log(&self, e: &LogEntry) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_log(at, peer, address, direction, sent, received, bytes_sent,
+                                  bytes_received, round_trips, mode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![
+                crate::time::now_rfc3339(),
+                e.peer,
+                e.address,
+                e.direction,
+                e.sent as i64,
+                e.received as i64,
+                e.bytes_sent as i64,
+                e.bytes_received as i64,
+                e.round_trips as i64,
+                e.mode
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// `(seq, id)` of the objects stored after `after` up to `upto`, in seq order.
+    pub fn ids_between(&self, after: i64, upto: i64, limit: u32) -> Result<Vec<(i64, ObjectId)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, id FROM objects WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut rows = stmt.query((after, upto, limit))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let id: String = row.get(1)?;
+            if let Ok(id) = ObjectId::parse(&id) {
+                out.push((seq, id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The type and body of a stored object.
+    pub fn kind_and_body(&self, id: &ObjectId) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT type, body FROM objects WHERE id = ?1")?
+            .query_row([id.to_hex()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The bodies of the objects in these inclusive seq runs, in seq order.
+    pub fn bodies_in_runs(&self, runs: &[(i64, i64)]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM objects WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
+        )?;
+        for &(first, last) in runs {
+            let mut rows = stmt.query((first, last))?;
+            while let Some(row) = rows.next()? {
+                out.push(row.get(0)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls `each` with the body of every object from seq `from` on, in seq order.
+    pub fn each_body_from<E: From<super::StoreError>>(
+        &self,
+        from: i64,
+        mut each: impl FnMut(&str) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM objects WHERE seq >= ?1 ORDER BY seq")
+            .map_err(super::StoreError::from)?;
+        let mut rows = stmt.query([from]).map_err(super::StoreError::from)?;
+        while let Some(row) = rows.next().map_err(super::StoreError::from)? {
+            let body: String = row.get(0).map_err(super::StoreError::from)?;
+            each(&body)?;
+        }
+        Ok(())
+    }
+
+    /// The first local seq that arrived at or after `since` (by import or by sync), if any.
+    pub fn first_seq_since(&self, since: &str) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT min(s) FROM (
+                 SELECT min(first_seq) AS s FROM imports
+                  WHERE imported_at >= ?1 AND first_seq IS NOT NULL
+                 UNION ALL
+                 SELECT min(first_seq) FROM sync_batches WHERE received_at >= ?1)",
+            [since],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Which of these ids are stored here.
+    pub fn present(&self, ids: &[ObjectId]) -> Result<Vec<bool>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM objects WHERE id = ?1")?;
+        ids.iter()
+            .map(|id| Ok(stmt.exists([id.to_hex()])?))
+            .collect()
+    }
+
+    /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits), in id order.
+    pub fn ids_under(&self, prefix: &str) -> Result<Vec<(i64, ObjectId)>> {
+        let mut out = Vec::new();
+        let mut push = |row: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+            let seq: i64 = row.get(0)?;
+            if let Ok(id) = row_id(row, 1) {
+                out.push((seq, id));
+            }
+            Ok(())
+        };
+        match prefix_upper(prefix) {
+            Some(hi) => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 ORDER BY id",
+                )?;
+                let mut rows = stmt.query((prefix, hi))?;
+                while let Some(row) = rows.next()? {
+                    push(row)?;
+                }
+            }
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT seq, id FROM objects WHERE id >= ?1 ORDER BY id")?;
+                let mut rows = stmt.query([prefix])?;
+                while let Some(row) = rows.next()? {
+                    push(row)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The smallest string above every id starting with `prefix` (lower-case hex), or `None` for
+/// "no bound".
+pub fn prefix_upper(prefix: &str) -> Option<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    while let Some(last) = digits.pop() {
+        if last != b'f' {
+            let pos = HEX.iter().position(|&h| h == last).unwrap_or(15);
+            digits.push(HEX[(pos + 1).min(15)]);
+            return Some(String::from_utf8_lossy(&digits).into_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upper_bounds_cover_exactly_the_prefix() {
+        assert_eq!(prefix_upper(""), None);
+        assert_eq!(prefix_upper("3f").as_deref(), Some("4"));
+        assert_eq!(prefix_upper("3e").as_deref(), Some("3f"));
+        assert_eq!(prefix_upper("9").as_deref(), Some("a"));
+        assert_eq!(prefix_upper("ff"), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! One transaction of object writes: each object is stored with its index rows, and the writer
+//! remembers what it indexed (new claims and their keys, new versions) for the ledger's
+//! relation step. Only the ledger holds a [`Writer`].
+
+use super::imports::Imports;
+use super::index::{self, Cache};
+use super::replica::Replica;
+use super::{Result, StoreError};
+use crate::model::{ClaimRef, Received};
+use crate::objects::{Object, ObjectId};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// What was indexed since the ledger last asked: the input of its relation step.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Fresh {
+    /// `(claim seq, key, detail)` of every claim key indexed, in arrival order.
+    pub claim_keys: Vec<(i64, String, String)>,
+    /// The claims indexed, by seq, in arrival order (so every claim stored with a seq between
+    /// the first and the last of them is one of them).
+    pub claims: Vec<(i64, ClaimRef)>,
+    /// `(seq, id)` of every version indexed, in arrival order.
+    pub versions: Vec<(i64, ObjectId)>,
+}
+
+impl Fresh {
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty() && self.versions.is_empty()
+    }
+
+    /// Whether the claim stored at `seq` is one of [`Fresh::claims`].
+    pub fn is_fresh_claim(&self, seq: i64) -> bool {
+        match (self.claims.first(), self.claims.last()) {
+            (Some((first, _)), Some((last, _))) => *first <= seq && seq <= *last,
+            _ => false,
+        }
+    }
+
+    /// A claim of [`Fresh::claims`] by seq.
+    pub fn claim(&self, seq: i64) -> Option<&ClaimRef> {
+        self.claims
+            .binary_search_by_key(&seq, |(s, _)| *s)
+            .ok()
+            .map(|i| &self.claims[i].1)
+    }
+}
+
+/// One transaction of writes.
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    cache: Cache,
+    /// The seq range written in the current unit (or the whole transaction without units).
+    first_seq: Option<i64>,
+    last_seq: Option<i64>,
+    /// The first seq written in the whole transaction: the full-text indexes are filled from
+    /// here at commit.
+    tx_first_seq: Option<i64>,
+    fresh: Fresh,
+    /// What `fresh` held when the current unit began, to restore when it is undone.
+    fresh_at_unit: Fresh,
+}
+
+impl<'c> Writer<'c> {
+    pub(super) fn begin(conn: &'c mut Connection) -> Result<Writer<'c>> {
+        // Claim keys fold names through the alias table: refuse to index with a broken one.
+        crate::relate::aliases::check()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Writer {
+            tx,
+            cache: Cache::default(),
+            first_seq: None,
+            last_seq: None,
+            tx_first_seq: None,
+            fresh: Fresh::default(),
+            fresh_at_unit: Fresh::default(),
+        })
+    }
+
+    /// Stores an object and, when its type is known, its index rows. Returns its new seq, or
+    /// `None` if it was already stored.
+    pub fn put(&mut self, received: &Received) -> Result<Option<i64>> {
+        let object = &received.object;
+        let Some(seq) = self.insert_object(object)? else {
+            return Ok(None);
+        };
+        if let Some(body) = &received.body {
+            let id = object.id;
+            index::insert(&self.tx, &mut self.cache, seq, id, body)
+                .map_err(|source| StoreError::Index { id, source })?;
+            self.note_fresh(seq, id, body);
+        }
+        Ok(Some(seq))
+    }
+
+    fn note_fresh(&mut self, seq: i64, id: ObjectId, body: &crate::model::Body) {
+        use crate::model::Body;
+        match body {
+            Body::Claim(c) => {
+                let keys = self.cache.take_keys();
+                self.fresh
+                    .claim_keys
+                    .extend(keys.into_iter().map(|(k, d)| (seq, k, d)));
+                self.fresh.claims.push((seq, ClaimRef::new(id, c)));
+            }
+            Body::Version(_) => self.fresh.versions.push((seq, id)),
+            _ => {}
+        }
+    }
+
+    fn insert_object(&mut self, object: &Object) -> Result<Option<i64>> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO objects(id, type, body) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+        )?;
+        let n = stmt.execute((object.id.to_hex(), &object.kind, &object.body))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let seq = self.tx.last_insert_rowid();
+        self.first_seq.get_or_insert(seq);
+        self.tx_first_seq.get_or_insert(seq);
+        self.last_seq = Some(seq);
+        Ok(Some(seq))
+    }
+
+    /// What was indexed since the last call: the claims and versions the relation step looks at.
+    pub fn take_fresh(&mut self) -> Fresh {
+        std::mem::take(&mut self.fresh)
+    }
+
+    /// The `objects.seq` range written so far in this transaction (or in the current unit).
+    pub fn seq_range(&self) -> Option<(i64, i64)> {
+        Some((self.first_seq?, self.last_seq?))
+    }
+
+    /// Starts a unit of work inside this transaction (an SQLite savepoint): what it writes is
+    /// kept by [`Writer::keep_unit`] or undone, entirely, by [`Writer::undo_unit`]. Several
+    /// units share one commit, while no unit is ever half-written.
+    pub fn begin_unit(&mut self) -> Result<()> {
+        self.tx.execute_batch("SAVEPOINT unit")?;
+        self.fresh_at_unit = self.fresh.clone();
+        self.first_seq = None;
+        self.last_seq = None;
+        Ok(())
+    }
+
+    /// Keeps what the current unit wrote.
+    pub fn keep_unit(&mut self) -> Result<()> {
+        Ok(self.tx.execute_batch("RELEASE unit")?)
+    }
+
+    /// Undoes everything the current unit wrote.
+    pub fn undo_unit(&mut self) -> Result<()> {
+        self.cache = Cache::default();
+        self.fresh = std::mem::take(&mut self.fresh_at_unit);
+        self.first_seq = None;
+        self.last_seq = None;
+        Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
+    }
+
+    /// The local sync state, inside this transaction.
+    pub fn replica(&self) -> Replica<'_> {
+        Replica::new(&self.tx)
+    }
+
+    /// The local import log, inside this transaction.
+    pub fn imports(&self) -> Imports<'_> {
+        Imports::new(&self.tx)
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Fills the full-text indexes for what was written, and commits.
+    pub fn commit(self) -> Result<()> {
+        if let Some(first) = self.tx_first_seq {
+            index::fill_fts(&self.tx, first)?;
+        }
+        Ok(self.tx.commit()?)
+    }
+}

@@ -1,0 +1,194 @@
+//! Relations do not depend on how claims arrived: two contradicting articles imported into two
+//! databases and synced over each transport (bundle, database file, HTTP hub) give the same
+//! conflict on both sides as when they are imported into one database.
+
+use claims::extract::Extractor;
+use claims::import::import_paths;
+use claims::model::Overrides;
+use claims::store::Store;
+use claims::sync::bundle;
+use claims::sync::peer::{DbPeer, HttpPeer};
+use claims::sync::server::{ServeOptions, Server};
+use claims::sync::{self, Options};
+use claims::timeline::relations::{conflicts, ConflictFilter};
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+mod common;
+use common::sql;
+
+const COURIER: &str = "tests/fixtures/sync/ferry-courier.txt";
+const GAZETTE: &str = "tests/fixtures/sync/ferry-gazette.txt";
+
+fn import(path: &Path, files: &[&str]) {
+    let mut store = Store::open(path).expect("open");
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    let out = import_paths(
+        &mut store,
+        &files,
+        &Overrides::default(),
+        &Extractor::new().expect("embedded lexicon"),
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
+}
+
+/// The conflicts in force, as (basis, reason, the two contents, the relation id).
+fn conflict_set(path: &Path) -> Vec<(String, String, String, String, Option<String>)> {
+    let store = Store::open(path).expect("open");
+    conflicts(&store, &ConflictFilter::default())
+        .expect("conflicts")
+        .into_iter()
+        .map(|c| (c.basis, c.reason, c.a.content, c.b.content, c.relation))
+        .collect()
+}
+
+fn ids(path: &Path) -> BTreeSet<String> {
+    let store = Store::open(path).expect("open");
+    let conn = sql(&store);
+    let mut stmt = conn.prepare("SELECT id FROM objects").expect("prepare");
+    let rows = stmt.query_map([], |r| r.get(0)).expect("query");
+    rows.collect::<Result<_, _>>().expect("ids")
+}
+
+fn verified(path: &Path) {
+    let report = claims::store::verify::verify(&Store::open(path).expect("open")).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+}
+
+/// What importing both articles into one database gives.
+fn expected(dir: &Path) -> Vec<(String, String, String, String, Option<String>)> {
+    let one = dir.join("one.db");
+    import(&one, &[COURIER, GAZETTE]);
+    let found = conflict_set(&one);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "number/1");
+    assert_eq!(found[0].1, "number: five vs two");
+    assert!(found[0].4.is_some(), "a stored relation object");
+    found
+}
+
+/// Each article in a database of its own.
+fn apart(dir: &Path) -> (PathBuf, PathBuf) {
+    let (a, b) = (dir.join("a.db"), dir.join("b.db"));
+    import(&a, &[COURIER]);
+    import(&b, &[GAZETTE]);
+    assert!(conflict_set(&a).is_empty());
+    assert!(conflict_set(&b).is_empty());
+    (a, b)
+}
+
+fn assert_both_sides(
+    a: &Path,
+    b: &Path,
+    expected: &[(String, String, String, String, Option<String>)],
+) {
+    assert_eq!(conflict_set(a), expected);
+    assert_eq!(conflict_set(b), expected);
+    assert_eq!(ids(a), ids(b));
+    verified(a);
+    verified(b);
+}
+
+#[test]
+fn the_conflict_appears_on_both_sides_after_a_database_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = expected(dir.path());
+    let (a, b) = apart(dir.path());
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = DbPeer::open(&a, &b).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    drop((local, peer));
+    assert_both_sides(&a, &b, &expected);
+    // Nothing is left to move: the relation each side derived is the same object.
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = DbPeer::open(&a, &b).expect("peer");
+    let again = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("again");
+    assert_eq!((again.sent, again.received), (0, 0));
+}
+
+#[test]
+fn the_conflict_appears_on_both_sides_after_an_http_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = expected(dir.path());
+    let (a, b) = apart(dir.path());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let running = Server::from_listener(listener)
+        .expect("server")
+        .spawn(Store::open(&b).expect("hub"), ServeOptions::default())
+        .expect("spawn");
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    let again = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("again");
+    assert_eq!((again.sent, again.received), (0, 0));
+    running.stop();
+    drop(local);
+    assert_both_sides(&a, &b, &expected);
+}
+
+#[test]
+fn the_conflict_appears_on_both_sides_after_bundles_both_ways() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = expected(dir.path());
+    let (a, b) = apart(dir.path());
+    let file = dir.path().join("x.bundle");
+    bundle::create(&Store::open(&a).expect("a"), &file, None).expect("create");
+    bundle::apply(&mut Store::open(&b).expect("b"), &file, false).expect("apply");
+    assert_eq!(conflict_set(&b), expected);
+    bundle::create(&Store::open(&b).expect("b"), &file, None).expect("create");
+    bundle::apply(&mut Store::open(&a).expect("a"), &file, false).expect("apply");
+    assert_both_sides(&a, &b, &expected);
+}
+
+/// The relation objects of a database: (kind, basis, note), sorted.
+fn relations(path: &Path) -> Vec<(String, String, String)> {
+    let store = Store::open(path).expect("open");
+    let conn = sql(&store);
+    let mut stmt = conn
+        .prepare("SELECT kind, basis, coalesce(note, '') FROM relations ORDER BY kind, note")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+#[test]
+fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // One database imports both versions of the article.
+    let one = dir.path().join("one.db");
+    import(
+        &one,
+        &[
+            "tests/fixtures/timeline/bridge-v1.txt",
+            "tests/fixtures/timeline/bridge-v2.txt",
+        ],
+    );
+    let expected = relations(&one);
+    assert_eq!(
+        expected.iter().filter(|r| r.0 == "updates").count(),
+        3,
+        "{expected:?}"
+    );
+    // Another has the first version and receives the second by sync from a third.
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    import(&a, &["tests/fixtures/timeline/bridge-v1.txt"]);
+    let mut local = Store::open(&b).expect("b");
+    let mut peer = DbPeer::open(&b, &a).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    drop((local, peer));
+    import(&b, &["tests/fixtures/timeline/bridge-v2.txt"]);
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = DbPeer::open(&a, &b).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync back");
+    drop((local, peer));
+    assert_eq!(relations(&a), expected);
+    assert_eq!(relations(&b), expected);
+    assert_eq!(ids(&a), ids(&b));
+    verified(&a);
+    verified(&b);
+}
