@@ -57,6 +57,19 @@ pub enum IngestError {
     #[error("{}: no text after the header", path.display())]
     NoTextAfterHeader { path: PathBuf },
 
+    /// An HTML document whose markup builds more nodes than its size can honestly need (see
+    /// `docs/formats.md`): refused before it costs more memory.
+    #[error(
+        "{}: the markup makes more than {limit} elements for {bytes} bytes (at most 100,000 plus \
+         one for every 4 bytes); refused",
+        path.display()
+    )]
+    TooManyElements {
+        path: PathBuf,
+        bytes: usize,
+        limit: usize,
+    },
+
     /// An HTML or Markdown document whose article text came out empty.
     #[error("{}: no article text found", path.display())]
     NoArticleText { path: PathBuf },

@@ -10,6 +10,7 @@
 //! extension or, failing that, from the content; [`parse`] reads one file all-or-nothing;
 //! [`walk`] expands directory arguments into a stable list of article files.
 
+mod dom;
 mod error;
 mod header;
 mod html;
