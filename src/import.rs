@@ -5,7 +5,7 @@
 //! arrival order are deterministic.
 
 use crate::extract::{CharIndex, Extractor, EXTRACTOR_VERSION};
-use crate::ingest::{self, Article, IngestError};
+use crate::ingest::{self, Article, IngestError, WalkOptions};
 use crate::model::{self, Body, Typed, Version};
 use crate::objects::{ObjectError, ObjectId};
 use crate::store::{Store, StoreError, Writer};
@@ -206,9 +206,22 @@ pub fn import_paths(
     inputs: &[PathBuf],
     overrides: &Overrides,
     extractor: &Extractor,
+    on_file: impl FnMut(&Store, usize, usize, &FileOutcome),
+) -> Result<Vec<FileOutcome>, StoreError> {
+    let walk = WalkOptions::default();
+    import_paths_with(store, inputs, walk, overrides, extractor, on_file)
+}
+
+/// [`import_paths`], with options for walking directories.
+pub fn import_paths_with(
+    store: &mut Store,
+    inputs: &[PathBuf],
+    walk: WalkOptions,
+    overrides: &Overrides,
+    extractor: &Extractor,
     mut on_file: impl FnMut(&Store, usize, usize, &FileOutcome),
 ) -> Result<Vec<FileOutcome>, StoreError> {
-    let files = ingest::walk(inputs);
+    let files = ingest::walk(inputs, walk);
     let total = files.len();
     let options = overrides.fingerprint();
     let db_path = store.path().to_path_buf();
@@ -277,7 +290,8 @@ fn plan_file(
             versions,
         });
     }
-    let articles = ingest::parse(path, &bytes)?;
+    // The bytes are handed over: a plain text is then held once, not twice.
+    let articles = ingest::parse_owned(path, bytes)?;
     let mut planned = Vec::with_capacity(articles.len());
     for article in articles {
         let article = overrides.apply(article);

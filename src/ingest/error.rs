@@ -20,6 +20,24 @@ pub enum IngestError {
     #[error("{}: is a directory", path.display())]
     IsDirectory { path: PathBuf },
 
+    /// A FIFO, a socket or a device: only regular files are read (a FIFO would wait for a
+    /// writer forever).
+    #[error("{}: is {kind}, not a regular file; only regular files are imported", path.display())]
+    NotRegularFile { path: PathBuf, kind: &'static str },
+
+    /// A symbolic link met while walking `root` that leads out of it: not followed.
+    #[error(
+        "{}: symbolic link to {}, outside {}: not followed (--follow-links follows it)",
+        path.display(),
+        target.display(),
+        root.display()
+    )]
+    LinkOutOfTree {
+        path: PathBuf,
+        target: PathBuf,
+        root: PathBuf,
+    },
+
     /// Any other I/O failure while reading a file or walking a directory.
     #[error("{}: cannot read: {source}", path.display())]
     Io {
