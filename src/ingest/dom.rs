@@ -5,7 +5,8 @@
 //! other end tag"). Nothing in the standard bounds that stack, so a page of 20,000 nested
 //! `<article>` or 100,000 nested `<div>` elements costs time quadratic in its size. Browsers
 //! stop nesting at a fixed depth (Chromium and WebKit at 512) and html5ever does not, so this
-//! module puts a gate between html5ever's tokenizer and its tree builder:
+//! module puts a gate between html5ever's tokenizer and its tree builder (at 256: deeper than
+//! real pages go, and each tag at the cap costs half what it would at 512):
 //!
 //! - While fewer than [`MAX_OPEN`] elements are held by the tree builder (its open elements
 //!   and its list of active formatting elements), every token passes unchanged, so a page
@@ -44,8 +45,9 @@ use html5ever::{Attribute, ExpandedName, LocalName, QualName};
 use scraper::Html;
 
 /// Elements the tree builder may hold (open, or listed as active formatting elements) before
-/// start tags are dropped: the depth at which Chromium and WebKit stop nesting.
-pub(super) const MAX_OPEN: usize = 512;
+/// start tags are dropped. Some tags make the builder scan all it holds, so this is the factor
+/// of the worst case (about 2 MB/s at 256; `cargo bench --bench ingest`).
+pub(super) const MAX_OPEN: usize = 256;
 
 /// How many more elements blocks and elements with raw text may open past [`MAX_OPEN`].
 pub(super) const TEXT_MARGIN: usize = 64;
