@@ -86,13 +86,29 @@ impl Planned {
 
 /// Turns one article into objects. Pure: no I/O.
 pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned, ObjectError> {
+    plan(article, crate::objects::to_nfc(&article.text), extractor)
+}
+
+/// [`plan_article`], taking the article: its text, when already in NFC (as most are), becomes
+/// the version's text without a copy.
+fn plan_article_owned(mut article: Article, extractor: &Extractor) -> Result<Planned, ObjectError> {
+    let text = std::mem::take(&mut article.text);
+    let text = if unicode_normalization::is_nfc(&text) {
+        text
+    } else {
+        crate::objects::to_nfc(&text)
+    };
+    plan(&article, text, extractor)
+}
+
+/// Plans an article whose text, in NFC, is `text` (`article.text` is not read).
+fn plan(article: &Article, text: String, extractor: &Extractor) -> Result<Planned, ObjectError> {
     let nfc = |s: &Option<String>| {
         s.as_deref()
             .map(model::collapse_space)
             .filter(|s| !s.is_empty())
             .map(|s| crate::objects::to_nfc(&s))
     };
-    let text = crate::objects::to_nfc(&article.text);
     let title = nfc(&article.title);
     let source = nfc(&article.source);
     let byline = nfc(&article.author);
@@ -102,26 +118,31 @@ pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned,
         source.as_deref(),
         title.as_deref(),
     )))?;
+    // The text moves into the version, and is read from there.
     let version = Typed::new(Body::Version(Version {
         v: 1,
         document: document.id(),
-        text: text.clone(),
+        text,
         title,
         byline: byline.clone(),
         source: source.clone(),
         published: nfc(&article.published),
         modified: nfc(&article.modified),
     }))?;
+    let Body::Version(Version { text, .. }) = &version.body else {
+        // Built as a version just above.
+        return Err(ObjectError::NotAnObject);
+    };
     let outlet = source
         .or(byline)
         .unwrap_or_else(|| model::UNKNOWN_OUTLET.to_string());
-    let chars = CharIndex::new(&text);
-    let extraction = extractor.extract(&text);
+    let chars = CharIndex::new(text);
+    let extraction = extractor.extract(text);
     let mut claims = Vec::with_capacity(extraction.claims.len());
     for attribution in &extraction.claims {
         claims.push(model::claim_and_mention(
             attribution,
-            &text,
+            text,
             &chars,
             version.id(),
             &outlet,
@@ -295,12 +316,12 @@ fn plan_file(
     let mut planned = Vec::with_capacity(articles.len());
     for article in articles {
         let article = overrides.apply(article);
-        planned.push(
-            plan_article(&article, extractor).map_err(|source| ImportError::Object {
+        planned.push(plan_article_owned(article, extractor).map_err(|source| {
+            ImportError::Object {
                 path: path.to_path_buf(),
                 source,
-            })?,
-        );
+            }
+        })?);
     }
     Ok(Plan::Fresh {
         path: path.to_path_buf(),
