@@ -1008,6 +1008,19 @@ mod tests {
         }
 
         proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_text_as_html_returns_with_bounded_work(input in "(<[/!a-z]{0,8}[ =\"a-z]{0,6}>?|[^<]{0,6}){0,80}") {
+                match parse_counted(Path::new("p.html"), &input) {
+                    Ok((_, work)) => prop_assert!(bounded(&work), "{:?}", work),
+                    Err(IngestError::NoArticleText { .. }) => {}
+                    Err(e) => prop_assert!(false, "{}", e),
+                }
+            }
+        }
+
+        proptest! {
             #![proptest_config(ProptestConfig::with_cases(24))]
 
             #[test]
