@@ -309,6 +309,27 @@ fn html_deep_nesting_does_not_overflow() {
     assert_eq!(article.text, "Deep, a source said.");
 }
 
+// The campaign's shape (issue 17): nested articles with a paragraph at every level. Before,
+// each article was walked again (quadratic); past the nesting cap the articles are dropped
+// and their paragraphs kept, in order.
+#[test]
+fn html_nested_articles_keep_every_paragraph_once() {
+    let depth = 2_000;
+    let mut input = String::from("<!doctype html><html><body>");
+    for i in 0..depth {
+        input.push_str(&format!(
+            "<article class=\"story\"><p>Paragraph {i}, a spokesman said.</p>"
+        ));
+    }
+    input.push_str(&"</article>".repeat(depth));
+    input.push_str("<aside><p>Related: other news.</p></aside></body></html>");
+    let article = &parse(Path::new("deep.html"), input.as_bytes()).expect("parses")[0];
+    let expected: Vec<String> = (0..depth)
+        .map(|i| format!("Paragraph {i}, a spokesman said."))
+        .collect();
+    assert_eq!(article.text, expected.join("\n\n"));
+}
+
 // ---- JSON lines ------------------------------------------------------------------------------
 
 #[test]
