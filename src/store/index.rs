@@ -69,9 +69,9 @@ impl VersionText {
             return self.text.len();
         };
         let from = mark as usize;
-        self.text[from..]
-            .char_indices()
-            .nth(i % CODE_POINT_STEP)
+        self.text
+            .get(from..)
+            .and_then(|rest| rest.char_indices().nth(i % CODE_POINT_STEP))
             .map_or(self.text.len(), |(offset, _)| from + offset)
     }
 
