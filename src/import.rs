@@ -8,9 +8,9 @@
 //! the whole import ([`RunError::Panicked`]), never a silently shorter one.
 
 use crate::extract::{Extractor, EXTRACTOR_VERSION};
-use crate::ingest::{self, IngestError};
+use crate::ingest::{self, IngestError, WalkOptions};
 use crate::ledger::Ledger;
-use crate::model::{plan_article, Body, Overrides, Planned};
+use crate::model::{plan_article_owned, Body, Overrides, Planned};
 use crate::objects::{ObjectError, ObjectId};
 use crate::store::imports::ImportRecord;
 use crate::store::{Store, StoreError};
@@ -107,9 +107,28 @@ pub fn import_paths(
     inputs: &[PathBuf],
     overrides: &Overrides,
     extractor: &Extractor,
+    on_file: impl FnMut(&Store, usize, usize, &FileOutcome),
+) -> Result<Vec<FileOutcome>, RunError> {
+    import_paths_with(
+        store,
+        inputs,
+        WalkOptions::default(),
+        overrides,
+        extractor,
+        on_file,
+    )
+}
+
+/// [`import_paths`], with options for walking directories.
+pub fn import_paths_with(
+    store: &mut Store,
+    inputs: &[PathBuf],
+    walk: WalkOptions,
+    overrides: &Overrides,
+    extractor: &Extractor,
     mut on_file: impl FnMut(&Store, usize, usize, &FileOutcome),
 ) -> Result<Vec<FileOutcome>, RunError> {
-    let files = ingest::walk(inputs);
+    let files = ingest::walk(inputs, walk);
     let total = files.len();
     let options = overrides.fingerprint();
     let db_path = store.path().to_path_buf();
@@ -188,16 +207,17 @@ fn plan_file(
             versions,
         });
     }
-    let articles = ingest::parse(path, &bytes)?;
+    // The bytes are handed over: a plain text is then held once, not twice.
+    let articles = ingest::parse_owned(path, bytes)?;
     let mut planned = Vec::with_capacity(articles.len());
     for article in articles {
         let article = overrides.apply(article);
-        planned.push(
-            plan_article(&article, extractor).map_err(|source| ImportError::Object {
+        planned.push(plan_article_owned(article, extractor).map_err(|source| {
+            ImportError::Object {
                 path: path.to_path_buf(),
                 source,
-            })?,
-        );
+            }
+        })?);
     }
     Ok(Plan::Fresh {
         path: path.to_path_buf(),

@@ -4,7 +4,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use claims::ingest::{
-    check_size, detect, parse, parse_as, read, walk, Article, Format, IngestError, MAX_FILE_BYTES,
+    check_size, detect, parse, parse_as, parse_owned, read, read_bytes, walk, Article, Format,
+    IngestError, WalkOptions, MAX_FILE_BYTES,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -308,6 +309,27 @@ fn html_deep_nesting_does_not_overflow() {
     assert_eq!(article.text, "Deep, a source said.");
 }
 
+// The campaign's shape (issue 17): nested articles with a paragraph at every level. Before,
+// each article was walked again (quadratic); past the nesting cap the articles are dropped
+// and their paragraphs kept, in order.
+#[test]
+fn html_nested_articles_keep_every_paragraph_once() {
+    let depth = 2_000;
+    let mut input = String::from("<!doctype html><html><body>");
+    for i in 0..depth {
+        input.push_str(&format!(
+            "<article class=\"story\"><p>Paragraph {i}, a spokesman said.</p>"
+        ));
+    }
+    input.push_str(&"</article>".repeat(depth));
+    input.push_str("<aside><p>Related: other news.</p></aside></body></html>");
+    let article = &parse(Path::new("deep.html"), input.as_bytes()).expect("parses")[0];
+    let expected: Vec<String> = (0..depth)
+        .map(|i| format!("Paragraph {i}, a spokesman said."))
+        .collect();
+    assert_eq!(article.text, expected.join("\n\n"));
+}
+
 // ---- JSON lines ------------------------------------------------------------------------------
 
 #[test]
@@ -530,12 +552,15 @@ fn walk_is_sorted_filtered_and_keeps_errors_in_place() {
     let missing = root.join("missing");
     let hidden_dir = root.join(".git");
 
-    let found = walk(&[
-        root.to_path_buf(),
-        missing.clone(),
-        lone.clone(),
-        hidden_dir.clone(),
-    ]);
+    let found = walk(
+        &[
+            root.to_path_buf(),
+            missing.clone(),
+            lone.clone(),
+            hidden_dir.clone(),
+        ],
+        WalkOptions::default(),
+    );
     let shown: Vec<String> = found
         .iter()
         .map(|item| match item {
@@ -564,12 +589,183 @@ fn walk_is_sorted_filtered_and_keeps_errors_in_place() {
     );
 }
 
+/// Each item of a walk, as a path relative to `root` or as its error message.
+#[cfg(unix)]
+fn shown(root: &Path, found: &[Result<PathBuf, IngestError>]) -> Vec<String> {
+    found
+        .iter()
+        .map(|item| match item {
+            Ok(path) => path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string(),
+            Err(err) => format!("error: {err}"),
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// Runs `f` on another thread and fails the test if it has not returned within a minute:
+/// before the fix, reading a FIFO waited for a writer forever.
+#[cfg(unix)]
+fn returns<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, recv) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(f());
+    });
+    recv.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("returns instead of waiting for a writer")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    let path = fifo.clone();
+    let err = returns(move || read(&path).expect_err("refused").to_string());
+    assert_eq!(
+        err,
+        format!(
+            "{}: is a FIFO (named pipe), not a regular file; only regular files are imported",
+            fifo.display()
+        )
+    );
+    let path = fifo.clone();
+    let err = returns(move || read_bytes(&path).expect_err("refused"));
+    assert!(matches!(err, IngestError::NotRegularFile { .. }), "{err:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_are_refused() {
+    let err = read(Path::new("/dev/null")).expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "/dev/null: is a character device, not a regular file; only regular files are imported"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_walk_names_special_files_in_their_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(root.join("a.txt"), "A.").expect("write");
+    mkfifo(&root.join("b.txt"));
+    mkfifo(&root.join("c.pdf"));
+    fs::write(root.join("d.txt"), "D.").expect("write");
+    let found = walk(&[root.to_path_buf()], WalkOptions::default());
+    assert_eq!(
+        shown(root, &found),
+        vec![
+            "a.txt".to_string(),
+            format!(
+                "error: {}: is a FIFO (named pipe), not a regular file; only regular files are imported",
+                root.join("b.txt").display()
+            ),
+            "d.txt".to_string(),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_walked_tree_are_reported_not_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("news");
+    let outside = dir.path().join("elsewhere");
+    fs::create_dir_all(root.join("sub")).expect("mkdir");
+    fs::create_dir_all(outside.join("more")).expect("mkdir");
+    fs::write(root.join("a.txt"), "A.").expect("write");
+    fs::write(root.join("sub/b.txt"), "B.").expect("write");
+    fs::write(outside.join("secret.txt"), "S.").expect("write");
+    fs::write(outside.join("more/c.txt"), "C.").expect("write");
+    // Inside the tree: followed.
+    symlink(root.join("a.txt"), root.join("link-in.txt")).expect("symlink");
+    symlink("sub", root.join("link-sub")).expect("symlink");
+    // Out of it: reported in their place.
+    symlink(outside.join("secret.txt"), root.join("link-out.txt")).expect("symlink");
+    symlink("../elsewhere/more", root.join("link-dir")).expect("symlink");
+    // Out of it, but not an article: nothing to say.
+    symlink(outside.join("secret.txt"), root.join("notes.pdf")).expect("symlink");
+
+    let real = |p: &Path| fs::canonicalize(p).expect("canonical");
+    let found = walk(std::slice::from_ref(&root), WalkOptions::default());
+    assert_eq!(
+        shown(&root, &found),
+        vec![
+            "a.txt".to_string(),
+            format!(
+                "error: {}: symbolic link to {}, outside {}: not followed (--follow-links follows it)",
+                root.join("link-dir").display(),
+                real(&outside.join("more")).display(),
+                root.display()
+            ),
+            "link-in.txt".to_string(),
+            format!(
+                "error: {}: symbolic link to {}, outside {}: not followed (--follow-links follows it)",
+                root.join("link-out.txt").display(),
+                real(&outside.join("secret.txt")).display(),
+                root.display()
+            ),
+            "link-sub/b.txt".to_string(),
+            "sub/b.txt".to_string(),
+        ]
+    );
+
+    let found = walk(
+        std::slice::from_ref(&root),
+        WalkOptions { follow_links: true },
+    );
+    assert_eq!(
+        shown(&root, &found),
+        vec![
+            "a.txt",
+            "link-dir/c.txt",
+            "link-in.txt",
+            "link-out.txt",
+            "link-sub/b.txt",
+            "sub/b.txt"
+        ]
+    );
+}
+
+// The text of a plain text file is the file's own buffer: a large text is held once.
+#[test]
+fn plain_text_is_not_copied() {
+    let bytes = b"\xEF\xBB\xBFTitle: T\n\nFirst line, a source said.\n".to_vec();
+    let start = bytes.as_ptr();
+    let articles = parse_owned(Path::new("x.txt"), bytes.clone()).expect("parses");
+    assert_eq!(articles, parse(Path::new("x.txt"), &bytes).expect("parses"));
+    let articles = parse_owned(Path::new("x.txt"), bytes).expect("parses");
+    assert_eq!(articles[0].text, "First line, a source said.\n");
+    assert_eq!(articles[0].text.as_ptr(), start);
+    assert_eq!(
+        parse_owned(Path::new("x.txt"), b"ok \xff".to_vec())
+            .expect_err("refused")
+            .to_string(),
+        "x.txt: not valid UTF-8 at byte 3"
+    );
+}
+
 // ---- seeds -----------------------------------------------------------------------------------
 
 #[test]
 fn seeds_read_cleanly() {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let files: Vec<PathBuf> = walk(std::slice::from_ref(&seeds))
+    let files: Vec<PathBuf> = walk(std::slice::from_ref(&seeds), WalkOptions::default())
         .into_iter()
         .map(|item| item.expect("seed is readable"))
         .collect();

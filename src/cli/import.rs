@@ -3,7 +3,8 @@
 use super::render::{claim_line, plural, print_json, progress_bar, short};
 use super::{exit, Cli, CliResult, Format};
 use claims::extract::Extractor;
-use claims::import::{import_paths, FileOutcome};
+use claims::import::{import_paths_with, FileOutcome};
+use claims::ingest::WalkOptions;
 use claims::model::Overrides;
 use claims::store::Store;
 use serde::Serialize;
@@ -13,9 +14,11 @@ use std::path::PathBuf;
 /// Import articles (text, Markdown, HTML, JSON lines) and extract their claims.
 ///
 /// Directories are walked recursively in a stable order, taking files ending in .txt, .text,
-/// .md, .markdown, .html, .htm, .xhtml, .jsonl and .ndjson. Each file is one transaction: a bad
-/// file is reported and leaves the database unchanged, the others are still imported, and the
-/// exit code is 1. Importing the same bytes again adds nothing.
+/// .md, .markdown, .html, .htm, .xhtml, .jsonl and .ndjson; symbolic links that lead out of the
+/// directory are reported and not followed (see --follow-links). Only regular files are read: a
+/// FIFO, socket or device is refused. Each file is one transaction: a bad file is reported and
+/// leaves the database unchanged, the others are still imported, and the exit code is 1.
+/// Importing the same bytes again adds nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or directories to import.
@@ -41,6 +44,10 @@ pub struct Args {
     /// Also print the claims found in each new version.
     #[arg(long)]
     pub claims: bool,
+    /// Follow symbolic links that lead out of a directory being walked. Without it they are
+    /// not followed and each is reported (links that stay inside are followed).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 #[derive(Serialize)]
@@ -73,9 +80,13 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let progress = progress_bar("files", false);
     let text = cli.format == Format::Text;
     let mut write_error = None;
-    let outcomes = import_paths(
+    let walk = WalkOptions {
+        follow_links: args.follow_links,
+    };
+    let outcomes = import_paths_with(
         &mut store,
         &args.paths,
+        walk,
         &overrides,
         &extractor,
         |store, done, total, outcome| {

@@ -20,6 +20,24 @@ pub enum IngestError {
     #[error("{}: is a directory", path.display())]
     IsDirectory { path: PathBuf },
 
+    /// A FIFO, a socket or a device: only regular files are read (a FIFO would wait for a
+    /// writer forever).
+    #[error("{}: is {kind}, not a regular file; only regular files are imported", path.display())]
+    NotRegularFile { path: PathBuf, kind: &'static str },
+
+    /// A symbolic link met while walking `root` that leads out of it: not followed.
+    #[error(
+        "{}: symbolic link to {}, outside {}: not followed (--follow-links follows it)",
+        path.display(),
+        target.display(),
+        root.display()
+    )]
+    LinkOutOfTree {
+        path: PathBuf,
+        target: PathBuf,
+        root: PathBuf,
+    },
+
     /// Any other I/O failure while reading a file or walking a directory.
     #[error("{}: cannot read: {source}", path.display())]
     Io {
@@ -56,6 +74,19 @@ pub enum IngestError {
     /// The file has a header block (front matter or `Key: value` lines) and nothing after it.
     #[error("{}: no text after the header", path.display())]
     NoTextAfterHeader { path: PathBuf },
+
+    /// An HTML document whose markup builds more nodes than its size can honestly need (see
+    /// `docs/formats.md`): refused before it costs more memory.
+    #[error(
+        "{}: the markup makes more than {limit} elements for {bytes} bytes (at most 100,000 plus \
+         one for every 4 bytes); refused",
+        path.display()
+    )]
+    TooManyElements {
+        path: PathBuf,
+        bytes: usize,
+        limit: usize,
+    },
 
     /// An HTML or Markdown document whose article text came out empty.
     #[error("{}: no article text found", path.display())]

@@ -10,6 +10,7 @@
 //! extension or, failing that, from the content; [`parse`] reads one file all-or-nothing;
 //! [`walk`] expands directory arguments into a stable list of article files.
 
+mod dom;
 mod error;
 mod header;
 mod html;
@@ -18,13 +19,13 @@ mod markdown;
 mod text;
 mod walk;
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io::{self, Read};
 use std::path::Path;
 
 pub use crate::time::normalize as normalize_time;
 pub use error::IngestError;
-pub use walk::{walk, ARTICLE_EXTENSIONS};
+pub use walk::{walk, WalkOptions, ARTICLE_EXTENSIONS};
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -139,10 +140,26 @@ pub fn parse_as(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Article
     }
 }
 
+/// [`parse`], taking the bytes: the text of a plain text file is then the file's own buffer
+/// (less its header), not a copy, so a large text is held once.
+pub fn parse_owned(path: &Path, bytes: Vec<u8>) -> Result<Vec<Article>, IngestError> {
+    if detect(path, &bytes) != Format::Text {
+        return parse(path, &bytes);
+    }
+    let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    let (mut article, start) = text::parse_without_text(path, decode(path, &bytes)?)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    text.drain(..bom + start);
+    article.text = text;
+    Ok(vec![article])
+}
+
 /// Reads and parses one file, refusing files over [`MAX_FILE_BYTES`] before reading them.
 pub fn read(path: &Path) -> Result<Vec<Article>, IngestError> {
-    let bytes = read_bytes(path)?;
-    parse(path, &bytes)
+    parse_owned(path, read_bytes(path)?)
 }
 
 /// Checks a file size against [`MAX_FILE_BYTES`].
@@ -156,9 +173,35 @@ pub fn check_size(path: &Path, size: u64) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// Reads a file's bytes, refusing directories and files over [`MAX_FILE_BYTES`].
+/// Reads a file's bytes, refusing anything but a regular file (a directory, a FIFO, a
+/// device, a socket) and files over [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
-    let io_error = |source: io::Error| match source.kind() {
+    let io_error = |source: io::Error| io_error(path, source);
+    // Checked before opening: opening a FIFO for reading waits for a writer, forever.
+    check_regular(path, &std::fs::metadata(path).map_err(io_error)?)?;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Should the path have become a FIFO since, the open returns at once.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io_error)?;
+    let metadata = file.metadata().map_err(io_error)?;
+    check_regular(path, &metadata)?;
+    check_size(path, metadata.len())?;
+    // The file may grow between the check and the read: never read past the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    check_size(path, bytes.len() as u64)?;
+    Ok(bytes)
+}
+
+fn io_error(path: &Path, source: io::Error) -> IngestError {
+    match source.kind() {
         io::ErrorKind::NotFound => IngestError::NotFound {
             path: path.to_path_buf(),
         },
@@ -166,22 +209,47 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
             path: path.to_path_buf(),
             source,
         },
-    };
-    let metadata = std::fs::metadata(path).map_err(io_error)?;
-    if metadata.is_dir() {
-        return Err(IngestError::IsDirectory {
-            path: path.to_path_buf(),
-        });
     }
-    check_size(path, metadata.len())?;
-    let file = File::open(path).map_err(io_error)?;
-    // The file may grow between the check and the read: never read past the limit.
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    check_size(path, bytes.len() as u64)?;
-    Ok(bytes)
+}
+
+/// Refuses a directory or a special file (FIFO, socket, device).
+fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<(), IngestError> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let path = path.to_path_buf();
+    if kind.is_dir() {
+        return Err(IngestError::IsDirectory { path });
+    }
+    Err(IngestError::NotRegularFile {
+        path,
+        kind: special_kind(&kind),
+    })
+}
+
+/// What a special file is, for messages.
+pub(crate) fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    if kind.is_symlink() {
+        return "a symbolic link";
+    }
+    "a special file"
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -8,6 +8,17 @@ use super::{Article, IngestError};
 /// Reads a plain text article. `text` is everything after the header block from the first
 /// non-blank line on, byte for byte; the title is the header's `title:` or that first line.
 pub(super) fn parse(path: &Path, input: &str) -> Result<Article, IngestError> {
+    let (mut article, start) = parse_without_text(path, input)?;
+    article.text = input[start..].to_string();
+    Ok(article)
+}
+
+/// [`parse`] without copying the text: the article without its text, and the byte offset in
+/// `input` where the text starts.
+pub(super) fn parse_without_text(
+    path: &Path,
+    input: &str,
+) -> Result<(Article, usize), IngestError> {
     let front = header::front_matter(input).map_err(|_| IngestError::UnclosedFrontMatter {
         path: path.to_path_buf(),
     })?;
@@ -36,8 +47,8 @@ pub(super) fn parse(path: &Path, input: &str) -> Result<Article, IngestError> {
         let first = text.lines().next().unwrap_or_default();
         article.title = super::clean(first);
     }
-    article.text = text.to_string();
-    Ok(article)
+    // `body` is a suffix of `input`.
+    Ok((article, input.len() - text.len()))
 }
 
 /// Byte offset of the start of the first line holding something other than white space.

@@ -1,5 +1,6 @@
 //! Expanding file and directory arguments into a stable list of article files.
 
+use std::cell::RefCell;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -12,19 +13,31 @@ pub const ARTICLE_EXTENSIONS: [&str; 9] = [
     "txt", "text", "md", "markdown", "html", "htm", "xhtml", "jsonl", "ndjson",
 ];
 
+/// How [`walk`] treats what it meets inside a directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Also follow symbolic links that lead out of the directory being walked. Without it
+    /// they are not followed, and each one that would have been read (a link to a directory,
+    /// or with an article extension) is reported.
+    pub follow_links: bool,
+}
+
 /// Expands the inputs into article files, in order.
 ///
-/// A file argument is kept as is, whatever its extension. A directory is walked recursively
-/// (following symbolic links) with the entries of each directory sorted by file name in byte
-/// order, keeping files with an [`ARTICLE_EXTENSIONS`] extension (any case) and skipping
-/// hidden files and directories (names starting with `.`). A missing input, or a directory
-/// entry that cannot be read, becomes an `Err` item in its place, so one bad input does not
+/// A file argument is kept as is, whatever its extension (and refused later if it is not a
+/// regular file). A directory is walked recursively with the entries of each directory
+/// sorted by file name in byte order, keeping files with an [`ARTICLE_EXTENSIONS`] extension
+/// (any case) and skipping hidden files and directories (names starting with `.`). Symbolic
+/// links are followed when they lead to a place inside the directory given (its real path),
+/// and otherwise only with [`WalkOptions::follow_links`]. A missing input, a directory entry
+/// that cannot be read, a link not followed and a special file with an article extension (a
+/// FIFO, a socket, a device) become an `Err` item in their place, so one bad input does not
 /// hide the others.
-pub fn walk(inputs: &[PathBuf]) -> Vec<Result<PathBuf, IngestError>> {
+pub fn walk(inputs: &[PathBuf], options: WalkOptions) -> Vec<Result<PathBuf, IngestError>> {
     let mut out = Vec::new();
     for input in inputs {
         match std::fs::metadata(input) {
-            Ok(metadata) if metadata.is_dir() => walk_dir(input, &mut out),
+            Ok(metadata) if metadata.is_dir() => walk_dir(input, options, &mut out),
             Ok(_) => out.push(Ok(input.clone())),
             Err(source) if source.kind() == io::ErrorKind::NotFound => {
                 out.push(Err(IngestError::NotFound {
@@ -40,18 +53,61 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Result<PathBuf, IngestError>> {
     out
 }
 
-fn walk_dir(root: &Path, out: &mut Vec<Result<PathBuf, IngestError>>) {
+fn walk_dir(root: &Path, options: WalkOptions, out: &mut Vec<Result<PathBuf, IngestError>>) {
+    let real_root = match std::fs::canonicalize(root) {
+        Ok(real) => real,
+        Err(source) => {
+            out.push(Err(IngestError::Io {
+                path: root.to_path_buf(),
+                source,
+            }));
+            return;
+        }
+    };
+    // Links not followed are reported in their place, from inside the walk's filter.
+    let out = RefCell::new(out);
+    let keep = |entry: &DirEntry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        if is_hidden(entry) {
+            return false;
+        }
+        if !entry.path_is_symlink() || options.follow_links {
+            return true;
+        }
+        // Where the link leads, every link on the way resolved. If that fails, the walk
+        // reports why when it reads the entry.
+        let Ok(target) = std::fs::canonicalize(entry.path()) else {
+            return true;
+        };
+        if target.starts_with(&real_root) {
+            return true;
+        }
+        if entry.file_type().is_dir() || has_article_extension(entry.path()) {
+            out.borrow_mut().push(Err(IngestError::LinkOutOfTree {
+                path: entry.path().to_path_buf(),
+                target,
+                root: root.to_path_buf(),
+            }));
+        }
+        false
+    };
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry));
+        .filter_entry(keep);
     for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() && has_article_extension(entry.path()) => {
-                out.push(Ok(entry.into_path()));
+        let item = match entry {
+            Ok(entry) if !has_article_extension(entry.path()) || entry.file_type().is_dir() => {
+                continue
             }
-            Ok(_) => {}
+            Ok(entry) if entry.file_type().is_file() => Ok(entry.into_path()),
+            Ok(entry) => Err(IngestError::NotRegularFile {
+                kind: super::special_kind(&entry.file_type()),
+                path: entry.into_path(),
+            }),
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_path_buf();
                 let source = match error.loop_ancestor() {
@@ -63,9 +119,10 @@ fn walk_dir(root: &Path, out: &mut Vec<Result<PathBuf, IngestError>>) {
                         .into_io_error()
                         .unwrap_or_else(|| io::Error::other("cannot walk directory")),
                 };
-                out.push(Err(IngestError::Io { path, source }));
+                Err(IngestError::Io { path, source })
             }
-        }
+        };
+        out.borrow_mut().push(item);
     }
 }
 

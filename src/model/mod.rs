@@ -10,7 +10,7 @@
 
 pub mod plan;
 
-pub use plan::{plan_article, Overrides, Planned};
+pub use plan::{plan_article, plan_article_owned, Overrides, Planned};
 
 use crate::objects::{Object, ObjectError, ObjectId};
 use serde::{Deserialize, Serialize};

@@ -95,13 +95,32 @@ impl Planned {
 
 /// Turns one article into objects. Pure: no I/O.
 pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned, ObjectError> {
+    plan(article, crate::objects::to_nfc(&article.text), extractor)
+}
+
+/// [`plan_article`], taking the article: its text, when already in NFC (as most are), becomes
+/// the version's text without a copy.
+pub fn plan_article_owned(
+    mut article: Article,
+    extractor: &Extractor,
+) -> Result<Planned, ObjectError> {
+    let text = std::mem::take(&mut article.text);
+    let text = if unicode_normalization::is_nfc(&text) {
+        text
+    } else {
+        crate::objects::to_nfc(&text)
+    };
+    plan(&article, text, extractor)
+}
+
+/// Plans an article whose text, in NFC, is `text` (`article.text` is not read).
+fn plan(article: &Article, text: String, extractor: &Extractor) -> Result<Planned, ObjectError> {
     let nfc = |s: &Option<String>| {
         s.as_deref()
             .map(collapse_space)
             .filter(|s| !s.is_empty())
             .map(|s| crate::objects::to_nfc(&s))
     };
-    let text = crate::objects::to_nfc(&article.text);
     let title = nfc(&article.title);
     let outlet = nfc(&article.source);
     let byline = nfc(&article.author);
@@ -114,7 +133,8 @@ pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned,
     let version = Typed::new(Body::Version(Version {
         v: 1,
         document: document.id(),
-        text: text.clone(),
+        // The text moves into the version, and is read from there.
+        text,
         title,
         byline: byline.clone(),
         source: outlet.clone(),
@@ -125,13 +145,17 @@ pub fn plan_article(article: &Article, extractor: &Extractor) -> Result<Planned,
     let speaker = outlet
         .or(byline)
         .unwrap_or_else(|| UNKNOWN_OUTLET.to_string());
-    let chars = CharIndex::new(&text);
-    let extraction = extractor.extract(&text);
+    let Body::Version(Version { text, .. }) = &version.body else {
+        // Built as a version just above.
+        return Err(ObjectError::NotAnObject);
+    };
+    let chars = CharIndex::new(text);
+    let extraction = extractor.extract(text);
     let mut claims = Vec::with_capacity(extraction.claims.len());
     for attribution in &extraction.claims {
         claims.push(claim_and_mention(
             attribution,
-            &text,
+            text,
             &chars,
             version.id(),
             &speaker,
