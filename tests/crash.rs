@@ -46,7 +46,7 @@ fn articles(dir: &Path, name: &str, range: std::ops::Range<u64>) -> String {
     for i in range {
         std::fs::write(
             sub.join(format!("a{i:02}.txt")),
-            claims::synth::article(i, 3),
+            claims::synth::article(i, 2 + (i % 3) as usize),
         )
         .expect("write article");
     }
@@ -222,8 +222,9 @@ impl Hub {
         let mut cmd = common::claims(dir);
         cmd.args(["--db", &db.display().to_string(), "serve"])
             .args(["--addr", "127.0.0.1:0"])
-            // Small requests: the client's pushes arrive as several transactions.
-            .args(["--max-request-bytes", "6000"])
+            // Small requests and batches: the client's pushes arrive, and its pulls are
+            // stored, in several transactions.
+            .args(["--max-request-bytes", "6000", "--max-items", "12"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         if let Some(n) = stop_at {
