@@ -224,7 +224,7 @@ impl Hub {
             .args(["--addr", "127.0.0.1:0"])
             // Small requests and batches: the client's pushes arrive, and its pulls are
             // stored, in several transactions.
-            .args(["--max-request-bytes", "6000", "--max-items", "12"])
+            .args(["--max-request-bytes", "6000", "--max-items", "8"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         if let Some(n) = stop_at {

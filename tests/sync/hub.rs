@@ -157,10 +157,12 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
         )
         .expect("log row");
     assert_eq!(mode, "failed");
-    // Cut mid-transfer: three pushes landed whole, the rest did not.
+    // Cut mid-transfer: three pushes landed, the rest did not. Each push but the session's last
+    // is followed by more, so the hub held back the last article it started (6 objects, pushes
+    // are cut between articles) to store it with the next push, and lost it with the process.
     let at_b = ids(&Store::open(&b).expect("b")).len();
     assert!(at_b > 26 + 3 && at_b < expected.len(), "{at_b}");
-    assert_eq!(at_b as i64, 26 + sent);
+    assert_eq!(at_b as i64, 26 + sent - 6);
     // Restart the hub over the same file and finish.
     let restarted = hub(&b, ServeOptions::default());
     sync_http(&a, restarted.url(), None).expect("finish");
