@@ -291,3 +291,55 @@ proptest! {
         prop_assert_eq!(ids(&s).len(), 6);
     }
 }
+
+#[test]
+fn a_push_followed_by_more_has_its_last_article_stored_with_the_next_push() {
+    use claims::sync::wire::{self, Mark, Request};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = db(dir.path(), "h.db");
+    drop(Store::open(&path).expect("h"));
+    let mut hub = claims::sync::hub::Hub::new(Store::open(&path).expect("h"), Limits::default())
+        .expect("hub");
+    // Two articles of 6 objects (document, version, two claims, two mentions), the second cut
+    // after its first claim: the cut a client makes when an article is larger than one push.
+    let (first, second) = (article(1), article(2));
+    let bodies = |objects: &[claims::objects::Object]| -> Vec<String> {
+        objects.iter().map(|o| o.body.clone()).collect()
+    };
+    let mut push = |objects: &[claims::objects::Object], more: bool, seq: i64| {
+        let request = Request::Push {
+            replica: "client".into(),
+            cursor: Some(Mark {
+                seq,
+                chain: [seq as u8; 32],
+            }),
+            count: objects.len() as u64,
+            more,
+        };
+        let answer = hub.handle(&wire::encode(&request, &bodies(objects)), true, "test");
+        assert_eq!(answer.status, 200);
+    };
+    let stored = |path: &std::path::Path| ids(&Store::open(path).expect("h"));
+    let cursor = |path: &std::path::Path| {
+        Store::open(path)
+            .expect("h")
+            .replica()
+            .cursor("client")
+            .expect("cursor")
+            .map(|m| m.seq)
+    };
+    let head: Vec<_> = first.iter().chain(&second[..3]).cloned().collect();
+    push(&head, true, 9);
+    // The first article is stored; the second, which the push started, waits, and so does
+    // the cursor, which covers it.
+    let first_ids: std::collections::BTreeSet<String> =
+        first.iter().map(|o| o.id.to_hex()).collect();
+    assert_eq!(stored(&path), first_ids);
+    assert_eq!(cursor(&path), None);
+    push(&second[3..], false, 12);
+    let all: std::collections::BTreeSet<String> =
+        first.iter().chain(&second).map(|o| o.id.to_hex()).collect();
+    assert_eq!(stored(&path), all);
+    assert_eq!(cursor(&path), Some(12));
+    verified(&Store::open(&path).expect("h"));
+}
