@@ -3,10 +3,15 @@
 //! In debug builds (`cfg(debug_assertions)`, what `cargo test` builds), `CLAIMS_FAULT=NAME:N`
 //! makes the N-th pass through the point called NAME panic, so that a test can check that a
 //! panic on a worker thread ends the command with an error and a non-zero exit instead of
-//! vanishing. Release builds compile the points to nothing. The points:
+//! vanishing. `CLAIMS_FAULT=NAME:N:stop` instead stops the thread there for good, after writing
+//! `claims: stopped at NAME:N (CLAIMS_FAULT)` to stderr: a crash test reads that line and kills
+//! the process with SIGKILL at exactly that moment, without timing guesses. Release builds
+//! compile the points to nothing. The points:
 //!
 //! - `import-planner`: the import thread that reads and plans files, once per file;
-//! - `sync-fetch`: the sync thread that lists and fetches objects, once per fetched batch.
+//! - `sync-fetch`: the sync thread that lists and fetches objects, once per fetched batch;
+//! - `ledger-put`: the write path, once per object offered to it (before it is stored), in
+//!   every command that writes objects (import, sync on both sides, bundle apply, link).
 
 /// A place where a test may inject a panic (see the module documentation).
 #[inline]
@@ -14,17 +19,23 @@ pub fn point(name: &str) {
     #[cfg(debug_assertions)]
     {
         use std::collections::HashMap;
-        use std::sync::Mutex;
+        use std::sync::{Mutex, OnceLock};
         static PASSES: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-        let Ok(spec) = std::env::var("CLAIMS_FAULT") else {
+        // Read once: the write path passes here once per object.
+        static SPEC: OnceLock<Option<String>> = OnceLock::new();
+        let Some(spec) = SPEC
+            .get_or_init(|| std::env::var("CLAIMS_FAULT").ok())
+            .as_deref()
+        else {
             return;
         };
-        let Some((target, n)) = spec.split_once(':') else {
+        let Some((target, rest)) = spec.split_once(':') else {
             return;
         };
         if target != name {
             return;
         }
+        let (n, action) = rest.split_once(':').unwrap_or((rest, "panic"));
         let n: u64 = n.trim().parse().unwrap_or(1);
         let pass = {
             let mut guard = PASSES.lock().unwrap_or_else(|e| e.into_inner());
@@ -36,6 +47,16 @@ pub fn point(name: &str) {
             *count
         };
         if pass == n {
+            if action == "stop" {
+                use std::io::Write;
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "claims: stopped at {name}:{n} (CLAIMS_FAULT)");
+                let _ = err.flush();
+                drop(err);
+                loop {
+                    std::thread::park();
+                }
+            }
             panic!("fault injected at {name}:{n} (CLAIMS_FAULT)");
         }
     }

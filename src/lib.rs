@@ -37,6 +37,8 @@ pub mod objects;
 pub mod relate;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "synth")]
+#[doc(hidden)]
 pub mod synth;
 pub mod time;
 pub mod timeline;

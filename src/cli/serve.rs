@@ -29,6 +29,10 @@ pub struct Args {
     /// Largest single object accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_object_bytes)]
     pub max_object_bytes: u64,
+    /// Most ids one request may list or fetch, and most ranges in one reconciliation step
+    /// (clients fetch and offer in batches of at most this many).
+    #[arg(long, default_value_t = Limits::default().max_items, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_items: u32,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
@@ -58,7 +62,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let limits = Limits {
         max_request_bytes: args.max_request_bytes,
         max_object_bytes: args.max_object_bytes,
-        ..Limits::default()
+        max_items: args.max_items,
     };
     let mut hub = Hub::new(store, limits)?;
     {

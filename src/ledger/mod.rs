@@ -69,6 +69,7 @@ impl<'s> Ledger<'s> {
     /// relations are derived at the next [`Ledger::derive`], at the end of the unit, or at
     /// commit. Objects it refers to must be stored first.
     pub fn put(&mut self, object: impl Into<Received>) -> Result<bool, StoreError> {
+        crate::fault::point("ledger-put");
         Ok(self.writer.put(&object.into())?.is_some())
     }
 
@@ -79,6 +80,7 @@ impl<'s> Ledger<'s> {
         let mut stored = 0;
         let mut last_received = None;
         for object in &batch {
+            crate::fault::point("ledger-put");
             if let Some(seq) = self.writer.put(object)? {
                 stored += 1;
                 last_received = Some(seq);

@@ -119,18 +119,20 @@ pub fn opens_article(kind: &str) -> bool {
 /// stored (and related) together: returns the tail to carry into the next batch. Nothing is
 /// split off when no article starts after the first object.
 pub fn split_last_article<T>(batch: &mut Vec<T>, kind: impl Fn(&T) -> &str) -> Vec<T> {
-    // The start of the last article: the last document or version, together with a document
-    // right before a version (a new document and its first version travel together).
-    let Some(mut at) = batch.iter().rposition(|o| opens_article(kind(o))) else {
-        return Vec::new();
-    };
+    match last_article_start(batch, kind) {
+        Some(at) if at > 0 => batch.split_off(at),
+        _ => Vec::new(),
+    }
+}
+
+/// Where the last article of a batch starts: the last document or version, together with a
+/// document right before a version (a new document and its first version travel together).
+pub fn last_article_start<T>(batch: &[T], kind: impl Fn(&T) -> &str) -> Option<usize> {
+    let mut at = batch.iter().rposition(|o| opens_article(kind(o)))?;
     if at > 0 && kind(&batch[at]) == "version" && kind(&batch[at - 1]) == "document" {
         at -= 1;
     }
-    if at == 0 {
-        return Vec::new();
-    }
-    batch.split_off(at)
+    Some(at)
 }
 
 #[cfg(test)]

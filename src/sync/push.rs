@@ -125,7 +125,7 @@ impl Run {
             };
             let bodies: Vec<String> = batch.into_iter().map(|o| o.body).collect();
             done += bodies.len() as u64;
-            self.send(local, s, bodies, cursor)?;
+            self.send(local, s, bodies, cursor, i + 1 < n)?;
             (s.progress)(Progress {
                 phase: "sending",
                 done,
@@ -136,7 +136,7 @@ impl Run {
             // Only a cursor to record: a hub that wants a token for that (cursors steer what
             // others skip) refuses it, which costs this read-only client a reconciliation
             // next time, nothing more.
-            match self.send(local, s, vec![], final_mark) {
+            match self.send(local, s, vec![], final_mark, false) {
                 Err(SyncError::Refused { status: 401, .. }) => {}
                 other => other?,
             }
@@ -150,12 +150,14 @@ impl Run {
         s: &mut Session<'_>,
         bodies: Vec<String>,
         cursor: Mark,
+        more: bool,
     ) -> Result<(), SyncError> {
         let count = bodies.len() as u64;
         let request = Request::Push {
             replica: self.me.clone(),
             cursor: Some(cursor),
             count,
+            more,
         };
         let (before, after) = match s.call(&request, &bodies)? {
             (Reply::Push { before, after, .. }, _) => (before, after),

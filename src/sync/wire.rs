@@ -89,12 +89,18 @@ pub enum Request {
     /// Which of these does the hub lack?
     Offer { ids: Vec<ObjectId> },
     /// Store these `count` objects (bodies follow the header) in one transaction; then record
-    /// `cursor` as how far the hub holds replica `replica`'s objects.
+    /// `cursor` as how far the hub holds replica `replica`'s objects. With `more`, another push
+    /// of this session follows: the hub holds back the objects of the last article the push
+    /// starts (from its last document or version on), stores them with the next push of
+    /// `replica`, and records no cursor for this one, so that an article larger than one push
+    /// is still stored in one transaction.
     Push {
         replica: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cursor: Option<Mark>,
         count: u64,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        more: bool,
     },
     /// Compare these ranges of the id space.
     Reconcile { ranges: Vec<Range> },
@@ -280,6 +286,7 @@ mod tests {
             replica: "r".into(),
             cursor: Some(Mark::EMPTY),
             count: 2,
+            more: true,
         };
         let bodies = vec![
             "{\"type\":\"x\",\"v\":1}".to_string(),

@@ -1,5 +1,8 @@
-//! A hermetic environment for running the `claims` binary in tests: a temporary directory as
-//! the working directory, a fixed clock, no colour, no inherited database.
+//! A hermetic environment for running the `claims` binary in tests: every process a test
+//! starts comes from [`claims`], which clears the environment (only `PATH` is kept), puts
+//! `HOME` and the working directory in the test's temporary directory, fixes the clock and
+//! turns colour off. No `CLAIMS_*` variable of the developer's shell reaches the binary; a test
+//! that wants one (`CLAIMS_FAULT`, another `CLAIMS_NOW`) sets it on the command.
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
@@ -27,14 +30,9 @@ impl Env {
         self.path("claims.db")
     }
 
+    /// The binary, to run in this directory (see [`claims`]).
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
-        c.current_dir(self.dir.path())
-            .env_remove("CLAIMS_DB")
-            .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        c
+        claims(self.dir.path())
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -79,6 +77,23 @@ impl Env {
         conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
             .expect("count")
     }
+}
+
+/// The one way a test starts the `claims` binary: with an empty environment but `PATH`, `HOME`
+/// and the working directory set to `home` (a temporary directory of the test), the clock fixed
+/// at 2026-01-02T03:04:05Z (`CLAIMS_NOW`), `NO_COLOR` set, and stdin empty.
+pub fn claims(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
+    c.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        c.env("PATH", path);
+    }
+    c.env("HOME", home)
+        .current_dir(home)
+        .env("CLAIMS_NOW", "2026-01-02T03:04:05Z")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    c
 }
 
 pub fn stdout(o: &Output) -> String {

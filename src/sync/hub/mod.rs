@@ -69,11 +69,18 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
+/// Pushing replicas whose unfinished article the hub may hold at once; a push past that is
+/// stored as it comes.
+const HELD_REPLICAS: usize = 64;
+
 /// The hub over one store.
 pub struct Hub<S: HubStore> {
     store: S,
     limits: Limits,
     replica: String,
+    /// Per pushing replica, the objects of an article its last push (with `more`) started but
+    /// may not have finished: stored with its next push (see [`Request::Push`]).
+    held: std::collections::HashMap<String, Vec<Received>>,
 }
 
 /// A refused request: status and message.
@@ -92,6 +99,7 @@ impl<S: HubStore> Hub<S> {
             store,
             limits,
             replica,
+            held: std::collections::HashMap::new(),
         })
     }
 
@@ -127,6 +135,39 @@ impl<S: HubStore> Hub<S> {
             },
             Err(Refusal(status, error)) => refuse(status, error),
         }
+    }
+
+    /// What of a push to store now, with which cursor: the objects held back from this
+    /// replica's last push first, then this push's; with `more`, the last article it starts
+    /// is held back for the next push, and the cursor (which covers it) is not recorded. What
+    /// is held is at most about two requests of one replica, for [`HELD_REPLICAS`] replicas;
+    /// past that a push is stored as it comes. Held objects the hub loses (a restart, a client
+    /// that never returns) cost nothing: the client's cursor here did not move past them, so
+    /// its next sync sends them again.
+    fn hold_back(
+        &mut self,
+        replica: &str,
+        pushed: Vec<Received>,
+        cursor: Option<Mark>,
+        more: bool,
+    ) -> (Vec<Received>, Option<Mark>) {
+        let mut objects = self.held.remove(replica).unwrap_or_default();
+        let held_before = objects.len();
+        objects.extend(pushed);
+        if !more || self.held.len() >= HELD_REPLICAS {
+            return (objects, cursor);
+        }
+        let Some(at) = super::apply::last_article_start(&objects, |o| o.object.kind.as_str())
+        else {
+            return (objects, cursor);
+        };
+        // An article that already filled what was held and a whole push goes in as it is.
+        if at == 0 && held_before > 0 && objects.len() > 2 * self.limits.max_items as usize {
+            return (objects, cursor);
+        }
+        let tail = objects.split_off(at);
+        self.held.insert(replica.to_string(), tail);
+        (objects, None)
     }
 
     fn too_many(&self, n: usize, what: &str) -> Result<(), Refusal> {
@@ -257,7 +298,10 @@ impl<S: HubStore> Hub<S> {
                 Ok((Reply::Reconcile { ranges: out }, vec![]))
             }
             Request::Push {
-                replica, cursor, ..
+                replica,
+                cursor,
+                more,
+                ..
             } => {
                 if !may_push {
                     return Err(Refusal(
@@ -265,7 +309,8 @@ impl<S: HubStore> Hub<S> {
                         "pushing to this hub needs its token (--token)".to_string(),
                     ));
                 }
-                let objects = verify_bodies(&bodies, self.limits.max_object_bytes)?;
+                let pushed_now = verify_bodies(&bodies, self.limits.max_object_bytes)?;
+                let (objects, cursor) = self.hold_back(&replica, pushed_now, cursor, more);
                 let pushed = self
                     .store
                     .push(Push {

@@ -1,10 +1,8 @@
 //! A panic on a worker thread ends the command with a message and a non-zero exit, never with
 //! a report that looks complete. The panics are injected with `CLAIMS_FAULT` (honoured by
 //! debug builds only, what `cargo test` builds; see `src/fault.rs`).
-#![cfg(debug_assertions)]
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::common::{stderr, stdout, Env};
 
 #[test]
 fn a_panic_of_the_import_planner_fails_the_import() {

@@ -1,13 +1,7 @@
 //! `claims extract` end to end: output shapes, offsets in code points, bad files.
 
+use crate::common::Env;
 use std::path::PathBuf;
-use std::process::Command;
-
-fn claims() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_claims"));
-    c.env("NO_COLOR", "1").env_remove("CLAIMS_DB");
-    c
-}
 
 fn seed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt")
@@ -15,12 +9,14 @@ fn seed() -> PathBuf {
 
 #[test]
 fn jsonl_offsets_are_code_points() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let env = Env::new();
+    let dir = &env.dir;
     let file = dir.path().join("a.txt");
     // Multi-byte characters before the attribution shift byte offsets but not code points.
     let text = "Ünïcödé “quote” first.\nThe minister said the talks would resume.\n";
     std::fs::write(&file, text).expect("write");
-    let out = claims()
+    let out = env
+        .cmd()
         .args(["extract", "--format", "jsonl"])
         .arg(&file)
         .output()
@@ -58,7 +54,9 @@ fn jsonl_offsets_are_code_points() {
 
 #[test]
 fn outlet_flag_and_json_array() {
-    let out = claims()
+    let env = Env::new();
+    let out = env
+        .cmd()
         .args(["--format", "json", "extract", "--outlet"])
         .arg(seed())
         .output()
@@ -74,11 +72,13 @@ fn outlet_flag_and_json_array() {
 
 #[test]
 fn bad_files_are_named_and_others_still_printed() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let env = Env::new();
+    let dir = &env.dir;
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"caf\xe9 said\n").expect("write");
     let missing = dir.path().join("missing.txt");
-    let out = claims()
+    let out = env
+        .cmd()
         .args(["extract", "--format", "jsonl"])
         .arg(&missing)
         .arg(&bad)
@@ -99,7 +99,9 @@ fn bad_files_are_named_and_others_still_printed() {
 
 #[test]
 fn text_output_reads_well() {
-    let out = claims()
+    let env = Env::new();
+    let out = env
+        .cmd()
         .arg("extract")
         .arg(seed())
         .output()
@@ -117,7 +119,8 @@ fn text_output_reads_well() {
 
 #[test]
 fn html_and_json_lines_are_read_as_import_reads_them() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let env = Env::new();
+    let dir = &env.dir;
     let html = dir.path().join("page.html");
     std::fs::write(
         &html,
@@ -132,7 +135,8 @@ fn html_and_json_lines_are_read_as_import_reads_them() {
         "{\"text\": \"Police said the road was closed.\"}\n{\"text\": \"The council said the park reopens.\"}\n",
     )
     .expect("write");
-    let out = claims()
+    let out = env
+        .cmd()
         .args(["extract", "--format", "jsonl"])
         .arg(&html)
         .arg(&feed)
@@ -171,7 +175,8 @@ fn html_and_json_lines_are_read_as_import_reads_them() {
 /// offset 0, so the last sentence's content span came out inverted.
 #[test]
 fn span_at_the_end_of_a_whole_block_text() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let env = Env::new();
+    let dir = &env.dir;
     let file = dir.path().join("block.txt");
     let mut text = String::from("Harbour Vote Set For Friday\n\nThe council met on Monday. ");
     let last = "The vote on the harbour plan was moved to Friday";
@@ -182,7 +187,8 @@ fn span_at_the_end_of_a_whole_block_text() {
     text.push('.');
     assert_eq!(text.len(), 256);
     std::fs::write(&file, &text).expect("write");
-    let out = claims()
+    let out = env
+        .cmd()
         .args(["extract", "--outlet", "--format", "jsonl"])
         .arg(&file)
         .output()

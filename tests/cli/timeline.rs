@@ -4,8 +4,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-mod common;
-use common::{stderr, Env};
+use crate::common::{stderr, Env};
 
 /// Imports the two versions of the bridge article.
 fn bridge(env: &Env) {

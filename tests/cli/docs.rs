@@ -1,16 +1,16 @@
 //! docs/cli.md carries the `--help` of every command between markers; this test keeps it true.
-//! After changing a command's help, regenerate with `CLAIMS_UPDATE_DOCS=1 cargo test --test cli_docs`.
+//! After changing a command's help, regenerate with `CLAIMS_UPDATE_DOCS=1 cargo test --test cli docs`.
 
-use std::process::Command;
+use crate::common::Env;
 
 const START: &str = "<!-- help:start -->";
 const END: &str = "<!-- help:end -->";
 
 fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_claims"))
+    let out = Env::new()
+        .cmd()
         .args(args)
         .arg("--help")
-        .env_remove("CLAIMS_DB")
         .output()
         .expect("claims runs");
     assert!(out.status.success());
@@ -57,6 +57,6 @@ fn cli_reference_matches_help() {
     }
     assert!(
         current == fresh,
-        "docs/cli.md is out of date: run CLAIMS_UPDATE_DOCS=1 cargo test --test cli_docs"
+        "docs/cli.md is out of date: run CLAIMS_UPDATE_DOCS=1 cargo test --test cli docs"
     );
 }

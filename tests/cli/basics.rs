@@ -3,8 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::common::{stderr, stdout, Env};
 
 #[test]
 fn import_prints_what_it_found_and_is_idempotent() {

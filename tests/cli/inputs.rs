@@ -1,13 +1,11 @@
 //! `claims import` on inputs that are not plain article files: FIFOs, devices, and symbolic
 //! links that lead out of the directory being walked.
-#![cfg(unix)]
 
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Output;
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::common::{stderr, stdout, Env};
 
 fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo")
