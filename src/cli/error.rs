@@ -112,6 +112,7 @@ impl From<SyncError> for CliError {
     fn from(e: SyncError) -> CliError {
         match e {
             SyncError::Store(e) => e.into(),
+            e @ SyncError::Tampered { .. } => CliError::database(e),
             e => CliError::failed(e),
         }
     }

@@ -18,7 +18,7 @@
 //! then stores it through the ledger in one transaction.
 
 use super::apply::apply as apply_objects;
-use super::SyncError;
+use super::{SyncError, Tampered};
 use crate::model::Received;
 use crate::objects::{Object, ObjectError};
 use crate::store::replica::LogEntry;
@@ -166,10 +166,17 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
     let mut hasher = Sha256::new();
     let mut count = 0u64;
     let mut payload = 0u64;
+    let mut tampered = Vec::new();
     if let Some(from) = from {
         store
             .replica()
-            .each_body_from(from, |body| -> Result<(), SyncError> {
+            .each_body_from(from, |id, body| -> Result<(), SyncError> {
+                // Every body is re-hashed before it leaves: one that does not match its id
+                // (the file was edited or damaged) is never written.
+                if let Some(t) = Tampered::check(id, body) {
+                    tampered.push(t);
+                    return Ok(());
+                }
                 hasher.update(body.as_bytes());
                 hasher.update(b"\n");
                 encoder.write_all(body.as_bytes()).map_err(&err)?;
@@ -178,6 +185,12 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
                 payload += body.len() as u64 + 1;
                 Ok(())
             })?;
+    }
+    if !tampered.is_empty() {
+        return Err(SyncError::Tampered {
+            path: store.path().to_path_buf(),
+            tampered,
+        });
     }
     let compressed = encoder.finish().map_err(&err)?;
     let mut header = Vec::with_capacity(HEADER_LEN);

@@ -36,7 +36,7 @@ pub mod server;
 mod session;
 pub mod wire;
 
-pub use error::SyncError;
+pub use error::{SyncError, Tampered};
 pub use peer::Peer;
 pub use plan::Mode;
 
@@ -276,7 +276,8 @@ fn verify_listed(
         })?;
         if received.object.id != *id {
             return Err(SyncError::Protocol(format!(
-                "{address}: the object at seq {seq} is {}, not {id} as listed",
+                "{address}: the object listed as {id} (seq {seq}) arrived with a body that \
+                 hashes to {}: refused, nothing of its batch was stored",
                 received.object.id
             )));
         }

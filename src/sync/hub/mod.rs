@@ -8,7 +8,7 @@ pub mod sqlite;
 
 use super::reconcile;
 use super::wire::{self, Limits, Mark, Reply, Request};
-use super::SyncError;
+use super::{SyncError, Tampered};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::StoreError;
@@ -51,8 +51,8 @@ pub trait HubStore {
     fn cursor(&mut self, peer: &str) -> Result<Option<Mark>, SyncError>;
     /// `(seq, id)` of the objects after `after`, in seq order, at most `limit`.
     fn ids_after(&mut self, after: i64, limit: u32) -> Result<Vec<(i64, ObjectId)>, SyncError>;
-    /// The bodies in these inclusive seq runs, in seq order.
-    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<String>, SyncError>;
+    /// The stored ids (as stored) and bodies in these inclusive seq runs, in seq order.
+    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>, SyncError>;
     /// Which of these ids are stored.
     fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
     /// `(seq, id)` under an id prefix, in id order.
@@ -222,7 +222,30 @@ impl<S: HubStore> Hub<S> {
                     .map(|&(first, last)| last.saturating_sub(first).saturating_add(1).max(0))
                     .fold(0i64, i64::saturating_add);
                 self.too_many(asked.max(runs.len() as i64) as usize, "objects")?;
-                let out = self.store.bodies(&runs)?;
+                let stored = self.store.bodies(&runs)?;
+                // Every body is re-hashed before it leaves: one that does not match its id
+                // (the hub's file was edited or damaged) is never sent.
+                let tampered: Vec<Tampered> = stored
+                    .iter()
+                    .filter_map(|(id, body)| Tampered::check(id, body))
+                    .collect();
+                if !tampered.is_empty() {
+                    let list: Vec<String> = tampered
+                        .iter()
+                        .map(|t| format!("{} (its body hashes to {})", t.id, t.actual))
+                        .collect();
+                    return Err(Refusal(
+                        500,
+                        format!(
+                            "{} object(s) stored at the hub do not match their ids (its \
+                             database file was changed or damaged) and are not sent: {}; run \
+                             `claims verify` on the hub",
+                            tampered.len(),
+                            list.join(", ")
+                        ),
+                    ));
+                }
+                let out: Vec<String> = stored.into_iter().map(|(_, body)| body).collect();
                 Ok((
                     Reply::Fetch {
                         count: out.len() as u64,

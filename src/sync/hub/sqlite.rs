@@ -29,7 +29,7 @@ impl HubStore for Store {
         Ok(self.replica().ids_between(after, i64::MAX, limit)?)
     }
 
-    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<String>, SyncError> {
+    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>, SyncError> {
         Ok(self.replica().bodies_in_runs(runs)?)
     }
 
