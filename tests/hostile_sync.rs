@@ -182,3 +182,103 @@ fn a_bundle_is_never_written_with_a_tampered_object() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// A bundle whose header tells the truth about `payload` (count, length, both checksums), its
+/// payload compressed as hard as DEFLATE goes.
+fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"CLMSBNDL");
+    out.extend_from_slice(&1u32.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+    out.extend_from_slice(&sha2::Sha256::digest(payload));
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(payload).expect("deflate");
+    out.extend_from_slice(&enc.finish().expect("finish"));
+    let trailer = sha2::Sha256::digest(&out);
+    out.extend_from_slice(&trailer);
+    out
+}
+
+/// Runs `claims ARGS` with its address space capped at 64 MiB (`ulimit -v`): its peak memory
+/// cannot pass that, and an allocation past it fails the run.
+fn run_in_64_mib(env: &Env, args: &[&str]) -> std::process::Output {
+    let mut sh = std::process::Command::new("sh");
+    sh.current_dir(env.dir.path())
+        .env_remove("CLAIMS_DB")
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg("ulimit -v 65536 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_claims"))
+        .args(args);
+    sh.output().expect("sh runs")
+}
+
+#[test]
+fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
+    let env = Env::new();
+    let seed = env.seed();
+    env.ok(&["import", seed.to_str().expect("path")]);
+    let before = id_set(&env, "claims.db");
+    // 67 million newlines: the campaign's 65 KB bundle that took 1.1 GB before it was refused.
+    let lines = 67_000_000u64;
+    let bomb = forge_bundle(lines, &vec![b'\n'; lines as usize]);
+    assert!(bomb.len() < 70_000, "{} bytes", bomb.len());
+    std::fs::write(env.path("bomb.bundle"), &bomb).expect("write");
+    let out = run_in_64_mib(&env, &["bundle", "apply", "bomb.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "claims: error: bomb.bundle: object 0 (line 1) is refused: not valid JSON: EOF \
+             while parsing a value at line 1 column 0"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // One line as long as the whole payload: refused at the object size limit.
+    let long = forge_bundle(1, &vec![b'a'; 67_000_000]);
+    std::fs::write(env.path("long.bundle"), &long).expect("write");
+    let out = run_in_64_mib(&env, &["bundle", "apply", "long.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: long.bundle: object 0 (line 1) is longer than 16777216 bytes, the \
+         largest object a database takes; nothing was stored\n"
+    );
+    assert_eq!(id_set(&env, "claims.db"), before);
+}
+
+#[test]
+fn a_bundle_that_fails_at_its_end_stores_nothing_of_what_streamed_in() {
+    // Good objects first, then a count that does not match: the objects were stored as they
+    // streamed in and must all be undone.
+    let env = Env::new();
+    let (a, b) = two(&env);
+    env.ok(&["--db", &a, "bundle", "create", "a.bundle"]);
+    let objects = claims::sync::bundle::read(&env.path("a.bundle")).expect("read");
+    let mut payload = Vec::new();
+    for o in &objects {
+        payload.extend_from_slice(o.body.as_bytes());
+        payload.push(b'\n');
+    }
+    std::fs::write(
+        env.path("more.bundle"),
+        forge_bundle(objects.len() as u64 - 1, &payload),
+    )
+    .expect("write");
+    let before = id_set(&env, &b);
+    let out = env.run(&["--db", &b, "bundle", "apply", "more.bundle"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "claims: error: more.bundle: corrupt: the header announces {} objects, the payload \
+             holds {}\n",
+            objects.len() - 1,
+            objects.len()
+        )
+    );
+    assert_eq!(id_set(&env, &b), before);
+}
