@@ -116,8 +116,27 @@ impl<S: HubStore> Hub<S> {
                 ),
             );
         }
-        let (request, bodies) = match wire::decode_request(frame) {
+        // The header alone first: a push is authorised, and its count checked, before any
+        // body is looked at.
+        let (request, rest) = match wire::decode_header::<Request>(frame) {
             Ok(r) => r,
+            Err(e) => return refuse(400, e.to_string()),
+        };
+        if let Request::Push { count, .. } = &request {
+            if !may_push {
+                return refuse(
+                    401,
+                    "pushing to this hub needs its token (--token)".to_string(),
+                );
+            }
+            if let Err(Refusal(status, error)) = self.too_many(*count as usize, "objects") {
+                return refuse(status, error);
+            }
+        }
+        let bodies = match wire::decode_bodies(rest, request.count(), self.limits.max_object_bytes)
+        {
+            Ok(b) => b,
+            Err(e @ wire::WireError::TooLarge { .. }) => return refuse(413, e.to_string()),
             Err(e) => return refuse(400, e.to_string()),
         };
         match self.answer(request, bodies, may_push, from) {
@@ -145,7 +164,7 @@ impl<S: HubStore> Hub<S> {
     fn answer(
         &mut self,
         request: Request,
-        bodies: Vec<String>,
+        bodies: Vec<&str>,
         may_push: bool,
         from: &str,
     ) -> Result<(Reply, Vec<String>), Refusal> {
@@ -272,6 +291,14 @@ impl<S: HubStore> Hub<S> {
                         format!("{:?} is not a range prefix", bad.prefix),
                     ));
                 }
+                // Ranges may not overlap (nor repeat): the ids one request makes the hub scan
+                // are then at most the ids it holds.
+                if let Some((a, b)) = reconcile::overlapping(&ranges) {
+                    return Err(Refusal(
+                        400,
+                        format!("ranges {a:?} and {b:?} overlap; a request's ranges must not"),
+                    ));
+                }
                 let mut out = Vec::with_capacity(ranges.len());
                 for range in &ranges {
                     let ids = self.store.ids_under(&range.prefix)?;
@@ -288,7 +315,7 @@ impl<S: HubStore> Hub<S> {
                         "pushing to this hub needs its token (--token)".to_string(),
                     ));
                 }
-                let objects = verify_bodies(&bodies, self.limits.max_object_bytes)?;
+                let objects = verify_bodies(&bodies)?;
                 let pushed = self
                     .store
                     .push(Push {
@@ -317,19 +344,11 @@ impl<S: HubStore> Hub<S> {
     }
 }
 
-/// Re-hashes every received body; the whole batch is refused if one is bad.
-fn verify_bodies(bodies: &[String], max_object: u64) -> Result<Vec<Received>, Refusal> {
+/// Re-hashes every received body (their sizes were checked as they were split off); the whole
+/// batch is refused if one is bad.
+fn verify_bodies(bodies: &[&str]) -> Result<Vec<Received>, Refusal> {
     let mut out = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.iter().enumerate() {
-        if body.len() as u64 > max_object {
-            return Err(Refusal(
-                413,
-                format!(
-                    "object {i} of the push is {} bytes, more than this hub accepts ({max_object})",
-                    body.len()
-                ),
-            ));
-        }
         let object = Received::from_body(body).map_err(|e| {
             Refusal(
                 400,
