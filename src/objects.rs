@@ -107,6 +107,8 @@ pub enum ObjectError {
     DuplicateKey(String),
     #[error("body is not in canonical form")]
     NotCanonical,
+    #[error("a {kind} object (v 1) does not have the shape of one: {problem}")]
+    Shape { kind: String, problem: String },
 }
 
 /// An object with its canonical body and id.

@@ -47,11 +47,8 @@ fn tamper(path: &Path) -> (String, String) {
     let forged_id = claims::objects::ObjectId::of_bytes(forged.as_bytes()).to_hex();
     conn.execute_batch("DROP TRIGGER objects_no_update")
         .expect("drop trigger");
-    conn.execute(
-        "UPDATE objects SET body = ?1 WHERE id = ?2",
-        (&forged, &id),
-    )
-    .expect("update");
+    conn.execute("UPDATE objects SET body = ?1 WHERE id = ?2", (&forged, &id))
+        .expect("update");
     conn.execute_batch(
         "CREATE TRIGGER objects_no_update BEFORE UPDATE ON objects BEGIN \
          SELECT RAISE(ABORT, 'objects are append-only: UPDATE is not allowed'); END;",
@@ -64,7 +61,10 @@ fn hub(path: &Path) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let server = Server::from_listener(listener).expect("server");
     server
-        .spawn(Store::open(path).expect("open hub"), ServeOptions::default())
+        .spawn(
+            Store::open(path).expect("open hub"),
+            ServeOptions::default(),
+        )
         .expect("spawn")
 }
 
@@ -81,15 +81,17 @@ fn a_tampered_object_is_never_pushed_to_a_database_and_the_sync_never_says_in_sy
     let env = Env::new();
     let (a, b) = two(&env);
     let (id, forged) = tamper(&env.path(&a));
-    let others: BTreeSet<String> = id_set(&env, &a)
-        .into_iter()
-        .filter(|i| *i != id)
-        .collect();
+    let others: BTreeSet<String> = id_set(&env, &a).into_iter().filter(|i| *i != id).collect();
     // Before the fix the forged body was stored at b under a new valid id and both sides
     // then reported "in sync". Now: refused with the id, every other object sent, exit 3.
     for round in 0..2 {
         let out = env.run(&["--db", &a, "sync", &b]);
-        assert_eq!(out.status.code(), Some(3), "round {round}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "round {round}: {}",
+            stderr(&out)
+        );
         assert!(
             stderr(&out).contains(&tampered_message(&a, &id, &forged)),
             "round {round}: {}",
@@ -135,10 +137,7 @@ fn a_tampered_object_is_never_pushed_to_an_http_hub() {
     running.stop();
     let at_b = id_set(&env, &b);
     assert!(!at_b.contains(&forged) && !at_b.contains(&id));
-    let others: BTreeSet<String> = id_set(&env, &a)
-        .into_iter()
-        .filter(|i| *i != id)
-        .collect();
+    let others: BTreeSet<String> = id_set(&env, &a).into_iter().filter(|i| *i != id).collect();
     assert!(others.is_subset(&at_b));
 }
 
@@ -150,8 +149,8 @@ fn a_tampered_hub_object_is_never_stored_by_a_client() {
     let running = hub(&env.path(&b));
     let mut local = open(&env, &a);
     let mut peer = HttpPeer::new(running.url(), None).expect("peer");
-    let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
-        .expect_err("refused");
+    let err =
+        sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect_err("refused");
     running.stop();
     let text = err.to_string();
     assert!(
@@ -329,7 +328,12 @@ fn reconcile_ranges_that_overlap_are_refused_without_scanning() {
     let (_, b) = two(&env);
     let before = id_set(&env, &b);
     let running = hub_with(&env.path(&b), None);
-    let range = |p: &str| format!("{{\"prefix\":\"{p}\",\"count\":0,\"fp\":\"{}\"}}", "0".repeat(32));
+    let range = |p: &str| {
+        format!(
+            "{{\"prefix\":\"{p}\",\"count\":0,\"fp\":\"{}\"}}",
+            "0".repeat(32)
+        )
+    };
     // The campaign's amplification: the same whole-space range many times in one request.
     let many: Vec<String> = (0..100).map(|_| range("")).collect();
     let frame = format!("{{\"op\":\"reconcile\",\"ranges\":[{}]}}\n", many.join(","));
@@ -348,7 +352,10 @@ fn reconcile_ranges_that_overlap_are_refused_without_scanning() {
     );
     let (status, reply) = exchange(running.url(), frame.as_bytes());
     assert_eq!(status, 400, "{reply}");
-    assert!(reply.contains("ranges \\\"a\\\" and \\\"a0\\\" overlap"), "{reply}");
+    assert!(
+        reply.contains("ranges \\\"a\\\" and \\\"a0\\\" overlap"),
+        "{reply}"
+    );
     // Ranges side by side are answered.
     let frame = format!(
         "{{\"op\":\"reconcile\",\"ranges\":[{},{}]}}\n",
@@ -359,4 +366,109 @@ fn reconcile_ranges_that_overlap_are_refused_without_scanning() {
     assert_eq!(status, 200, "{reply}");
     running.stop();
     assert_eq!(id_set(&env, &b), before);
+}
+
+/// Writes to the hub between the first and the second round of a reconciliation, as other
+/// clients do to a live hub.
+struct Live {
+    inner: claims::sync::peer::DbPeer,
+    reconciles: usize,
+    between_rounds: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl claims::sync::Peer for Live {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        if frame.starts_with(b"{\"op\":\"reconcile\"") {
+            self.reconciles += 1;
+            if self.reconciles == 2 {
+                if let Some(write) = self.between_rounds.take() {
+                    write();
+                }
+            }
+        }
+        self.inner.exchange(frame)
+    }
+
+    fn address(&self) -> String {
+        self.inner.address()
+    }
+}
+
+#[test]
+fn first_contact_succeeds_while_the_hub_is_written_to() {
+    let env = Env::new();
+    for seed in [
+        "seeds/avdiivka.txt",
+        "seeds/grain-exports.html",
+        "seeds/tidewater-bridge.md",
+        "seeds/wire-briefs.jsonl",
+    ] {
+        let name = env.copy(seed);
+        env.ok(&["--db", "hub.db", "import", &name]);
+    }
+    env.write(
+        "mine.txt",
+        "title: Harbour\n\nThe harbour master said the quay will reopen on Monday.\n",
+    );
+    env.ok(&["--db", "a.db", "import", "mine.txt"]);
+    let mut late = String::from("title: Late news\n\n");
+    for i in 0..40 {
+        late.push_str(&format!(
+            "Official number {i} said that figure {i} rose sharply.\n"
+        ));
+    }
+    env.write("late.txt", &late);
+    let snapshot = id_set(&env, "hub.db");
+    assert!(
+        snapshot.len() > 100,
+        "{} objects: enough for several rounds",
+        snapshot.len()
+    );
+
+    let added = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
+    let (hub_path, dir, record) = (
+        env.path("hub.db"),
+        env.dir.path().to_path_buf(),
+        added.clone(),
+    );
+    let write = move || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claims"))
+            .current_dir(&dir)
+            .args(["--db", "hub.db", "import", "late.txt"])
+            .output()
+            .expect("import runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let now: BTreeSet<String> = ids(&Store::open(&hub_path).expect("hub"))
+            .into_iter()
+            .collect();
+        *record.lock().expect("lock") = now.difference(&snapshot).cloned().collect();
+    };
+    let mut peer = Live {
+        inner: claims::sync::peer::DbPeer::open(&env.path("a.db"), &env.path("hub.db"))
+            .expect("peer"),
+        reconciles: 0,
+        between_rounds: Some(Box::new(write)),
+    };
+    let mut local = open(&env, "a.db");
+    let report = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+        .expect("first contact succeeds");
+    assert_eq!(report.mode, sync::Mode::Full);
+    assert!(peer.reconciles >= 2, "{} rounds", peer.reconciles);
+    drop(peer);
+    let late_ids = added.lock().expect("lock").clone();
+    assert!(late_ids.len() > 40, "{}", late_ids.len());
+    // Reconciled against the hub as it was at hello: nothing of what arrived later.
+    let at_a = id_set(&env, "a.db");
+    assert!(at_a.is_disjoint(&late_ids));
+    // The next sync brings it, and both sides hold the same.
+    drop(local);
+    let out = env.run(&["--db", "a.db", "sync", "hub.db"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let at_a = id_set(&env, "a.db");
+    assert!(late_ids.is_subset(&at_a));
+    assert_eq!(at_a, id_set(&env, "hub.db"));
 }

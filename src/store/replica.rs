@@ -327,8 +327,9 @@ impl<'c> Replica<'c> {
             .collect()
     }
 
-    /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits), in id order.
-    pub fn ids_under(&self, prefix: &str) -> Result<Vec<(i64, ObjectId)>> {
+    /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits) at seqs up to
+    /// `upto`, in id order.
+    pub fn ids_under(&self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>> {
         let mut out = Vec::new();
         let mut push = |row: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
             let seq: i64 = row.get(0)?;
@@ -340,18 +341,19 @@ impl<'c> Replica<'c> {
         match prefix_upper(prefix) {
             Some(hi) => {
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 ORDER BY id",
+                    "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 AND seq <= ?3 \
+                     ORDER BY id",
                 )?;
-                let mut rows = stmt.query((prefix, hi))?;
+                let mut rows = stmt.query((prefix, hi, upto))?;
                 while let Some(row) = rows.next()? {
                     push(row)?;
                 }
             }
             None => {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached("SELECT seq, id FROM objects WHERE id >= ?1 ORDER BY id")?;
-                let mut rows = stmt.query([prefix])?;
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT seq, id FROM objects WHERE id >= ?1 AND seq <= ?2 ORDER BY id",
+                )?;
+                let mut rows = stmt.query((prefix, upto))?;
                 while let Some(row) = rows.next()? {
                     push(row)?;
                 }

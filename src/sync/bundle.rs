@@ -75,11 +75,20 @@ pub enum BundleError {
         source: ObjectError,
     },
     #[error("{path}: object {index} (line {line}) is longer than {MAX_OBJECT_BYTES} bytes, the largest object a database takes; nothing was stored")]
-    TooLarge { path: PathBuf, index: u64, line: u64 },
+    TooLarge {
+        path: PathBuf,
+        index: u64,
+        line: u64,
+    },
     #[error("{path}: {source} (neither in the bundle nor in this database); nothing was stored")]
     Incomplete {
         path: PathBuf,
         source: crate::store::StoreError,
+    },
+    #[error("{path}: {refusal}; nothing was stored")]
+    Refused {
+        path: PathBuf,
+        refusal: crate::store::StoreError,
     },
     #[error("{path}: --since {value:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
     BadSince { path: PathBuf, value: String },
@@ -233,10 +242,15 @@ pub fn read(path: &Path) -> Result<Vec<Object>, BundleError> {
 /// [`read`] on bytes in memory; `path` only names them in errors.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
     let mut out = Vec::new();
-    decode(path, bytes, bytes.len() as u64, |r| -> Result<(), BundleError> {
-        out.push(r.object);
-        Ok(())
-    })?;
+    decode(
+        path,
+        bytes,
+        bytes.len() as u64,
+        |r| -> Result<(), BundleError> {
+            out.push(r.object);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -466,6 +480,12 @@ pub fn apply(
             SyncError::Bundle(BundleError::Incomplete {
                 path: path.to_path_buf(),
                 source,
+            })
+        }
+        SyncError::Store(refusal @ crate::store::StoreError::Refused { .. }) => {
+            SyncError::Bundle(BundleError::Refused {
+                path: path.to_path_buf(),
+                refusal,
             })
         }
         e => e,

@@ -33,7 +33,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_request_bytes: 32 * 1024 * 1024,
-            max_object_bytes: 4 * 1024 * 1024,
+            max_object_bytes: crate::objects::MAX_OBJECT_BYTES,
             max_items: 10_000,
         }
     }
@@ -96,8 +96,14 @@ pub enum Request {
         cursor: Option<Mark>,
         count: u64,
     },
-    /// Compare these ranges of the id space.
-    Reconcile { ranges: Vec<Range> },
+    /// Compare these ranges of the id space, as the hub held it up to its seq `upto` (its
+    /// head at hello: every round of one reconciliation sees the same snapshot). The ranges
+    /// may not overlap.
+    Reconcile {
+        ranges: Vec<Range>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upto: Option<i64>,
+    },
 }
 
 impl Request {

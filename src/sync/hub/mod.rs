@@ -55,8 +55,8 @@ pub trait HubStore {
     fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>, SyncError>;
     /// Which of these ids are stored.
     fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
-    /// `(seq, id)` under an id prefix, in id order.
-    fn ids_under(&mut self, prefix: &str) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.
+    fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError>;
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
@@ -283,7 +283,7 @@ impl<S: HubStore> Hub<S> {
                     .collect();
                 Ok((Reply::Offer { want }, vec![]))
             }
-            Request::Reconcile { ranges } => {
+            Request::Reconcile { ranges, upto } => {
                 self.too_many(ranges.len(), "ranges")?;
                 if let Some(bad) = ranges.iter().find(|r| !reconcile::valid_prefix(&r.prefix)) {
                     return Err(Refusal(
@@ -299,9 +299,12 @@ impl<S: HubStore> Hub<S> {
                         format!("ranges {a:?} and {b:?} overlap; a request's ranges must not"),
                     ));
                 }
+                // The snapshot the client reconciles against: its head at hello. Objects
+                // stored since are left for the next sync.
+                let upto = upto.unwrap_or(i64::MAX);
                 let mut out = Vec::with_capacity(ranges.len());
                 for range in &ranges {
-                    let ids = self.store.ids_under(&range.prefix)?;
+                    let ids = self.store.ids_under(&range.prefix, upto)?;
                     out.push(reconcile::answer(range, ids));
                 }
                 Ok((Reply::Reconcile { ranges: out }, vec![]))
@@ -326,7 +329,7 @@ impl<S: HubStore> Hub<S> {
                         bytes: bodies.iter().map(|b| b.len() as u64 + 1).sum(),
                     })
                     .map_err(|e| match e {
-                        SyncError::Store(StoreError::Index { .. }) => {
+                        SyncError::Store(StoreError::Index { .. } | StoreError::Refused { .. }) => {
                             Refusal(422, format!("{e}; nothing was stored"))
                         }
                         e => Refusal::from(e),
