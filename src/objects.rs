@@ -23,6 +23,11 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+/// The largest object body, in bytes, that enters or leaves any database: import, the ledger,
+/// bundles and the sync hub all use this one limit (a hub may be configured lower), so that
+/// nothing imported here can be refused by a hub with default settings.
+pub const MAX_OBJECT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The id of an object: the SHA-256 of its canonical bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectId([u8; 32]);
@@ -102,6 +107,8 @@ pub enum ObjectError {
     DuplicateKey(String),
     #[error("body is not in canonical form")]
     NotCanonical,
+    #[error("a {kind} object (v 1) does not have the shape of one: {problem}")]
+    Shape { kind: String, problem: String },
 }
 
 /// An object with its canonical body and id.

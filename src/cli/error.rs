@@ -75,7 +75,11 @@ pub fn fail(message: impl std::fmt::Display) -> CliError {
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> CliError {
-        CliError::database(e)
+        match e {
+            // Bad input, not a database that cannot be used.
+            e @ StoreError::Refused { .. } => CliError::failed(e),
+            e => CliError::database(e),
+        }
     }
 }
 
@@ -112,6 +116,7 @@ impl From<SyncError> for CliError {
     fn from(e: SyncError) -> CliError {
         match e {
             SyncError::Store(e) => e.into(),
+            e @ SyncError::Tampered { .. } => CliError::database(e),
             e => CliError::failed(e),
         }
     }

@@ -21,8 +21,9 @@ mod derive;
 
 pub use derive::Derived;
 
-use crate::model::Received;
+use crate::model::{Body, Received, KNOWN_TYPES};
 use crate::objects::ObjectId;
+use crate::objects::MAX_OBJECT_BYTES;
 use crate::store::imports::Imports;
 use crate::store::{Replica, Store, StoreError, Writer};
 
@@ -36,6 +37,48 @@ fn rank(kind: &str) -> u8 {
         "mention" => 3,
         _ => 4,
     }
+}
+
+/// The largest object of a type (or version) this release does not know, in bytes.
+pub const MAX_UNKNOWN_BYTES: u64 = 64 * 1024;
+/// The most new objects of types (or versions) this release does not know that one
+/// transaction stores.
+pub const MAX_UNKNOWN_PER_TRANSACTION: u64 = 1000;
+
+/// Checks an object before it is stored: within [`MAX_OBJECT_BYTES`]; of a known type and
+/// version only with that type's shape (a [`Received`] built without its typed body is read
+/// again); of an unknown type only within [`MAX_UNKNOWN_BYTES`]. Returns whether the type is
+/// unknown here.
+fn admit(received: &Received) -> Result<bool, StoreError> {
+    let object = &received.object;
+    let refuse = |reason: String| StoreError::Refused {
+        id: object.id,
+        kind: object.kind.clone(),
+        reason,
+    };
+    let len = object.body.len() as u64;
+    if len > MAX_OBJECT_BYTES {
+        return Err(refuse(format!(
+            "it is {len} bytes, more than the {MAX_OBJECT_BYTES} bytes an object may have"
+        )));
+    }
+    if received.body.is_some() {
+        return Ok(false);
+    }
+    if KNOWN_TYPES.contains(&object.kind.as_str()) {
+        let value: serde_json::Value =
+            serde_json::from_str(&object.body).map_err(|e| refuse(e.to_string()))?;
+        if let Some(_body) = Body::check_value(value).map_err(|e| refuse(e.to_string()))? {
+            return Err(refuse("its typed body was not read".into()));
+        }
+    }
+    if len > MAX_UNKNOWN_BYTES {
+        return Err(refuse(format!(
+            "it is {len} bytes, more than the {MAX_UNKNOWN_BYTES} bytes an object of a type \
+             this release does not know may have"
+        )));
+    }
+    Ok(true)
 }
 
 /// What one batch did.
@@ -52,6 +95,8 @@ pub struct Added {
 /// One transaction of the write path.
 pub struct Ledger<'s> {
     writer: Writer<'s>,
+    /// New objects of unknown types stored in this transaction.
+    unknown: u64,
     /// `(seq, id)` of every object the relation step stored in this transaction.
     derived: Vec<(i64, ObjectId)>,
 }
@@ -61,6 +106,7 @@ impl<'s> Ledger<'s> {
     pub fn begin(store: &'s mut Store) -> Result<Ledger<'s>, StoreError> {
         Ok(Ledger {
             writer: store.writer()?,
+            unknown: 0,
             derived: Vec::new(),
         })
     }
@@ -69,8 +115,29 @@ impl<'s> Ledger<'s> {
     /// relations are derived at the next [`Ledger::derive`], at the end of the unit, or at
     /// commit. Objects it refers to must be stored first.
     pub fn put(&mut self, object: impl Into<Received>) -> Result<bool, StoreError> {
+        Ok(self.store(&object.into())?.is_some())
+    }
+
+    /// Every object goes in here: checked ([`admit`]), stored, and counted against the
+    /// transaction's limit of objects of unknown types.
+    fn store(&mut self, received: &Received) -> Result<Option<i64>, StoreError> {
         crate::fault::point("ledger-put");
-        Ok(self.writer.put(&object.into())?.is_some())
+        let unknown = admit(received)?;
+        let seq = self.writer.put(received)?;
+        if unknown && seq.is_some() {
+            self.unknown += 1;
+            if self.unknown > MAX_UNKNOWN_PER_TRANSACTION {
+                return Err(StoreError::Refused {
+                    id: received.object.id,
+                    kind: received.object.kind.clone(),
+                    reason: format!(
+                        "more than {MAX_UNKNOWN_PER_TRANSACTION} objects of types this release \
+                         does not know arrived together"
+                    ),
+                });
+            }
+        }
+        Ok(seq)
     }
 
     /// Stores a batch, referenced types first (the sender's order within a type), then derives
@@ -80,8 +147,7 @@ impl<'s> Ledger<'s> {
         let mut stored = 0;
         let mut last_received = None;
         for object in &batch {
-            crate::fault::point("ledger-put");
-            if let Some(seq) = self.writer.put(object)? {
+            if let Some(seq) = self.store(object)? {
                 stored += 1;
                 last_received = Some(seq);
             }

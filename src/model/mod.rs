@@ -179,6 +179,10 @@ impl ClaimRef {
     }
 }
 
+/// The types this release knows (at version 1): every object of one of these types and
+/// version 1 must have its shape.
+pub const KNOWN_TYPES: &[&str] = &["document", "version", "claim", "mention", "relation"];
+
 /// Any object this release knows how to index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -206,10 +210,28 @@ impl Body {
 
     /// [`Body::from_object`] for an object's already parsed JSON value.
     pub fn from_value(value: Value) -> Option<Body> {
+        Body::check_value(value).ok().flatten()
+    }
+
+    /// Reads an object's parsed JSON value against the shape of its type: `Ok(None)` for a
+    /// type this release does not know, or a known type at a version it does not know (stored
+    /// and passed on, not indexed, within the ledger's limits for such objects); an error for
+    /// a known type and version that does not have that type's shape (a field missing or of
+    /// the wrong kind, an unknown relation kind, an id that is not 64 hex digits).
+    pub fn check_value(value: Value) -> Result<Option<Body>, ObjectError> {
+        let kind = match value.get("type").and_then(Value::as_str) {
+            Some(kind) if KNOWN_TYPES.contains(&kind) => kind.to_string(),
+            _ => return Ok(None),
+        };
         if value.get("v").and_then(Value::as_u64) != Some(1) {
-            return None;
+            return Ok(None);
         }
-        serde_json::from_value(value).ok()
+        serde_json::from_value(value)
+            .map(Some)
+            .map_err(|e| ObjectError::Shape {
+                kind,
+                problem: e.to_string(),
+            })
     }
 
     /// The ids this object refers to, for `verify`.
@@ -368,7 +390,7 @@ impl Received {
     pub fn from_body(body: &str) -> Result<Received, ObjectError> {
         let (object, value) = Object::from_body_with_value(body)?;
         Ok(Received {
-            body: Body::from_value(value),
+            body: Body::check_value(value)?,
             object,
         })
     }

@@ -79,6 +79,14 @@ pub enum StoreError {
     },
     #[error("object {id}: {source}")]
     Index { id: ObjectId, source: IndexError },
+    /// An object the ledger does not take (too large, not the shape of its known type, past
+    /// the limits for types this release does not know).
+    #[error("object {id} ({kind}) is refused: {reason}")]
+    Refused {
+        id: ObjectId,
+        kind: String,
+        reason: String,
+    },
     /// The embedded alias table the index's candidate keys depend on is broken.
     #[error(transparent)]
     Aliases(#[from] crate::relate::aliases::AliasError),

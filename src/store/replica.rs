@@ -268,35 +268,38 @@ impl<'c> Replica<'c> {
             .optional()?)
     }
 
-    /// The bodies of the objects in these inclusive seq runs, in seq order.
-    pub fn bodies_in_runs(&self, runs: &[(i64, i64)]) -> Result<Vec<String>> {
+    /// The stored ids (as stored, not re-hashed) and bodies of the objects in these inclusive
+    /// seq runs, in seq order.
+    pub fn bodies_in_runs(&self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM objects WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
+            "SELECT id, body FROM objects WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
         )?;
         for &(first, last) in runs {
             let mut rows = stmt.query((first, last))?;
             while let Some(row) = rows.next()? {
-                out.push(row.get(0)?);
+                out.push((row.get(0)?, row.get(1)?));
             }
         }
         Ok(out)
     }
 
-    /// Calls `each` with the body of every object from seq `from` on, in seq order.
+    /// Calls `each` with the stored id (as stored, not re-hashed) and the body of every object
+    /// from seq `from` on, in seq order.
     pub fn each_body_from<E: From<super::StoreError>>(
         &self,
         from: i64,
-        mut each: impl FnMut(&str) -> std::result::Result<(), E>,
+        mut each: impl FnMut(&str, &str) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let mut stmt = self
             .conn
-            .prepare("SELECT body FROM objects WHERE seq >= ?1 ORDER BY seq")
+            .prepare("SELECT id, body FROM objects WHERE seq >= ?1 ORDER BY seq")
             .map_err(super::StoreError::from)?;
         let mut rows = stmt.query([from]).map_err(super::StoreError::from)?;
         while let Some(row) = rows.next().map_err(super::StoreError::from)? {
-            let body: String = row.get(0).map_err(super::StoreError::from)?;
-            each(&body)?;
+            let id: String = row.get(0).map_err(super::StoreError::from)?;
+            let body: String = row.get(1).map_err(super::StoreError::from)?;
+            each(&id, &body)?;
         }
         Ok(())
     }
@@ -324,8 +327,9 @@ impl<'c> Replica<'c> {
             .collect()
     }
 
-    /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits), in id order.
-    pub fn ids_under(&self, prefix: &str) -> Result<Vec<(i64, ObjectId)>> {
+    /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits) at seqs up to
+    /// `upto`, in id order.
+    pub fn ids_under(&self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>> {
         let mut out = Vec::new();
         let mut push = |row: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
             let seq: i64 = row.get(0)?;
@@ -337,18 +341,19 @@ impl<'c> Replica<'c> {
         match prefix_upper(prefix) {
             Some(hi) => {
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 ORDER BY id",
+                    "SELECT seq, id FROM objects WHERE id >= ?1 AND id < ?2 AND seq <= ?3 \
+                     ORDER BY id",
                 )?;
-                let mut rows = stmt.query((prefix, hi))?;
+                let mut rows = stmt.query((prefix, hi, upto))?;
                 while let Some(row) = rows.next()? {
                     push(row)?;
                 }
             }
             None => {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached("SELECT seq, id FROM objects WHERE id >= ?1 ORDER BY id")?;
-                let mut rows = stmt.query([prefix])?;
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT seq, id FROM objects WHERE id >= ?1 AND seq <= ?2 ORDER BY id",
+                )?;
+                let mut rows = stmt.query((prefix, upto))?;
                 while let Some(row) = rows.next()? {
                     push(row)?;
                 }

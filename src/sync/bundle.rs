@@ -17,10 +17,10 @@
 //! (so referenced objects come first). Applying verifies everything before writing anything,
 //! then stores it through the ledger in one transaction.
 
-use super::apply::apply as apply_objects;
-use super::SyncError;
+use super::apply::{split_last_article, Applying};
+use super::{SyncError, Tampered};
 use crate::model::Received;
-use crate::objects::{Object, ObjectError};
+use crate::objects::{Object, ObjectError, MAX_OBJECT_BYTES};
 use crate::store::replica::LogEntry;
 use crate::store::Store;
 use flate2::read::DeflateDecoder;
@@ -74,10 +74,21 @@ pub enum BundleError {
         line: u64,
         source: ObjectError,
     },
+    #[error("{path}: object {index} (line {line}) is longer than {MAX_OBJECT_BYTES} bytes, the largest object a database takes; nothing was stored")]
+    TooLarge {
+        path: PathBuf,
+        index: u64,
+        line: u64,
+    },
     #[error("{path}: {source} (neither in the bundle nor in this database); nothing was stored")]
     Incomplete {
         path: PathBuf,
         source: crate::store::StoreError,
+    },
+    #[error("{path}: {refusal}; nothing was stored")]
+    Refused {
+        path: PathBuf,
+        refusal: crate::store::StoreError,
     },
     #[error("{path}: --since {value:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
     BadSince { path: PathBuf, value: String },
@@ -166,10 +177,17 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
     let mut hasher = Sha256::new();
     let mut count = 0u64;
     let mut payload = 0u64;
+    let mut tampered = Vec::new();
     if let Some(from) = from {
         store
             .replica()
-            .each_body_from(from, |body| -> Result<(), SyncError> {
+            .each_body_from(from, |id, body| -> Result<(), SyncError> {
+                // Every body is re-hashed before it leaves: one that does not match its id
+                // (the file was edited or damaged) is never written.
+                if let Some(t) = Tampered::check(id, body) {
+                    tampered.push(t);
+                    return Ok(());
+                }
                 hasher.update(body.as_bytes());
                 hasher.update(b"\n");
                 encoder.write_all(body.as_bytes()).map_err(&err)?;
@@ -178,6 +196,12 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
                 payload += body.len() as u64 + 1;
                 Ok(())
             })?;
+    }
+    if !tampered.is_empty() {
+        return Err(SyncError::Tampered {
+            path: store.path().to_path_buf(),
+            tampered,
+        });
     }
     let compressed = encoder.finish().map_err(&err)?;
     let mut header = Vec::with_capacity(HEADER_LEN);
@@ -202,32 +226,88 @@ fn write_to(store: &Store, tmp: &Path, from: Option<i64>) -> Result<Created, Syn
 }
 
 /// Reads and checks a whole bundle: header, decompression, length, checksum, count, and every
-/// object re-hashed. Nothing is written.
+/// object re-hashed. Nothing is written. (Holds every object in memory: for tools and tests;
+/// [`apply`] streams.)
 pub fn read(path: &Path) -> Result<Vec<Object>, BundleError> {
-    let bytes = std::fs::read(path).map_err(io(path))?;
-    parse(path, &bytes)
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let len = file.metadata().map_err(io(path))?.len();
+    let mut out = Vec::new();
+    decode(path, file, len, |r| -> Result<(), BundleError> {
+        out.push(r.object);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// [`read`] on bytes in memory; `path` only names them in errors.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
+    let mut out = Vec::new();
+    decode(
+        path,
+        bytes,
+        bytes.len() as u64,
+        |r| -> Result<(), BundleError> {
+            out.push(r.object);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// A reader that hashes and counts what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Streams a bundle of `len` bytes from `input`, checking it as it goes, and hands each object
+/// (re-hashed, with its typed body) to `each` as soon as its line is read. Memory is bounded by
+/// a constant plus the longest line, which may not exceed [`MAX_OBJECT_BYTES`]: a bundle that
+/// announces more than it holds, or holds lines that are not objects, is refused at the first
+/// line that shows it, never after collecting the rest. The checks that need the whole payload
+/// (length, checksum, count, file checksum) come at the end: a caller that stored what `each`
+/// got must undo it when this fails. Returns the number of objects.
+pub fn decode<R: Read, E: From<BundleError>>(
+    path: &Path,
+    mut input: R,
+    len: u64,
+    mut each: impl FnMut(Received) -> Result<(), E>,
+) -> Result<u64, E> {
+    use std::io::BufRead;
     let p = || path.to_path_buf();
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+    let mut header = [0u8; HEADER_LEN];
+    let head_len = len.min(HEADER_LEN as u64) as usize;
+    input
+        .read_exact(&mut header[..head_len])
+        .map_err(io(path))?;
+    let head = &header[..head_len];
+    if head.len() < MAGIC.len() || &head[..MAGIC.len()] != MAGIC {
+        if head.len() < MAGIC.len() && MAGIC.starts_with(head) {
             return Err(BundleError::ShortHeader {
                 path: p(),
-                len: bytes.len(),
-            });
+                len: head.len(),
+            }
+            .into());
         }
-        return Err(BundleError::NotABundle { path: p() });
+        return Err(BundleError::NotABundle { path: p() }.into());
     }
-    if bytes.len() < HEADER_LEN {
+    if head.len() < HEADER_LEN {
         return Err(BundleError::ShortHeader {
             path: p(),
-            len: bytes.len(),
-        });
+            len: head.len(),
+        }
+        .into());
     }
     let be = |range: std::ops::Range<usize>| {
-        bytes[range]
+        header[range]
             .iter()
             .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
     };
@@ -236,93 +316,134 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Object>, BundleError> {
         return Err(BundleError::TooNew {
             path: p(),
             found: version,
-        });
+        }
+        .into());
     }
     let count = be(12..20);
     let length = be(20..28);
-    let expected = hex::encode(&bytes[28..60]);
-    if bytes.len() < HEADER_LEN + TRAILER_LEN {
+    let expected = hex::encode(&header[28..60]);
+    if len < (HEADER_LEN + TRAILER_LEN) as u64 {
         return Err(BundleError::Short {
             path: p(),
-            len: bytes.len(),
-        });
+            len: len as usize,
+        }
+        .into());
     }
-    let (body, trailer) = bytes.split_at(bytes.len() - TRAILER_LEN);
-    let compressed = &body[HEADER_LEN..];
+    let compressed_len = len - (HEADER_LEN + TRAILER_LEN) as u64;
     let payload_err = |problem: String| BundleError::Payload { path: p(), problem };
 
-    // DEFLATE cannot expand more than about 1032:1; a larger announced length is a lie (and
-    // would let a small file ask for unbounded memory).
-    if length > (compressed.len() as u64).saturating_mul(1100) + 1024 {
+    // DEFLATE cannot expand more than about 1032:1; a larger announced length is a lie.
+    if length > compressed_len.saturating_mul(1100) + 1024 {
         return Err(payload_err(format!(
             "cannot hold the {length} bytes the header announces"
-        )));
+        ))
+        .into());
     }
-    // Decompress at most the announced length (plus one byte to notice more).
-    let mut decoder = DeflateDecoder::new(compressed);
-    let mut payload = Vec::with_capacity(length.min(1 << 28) as usize);
-    (&mut decoder)
-        .take(length.saturating_add(1))
-        .read_to_end(&mut payload)
-        .map_err(|e| payload_err(format!("cannot be read ({e})")))?;
-    if payload.len() as u64 != length {
-        return Err(payload_err(format!(
-            "holds {} bytes, the header says {length}",
-            payload.len()
-        )));
+    let mut whole = Sha256::new();
+    whole.update(header);
+    let hashing = Hashing {
+        inner: (&mut input).take(compressed_len),
+        hasher: whole,
+    };
+    let mut decoder = DeflateDecoder::new(hashing);
+    let mut payload_hash = Sha256::new();
+    let mut total = 0u64;
+    let mut lines = 0u64;
+    {
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, &mut decoder);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            // One line at a time, never longer than an object may be.
+            let n = (&mut reader)
+                .take(MAX_OBJECT_BYTES + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|e| payload_err(format!("cannot be read ({e})")))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > length {
+                return Err(payload_err(format!(
+                    "holds more than the {length} bytes the header says"
+                ))
+                .into());
+            }
+            payload_hash.update(&line);
+            let index = lines;
+            if line.last() != Some(&b'\n') {
+                if n as u64 > MAX_OBJECT_BYTES {
+                    return Err(BundleError::TooLarge {
+                        path: p(),
+                        index,
+                        line: index + 1,
+                    }
+                    .into());
+                }
+                return Err(payload_err("does not end with a newline".into()).into());
+            }
+            lines += 1;
+            if lines > count {
+                // Counted for the message at the end, never parsed or kept.
+                continue;
+            }
+            let object_err = |source: ObjectError| BundleError::Object {
+                path: p(),
+                index,
+                line: index + 1,
+                source,
+            };
+            let text = std::str::from_utf8(&line[..n - 1])
+                .map_err(|e| object_err(ObjectError::Json(format!("not UTF-8 ({e})"))))?;
+            each(Received::from_body(text).map_err(object_err)?)?;
+        }
     }
-    // The DEFLATE stream must end exactly at the end of the file.
-    let mut more = [0u8; 1];
-    let extra = decoder
-        .read(&mut more)
-        .map_err(|e| payload_err(format!("cannot be read to its end ({e})")))?;
-    let used = decoder.total_in() as usize;
-    if extra != 0 || used != compressed.len() {
+    // The DEFLATE stream must end exactly at the end of the compressed bytes.
+    let used = decoder.total_in();
+    let mut hashing = decoder.into_inner();
+    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(io(path))?;
+    if used != compressed_len {
         return Err(payload_err(format!(
             "is followed by {} bytes of other data",
-            compressed.len().saturating_sub(used)
-        )));
+            compressed_len.saturating_sub(used)
+        ))
+        .into());
     }
-    let actual = hex::encode(Sha256::digest(&payload));
+    if total != length {
+        return Err(payload_err(format!("holds {total} bytes, the header says {length}")).into());
+    }
+    let actual = hex::encode(payload_hash.finalize());
     if actual != expected {
         return Err(BundleError::Checksum {
             path: p(),
             expected,
             actual,
-        });
+        }
+        .into());
     }
-    let text =
-        std::str::from_utf8(&payload).map_err(|e| payload_err(format!("is not UTF-8 ({e})")))?;
-    let lines: Vec<&str> = match text.strip_suffix('\n') {
-        Some(t) => t.split('\n').collect(),
-        None if text.is_empty() => vec![],
-        None => return Err(payload_err("does not end with a newline".into())),
-    };
-    if lines.len() as u64 != count {
+    if lines != count {
         return Err(BundleError::Count {
             path: p(),
             expected: count,
-            found: lines.len() as u64,
-        });
+            found: lines,
+        }
+        .into());
     }
-    // After the payload checks, so that the messages above say what is wrong when they can; this catches a
+    // Last, so that the messages above say what is wrong when they can; this catches a
     // changed byte that the payload checks cannot see (e.g. unused bits of the DEFLATE stream).
-    if Sha256::digest(body).as_slice() != trailer {
-        return Err(BundleError::FileChecksum { path: p() });
+    let file_hash = hashing.hasher.finalize();
+    let mut trailer = [0u8; TRAILER_LEN];
+    input.read_exact(&mut trailer).map_err(io(path))?;
+    if file_hash.as_slice() != trailer {
+        return Err(BundleError::FileChecksum { path: p() }.into());
     }
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            Object::from_body(line).map_err(|source| BundleError::Object {
-                path: p(),
-                index: i as u64,
-                line: i as u64 + 1,
-                source,
-            })
-        })
-        .collect()
+    Ok(lines)
 }
+
+/// Objects stored per ledger batch while a bundle is applied (and bytes of their bodies): the
+/// bundle streams through in batches like these, all in one transaction.
+const APPLY_BATCH: usize = 2000;
+const APPLY_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// Verifies the whole bundle, then stores its objects in one transaction (or, with `dry_run`,
 /// only reports). Idempotent.
@@ -331,18 +452,19 @@ pub fn apply(
     path: &Path,
     dry_run: bool,
 ) -> Result<(Applied, Vec<Object>), SyncError> {
-    let bytes = std::fs::metadata(path).map_err(io(path))?.len();
-    let objects = read(path)?;
-    let count = objects.len() as u64;
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let bytes = file.metadata().map_err(io(path))?.len();
+    let input = std::io::BufReader::with_capacity(64 * 1024, file);
     if dry_run {
-        let ids: Vec<_> = objects.iter().map(|o| o.id).collect();
-        let have = store.replica().present(&ids)?;
-        let fresh: Vec<Object> = objects
-            .into_iter()
-            .zip(have)
-            .filter(|(_, h)| !h)
-            .map(|(o, _)| o)
-            .collect();
+        let mut fresh = Vec::new();
+        let count = decode(path, input, bytes, |r| -> Result<(), SyncError> {
+            if !store.replica().present(&[r.object.id])?[0] {
+                fresh.push(r.object);
+            }
+            Ok(())
+        })?;
+        let mut seen = std::collections::HashSet::new();
+        fresh.retain(|o| seen.insert(o.id));
         return Ok((
             Applied {
                 objects: count,
@@ -353,16 +475,39 @@ pub fn apply(
         ));
     }
     let origin = format!("bundle:{}", path.display());
-    let objects = objects.into_iter().map(Received::from_object).collect();
-    let applied = apply_objects(store, objects, &origin, None).map_err(|e| match e {
+    let incomplete = |e: SyncError| match e {
         SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
             SyncError::Bundle(BundleError::Incomplete {
                 path: path.to_path_buf(),
                 source,
             })
         }
+        SyncError::Store(refusal @ crate::store::StoreError::Refused { .. }) => {
+            SyncError::Bundle(BundleError::Refused {
+                path: path.to_path_buf(),
+                refusal,
+            })
+        }
         e => e,
-    })?;
+    };
+    // Objects are stored as they are read, in batches cut between articles, all in one
+    // transaction that is only committed once the whole file has checked out.
+    let mut applying = Applying::begin(store)?;
+    let mut batch: Vec<Received> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let count = decode(path, input, bytes, |r| -> Result<(), SyncError> {
+        batch_bytes += r.object.body.len();
+        batch.push(r);
+        if batch.len() >= APPLY_BATCH || batch_bytes >= APPLY_BATCH_BYTES {
+            let tail = split_last_article(&mut batch, |r| r.object.kind.as_str());
+            applying.add(std::mem::replace(&mut batch, tail))?;
+            batch_bytes = batch.iter().map(|r| r.object.body.len()).sum();
+        }
+        Ok(())
+    })
+    .map_err(incomplete)?;
+    applying.add(batch).map_err(incomplete)?;
+    let applied = applying.finish(&origin, None).map_err(incomplete)?;
     store.replica().log(&LogEntry {
         peer: String::new(),
         address: path.display().to_string(),

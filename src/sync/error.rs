@@ -27,6 +27,19 @@ pub enum SyncError {
         index: usize,
         source: ObjectError,
     },
+    /// Stored objects whose bodies no longer hash to their ids (the file was edited or
+    /// damaged): never sent. Everything else was.
+    #[error(
+        "{path}: {} stored object(s) do not match their ids (the database file was changed or \
+         damaged) and are never sent (a sync sends all the rest, no bundle is written): {}; run \
+         `claims verify`",
+        .tampered.len(),
+        .tampered.iter().map(|t| format!("{} (its body hashes to {})", t.id, t.actual)).collect::<Vec<_>>().join(", ")
+    )]
+    Tampered {
+        path: PathBuf,
+        tampered: Vec<Tampered>,
+    },
     #[error("{0}: cannot sync a database with itself")]
     SameDatabase(PathBuf),
     #[error("{0}: not a hub address (use http://HOST:PORT, or a database path)")]
@@ -39,4 +52,24 @@ pub enum SyncError {
         thread: &'static str,
         message: String,
     },
+}
+
+/// A stored object whose body does not hash to its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tampered {
+    /// The id it is stored under.
+    pub id: String,
+    /// What its body hashes to.
+    pub actual: String,
+}
+
+impl Tampered {
+    /// `Some` when `body` does not hash to `id` (the id as stored).
+    pub fn check(id: &str, body: &str) -> Option<Tampered> {
+        let actual = crate::objects::ObjectId::of_bytes(body.as_bytes()).to_hex();
+        (actual != id).then(|| Tampered {
+            id: id.to_string(),
+            actual,
+        })
+    }
 }

@@ -36,7 +36,7 @@ pub mod server;
 mod session;
 pub mod wire;
 
-pub use error::SyncError;
+pub use error::{SyncError, Tampered};
 pub use peer::Peer;
 pub use plan::Mode;
 
@@ -234,10 +234,15 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         Step::Full => {}
     }
     let max_ranges = s.limits.max_items as usize;
+    // Both sides as they were when the run began: the hub at its head at hello, this side
+    // at its own start. What either stores meanwhile is left for the next sync, and since an
+    // object only refers to objects stored before it, what is fetched is closed over its
+    // references.
+    let upto = Some(their_head.seq);
     let diff = reconcile::run(
-        |prefix| Ok(local.replica().ids_under(prefix)?),
+        |prefix| Ok(local.replica().ids_under(prefix, start.seq)?),
         max_ranges,
-        |ranges| match s.call(&Request::Reconcile { ranges }, &[])? {
+        |ranges| match s.call(&Request::Reconcile { ranges, upto }, &[])? {
             (Reply::Reconcile { ranges }, _) => Ok(ranges),
             (other, _) => Err(unexpected("reconcile", &other)),
         },
@@ -276,7 +281,8 @@ fn verify_listed(
         })?;
         if received.object.id != *id {
             return Err(SyncError::Protocol(format!(
-                "{address}: the object at seq {seq} is {}, not {id} as listed",
+                "{address}: the object listed as {id} (seq {seq}) arrived with a body that \
+                 hashes to {}: refused, nothing of its batch was stored",
                 received.object.id
             )));
         }

@@ -3,7 +3,7 @@
 
 use super::session::{unexpected, Session};
 use super::wire::{Mark, Reply, Request};
-use super::{Progress, Run, SyncError};
+use super::{Progress, Run, SyncError, Tampered};
 use crate::objects::{Object, ObjectId};
 use crate::store::Store;
 
@@ -90,9 +90,18 @@ impl Run {
         wanted.sort();
         wanted.dedup();
         // 2. Batches by size, cut between articles.
+        // Every body is re-hashed before it leaves: one that no longer matches its id (the file
+        // was edited or damaged) is never sent, and no cursor reaches past it.
         let mut outgoing = Vec::with_capacity(wanted.len());
+        let mut tampered = Vec::new();
+        let mut first_bad: Option<i64> = None;
         for (seq, id) in &wanted {
             if let Some((kind, body)) = local.replica().kind_and_body(id)? {
+                if let Some(t) = Tampered::check(&id.to_hex(), &body) {
+                    tampered.push(t);
+                    first_bad = Some(first_bad.map_or(*seq, |f| f.min(*seq)));
+                    continue;
+                }
                 outgoing.push(Outgoing {
                     seq: *seq,
                     kind,
@@ -100,6 +109,15 @@ impl Run {
                 });
             }
         }
+        let tampered_error = |local: &Store| SyncError::Tampered {
+            path: local.path().to_path_buf(),
+            tampered: tampered.clone(),
+        };
+        // The cursors of the pushes never claim an object that was not sent.
+        let reach = match first_bad {
+            Some(bad) => self.reach.min(bad - 1),
+            None => self.reach,
+        };
         let budget = PUSH_BYTES.min(s.limits.max_request_bytes / 2).max(1);
         let batches = batches(outgoing, budget, max_items);
         if self.dry_run {
@@ -108,19 +126,26 @@ impl Run {
                     s.report.would_send.push(o);
                 }
             }
+            if !tampered.is_empty() {
+                return Err(tampered_error(local));
+            }
             return Ok(());
         }
         // 3. Send. A push's cursor covers every object of ours up to its last one, never past
         // our reach (what a concurrent import added after it was not offered).
         let total = wanted.len() as u64;
         let mut done = 0;
-        let final_mark = local.replica().mark_at(self.reach)?.unwrap_or(self.start);
+        let final_mark = match local.replica().mark_at(reach)? {
+            Some(m) => m,
+            None if first_bad.is_some() => Mark::EMPTY,
+            None => self.start,
+        };
         let n = batches.len();
         for (i, batch) in batches.into_iter().enumerate() {
             let cursor = if i + 1 == n {
                 final_mark
             } else {
-                let seq = batch.last().map_or(0, |o| o.seq).min(self.reach);
+                let seq = batch.last().map_or(0, |o| o.seq).min(reach);
                 local.replica().mark_at(seq)?.unwrap_or(Mark::EMPTY)
             };
             let bodies: Vec<String> = batch.into_iter().map(|o| o.body).collect();
@@ -140,6 +165,9 @@ impl Run {
                 Err(SyncError::Refused { status: 401, .. }) => {}
                 other => other?,
             }
+        }
+        if !tampered.is_empty() {
+            return Err(tampered_error(local));
         }
         Ok(())
     }

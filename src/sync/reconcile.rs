@@ -80,6 +80,17 @@ pub fn children<'a>(
     out
 }
 
+/// Two of these ranges that overlap (one prefix starts another, or the same prefix twice), if
+/// any: sorted, a prefix that starts another is followed directly by one it starts.
+pub fn overlapping(ranges: &[Range]) -> Option<(String, String)> {
+    let mut prefixes: Vec<&str> = ranges.iter().map(|r| r.prefix.as_str()).collect();
+    prefixes.sort_unstable();
+    prefixes
+        .windows(2)
+        .find(|w| w[1].starts_with(w[0]))
+        .map(|w| (w[0].to_string(), w[1].to_string()))
+}
+
 /// How many hex digits a split goes down: one, or more for a large range so that three rounds
 /// reach ranges small enough to list (at most 3 levels, 4,096 sub-ranges).
 pub fn split_levels(count: u64, prefix_len: usize) -> u32 {

@@ -33,7 +33,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_request_bytes: 32 * 1024 * 1024,
-            max_object_bytes: 4 * 1024 * 1024,
+            max_object_bytes: crate::objects::MAX_OBJECT_BYTES,
             max_items: 10_000,
         }
     }
@@ -102,8 +102,14 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         more: bool,
     },
-    /// Compare these ranges of the id space.
-    Reconcile { ranges: Vec<Range> },
+    /// Compare these ranges of the id space, as the hub held it up to its seq `upto` (its
+    /// head at hello: every round of one reconciliation sees the same snapshot). The ranges
+    /// may not overlap.
+    Reconcile {
+        ranges: Vec<Range>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upto: Option<i64>,
+    },
 }
 
 impl Request {
@@ -218,6 +224,8 @@ pub enum WireError {
     Trailing(usize),
     #[error("object {index} of the message is not UTF-8")]
     NotUtf8 { index: u64 },
+    #[error("object {index} of the push is {len} bytes, more than this hub accepts ({max})")]
+    TooLarge { index: u64, len: u64, max: u64 },
 }
 
 /// One frame: header plus bodies.
@@ -238,15 +246,29 @@ pub fn decode<T: for<'de> Deserialize<'de>>(
     bytes: &[u8],
     count: impl Fn(&T) -> u64,
 ) -> Result<(T, Vec<String>), WireError> {
+    let (header, rest) = decode_header(bytes)?;
+    let bodies = decode_bodies(rest, count(&header), u64::MAX)?;
+    Ok((header, bodies.into_iter().map(str::to_string).collect()))
+}
+
+/// Reads only a frame's header line: nothing after it is looked at. Returns the header and
+/// the bytes after it (the bodies, for [`decode_bodies`]).
+pub fn decode_header<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<(T, &[u8]), WireError> {
     let nl = bytes
         .iter()
         .position(|&b| b == b'\n')
         .ok_or(WireError::NoHeader)?;
     let header: T =
         serde_json::from_slice(&bytes[..nl]).map_err(|e| WireError::BadHeader(e.to_string()))?;
-    let expected = count(&header);
-    let mut rest = &bytes[nl + 1..];
-    let mut bodies = Vec::with_capacity(expected.min(100_000) as usize);
+    Ok((header, &bytes[nl + 1..]))
+}
+
+/// Splits the bytes after a header into exactly `expected` bodies, each checked against
+/// `max_body` bytes as it is found, borrowed from `rest` (nothing is copied).
+pub fn decode_bodies(rest: &[u8], expected: u64, max_body: u64) -> Result<Vec<&str>, WireError> {
+    let mut rest = rest;
+    // Every body takes at least its newline: never reserve more than the bytes can hold.
+    let mut bodies = Vec::with_capacity(expected.min(rest.len() as u64) as usize);
     while (bodies.len() as u64) < expected {
         let Some(end) = rest.iter().position(|&b| b == b'\n') else {
             return Err(WireError::Truncated {
@@ -254,16 +276,23 @@ pub fn decode<T: for<'de> Deserialize<'de>>(
                 found: bodies.len() as u64,
             });
         };
+        if end as u64 > max_body {
+            return Err(WireError::TooLarge {
+                index: bodies.len() as u64,
+                len: end as u64,
+                max: max_body,
+            });
+        }
         let body = std::str::from_utf8(&rest[..end]).map_err(|_| WireError::NotUtf8 {
             index: bodies.len() as u64,
         })?;
-        bodies.push(body.to_string());
+        bodies.push(body);
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
         return Err(WireError::Trailing(rest.len()));
     }
-    Ok((header, bodies))
+    Ok(bodies)
 }
 
 /// Decodes a request frame.

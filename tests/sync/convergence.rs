@@ -185,7 +185,7 @@ fn objects_of_unknown_types_and_versions_are_passed_on_unindexed() {
     let future = [
         Object::from_value(&json!({"type": "claim", "v": 2, "speaker": "x", "new": [1, 2]}))
             .expect("claim v2"),
-        Object::from_value(&json!({"type": "relation", "v": 1, "from": "a", "to": "b"}))
+        Object::from_value(&json!({"type": "relation", "v": 2, "from": "a", "to": "b"}))
             .expect("relation"),
     ];
     put(&mut Store::open(&a).expect("a"), &future);

@@ -8,7 +8,7 @@ pub mod sqlite;
 
 use super::reconcile;
 use super::wire::{self, Limits, Mark, Reply, Request};
-use super::SyncError;
+use super::{SyncError, Tampered};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::StoreError;
@@ -51,12 +51,12 @@ pub trait HubStore {
     fn cursor(&mut self, peer: &str) -> Result<Option<Mark>, SyncError>;
     /// `(seq, id)` of the objects after `after`, in seq order, at most `limit`.
     fn ids_after(&mut self, after: i64, limit: u32) -> Result<Vec<(i64, ObjectId)>, SyncError>;
-    /// The bodies in these inclusive seq runs, in seq order.
-    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<String>, SyncError>;
+    /// The stored ids (as stored) and bodies in these inclusive seq runs, in seq order.
+    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>, SyncError>;
     /// Which of these ids are stored.
     fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
-    /// `(seq, id)` under an id prefix, in id order.
-    fn ids_under(&mut self, prefix: &str) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.
+    fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError>;
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
@@ -124,8 +124,27 @@ impl<S: HubStore> Hub<S> {
                 ),
             );
         }
-        let (request, bodies) = match wire::decode_request(frame) {
+        // The header alone first: a push is authorised, and its count checked, before any
+        // body is looked at.
+        let (request, rest) = match wire::decode_header::<Request>(frame) {
             Ok(r) => r,
+            Err(e) => return refuse(400, e.to_string()),
+        };
+        if let Request::Push { count, .. } = &request {
+            if !may_push {
+                return refuse(
+                    401,
+                    "pushing to this hub needs its token (--token)".to_string(),
+                );
+            }
+            if let Err(Refusal(status, error)) = self.too_many(*count as usize, "objects") {
+                return refuse(status, error);
+            }
+        }
+        let bodies = match wire::decode_bodies(rest, request.count(), self.limits.max_object_bytes)
+        {
+            Ok(b) => b,
+            Err(e @ wire::WireError::TooLarge { .. }) => return refuse(413, e.to_string()),
             Err(e) => return refuse(400, e.to_string()),
         };
         match self.answer(request, bodies, may_push, from) {
@@ -186,7 +205,7 @@ impl<S: HubStore> Hub<S> {
     fn answer(
         &mut self,
         request: Request,
-        bodies: Vec<String>,
+        bodies: Vec<&str>,
         may_push: bool,
         from: &str,
     ) -> Result<(Reply, Vec<String>), Refusal> {
@@ -263,7 +282,30 @@ impl<S: HubStore> Hub<S> {
                     .map(|&(first, last)| last.saturating_sub(first).saturating_add(1).max(0))
                     .fold(0i64, i64::saturating_add);
                 self.too_many(asked.max(runs.len() as i64) as usize, "objects")?;
-                let out = self.store.bodies(&runs)?;
+                let stored = self.store.bodies(&runs)?;
+                // Every body is re-hashed before it leaves: one that does not match its id
+                // (the hub's file was edited or damaged) is never sent.
+                let tampered: Vec<Tampered> = stored
+                    .iter()
+                    .filter_map(|(id, body)| Tampered::check(id, body))
+                    .collect();
+                if !tampered.is_empty() {
+                    let list: Vec<String> = tampered
+                        .iter()
+                        .map(|t| format!("{} (its body hashes to {})", t.id, t.actual))
+                        .collect();
+                    return Err(Refusal(
+                        500,
+                        format!(
+                            "{} object(s) stored at the hub do not match their ids (its \
+                             database file was changed or damaged) and are not sent: {}; run \
+                             `claims verify` on the hub",
+                            tampered.len(),
+                            list.join(", ")
+                        ),
+                    ));
+                }
+                let out: Vec<String> = stored.into_iter().map(|(_, body)| body).collect();
                 Ok((
                     Reply::Fetch {
                         count: out.len() as u64,
@@ -282,7 +324,7 @@ impl<S: HubStore> Hub<S> {
                     .collect();
                 Ok((Reply::Offer { want }, vec![]))
             }
-            Request::Reconcile { ranges } => {
+            Request::Reconcile { ranges, upto } => {
                 self.too_many(ranges.len(), "ranges")?;
                 if let Some(bad) = ranges.iter().find(|r| !reconcile::valid_prefix(&r.prefix)) {
                     return Err(Refusal(
@@ -290,9 +332,20 @@ impl<S: HubStore> Hub<S> {
                         format!("{:?} is not a range prefix", bad.prefix),
                     ));
                 }
+                // Ranges may not overlap (nor repeat): the ids one request makes the hub scan
+                // are then at most the ids it holds.
+                if let Some((a, b)) = reconcile::overlapping(&ranges) {
+                    return Err(Refusal(
+                        400,
+                        format!("ranges {a:?} and {b:?} overlap; a request's ranges must not"),
+                    ));
+                }
+                // The snapshot the client reconciles against: its head at hello. Objects
+                // stored since are left for the next sync.
+                let upto = upto.unwrap_or(i64::MAX);
                 let mut out = Vec::with_capacity(ranges.len());
                 for range in &ranges {
-                    let ids = self.store.ids_under(&range.prefix)?;
+                    let ids = self.store.ids_under(&range.prefix, upto)?;
                     out.push(reconcile::answer(range, ids));
                 }
                 Ok((Reply::Reconcile { ranges: out }, vec![]))
@@ -309,7 +362,7 @@ impl<S: HubStore> Hub<S> {
                         "pushing to this hub needs its token (--token)".to_string(),
                     ));
                 }
-                let pushed_now = verify_bodies(&bodies, self.limits.max_object_bytes)?;
+                let pushed_now = verify_bodies(&bodies)?;
                 let (objects, cursor) = self.hold_back(&replica, pushed_now, cursor, more);
                 let pushed = self
                     .store
@@ -321,7 +374,7 @@ impl<S: HubStore> Hub<S> {
                         bytes: bodies.iter().map(|b| b.len() as u64 + 1).sum(),
                     })
                     .map_err(|e| match e {
-                        SyncError::Store(StoreError::Index { .. }) => {
+                        SyncError::Store(StoreError::Index { .. } | StoreError::Refused { .. }) => {
                             Refusal(422, format!("{e}; nothing was stored"))
                         }
                         e => Refusal::from(e),
@@ -339,19 +392,11 @@ impl<S: HubStore> Hub<S> {
     }
 }
 
-/// Re-hashes every received body; the whole batch is refused if one is bad.
-fn verify_bodies(bodies: &[String], max_object: u64) -> Result<Vec<Received>, Refusal> {
+/// Re-hashes every received body (their sizes were checked as they were split off); the whole
+/// batch is refused if one is bad.
+fn verify_bodies(bodies: &[&str]) -> Result<Vec<Received>, Refusal> {
     let mut out = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.iter().enumerate() {
-        if body.len() as u64 > max_object {
-            return Err(Refusal(
-                413,
-                format!(
-                    "object {i} of the push is {} bytes, more than this hub accepts ({max_object})",
-                    body.len()
-                ),
-            ));
-        }
         let object = Received::from_body(body).map_err(|e| {
             Refusal(
                 400,

@@ -29,7 +29,7 @@ impl HubStore for Store {
         Ok(self.replica().ids_between(after, i64::MAX, limit)?)
     }
 
-    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<String>, SyncError> {
+    fn bodies(&mut self, runs: &[(i64, i64)]) -> Result<Vec<(String, String)>, SyncError> {
         Ok(self.replica().bodies_in_runs(runs)?)
     }
 
@@ -37,8 +37,8 @@ impl HubStore for Store {
         Ok(self.replica().present(ids)?)
     }
 
-    fn ids_under(&mut self, prefix: &str) -> Result<Vec<(i64, ObjectId)>, SyncError> {
-        Ok(self.replica().ids_under(prefix)?)
+    fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
+        Ok(self.replica().ids_under(prefix, upto)?)
     }
 
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError> {

@@ -1,0 +1,250 @@
+//! Hostile input on every path into the ledger (issue 17): objects of known types that do not
+//! have their type's shape, floods of objects of unknown types, and objects past the one size
+//! limit that import, bundles and the hub share.
+
+mod common;
+
+use claims::ledger::Ledger;
+use claims::objects::{Object, MAX_OBJECT_BYTES};
+use claims::store::Store;
+use claims::sync::peer::HttpPeer;
+use claims::sync::server::{Running, ServeOptions, Server};
+use claims::sync::{self, Options, Peer};
+use common::{ids, stderr, Env};
+use serde_json::json;
+use std::net::TcpListener;
+use std::path::Path;
+
+const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn forge_bundle(payload: &[u8], count: u64) -> Vec<u8> {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"CLMSBNDL");
+    out.extend_from_slice(&1u32.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+    out.extend_from_slice(&sha2::Sha256::digest(payload));
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(payload).expect("deflate");
+    out.extend_from_slice(&enc.finish().expect("finish"));
+    let trailer = sha2::Sha256::digest(&out);
+    out.extend_from_slice(&trailer);
+    out
+}
+
+fn bundle_of(objects: &[Object]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    for o in objects {
+        payload.extend_from_slice(o.body.as_bytes());
+        payload.push(b'\n');
+    }
+    forge_bundle(&payload, objects.len() as u64)
+}
+
+/// The campaign's three shape-invalid objects, with what each lacks.
+fn misshapen() -> Vec<(Object, &'static str)> {
+    let o = |v: serde_json::Value| Object::from_value(&v).expect("canonical");
+    vec![
+        (
+            o(
+                json!({"type": "mention", "v": 1, "claim": ZEROS, "version": ZEROS,
+                     "sentence": "s", "source": [], "cue": [], "content": [],
+                     "extractor": "x", "extractor_version": "1"}),
+            ),
+            "a mention object (v 1) does not have the shape of one: missing field `direct`",
+        ),
+        (
+            o(json!({"type": "version", "v": 1, "document": ZEROS, "text": 5})),
+            "a version object (v 1) does not have the shape of one: invalid type: integer `5`, \
+             expected a string",
+        ),
+        (
+            o(
+                json!({"type": "relation", "v": 1, "from": ZEROS, "to": ZEROS,
+                     "kind": "lies", "basis": "manual"}),
+            ),
+            "a relation object (v 1) does not have the shape of one: unknown variant `lies`, \
+             expected one of `updates`, `corroborates`, `conflicts`, `unrelated`",
+        ),
+    ]
+}
+
+fn unknown(n: u64, pad: usize) -> Object {
+    Object::from_value(&json!({"type": "x-flood", "v": 1, "n": n, "pad": "p".repeat(pad)}))
+        .expect("object")
+}
+
+fn seeded(env: &Env) -> Vec<String> {
+    let seed = env.seed();
+    env.ok(&["import", seed.to_str().expect("path")]);
+    ids(&Store::open(&env.db()).expect("open"))
+}
+
+#[test]
+fn known_types_without_their_shape_are_refused_in_a_bundle() {
+    let env = Env::new();
+    let before = seeded(&env);
+    for (object, problem) in misshapen() {
+        std::fs::write(env.path("bad.bundle"), bundle_of(&[object])).expect("write");
+        let out = env.run(&["bundle", "apply", "bad.bundle"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "claims: error: bad.bundle: object 0 (line 1) is refused: {problem}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(ids(&Store::open(&env.db()).expect("open")), before);
+}
+
+#[test]
+fn known_types_without_their_shape_are_refused_by_the_ledger_itself() {
+    let env = Env::new();
+    let before = seeded(&env);
+    let mut store = Store::open(&env.db()).expect("open");
+    for (object, problem) in misshapen() {
+        let id = object.id;
+        let kind = object.kind.clone();
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        let err = ledger.put(object).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            format!("object {id} ({kind}) is refused: {problem}")
+        );
+    }
+    assert_eq!(ids(&store), before);
+}
+
+fn hub(path: &Path) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let server = Server::from_listener(listener).expect("server");
+    server
+        .spawn(
+            Store::open(path).expect("open hub"),
+            ServeOptions::default(),
+        )
+        .expect("spawn")
+}
+
+#[test]
+fn known_types_without_their_shape_are_refused_by_a_hub() {
+    let env = Env::new();
+    let before = seeded(&env);
+    let running = hub(&env.db());
+    for (object, problem) in misshapen() {
+        let mut frame = b"{\"op\":\"push\",\"replica\":\"x\",\"count\":1}\n".to_vec();
+        frame.extend_from_slice(object.body.as_bytes());
+        frame.push(b'\n');
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let (status, reply) = peer.exchange(frame).expect("answered");
+        assert_eq!(status, 400);
+        let reply = String::from_utf8_lossy(&reply);
+        assert!(
+            reply.contains(&format!("object 0 of the push is refused: {problem}")),
+            "{reply}"
+        );
+    }
+    running.stop();
+    assert_eq!(ids(&Store::open(&env.db()).expect("open")), before);
+}
+
+#[test]
+fn unknown_types_are_taken_only_within_their_limits() {
+    let env = Env::new();
+    let before = seeded(&env);
+    // One object too many in one transaction: the whole bundle is refused.
+    let flood: Vec<Object> = (0..1001).map(|n| unknown(n, 0)).collect();
+    std::fs::write(env.path("flood.bundle"), bundle_of(&flood)).expect("write");
+    let out = env.run(&["bundle", "apply", "flood.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "claims: error: flood.bundle: object {} (x-flood) is refused: more than 1000 \
+             objects of types this release does not know arrived together; nothing was stored\n",
+            flood[1000].id
+        )
+    );
+    assert_eq!(ids(&Store::open(&env.db()).expect("open")), before);
+    // One object past 64 KiB.
+    let big = unknown(0, 64 * 1024);
+    std::fs::write(
+        env.path("big.bundle"),
+        bundle_of(std::slice::from_ref(&big)),
+    )
+    .expect("w");
+    let out = env.run(&["bundle", "apply", "big.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "claims: error: big.bundle: object {} (x-flood) is refused: it is {} bytes, more \
+             than the 65536 bytes an object of a type this release does not know may have; \
+             nothing was stored\n",
+            big.id,
+            big.body.len()
+        )
+    );
+    // Within the limits they are stored and passed on.
+    let fine: Vec<Object> = (0..1000).map(|n| unknown(n, 100)).collect();
+    std::fs::write(env.path("fine.bundle"), bundle_of(&fine)).expect("write");
+    env.ok(&["bundle", "apply", "fine.bundle"]);
+    assert_eq!(
+        ids(&Store::open(&env.db()).expect("open")).len(),
+        before.len() + 1000
+    );
+}
+
+/// An article whose text is one long word (so that extraction is quick) and one claim.
+fn long_article(env: &Env, name: &str, bytes: usize) -> String {
+    let port = name.trim_end_matches(".txt");
+    let text = format!(
+        "title: {name}\n\n{}\n\nThe mayor said the {port} port is open.\n",
+        "x".repeat(bytes)
+    );
+    env.write(name, &text);
+    name.to_string()
+}
+
+#[test]
+fn an_article_past_the_object_limit_fails_alone_at_import() {
+    let env = Env::new();
+    let big = long_article(&env, "big.txt", MAX_OBJECT_BYTES as usize + 10);
+    let small = long_article(&env, "small.txt", 10);
+    let out = env.run(&["import", &big, &small]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(version) is refused: it is 16777")
+            && stderr(&out).contains("bytes, more than the 16777216 bytes an object may have"),
+        "{}",
+        stderr(&out)
+    );
+    let listed = env.ok(&["list", "--format", "json"]);
+    assert!(listed.contains("the small port is open"), "{listed}");
+    assert!(!listed.contains("big port"), "{listed}");
+}
+
+#[test]
+fn a_5_mb_article_and_what_follows_it_reach_a_hub_with_default_limits() {
+    // Before: import took up to 64 MiB, a hub refused objects over 4 MiB, and the client
+    // stopped at the first refusal, so nothing after the large article ever reached the hub.
+    let env = Env::new();
+    let big = long_article(&env, "big.txt", 5 * 1024 * 1024);
+    let small = long_article(&env, "small.txt", 10);
+    env.ok(&["--db", "a.db", "import", &big]);
+    env.ok(&["--db", "a.db", "import", &small]);
+    env.ok(&["--db", "hub.db", "import", &small]);
+    let running = hub(&env.path("hub.db"));
+    let mut local = Store::open(&env.path("a.db")).expect("a");
+    let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("synced");
+    running.stop();
+    assert_eq!(
+        ids(&Store::open(&env.path("hub.db")).expect("hub")),
+        ids(&local)
+    );
+}

@@ -1,0 +1,474 @@
+//! Hostile input and faults on the sync paths (issue 17): tampered objects, bundle bombs, hub
+//! work limits. Each test first reproduces what the fault campaign broke.
+
+mod common;
+
+use claims::store::Store;
+use claims::sync::peer::HttpPeer;
+use claims::sync::server::{Running, ServeOptions, Server};
+use claims::sync::{self, Options, SyncError};
+use common::{ids, stderr, Env};
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::Path;
+
+/// Two databases: `a.db` with the seed article, `b.db` with another one.
+fn two(env: &Env) -> (String, String) {
+    let a = env.seed();
+    let b = env.path(&env.copy("seeds/tidewater-bridge.md"));
+    env.ok(&["--db", "a.db", "import", a.to_str().expect("path")]);
+    env.ok(&["--db", "b.db", "import", b.to_str().expect("path")]);
+    ("a.db".to_string(), "b.db".to_string())
+}
+
+fn open(env: &Env, name: &str) -> Store {
+    Store::open(&env.path(name)).expect("open")
+}
+
+fn id_set(env: &Env, name: &str) -> BTreeSet<String> {
+    ids(&open(env, name)).into_iter().collect()
+}
+
+/// Edits the body of the first mention as an attacker with the file would: the append-only
+/// trigger dropped, one character of the sentence changed (the body stays canonical JSON, so
+/// it is a valid object with another id), the trigger put back. Returns the id it is stored
+/// under and the id its body now hashes to.
+fn tamper(path: &Path) -> (String, String) {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let (id, body): (String, String) = conn
+        .query_row(
+            "SELECT id, body FROM objects WHERE type = 'mention' ORDER BY seq LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a mention");
+    let forged = body.replacen("\"sentence\":\"", "\"sentence\":\"X", 1);
+    assert_ne!(forged, body);
+    let forged_id = claims::objects::ObjectId::of_bytes(forged.as_bytes()).to_hex();
+    conn.execute_batch("DROP TRIGGER objects_no_update")
+        .expect("drop trigger");
+    conn.execute("UPDATE objects SET body = ?1 WHERE id = ?2", (&forged, &id))
+        .expect("update");
+    conn.execute_batch(
+        "CREATE TRIGGER objects_no_update BEFORE UPDATE ON objects BEGIN \
+         SELECT RAISE(ABORT, 'objects are append-only: UPDATE is not allowed'); END;",
+    )
+    .expect("trigger back");
+    (id, forged_id)
+}
+
+fn hub(path: &Path) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let server = Server::from_listener(listener).expect("server");
+    server
+        .spawn(
+            Store::open(path).expect("open hub"),
+            ServeOptions::default(),
+        )
+        .expect("spawn")
+}
+
+fn tampered_message(path: &str, id: &str, forged: &str) -> String {
+    format!(
+        "{path}: 1 stored object(s) do not match their ids (the database file was changed or \
+         damaged) and are never sent (a sync sends all the rest, no bundle is written): {id} (its \
+         body hashes to {forged}); run `claims verify`"
+    )
+}
+
+#[test]
+fn a_tampered_object_is_never_pushed_to_a_database_and_the_sync_never_says_in_sync() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper(&env.path(&a));
+    let others: BTreeSet<String> = id_set(&env, &a).into_iter().filter(|i| *i != id).collect();
+    // Before the fix the forged body was stored at b under a new valid id and both sides
+    // then reported "in sync". Now: refused with the id, every other object sent, exit 3.
+    for round in 0..2 {
+        let out = env.run(&["--db", &a, "sync", &b]);
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "round {round}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains(&tampered_message(&a, &id, &forged)),
+            "round {round}: {}",
+            stderr(&out)
+        );
+        let at_b = id_set(&env, &b);
+        assert!(!at_b.contains(&forged), "round {round}: forged body stored");
+        assert!(!at_b.contains(&id), "round {round}");
+        assert!(others.is_subset(&at_b), "round {round}: the rest was sent");
+    }
+    // The other way, b pulling from a: a (answering as a hub) refuses to send it.
+    let out = env.run(&["--db", &b, "sync", &a]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "1 object(s) stored at the hub do not match their ids (its database file was \
+             changed or damaged) and are not sent: {id} (its body hashes to {forged})"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let at_b = id_set(&env, &b);
+    assert!(!at_b.contains(&forged) && !at_b.contains(&id));
+}
+
+#[test]
+fn a_tampered_object_is_never_pushed_to_an_http_hub() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper(&env.path(&a));
+    let running = hub(&env.path(&b));
+    for round in 0..2 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        assert!(
+            matches!(&err, SyncError::Tampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+    }
+    running.stop();
+    let at_b = id_set(&env, &b);
+    assert!(!at_b.contains(&forged) && !at_b.contains(&id));
+    let others: BTreeSet<String> = id_set(&env, &a).into_iter().filter(|i| *i != id).collect();
+    assert!(others.is_subset(&at_b));
+}
+
+#[test]
+fn a_tampered_hub_object_is_never_stored_by_a_client() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper(&env.path(&b));
+    let running = hub(&env.path(&b));
+    let mut local = open(&env, &a);
+    let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+    let err =
+        sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect_err("refused");
+    running.stop();
+    let text = err.to_string();
+    assert!(
+        matches!(err, SyncError::Refused { status: 500, .. }) && text.contains(&id),
+        "{text}"
+    );
+    let at_a = id_set(&env, &a);
+    assert!(!at_a.contains(&forged) && !at_a.contains(&id));
+}
+
+#[test]
+fn a_bundle_is_never_written_with_a_tampered_object() {
+    let env = Env::new();
+    let (a, _) = two(&env);
+    let (id, forged) = tamper(&env.path(&a));
+    let out = env.run(&["--db", &a, "bundle", "create", "out.bundle"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&tampered_message(&a, &id, &forged)),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!env.path("out.bundle").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+/// A bundle whose header tells the truth about `payload` (count, length, both checksums), its
+/// payload compressed as hard as DEFLATE goes.
+fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"CLMSBNDL");
+    out.extend_from_slice(&1u32.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+    out.extend_from_slice(&sha2::Sha256::digest(payload));
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(payload).expect("deflate");
+    out.extend_from_slice(&enc.finish().expect("finish"));
+    let trailer = sha2::Sha256::digest(&out);
+    out.extend_from_slice(&trailer);
+    out
+}
+
+/// Runs `claims ARGS` with its address space capped at 64 MiB (`ulimit -v`): its peak memory
+/// cannot pass that, and an allocation past it fails the run.
+fn run_in_64_mib(env: &Env, args: &[&str]) -> std::process::Output {
+    let mut sh = std::process::Command::new("sh");
+    sh.current_dir(env.dir.path())
+        .env_remove("CLAIMS_DB")
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg("ulimit -v 65536 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_claims"))
+        .args(args);
+    sh.output().expect("sh runs")
+}
+
+#[test]
+fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
+    let env = Env::new();
+    let seed = env.seed();
+    env.ok(&["import", seed.to_str().expect("path")]);
+    let before = id_set(&env, "claims.db");
+    // 67 million newlines: the campaign's 65 KB bundle that took 1.1 GB before it was refused.
+    let lines = 67_000_000u64;
+    let bomb = forge_bundle(lines, &vec![b'\n'; lines as usize]);
+    assert!(bomb.len() < 70_000, "{} bytes", bomb.len());
+    std::fs::write(env.path("bomb.bundle"), &bomb).expect("write");
+    let out = run_in_64_mib(&env, &["bundle", "apply", "bomb.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "claims: error: bomb.bundle: object 0 (line 1) is refused: not valid JSON: EOF \
+             while parsing a value at line 1 column 0"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // One line as long as the whole payload: refused at the object size limit.
+    let long = forge_bundle(1, &vec![b'a'; 67_000_000]);
+    std::fs::write(env.path("long.bundle"), &long).expect("write");
+    let out = run_in_64_mib(&env, &["bundle", "apply", "long.bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: long.bundle: object 0 (line 1) is longer than 16777216 bytes, the \
+         largest object a database takes; nothing was stored\n"
+    );
+    assert_eq!(id_set(&env, "claims.db"), before);
+}
+
+#[test]
+fn a_bundle_that_fails_at_its_end_stores_nothing_of_what_streamed_in() {
+    // Good objects first, then a count that does not match: the objects were stored as they
+    // streamed in and must all be undone.
+    let env = Env::new();
+    let (a, b) = two(&env);
+    env.ok(&["--db", &a, "bundle", "create", "a.bundle"]);
+    let objects = claims::sync::bundle::read(&env.path("a.bundle")).expect("read");
+    let mut payload = Vec::new();
+    for o in &objects {
+        payload.extend_from_slice(o.body.as_bytes());
+        payload.push(b'\n');
+    }
+    std::fs::write(
+        env.path("more.bundle"),
+        forge_bundle(objects.len() as u64 - 1, &payload),
+    )
+    .expect("write");
+    let before = id_set(&env, &b);
+    let out = env.run(&["--db", &b, "bundle", "apply", "more.bundle"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "claims: error: more.bundle: corrupt: the header announces {} objects, the payload \
+             holds {}\n",
+            objects.len() - 1,
+            objects.len()
+        )
+    );
+    assert_eq!(id_set(&env, &b), before);
+}
+
+fn hub_with(path: &Path, token: Option<&str>) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let server = Server::from_listener(listener).expect("server");
+    server
+        .spawn(
+            Store::open(path).expect("open hub"),
+            ServeOptions {
+                token: token.map(str::to_string),
+                ..ServeOptions::default()
+            },
+        )
+        .expect("spawn")
+}
+
+fn exchange(url: &str, frame: &[u8]) -> (u16, String) {
+    use claims::sync::Peer;
+    let mut peer = HttpPeer::new(url, None).expect("peer");
+    let (status, reply) = peer.exchange(frame.to_vec()).expect("answered");
+    (status, String::from_utf8_lossy(&reply).into_owned())
+}
+
+#[test]
+fn an_unauthorised_push_is_refused_before_its_bodies_are_read() {
+    let env = Env::new();
+    let (_, b) = two(&env);
+    let running = hub_with(&env.path(&b), Some("s3cret"));
+    // Bodies that are not even UTF-8: before the fix the hub decoded them first (400); the
+    // token is now checked on the header alone.
+    let mut frame = b"{\"op\":\"push\",\"replica\":\"x\",\"count\":2}\n".to_vec();
+    frame.extend_from_slice(b"\xff\xfe\n\xff\n");
+    let (status, reply) = exchange(running.url(), &frame);
+    assert_eq!(status, 401, "{reply}");
+    assert_eq!(
+        reply,
+        "{\"op\":\"error\",\"status\":401,\"error\":\"pushing to this hub needs its token \
+         (--token)\"}\n"
+    );
+    running.stop();
+}
+
+#[test]
+fn reconcile_ranges_that_overlap_are_refused_without_scanning() {
+    let env = Env::new();
+    let (_, b) = two(&env);
+    let before = id_set(&env, &b);
+    let running = hub_with(&env.path(&b), None);
+    let range = |p: &str| {
+        format!(
+            "{{\"prefix\":\"{p}\",\"count\":0,\"fp\":\"{}\"}}",
+            "0".repeat(32)
+        )
+    };
+    // The campaign's amplification: the same whole-space range many times in one request.
+    let many: Vec<String> = (0..100).map(|_| range("")).collect();
+    let frame = format!("{{\"op\":\"reconcile\",\"ranges\":[{}]}}\n", many.join(","));
+    let (status, reply) = exchange(running.url(), frame.as_bytes());
+    assert_eq!(status, 400);
+    assert_eq!(
+        reply,
+        "{\"op\":\"error\",\"status\":400,\"error\":\"ranges \\\"\\\" and \\\"\\\" overlap; a \
+         request's ranges must not\"}\n"
+    );
+    let frame = format!(
+        "{{\"op\":\"reconcile\",\"ranges\":[{},{},{}]}}\n",
+        range("b"),
+        range("a"),
+        range("a0")
+    );
+    let (status, reply) = exchange(running.url(), frame.as_bytes());
+    assert_eq!(status, 400, "{reply}");
+    assert!(
+        reply.contains("ranges \\\"a\\\" and \\\"a0\\\" overlap"),
+        "{reply}"
+    );
+    // Ranges side by side are answered.
+    let frame = format!(
+        "{{\"op\":\"reconcile\",\"ranges\":[{},{}]}}\n",
+        range("a"),
+        range("b")
+    );
+    let (status, reply) = exchange(running.url(), frame.as_bytes());
+    assert_eq!(status, 200, "{reply}");
+    running.stop();
+    assert_eq!(id_set(&env, &b), before);
+}
+
+/// Writes to the hub between the first and the second round of a reconciliation, as other
+/// clients do to a live hub.
+struct Live {
+    inner: claims::sync::peer::DbPeer,
+    reconciles: usize,
+    between_rounds: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl claims::sync::Peer for Live {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        if frame.starts_with(b"{\"op\":\"reconcile\"") {
+            self.reconciles += 1;
+            if self.reconciles == 2 {
+                if let Some(write) = self.between_rounds.take() {
+                    write();
+                }
+            }
+        }
+        self.inner.exchange(frame)
+    }
+
+    fn address(&self) -> String {
+        self.inner.address()
+    }
+}
+
+#[test]
+fn first_contact_succeeds_while_the_hub_is_written_to() {
+    let env = Env::new();
+    for seed in [
+        "seeds/avdiivka.txt",
+        "seeds/grain-exports.html",
+        "seeds/tidewater-bridge.md",
+        "seeds/wire-briefs.jsonl",
+    ] {
+        let name = env.copy(seed);
+        env.ok(&["--db", "hub.db", "import", &name]);
+    }
+    env.write(
+        "mine.txt",
+        "title: Harbour\n\nThe harbour master said the quay will reopen on Monday.\n",
+    );
+    env.ok(&["--db", "a.db", "import", "mine.txt"]);
+    let mut late = String::from("title: Late news\n\n");
+    for i in 0..40 {
+        late.push_str(&format!(
+            "Official number {i} said that figure {i} rose sharply.\n"
+        ));
+    }
+    env.write("late.txt", &late);
+    let snapshot = id_set(&env, "hub.db");
+    assert!(
+        snapshot.len() > 100,
+        "{} objects: enough for several rounds",
+        snapshot.len()
+    );
+
+    let added = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
+    let (hub_path, dir, record) = (
+        env.path("hub.db"),
+        env.dir.path().to_path_buf(),
+        added.clone(),
+    );
+    let write = move || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claims"))
+            .current_dir(&dir)
+            .args(["--db", "hub.db", "import", "late.txt"])
+            .output()
+            .expect("import runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let now: BTreeSet<String> = ids(&Store::open(&hub_path).expect("hub"))
+            .into_iter()
+            .collect();
+        *record.lock().expect("lock") = now.difference(&snapshot).cloned().collect();
+    };
+    let mut peer = Live {
+        inner: claims::sync::peer::DbPeer::open(&env.path("a.db"), &env.path("hub.db"))
+            .expect("peer"),
+        reconciles: 0,
+        between_rounds: Some(Box::new(write)),
+    };
+    let mut local = open(&env, "a.db");
+    let report = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+        .expect("first contact succeeds");
+    assert_eq!(report.mode, sync::Mode::Full);
+    assert!(peer.reconciles >= 2, "{} rounds", peer.reconciles);
+    drop(peer);
+    let late_ids = added.lock().expect("lock").clone();
+    assert!(late_ids.len() > 40, "{}", late_ids.len());
+    // Reconciled against the hub as it was at hello: nothing of what arrived later.
+    let at_a = id_set(&env, "a.db");
+    assert!(at_a.is_disjoint(&late_ids));
+    // The next sync brings it, and both sides hold the same.
+    drop(local);
+    let out = env.run(&["--db", "a.db", "sync", "hub.db"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let at_a = id_set(&env, "a.db");
+    assert!(late_ids.is_subset(&at_a));
+    assert_eq!(at_a, id_set(&env, "hub.db"));
+}
