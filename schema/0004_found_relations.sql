@@ -17,8 +17,6 @@ CREATE TABLE found_relations (
     version_seq INTEGER NOT NULL DEFAULT 0, -- updates: the later of the two versions; else 0
     PRIMARY KEY (a_seq, b_seq, kind, version_seq)
 ) WITHOUT ROWID;
-CREATE INDEX found_relations_b ON found_relations(b_seq);
-CREATE INDEX found_relations_kind ON found_relations(kind, score);
 CREATE INDEX found_relations_version ON found_relations(version_seq) WHERE version_seq <> 0;
 
 -- The version before each version in its document, as the `updates` rows were last derived

@@ -417,3 +417,53 @@ fn min_score_is_a_number_from_zero_to_one() {
     }
     assert_eq!(claims_cmd(&db, &["relations", "--min-score", "0"]), "0 relations\n");
 }
+
+#[test]
+fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases_catch_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    claims_cmd(&db, &["import", "seeds/avdiivka.txt"]);
+    let json = claims_cmd(&db, &["--format", "json", "relations"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{json}");
+    // The object an older release wrote for the seed's conflict arrives (say, by sync).
+    let mut store = Store::open(&db).expect("open");
+    let old = Typed::new(Body::Relation(claims::model::Relation {
+        v: 1,
+        from: claims::objects::ObjectId::parse(rows[0]["a"]["id"].as_str().expect("id"))
+            .expect("id"),
+        to: claims::objects::ObjectId::parse(rows[0]["b"]["id"].as_str().expect("id"))
+            .expect("id"),
+        kind: claims::model::RelationKind::Conflicts,
+        basis: "movement/1".to_string(),
+        note: Some("direction: further east vs further west".to_string()),
+        at: None,
+    }))
+    .expect("relation");
+    assert_eq!(
+        old.id().to_hex(),
+        "965bccbd7495ba0cc876afb3a81fff68ad50be824dcc0a535cc40ac5e4c18897"
+    );
+    let mut ledger = Ledger::begin(&mut store).expect("ledger");
+    assert_eq!(ledger.add(vec![old.into()]).expect("add").stored, 1);
+    ledger.commit().expect("commit");
+    drop(store);
+    // Stored, not counted twice.
+    assert_eq!(claims_cmd(&db, &["--format", "json", "relations"]), json);
+    // A database whose rows have yet to be derived (as one migrated from schema 3) derives
+    // them on the next command, the same.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "DELETE FROM found_relations; DELETE FROM version_order;
+         UPDATE relation_state SET pending = 1;",
+    )
+    .expect("forget");
+    drop(conn);
+    assert_eq!(claims_cmd(&db, &["--format", "json", "conflicts"]), json);
+    let store = Store::open(&db).expect("open");
+    assert!(!store.relations_pending().expect("state"));
+    assert_eq!(
+        pairs(&store, "SELECT type, CAST(count(*) AS TEXT) FROM objects WHERE type = 'relation'"),
+        vec![("relation".to_string(), "1".to_string())]
+    );
+}

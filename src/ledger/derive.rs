@@ -109,7 +109,9 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
     let keys: BTreeSet<&str> = fresh.claim_keys.iter().map(|k| k.1.as_str()).collect();
     // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
     let mut usable: HashMap<String, bool> = HashMap::new();
-    let mut candidates: BTreeSet<(i64, i64)> = BTreeSet::new();
+    // Each pair once, and whether they have the same content (share the content key with
+    // the same detail).
+    let mut candidates: BTreeMap<(i64, i64), bool> = BTreeMap::new();
     let mut passed: Vec<Vec<i64>> = Vec::new();
     for key in keys {
         out.keys += 1;
@@ -126,16 +128,18 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
             continue;
         }
         usable.insert(key.to_string(), true);
-        for (i, &x) in holders.iter().enumerate() {
-            for &y in &holders[i + 1..] {
-                if x != y && (fresh.is_fresh_claim(x) || fresh.is_fresh_claim(y)) {
-                    candidates.insert((x.min(y), x.max(y)));
+        let content_key = relate::is_content_key(key);
+        for (i, (x, dx)) in holders.iter().enumerate() {
+            for (y, dy) in &holders[i + 1..] {
+                if x != y && (fresh.is_fresh_claim(*x) || fresh.is_fresh_claim(*y)) {
+                    let same = content_key && dx == dy;
+                    *candidates.entry((*x.min(y), *x.max(y))).or_default() |= same;
                 }
             }
         }
     }
     let mut wanted: BTreeSet<i64> = candidates
-        .iter()
+        .keys()
         .flat_map(|&(x, y)| [x, y])
         .filter(|&s| !fresh.is_fresh_claim(s))
         .collect();
@@ -148,7 +152,7 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
     for holders in &passed {
         unpair(writer, holders, &judged, &mut usable, out)?;
     }
-    let seqs: BTreeSet<i64> = candidates.iter().flat_map(|&(x, y)| [x, y]).collect();
+    let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
     let facts: HashMap<i64, (&ClaimRef, Facts)> = seqs
         .into_iter()
         .filter_map(|s| {
@@ -156,13 +160,13 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
             Some((s, (c, Facts::new(&c.speaker, &c.cue, &c.stance, &c.content))))
         })
         .collect();
-    for (x, y) in candidates {
+    for ((x, y), same) in candidates {
         out.pairs_judged += 1;
         let (Some((cx, fx)), Some((cy, fy))) = (facts.get(&x), facts.get(&y)) else {
             continue;
         };
         let Some((lo, _hi, finding)) =
-            relate::judge_pair((cx.id, &cx.speaker, fx), (cy.id, &cy.speaker, fy))
+            relate::judge_pair((cx.id, &cx.speaker, fx), (cy.id, &cy.speaker, fy), same)
         else {
             continue;
         };
@@ -199,21 +203,27 @@ fn unpair(
     usable: &mut HashMap<String, bool>,
     out: &mut Derived,
 ) -> Result<(), StoreError> {
-    let keys_of = |seq: i64| -> BTreeMap<String, ()> {
-        judged
-            .claim(seq)
-            .map(|c| {
-                relate::candidate_keys(&c.content)
-                    .into_iter()
-                    .map(|k| (k.0, ()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let keys: HashMap<i64, BTreeSet<String>> = holders
+        .iter()
+        .map(|&seq| {
+            let keys = judged
+                .claim(seq)
+                .map(|c| {
+                    relate::candidate_keys(&c.content)
+                        .into_iter()
+                        .map(|k| k.0)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (seq, keys)
+        })
+        .collect();
+    let none = BTreeSet::new();
     for (a, b, kind) in writer.found_among(holders)? {
-        let (ka, kb) = (keys_of(a), keys_of(b));
+        let ka = keys.get(&a).unwrap_or(&none);
+        let kb = keys.get(&b).unwrap_or(&none);
         let mut still = false;
-        for key in ka.keys().filter(|k| kb.contains_key(*k)) {
+        for key in ka.intersection(kb) {
             let ok = match usable.get(key) {
                 Some(&ok) => ok,
                 None => {

@@ -81,10 +81,21 @@ pub fn judge_facts((sa, a): (&str, &Facts), (sb, b): (&str, &Facts)) -> Option<F
     if !comparable(&a.content) || !comparable(&b.content) {
         return None;
     }
+    let same = same_content(&a.content, &b.content);
+    judge_candidates((sa, a), (sb, b), same)
+}
+
+/// [`judge_facts`] for two claims that are candidates (so both [`comparable`]), `same` telling
+/// whether they have the same content (the same `n:` key and detail, as the index says).
+pub fn judge_candidates(
+    (sa, a): (&str, &Facts),
+    (sb, b): (&str, &Facts),
+    same: bool,
+) -> Option<Finding> {
     if let Some(f) = judge(a, b) {
         return Some(f);
     }
-    if !same_content(&a.content, &b.content) {
+    if !same {
         return None;
     }
     let denies = |f: &Facts| f.stance == "denying";
@@ -138,9 +149,16 @@ pub fn words(s: &str) -> Vec<String> {
 pub fn judge_pair<'a>(
     x: (ObjectId, &'a str, &'a Facts),
     y: (ObjectId, &'a str, &'a Facts),
+    same: bool,
 ) -> Option<(ObjectId, ObjectId, Finding)> {
     let (lo, hi) = if x.0 < y.0 { (x, y) } else { (y, x) };
-    judge_facts((lo.1, lo.2), (hi.1, hi.2)).map(|f| (lo.0, hi.0, f))
+    judge_candidates((lo.1, lo.2), (hi.1, hi.2), same).map(|f| (lo.0, hi.0, f))
+}
+
+/// Whether a key and detail of [`keys`] say "the same content": the `n:` key (the words
+/// without negation words) with its detail (their parity).
+pub fn is_content_key(key: &str) -> bool {
+    key.starts_with("n:")
 }
 
 /// The `updates` relations between two consecutive versions of a document, given their claims

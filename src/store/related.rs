@@ -84,13 +84,13 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The claims holding `key` (by seq), at most `limit` of them: a walk of the index that
-    /// stops after `limit` rows.
-    pub fn key_holders(&self, key: &str, limit: i64) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT claim_seq FROM claim_keys WHERE key = ?1 LIMIT ?2")?;
-        let rows = stmt.query_map((key, limit), |r| r.get(0))?;
+    /// The claims holding `key` (by seq) with their details, at most `limit` of them: a walk
+    /// of the index that stops after `limit` rows.
+    pub fn key_holders(&self, key: &str, limit: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT claim_seq, detail FROM claim_keys WHERE key = ?1 LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((key, limit), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -202,7 +202,10 @@ impl Writer<'_> {
     /// Forgets the `updates` rows derived for a version and records the version now before it.
     pub fn reset_updates(&self, version_seq: i64, previous: Option<i64>) -> Result<()> {
         self.conn()
-            .prepare_cached("DELETE FROM found_relations WHERE version_seq = ?1")?
+            // `<> 0` lets SQLite use the partial index on `version_seq`.
+            .prepare_cached(
+                "DELETE FROM found_relations WHERE version_seq = ?1 AND version_seq <> 0",
+            )?
             .execute([version_seq])?;
         self.conn()
             .prepare_cached(
