@@ -19,6 +19,12 @@ CREATE TABLE found_relations (
 ) WITHOUT ROWID;
 CREATE INDEX found_relations_version ON found_relations(version_seq) WHERE version_seq <> 0;
 
+-- The candidate keys held by more claims than the bound (`MAX_KEY_HOLDERS`, docs/relations.md): they pair
+-- nothing, and a new claim holding one costs one lookup here.
+CREATE TABLE common_keys (
+    key TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
 -- The version before each version in its document, as the `updates` rows were last derived
 -- (version order: see `versions.number` in docs/schema.md).
 CREATE TABLE version_order (

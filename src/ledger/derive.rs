@@ -106,21 +106,36 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
     let Some(&(first_fresh, _)) = fresh.claims.first() else {
         return Ok(());
     };
-    let keys: BTreeSet<&str> = fresh.claim_keys.iter().map(|k| k.1.as_str()).collect();
+    // Each key of the new claims, with how many of them hold it.
+    let mut keys: BTreeMap<&str, i64> = BTreeMap::new();
+    for k in &fresh.claim_keys {
+        *keys.entry(k.1.as_str()).or_default() += 1;
+    }
     // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
     let mut usable: HashMap<String, bool> = HashMap::new();
     // Each pair once, and whether they have the same content (share the content key with
     // the same detail).
     let mut candidates: BTreeMap<(i64, i64), bool> = BTreeMap::new();
     let mut passed: Vec<Vec<i64>> = Vec::new();
-    for key in keys {
+    for (key, new_holders) in keys {
         out.keys += 1;
-        let holders = writer.key_holders(key, MAX_KEY_HOLDERS + 1)?;
+        // A key known to be past the bound: one lookup.
+        out.rows_read += 1;
+        if writer.is_common_key(key)? {
+            usable.insert(key.to_string(), false);
+            continue;
+        }
+        // Enough rows to tell whether the earlier holders alone were past the bound.
+        let holders = writer.key_holders(key, MAX_KEY_HOLDERS + 1 + new_holders)?;
         out.rows_read += holders.len() as u64;
         if holders.len() as i64 > MAX_KEY_HOLDERS {
             usable.insert(key.to_string(), false);
-            let before = writer.key_holders_before(key, first_fresh, MAX_KEY_HOLDERS + 1)?;
-            out.rows_read += before.len() as u64;
+            writer.set_common_key(key)?;
+            let before: Vec<i64> = holders
+                .iter()
+                .map(|h| h.0)
+                .filter(|&s| s < first_fresh)
+                .collect();
             if before.len() >= 2 && before.len() as i64 <= MAX_KEY_HOLDERS {
                 // The key passed the bound in this step: what it alone justified goes.
                 passed.push(before);
@@ -227,10 +242,12 @@ fn unpair(
             let ok = match usable.get(key) {
                 Some(&ok) => ok,
                 None => {
-                    let n = writer.key_holders(key, MAX_KEY_HOLDERS + 1)?.len() as i64;
-                    out.rows_read += n as u64;
-                    usable.insert(key.clone(), n <= MAX_KEY_HOLDERS);
-                    n <= MAX_KEY_HOLDERS
+                    let ok = !writer.is_common_key(key)?
+                        && writer.key_holders(key, MAX_KEY_HOLDERS + 1)?.len() as i64
+                            <= MAX_KEY_HOLDERS;
+                    out.rows_read += MAX_KEY_HOLDERS as u64 + 2;
+                    usable.insert(key.clone(), ok);
+                    ok
                 }
             };
             if ok {

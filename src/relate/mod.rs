@@ -26,7 +26,7 @@ use crate::objects::ObjectId;
 /// are a function of the set of claims alone (two claims are candidates when they share a key
 /// held by at most this many claims), and a new claim costs at most this many rows per key,
 /// however many claims hold its keys. See docs/relations.md.
-pub const MAX_KEY_HOLDERS: i64 = 64;
+pub const MAX_KEY_HOLDERS: i64 = 32;
 
 /// The score below which `claims relations` leaves a relation out unless `--min-score` says
 /// otherwise: what is shown by default is what is precise.

@@ -268,7 +268,7 @@ impl Store {
         tx.execute_batch(
             "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
-             DELETE FROM found_relations; DELETE FROM version_order;
+             DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
              UPDATE relation_state SET pending = 1;
              DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;

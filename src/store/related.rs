@@ -52,7 +52,7 @@ impl Writer<'_> {
     pub fn refresh_all(&mut self) -> Result<()> {
         let conn = self.conn();
         conn.execute_batch(
-            "DELETE FROM found_relations; DELETE FROM version_order;
+            "DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
              UPDATE relation_state SET pending = 0;",
         )?;
         let mut fresh = Fresh::default();
@@ -94,13 +94,20 @@ impl Writer<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The claims stored before `seq` that hold `key`, at most `limit` of them.
-    pub fn key_holders_before(&self, key: &str, seq: i64, limit: i64) -> Result<Vec<i64>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT claim_seq FROM claim_keys WHERE key = ?1 AND claim_seq < ?2 LIMIT ?3",
-        )?;
-        let rows = stmt.query_map((key, seq, limit), |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// Whether `key` is known to be held by more claims than the bound (`common_keys`).
+    pub fn is_common_key(&self, key: &str) -> Result<bool> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT 1 FROM common_keys WHERE key = ?1")?;
+        Ok(stmt.exists([key])?)
+    }
+
+    /// Records that `key` is held by more claims than the bound.
+    pub fn set_common_key(&self, key: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("INSERT OR IGNORE INTO common_keys(key) VALUES (?1)")?
+            .execute([key])?;
+        Ok(())
     }
 
     /// The stored claims with these seqs, by seq.
