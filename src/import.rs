@@ -275,8 +275,8 @@ fn write_fresh(
         }
         fresh.push((version, version_new, claims, new_claims));
     }
-    // Relations to what is already stored, in the same unit.
-    new_objects += ledger.derive()?.count();
+    // Relations to what is already stored, in the same unit (index rows, not objects).
+    ledger.derive()?;
     let version_ids: Vec<ObjectId> = fresh.iter().map(|f| f.0).collect();
     ledger.imports().record(&ImportRecord {
         path,

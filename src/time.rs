@@ -1,7 +1,8 @@
 //! Times: the clock for local facts, and the one place dates and times given by people or
 //! files are read.
 //!
-//! - [`now_rfc3339`]: now, for local facts only (never inside an object). `CLAIMS_NOW`
+//! - [`now_rfc3339`]: now, for local facts only (never inside an object, but for the `at` of
+//!   a person's judgement, which is when it was made). `CLAIMS_NOW`
 //!   (RFC 3339) fixes the clock, so tests and reproducible runs are hermetic.
 //! - [`normalize`]: a publication or modification time as an article gives it, kept as
 //!   RFC 3339 (or a bare date), never failing.
@@ -65,6 +66,19 @@ pub fn now_rfc3339() -> String {
         }
     }
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Now, as RFC 3339 UTC with millisecond precision, or `CLAIMS_NOW` when set: when a person
+/// recorded a judgement.
+pub fn now_precise() -> String {
+    if let Ok(fixed) = std::env::var("CLAIMS_NOW") {
+        if !fixed.trim().is_empty() {
+            return fixed.trim().to_string();
+        }
+    }
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
 }
 
 /// Which end of a day a bare date stands for.

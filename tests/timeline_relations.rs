@@ -1,5 +1,6 @@
 //! Relations found on import: the seed's conflict, manual overrides in the views, rebuild,
-//! verify, and determinism between replicas importing in different orders.
+//! verify, and determinism between replicas importing in different orders. Found relations
+//! are rows of `found_relations`; only a person's judgement is a relation object.
 
 use claims::extract::Extractor;
 use claims::import::import_paths;
@@ -79,16 +80,27 @@ fn the_seed_west_east_inconsistency_is_a_conflict() {
 }
 
 #[test]
-fn the_seed_relation_has_a_pinned_id() {
-    // Computed independently with the Python rule in docs/objects.md.
+fn the_seed_relation_is_an_index_row_between_pinned_claims() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = seeded(dir.path());
     assert_eq!(
-        rows(&store, "SELECT id, body FROM objects WHERE type = 'relation'"),
+        rows(
+            &store,
+            "SELECT a_id, b_id, kind, score, basis, reason, version_seq FROM found_relations"
+        ),
         vec![vec![
-            "965bccbd7495ba0cc876afb3a81fff68ad50be824dcc0a535cc40ac5e4c18897",
-            "{\"basis\":\"movement/1\",\"from\":\"6a5034f54a4d1b564c2c38b53495a0c48b777e37032f23ba830f591790369689\",\"kind\":\"conflicts\",\"note\":\"direction: further east vs further west\",\"to\":\"eb586c65764dde1cb234bd12a3fea560012823dde1898eb78d453502ad82ef33\",\"type\":\"relation\",\"v\":1}",
+            "6a5034f54a4d1b564c2c38b53495a0c48b777e37032f23ba830f591790369689",
+            "eb586c65764dde1cb234bd12a3fea560012823dde1898eb78d453502ad82ef33",
+            "conflicts",
+            "Real(1.0)",
+            "movement/1",
+            "direction: further east vs further west",
+            "0",
         ]]
+    );
+    assert_eq!(
+        rows(&store, "SELECT count(*) FROM objects WHERE type = 'relation'"),
+        vec![vec!["0"]]
     );
 }
 
@@ -99,12 +111,13 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
     let c = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
     let (a, b) = (c[0].a.id.to_hex(), c[0].b.id.to_hex());
     // Linked in the other order: a judgement covers the pair either way round.
-    let (_, new) = relations::link(
+    let (_, new) = relations::link_at(
         &mut store,
         &b[..10],
         &a[..10],
         RelationKind::Unrelated,
         Some("different places: the front moves west, Pokrovsk lies east"),
+        "2026-03-02T10:00:00Z",
     )
     .expect("link");
     assert!(new);
@@ -123,14 +136,43 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
     );
     assert!(rows(&store, "SELECT * FROM open_conflicts").is_empty());
 
-    // A later judgement overrides the earlier one.
-    relations::link(&mut store, &a, &b, RelationKind::Conflicts, None).expect("link");
+    // A later judgement overrides the earlier one, whatever order they arrived in: an
+    // earlier one arriving now changes nothing; both stay visible.
+    let later = "2026-03-02T11:00:00Z";
+    relations::link_at(&mut store, &a, &b, RelationKind::Conflicts, None, later).expect("link");
     let again = relations::conflicts(&store, &ConflictFilter::default()).expect("conflicts");
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].basis, "manual");
-    // Linking the same judgement twice adds nothing.
-    let (_, new) =
-        relations::link(&mut store, &a, &b, RelationKind::Conflicts, None).expect("link");
+    relations::link_at(
+        &mut store,
+        &a,
+        &b,
+        RelationKind::Corroborates,
+        None,
+        "2026-03-02T09:00:00.500+00:00",
+    )
+    .expect("link");
+    assert_eq!(
+        relations::conflicts(&store, &ConflictFilter::default())
+            .expect("conflicts")
+            .len(),
+        1
+    );
+    assert_eq!(
+        rows(
+            &store,
+            "SELECT kind, manual, current FROM claim_relations ORDER BY julianday(at), kind"
+        ),
+        vec![
+            vec!["conflicts", "0", "0"],
+            vec!["corroborates", "1", "0"],
+            vec!["unrelated", "1", "0"],
+            vec!["conflicts", "1", "1"],
+        ]
+    );
+    // Linking the same judgement at the same time twice adds nothing.
+    let (_, new) = relations::link_at(&mut store, &a, &b, RelationKind::Conflicts, None, later)
+        .expect("link");
     assert!(!new);
     // A claim cannot be linked to itself, and only claims can be linked.
     assert!(relations::link(&mut store, &a, &a, RelationKind::Conflicts, None).is_err());
@@ -148,7 +190,10 @@ fn rebuild_recreates_relations_and_keys() {
     let mut store = seeded(dir.path());
     let q = |s: &Store| {
         (
-            rows(s, "SELECT * FROM relations ORDER BY id"),
+            rows(
+                s,
+                "SELECT a_id, b_id, kind, score, basis, reason FROM found_relations ORDER BY a_id",
+            ),
             rows(
                 s,
                 "SELECT * FROM claim_keys ORDER BY key, detail, claim_seq",
@@ -158,6 +203,9 @@ fn rebuild_recreates_relations_and_keys() {
     let before = q(&store);
     assert!(!before.0.is_empty() && !before.1.is_empty());
     store.rebuild().expect("rebuild");
+    assert!(store.relations_pending().expect("state"));
+    claims::ledger::Ledger::settle(&mut store).expect("settle");
+    assert!(!store.relations_pending().expect("state"));
     assert_eq!(q(&store), before);
 }
 
@@ -199,7 +247,7 @@ fn updates_link_the_edited_claims_of_consecutive_versions() {
     assert_eq!(
         rows(
             &store,
-            "SELECT count(*) FROM relations WHERE kind = 'conflicts'"
+            "SELECT count(*) FROM found_relations WHERE kind = 'conflicts'"
         ),
         vec![vec!["2"]]
     );
@@ -261,31 +309,42 @@ fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
     );
 }
 
+fn toll_reports(dir: &Path, range: std::ops::Range<usize>) -> Vec<PathBuf> {
+    range
+        .map(|i| {
+            let p = dir.join(format!("t{i}.txt"));
+            std::fs::write(
+                &p,
+                format!(
+                    "Toll report {i}\nOfficials said that the death toll rose to {}.\n",
+                    i + 10
+                ),
+            )
+            .expect("write");
+            p
+        })
+        .collect()
+}
+
+fn found(store: &Store) -> i64 {
+    sql(store)
+        .query_row("SELECT count(*) FROM found_relations", [], |r| r.get(0))
+        .expect("count")
+}
+
 #[test]
 fn a_statement_repeated_with_many_numbers_stays_bounded() {
-    // 60 reports of one toll, each with another number: every pair conflicts by the rules, but
-    // each new claim is compared with at most MAX_CANDIDATES_PER_KEY stored ones.
+    // Reports of one toll, each with another number: every pair conflicts by the rules, and
+    // they meet through one key ("the death toll rose to #"). Up to MAX_KEY_HOLDERS holders,
+    // every pair is judged; past it the key is too common to pair anything, and what it alone
+    // paired goes: the same whatever the order the reports arrived in.
+    let cap = usize::try_from(claims::relate::MAX_KEY_HOLDERS).expect("cap");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
-    let mut paths = Vec::new();
-    for i in 0..60 {
-        let p = dir.path().join(format!("t{i}.txt"));
-        std::fs::write(
-            &p,
-            format!(
-                "Toll report {i}\nOfficials said that the death toll rose to {}.\n",
-                i + 10
-            ),
-        )
-        .expect("write");
-        paths.push(p);
-    }
-    import(&mut store, &paths);
-    let n: i64 = sql(&store)
-        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
-        .expect("count");
-    let cap = claims::relate::MAX_CANDIDATES_PER_KEY;
-    assert!(n > cap && n <= 60 * cap, "{n} relations");
+    import(&mut store, &toll_reports(dir.path(), 0..cap));
+    assert_eq!(found(&store), i64::try_from(cap * (cap - 1) / 2).expect("n"));
+    import(&mut store, &toll_reports(dir.path(), cap..cap + 6));
+    assert_eq!(found(&store), 0);
     // Numbers that name things are not values: bridge 3 and bridge 4 are two subjects.
     let p = dir.path().join("bridges.txt");
     std::fs::write(
@@ -294,10 +353,11 @@ fn a_statement_repeated_with_many_numbers_stays_bounded() {
     )
     .expect("write");
     import(&mut store, &[p]);
-    let after: i64 = sql(&store)
-        .query_row("SELECT count(*) FROM relations", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(after, n);
+    assert_eq!(found(&store), 0);
+    // A database that imported all of them at once holds the same.
+    let mut once = Store::open(&dir.path().join("once.db")).expect("open");
+    import(&mut once, &toll_reports(dir.path(), 0..cap + 6));
+    assert_eq!(found(&once), 0);
 }
 
 const SPEAKERS: &[&str] = &[
@@ -326,14 +386,9 @@ fn article(title: usize, sentences: &[(usize, usize, bool)]) -> String {
     out
 }
 
-fn relation_ids(store: &Store) -> Vec<String> {
-    rows(
-        store,
-        "SELECT id FROM objects WHERE type = 'relation' ORDER BY id",
-    )
-    .into_iter()
-    .flatten()
-    .collect()
+fn relation_ids(store: &Store) -> String {
+    let all = relations::RelationFilter::default();
+    serde_json::to_string(&relations::relations(store, &all).expect("relations")).expect("json")
 }
 
 proptest! {

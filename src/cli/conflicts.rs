@@ -1,20 +1,20 @@
-//! `claims conflicts`: claims that cannot both hold.
+//! `claims conflicts`: claims that cannot both hold (`claims relations --kind conflicts`).
 
-use super::render::{cue, plural, print_json, short};
-use super::{open_existing, Cli, CliResult, Format};
-use claims::model::ClaimRef;
-use claims::store::query::resolve_document;
-use claims::timeline::relations::{self, ConflictFilter};
-use std::io::Write;
+use super::{Cli, CliResult};
 
 /// List claims that cannot both hold
 ///
-/// Conflicts in force: pairs of claims about the same subject that cannot both hold (negation;
-/// opposite direction or outcome; different numbers, days or dates; confirms vs denies), found
-/// when claims are stored (import, sync, bundle) or recorded with `claims link`. A manual judgement overrides the
-/// automatic ones; a claim and its own later edit are an update, not a conflict.
+/// The same as `claims relations --kind conflicts`: pairs of claims about the same subject that
+/// cannot both hold (negation; opposite direction or outcome; different numbers, days or
+/// dates; confirms vs denies), found for every stored claim however it arrived, or recorded
+/// with `claims link`. A manual judgement overrides what the rules found; a claim and its own
+/// later edit are an update, not a conflict.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Only conflicts scored at least this (0 to 1).
+    #[arg(long, value_name = "S", value_parser = super::relations::score,
+          default_value_t = claims::relate::DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
     /// Only conflicts involving a claim of this document (id prefix, URL or key).
     #[arg(long)]
     pub document: Option<String>,
@@ -24,39 +24,11 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let store = open_existing(cli)?;
-    let document = match &args.document {
-        Some(d) => Some(resolve_document(&store, d)?),
-        None => None,
-    };
-    let rows = relations::conflicts(
-        &store,
-        &ConflictFilter {
-            document,
-            speaker: args.speaker.clone(),
-        },
-    )?;
-    if cli.format != Format::Text {
-        print_json(cli.format, &rows)?;
-        return Ok(super::exit::OK);
-    }
-    let mut out = std::io::stdout().lock();
-    for r in &rows {
-        writeln!(out, "conflict: {}  ({})", r.reason, r.basis)?;
-        writeln!(out, "  a {}", side(&r.a))?;
-        writeln!(out, "  b {}", side(&r.b))?;
-    }
-    writeln!(out, "{} conflict{}", rows.len(), plural(rows.len()))?;
-    out.flush()?;
-    Ok(super::exit::OK)
-}
-
-fn side(c: &ClaimRef) -> String {
-    format!(
-        "{}  {} — {}: {}",
-        short(&c.id.to_hex()),
-        c.speaker,
-        cue(&c.cue),
-        c.content
+    super::relations::show(
+        cli,
+        Some("conflicts"),
+        args.min_score,
+        args.document.as_deref(),
+        args.speaker.as_deref(),
     )
 }

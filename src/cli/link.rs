@@ -9,9 +9,10 @@ use std::io::Write;
 
 /// Record a person's judgement on two claims
 ///
-/// Records how claim A stands to claim B, as a relation object with basis "manual". A manual
-/// judgement overrides every automatic relation on the same pair (in either order) and every
-/// earlier judgement, in `claims conflicts` and in the views.
+/// Records how claim A stands to claim B, as a relation object with basis "manual" and the time
+/// it was made. The judgement made last on a pair (in either order; then the larger id) is in
+/// force on every replica: it overrides what the rules found on the pair, in `claims relations`,
+/// `claims conflicts` and the views, and the other judgements stay visible there.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The first claim (id or unique prefix).

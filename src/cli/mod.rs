@@ -17,6 +17,7 @@ mod link;
 mod list;
 mod log;
 mod rebuild;
+mod relations;
 mod render;
 mod search;
 mod serve;
@@ -76,6 +77,7 @@ pub enum Command {
     Verify(verify::Args),
     Rebuild(rebuild::Args),
     Diff(diff::Args),
+    Relations(relations::Args),
     Conflicts(conflicts::Args),
     Link(link::Args),
     Bundle(bundle::Args),
@@ -106,6 +108,7 @@ pub fn main() -> i32 {
         Command::Verify(args) => verify::run(&cli, args),
         Command::Rebuild(args) => rebuild::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
+        Command::Relations(args) => relations::run(&cli, args),
         Command::Conflicts(args) => conflicts::run(&cli, args),
         Command::Link(args) => link::run(&cli, args),
         Command::Bundle(args) => bundle::run(&cli, args),
@@ -115,9 +118,14 @@ pub fn main() -> i32 {
     result.unwrap_or_else(CliError::report)
 }
 
-/// Opens the database named by `--db` for commands that read an existing one.
+/// Opens the database named by `--db` for commands that read an existing one, deriving first
+/// what a database migrated to schema 4 has yet to derive (its found relations).
 fn open_existing(cli: &Cli) -> Result<claims::store::Store, CliError> {
-    Ok(claims::store::Store::open_existing(&cli.db)?)
+    let mut store = claims::store::Store::open_existing(&cli.db)?;
+    if store.relations_pending()? {
+        claims::ledger::Ledger::settle(&mut store)?;
+    }
+    Ok(store)
 }
 
 /// `--as-of DATE [--imported]`, shared by `list` and `log`.

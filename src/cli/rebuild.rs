@@ -6,14 +6,15 @@ use std::io::Write;
 
 /// Recreate the index from the objects.
 ///
-/// Every index table (documents, versions, claims, mentions, full-text search) is rebuilt from
-/// the objects alone. The result is identical to the index built on import.
+/// Every index table (documents, versions, claims, mentions, full-text search, found relations)
+/// is rebuilt from the objects alone. The result is identical to the index built on import.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
 pub fn run(cli: &Cli, _args: &Args) -> CliResult {
     let mut store = open_existing(cli)?;
     let indexed = store.rebuild()?;
+    claims::ledger::Ledger::settle(&mut store)?;
     if cli.format == Format::Text {
         writeln!(
             std::io::stdout(),

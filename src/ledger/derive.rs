@@ -1,96 +1,324 @@
-//! The relation step: what follows from the objects just stored, written as `relation` objects
-//! in the same transaction. This is the one place to change when the relation semantics
-//! change; the rules themselves are the pure functions of [`crate::relate`].
+//! The relation step: what follows from the objects just stored, written as index rows
+//! (`found_relations`, `version_order`) in the same transaction, never as objects. This is the
+//! one place to change when the relation semantics change; the rules themselves are the pure
+//! functions of [`crate::relate`].
 //!
-//! For the claims indexed since the last step (a file of an import, a batch of a sync):
+//! Everything it writes is a function of the set of stored objects, whatever order they
+//! arrived in (docs/relations.md):
 //!
-//! 1. **Pairs.** One join over the `claim_keys` index finds, for each new claim and each of its
-//!    keys, the stored claims sharing that key with another detail (at most
-//!    [`MAX_CANDIDATES_PER_KEY`] per key), never all claims. Each pair is judged by
-//!    [`relate::judge_pair`], in id order so that the reason reads the same everywhere. A pair
-//!    of two new claims is judged once, from the claim with the larger id.
-//! 2. **Updates.** Each new version is diffed against the version before it in its document
-//!    (by arrival order), and each claim edited between them gets an `updates` relation.
-//!
-//! Keys and rules depend on the two claims only, so the pairs are the same on every replica
-//! whatever the arrival order, as long as no key is shared by more than
-//! [`MAX_CANDIDATES_PER_KEY`] other claims. `updates` follows arrival order within a document.
+//! 1. **Pairs.** Two claims are compared when they share a candidate key
+//!    ([`relate::candidate_keys`]) held by at most [`MAX_KEY_HOLDERS`] claims. For each key of
+//!    the new claims, one walk of the `claim_keys` index reads at most `MAX_KEY_HOLDERS + 1`
+//!    rows: a key with more holders pairs nothing (it is as common as a stop word). When a key
+//!    passes the bound, the findings among its earlier holders that no other shared key still
+//!    justifies are removed, so the set of pairs stays the one the definition gives. Each pair
+//!    is judged by [`relate::judge_pair`], in id order, once.
+//! 2. **Updates.** Versions are ordered by their own times, then id (`versions.number`, kept by
+//!    the index). For each document with a new version, or a version with new mentions, each
+//!    version whose predecessor changed is diffed against it again, and each claim edited
+//!    between them is an `updates` row.
 
-use crate::model::{Body, Relation, RelationKind, Typed};
+use crate::model::ClaimRef;
 use crate::objects::ObjectId;
-use crate::relate::{self, Facts, MAX_CANDIDATES_PER_KEY};
-use crate::store::{Candidate, Fresh, StoreError, Writer};
+use crate::relate::{self, Facts, MAX_KEY_HOLDERS, UPDATES_BASIS};
+use crate::store::{FoundRow, Fresh, StoreError, Writer};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What one relation step wrote.
+/// What one relation step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Derived {
+    /// New rows of each kind.
     pub conflicts: usize,
     pub corroborations: usize,
     pub updates: usize,
-    /// `(seq, id)` of each relation object that was new.
-    pub objects: Vec<(i64, ObjectId)>,
+    /// Rows removed: findings whose only shared key became too common, `updates` of a version
+    /// whose predecessor changed.
+    pub removed: usize,
+    /// New claims looked at.
+    pub claims: u64,
+    /// Distinct candidate keys of the new claims looked up.
+    pub keys: u64,
+    /// Rows of `claim_keys` read to find candidates: at most `MAX_KEY_HOLDERS + 1` per key
+    /// (twice for a key that is past the bound), whatever the number of claims holding it.
+    pub rows_read: u64,
+    /// Pairs judged by the rules.
+    pub pairs_judged: u64,
 }
 
 impl Derived {
-    /// New relation objects.
+    /// New rows.
     pub fn count(&self) -> usize {
-        self.objects.len()
+        self.conflicts + self.corroborations + self.updates
     }
 
-    fn note(&mut self, kind: RelationKind, seq: i64, id: ObjectId) {
+    fn note(&mut self, kind: &str) {
         match kind {
-            RelationKind::Conflicts => self.conflicts += 1,
-            RelationKind::Corroborates => self.corroborations += 1,
-            RelationKind::Updates => self.updates += 1,
-            RelationKind::Unrelated => {}
+            "conflicts" => self.conflicts += 1,
+            "corroborates" => self.corroborations += 1,
+            "updates" => self.updates += 1,
+            _ => {}
         }
-        self.objects.push((seq, id));
+    }
+
+    /// Adds another step's counts.
+    pub fn add(&mut self, other: &Derived) {
+        self.conflicts += other.conflicts;
+        self.corroborations += other.corroborations;
+        self.updates += other.updates;
+        self.removed += other.removed;
+        self.claims += other.claims;
+        self.keys += other.keys;
+        self.rows_read += other.rows_read;
+        self.pairs_judged += other.pairs_judged;
     }
 }
 
-/// Derives and stores the relations of what `writer` indexed since the last step.
+/// Derives the relations of what `writer` indexed since the last step (everything, first, if
+/// the database's derived rows are pending: a database migrated to schema 4, or rebuilt).
 pub(super) fn derive(writer: &mut Writer<'_>) -> Result<Derived, StoreError> {
+    if writer.relations_pending()? {
+        writer.refresh_all()?;
+    }
     let fresh = writer.take_fresh();
-    if fresh.is_empty() {
-        return Ok(Derived::default());
-    }
-    let mut found = pairs(&fresh, writer.candidates(&fresh, MAX_CANDIDATES_PER_KEY)?);
-    for (version, previous) in writer.previous_versions(&fresh.versions)? {
-        let before = writer.version_claims(&previous)?;
-        let after = writer.version_claims(&version)?;
-        found.extend(relate::updates(&before, &after));
-    }
     let mut out = Derived::default();
-    for relation in found {
-        let kind = relation.kind;
-        let typed = Typed::new(Body::Relation(relation))
-            .map_err(|e| StoreError::Corrupt(format!("a derived relation: {e}")))?;
-        let id = typed.id();
-        if let Some(seq) = writer.put(&typed.into())? {
-            out.note(kind, seq, id);
-        }
+    if fresh.is_empty() {
+        return Ok(out);
     }
+    out.claims = fresh.claims.len() as u64;
+    pairs(writer, &fresh, &mut out)?;
+    updates(writer, &fresh, &mut out)?;
     Ok(out)
 }
 
-/// Judges the candidate pairs (sorted by the new claim's id, then the other's).
-fn pairs(fresh: &Fresh, candidates: Vec<Candidate<'_>>) -> Vec<Relation> {
-    let mut found = Vec::new();
-    let mut current: Option<(i64, Facts)> = None;
-    for Candidate { x_seq, x, y_seq, y } in candidates {
-        // Itself (a key shared with another detail of its own), or a pair of two new claims
-        // that is judged from the other side.
-        if y_seq == x_seq || (fresh.is_fresh_claim(y_seq) && y.id > x.id) {
+/// The claims the step looks at, by seq: the new ones (in the writer's memory) and stored ones.
+struct Judged<'f> {
+    fresh: &'f Fresh,
+    stored: HashMap<i64, ClaimRef>,
+}
+
+impl Judged<'_> {
+    fn claim(&self, seq: i64) -> Option<&ClaimRef> {
+        self.fresh.claim(seq).or_else(|| self.stored.get(&seq))
+    }
+}
+
+fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<(), StoreError> {
+    let Some(&(first_fresh, _)) = fresh.claims.first() else {
+        return Ok(());
+    };
+    // Each key of the new claims, with how many of them hold it.
+    let mut keys: BTreeMap<&str, i64> = BTreeMap::new();
+    for k in &fresh.claim_keys {
+        *keys.entry(k.1.as_str()).or_default() += 1;
+    }
+    // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
+    let mut usable: HashMap<String, bool> = HashMap::new();
+    // Each pair once, and whether they have the same content (share the content key with
+    // the same detail).
+    let mut candidates: BTreeMap<(i64, i64), bool> = BTreeMap::new();
+    let mut passed: Vec<Vec<i64>> = Vec::new();
+    for (key, new_holders) in keys {
+        out.keys += 1;
+        // A key known to be past the bound: one lookup.
+        out.rows_read += 1;
+        if writer.is_common_key(key)? {
+            usable.insert(key.to_string(), false);
             continue;
         }
-        if current.as_ref().map(|c| c.0) != Some(x_seq) {
-            current = Some((x_seq, Facts::new(&x.speaker, &x.cue, &x.stance, &x.content)));
+        // Enough rows to tell whether the earlier holders alone were past the bound.
+        let holders = writer.key_holders(key, MAX_KEY_HOLDERS + 1 + new_holders)?;
+        out.rows_read += holders.len() as u64;
+        if holders.len() as i64 > MAX_KEY_HOLDERS {
+            usable.insert(key.to_string(), false);
+            writer.set_common_key(key)?;
+            let before: Vec<i64> = holders
+                .iter()
+                .map(|h| h.0)
+                .filter(|&s| s < first_fresh)
+                .collect();
+            if before.len() >= 2 && before.len() as i64 <= MAX_KEY_HOLDERS {
+                // The key passed the bound in this step: what it alone justified goes.
+                passed.push(before);
+            }
+            continue;
         }
-        let Some((_, fx)) = &current else {
+        usable.insert(key.to_string(), true);
+        let content_key = relate::is_content_key(key);
+        for (i, (x, dx)) in holders.iter().enumerate() {
+            for (y, dy) in &holders[i + 1..] {
+                if x != y && (fresh.is_fresh_claim(*x) || fresh.is_fresh_claim(*y)) {
+                    let same = content_key && dx == dy;
+                    *candidates.entry((*x.min(y), *x.max(y))).or_default() |= same;
+                }
+            }
+        }
+    }
+    let mut wanted: BTreeSet<i64> = candidates
+        .keys()
+        .flat_map(|&(x, y)| [x, y])
+        .filter(|&s| !fresh.is_fresh_claim(s))
+        .collect();
+    wanted.extend(passed.iter().flatten().copied());
+    let wanted: Vec<i64> = wanted.into_iter().collect();
+    let judged = Judged {
+        fresh,
+        stored: writer.claims_by_seq(&wanted)?.into_iter().collect(),
+    };
+    for holders in &passed {
+        unpair(writer, holders, &judged, &mut usable, out)?;
+    }
+    let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
+    let facts: HashMap<i64, (&ClaimRef, Facts)> = seqs
+        .into_iter()
+        .filter_map(|s| {
+            let c = judged.claim(s)?;
+            Some((s, (c, Facts::new(&c.speaker, &c.cue, &c.stance, &c.content))))
+        })
+        .collect();
+    for ((x, y), same) in candidates {
+        out.pairs_judged += 1;
+        let (Some((cx, fx)), Some((cy, fy))) = (facts.get(&x), facts.get(&y)) else {
             continue;
         };
-        let fy = Facts::new(&y.speaker, &y.cue, &y.stance, &y.content);
-        found.extend(relate::judge_pair((x.id, fx), (y.id, &fy)));
+        let Some((lo, _hi, finding)) =
+            relate::judge_pair((cx.id, &cx.speaker, fx), (cy.id, &cy.speaker, fy), same)
+        else {
+            continue;
+        };
+        let ((a_seq, a_id), (b_seq, b_id)) = if lo == cx.id {
+            ((x, cx.id), (y, cy.id))
+        } else {
+            ((y, cy.id), (x, cx.id))
+        };
+        let kind = finding.kind.as_str();
+        let row = FoundRow {
+            a_seq,
+            a_id,
+            b_seq,
+            b_id,
+            kind,
+            score: finding.score.clamp(0.0, 1.0),
+            basis: finding.basis.to_string(),
+            reason: finding.reason,
+            version_seq: 0,
+        };
+        if writer.insert_found(&row)? {
+            out.note(kind);
+        }
     }
-    found
+    Ok(())
+}
+
+/// Removes the findings among the earlier holders of a key that has just passed the bound when
+/// no other key they share still pairs them.
+fn unpair(
+    writer: &Writer<'_>,
+    holders: &[i64],
+    judged: &Judged<'_>,
+    usable: &mut HashMap<String, bool>,
+    out: &mut Derived,
+) -> Result<(), StoreError> {
+    let keys: HashMap<i64, BTreeSet<String>> = holders
+        .iter()
+        .map(|&seq| {
+            let keys = judged
+                .claim(seq)
+                .map(|c| {
+                    relate::candidate_keys(&c.content)
+                        .into_iter()
+                        .map(|k| k.0)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (seq, keys)
+        })
+        .collect();
+    let none = BTreeSet::new();
+    for (a, b, kind) in writer.found_among(holders)? {
+        let ka = keys.get(&a).unwrap_or(&none);
+        let kb = keys.get(&b).unwrap_or(&none);
+        let mut still = false;
+        for key in ka.intersection(kb) {
+            let ok = match usable.get(key) {
+                Some(&ok) => ok,
+                None => {
+                    let ok = !writer.is_common_key(key)?
+                        && writer.key_holders(key, MAX_KEY_HOLDERS + 1)?.len() as i64
+                            <= MAX_KEY_HOLDERS;
+                    out.rows_read += MAX_KEY_HOLDERS as u64 + 2;
+                    usable.insert(key.clone(), ok);
+                    ok
+                }
+            };
+            if ok {
+                still = true;
+                break;
+            }
+        }
+        if !still {
+            writer.delete_found(a, b, &kind)?;
+            out.removed += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The `updates` rows of the documents with new versions or new mentions.
+fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<(), StoreError> {
+    let mut ids: Vec<ObjectId> = fresh.versions.iter().map(|v| v.1).collect();
+    ids.extend(fresh.mentioned.iter().copied());
+    let touched = writer.versions_by_id(&ids)?;
+    let mentioned: BTreeSet<i64> = {
+        let m = writer.versions_by_id(&fresh.mentioned)?;
+        m.into_iter().map(|v| v.0).collect()
+    };
+    let documents: BTreeSet<i64> = touched.iter().map(|v| v.1).collect();
+    for document in documents {
+        let versions = writer.ordered_versions(document)?;
+        for (i, v) in versions.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| &versions[p]);
+            let p_seq = previous.map(|p| p.seq);
+            let stale = v.derived_after != Some(p_seq)
+                || mentioned.contains(&v.seq)
+                || p_seq.is_some_and(|p| mentioned.contains(&p));
+            if !stale {
+                continue;
+            }
+            if v.derived_after.is_some() {
+                out.removed += 1;
+            }
+            writer.reset_updates(v.seq, p_seq)?;
+            let Some(previous) = previous else {
+                continue;
+            };
+            let before = writer.version_claims(&previous.id)?;
+            let after = writer.version_claims(&v.id)?;
+            let edits = relate::updates(&before, &after);
+            if edits.is_empty() {
+                continue;
+            }
+            let ids: Vec<ObjectId> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
+            let seqs: HashMap<ObjectId, i64> = writer.claim_seqs(&ids)?.into_iter().collect();
+            for (a_id, b_id, reason) in edits {
+                let (Some(&a_seq), Some(&b_seq)) = (seqs.get(&a_id), seqs.get(&b_id)) else {
+                    continue;
+                };
+                let row = FoundRow {
+                    a_seq,
+                    a_id,
+                    b_seq,
+                    b_id,
+                    kind: "updates",
+                    score: 1.0,
+                    basis: UPDATES_BASIS.to_string(),
+                    reason,
+                    version_seq: v.seq,
+                };
+                if writer.insert_found(&row)? {
+                    out.note("updates");
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -6,9 +6,10 @@
 //!
 //! 1. stores each object (`INSERT ... ON CONFLICT DO NOTHING` on its id) with its index rows,
 //!    referenced types first within a batch ([`Ledger::add`]);
-//! 2. derives what follows from the new objects: relations between the new claims and those
-//!    already stored, and `updates` between a new version and the one before it ([`derive`],
-//!    one step with the pure rules of [`crate::relate`], one index join per batch);
+//! 2. derives what follows from the new objects as index rows (not objects): relations between
+//!    the new claims and those already stored, and `updates` between consecutive versions
+//!    ([`derive`], with the pure rules of [`crate::relate`]), a function of the set of
+//!    objects whatever order they arrived in;
 //! 3. commits, or, dropped unfinished, stores nothing.
 //!
 //! So a database's relations do not depend on how its claims arrived: claims that come by
@@ -97,8 +98,11 @@ pub struct Ledger<'s> {
     writer: Writer<'s>,
     /// New objects of unknown types stored in this transaction.
     unknown: u64,
-    /// `(seq, id)` of every object the relation step stored in this transaction.
+    /// Objects the relation step stored in this transaction: none since schema 4 (it writes
+    /// index rows), kept for the sync machinery that offers them.
     derived: Vec<(i64, ObjectId)>,
+    /// What the relation steps did, added up.
+    stats: Derived,
 }
 
 impl<'s> Ledger<'s> {
@@ -108,6 +112,7 @@ impl<'s> Ledger<'s> {
             writer: store.writer()?,
             unknown: 0,
             derived: Vec::new(),
+            stats: Derived::default(),
         })
     }
 
@@ -162,7 +167,21 @@ impl<'s> Ledger<'s> {
     /// Derives the relations of everything stored since the last call (see [`derive`]).
     pub fn derive(&mut self) -> Result<Derived, StoreError> {
         let derived = derive::derive(&mut self.writer)?;
-        self.derived.extend(derived.objects.iter().copied());
+        self.stats.add(&derived);
+        Ok(derived)
+    }
+
+    /// What the relation steps of this transaction did so far, added up.
+    pub fn stats(&self) -> &Derived {
+        &self.stats
+    }
+
+    /// Derives what is pending in a database (one migrated to schema 4, or rebuilt: its
+    /// found relations and version order), in one transaction. Nothing to do otherwise.
+    pub fn settle(store: &'s mut Store) -> Result<Derived, StoreError> {
+        let mut ledger = Ledger::begin(store)?;
+        let derived = ledger.derive()?;
+        ledger.commit()?;
         Ok(derived)
     }
 

@@ -153,6 +153,10 @@ pub struct Relation {
     /// Why: the rule's reason ("direction: further west vs further east") or a person's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When a person recorded it (RFC 3339 UTC): of two judgements on one pair, the later is
+    /// in force. Absent in relations written before schema 0004.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// A stored claim with its id: how lists, diffs and relations show a claim.

@@ -45,9 +45,11 @@ impl Facts {
 }
 
 /// What a rule found about a pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub kind: RelationKind,
+    /// How sure, in [0, 1]: 1 for every rule of this version.
+    pub score: f64,
     /// Rule name and version: `negation/1`.
     pub basis: &'static str,
     /// For people: "direction: further west vs further east".
@@ -60,6 +62,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
     let conflict = |basis, reason| {
         Some(Finding {
             kind: RelationKind::Conflicts,
+            score: 1.0,
             basis,
             reason,
         })

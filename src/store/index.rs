@@ -188,6 +188,9 @@ pub(super) fn insert(
                 v.modified,
                 v.text
             ])?;
+            if number > 1 {
+                renumber(tx, doc_seq)?;
+            }
             cache.version = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {
@@ -207,7 +210,7 @@ pub(super) fn insert(
             let mut keys = tx.prepare_cached(
                 "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
             )?;
-            let claim_keys = crate::relate::keys(&c.content);
+            let claim_keys = crate::relate::candidate_keys(&c.content);
             for (key, detail) in &claim_keys {
                 keys.execute((key, detail, seq))?;
             }
@@ -232,8 +235,8 @@ pub(super) fn insert(
             };
             tx.prepare_cached(
                 "INSERT INTO relations(seq, id, from_seq, from_claim, to_seq, to_claim, kind,
-                                       basis, note, manual, pair_lo, pair_hi)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                       basis, note, manual, pair_lo, pair_hi, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(rusqlite::params![
                 seq,
@@ -247,7 +250,8 @@ pub(super) fn insert(
                 r.note,
                 r.basis == crate::model::MANUAL,
                 lo.to_hex(),
-                hi.to_hex()
+                hi.to_hex(),
+                r.at
             ])?;
         }
         Body::Mention(m) => {
@@ -305,6 +309,30 @@ pub(super) fn insert(
             ])?;
         }
     }
+    Ok(())
+}
+
+/// The order of a document's versions, as an SQL `ORDER BY` over `versions`: by the version's
+/// own published time (as a point in time: `julianday`), then its modification time (a version
+/// without one counts as modified when published), then id; versions without a published time
+/// come after those with one, in the same order. A function of the versions alone, so every
+/// replica numbers them alike whatever order they arrived in.
+pub(super) const VERSION_ORDER: &str = "julianday(published) IS NULL, julianday(published),
+    julianday(coalesce(modified, published)) IS NULL, julianday(coalesce(modified, published)),
+    id";
+
+/// Numbers the versions of a document 1, 2, ... in [`VERSION_ORDER`] (two steps, as
+/// `(document_seq, number)` is unique).
+pub(super) fn renumber(tx: &rusqlite::Connection, document_seq: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE versions SET number = -number WHERE document_seq = ?1")?
+        .execute([document_seq])?;
+    tx.prepare_cached(&format!(
+        "UPDATE versions SET number = r.n
+         FROM (SELECT seq, row_number() OVER (ORDER BY {VERSION_ORDER}) AS n
+               FROM versions WHERE document_seq = ?1) r
+         WHERE versions.seq = r.seq"
+    ))?
+    .execute([document_seq])?;
     Ok(())
 }
 

@@ -24,7 +24,7 @@ pub mod replica;
 pub mod verify;
 mod writer;
 
-pub(crate) use related::Candidate;
+pub(crate) use related::FoundRow;
 pub use replica::{Mark, Replica};
 pub(crate) use writer::{Fresh, Writer};
 
@@ -44,10 +44,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../schema/0001_ledger.sql")),
     (2, include_str!("../../schema/0002_relations.sql")),
     (3, include_str!("../../schema/0003_sync.sql")),
+    (4, include_str!("../../schema/0004_found_relations.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -264,7 +265,9 @@ impl Store {
         imports::Imports::new(&self.conn)
     }
 
-    /// Drops and recreates every index table from `objects` alone, in arrival order.
+    /// Drops and recreates every index table from `objects` alone, in arrival order; what
+    /// the ledger derives (found relations, version order) is left pending for it
+    /// (`crate::ledger::Ledger::settle`).
     pub fn rebuild(&mut self) -> Result<usize> {
         crate::relate::aliases::check()?;
         let tx = self
@@ -273,6 +276,8 @@ impl Store {
         tx.execute_batch(
             "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
+             DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
+             UPDATE relation_state SET pending = 1;
              DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
@@ -301,6 +306,16 @@ impl Store {
         index::fill_fts(&tx, 0)?;
         tx.commit()?;
         Ok(count)
+    }
+
+    /// Whether the rows the ledger derives (found relations, version order) have yet to be
+    /// derived from the stored objects: after migrating a database to schema 4, or a rebuild.
+    pub fn relations_pending(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
     }
 
     /// Whether an object is stored.

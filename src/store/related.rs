@@ -1,94 +1,242 @@
-//! What the ledger's relation step reads inside its transaction: candidate pairs of claims
-//! that share a key (one join over the index for a whole batch), and consecutive versions.
+//! What the ledger's relation step reads and writes inside its transaction: the holders of a
+//! candidate key, the claims and versions it judges, and the `found_relations` and
+//! `version_order` index rows (schema/0004_found_relations.sql).
 
 use super::query::claims::claim_ref;
 use super::writer::{Fresh, Writer};
-use super::{query, row_id, Result};
+use super::{query, row_id, Result, StoreError};
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
+use rusqlite::OptionalExtension;
 
-/// A new claim `x` and a stored claim `y` (with their seqs) that share a key with different
-/// details.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate<'f> {
-    pub x_seq: i64,
-    pub x: &'f ClaimRef,
-    pub y_seq: i64,
-    pub y: ClaimRef,
+/// One row of `found_relations`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundRow {
+    pub a_seq: i64,
+    pub a_id: ObjectId,
+    pub b_seq: i64,
+    pub b_id: ObjectId,
+    pub kind: &'static str,
+    pub score: f64,
+    pub basis: String,
+    pub reason: String,
+    /// `updates`: the later version's seq; 0 otherwise.
+    pub version_seq: i64,
 }
 
-/// For every new claim and each of its keys, the first `cap` claims (in the index's order: by
-/// detail, then seq) that hold the same key with another detail: one walk of the index per key
-/// that stops at `cap` (the inner `LIMIT`, applied per key through `json_each`), so a key shared
-/// by many claims costs `cap` rows per new claim, not all of them; a key no other claim holds
-/// (most) costs one lookup (`EXISTS`). A pair that shares several keys comes once per key.
-const CANDIDATES: &str = "
-WITH n(x, key, detail) AS MATERIALIZED (
-    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)
-)
-SELECT n.x, c.seq, c.id, c.speaker, c.cue, c.stance, c.hedges, c.content
-FROM n
-CROSS JOIN json_each('[' || (
-    SELECT coalesce(group_concat(claim_seq), '') FROM (
-        SELECT k.claim_seq FROM claim_keys k
-        WHERE k.key = n.key AND k.detail <> n.detail
-        ORDER BY k.detail, k.claim_seq LIMIT ?2)) || ']') y
-CROSS JOIN claims c
-WHERE EXISTS (SELECT 1 FROM claim_keys e WHERE e.key = n.key AND e.detail <> n.detail)
-  AND c.seq = y.value";
+/// A version of a document in version order, with the previous version its `updates` rows
+/// were last derived from (`None`: never derived; `Some(None)`: derived as the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderedVersion {
+    pub seq: i64,
+    pub id: ObjectId,
+    pub derived_after: Option<Option<i64>>,
+}
+
+fn json<T: serde::Serialize>(what: &str, v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
 
 impl Writer<'_> {
-    /// The candidate pairs of the claims in `fresh` (see [`CANDIDATES`]): at most `cap` per
-    /// new claim and key, each pair once, ordered by the ids of the new claim, then the other.
-    pub fn candidates<'f>(&self, fresh: &'f Fresh, cap: i64) -> Result<Vec<Candidate<'f>>> {
-        if fresh.claim_keys.is_empty() || cap <= 0 {
-            return Ok(Vec::new());
-        }
-        // `[[seq, key, detail], ...]`: what `json_each(?1)` reads.
-        let keys = serde_json::to_string(&fresh.claim_keys)
-            .map_err(|e| super::StoreError::Corrupt(format!("claim keys: {e}")))?;
-        let mut stmt = self.conn().prepare_cached(CANDIDATES)?;
-        let mut rows: Vec<Candidate<'f>> = Vec::new();
-        let mut query = stmt.query((keys, cap))?;
-        while let Some(r) = query.next()? {
-            let x_seq: i64 = r.get(0)?;
-            let Some(x) = fresh.claim(x_seq) else {
-                continue;
-            };
-            rows.push(Candidate {
-                x_seq,
-                x,
-                y_seq: r.get(1)?,
-                y: claim_ref(r, 2)?,
-            });
-        }
-        // Each pair once, by the ids of `x` then `y`.
-        rows.sort_by_key(|c| (c.x.id, c.y.id));
-        rows.dedup_by(|a, b| a.x_seq == b.x_seq && a.y_seq == b.y_seq);
-        Ok(rows)
+    /// Whether what the ledger derives has yet to be derived from the stored objects.
+    pub fn relations_pending(&self) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
     }
 
-    /// For each of these versions (by seq) that has one, the version before it in its
-    /// document: `(version, previous)`, in the order given. One query for all.
-    pub fn previous_versions(
-        &self,
-        versions: &[(i64, ObjectId)],
-    ) -> Result<Vec<(ObjectId, ObjectId)>> {
+    /// Marks every stored claim and version as fresh, to derive everything, and the derived
+    /// rows as settled (they are, once the ledger's step has run in this transaction).
+    pub fn refresh_all(&mut self) -> Result<()> {
+        let conn = self.conn();
+        conn.execute_batch(
+            "DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
+             UPDATE relation_state SET pending = 0;",
+        )?;
+        let mut fresh = Fresh::default();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT seq, id, speaker, cue, stance, hedges, content FROM claims ORDER BY seq",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let seq: i64 = r.get(0)?;
+                let claim = claim_ref(r, 1)?;
+                for (key, detail) in crate::relate::candidate_keys(&claim.content) {
+                    fresh.claim_keys.push((seq, key, detail));
+                }
+                fresh.claims.push((seq, claim));
+            }
+            let mut stmt = conn.prepare("SELECT seq, id FROM versions ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, row_id(r, 1)?)))?;
+            fresh.versions = rows.collect::<rusqlite::Result<_>>()?;
+            let mut documents = conn.prepare("SELECT seq FROM documents")?;
+            let docs: Vec<i64> = documents
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for d in docs {
+                super::index::renumber(conn, d)?;
+            }
+        }
+        self.set_fresh(fresh);
+        Ok(())
+    }
+
+    /// The claims holding `key` (by seq) with their details, at most `limit` of them: a walk
+    /// of the index that stops after `limit` rows.
+    pub fn key_holders(&self, key: &str, limit: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT claim_seq, detail FROM claim_keys WHERE key = ?1 LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((key, limit), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether `key` is known to be held by more claims than the bound (`common_keys`).
+    pub fn is_common_key(&self, key: &str) -> Result<bool> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT 1 FROM common_keys WHERE key = ?1")?;
+        Ok(stmt.exists([key])?)
+    }
+
+    /// Records that `key` is held by more claims than the bound.
+    pub fn set_common_key(&self, key: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("INSERT OR IGNORE INTO common_keys(key) VALUES (?1)")?
+            .execute([key])?;
+        Ok(())
+    }
+
+    /// The stored claims with these seqs, by seq.
+    pub fn claims_by_seq(&self, seqs: &[i64]) -> Result<Vec<(i64, ClaimRef)>> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.seq, c.id, c.speaker, c.cue, c.stance, c.hedges, c.content
+             FROM json_each(?1) j JOIN claims c ON c.seq = j.value ORDER BY c.seq",
+        )?;
+        let rows = stmt.query_map([json("claim seqs", &seqs)?], |r| {
+            Ok((r.get(0)?, claim_ref(r, 1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The rule findings (not `updates`) between two claims of `seqs`: `(a_seq, b_seq, kind)`.
+    pub fn found_among(&self, seqs: &[i64]) -> Result<Vec<(i64, i64, String)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.a_seq, f.b_seq, f.kind FROM json_each(?1) j
+             JOIN found_relations f ON f.a_seq = j.value
+             WHERE f.version_seq = 0 AND f.b_seq IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt.query_map([json("claim seqs", &seqs)?], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes a rule finding.
+    pub fn delete_found(&self, a_seq: i64, b_seq: i64, kind: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "DELETE FROM found_relations
+                 WHERE a_seq = ?1 AND b_seq = ?2 AND kind = ?3 AND version_seq = 0",
+            )?
+            .execute((a_seq, b_seq, kind))?;
+        Ok(())
+    }
+
+    /// Writes a found relation; returns whether it was new.
+    pub fn insert_found(&self, row: &FoundRow) -> Result<bool> {
+        let n = self
+            .conn()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO found_relations(a_seq, a_id, b_seq, b_id, kind, score,
+                                                       basis, reason, version_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
+                row.a_seq,
+                row.a_id.to_hex(),
+                row.b_seq,
+                row.b_id.to_hex(),
+                row.kind,
+                row.score,
+                row.basis,
+                row.reason,
+                row.version_seq
+            ])?;
+        Ok(n > 0)
+    }
+
+    /// The seq and document seq of each of these versions (by id), each once.
+    pub fn versions_by_id(&self, versions: &[ObjectId]) -> Result<Vec<(i64, i64)>> {
         if versions.is_empty() {
             return Ok(Vec::new());
         }
-        let seqs = serde_json::to_string(&versions.iter().map(|v| v.0).collect::<Vec<_>>())
-            .map_err(|e| super::StoreError::Corrupt(format!("version seqs: {e}")))?;
+        let hex: Vec<String> = versions.iter().map(|v| v.to_hex()).collect();
         let mut stmt = self.conn().prepare_cached(
-            "SELECT v.id, p.id FROM json_each(?1) j
-             JOIN versions v ON v.seq = j.value
-             JOIN versions p ON p.document_seq = v.document_seq AND p.number = v.number - 1
-             ORDER BY j.key",
+            "SELECT DISTINCT v.seq, v.document_seq FROM json_each(?1) j
+             JOIN objects o ON o.id = j.value JOIN versions v ON v.seq = o.seq
+             ORDER BY v.seq",
         )?;
-        let rows = stmt
-            .query_map([seqs], |r| Ok((row_id(r, 0)?, row_id(r, 1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let rows = stmt.query_map([json("version ids", &hex)?], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The versions of a document in version order (`versions.number`).
+    pub fn ordered_versions(&self, document_seq: i64) -> Result<Vec<OrderedVersion>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT v.seq, v.id, o.version_seq IS NOT NULL, o.previous_seq
+             FROM versions v LEFT JOIN version_order o ON o.version_seq = v.seq
+             WHERE v.document_seq = ?1 ORDER BY v.number",
+        )?;
+        let rows = stmt.query_map([document_seq], |r| {
+            let known: bool = r.get(2)?;
+            let previous: Option<i64> = r.get(3)?;
+            Ok(OrderedVersion {
+                seq: r.get(0)?,
+                id: row_id(r, 1)?,
+                derived_after: known.then_some(previous),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Forgets the `updates` rows derived for a version and records the version now before it.
+    pub fn reset_updates(&self, version_seq: i64, previous: Option<i64>) -> Result<()> {
+        self.conn()
+            // `<> 0` lets SQLite use the partial index on `version_seq`.
+            .prepare_cached(
+                "DELETE FROM found_relations WHERE version_seq = ?1 AND version_seq <> 0",
+            )?
+            .execute([version_seq])?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO version_order(version_seq, previous_seq) VALUES (?1, ?2)
+                 ON CONFLICT(version_seq) DO UPDATE SET previous_seq = excluded.previous_seq",
+            )?
+            .execute((version_seq, previous))?;
+        Ok(())
+    }
+
+    /// The seq of each of these stored claims (by id).
+    pub fn claim_seqs(&self, ids: &[ObjectId]) -> Result<Vec<(ObjectId, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hex: Vec<String> = ids.iter().map(|i| i.to_hex()).collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.seq FROM json_each(?1) j
+             JOIN objects o ON o.id = j.value JOIN claims c ON c.seq = o.seq",
+        )?;
+        let rows = stmt.query_map([json("claim ids", &hex)?], |r| {
+            Ok((row_id(r, 0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The claims of a stored version, in text order.

@@ -20,11 +20,14 @@ pub struct Fresh {
     pub claims: Vec<(i64, ClaimRef)>,
     /// `(seq, id)` of every version indexed, in arrival order.
     pub versions: Vec<(i64, ObjectId)>,
+    /// The versions new mentions were indexed in (in arrival order, repeated), whose
+    /// `updates` are derived again: a version's mentions may arrive after it.
+    pub mentioned: Vec<ObjectId>,
 }
 
 impl Fresh {
     pub fn is_empty(&self) -> bool {
-        self.claims.is_empty() && self.versions.is_empty()
+        self.claims.is_empty() && self.versions.is_empty() && self.mentioned.is_empty()
     }
 
     /// Whether the claim stored at `seq` is one of [`Fresh::claims`].
@@ -102,6 +105,11 @@ impl<'c> Writer<'c> {
                 self.fresh.claims.push((seq, ClaimRef::new(id, c)));
             }
             Body::Version(_) => self.fresh.versions.push((seq, id)),
+            Body::Mention(m) => {
+                if self.fresh.mentioned.last() != Some(&m.version) {
+                    self.fresh.mentioned.push(m.version);
+                }
+            }
             _ => {}
         }
     }
@@ -124,6 +132,11 @@ impl<'c> Writer<'c> {
     /// What was indexed since the last call: the claims and versions the relation step looks at.
     pub fn take_fresh(&mut self) -> Fresh {
         std::mem::take(&mut self.fresh)
+    }
+
+    /// Replaces what is fresh (to derive everything stored).
+    pub(super) fn set_fresh(&mut self, fresh: Fresh) {
+        self.fresh = fresh;
     }
 
     /// The `objects.seq` range written so far in this transaction (or in the current unit).

@@ -1,100 +1,198 @@
-//! Relations in force: `claims conflicts`.
+//! Relations in force: `claims relations` and `claims conflicts`.
 
 use super::super::{Result, Store};
-use super::claims::claim_ref;
-use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use rusqlite::{params_from_iter, types::Value as SqlValue};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
+use std::collections::HashMap;
 
-/// One side of a conflict as shown: `{id, speaker, cue, stance, content}`.
-fn side<S: Serializer>(c: &ClaimRef, s: S) -> std::result::Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Side<'a> {
-        id: &'a ObjectId,
-        speaker: &'a str,
-        cue: &'a str,
-        stance: &'a str,
-        content: &'a str,
-    }
-    Side {
-        id: &c.id,
-        speaker: &c.speaker,
-        cue: &c.cue,
-        stance: &c.stance,
-        content: &c.content,
-    }
-    .serialize(s)
+/// One side of a relation as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Side {
+    pub id: ObjectId,
+    pub speaker: String,
+    pub cue: String,
+    pub stance: String,
+    pub content: String,
+    /// The keys of the documents the claim appears in (the URL when the article had one),
+    /// sorted.
+    pub documents: Vec<String>,
+    /// Where it appeared first (by published time, then version id): the outlet, title and
+    /// published time of that version.
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<String>,
 }
 
-/// One conflict in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConflictRow {
-    #[serde(serialize_with = "side")]
-    pub a: ClaimRef,
-    #[serde(serialize_with = "side")]
-    pub b: ClaimRef,
+/// One relation in force.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelationRow {
     pub kind: String,
+    pub score: f64,
     pub reason: String,
     pub basis: String,
-    /// The relation object's id; `None` for a conflict derived from same content.
+    pub a: Side,
+    pub b: Side,
+    /// The relation object's id for a person's judgement; `None` for a relation the rules
+    /// found.
     pub relation: Option<String>,
 }
 
-/// Filters of `claims conflicts`.
+/// Filters of `claims relations` and `claims conflicts`.
 #[derive(Debug, Clone, Default)]
-pub struct ConflictFilter {
-    /// Only conflicts where one claim appears in this document.
+pub struct RelationFilter {
+    /// Only this kind (`conflicts`, `corroborates`, `updates`).
+    pub kind: Option<String>,
+    /// Only relations with at least this score.
+    pub min_score: f64,
+    /// Only relations where one claim appears in this document.
     pub document: Option<ObjectId>,
-    /// Only conflicts where one speaker contains this text (case-insensitive).
+    /// Only relations where one speaker contains this text (case-insensitive).
     pub speaker: Option<String>,
 }
 
-/// The conflicts in force (the `open_conflicts` view), in arrival order of the relations.
-pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>> {
+/// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
+/// between a claim and its own later edit is an update, not a conflict), by kind, score
+/// (highest first), then the two claim ids. A function of the stored objects alone.
+pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
     let mut sql = String::from(
-        "SELECT a.id, a.speaker, a.cue, a.stance, a.hedges, a.content,
-                b.id, b.speaker, b.cue, b.stance, b.hedges, b.content,
-                kind, coalesce(note, CASE WHEN manual THEN 'judged by a person' ELSE '' END), basis,
-                relation_id
-         FROM open_conflicts oc
-         JOIN claims a ON a.seq = oc.from_seq JOIN claims b ON b.seq = oc.to_seq
-         WHERE 1",
+        "SELECT cr.kind, cr.score,
+                coalesce(cr.note, CASE WHEN cr.manual THEN 'judged by a person' ELSE '' END),
+                cr.basis, cr.relation_id, cr.from_seq, cr.to_seq,
+                cr.from_id, cr.from_speaker, cr.from_cue, cr.from_stance, cr.from_content,
+                cr.to_id, cr.to_speaker, cr.to_cue, cr.to_stance, cr.to_content
+         FROM claim_relations cr
+         WHERE cr.current AND cr.kind <> 'unrelated' AND cr.score >= ?1
+           AND (cr.kind <> 'conflicts' OR NOT EXISTS (
+                SELECT 1 FROM found_relations u
+                WHERE u.kind = 'updates'
+                  AND ((u.a_seq = cr.from_seq AND u.b_seq = cr.to_seq)
+                       OR (u.a_seq = cr.to_seq AND u.b_seq = cr.from_seq))))",
     );
-    let mut args: Vec<SqlValue> = Vec::new();
+    let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
+    if let Some(kind) = &f.kind {
+        args.push(SqlValue::Text(kind.clone()));
+        sql.push_str(&format!(" AND cr.kind = ?{}", args.len()));
+    }
     if let Some(s) = &f.speaker {
-        sql.push_str(
-            " AND (oc.from_speaker LIKE ?1 ESCAPE '\\' OR oc.to_speaker LIKE ?1 ESCAPE '\\')",
-        );
         args.push(SqlValue::Text(format!(
             "%{}%",
             s.replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         )));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (cr.from_speaker LIKE ?{n} ESCAPE '\\' OR cr.to_speaker LIKE ?{n} ESCAPE '\\')"
+        ));
     }
     if let Some(d) = &f.document {
-        let n = args.len() + 1;
+        args.push(SqlValue::Text(d.to_hex()));
+        let n = args.len();
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM mentions m JOIN versions v ON v.seq = m.version_seq
-                          WHERE m.claim_seq IN (oc.from_seq, oc.to_seq)
+                          WHERE m.claim_seq IN (cr.from_seq, cr.to_seq)
                             AND v.document_seq = (SELECT seq FROM objects WHERE id = ?{n}))"
         ));
-        args.push(SqlValue::Text(d.to_hex()));
     }
-    sql.push_str(" ORDER BY oc.seq IS NULL, oc.seq, oc.from_id, oc.to_id");
-    let mut stmt = store.conn().prepare(&sql)?;
-    let rows = stmt
+    sql.push_str(" ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id");
+    let conn = store.conn();
+    let mut stmt = conn.prepare(&sql)?;
+    let side = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Side> {
+        Ok(Side {
+            id: super::super::row_id(r, at)?,
+            speaker: r.get(at + 1)?,
+            cue: r.get(at + 2)?,
+            stance: r.get(at + 3)?,
+            content: r.get(at + 4)?,
+            documents: Vec::new(),
+            outlet: None,
+            title: None,
+            published: None,
+        })
+    };
+    let mut seqs: Vec<i64> = Vec::new();
+    let mut rows: Vec<(RelationRow, i64, i64)> = stmt
         .query_map(params_from_iter(args), |r| {
-            Ok(ConflictRow {
-                a: claim_ref(r, 0)?,
-                b: claim_ref(r, 6)?,
-                kind: r.get(12)?,
-                reason: r.get(13)?,
-                basis: r.get(14)?,
-                relation: r.get(15)?,
-            })
+            Ok((
+                RelationRow {
+                    kind: r.get(0)?,
+                    score: r.get(1)?,
+                    reason: r.get(2)?,
+                    basis: r.get(3)?,
+                    relation: r.get(4)?,
+                    a: side(r, 7)?,
+                    b: side(r, 12)?,
+                },
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    for (_, a, b) in &rows {
+        seqs.push(*a);
+        seqs.push(*b);
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    let places = appearances(store, &seqs)?;
+    for (row, a, b) in &mut rows {
+        for (side, seq) in [(&mut row.a, *a), (&mut row.b, *b)] {
+            if let Some(p) = places.get(&seq) {
+                side.documents = p.documents.clone();
+                side.outlet = p.outlet.clone();
+                side.title = p.title.clone();
+                side.published = p.published.clone();
+            }
+        }
+    }
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+#[derive(Default)]
+struct Places {
+    documents: Vec<String>,
+    outlet: Option<String>,
+    title: Option<String>,
+    published: Option<String>,
+}
+
+/// Where each claim (by seq) appears: one query for all.
+fn appearances(store: &Store, seqs: &[i64]) -> Result<HashMap<i64, Places>> {
+    let mut out: HashMap<i64, Places> = HashMap::new();
+    if seqs.is_empty() {
+        return Ok(out);
+    }
+    let json = serde_json::to_string(seqs)
+        .map_err(|e| super::super::StoreError::Corrupt(format!("claim seqs: {e}")))?;
+    let mut stmt = store.conn().prepare(
+        "SELECT m.claim_seq, d.key, v.source, v.title, v.published
+         FROM json_each(?1) j
+         JOIN mentions m ON m.claim_seq = j.value
+         JOIN versions v ON v.seq = m.version_seq
+         JOIN documents d ON d.seq = v.document_seq
+         ORDER BY m.claim_seq, julianday(v.published) IS NULL, julianday(v.published), v.id",
+    )?;
+    let mut rows = stmt.query([json])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let key: String = r.get(1)?;
+        let p = out.entry(seq).or_insert_with(|| Places {
+            documents: Vec::new(),
+            outlet: None,
+            title: None,
+            published: None,
+        });
+        if p.documents.is_empty() {
+            p.outlet = r.get(2)?;
+            p.title = r.get(3)?;
+            p.published = r.get(4)?;
+        }
+        p.documents.push(key);
+    }
+    for p in out.values_mut() {
+        p.documents.sort();
+        p.documents.dedup();
+    }
+    Ok(out)
 }

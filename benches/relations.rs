@@ -1,0 +1,287 @@
+//! Relations (issues 9 and 16): import throughput of templated wire copy against varied
+//! articles, the share of the relation step, and `claims relations` over a large database.
+//!
+//! `cargo bench --bench relations` (sizes: `CLAIMS_BENCH_SIZES=1000,10000`, the default):
+//!
+//! 1. For each size N, imports N generated *templated* articles (20 sentences of the shape
+//!    "Officials in Ward 17 said that 312 homes in Ward 17 lost power on day 4 of the storm.",
+//!    speaker, verb and numbers varying, one ward per article) and N *varied* articles (the
+//!    ledger bench's generator) into fresh databases with `import`, and reports articles per
+//!    CPU-second (user + system of the process).
+//! 2. The relation step's share: the claims of the templated and varied articles stored
+//!    through the ledger with the step timed apart (thread CPU time), so "without relation
+//!    finding" is the same writes with the step's time taken out.
+//! 3. `claims relations --min-score 0` (the library call behind it) over the largest varied
+//!    database, and its peak memory.
+
+use claims::extract::Extractor;
+use claims::import::import_paths;
+use claims::ledger::Ledger;
+use claims::model::{Body, Overrides, Received};
+use claims::store::Store;
+use claims::timeline::relations::{relations, RelationFilter};
+use std::path::Path;
+
+/// User + system CPU seconds of the whole process (`/proc/self/stat`, clock ticks of 10 ms).
+fn process_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 14th field.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
+/// CPU seconds this thread has run (`/proc/thread-self/schedstat`, nanoseconds).
+fn thread_cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_memory_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// One templated wire article: 20 sentences of one shape, one ward.
+pub fn templated(article: usize) -> String {
+    let mut rng = claims::synth::Rng::new(article as u64 ^ 0x7e3a_11c5);
+    let ward = 1 + article % 97;
+    let mut out = format!("Power cuts in Ward {ward}, update {article}\n\n");
+    for day in 0..20 {
+        let speaker = rng.pick(&[
+            "Officials",
+            "Engineers",
+            "Residents",
+            "A spokesperson",
+            "Utility workers",
+        ]);
+        let verb = rng.pick(&["said", "reported", "confirmed", "estimated", "warned"]);
+        let homes = 50 + rng.below(900);
+        out.push_str(&format!(
+            "{speaker} in Ward {ward} {verb} that {homes} homes in Ward {ward} lost power on day {} of the storm.\n",
+            1 + (day + article) % 9
+        ));
+    }
+    out
+}
+
+fn write(dir: &Path, n: usize, f: impl Fn(usize) -> String) {
+    std::fs::create_dir_all(dir).expect("bench dir");
+    for i in 0..n {
+        std::fs::write(dir.join(format!("a{i:06}.txt")), f(i)).expect("write article");
+    }
+}
+
+struct Imported {
+    cpu: f64,
+    claims: i64,
+    found: i64,
+}
+
+fn import(db: &Path, dir: &Path) -> Imported {
+    let mut store = Store::open(db).expect("open");
+    let extractor = Extractor::new().expect("embedded lexicon");
+    let before = process_cpu();
+    let out = import_paths(
+        &mut store,
+        &[dir.to_path_buf()],
+        &Overrides::default(),
+        &extractor,
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    let cpu = process_cpu() - before;
+    assert!(out.iter().all(|o| o.is_ok()));
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let count = |q: &str| conn.query_row(q, [], |r| r.get(0)).expect("count");
+    Imported {
+        cpu,
+        claims: count("SELECT count(*) FROM claims"),
+        found: count("SELECT count(*) FROM found_relations"),
+    }
+}
+
+/// The objects of `n` articles as batches (one per article), read back from a database.
+fn batches(db: &Path) -> Vec<Vec<Received>> {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.id, o.type, o.body, coalesce(
+                 (SELECT v.document_seq FROM mentions m JOIN versions v ON v.seq = m.version_seq
+                  WHERE m.claim_seq = o.seq LIMIT 1),
+                 (SELECT v.document_seq FROM versions v WHERE v.seq = o.seq),
+                 (SELECT seq FROM documents d WHERE d.seq = o.seq),
+                 (SELECT v.document_seq FROM mentions m JOIN versions v ON v.seq = m.version_seq
+                  WHERE m.seq = o.seq))
+             FROM objects o ORDER BY o.seq",
+        )
+        .expect("prepare");
+    let mut out: Vec<Vec<Received>> = Vec::new();
+    let mut last = None;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .expect("query");
+    for row in rows {
+        let (id, kind, body, doc) = row.expect("row");
+        let object = claims::objects::Object {
+            id: claims::objects::ObjectId::parse(&id).expect("id"),
+            kind,
+            body,
+        };
+        if doc != last || out.is_empty() {
+            out.push(Vec::new());
+            last = doc;
+        }
+        let received = Received::from(object);
+        if matches!(received.body, Some(Body::Relation(_))) {
+            continue;
+        }
+        if let Some(b) = out.last_mut() {
+            b.push(received);
+        }
+    }
+    out
+}
+
+/// Stores the batches through the ledger (one transaction per 256 articles, the relation step
+/// after each, as import does), the step timed apart: (store CPU, step CPU, what it did).
+fn step_share(db: &Path, batches: Vec<Vec<Received>>) -> (f64, f64, claims::ledger::Derived) {
+    let mut store = Store::open(db).expect("open");
+    let (mut writes, mut step) = (0.0, 0.0);
+    let mut stats = claims::ledger::Derived::default();
+    // As import does: one transaction for many articles, the step after each article.
+    for chunk in batches.chunks(256) {
+        let t0 = thread_cpu();
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        writes += thread_cpu() - t0;
+        for batch in chunk {
+            let t1 = thread_cpu();
+            for object in batch {
+                ledger.put(object.clone()).expect("put");
+            }
+            let t2 = thread_cpu();
+            stats.add(&ledger.derive().expect("derive"));
+            let t3 = thread_cpu();
+            writes += t2 - t1;
+            step += t3 - t2;
+        }
+        let t4 = thread_cpu();
+        ledger.commit().expect("commit");
+        writes += thread_cpu() - t4;
+    }
+    (writes, step, stats)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("CLAIMS_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let root = tempfile::tempdir().expect("tempdir");
+    println!("| articles | kind | claims | found relations | import CPU s | articles per CPU-s |");
+    println!("|---|---|---|---|---|---|");
+    let mut per_cpu: Vec<(usize, &str, f64)> = Vec::new();
+    let mut largest_varied = None;
+    for &n in &sizes {
+        for (kind, f) in [
+            ("templated", templated as fn(usize) -> String),
+            ("varied", |i| claims::synth::article(i as u64, 25)),
+        ] {
+            let dir = root.path().join(format!("{kind}{n}"));
+            write(&dir, n, f);
+            let db = root.path().join(format!("{kind}{n}.db"));
+            let r = import(&db, &dir);
+            let rate = n as f64 / r.cpu;
+            per_cpu.push((n, kind, r.cpu));
+            println!(
+                "| {n} | {kind} | {} | {} | {:.2} | {:.0} |",
+                r.claims, r.found, r.cpu, rate
+            );
+            if kind == "varied" {
+                largest_varied = Some(db);
+            }
+        }
+    }
+    if sizes.len() >= 2 {
+        let (small, big) = (sizes[0], sizes[sizes.len() - 1]);
+        for kind in ["templated", "varied"] {
+            let cpu = |n| {
+                per_cpu
+                    .iter()
+                    .find(|p| p.0 == n && p.1 == kind)
+                    .map_or(f64::NAN, |p| p.2)
+            };
+            println!(
+                "\n{kind}: {}x the articles cost {:.2}x the CPU",
+                big / small,
+                cpu(big) / cpu(small)
+            );
+        }
+    }
+    println!("\n| batches of | writes CPU s | relation step CPU s | throughput with / without the step | new claims | keys looked up | index rows read | pairs judged | rows written |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for kind in ["templated", "varied"] {
+        let n = sizes[0];
+        let source = root.path().join(format!("{kind}{n}.db"));
+        let db = root.path().join(format!("{kind}{n}-ledger.db"));
+        let (writes, step, d) = step_share(&db, batches(&source));
+        let count = |p: &Path| -> i64 {
+            rusqlite::Connection::open(p)
+                .expect("open")
+                .query_row("SELECT count(*) FROM found_relations", [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(count(&db), count(&source), "the same rows, batch by batch or file by file");
+        eprintln!("{kind}: {} rows removed", d.removed);
+        println!(
+            "| {n} {kind} articles | {writes:.2} | {step:.2} | {:.2} | {} | {} | {} | {} | {} |",
+            writes / (writes + step),
+            d.claims,
+            d.keys,
+            d.rows_read,
+            d.pairs_judged,
+            d.count()
+        );
+    }
+    if let Some(db) = largest_varied {
+        let store = Store::open(&db).expect("open");
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let claims: i64 = conn
+            .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+            .expect("count");
+        reset_peak_memory();
+        let before = process_cpu();
+        let all = RelationFilter::default();
+        let rows = relations(&store, &all).expect("relations");
+        let json = serde_json::to_string(&rows).expect("json");
+        let cpu = process_cpu() - before;
+        println!(
+            "\n`claims relations --min-score 0 --format json` over {claims} claims: {} relations, {} bytes, {cpu:.2} CPU s, peak {:.0} MiB",
+            rows.len(),
+            json.len(),
+            peak_memory_mib()
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! `claims relations`: how claims of different articles stand to each other.
+
+use super::render::{cue, plural, print_json, short};
+use super::{open_existing, Cli, CliResult, Format};
+use claims::store::query::resolve_document;
+use claims::timeline::relations::{self, RelationFilter, RelationRow, Side};
+use std::io::Write;
+
+/// List relations between claims: conflicts, corroborations, updates
+///
+/// Relations in force between claims, found by the rules for every stored claim however it
+/// arrived (import, sync, bundle), or recorded by a person with `claims link` (a judgement in
+/// force overrides what the rules found on the same pair). Each has a kind, a score in [0, 1],
+/// the rule (basis) and a reason naming the evidence; each side names the documents where the
+/// claim appears. The output is a function of the stored objects alone: every database holding
+/// the same objects prints the same bytes. By default only relations scored at least 0.5 are
+/// shown; `--min-score 0` shows all.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only relations of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Only relations scored at least this (0 to 1).
+    #[arg(long, value_name = "S", value_parser = score,
+          default_value_t = claims::relate::DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
+    /// Only relations involving a claim of this document (id prefix, URL or key).
+    #[arg(long)]
+    pub document: Option<String>,
+    /// Only relations where a speaker contains this text.
+    #[arg(long)]
+    pub speaker: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Conflicts,
+    Corroborates,
+    Updates,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Conflicts => "conflicts",
+            Kind::Corroborates => "corroborates",
+            Kind::Updates => "updates",
+        }
+    }
+}
+
+/// A score given on the command line: a number from 0 to 1.
+pub fn score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a score: give a number from 0 to 1")),
+    }
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
+    show(
+        cli,
+        args.kind.map(Kind::as_str),
+        args.min_score,
+        args.document.as_deref(),
+        args.speaker.as_deref(),
+    )
+}
+
+/// Prints the relations of one kind (or all) that pass the filters.
+pub fn show(
+    cli: &Cli,
+    kind: Option<&str>,
+    min_score: f64,
+    document: Option<&str>,
+    speaker: Option<&str>,
+) -> CliResult {
+    let store = open_existing(cli)?;
+    let document = match document {
+        Some(d) => Some(resolve_document(&store, d)?),
+        None => None,
+    };
+    let rows = relations::relations(
+        &store,
+        &RelationFilter {
+            kind: kind.map(str::to_string),
+            min_score,
+            document,
+            speaker: speaker.map(str::to_string),
+        },
+    )?;
+    if cli.format != Format::Text {
+        print_json(cli.format, &rows)?;
+        return Ok(super::exit::OK);
+    }
+    let mut out = std::io::stdout().lock();
+    for r in &rows {
+        write_row(&mut out, r)?;
+    }
+    let noun = match kind {
+        Some("conflicts") => "conflict",
+        Some("corroborates") => "corroboration",
+        Some("updates") => "update",
+        _ => "relation",
+    };
+    writeln!(out, "{} {noun}{}", rows.len(), plural(rows.len()))?;
+    out.flush()?;
+    Ok(super::exit::OK)
+}
+
+fn write_row(out: &mut impl Write, r: &RelationRow) -> std::io::Result<()> {
+    writeln!(out, "{} {:.2}: {}  ({})", r.kind, r.score, r.reason, r.basis)?;
+    write_side(out, "a", &r.a)?;
+    write_side(out, "b", &r.b)
+}
+
+fn write_side(out: &mut impl Write, label: &str, s: &Side) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {label} {}  {} — {}: {}",
+        short(&s.id.to_hex()),
+        s.speaker,
+        cue(&s.cue),
+        s.content
+    )?;
+    let mut place: Vec<String> = Vec::new();
+    if let Some(o) = s.outlet.as_deref().filter(|o| !o.is_empty()) {
+        place.push(o.to_string());
+    }
+    if let Some(t) = s.title.as_deref().filter(|t| !t.is_empty()) {
+        place.push(format!("\"{t}\""));
+    }
+    if let Some(p) = s.published.as_deref().filter(|p| !p.is_empty()) {
+        place.push(p.to_string());
+    }
+    if place.is_empty() {
+        if let Some(d) = s.documents.first() {
+            place.push(d.clone());
+        }
+    }
+    if !place.is_empty() {
+        writeln!(out, "      {}", place.join(", "))?;
+    }
+    Ok(())
+}

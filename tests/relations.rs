@@ -1,0 +1,469 @@
+//! Relations as a function of the set of objects (issue 9) at a bounded cost per claim
+//! (issue 16): degenerate contents, the rows a templated wire story reads, three replicas
+//! receiving the same objects in different orders over the three transports, and
+//! `claims relations --format json` on both sides of a sync.
+
+use claims::extract::Extractor;
+use claims::import::import_paths;
+use claims::ledger::Ledger;
+use claims::model::{Body, Claim, Overrides, Received, Typed};
+use claims::relate::{self, Facts, MAX_KEY_HOLDERS};
+use claims::store::Store;
+use claims::sync::bundle;
+use claims::sync::peer::{DbPeer, HttpPeer};
+use claims::sync::server::{ServeOptions, Server};
+use claims::sync::{self, Options};
+use claims::timeline::relations::{relations, RelationFilter};
+use proptest::prelude::*;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn import(store: &mut Store, paths: &[PathBuf]) {
+    let out = import_paths(
+        store,
+        paths,
+        &Overrides::default(),
+        &Extractor::new().expect("embedded lexicon"),
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
+}
+
+fn claim(speaker: &str, cue: &str, stance: &str, content: &str) -> Received {
+    Typed::new(Body::Claim(Claim {
+        v: 1,
+        speaker: speaker.to_string(),
+        cue: cue.to_string(),
+        stance: stance.to_string(),
+        hedges: vec![],
+        content: content.to_string(),
+    }))
+    .expect("claim")
+    .into()
+}
+
+fn all_relations(store: &Store) -> String {
+    let all = RelationFilter::default();
+    serde_json::to_string(&relations(store, &all).expect("relations")).expect("json")
+}
+
+#[test]
+fn degenerate_contents_never_relate() {
+    let degenerate = [
+        "", "?", "No", "no", "it", "It.", "312", "3", "...", "— !", "not", "it was", "No, no.",
+        "the 12", "yes it is",
+    ];
+    for a in degenerate {
+        assert!(!relate::comparable(a), "{a:?}");
+        assert!(relate::candidate_keys(a).is_empty(), "{a:?}");
+        for b in degenerate.iter().chain(&["the bridge was not damaged", "No damage"]) {
+            for (sa, sb) in [("neutral", "denying"), ("neutral", "neutral")] {
+                let fa = Facts::new("Police", "say", sa, a);
+                let fb = Facts::new("Medics", "deny", sb, b);
+                assert_eq!(relate::judge_facts(("Police", &fa), ("Medics", &fb)), None);
+            }
+        }
+    }
+    assert!(relate::comparable("bridge damaged"));
+    // Stored: speakers saying, denying and numbering one-word contents relate to nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let mut ledger = Ledger::begin(&mut store).expect("ledger");
+    let mut batch = Vec::new();
+    for (i, content) in degenerate.iter().enumerate() {
+        batch.push(claim(&format!("Speaker {i}"), "say", "neutral", content));
+        batch.push(claim(&format!("Other {i}"), "deny", "denying", content));
+    }
+    let added = ledger.add(batch).expect("add");
+    assert_eq!(added.derived.count(), 0);
+    assert_eq!(added.derived.keys, 0);
+    ledger.commit().expect("commit");
+    assert_eq!(all_relations(&store), "[]");
+}
+
+/// The claims of one generated wire article: 20 sentences of one template, one ward.
+fn templated(article: usize) -> Vec<Received> {
+    let ward = 1 + article % 40;
+    (0..20)
+        .map(|s| {
+            let n = 100 + (article * 37 + s * 11) % 400;
+            let day = 1 + (article + s) % 7;
+            let speaker = ["Officials", "The utility", "Residents", "Engineers"][s % 4];
+            let cue = ["say", "report", "confirm", "estimate"][(s + article) % 4];
+            claim(
+                &format!("{speaker} in Ward {ward}"),
+                cue,
+                "neutral",
+                &format!("{n} homes in Ward {ward} lost power on day {day} of the storm"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_templated_story_reads_a_bounded_number_of_rows_per_claim() {
+    // 300 articles of one sentence template: the keys they share are held by hundreds of
+    // claims, yet each new claim reads at most MAX_KEY_HOLDERS + 1 rows per key (twice for
+    // a key just past the bound), the same late as early.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let bound = 2 * (MAX_KEY_HOLDERS as u64 + 1);
+    let mut late_rows = 0;
+    let mut late_claims = 0;
+    let mut most_keys = 0;
+    for article in 0..300 {
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        let added = ledger.add(templated(article)).expect("add");
+        ledger.commit().expect("commit");
+        let d = added.derived;
+        assert_eq!(d.claims, 20);
+        assert!(d.rows_read <= d.keys * bound, "article {article}: {d:?}");
+        most_keys = most_keys.max(d.keys);
+        if article >= 200 {
+            late_rows += d.rows_read;
+            late_claims += d.claims;
+        }
+    }
+    // A claim of this template has at most 6 keys: n:, one q: per value (3), p:, and
+    // the keys are shared within the article.
+    assert!(most_keys <= 20 * 6, "{most_keys}");
+    assert!(
+        late_rows <= late_claims * 6 * bound,
+        "{late_rows} rows for {late_claims} claims"
+    );
+    // The store holds thousands of key rows by now; the late articles read a small part.
+    let key_rows: u64 = pairs(&store, "SELECT CAST(count(*) AS TEXT), '' FROM claim_keys")[0]
+        .0
+        .parse()
+        .expect("count");
+    assert!(key_rows > 20_000, "{key_rows}");
+    assert!(late_rows / late_claims < 2 * bound, "{late_rows} / {late_claims}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three replicas, three transports.
+
+const SPEAKERS: &[&str] = &["The mayor", "Police", "Councillor Ana Ruiz", "The water agency"];
+const CLAUSES: &[&str] = &[
+    "the river level rose overnight",
+    "the river level fell overnight",
+    "two people were injured",
+    "three people were injured",
+    "the bridge was damaged",
+    "the bridge was not damaged",
+    "the ferry will run from Monday",
+    "the ferry will run from Tuesday",
+];
+
+/// An article file: URL, published time, title, sentences `(speaker, clause, denied)`.
+fn article(url: usize, hour: usize, sentences: &[(usize, usize, bool)]) -> String {
+    let mut out = format!(
+        "URL: https://news.example/{url}\nPublished: 2026-03-02T{hour:02}:00:00Z\n\nStorm report {url}\n"
+    );
+    for &(s, c, deny) in sentences {
+        let verb = if deny { "denied" } else { "said" };
+        out.push_str(&format!("{} {verb} that {}.\n", SPEAKERS[s], CLAUSES[c]));
+    }
+    out
+}
+
+fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
+    let mut out = items.to_vec();
+    let mut rng = claims::synth::Rng::new(seed);
+    for i in (1..out.len()).rev() {
+        out.swap(i, rng.below(i + 1));
+    }
+    out
+}
+
+/// Rows of a query, each as `(first column, second column)` text.
+fn pairs(store: &Store, sql: &str) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+fn object_ids(store: &Store) -> Vec<(String, String)> {
+    pairs(store, "SELECT id, type FROM objects ORDER BY id")
+}
+
+/// The latest version of every document: `(document key, version id)`.
+fn latest(store: &Store) -> Vec<(String, String)> {
+    pairs(
+        store,
+        "SELECT d.key, l.id FROM latest_versions l JOIN documents d ON d.seq = l.document_seq
+         ORDER BY d.key",
+    )
+}
+
+type Sentences = Vec<(usize, usize, bool)>;
+
+fn sentences() -> impl Strategy<Value = Sentences> {
+    prop::collection::vec((0..SPEAKERS.len(), 0..CLAUSES.len(), any::<bool>()), 1..4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Three replicas get the same articles (two versions of one of them, published at
+    /// different hours) in different orders, part imported and part received by bundle,
+    /// database-to-database sync and an HTTP hub on 127.0.0.1: they print the same bytes for
+    /// `claims relations --format json` and agree on the latest version of every document.
+    #[test]
+    fn three_replicas_agree_whatever_the_order_and_transport(
+        docs in prop::collection::vec(sentences(), 3..6),
+        edit in sentences(),
+        seeds in any::<(u64, u64, u64)>(),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut files = Vec::new();
+        for (i, s) in docs.iter().enumerate() {
+            let p = dir.path().join(format!("d{i}.txt"));
+            std::fs::write(&p, article(i, 8 + i, s)).expect("write");
+            files.push(p);
+        }
+        // A later version of document 0.
+        let p = dir.path().join("d0-later.txt");
+        std::fs::write(&p, article(0, 20, &edit)).expect("write");
+        files.push(p);
+        let half = files.len() / 2;
+        let (a, b, c) = (dir.path().join("a.db"), dir.path().join("b.db"), dir.path().join("c.db"));
+        // A imports the first half, B the rest, C a mix: each in its own order, one file a
+        // batch.
+        let order = |part: &[PathBuf], seed| shuffled(part, seed);
+        for (db, part, seed) in [
+            (&a, &files[..half], seeds.0),
+            (&b, &files[half..], seeds.1),
+            (&c, &[files[files.len() - 1].clone(), files[0].clone()][..], seeds.2),
+        ] {
+            let mut store = Store::open(db).expect("open");
+            for f in order(part, seed) {
+                import(&mut store, std::slice::from_ref(&f));
+            }
+        }
+        // Bundle: A's objects to B.
+        let file = dir.path().join("a.bundle");
+        bundle::create(&Store::open(&a).expect("a"), &file, None).expect("create");
+        bundle::apply(&mut Store::open(&b).expect("b"), &file, false).expect("apply");
+        // HTTP: C syncs with a hub serving B.
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let running = Server::from_listener(listener)
+            .expect("server")
+            .spawn(Store::open(&b).expect("hub"), ServeOptions::default())
+            .expect("spawn");
+        {
+            let mut local = Store::open(&c).expect("c");
+            let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+            sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("http");
+        }
+        running.stop();
+        // Database to database: A syncs with C.
+        {
+            let mut local = Store::open(&a).expect("a");
+            let mut peer = DbPeer::open(&a, &c).expect("peer");
+            sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("db");
+        }
+        let stores: Vec<Store> = [&a, &b, &c].iter().map(|p| Store::open(p).expect("open")).collect();
+        let ids = object_ids(&stores[0]);
+        let json = all_relations(&stores[0]);
+        let latest0 = latest(&stores[0]);
+        prop_assert_eq!(latest0.len(), docs.len());
+        for s in &stores[1..] {
+            prop_assert_eq!(&object_ids(s), &ids);
+            prop_assert_eq!(&all_relations(s), &json);
+            prop_assert_eq!(&latest(s), &latest0);
+        }
+        // The later version is the latest, whichever arrived first.
+        let published = pairs(
+            &stores[0],
+            "SELECT d.key, l.published FROM latest_versions l
+             JOIN documents d ON d.seq = l.document_seq WHERE d.key = 'https://news.example/0'",
+        );
+        prop_assert_eq!(
+            published,
+            vec![("https://news.example/0".to_string(), "2026-03-02T20:00:00Z".to_string())]
+        );
+        // And a database that imported everything at once holds the same.
+        let one = dir.path().join("one.db");
+        let mut store = Store::open(&one).expect("open");
+        import(&mut store, &files);
+        prop_assert_eq!(&all_relations(&store), &json);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line.
+
+const COURIER: &str = "tests/fixtures/sync/ferry-courier.txt";
+const GAZETTE: &str = "tests/fixtures/sync/ferry-gazette.txt";
+
+fn claims_cmd(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_claims"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CLAIMS_NOW", "2026-03-02T12:00:00Z")
+        .env_remove("CLAIMS_DB")
+        .output()
+        .expect("run claims");
+    assert!(
+        out.status.success(),
+        "claims {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn two_databases_synced_print_the_conflict_of_one_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = |n: &str| dir.path().join(n);
+    claims_cmd(&db("one.db"), &["import", COURIER, GAZETTE]);
+    let json = claims_cmd(&db("one.db"), &["--format", "json", "relations"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let rows = rows.as_array().expect("array");
+    assert_eq!(rows.len(), 1, "{json}");
+    let r = &rows[0];
+    let keys: Vec<&str> = r.as_object().expect("object").keys().map(|k| k.as_str()).collect();
+    for k in ["kind", "score", "reason", "basis", "a", "b"] {
+        assert!(keys.contains(&k), "{k} in {json}");
+    }
+    assert_eq!(r["kind"], "conflicts");
+    assert_eq!(r["score"], 1.0);
+    assert_eq!(r["basis"], "number/1");
+    assert_eq!(r["reason"], "number: five vs two");
+    for side in ["a", "b"] {
+        for k in ["id", "speaker", "cue", "stance", "content"] {
+            assert!(r[side][k].is_string(), "{side}.{k} in {json}");
+        }
+        assert_eq!(r[side]["documents"].as_array().map(Vec::len), Some(1), "{json}");
+    }
+    let mut docs = [
+        r["a"]["documents"][0].as_str().unwrap_or(""),
+        r["b"]["documents"][0].as_str().unwrap_or(""),
+    ];
+    docs.sort();
+    assert!(docs.iter().all(|d| d.starts_with("https://")), "{docs:?}");
+    // `claims conflicts` is `claims relations --kind conflicts`.
+    assert_eq!(
+        claims_cmd(&db("one.db"), &["--format", "json", "conflicts"]),
+        json
+    );
+    assert_eq!(
+        claims_cmd(&db("one.db"), &["--format", "json", "relations", "--kind", "conflicts"]),
+        json
+    );
+    assert_eq!(
+        claims_cmd(&db("one.db"), &["--format", "json", "relations", "--kind", "updates"]),
+        "[]\n"
+    );
+    let text = claims_cmd(&db("one.db"), &["relations"]);
+    assert!(text.starts_with("conflicts 1.00: number: five vs two  (number/1)\n"), "{text}");
+    assert!(text.ends_with("1 relation\n"), "{text}");
+
+    // Each article in a database of its own, then synced: by bundle, database file, hub.
+    for transport in ["bundle", "db", "http"] {
+        let (a, b) = (db(&format!("{transport}-a.db")), db(&format!("{transport}-b.db")));
+        claims_cmd(&a, &["import", COURIER]);
+        claims_cmd(&b, &["import", GAZETTE]);
+        assert_eq!(claims_cmd(&a, &["--format", "json", "relations"]), "[]\n");
+        match transport {
+            "bundle" => {
+                let file = db("x.bundle");
+                let f = file.to_str().expect("path");
+                claims_cmd(&a, &["bundle", "create", f]);
+                claims_cmd(&b, &["bundle", "apply", f]);
+                claims_cmd(&b, &["bundle", "create", f]);
+                claims_cmd(&a, &["bundle", "apply", f]);
+            }
+            "db" => {
+                claims_cmd(&a, &["sync", b.to_str().expect("path")]);
+            }
+            _ => {
+                let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+                let running = Server::from_listener(listener)
+                    .expect("server")
+                    .spawn(Store::open(&b).expect("hub"), ServeOptions::default())
+                    .expect("spawn");
+                claims_cmd(&a, &["sync", running.url()]);
+                running.stop();
+            }
+        }
+        assert_eq!(claims_cmd(&a, &["--format", "json", "relations"]), json, "{transport}");
+        assert_eq!(claims_cmd(&b, &["--format", "json", "relations"]), json, "{transport}");
+    }
+}
+
+#[test]
+fn min_score_is_a_number_from_zero_to_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    claims_cmd(&db, &["import", COURIER]);
+    for bad in ["2", "1.5", "high"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_claims"))
+            .arg("--db")
+            .arg(&db)
+            .args(["relations", "--min-score", bad])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is not a score: give a number from 0 to 1"), "{err}");
+    }
+    assert_eq!(claims_cmd(&db, &["relations", "--min-score", "0"]), "0 relations\n");
+}
+
+#[test]
+fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases_catch_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    claims_cmd(&db, &["import", "seeds/avdiivka.txt"]);
+    let json = claims_cmd(&db, &["--format", "json", "relations"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{json}");
+    // The object an older release wrote for the seed's conflict arrives (say, by sync).
+    let mut store = Store::open(&db).expect("open");
+    let old = Typed::new(Body::Relation(claims::model::Relation {
+        v: 1,
+        from: claims::objects::ObjectId::parse(rows[0]["a"]["id"].as_str().expect("id"))
+            .expect("id"),
+        to: claims::objects::ObjectId::parse(rows[0]["b"]["id"].as_str().expect("id"))
+            .expect("id"),
+        kind: claims::model::RelationKind::Conflicts,
+        basis: "movement/1".to_string(),
+        note: Some("direction: further east vs further west".to_string()),
+        at: None,
+    }))
+    .expect("relation");
+    assert_eq!(
+        old.id().to_hex(),
+        "965bccbd7495ba0cc876afb3a81fff68ad50be824dcc0a535cc40ac5e4c18897"
+    );
+    let mut ledger = Ledger::begin(&mut store).expect("ledger");
+    assert_eq!(ledger.add(vec![old.into()]).expect("add").stored, 1);
+    ledger.commit().expect("commit");
+    drop(store);
+    // Stored, not counted twice.
+    assert_eq!(claims_cmd(&db, &["--format", "json", "relations"]), json);
+    // A database whose rows have yet to be derived (as one migrated from schema 3) derives
+    // them on the next command, the same.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "DELETE FROM found_relations; DELETE FROM version_order;
+         UPDATE relation_state SET pending = 1;",
+    )
+    .expect("forget");
+    drop(conn);
+    assert_eq!(claims_cmd(&db, &["--format", "json", "conflicts"]), json);
+    let store = Store::open(&db).expect("open");
+    assert!(!store.relations_pending().expect("state"));
+    assert_eq!(
+        pairs(&store, "SELECT type, CAST(count(*) AS TEXT) FROM objects WHERE type = 'relation'"),
+        vec![("relation".to_string(), "1".to_string())]
+    );
+}
