@@ -2,7 +2,10 @@
 //!
 //! - [`mod@keys`]: a claim's candidate keys, so that pairs worth comparing are found through an
 //!   index instead of comparing all pairs.
-//! - [`rules`]: given two claims that share a key, do they conflict ([`judge`])?
+//! - [`rules`]: given two claims that share a key, do they conflict or corroborate, and how
+//!   sure is that ([`judge`])?
+//! - [`similar`]: rarity-weighted terms of a content, and how similar two contents are.
+//! - [`stance`]: whether a claim supports, refutes or only reports its content.
 //! - [`diff`]: which claims were added, removed or changed between two claim lists; the
 //!   `updates` relations between consecutive versions of a document come from it ([`updates`]).
 //! - [`aliases`]: the names the rules fold together, from `seeds/aliases.tsv`.
@@ -14,9 +17,11 @@ pub mod aliases;
 pub mod diff;
 pub mod keys;
 pub mod rules;
+pub mod similar;
+pub mod stance;
 
 pub use keys::{keys, same_content};
-pub use rules::{judge, Facts, Finding};
+pub use rules::{judge, Facts, Finding, DEFAULT_MIN_SCORE};
 
 use crate::model::{ClaimRef, Relation, RelationKind};
 use crate::objects::ObjectId;

@@ -1,27 +1,39 @@
 //! The pairwise rules: given two claims that share a candidate key (see [`mod@super::keys`]),
-//! do they conflict? Tried in order, the first that fires wins:
+//! how do they relate? Tried in order, the first that fires wins:
 //! 1. `negation/1`: same content but for a negation: conflicts.
 //! 2. `number/1`: same content but for one number, day or date: conflicts.
 //! 3. `direction/1`: same content but for opposite direction or outcome words: conflicts.
-//! 4. `movement/1`: a shared entity, opposite movements on one axis: conflicts.
+//! 4. `movement/1`: a shared entity, opposite movements on the compass: conflicts.
+//! 5. `stance/1`: the same proposition in other words ([`super::similar`]), and the two
+//!    claims' stances on it ([`super::stance`]): one supports what the other refutes:
+//!    conflicts; both support or both refute: corroborates. A claim that only reports
+//!    (hedged, questioned, somebody's claim) takes no side.
 //!
-//! Same content is not judged here: `k` speakers repeating one statement would need `k²/2`
-//! objects. The views derive those pairs from the `n:` keys instead, identically on every
-//! replica: `same-content/1` (different speakers: corroborates) and `opposite-cue/1` (one
-//! denies, the other does not: conflicts).
+//! Every finding has a score in `[0, 1]`; [`DEFAULT_MIN_SCORE`] is where the output is
+//! precise. Claims with fewer than two content words never relate ([`super::similar::degenerate`]).
 //!
-//! Pure: a function of the two claims alone, so two replicas holding the same claims find the
-//! same relations whatever the order they arrived in.
+//! Pure: a function of the two claims alone (word rarity comes from a static table), so two
+//! replicas holding the same claims find the same relations whatever the order they arrived in.
 
 use super::keys::{
     entities, is_movement, phrase, polar, values, without_negation, Value, AXES, MAX_VALUES,
     MOVEMENT_AXES,
 };
+use super::similar::{degenerate, similarity, terms};
+use super::stance::{stance, Side, Stance};
 use super::{fold, words};
 use crate::model::RelationKind;
+use std::collections::BTreeMap;
+
+/// Findings scored below this are not precise enough to show by default (`--min-score`
+/// shows more).
+pub const DEFAULT_MIN_SCORE: f64 = 0.5;
+
+/// `judge` returns nothing scored below this.
+pub const FLOOR_SCORE: f64 = 0.25;
 
 /// A claim as the rules see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     pub speaker: String,
     pub stance: String,
@@ -29,45 +41,70 @@ pub struct Facts {
     pub content: String,
     folded: String,
     words: Vec<String>,
+    terms: BTreeMap<String, f64>,
+    side: Stance,
+    degenerate: bool,
 }
 
 impl Facts {
-    pub fn new(speaker: &str, cue: &str, stance: &str, content: &str) -> Facts {
+    pub fn new(speaker: &str, cue: &str, stance_class: &str, content: &str) -> Facts {
         Facts {
             speaker: fold(speaker),
-            stance: stance.to_string(),
+            stance: stance_class.to_string(),
             cue: cue.to_string(),
             content: content.to_string(),
             folded: fold(content),
             words: words(content),
+            terms: terms(content),
+            side: stance(cue, stance_class, content),
+            degenerate: degenerate(content),
         }
+    }
+
+    /// The claim's side on its own content, and the evidence.
+    pub fn side(&self) -> &Stance {
+        &self.side
     }
 }
 
 /// What a rule found about a pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub kind: RelationKind,
     /// Rule name and version: `negation/1`.
     pub basis: &'static str,
     /// For people: "direction: further west vs further east".
     pub reason: String,
+    /// How sure, in `[0, 1]`: see [`DEFAULT_MIN_SCORE`].
+    pub score: f64,
 }
 
 /// Applies the rules to a pair of different claims. Symmetric: `judge(a, b)` and `judge(b, a)`
 /// give the same kind and basis (the reason names `a`'s side first).
 pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
-    let conflict = |basis, reason| {
+    if a.degenerate || b.degenerate {
+        return None;
+    }
+    if let Some(found) = structural(a, b) {
+        return Some(found);
+    }
+    paraphrase(a, b)
+}
+
+/// Rules 1 to 4: the same subject and measured thing with another value.
+fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
+    let conflict = |basis, reason, score| {
         Some(Finding {
             kind: RelationKind::Conflicts,
             basis,
             reason,
+            score,
         })
     };
     let (sa, na) = without_negation(&a.words);
     let (sb, nb) = without_negation(&b.words);
     if sa == sb && (na % 2) == (nb % 2) {
-        // The same content: the views pair these (corroborations, opposite cues).
+        // The same content: judged by stance.
         return None;
     }
     if sa == sb {
@@ -75,6 +112,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
         return conflict(
             "negation/1",
             format!("negation: \"{}\" vs \"{}\"", neg.folded, plain.folded),
+            0.8,
         );
     }
     let (ta, va) = values(&a.words);
@@ -88,7 +126,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                 (Value::Month, _) | (_, Value::Month) => "date",
                 _ => "number",
             };
-            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0));
+            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0), 0.6);
         }
     }
     let pa = polar(&a.words);
@@ -111,6 +149,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                         phrase(&a.words, x.0),
                         phrase(&b.words, y.0)
                     ),
+                    0.6,
                 );
             }
         }
@@ -134,12 +173,83 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                         phrase(&a.words, i),
                         phrase(&b.words, j)
                     ),
+                    0.6,
                 );
             }
         }
     }
     None
 }
+
+/// Rule 5: the same proposition in other words, and the two stances on it.
+fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
+    let sim = similarity(&a.terms, &b.terms);
+    // Numbers on both sides and none shared: another quantity, date or thing ("bridge 3").
+    fn numbers(f: &Facts) -> Vec<&String> {
+        f.terms
+            .keys()
+            .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+            .collect()
+    }
+    let (xa, xb) = (numbers(a), numbers(b));
+    if !xa.is_empty() && !xb.is_empty() && !xa.iter().any(|t| xb.contains(t)) {
+        return None;
+    }
+    let same = match_score(sim.cosine, sim.shared_weight);
+    if same <= 0.0 {
+        return None;
+    }
+    let (x, y) = (&a.side, &b.side);
+    let (kind, score) = match (x.side, y.side) {
+        (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports) => (
+            RelationKind::Conflicts,
+            same * x.strength.min(y.strength),
+        ),
+        // The same speaker saying it twice corroborates nothing.
+        (Side::Supports, Side::Supports) | (Side::Refutes, Side::Refutes)
+            if a.speaker != b.speaker =>
+        {
+            (
+                RelationKind::Corroborates,
+                same * x.strength.min(y.strength),
+            )
+        }
+        _ => return None,
+    };
+    if score < FLOOR_SCORE {
+        return None;
+    }
+    let shown: Vec<&str> = sim.shared.iter().take(4).map(String::as_str).collect();
+    Some(Finding {
+        kind,
+        basis: "stance/1",
+        reason: format!(
+            "same claim (shared: {}); {} ({}) vs {} ({})",
+            shown.join(", "),
+            x.side.as_str(),
+            x.evidence,
+            y.side.as_str(),
+            y.evidence
+        ),
+        score: (score * 1000.0).round() / 1000.0,
+    })
+}
+
+/// How sure two contents state one proposition, from the similarity of their terms: zero
+/// below [`MIN_SHARED_WEIGHT`] or [`MIN_COSINE`], then rising with both.
+pub fn match_score(cosine: f64, shared_weight: f64) -> f64 {
+    if shared_weight < MIN_SHARED_WEIGHT || cosine < MIN_COSINE {
+        return 0.0;
+    }
+    (cosine.min(1.0) * (shared_weight / FULL_SHARED_WEIGHT).min(1.0)).sqrt()
+}
+
+/// The least shared term weight of two contents that state one proposition.
+pub const MIN_SHARED_WEIGHT: f64 = 1.5;
+/// The least cosine of two contents that state one proposition.
+pub const MIN_COSINE: f64 = 0.35;
+/// The shared weight past which more shared terms add nothing.
+pub const FULL_SHARED_WEIGHT: f64 = 5.0;
 
 #[cfg(test)]
 mod tests {
