@@ -712,12 +712,17 @@ mod tests {
                 "t:keeper",
                 "t:keeper+kraken",
                 "t:keeper+lighthous",
+                "t:keeper+saw",
                 "t:keeper+tobermory",
                 "t:kraken",
                 "t:kraken+lighthous",
+                "t:kraken+saw",
                 "t:kraken+tobermory",
                 "t:lighthous",
+                "t:lighthous+saw",
                 "t:lighthous+tobermory",
+                "t:saw",
+                "t:saw+tobermory",
                 "t:tobermory"
             ]
         );
