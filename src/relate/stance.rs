@@ -40,10 +40,22 @@ pub struct Stance {
     pub evidence: String,
 }
 
+/// Cues that deny a proposition ("denied that ...", "debunked the report").
 const REFUTING_CUES: &[&str] = &[
-    "deny", "reject", "dismiss", "debunk", "refute", "dispute", "disprove", "rebut",
-    "contradict", "retract", "disavow", "rubbish", "slam", "scoff",
+    "deny", "debunk", "refute", "dispute", "disprove", "rebut", "contradict", "retract",
+    "disavow", "rubbish", "dismiss", "reject",
 ];
+/// Cues that refute only when their content is a proposition ("rejected claims that ...",
+/// not "rejected a request", "refused to testify"), and the words that make it one.
+const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute"];
+const PROPOSITION_HEADS: &[&str] = &[
+    "that", "claims", "claim", "reports", "report", "allegations", "allegation", "rumours",
+    "rumors", "rumour", "rumor", "suggestions", "suggestion", "speculation", "accusations",
+    "accusation", "idea", "notion", "talk", "story", "stories", "the", "any", "as",
+];
+/// Contents longer than this (in words) do not take a side from a negation alone: a long
+/// quote holds negations of other things.
+const NEGATION_MAX_WORDS: usize = 15;
 const REPORTING_CUES: &[&str] = &[
     "claim", "allege", "report", "rumour", "rumor", "suggest", "speculate", "hint", "purport",
     "suspect", "fear", "wonder", "ask", "question", "believe", "think", "expect",
@@ -148,8 +160,12 @@ pub fn stance(cue: &str, class: &str, content: &str) -> Stance {
             refute = Some((x, why));
         }
     };
-    if class == "denying" || REFUTING_CUES.contains(&cue.as_str()) {
-        note(1.0, format!("cue \"{cue}\""));
+    if REFUTING_CUES.contains(&cue.as_str()) {
+        let proposition = !PROPOSITION_ONLY.contains(&cue.as_str())
+            || ws.first().is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()));
+        if proposition {
+            note(1.0, format!("cue \"{cue}\""));
+        }
     }
     for (w, x) in REFUTING_WORDS {
         if ws.iter().any(|v| v == w) {
@@ -163,6 +179,7 @@ pub fn stance(cue: &str, class: &str, content: &str) -> Stance {
     }
     if let Some(w) = ws
         .iter()
+        .take(if ws.len() <= NEGATION_MAX_WORDS { ws.len() } else { 0 })
         .find(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
     {
         note(0.6, format!("negation \"{w}\""));
@@ -214,6 +231,15 @@ mod tests {
     fn refuting_cues_and_words() {
         assert_eq!(side("deny", "denying", "the plan to close the mill"), Side::Refutes);
         assert_eq!(side("dismiss", "neutral", "talk of a merger"), Side::Refutes);
+        assert_eq!(side("reject", "denying", "claims that the mill will close"), Side::Refutes);
+        // Refusing or rejecting an action takes no side on a proposition.
+        assert_eq!(side("reject", "denying", "a request to unseal the file"), Side::Supports);
+        assert_eq!(side("refuse", "denying", "to testify before the panel"), Side::Supports);
+        // A long quote holds negations of other things.
+        assert_eq!(
+            side("say", "neutral", "the budget is fair and the plan is sound and the council has worked on it for a long time and it is not over"),
+            Side::Supports
+        );
         assert_eq!(side("", "asserting", "The haunted lighthouse photo is a hoax"), Side::Refutes);
         assert_eq!(side("", "asserting", "Story of the talking parrot is false"), Side::Refutes);
         assert_eq!(side("", "asserting", "The mayor did not resign"), Side::Refutes);
