@@ -43,7 +43,7 @@ pub struct Stance {
 /// Cues that deny a proposition ("denied that ...", "debunked the report").
 const REFUTING_CUES: &[&str] = &[
     "deny", "debunk", "refute", "dispute", "disprove", "rebut", "contradict", "retract",
-    "disavow", "rubbish", "dismiss", "reject",
+    "disavow", "rubbish", "dismiss", "reject", "shoot down", "cast doubt on",
 ];
 /// Cues that refute only when their content is a proposition ("rejected claims that ...",
 /// not "rejected a request", "refused to testify"), and the words that make it one.
@@ -98,6 +98,17 @@ const REFUTING_WORDS: &[(&str, f64)] = &[
     ("unfounded", 1.0),
     ("photoshopped", 0.9),
     ("doctored", 0.8),
+    ("hoaxer", 1.0),
+    ("hoaxers", 1.0),
+    ("fabrication", 1.0),
+    ("bullshit", 0.9),
+    ("misinformation", 0.8),
+    ("duped", 0.9),
+    ("fooled", 0.8),
+    ("rubbish", 0.8),
+    ("unsubstantiated", 0.8),
+    ("discredited", 0.9),
+    ("fiction", 0.6),
 ];
 /// Refutation phrases of the content.
 const REFUTING_PHRASES: &[(&[&str], f64)] = &[
@@ -109,6 +120,15 @@ const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["turns", "out"], 0.6),
     (&["no", "evidence"], 0.9),
     (&["not", "happening"], 0.9),
+    (&["shoot", "down"], 0.9),
+    (&["shoots", "down"], 0.9),
+    (&["shot", "down"], 0.7),
+    (&["cast", "doubt"], 0.8),
+    (&["casts", "doubt"], 0.8),
+    (&["made", "up"], 0.8),
+    (&["record", "straight"], 0.9),
+    (&["no", "truth"], 1.0),
+    (&["too", "good", "to", "be", "true"], 0.8),
 ];
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -149,7 +169,17 @@ const REPORT_WORDS: &[&str] = &[
 
 /// The stance of a claim with cue lemma `cue`, stance class `stance` and `content`.
 pub fn stance(cue: &str, class: &str, content: &str) -> Stance {
+    stance_of("", cue, class, content)
+}
+
+/// [`stance`], also reading the speaker: a source named as fake or a hoax ("a hoax report
+/// claims ...", "satirical site says ...") refutes what it is said to claim.
+pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance {
     let ws: Vec<String> = words(content)
+        .into_iter()
+        .map(|w| w.replace('\u{2019}', "'"))
+        .collect();
+    let by: Vec<String> = words(speaker)
         .into_iter()
         .map(|w| w.replace('\u{2019}', "'"))
         .collect();
@@ -170,6 +200,9 @@ pub fn stance(cue: &str, class: &str, content: &str) -> Stance {
     for (w, x) in REFUTING_WORDS {
         if ws.iter().any(|v| v == w) {
             note(*x, format!("\"{w}\""));
+        }
+        if by.iter().any(|v| v == w) {
+            note(*x, format!("source \"{w}\""));
         }
     }
     for (phrase, x) in REFUTING_PHRASES {
@@ -254,6 +287,14 @@ mod tests {
         assert_eq!(side("", "asserting", "Is the mayor about to resign?"), Side::Reports);
         assert_eq!(side("claim", "distancing", "the mayor will resign"), Side::Reports);
         assert_eq!(side("", "asserting", "The mayor may resign"), Side::Reports);
+    }
+
+    #[test]
+    fn a_source_named_as_a_hoax_refutes_what_it_claims() {
+        let s = stance_of("hoax report", "claim", "distancing", "the lighthouse is haunted");
+        assert_eq!((s.side, s.evidence.as_str()), (Side::Refutes, "source \"hoax\""));
+        assert_eq!(side("shoot down", "neutral", "reports of a haunted lighthouse"), Side::Refutes);
+        assert_eq!(side("", "asserting", "Officials shoot down the lighthouse story"), Side::Refutes);
     }
 
     #[test]
