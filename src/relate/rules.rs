@@ -19,7 +19,7 @@ use super::keys::{
     entities, is_movement, phrase, polar, values, without_negation, Value, AXES, MAX_VALUES,
     MOVEMENT_AXES,
 };
-use super::similar::{degenerate, similarity, terms};
+use super::similar::{degenerate, names, similarity, terms};
 use super::stance::{stance_of, Side, Stance};
 use super::{fold, words};
 use crate::model::RelationKind;
@@ -42,6 +42,7 @@ pub struct Facts {
     folded: String,
     words: Vec<String>,
     terms: BTreeMap<String, f64>,
+    names: std::collections::BTreeSet<String>,
     side: Stance,
     degenerate: bool,
 }
@@ -56,6 +57,7 @@ impl Facts {
             folded: fold(content),
             words: words(content),
             terms: terms(content),
+            names: names(content),
             side: stance_of(speaker, cue, stance_class, content),
             degenerate: degenerate(content),
         }
@@ -191,6 +193,17 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     if !va.is_empty() && !vb.is_empty() && !va.iter().any(|x| vb.iter().any(|y| x.0 == y.0)) {
         return None;
     }
+    // Sharing only names (the same people in two stories) is not sharing a proposition: the
+    // shared terms must say something about them too.
+    let predicate: f64 = sim
+        .shared
+        .iter()
+        .filter(|t| !a.names.contains(*t) && !b.names.contains(*t))
+        .map(|t| a.terms[t].min(b.terms[t]))
+        .sum();
+    if predicate < MIN_PREDICATE_WEIGHT {
+        return None;
+    }
     let same = match_score(sim.cosine, sim.shared_weight);
     if same <= 0.0 {
         return None;
@@ -249,6 +262,8 @@ pub fn match_score(cosine: f64, shared_weight: f64) -> f64 {
 
 /// The least shared term weight of two contents that state one proposition.
 pub const MIN_SHARED_WEIGHT: f64 = 1.5;
+/// The least weight of the shared terms that are not names.
+pub const MIN_PREDICATE_WEIGHT: f64 = 0.8;
 /// The least cosine of two contents that state one proposition.
 pub const MIN_COSINE: f64 = 0.35;
 /// The shared weight past which more shared terms add nothing.

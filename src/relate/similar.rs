@@ -163,6 +163,39 @@ pub fn terms(content: &str) -> BTreeMap<String, f64> {
     out
 }
 
+/// The stems of the names in a content: words capitalised inside a sentence-case content; in a
+/// Title-Case content (most words capitalised), the capitalised words that are rare (not in the
+/// rarity table) or known entities (`seeds/aliases.tsv`).
+pub fn names(content: &str) -> std::collections::BTreeSet<String> {
+    let raw: Vec<&str> = content
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let title_case = raw.iter().filter(|w| capital(w)).count() * 5 > raw.len() * 3;
+    let mut out = std::collections::BTreeSet::new();
+    for (i, w) in raw.iter().enumerate() {
+        if !capital(w) {
+            continue;
+        }
+        let lower = w.to_lowercase().replace('\u{2019}', "'");
+        let name = if title_case || i == 0 {
+            !rarity().contains_key(lower.as_str())
+                || super::aliases::aliases().entity(&lower).is_some()
+        } else {
+            true
+        };
+        if name {
+            for part in lower.split('-') {
+                out.insert(stem(part.trim_end_matches("'s")));
+            }
+            out.insert(stem(&lower));
+        }
+    }
+    out
+}
+
 /// How much two claims' contents say the same thing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Similarity {
@@ -248,6 +281,16 @@ mod tests {
             r.shared = s.shared.clone();
             r
         });
+    }
+
+    #[test]
+    fn names_in_sentence_and_title_case() {
+        let n = |s: &str| names(s).into_iter().collect::<Vec<_>>();
+        assert_eq!(n("Police say Tobermory lighthouse was closed"), ["tobermory"]);
+        assert_eq!(
+            n("Lighthouse Keeper In Tobermory Sees Kraken"),
+            ["kraken", "tobermory"]
+        );
     }
 
     #[test]
