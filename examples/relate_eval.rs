@@ -318,7 +318,10 @@ fn main() -> anyhow::Result<()> {
         .map(|s| {
             use sha2::Digest;
             let h = sha2::Sha256::digest(format!("{seed}:{s}").as_bytes());
-            (u64::from_be_bytes(h[..8].try_into().unwrap_or_default()), *s)
+            (
+                u64::from_be_bytes(h[..8].try_into().unwrap_or_default()),
+                *s,
+            )
         })
         .collect();
     order.sort();
@@ -367,23 +370,47 @@ fn main() -> anyhow::Result<()> {
                         gold(&articles[p], &articles[q]),
                         sim.cosine,
                         sim.shared_weight,
-                        sa.side.as_str(), sa.strength, sa.evidence,
-                        sb.side.as_str(), sb.strength, sb.evidence,
+                        sa.side.as_str(),
+                        sa.strength,
+                        sa.evidence,
+                        sb.side.as_str(),
+                        sb.strength,
+                        sb.evidence,
                         fa.speaker == fb.speaker,
-                        articles[p].label, articles[q].label,
+                        articles[p].label,
+                        articles[q].label,
                     )?;
                 }
             }
         }
         // Per article: its label and the sides of its claims.
-        let mut out = std::io::BufWriter::new(std::fs::File::create(format!("{}.articles", std::env::var("RELATE_EVAL_COMPARED")?))?);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(format!(
+            "{}.articles",
+            std::env::var("RELATE_EVAL_COMPARED")?
+        ))?);
         for (i, a) in articles.iter().enumerate() {
             let sides: Vec<String> = claims
                 .iter()
                 .filter(|c| c.docs.contains(&i))
-                .map(|c| format!("{}|{}|{}|{}|{}", c.facts.side().side.as_str(), c.facts.side().evidence, c.facts.cue, c.facts.stance, c.facts.content))
+                .map(|c| {
+                    format!(
+                        "{}|{}|{}|{}|{}",
+                        c.facts.side().side.as_str(),
+                        c.facts.side().evidence,
+                        c.facts.cue,
+                        c.facts.stance,
+                        c.facts.content
+                    )
+                })
                 .collect();
-            writeln!(out, "{i}\t{}\t{}\t{}\t{}", a.story, a.label, a.headline, sides.join(" ## "))?;
+            writeln!(
+                out,
+                "{i}\t{}\t{}\t{}\t{}",
+                a.story,
+                a.label,
+                a.headline,
+                sides.join(" ## ")
+            )?;
         }
     }
     if let Some(path) = &dump {

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 pub const DEFAULT_MIN_SCORE: f64 = 0.5;
 
 /// `judge` returns nothing scored below this.
-pub const FLOOR_SCORE: f64 = 0.25;
+pub const FLOOR_SCORE: f64 = 0.35;
 
 /// A claim as the rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,16 +211,19 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let (x, y) = (&a.side, &b.side);
     // A side taken by negation alone, where the other content holds a negation too: the
     // same negated statement, one copy too long to read its negation ("she didn't want ...").
-    let negated = |f: &Facts| f.words.iter().any(|w| without_negation(std::slice::from_ref(w)).1 > 0);
+    let negated = |f: &Facts| {
+        f.words
+            .iter()
+            .any(|w| without_negation(std::slice::from_ref(w)).1 > 0)
+    };
     let by_negation = |s: &Stance| s.evidence.starts_with("negation");
     if (by_negation(x) && negated(b)) || (by_negation(y) && negated(a)) {
         return None;
     }
     let (kind, score) = match (x.side, y.side) {
-        (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports) => (
-            RelationKind::Conflicts,
-            same * x.strength.min(y.strength),
-        ),
+        (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports) => {
+            (RelationKind::Conflicts, same * x.strength.min(y.strength))
+        }
         // The same speaker saying it twice corroborates nothing.
         (Side::Supports, Side::Supports) | (Side::Refutes, Side::Refutes)
             if a.speaker != b.speaker =>
@@ -355,5 +358,153 @@ mod tests {
             None,
             "two values differ: another statement"
         );
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "the",
+        "mayor",
+        "Mayor",
+        "kraken",
+        "Kraken",
+        "lighthouse",
+        "Tobermory",
+        "not",
+        "never",
+        "didn't",
+        "hoax",
+        "fake",
+        "false",
+        "reportedly",
+        "may",
+        "rose",
+        "fell",
+        "west",
+        "east",
+        "further",
+        "3",
+        "4",
+        "Monday",
+        "Friday",
+        "two",
+        "three",
+        "closed",
+        "opened",
+        "seen",
+        "was",
+        "is",
+        "?",
+        "No",
+        "it",
+        "put",
+        "to",
+        "rest",
+        "denies",
+        "claims",
+        "bridge",
+        "toll",
+        "of",
+        "a",
+        "—",
+        "Ünïcödé",
+        "",
+    ];
+    const CUES: &[(&str, &str)] = &[
+        ("", "asserting"),
+        ("say", "neutral"),
+        ("deny", "denying"),
+        ("claim", "distancing"),
+        ("reject", "denying"),
+        ("confirm", "affirming"),
+    ];
+
+    fn content() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 0..12).prop_map(|ws| ws.join(" "))
+    }
+
+    fn facts() -> impl Strategy<Value = Facts> {
+        (
+            prop::sample::select(&["Police", "outlet-1", "Owners", ""][..]),
+            prop::sample::select(CUES),
+            content(),
+        )
+            .prop_map(|(speaker, (cue, class), content)| Facts::new(speaker, cue, class, &content))
+    }
+
+    proptest! {
+        #[test]
+        fn judge_is_symmetric_and_scores_in_range(a in facts(), b in facts()) {
+            let ab = judge(&a, &b);
+            let ba = judge(&b, &a);
+            prop_assert_eq!(
+                ab.as_ref().map(|f| (f.kind, f.basis, f.score.to_bits())),
+                ba.as_ref().map(|f| (f.kind, f.basis, f.score.to_bits()))
+            );
+            if let Some(f) = ab {
+                prop_assert!((FLOOR_SCORE..=1.0).contains(&f.score), "{:?}", f);
+                prop_assert!(!f.reason.is_empty());
+            }
+        }
+
+        #[test]
+        fn degenerate_contents_never_relate(a in facts(), w in prop::sample::select(WORDS)) {
+            let tiny = Facts::new("Police", "say", "neutral", w);
+            if degenerate(w) {
+                prop_assert_eq!(judge(&a, &tiny), None);
+                prop_assert_eq!(judge(&tiny, &a), None);
+                prop_assert!(crate::relate::keys(w).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_contents_never_relate_to_each_other() {
+        let tiny = ["?", "No", "it", "42", "", "No."];
+        for x in tiny {
+            for y in tiny {
+                let a = Facts::new("A", "", "asserting", x);
+                let b = Facts::new("B", "deny", "denying", y);
+                assert_eq!(judge(&a, &b), None, "{x:?} / {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hand_written_pairs() {
+        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
+        // Paraphrase, one side refuting: a conflict naming the evidence on both sides.
+        let a = outlet("outlet-a", "Giant squid seen off Tobermory lighthouse");
+        let b = outlet(
+            "outlet-b",
+            "Tobermory lighthouse giant squid sighting was a hoax",
+        );
+        let f = judge(&a, &b).expect("a conflict");
+        assert_eq!((f.kind, f.basis), (RelationKind::Conflicts, "stance/1"));
+        assert_eq!(
+            f.reason,
+            "same claim (shared: tobermory, squid, lighthous, giant); supports (asserted) vs refutes (\"hoax\")"
+        );
+        assert!(f.score >= DEFAULT_MIN_SCORE, "{f:?}");
+        // Both sides assert it, two outlets: a corroboration.
+        let c = outlet(
+            "outlet-c",
+            "A giant squid was spotted near the Tobermory lighthouse",
+        );
+        let g = judge(&a, &c).expect("a corroboration");
+        assert_eq!(g.kind, RelationKind::Corroborates);
+        // One side only reports it: no side taken, nothing found.
+        let d = outlet(
+            "outlet-d",
+            "Giant squid reportedly seen off Tobermory lighthouse",
+        );
+        assert_eq!(judge(&b, &d), None);
+        // The same names, another story: nothing shared but the names.
+        let e = outlet("outlet-e", "Tobermory council denies plan for budget cut");
+        assert_eq!(judge(&a, &e).map(|f| f.kind), None);
     }
 }

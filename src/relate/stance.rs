@@ -42,23 +42,71 @@ pub struct Stance {
 
 /// Cues that deny a proposition ("denied that ...", "debunked the report").
 const REFUTING_CUES: &[&str] = &[
-    "deny", "debunk", "refute", "dispute", "disprove", "rebut", "contradict", "retract",
-    "disavow", "rubbish", "dismiss", "reject", "shoot down", "cast doubt on",
+    "deny",
+    "debunk",
+    "refute",
+    "dispute",
+    "disprove",
+    "rebut",
+    "contradict",
+    "retract",
+    "disavow",
+    "rubbish",
+    "dismiss",
+    "reject",
+    "shoot down",
+    "cast doubt on",
 ];
 /// Cues that refute only when their content is a proposition ("rejected claims that ...",
 /// not "rejected a request", "refused to testify"), and the words that make it one.
 const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute"];
 const PROPOSITION_HEADS: &[&str] = &[
-    "that", "claims", "claim", "reports", "report", "allegations", "allegation", "rumours",
-    "rumors", "rumour", "rumor", "suggestions", "suggestion", "speculation", "accusations",
-    "accusation", "idea", "notion", "talk", "story", "stories", "the", "any", "as",
+    "that",
+    "claims",
+    "claim",
+    "reports",
+    "report",
+    "allegations",
+    "allegation",
+    "rumours",
+    "rumors",
+    "rumour",
+    "rumor",
+    "suggestions",
+    "suggestion",
+    "speculation",
+    "accusations",
+    "accusation",
+    "idea",
+    "notion",
+    "talk",
+    "story",
+    "stories",
+    "the",
+    "any",
+    "as",
 ];
 /// Contents longer than this (in words) do not take a side from a negation alone: a long
 /// quote holds negations of other things.
 const NEGATION_MAX_WORDS: usize = 15;
 const REPORTING_CUES: &[&str] = &[
-    "claim", "allege", "report", "rumour", "rumor", "suggest", "speculate", "hint", "purport",
-    "suspect", "fear", "wonder", "ask", "question", "believe", "think", "expect",
+    "claim",
+    "allege",
+    "report",
+    "rumour",
+    "rumor",
+    "suggest",
+    "speculate",
+    "hint",
+    "purport",
+    "suspect",
+    "fear",
+    "wonder",
+    "ask",
+    "question",
+    "believe",
+    "think",
+    "expect",
 ];
 /// Refutation words of the content, with their strength.
 const REFUTING_WORDS: &[(&str, f64)] = &[
@@ -192,7 +240,9 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     };
     if REFUTING_CUES.contains(&cue.as_str()) {
         let proposition = !PROPOSITION_ONLY.contains(&cue.as_str())
-            || ws.first().is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()));
+            || ws
+                .first()
+                .is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()));
         if proposition {
             note(1.0, format!("cue \"{cue}\""));
         }
@@ -212,7 +262,11 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     }
     if let Some(w) = ws
         .iter()
-        .take(if ws.len() <= NEGATION_MAX_WORDS { ws.len() } else { 0 })
+        .take(if ws.len() <= NEGATION_MAX_WORDS {
+            ws.len()
+        } else {
+            0
+        })
         .find(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
     {
         note(0.6, format!("negation \"{w}\""));
@@ -262,45 +316,104 @@ mod tests {
 
     #[test]
     fn refuting_cues_and_words() {
-        assert_eq!(side("deny", "denying", "the plan to close the mill"), Side::Refutes);
-        assert_eq!(side("dismiss", "neutral", "talk of a merger"), Side::Refutes);
-        assert_eq!(side("reject", "denying", "claims that the mill will close"), Side::Refutes);
+        assert_eq!(
+            side("deny", "denying", "the plan to close the mill"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("dismiss", "neutral", "talk of a merger"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("reject", "denying", "claims that the mill will close"),
+            Side::Refutes
+        );
         // Refusing or rejecting an action takes no side on a proposition.
-        assert_eq!(side("reject", "denying", "a request to unseal the file"), Side::Supports);
-        assert_eq!(side("refuse", "denying", "to testify before the panel"), Side::Supports);
+        assert_eq!(
+            side("reject", "denying", "a request to unseal the file"),
+            Side::Supports
+        );
+        assert_eq!(
+            side("refuse", "denying", "to testify before the panel"),
+            Side::Supports
+        );
         // A long quote holds negations of other things.
         assert_eq!(
             side("say", "neutral", "the budget is fair and the plan is sound and the council has worked on it for a long time and it is not over"),
             Side::Supports
         );
-        assert_eq!(side("", "asserting", "The haunted lighthouse photo is a hoax"), Side::Refutes);
-        assert_eq!(side("", "asserting", "Story of the talking parrot is false"), Side::Refutes);
-        assert_eq!(side("", "asserting", "The mayor did not resign"), Side::Refutes);
-        assert_eq!(side("", "asserting", "Rumour of the mayor's exit put to rest"), Side::Refutes);
-        assert_eq!(stance("", "asserting", "The parrot story is fake").evidence, "\"fake\"");
+        assert_eq!(
+            side("", "asserting", "The haunted lighthouse photo is a hoax"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("", "asserting", "Story of the talking parrot is false"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("", "asserting", "The mayor did not resign"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("", "asserting", "Rumour of the mayor's exit put to rest"),
+            Side::Refutes
+        );
+        assert_eq!(
+            stance("", "asserting", "The parrot story is fake").evidence,
+            "\"fake\""
+        );
         assert_eq!(stance("deny", "denying", "it").evidence, "cue \"deny\"");
     }
 
     #[test]
     fn hedges_questions_and_claims_only_report() {
-        assert_eq!(side("", "asserting", "Mayor reportedly set to resign"), Side::Reports);
-        assert_eq!(side("", "asserting", "Is the mayor about to resign?"), Side::Reports);
-        assert_eq!(side("claim", "distancing", "the mayor will resign"), Side::Reports);
+        assert_eq!(
+            side("", "asserting", "Mayor reportedly set to resign"),
+            Side::Reports
+        );
+        assert_eq!(
+            side("", "asserting", "Is the mayor about to resign?"),
+            Side::Reports
+        );
+        assert_eq!(
+            side("claim", "distancing", "the mayor will resign"),
+            Side::Reports
+        );
         assert_eq!(side("", "asserting", "The mayor may resign"), Side::Reports);
     }
 
     #[test]
     fn a_source_named_as_a_hoax_refutes_what_it_claims() {
-        let s = stance_of("hoax report", "claim", "distancing", "the lighthouse is haunted");
-        assert_eq!((s.side, s.evidence.as_str()), (Side::Refutes, "source \"hoax\""));
-        assert_eq!(side("shoot down", "neutral", "reports of a haunted lighthouse"), Side::Refutes);
-        assert_eq!(side("", "asserting", "Officials shoot down the lighthouse story"), Side::Refutes);
+        let s = stance_of(
+            "hoax report",
+            "claim",
+            "distancing",
+            "the lighthouse is haunted",
+        );
+        assert_eq!(
+            (s.side, s.evidence.as_str()),
+            (Side::Refutes, "source \"hoax\"")
+        );
+        assert_eq!(
+            side("shoot down", "neutral", "reports of a haunted lighthouse"),
+            Side::Refutes
+        );
+        assert_eq!(
+            side("", "asserting", "Officials shoot down the lighthouse story"),
+            Side::Refutes
+        );
     }
 
     #[test]
     fn plain_assertions_support() {
-        assert_eq!(side("", "asserting", "The mayor resigned on Friday"), Side::Supports);
+        assert_eq!(
+            side("", "asserting", "The mayor resigned on Friday"),
+            Side::Supports
+        );
         assert_eq!(side("say", "neutral", "the mayor resigned"), Side::Supports);
-        assert_eq!(side("confirm", "affirming", "the mayor resigned"), Side::Supports);
+        assert_eq!(
+            side("confirm", "affirming", "the mayor resigned"),
+            Side::Supports
+        );
     }
 }
