@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 /// Findings scored below this are not precise enough to show by default (`--min-score`
 /// shows more).
-pub const DEFAULT_MIN_SCORE: f64 = 0.5;
+pub const DEFAULT_MIN_SCORE: f64 = 0.45;
 
 /// `judge` returns nothing scored below this.
 pub const FLOOR_SCORE: f64 = 0.35;

@@ -88,7 +88,7 @@ const PROPOSITION_HEADS: &[&str] = &[
 ];
 /// Contents longer than this (in words) do not take a side from a negation alone: a long
 /// quote holds negations of other things.
-const NEGATION_MAX_WORDS: usize = 15;
+const NEGATION_MAX_WORDS: usize = 20;
 const REPORTING_CUES: &[&str] = &[
     "claim",
     "allege",
