@@ -15,6 +15,11 @@
 //!   "Russian" are `russia`) of a claim that states a movement on the compass,
 //!   advance/retreat or capture/repel axes; detail: the pole.
 //!
+//! - `t:TERM` and `t:TERM+TERM` for the rarest content terms ([`super::similar`]); detail: a
+//!   digest of the folded content. These find the same proposition in other words.
+//!
+//! A content with fewer than two content words has no key at all.
+//!
 //! The word classes here (values, directions, outcomes) are shared with [`super::rules`].
 //! Pure: a function of the content alone.
 
@@ -416,13 +421,9 @@ pub(super) const AXES: &[(&str, &str, &[&str], &[&str])] = &[
     ),
 ];
 
-/// Axes where a movement stated about an entity is compared across different sentences.
-pub(super) const MOVEMENT_AXES: &[&str] = &[
-    "compass-ew",
-    "compass-ns",
-    "advance-retreat",
-    "capture-repel",
-];
+/// Axes where a movement stated about an entity is compared across different sentences. Only
+/// the compass: "took office" and "held a lead" are not movements on the capture/hold axis.
+pub(super) const MOVEMENT_AXES: &[&str] = &["compass-ew", "compass-ns"];
 
 /// Words that make a compass word a movement ("further west", "towards the east").
 const MOVEMENT_CONTEXT: &[&str] = &[
@@ -558,8 +559,12 @@ pub(super) fn entities(content: &str) -> BTreeSet<String> {
 /// documentation), sorted. Two claims are candidates when they share a key with different
 /// details; a shared key with the same detail means the same content up to negation words.
 pub fn keys(content: &str) -> Vec<(String, String)> {
+    if super::similar::degenerate(content) {
+        return Vec::new();
+    }
     let ws = words(content);
     let mut out = BTreeSet::new();
+    term_keys(content, &mut out);
     let (stripped, negations) = without_negation(&ws);
     out.insert((
         format!("n:{}", stripped.join(" ")),
@@ -611,6 +616,37 @@ pub fn keys(content: &str) -> Vec<(String, String)> {
     out.into_iter().collect()
 }
 
+/// How many of a claim's rarest terms give `t:` keys (each alone, and each pair of them).
+pub const TERM_KEYS: usize = 5;
+
+/// Terms lighter than this give no key: shared by too many claims to find anything.
+pub const MIN_KEY_WEIGHT: f64 = 0.6;
+
+/// The `t:` keys (see the module documentation): the [`TERM_KEYS`] heaviest terms of the
+/// content, each alone (`t:burger`) and each pair (`t:burger+pounder`); detail: a digest of
+/// the folded content, so that any two different contents sharing a term meet.
+fn term_keys(content: &str, out: &mut BTreeSet<(String, String)>) {
+    use sha2::Digest;
+    let mut ts: Vec<(String, f64)> = super::similar::terms(content)
+        .into_iter()
+        .filter(|t| t.1 >= MIN_KEY_WEIGHT)
+        .collect();
+    ts.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    ts.truncate(TERM_KEYS);
+    if ts.is_empty() {
+        return;
+    }
+    let digest = sha2::Sha256::digest(super::fold(content).as_bytes());
+    let detail = hex::encode(&digest[..8]);
+    for (i, (t, _)) in ts.iter().enumerate() {
+        out.insert((format!("t:{t}"), detail.clone()));
+        for (u, _) in &ts[i + 1..] {
+            let (lo, hi) = if t < u { (t, u) } else { (u, t) };
+            out.insert((format!("t:{lo}+{hi}"), detail.clone()));
+        }
+    }
+}
+
 /// Whether two contents are the same claim content up to noise and the choice of negation
 /// word: what the `corroborations` and opposite-cue views compare (through the `n:` key).
 pub fn same_content(a: &str, b: &str) -> bool {
@@ -624,9 +660,11 @@ mod tests {
 
     #[test]
     fn candidates_share_a_key() {
+        // The structural keys (the `t:` keys are tested below).
         let shared = |a: &str, b: &str| {
             keys(a)
                 .iter()
+                .filter(|k| !k.0.starts_with("t:"))
                 .any(|k| keys(b).iter().any(|l| l.0 == k.0 && l.1 != k.1))
         };
         assert!(shared(
@@ -657,6 +695,49 @@ mod tests {
             "bridge 3 reopens on Monday",
             "bridge 3 reopens on Friday"
         ));
+    }
+
+    #[test]
+    fn term_keys_are_the_rarest_terms_and_their_pairs() {
+        let t = |s: &str| -> Vec<String> {
+            keys(s)
+                .into_iter()
+                .filter(|k| k.0.starts_with("t:"))
+                .map(|k| k.0)
+                .collect()
+        };
+        assert_eq!(
+            t("The lighthouse keeper saw a kraken off Tobermory"),
+            [
+                "t:keeper",
+                "t:keeper+kraken",
+                "t:keeper+lighthous",
+                "t:keeper+saw",
+                "t:keeper+tobermory",
+                "t:kraken",
+                "t:kraken+lighthous",
+                "t:kraken+saw",
+                "t:kraken+tobermory",
+                "t:lighthous",
+                "t:lighthous+saw",
+                "t:lighthous+tobermory",
+                "t:saw",
+                "t:saw+tobermory",
+                "t:tobermory"
+            ]
+        );
+        // Common words give no key; different contents have different details.
+        assert_eq!(t("they said it was good"), Vec::<String>::new());
+        let d = |s: &str| keys(s).into_iter().find(|k| k.0 == "t:kraken").map(|k| k.1);
+        assert_ne!(d("a kraken was seen"), d("no kraken was seen"));
+        assert_eq!(d("a kraken was seen"), d("A kraken  was seen."));
+    }
+
+    #[test]
+    fn degenerate_contents_have_no_keys() {
+        for c in ["", "?", "No", "it", "42", "it is", "Kraken"] {
+            assert_eq!(keys(c), Vec::<(String, String)>::new(), "{c:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //!
 //! - [`mod@keys`]: a claim's candidate keys, so that pairs worth comparing are found through an
 //!   index instead of comparing all pairs.
-//! - [`rules`]: given two claims that share a key, do they conflict ([`judge`])?
+//! - [`rules`]: given two claims that share a key, do they conflict or corroborate, and how
+//!   sure is that ([`judge`])?
+//! - [`similar`]: rarity-weighted terms of a content, and how similar two contents are.
+//! - [`stance`]: whether a claim supports, refutes or only reports its content.
 //! - [`diff`]: which claims were added, removed or changed between two claim lists; the
 //!   `updates` relations between consecutive versions of a document come from it ([`updates`]).
 //! - [`aliases`]: the names the rules fold together, from `seeds/aliases.tsv`.
@@ -14,9 +17,11 @@ pub mod aliases;
 pub mod diff;
 pub mod keys;
 pub mod rules;
+pub mod similar;
+pub mod stance;
 
 pub use keys::{keys, same_content};
-pub use rules::{judge, Facts, Finding};
+pub use rules::{judge, Facts, Finding, DEFAULT_MIN_SCORE};
 
 use crate::model::{ClaimRef, RelationKind};
 use crate::objects::ObjectId;
@@ -28,10 +33,6 @@ use crate::objects::ObjectId;
 /// however many claims hold its keys. See docs/relations.md.
 pub const MAX_KEY_HOLDERS: i64 = 32;
 
-/// The score below which `claims relations` leaves a relation out unless `--min-score` says
-/// otherwise: what is shown by default is what is precise.
-pub const DEFAULT_MIN_SCORE: f64 = 0.5;
-
 /// Basis of same-content corroborations (different speakers, same content).
 pub const SAME_CONTENT_BASIS: &str = "same-content/1";
 /// Basis of same-content conflicts (one denies what the other does not).
@@ -39,12 +40,12 @@ pub const OPPOSITE_CUE_BASIS: &str = "opposite-cue/1";
 
 /// Function words that do not count as content words (see [`comparable`]).
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
-    "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its",
-    "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "him", "her",
-    "them", "us", "me", "his", "their", "our", "my", "your", "so", "do", "does", "did", "has",
-    "have", "had", "not", "no", "yes", "never", "there", "here", "what", "which", "who",
-    "will", "would", "can", "could", "should", "may", "might", "must", "shall", "all", "some",
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "this",
+    "that", "these", "those", "he", "she", "they", "we", "i", "you", "him", "her", "them", "us",
+    "me", "his", "their", "our", "my", "your", "so", "do", "does", "did", "has", "have", "had",
+    "not", "no", "yes", "never", "there", "here", "what", "which", "who", "will", "would", "can",
+    "could", "should", "may", "might", "must", "shall", "all", "some",
 ];
 
 /// The content words of a text: its words but function words and bare numbers.
@@ -52,7 +53,10 @@ pub fn content_words(content: &str) -> usize {
     words(content)
         .iter()
         .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
-        .filter(|w| !w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ','))
+        .filter(|w| {
+            !w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        })
         .count()
 }
 

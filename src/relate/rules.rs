@@ -1,27 +1,39 @@
 //! The pairwise rules: given two claims that share a candidate key (see [`mod@super::keys`]),
-//! do they conflict? Tried in order, the first that fires wins:
+//! how do they relate? Tried in order, the first that fires wins:
 //! 1. `negation/1`: same content but for a negation: conflicts.
 //! 2. `number/1`: same content but for one number, day or date: conflicts.
 //! 3. `direction/1`: same content but for opposite direction or outcome words: conflicts.
-//! 4. `movement/1`: a shared entity, opposite movements on one axis: conflicts.
+//! 4. `movement/1`: a shared entity, opposite movements on the compass: conflicts.
+//! 5. `stance/1`: the same proposition in other words ([`super::similar`]), and the two
+//!    claims' stances on it ([`super::stance`]): one supports what the other refutes:
+//!    conflicts; both support or both refute: corroborates. A claim that only reports
+//!    (hedged, questioned, somebody's claim) takes no side.
 //!
-//! Same content is not judged here: `k` speakers repeating one statement would need `k²/2`
-//! objects. The views derive those pairs from the `n:` keys instead, identically on every
-//! replica: `same-content/1` (different speakers: corroborates) and `opposite-cue/1` (one
-//! denies, the other does not: conflicts).
+//! Every finding has a score in `[0, 1]`; [`DEFAULT_MIN_SCORE`] is where the output is
+//! precise. Claims with fewer than two content words never relate ([`super::similar::degenerate`]).
 //!
-//! Pure: a function of the two claims alone, so two replicas holding the same claims find the
-//! same relations whatever the order they arrived in.
+//! Pure: a function of the two claims alone (word rarity comes from a static table), so two
+//! replicas holding the same claims find the same relations whatever the order they arrived in.
 
 use super::keys::{
     entities, is_movement, phrase, polar, values, without_negation, Value, AXES, MAX_VALUES,
     MOVEMENT_AXES,
 };
+use super::similar::{degenerate, names, similarity, terms};
+use super::stance::{stance_of, Side, Stance};
 use super::{fold, words};
 use crate::model::RelationKind;
+use std::collections::BTreeMap;
+
+/// Findings scored below this are not precise enough to show by default (`--min-score`
+/// shows more).
+pub const DEFAULT_MIN_SCORE: f64 = 0.45;
+
+/// `judge` returns nothing scored below this.
+pub const FLOOR_SCORE: f64 = 0.35;
 
 /// A claim as the rules see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     pub speaker: String,
     pub stance: String,
@@ -29,48 +41,93 @@ pub struct Facts {
     pub content: String,
     folded: String,
     words: Vec<String>,
+    /// The terms of the content and, for an attribution, of its speaker.
+    terms: BTreeMap<String, f64>,
+    /// The terms of the content alone.
+    own_terms: BTreeMap<String, f64>,
+    names: std::collections::BTreeSet<String>,
+    side: Stance,
+    degenerate: bool,
 }
 
 impl Facts {
-    pub fn new(speaker: &str, cue: &str, stance: &str, content: &str) -> Facts {
+    pub fn new(speaker: &str, cue: &str, stance_class: &str, content: &str) -> Facts {
         Facts {
             speaker: fold(speaker),
-            stance: stance.to_string(),
+            stance: stance_class.to_string(),
             cue: cue.to_string(),
             content: content.to_string(),
             folded: fold(content),
             words: words(content),
+            terms: with_speaker(terms(content), speaker, cue),
+            own_terms: terms(content),
+            names: names(content),
+            side: stance_of(speaker, cue, stance_class, content),
+            degenerate: degenerate(content),
         }
     }
+
+    /// The claim's side on its own content, and the evidence.
+    pub fn side(&self) -> &Stance {
+        &self.side
+    }
 }
+
+/// The terms of an attribution's speaker join its content's: "Apple denies a plan to ..."
+/// states something about Apple. An outlet's own assertion (no cue) adds nothing: its name
+/// is not what it says.
+fn with_speaker(mut ts: BTreeMap<String, f64>, speaker: &str, cue: &str) -> BTreeMap<String, f64> {
+    if cue.is_empty() {
+        return ts;
+    }
+    for (t, w) in terms(speaker) {
+        let e = ts.entry(t).or_insert(0.0);
+        *e = e.max(w * SPEAKER_WEIGHT);
+    }
+    ts
+}
+
+/// The factor of a speaker's terms.
+pub const SPEAKER_WEIGHT: f64 = 0.7;
 
 /// What a rule found about a pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub kind: RelationKind,
-    /// How sure, in [0, 1]: 1 for every rule of this version.
-    pub score: f64,
     /// Rule name and version: `negation/1`.
     pub basis: &'static str,
     /// For people: "direction: further west vs further east".
     pub reason: String,
+    /// How sure, in `[0, 1]`: see [`DEFAULT_MIN_SCORE`].
+    pub score: f64,
 }
 
 /// Applies the rules to a pair of different claims. Symmetric: `judge(a, b)` and `judge(b, a)`
 /// give the same kind and basis (the reason names `a`'s side first).
 pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
-    let conflict = |basis, reason| {
+    if a.degenerate || b.degenerate {
+        return None;
+    }
+    if let Some(found) = structural(a, b) {
+        return Some(found);
+    }
+    paraphrase(a, b)
+}
+
+/// Rules 1 to 4: the same subject and measured thing with another value.
+fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
+    let conflict = |basis, reason, score| {
         Some(Finding {
             kind: RelationKind::Conflicts,
-            score: 1.0,
             basis,
             reason,
+            score,
         })
     };
     let (sa, na) = without_negation(&a.words);
     let (sb, nb) = without_negation(&b.words);
     if sa == sb && (na % 2) == (nb % 2) {
-        // The same content: the views pair these (corroborations, opposite cues).
+        // The same content: judged by stance.
         return None;
     }
     if sa == sb {
@@ -78,6 +135,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
         return conflict(
             "negation/1",
             format!("negation: \"{}\" vs \"{}\"", neg.folded, plain.folded),
+            0.8,
         );
     }
     let (ta, va) = values(&a.words);
@@ -91,7 +149,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                 (Value::Month, _) | (_, Value::Month) => "date",
                 _ => "number",
             };
-            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0));
+            return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0), 0.6);
         }
     }
     let pa = polar(&a.words);
@@ -114,6 +172,7 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                         phrase(&a.words, x.0),
                         phrase(&b.words, y.0)
                     ),
+                    0.6,
                 );
             }
         }
@@ -137,12 +196,118 @@ pub fn judge(a: &Facts, b: &Facts) -> Option<Finding> {
                         phrase(&a.words, i),
                         phrase(&b.words, j)
                     ),
+                    0.6,
                 );
             }
         }
     }
     None
 }
+
+/// Rule 5: the same proposition in other words, and the two stances on it.
+fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
+    // One speaker's two claims share the speaker's words trivially: compare the contents.
+    let (ta, tb) = if a.speaker == b.speaker {
+        (&a.own_terms, &b.own_terms)
+    } else {
+        (&a.terms, &b.terms)
+    };
+    let sim = similarity(ta, tb);
+    // Numbers, days or dates on both sides and none shared: another quantity, date or thing
+    // ("bridge 3", "on Friday").
+    let (_, va) = values(&a.words);
+    let (_, vb) = values(&b.words);
+    if !va.is_empty() && !vb.is_empty() && !va.iter().any(|x| vb.iter().any(|y| x.0 == y.0)) {
+        return None;
+    }
+    // Sharing only names (the same people in two stories) is not sharing a proposition: the
+    // shared terms must say something about them too.
+    let predicate: f64 = sim
+        .shared
+        .iter()
+        .filter(|t| !a.names.contains(*t) && !b.names.contains(*t))
+        .map(|t| ta[t].min(tb[t]))
+        .sum();
+    if predicate < MIN_PREDICATE_WEIGHT {
+        return None;
+    }
+    let same = match_score(sim.cosine, sim.shared_weight);
+    if same <= 0.0 {
+        return None;
+    }
+    let (x, y) = (&a.side, &b.side);
+    // A side taken by negation alone, where the other content holds a negation too: the
+    // same negated statement, one copy too long to read its negation ("she didn't want ...").
+    let negated = |f: &Facts| {
+        f.words
+            .iter()
+            .any(|w| without_negation(std::slice::from_ref(w)).1 > 0)
+    };
+    let by_negation = |s: &Stance| s.evidence.starts_with("negation");
+    if (by_negation(x) && negated(b)) || (by_negation(y) && negated(a)) {
+        return None;
+    }
+    let (kind, score) = match (x.side, y.side) {
+        (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports) => {
+            (RelationKind::Conflicts, same * x.strength.min(y.strength))
+        }
+        // The same speaker saying it twice corroborates nothing.
+        (Side::Supports, Side::Supports) | (Side::Refutes, Side::Refutes)
+            if a.speaker != b.speaker =>
+        {
+            // Support told through another's words ("shows", "a source says") is often only
+            // reported: weaker than an outlet's own assertion or than two refutations.
+            let told = |s: &Stance| s.side == Side::Supports && s.evidence != "asserted";
+            let discount = if told(x) || told(y) {
+                TOLD_DISCOUNT
+            } else {
+                1.0
+            };
+            (
+                RelationKind::Corroborates,
+                same * x.strength.min(y.strength) * discount,
+            )
+        }
+        _ => return None,
+    };
+    if score < FLOOR_SCORE {
+        return None;
+    }
+    let shown: Vec<&str> = sim.shared.iter().take(4).map(String::as_str).collect();
+    Some(Finding {
+        kind,
+        basis: "stance/1",
+        reason: format!(
+            "same claim (shared: {}); {} ({}) vs {} ({})",
+            shown.join(", "),
+            x.side.as_str(),
+            x.evidence,
+            y.side.as_str(),
+            y.evidence
+        ),
+        score: (score * 1000.0).round() / 1000.0,
+    })
+}
+
+/// How sure two contents state one proposition, from the similarity of their terms: zero
+/// below [`MIN_SHARED_WEIGHT`] or [`MIN_COSINE`], then rising with both.
+pub fn match_score(cosine: f64, shared_weight: f64) -> f64 {
+    if shared_weight < MIN_SHARED_WEIGHT || cosine < MIN_COSINE {
+        return 0.0;
+    }
+    (cosine.min(1.0) * (shared_weight / FULL_SHARED_WEIGHT).min(1.0)).sqrt()
+}
+
+/// The least shared term weight of two contents that state one proposition.
+pub const MIN_SHARED_WEIGHT: f64 = 1.5;
+/// The factor of a corroboration where one side supports through a cue.
+pub const TOLD_DISCOUNT: f64 = 0.85;
+/// The least weight of the shared terms that are not names.
+pub const MIN_PREDICATE_WEIGHT: f64 = 0.8;
+/// The least cosine of two contents that state one proposition.
+pub const MIN_COSINE: f64 = 0.35;
+/// The shared weight past which more shared terms add nothing.
+pub const FULL_SHARED_WEIGHT: f64 = 5.0;
 
 #[cfg(test)]
 mod tests {
@@ -213,11 +378,11 @@ mod tests {
             Some("direction: rose vs fell".into())
         );
         let said = f("Police", "neutral", "The mill was evacuated");
-        let denied = f("Owners", "denying", "the mill was  evacuated.");
+        let denied = Facts::new("Owners", "deny", "denying", "the mill was  evacuated.");
+        // The same content, one side denying: the stances conflict.
         assert_eq!(
-            reason(&said, &denied),
-            None,
-            "same content is left to the views"
+            reason(&said, &denied).map(|r| (r.0, r.1)),
+            Some((RelationKind::Conflicts, "stance/1"))
         );
         assert!(same_content(&said.content, &denied.content));
         assert!(same_content("it was not safe", "it was never safe"));
@@ -230,5 +395,153 @@ mod tests {
             None,
             "two values differ: another statement"
         );
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "the",
+        "mayor",
+        "Mayor",
+        "kraken",
+        "Kraken",
+        "lighthouse",
+        "Tobermory",
+        "not",
+        "never",
+        "didn't",
+        "hoax",
+        "fake",
+        "false",
+        "reportedly",
+        "may",
+        "rose",
+        "fell",
+        "west",
+        "east",
+        "further",
+        "3",
+        "4",
+        "Monday",
+        "Friday",
+        "two",
+        "three",
+        "closed",
+        "opened",
+        "seen",
+        "was",
+        "is",
+        "?",
+        "No",
+        "it",
+        "put",
+        "to",
+        "rest",
+        "denies",
+        "claims",
+        "bridge",
+        "toll",
+        "of",
+        "a",
+        "—",
+        "Ünïcödé",
+        "",
+    ];
+    const CUES: &[(&str, &str)] = &[
+        ("", "asserting"),
+        ("say", "neutral"),
+        ("deny", "denying"),
+        ("claim", "distancing"),
+        ("reject", "denying"),
+        ("confirm", "affirming"),
+    ];
+
+    fn content() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 0..12).prop_map(|ws| ws.join(" "))
+    }
+
+    fn facts() -> impl Strategy<Value = Facts> {
+        (
+            prop::sample::select(&["Police", "outlet-1", "Owners", ""][..]),
+            prop::sample::select(CUES),
+            content(),
+        )
+            .prop_map(|(speaker, (cue, class), content)| Facts::new(speaker, cue, class, &content))
+    }
+
+    proptest! {
+        #[test]
+        fn judge_is_symmetric_and_scores_in_range(a in facts(), b in facts()) {
+            let ab = judge(&a, &b);
+            let ba = judge(&b, &a);
+            prop_assert_eq!(
+                ab.as_ref().map(|f| (f.kind, f.basis, f.score.to_bits())),
+                ba.as_ref().map(|f| (f.kind, f.basis, f.score.to_bits()))
+            );
+            if let Some(f) = ab {
+                prop_assert!((FLOOR_SCORE..=1.0).contains(&f.score), "{:?}", f);
+                prop_assert!(!f.reason.is_empty());
+            }
+        }
+
+        #[test]
+        fn degenerate_contents_never_relate(a in facts(), w in prop::sample::select(WORDS)) {
+            let tiny = Facts::new("Police", "say", "neutral", w);
+            if degenerate(w) {
+                prop_assert_eq!(judge(&a, &tiny), None);
+                prop_assert_eq!(judge(&tiny, &a), None);
+                prop_assert!(crate::relate::keys(w).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_contents_never_relate_to_each_other() {
+        let tiny = ["?", "No", "it", "42", "", "No."];
+        for x in tiny {
+            for y in tiny {
+                let a = Facts::new("A", "", "asserting", x);
+                let b = Facts::new("B", "deny", "denying", y);
+                assert_eq!(judge(&a, &b), None, "{x:?} / {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hand_written_pairs() {
+        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
+        // Paraphrase, one side refuting: a conflict naming the evidence on both sides.
+        let a = outlet("outlet-a", "Giant squid seen off Tobermory lighthouse");
+        let b = outlet(
+            "outlet-b",
+            "Tobermory lighthouse giant squid sighting was a hoax",
+        );
+        let f = judge(&a, &b).expect("a conflict");
+        assert_eq!((f.kind, f.basis), (RelationKind::Conflicts, "stance/1"));
+        assert_eq!(
+            f.reason,
+            "same claim (shared: tobermory, squid, lighthous, giant); supports (asserted) vs refutes (\"hoax\")"
+        );
+        assert!(f.score >= DEFAULT_MIN_SCORE, "{f:?}");
+        // Both sides assert it, two outlets: a corroboration.
+        let c = outlet(
+            "outlet-c",
+            "A giant squid was spotted near the Tobermory lighthouse",
+        );
+        let g = judge(&a, &c).expect("a corroboration");
+        assert_eq!(g.kind, RelationKind::Corroborates);
+        // One side only reports it: no side taken, nothing found.
+        let d = outlet(
+            "outlet-d",
+            "Giant squid reportedly seen off Tobermory lighthouse",
+        );
+        assert_eq!(judge(&b, &d), None);
+        // The same names, another story: nothing shared but the names.
+        let e = outlet("outlet-e", "Tobermory council denies plan for budget cut");
+        assert_eq!(judge(&a, &e).map(|f| f.kind), None);
     }
 }

@@ -1,0 +1,532 @@
+//! Same claim, different words: the content terms of a claim weighted by how rare they are in
+//! English, and a similarity score between two claims from the terms they share.
+//!
+//! Rarity comes from a static table, `seeds/relate/rarity.tsv` (built by
+//! `tools/build_rarity.py` from the `wordfreq` word lists, CC BY-SA 4.0), not from the
+//! database: a term's weight, and so every score, is a function of the two claims alone.
+//!
+//! A term is a folded word that is neither a function word nor a word of stance ("deny",
+//! "hoax", "reportedly": [`super::stance`] reads those), lightly stemmed ("burgers" and
+//! "burger" are one term). Its weight is `(6 - zipf) / 2` clamped to `[0, 2]`, where `zipf` is
+//! the word's Zipf frequency (about 7 for "the", 4 for "burger"); a word not in the table
+//! (names, numbers, rare words) weighs [`UNKNOWN_WEIGHT`].
+
+use super::words;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+const RARITY_TSV: &str = include_str!("../../seeds/relate/rarity.tsv");
+
+/// The weight of a word absent from the rarity table: a name, a number or a rare word.
+pub const UNKNOWN_WEIGHT: f64 = 2.0;
+
+/// Zipf frequency times ten of each word of the table.
+fn rarity() -> &'static HashMap<&'static str, u8> {
+    static TABLE: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        RARITY_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| {
+                let (w, z) = l.split_once('\t')?;
+                Some((w, z.trim().parse().ok()?))
+            })
+            .collect()
+    })
+}
+
+/// Words that never count as content: function words, reporting and stance words, and the
+/// generic words of news headlines.
+const NOT_TERMS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "if",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "him",
+    "them",
+    "us",
+    "me",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "not",
+    "no",
+    "never",
+    "about",
+    "after",
+    "before",
+    "over",
+    "under",
+    "into",
+    "out",
+    "up",
+    "down",
+    "off",
+    "than",
+    "then",
+    "so",
+    "such",
+    "also",
+    "just",
+    "more",
+    "most",
+    "very",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "all",
+    "any",
+    "some",
+    "each",
+    "other",
+    "new",
+    "says",
+    "said",
+    "say",
+    "saying",
+    "report",
+    "reports",
+    "reported",
+    "reportedly",
+    "claim",
+    "claims",
+    "claimed",
+    "via",
+    "now",
+    "there",
+    "here",
+    "yes",
+    "too",
+    "s",
+    "t",
+    "don",
+    "isn",
+    "wasn",
+    "didn",
+    "doesn",
+    "aren",
+    "weren",
+    "won",
+    "hasn",
+    "haven",
+    "deny",
+    "denies",
+    "denied",
+    "denial",
+    "denying",
+    "false",
+    "falsely",
+    "fake",
+    "faked",
+    "hoax",
+    "hoaxes",
+    "untrue",
+    "true",
+    "truth",
+    "real",
+    "really",
+    "myth",
+    "debunk",
+    "debunked",
+    "debunks",
+    "debunking",
+    "refute",
+    "refutes",
+    "refuted",
+    "bogus",
+    "baseless",
+    "rumor",
+    "rumors",
+    "rumour",
+    "rumours",
+    "rumored",
+    "rumoured",
+    "allegedly",
+    "alleged",
+    "apparently",
+    "possibly",
+    "supposedly",
+    "purportedly",
+    "according",
+    "news",
+    "story",
+    "stories",
+    "photo",
+    "photos",
+    "video",
+    "videos",
+    "picture",
+    "pictures",
+    "viral",
+    "internet",
+    "online",
+    "web",
+    "social",
+    "media",
+    "watch",
+    "see",
+    "look",
+    "here's",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "actually",
+    "turns",
+    "turned",
+    "officially",
+    "official",
+    "officials",
+    "satire",
+    "satirical",
+    "fabricated",
+    "nonsense",
+    "prank",
+    "spoof",
+    "rejects",
+    "rejected",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "one",
+    "get",
+    "gets",
+    "got",
+    "make",
+    "makes",
+    "made",
+    "way",
+    "like",
+    "being",
+    "people",
+    "year",
+    "years",
+    "first",
+    "last",
+    "time",
+    "back",
+    "still",
+    "only",
+    "even",
+    "well",
+    "much",
+    "many",
+    "man",
+    "report's",
+    "update",
+    "updated",
+    "breaking",
+    "exclusive",
+    "amid",
+    "after",
+    "while",
+    "told",
+    "tells",
+    "set",
+    "plans",
+    "plan",
+    "two",
+    "three",
+    "day",
+    "days",
+    "week",
+    "weeks",
+];
+
+fn not_term(w: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NOT_TERMS.iter().copied().collect())
+        .contains(w)
+}
+
+/// Words folded into one term: irregular forms and a few synonyms of news headlines.
+const SAME: &[(&str, &str)] = &[
+    ("dead", "die"),
+    ("death", "die"),
+    ("died", "die"),
+    ("dies", "die"),
+    ("dying", "die"),
+    ("killed", "kill"),
+    ("kills", "kill"),
+    ("female", "woman"),
+    ("women", "woman"),
+    ("sexes", "gender"),
+    ("sex", "gender"),
+    ("segregate", "separat"),
+    ("segregated", "separat"),
+    ("segregation", "separat"),
+    ("separation", "separat"),
+    ("bought", "buy"),
+    ("buys", "buy"),
+    ("sold", "sell"),
+    ("sells", "sell"),
+    ("selling", "sell"),
+    ("arrested", "arrest"),
+    ("detained", "arrest"),
+    ("captured", "arrest"),
+    ("beheaded", "behead"),
+    ("beheading", "behead"),
+    ("pic", "photo"),
+    ("image", "photo"),
+];
+
+/// A light stem: plural and verb endings off, so inflections of one word meet.
+pub fn stem(w: &str) -> String {
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("\u{2019}s"))
+        .unwrap_or(w);
+    let n = w.chars().count();
+    if !w.chars().all(char::is_alphabetic) || n <= 3 {
+        return w.to_string();
+    }
+    if let Some(&(_, to)) = SAME.iter().find(|(from, _)| *from == w) {
+        return to.to_string();
+    }
+    if n > 4 {
+        if let Some(s) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")) {
+            return format!("{s}y");
+        }
+    }
+    for suffix in ["ing", "ed", "es", "s", "e"] {
+        if let Some(s) = w.strip_suffix(suffix) {
+            let m = s.chars().count();
+            if m >= 3 && !(suffix == "s" && s.ends_with('s')) {
+                return s.to_string();
+            }
+        }
+    }
+    w.to_string()
+}
+
+/// The weight of one folded word (see the module documentation).
+pub fn weight(w: &str) -> f64 {
+    if w.chars().any(|c| c.is_ascii_digit()) {
+        return UNKNOWN_WEIGHT;
+    }
+    match rarity().get(w) {
+        Some(&z) => ((65.0 - f64::from(z)) / 20.0).clamp(0.0, UNKNOWN_WEIGHT),
+        None => UNKNOWN_WEIGHT,
+    }
+}
+
+/// The content terms of a text: stem → weight (the largest weight of its forms), only terms
+/// of positive weight.
+pub fn terms(content: &str) -> BTreeMap<String, f64> {
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    for w in words(content) {
+        let w = w.replace('\u{2019}', "'");
+        if w.chars().count() < 2 || not_term(&w) || w.ends_with("n't") {
+            continue;
+        }
+        let x = weight(&w);
+        if x <= 0.0 {
+            continue;
+        }
+        let e = out.entry(stem(&w)).or_insert(0.0);
+        if x > *e {
+            *e = x;
+        }
+    }
+    out
+}
+
+/// The stems of the names in a content: words capitalised inside a sentence-case content; in a
+/// Title-Case content (most words capitalised), the capitalised words that are rare (not in the
+/// rarity table) or known entities (`seeds/aliases.tsv`).
+pub fn names(content: &str) -> std::collections::BTreeSet<String> {
+    let raw: Vec<&str> = content
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let title_case = raw.iter().filter(|w| capital(w)).count() * 5 > raw.len() * 3;
+    let mut out = std::collections::BTreeSet::new();
+    for (i, w) in raw.iter().enumerate() {
+        if !capital(w) {
+            continue;
+        }
+        let lower = w.to_lowercase().replace('\u{2019}', "'");
+        let name = if title_case || i == 0 {
+            !rarity().contains_key(lower.as_str())
+                || super::aliases::aliases().entity(&lower).is_some()
+        } else {
+            true
+        };
+        if name {
+            for part in lower.split('-') {
+                out.insert(stem(part.trim_end_matches("'s")));
+            }
+            out.insert(stem(&lower));
+        }
+    }
+    out
+}
+
+/// How much two claims' contents say the same thing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similarity {
+    /// The shared weight over the geometric mean of the two total weights, in `[0, 1]`.
+    pub cosine: f64,
+    /// The total weight of the shared terms.
+    pub shared_weight: f64,
+    /// The shared terms, heaviest first (ties by term).
+    pub shared: Vec<String>,
+}
+
+/// The similarity of two term sets (see [`terms`]). Symmetric.
+pub fn similarity(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> Similarity {
+    let total = |t: &BTreeMap<String, f64>| t.values().sum::<f64>();
+    let mut shared: Vec<(&String, f64)> = a
+        .iter()
+        .filter_map(|(k, &x)| b.get(k).map(|&y| (k, x.min(y))))
+        .collect();
+    let shared_weight: f64 = shared.iter().map(|s| s.1).sum();
+    let norm = (total(a) * total(b)).sqrt();
+    let cosine = if norm > 0.0 {
+        (shared_weight / norm).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(y.0)));
+    Similarity {
+        cosine,
+        shared_weight,
+        shared: shared.into_iter().map(|s| s.0.clone()).collect(),
+    }
+}
+
+/// Whether a content has fewer than two content words (any word that is not a function
+/// word): such a claim ("No", "it", "?", a bare number) never relates to anything.
+pub fn degenerate(content: &str) -> bool {
+    const FUNCTION: &[&str] = &[
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
+        "with", "from", "as", "is", "are", "was", "were", "be", "been", "it", "its", "this",
+        "that", "he", "she", "they", "we", "you", "i", "so", "do", "did", "does",
+    ];
+    words(content)
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphanumeric) && !FUNCTION.contains(&w.as_str()))
+        .take(2)
+        .count()
+        < 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_words_weigh_more_than_common_ones() {
+        assert_eq!(weight("the"), 0.0);
+        assert!(weight("burger") > weight("house"));
+        assert_eq!(weight("zyxwvut"), UNKNOWN_WEIGHT);
+        assert_eq!(weight("1984"), UNKNOWN_WEIGHT);
+        assert!(terms("the plan is denied").keys().all(|k| k != "deny"));
+    }
+
+    #[test]
+    fn stems_fold_inflections() {
+        assert_eq!(stem("burgers"), stem("burger"));
+        assert_eq!(stem("parties"), stem("party"));
+        assert_eq!(stem("separated"), stem("separate"));
+        assert_eq!(stem("glass"), "glass");
+    }
+
+    #[test]
+    fn paraphrases_share_their_rare_terms() {
+        let a = terms("Airline to seat passengers by gender on flights to Tel Aviv");
+        let b = terms("The airline will not separate passengers by gender");
+        let s = similarity(&a, &b);
+        assert_eq!(s.shared, ["airlin", "passenger", "gender"]);
+        assert!(s.cosine > 0.4, "{s:?}");
+        let c = terms("The city council approved a new stadium budget");
+        assert_eq!(similarity(&a, &c).shared, Vec::<String>::new());
+        assert_eq!(similarity(&a, &c).cosine, 0.0);
+        assert_eq!(similarity(&a, &b), {
+            let mut r = similarity(&b, &a);
+            r.shared = s.shared.clone();
+            r
+        });
+    }
+
+    #[test]
+    fn names_in_sentence_and_title_case() {
+        let n = |s: &str| names(s).into_iter().collect::<Vec<_>>();
+        assert_eq!(
+            n("Police say Tobermory lighthouse was closed"),
+            ["tobermory"]
+        );
+        assert_eq!(
+            n("Lighthouse Keeper In Tobermory Sees Kraken"),
+            ["kraken", "tobermory"]
+        );
+    }
+
+    #[test]
+    fn degenerate_contents() {
+        for c in ["", "?", "No", "it", "42", "it is", "the end", "  ."] {
+            assert!(degenerate(c), "{c:?}");
+        }
+        for c in ["prices rose", "two people were injured", "No deal"] {
+            assert!(!degenerate(c), "{c:?}");
+        }
+    }
+}
