@@ -83,12 +83,12 @@ pub enum BundleError {
     #[error("{path}: {source} (neither in the bundle nor in this database); nothing was stored")]
     Incomplete {
         path: PathBuf,
-        source: crate::store::StoreError,
+        source: Box<crate::store::StoreError>,
     },
     #[error("{path}: {refusal}; nothing was stored")]
     Refused {
         path: PathBuf,
-        refusal: crate::store::StoreError,
+        refusal: Box<crate::store::StoreError>,
     },
     #[error("{path}: --since {value:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
     BadSince { path: PathBuf, value: String },
@@ -479,13 +479,13 @@ pub fn apply(
         SyncError::Store(source @ crate::store::StoreError::Index { .. }) => {
             SyncError::Bundle(BundleError::Incomplete {
                 path: path.to_path_buf(),
-                source,
+                source: Box::new(source),
             })
         }
         SyncError::Store(refusal @ crate::store::StoreError::Refused { .. }) => {
             SyncError::Bundle(BundleError::Refused {
                 path: path.to_path_buf(),
-                refusal,
+                refusal: Box::new(refusal),
             })
         }
         e => e,
