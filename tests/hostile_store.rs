@@ -328,3 +328,42 @@ fn import_refuses_a_damaged_database_file() {
     );
     assert_eq!(std::fs::read(env.db()).expect("read"), before);
 }
+
+#[test]
+fn a_batch_that_does_not_fit_on_disk_fails_only_for_the_file_that_does_not_fit() {
+    // The files may not grow past 1.5 MB (`ulimit -f`, SIGXFSZ ignored), as on a full disk:
+    // the batch of three files fails at commit. Before: all three failed, "disk I/O error".
+    let env = Env::new();
+    env.write(
+        "a1.txt",
+        "title: A1\n\nThe mayor said the north port is open.\n",
+    );
+    env.write(
+        "c3.txt",
+        "title: C3\n\nThe mayor said the south port is open.\n",
+    );
+    long_article(&env, "b2.txt", 3_000_000);
+    env.ok(&["import", "a1.txt"]);
+    let out = std::process::Command::new("bash")
+        .current_dir(env.dir.path())
+        .env_remove("CLAIMS_DB")
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1500 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_claims"))
+        .args(["import", "b2.txt", "c3.txt", "a1.txt"])
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: b2.txt: not stored, the commit failed: disk I/O error: the disk may be \
+         full, or the file may not grow any further\n"
+    );
+    let text = common::stdout(&out);
+    assert!(text.contains("c3.txt: new version 1 of \"C3\""), "{text}");
+    assert!(text.contains("a1.txt: unchanged"), "{text}");
+    let listed = env.ok(&["list"]);
+    assert!(listed.contains("the south port is open") && !listed.contains("b2 port"));
+    assert!(env.ok(&["verify"]).starts_with("ok: "));
+}
