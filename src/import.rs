@@ -235,27 +235,12 @@ fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
     };
     let commit_error = |e: StoreError| ImportError::Commit {
         path: path.clone(),
-        message: describe_write_error(&e),
+        message: e.describe_write_failure(),
     };
     let mut ledger = Ledger::begin(store).map_err(commit_error)?;
     let outcome = write_file(&mut ledger, plan, options)?;
     ledger.commit().map_err(commit_error)?;
     Ok(outcome)
-}
-
-/// A failed write, with a full disk named as such.
-fn describe_write_error(e: &StoreError) -> String {
-    let code = match e {
-        StoreError::Sql(e) => e.sqlite_error_code(),
-        _ => None,
-    };
-    match code {
-        Some(rusqlite::ErrorCode::DiskFull) => format!("the disk is full ({e})"),
-        Some(rusqlite::ErrorCode::SystemIoFailure) => {
-            format!("{e}: the disk may be full, or the file may not grow any further")
-        }
-        _ => e.to_string(),
-    }
 }
 
 /// Writes one file as one unit; on any error the unit is undone and the database is as before.

@@ -61,25 +61,7 @@ impl CliError {
     /// Names the database file when SQLite says "database is locked" (or busy) without
     /// saying which file: another process held it past the busy timeout.
     pub fn naming_locked(self, db: &std::path::Path) -> CliError {
-        let is_locked = |code: rusqlite::ErrorCode| {
-            matches!(
-                code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            )
-        };
-        let locked = self.error.chain().any(|cause| {
-            let sql = cause.downcast_ref::<rusqlite::Error>().or_else(|| {
-                match cause.downcast_ref::<StoreError>() {
-                    Some(StoreError::Sql(e)) => Some(e),
-                    _ => None,
-                }
-            });
-            sql.and_then(rusqlite::Error::sqlite_error_code)
-                .is_some_and(is_locked)
-                || cause
-                    .downcast_ref::<rusqlite::ffi::Error>()
-                    .is_some_and(|e| is_locked(e.code))
-        });
+        let locked = self.error.chain().any(claims::store::is_locked);
         let path = db.display().to_string();
         if !locked || format!("{:#}", self.error).starts_with(&path) {
             return self;
@@ -196,31 +178,6 @@ impl From<std::io::Error> for CliError {
 mod tests {
     use super::*;
     use std::path::PathBuf;
-
-    #[test]
-    fn a_locked_database_is_named() {
-        let busy = || {
-            StoreError::Sql(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                Some("database is locked".into()),
-            ))
-        };
-        let e = CliError::from(busy()).naming_locked(std::path::Path::new("news.db"));
-        assert_eq!(e.code, exit::DATABASE);
-        assert_eq!(
-            format!("{:#}", e.error),
-            "news.db: another process (another claims command, or a hub serving this file) held \
-             the database longer than the busy timeout; try again when it is done: database is \
-             locked: Error code 5: The database file is locked"
-        );
-        // Other errors are left as they are.
-        let other = CliError::from(SyncError::Protocol("x".into()))
-            .naming_locked(std::path::Path::new("news.db"));
-        assert_eq!(
-            format!("{:#}", other.error),
-            "the peer broke the protocol: x"
-        );
-    }
 
     #[test]
     fn database_failures_exit_3_however_they_are_wrapped() {

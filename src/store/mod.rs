@@ -106,6 +106,45 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// The message of a failed write, with a full disk named as such.
+    pub fn describe_write_failure(&self) -> String {
+        let code = match self {
+            StoreError::Sql(e) => e.sqlite_error_code(),
+            _ => None,
+        };
+        match code {
+            Some(rusqlite::ErrorCode::DiskFull) => format!("the disk is full ({self})"),
+            Some(rusqlite::ErrorCode::SystemIoFailure) => {
+                format!("{self}: the disk may be full, or the file may not grow any further")
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// Whether an error (one cause of a chain) is SQLite's "database is locked" or "busy": another
+/// connection held the file past the busy timeout.
+pub fn is_locked(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let locked = |code: rusqlite::ErrorCode| {
+        matches!(
+            code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        )
+    };
+    let sql = cause.downcast_ref::<rusqlite::Error>().or_else(|| {
+        match cause.downcast_ref::<StoreError>() {
+            Some(StoreError::Sql(e)) => Some(e),
+            _ => None,
+        }
+    });
+    sql.and_then(rusqlite::Error::sqlite_error_code)
+        .is_some_and(locked)
+        || cause
+            .downcast_ref::<rusqlite::ffi::Error>()
+            .is_some_and(|e| locked(e.code))
+}
+
 /// How a database file is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -444,3 +483,33 @@ pub(crate) const INDEX_TABLES: &[&str] = &[
     "relations",
     "claim_keys",
 ];
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_recognised_however_it_is_wrapped() {
+        let busy = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("database is locked".into()),
+            )
+        };
+        assert!(is_locked(&busy()));
+        assert!(is_locked(&StoreError::Sql(busy())));
+        let chain: Vec<bool> = anyhow::Error::new(StoreError::Sql(busy()))
+            .chain()
+            .map(is_locked)
+            .collect();
+        assert!(chain.iter().any(|l| *l));
+        assert!(!is_locked(&StoreError::Corrupt("x".into())));
+        let full = StoreError::Sql(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+        assert!(full
+            .describe_write_failure()
+            .starts_with("the disk is full ("));
+    }
+}
