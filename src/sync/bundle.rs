@@ -88,7 +88,7 @@ pub enum BundleError {
     #[error("{path}: {refusal}; nothing was stored")]
     Refused {
         path: PathBuf,
-        refusal: crate::store::StoreError,
+        refusal: Box<crate::store::StoreError>,
     },
     #[error("{path}: --since {value:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
     BadSince { path: PathBuf, value: String },
@@ -485,7 +485,7 @@ pub fn apply(
         SyncError::Store(refusal @ crate::store::StoreError::Refused { .. }) => {
             SyncError::Bundle(BundleError::Refused {
                 path: path.to_path_buf(),
-                refusal,
+                refusal: Box::new(refusal),
             })
         }
         e => e,
