@@ -160,15 +160,17 @@ pub fn import_paths_with(
                     break;
                 }
             }
-            if let Err(e) = ledger.commit() {
-                // Nothing of this batch is stored: say so for every file in it.
-                let message = e.to_string();
+            if ledger.commit().is_err() {
+                // Nothing of this batch is stored (a full disk, a file that may not grow):
+                // each of its files is tried again alone, so that only a file that does not
+                // fit fails.
+                let reader = Store::open_read_only(store.path()).ok();
                 for outcome in &mut batch {
                     if let Ok(report) = outcome {
-                        *outcome = Err(ImportError::Commit {
-                            path: report.path.clone(),
-                            message: message.clone(),
-                        });
+                        let path = report.path.clone();
+                        *outcome =
+                            plan_file(&path, reader.as_ref(), &options, overrides, extractor)
+                                .and_then(|plan| write_alone(store, plan, &options));
                     }
                 }
             }
@@ -224,6 +226,21 @@ fn plan_file(
         sha,
         planned,
     })
+}
+
+/// Writes one file in a transaction of its own.
+fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
+    let path = match &plan {
+        Plan::Cached { path, .. } | Plan::Fresh { path, .. } => path.clone(),
+    };
+    let commit_error = |e: StoreError| ImportError::Commit {
+        path: path.clone(),
+        message: e.describe_write_failure(),
+    };
+    let mut ledger = Ledger::begin(store).map_err(commit_error)?;
+    let outcome = write_file(&mut ledger, plan, options)?;
+    ledger.commit().map_err(commit_error)?;
+    Ok(outcome)
 }
 
 /// Writes one file as one unit; on any error the unit is undone and the database is as before.

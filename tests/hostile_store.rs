@@ -248,3 +248,122 @@ fn a_5_mb_article_and_what_follows_it_reach_a_hub_with_default_limits() {
         ids(&local)
     );
 }
+
+#[test]
+fn verify_finds_an_index_row_changed_by_hand_and_a_stale_full_text_index() {
+    let env = Env::new();
+    seeded(&env);
+    assert!(env.ok(&["verify"]).starts_with("ok: "));
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    let (claim, seq): (String, i64) = conn
+        .query_row("SELECT id, seq FROM claims ORDER BY seq LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("a claim");
+    // Before: verify said ok while `list` and every view showed the forged claim.
+    conn.execute(
+        "UPDATE claims SET content = 'forged content' WHERE seq = ?1",
+        [seq],
+    )
+    .expect("update");
+    drop(conn);
+    assert!(env.ok(&["list"]).contains("forged content"));
+    let out = env.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "object {claim} (seq {seq}): its row in the index table claims does not match its \
+             object (the index was changed by hand; `claims rebuild` recreates it)"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("claims.db: the full-text index claims_fts does not match its table"),
+        "{text}"
+    );
+    // The check changed nothing, and rebuild repairs it.
+    assert!(env.ok(&["list"]).contains("forged content"));
+    env.ok(&["rebuild"]);
+    assert!(env.ok(&["verify"]).starts_with("ok: "));
+    assert!(!env.ok(&["list"]).contains("forged content"));
+}
+
+#[test]
+fn import_refuses_a_damaged_database_file() {
+    let env = Env::new();
+    seeded(&env);
+    // Damage a table that import never touches (so that before the fix it exited 0): the
+    // page header of `sync_log`'s root page.
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .expect("checkpoint");
+    let page_size: u64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .expect("page size");
+    let root: u64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'sync_log'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("root page");
+    drop(conn);
+    let mut bytes = std::fs::read(env.db()).expect("read");
+    let at = ((root - 1) * page_size) as usize;
+    bytes[at..at + 8].copy_from_slice(&[0xff; 8]);
+    std::fs::write(env.db(), &bytes).expect("write");
+    let before = std::fs::read(env.db()).expect("read");
+    let other = env.copy("seeds/tidewater-bridge.md");
+    let out = env.run(&["import", &other]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("claims: error: claims.db: the database file is damaged (")
+            && err.ends_with(
+                "); nothing was written. Run `claims verify`, and restore it from a backup or \
+                 sync what is readable into a fresh database\n"
+            ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(env.db()).expect("read"), before);
+}
+
+#[test]
+fn a_batch_that_does_not_fit_on_disk_fails_only_for_the_file_that_does_not_fit() {
+    // The files may not grow past 1.5 MB (`ulimit -f`, SIGXFSZ ignored), as on a full disk:
+    // the batch of three files fails at commit. Before: all three failed, "disk I/O error".
+    let env = Env::new();
+    env.write(
+        "a1.txt",
+        "title: A1\n\nThe mayor said the north port is open.\n",
+    );
+    env.write(
+        "c3.txt",
+        "title: C3\n\nThe mayor said the south port is open.\n",
+    );
+    long_article(&env, "b2.txt", 3_000_000);
+    env.ok(&["import", "a1.txt"]);
+    let out = std::process::Command::new("bash")
+        .current_dir(env.dir.path())
+        .env_remove("CLAIMS_DB")
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1500 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_claims"))
+        .args(["import", "b2.txt", "c3.txt", "a1.txt"])
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: b2.txt: not stored, the commit failed: disk I/O error: the disk may be \
+         full, or the file may not grow any further\n"
+    );
+    let text = common::stdout(&out);
+    assert!(text.contains("c3.txt: new version 1 of \"C3\""), "{text}");
+    assert!(text.contains("a1.txt: unchanged"), "{text}");
+    let listed = env.ok(&["list"]);
+    assert!(listed.contains("the south port is open") && !listed.contains("b2 port"));
+    assert!(env.ok(&["verify"]).starts_with("ok: "));
+}

@@ -472,3 +472,18 @@ fn first_contact_succeeds_while_the_hub_is_written_to() {
     assert!(late_ids.is_subset(&at_a));
     assert_eq!(at_a, id_set(&env, "hub.db"));
 }
+
+#[test]
+fn a_hub_on_an_open_address_without_a_token_is_refused() {
+    // Before: it served, with a warning, and took anyone's pushes.
+    let env = Env::new();
+    env.ok(&["import", env.seed().to_str().expect("path")]);
+    let out = env.run(&["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: 0.0.0.0:0: not a loopback address, and no --token-file: anyone who \
+         can connect could push; give --token-file (or --allow-anyone-to-push to mean it)\n"
+    );
+    assert_eq!(common::stdout(&out), "");
+}

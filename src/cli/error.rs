@@ -58,6 +58,23 @@ impl CliError {
         })
     }
 
+    /// Names the database file when SQLite says "database is locked" (or busy) without
+    /// saying which file: another process held it past the busy timeout.
+    pub fn naming_locked(self, db: &std::path::Path) -> CliError {
+        let locked = self.error.chain().any(claims::store::is_locked);
+        let path = db.display().to_string();
+        if !locked || format!("{:#}", self.error).starts_with(&path) {
+            return self;
+        }
+        CliError {
+            code: self.code,
+            error: self.error.context(format!(
+                "{path}: another process (another claims command, or a hub serving this file) \
+                 held the database longer than the busy timeout; try again when it is done"
+            )),
+        }
+    }
+
     /// Prints the error on stderr and returns the exit code. A closed stdout is exit 0, quietly.
     pub fn report(self) -> i32 {
         if self.is_closed_pipe() {

@@ -18,7 +18,8 @@ use std::path::PathBuf;
 /// directory are reported and not followed (see --follow-links). Only regular files are read: a
 /// FIFO, socket or device is refused. Each file is one transaction: a bad file is reported and
 /// leaves the database unchanged, the others are still imported, and the exit code is 1.
-/// Importing the same bytes again adds nothing.
+/// Importing the same bytes again adds nothing. A damaged database file (`PRAGMA
+/// quick_check`) is refused before anything is written, with exit code 3.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or directories to import.
@@ -76,6 +77,8 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         published: args.published.clone(),
     };
     let mut store = Store::open(&cli.db)?;
+    // A damaged file is refused before anything is written into it (exit 3).
+    store.quick_check()?;
     let extractor = Extractor::new()?;
     let progress = progress_bar("files", false);
     let text = cli.format == Format::Text;

@@ -115,7 +115,7 @@ pub fn main() -> i32 {
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
     };
-    result.unwrap_or_else(CliError::report)
+    result.unwrap_or_else(|e| e.naming_locked(&cli.db).report())
 }
 
 /// Opens the database named by `--db` for commands that read an existing one, deriving first

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 /// Serve this database as a sync hub: `claims sync http://HOST:PORT` from other machines.
 ///
 /// Listens on loopback unless told otherwise. With --token-file, pushing needs that bearer
-/// token (HTTP 401 without it); reading does not. Requests and objects past the limits get
+/// token (HTTP 401 without it); reading does not. An address other than loopback is refused
+/// without --token-file, unless --allow-anyone-to-push says that anyone who can connect may
+/// push. Requests and objects past the limits get
 /// HTTP 413. Prints "listening on http://ADDR" on stdout once ready, then serves until
 /// interrupted.
 #[derive(Debug, clap::Args)]
@@ -23,6 +25,10 @@ pub struct Args {
     /// A file holding the bearer token that pushes must carry.
     #[arg(long)]
     pub token_file: Option<PathBuf>,
+    /// Serve an address other than loopback without --token-file: anyone who can connect may
+    /// push.
+    #[arg(long)]
+    pub allow_anyone_to_push: bool,
     /// Largest request body accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_request_bytes)]
     pub max_request_bytes: u64,
@@ -52,6 +58,13 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         .map_err(|e| fail(format!("{}: cannot listen: {e}", args.addr)))?;
     let server = Server::from_listener(listener)?;
     if token.is_none() && !server.addr().ip().is_loopback() {
+        if !args.allow_anyone_to_push {
+            return Err(fail(format!(
+                "{}: not a loopback address, and no --token-file: anyone who can connect could \
+                 push; give --token-file (or --allow-anyone-to-push to mean it)",
+                args.addr
+            )));
+        }
         eprintln!(
             "claims: warning: serving on {} without --token-file: anyone who can connect may push",
             server.addr()

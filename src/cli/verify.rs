@@ -7,7 +7,10 @@ use std::io::Write;
 /// Check every object and the file.
 ///
 /// Every id is recomputed from its body, every body must be canonical, every reference must be
-/// stored, and SQLite's integrity check must pass. Exits 1 naming each bad object.
+/// stored, the index must match the objects (it is rebuilt from them in a transaction that is
+/// rolled back, and every row that differs is named), each full-text index must match its
+/// table (FTS5 integrity-check), and SQLite's integrity check must pass. Exits 1 naming each
+/// bad object.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 

@@ -91,6 +91,12 @@ pub enum StoreError {
     /// The embedded alias table the index's candidate keys depend on is broken.
     #[error(transparent)]
     Aliases(#[from] crate::relate::aliases::AliasError),
+    /// The file's structure is damaged (`PRAGMA quick_check` failed).
+    #[error(
+        "{path}: the database file is damaged ({detail}); nothing was written. Run `claims \
+         verify`, and restore it from a backup or sync what is readable into a fresh database"
+    )]
+    Damaged { path: PathBuf, detail: String },
     /// A stored value that cannot be read back (an id that is not 64 hex digits, a JSON column
     /// that does not parse): the file was changed by hand.
     #[error("{0}")]
@@ -100,6 +106,45 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// The message of a failed write, with a full disk named as such.
+    pub fn describe_write_failure(&self) -> String {
+        let code = match self {
+            StoreError::Sql(e) => e.sqlite_error_code(),
+            _ => None,
+        };
+        match code {
+            Some(rusqlite::ErrorCode::DiskFull) => format!("the disk is full ({self})"),
+            Some(rusqlite::ErrorCode::SystemIoFailure) => {
+                format!("{self}: the disk may be full, or the file may not grow any further")
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// Whether an error (one cause of a chain) is SQLite's "database is locked" or "busy": another
+/// connection held the file past the busy timeout.
+pub fn is_locked(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let locked = |code: rusqlite::ErrorCode| {
+        matches!(
+            code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        )
+    };
+    let sql = cause.downcast_ref::<rusqlite::Error>().or_else(|| {
+        match cause.downcast_ref::<StoreError>() {
+            Some(StoreError::Sql(e)) => Some(e),
+            _ => None,
+        }
+    });
+    sql.and_then(rusqlite::Error::sqlite_error_code)
+        .is_some_and(locked)
+        || cause
+            .downcast_ref::<rusqlite::ffi::Error>()
+            .is_some_and(|e| locked(e.code))
+}
 
 /// How a database file is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,37 +318,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(
-            "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
-             INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
-             DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
-             UPDATE relation_state SET pending = 1;
-             DELETE FROM relations; DELETE FROM claim_keys;
-             DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
-             DELETE FROM documents;",
-        )?;
-        let mut cache = index::Cache::default();
-        let mut count = 0;
-        {
-            let mut stmt = tx.prepare("SELECT seq, id, type, body FROM objects ORDER BY seq")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let seq: i64 = row.get(0)?;
-                let id: String = row.get(1)?;
-                let kind: String = row.get(2)?;
-                let body: String = row.get(3)?;
-                let Ok(id) = ObjectId::parse(&id) else {
-                    continue;
-                };
-                let object = Object { id, kind, body };
-                if let Some(body) = crate::model::Body::from_object(&object) {
-                    index::insert(&tx, &mut cache, seq, id, &body)
-                        .map_err(|source| StoreError::Index { id, source })?;
-                    count += 1;
-                }
-            }
-        }
-        index::fill_fts(&tx, 0)?;
+        let count = reindex(&tx)?;
         tx.commit()?;
         Ok(count)
     }
@@ -316,6 +331,36 @@ impl Store {
             .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
             .optional()?
             .unwrap_or(false))
+    }
+
+    /// A cheap check of the file's structure (`PRAGMA quick_check`: every page and b-tree,
+    /// without cross-checking indexes against their tables), for commands that write: a
+    /// damaged file is refused before anything is written into it.
+    pub fn quick_check(&self) -> Result<()> {
+        let damaged = |detail: String| StoreError::Damaged {
+            path: self.path.clone(),
+            detail,
+        };
+        let lines = self
+            .conn
+            .prepare("PRAGMA quick_check(5)")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            });
+        match lines {
+            Ok(lines) if lines.iter().all(|l| l == "ok") => Ok(()),
+            Ok(lines) => Err(damaged(lines.join("; "))),
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+                ) =>
+            {
+                Err(damaged(e.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Whether an object is stored.
@@ -404,4 +449,82 @@ fn row_id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<ObjectId> {
     ObjectId::parse(&hex).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
+}
+
+/// The index rebuilt from `objects` alone, inside the caller's transaction: every index table
+/// emptied and filled again in arrival order, the full-text indexes too. Returns the objects
+/// indexed.
+pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
+    tx.execute_batch(
+        "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
+             INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
+             DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
+             UPDATE relation_state SET pending = 1;
+             DELETE FROM relations; DELETE FROM claim_keys;
+             DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
+             DELETE FROM documents;",
+    )?;
+    let mut cache = index::Cache::default();
+    let mut count = 0;
+    {
+        let mut stmt = tx.prepare("SELECT seq, id, type, body FROM objects ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let id: String = row.get(1)?;
+            let kind: String = row.get(2)?;
+            let body: String = row.get(3)?;
+            let Ok(id) = ObjectId::parse(&id) else {
+                continue;
+            };
+            let object = Object { id, kind, body };
+            if let Some(body) = crate::model::Body::from_object(&object) {
+                index::insert(tx, &mut cache, seq, id, &body)
+                    .map_err(|source| StoreError::Index { id, source })?;
+                count += 1;
+            }
+        }
+    }
+    index::fill_fts(tx, 0)?;
+    Ok(count)
+}
+
+/// The index tables [`reindex`] fills.
+pub(crate) const INDEX_TABLES: &[&str] = &[
+    "documents",
+    "versions",
+    "claims",
+    "mentions",
+    "relations",
+    "claim_keys",
+];
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_recognised_however_it_is_wrapped() {
+        let busy = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("database is locked".into()),
+            )
+        };
+        assert!(is_locked(&busy()));
+        assert!(is_locked(&StoreError::Sql(busy())));
+        let chain: Vec<bool> = anyhow::Error::new(StoreError::Sql(busy()))
+            .chain()
+            .map(is_locked)
+            .collect();
+        assert!(chain.iter().any(|l| *l));
+        assert!(!is_locked(&StoreError::Corrupt("x".into())));
+        let full = StoreError::Sql(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+        assert!(full
+            .describe_write_failure()
+            .starts_with("the disk is full ("));
+    }
 }
