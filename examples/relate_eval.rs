@@ -17,7 +17,10 @@
 //! for the default threshold ([`claims::relate::DEFAULT_MIN_SCORE`]) and cross-validated:
 //! stories are split into folds; for each fold, the thresholds are chosen on the other folds
 //! (best F-beta with beta 0.5: precision counts double) and measured on it. A predicted pair belongs to the fold of its first article.
-//! `--dump` writes every judged pair (scores, kinds, gold) for `tools/fit_relate.py`.
+//! `--dump FILE` writes every article pair found (score, kind, gold, reason, headlines);
+//! with `RELATE_EVAL_COMPARED=FILE` set, every compared pair of claims with its similarity and
+//! stances goes to FILE, and each article's label and claims to FILE.articles (for analysis in
+//! a temporary directory: never commit them, they hold the evaluation texts).
 
 use claims::extract::Extractor;
 use claims::ingest;

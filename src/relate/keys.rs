@@ -477,6 +477,20 @@ pub(super) fn is_movement(ws: &[String], i: usize, axis: &str) -> bool {
         .any(|p| MOVEMENT_CONTEXT.contains(&p.as_str()))
 }
 
+/// Whether the compass word `w` (folded) is written as part of a name in `content`:
+/// capitalised and followed by a capitalised word ("South Carolina", "North Korea").
+pub(super) fn compass_in_name(content: &str, w: &str) -> bool {
+    let tokens: Vec<&str> = content
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    tokens.windows(2).any(|pair| {
+        pair[0].to_lowercase() == w
+            && pair[0].chars().next().is_some_and(char::is_uppercase)
+            && pair[1].chars().next().is_some_and(char::is_uppercase)
+    })
+}
+
 /// Aliases of named entities: demonyms, capitals, seats of government.
 /// Capitalised words that are not names.
 const NOT_NAMES: &[&str] = &[
@@ -605,7 +619,10 @@ pub fn keys(content: &str) -> Vec<(String, String)> {
         let names = entities(content);
         for &(i, a, pole) in &polars {
             let axis = AXES[a].0;
-            if MOVEMENT_AXES.contains(&axis) && is_movement(&ws, i, axis) {
+            if MOVEMENT_AXES.contains(&axis)
+                && is_movement(&ws, i, axis)
+                && !compass_in_name(content, &ws[i])
+            {
                 for name in &names {
                     let detail = if pole { "+" } else { "-" };
                     out.insert((format!("e:{axis}:{name}"), detail.to_string()));
@@ -738,6 +755,18 @@ mod tests {
         for c in ["", "?", "No", "it", "42", "it is", "Kraken"] {
             assert_eq!(keys(c), Vec::<(String, String)>::new(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn compass_words_in_names_are_no_movement() {
+        let e = |s: &str| {
+            keys(s)
+                .into_iter()
+                .filter(|k| k.0.starts_with("e:"))
+                .count()
+        };
+        assert_eq!(e("Russian troops push further south"), 1);
+        assert_eq!(e("the Russian candidate comes to South Carolina"), 0);
     }
 
     #[test]

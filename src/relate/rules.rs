@@ -16,8 +16,8 @@
 //! replicas holding the same claims find the same relations whatever the order they arrived in.
 
 use super::keys::{
-    entities, is_movement, phrase, polar, values, without_negation, Value, AXES, MAX_VALUES,
-    MOVEMENT_AXES,
+    compass_in_name, entities, is_movement, phrase, polar, values, without_negation, Value, AXES,
+    MAX_VALUES, MOVEMENT_AXES,
 };
 use super::similar::{degenerate, names, similarity, terms};
 use super::stance::{stance_of, Side, Stance};
@@ -182,11 +182,17 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
     if names_a.intersection(&names_b).next().is_some() {
         for &(i, ax, pole) in &pa {
             let axis = AXES[ax].0;
-            if !MOVEMENT_AXES.contains(&axis) || !is_movement(&a.words, i, axis) {
+            if !MOVEMENT_AXES.contains(&axis)
+                || !is_movement(&a.words, i, axis)
+                || compass_in_name(&a.content, &a.words[i])
+            {
                 continue;
             }
             if let Some(&(j, _, _)) = pb.iter().find(|&&(j, bx, bpole)| {
-                bx == ax && bpole != pole && is_movement(&b.words, j, axis)
+                bx == ax
+                    && bpole != pole
+                    && is_movement(&b.words, j, axis)
+                    && !compass_in_name(&b.content, &b.words[j])
             }) {
                 return conflict(
                     "movement/1",

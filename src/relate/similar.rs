@@ -7,7 +7,7 @@
 //!
 //! A term is a folded word that is neither a function word nor a word of stance ("deny",
 //! "hoax", "reportedly": [`super::stance`] reads those), lightly stemmed ("burgers" and
-//! "burger" are one term). Its weight is `(6 - zipf) / 2` clamped to `[0, 2]`, where `zipf` is
+//! "burger" are one term). Its weight is `(6.5 - zipf) / 2` clamped to `[0, 2]`, where `zipf` is
 //! the word's Zipf frequency (about 7 for "the", 4 for "burger"); a word not in the table
 //! (names, numbers, rare words) weighs [`UNKNOWN_WEIGHT`].
 

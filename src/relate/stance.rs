@@ -59,7 +59,7 @@ const REFUTING_CUES: &[&str] = &[
 ];
 /// Cues that refute only when their content is a proposition ("rejected claims that ...",
 /// not "rejected a request", "refused to testify"), and the words that make it one.
-const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute"];
+const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute", "disavow"];
 const PROPOSITION_HEADS: &[&str] = &[
     "that",
     "claims",
@@ -173,7 +173,8 @@ const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["shot", "down"], 0.7),
     (&["cast", "doubt"], 0.8),
     (&["casts", "doubt"], 0.8),
-    (&["made", "up"], 0.8),
+    (&["made", "it", "up"], 0.8),
+    (&["made", "it", "all", "up"], 0.8),
     (&["record", "straight"], 0.9),
     (&["no", "truth"], 1.0),
     (&["too", "good", "to", "be", "true"], 0.8),
@@ -269,7 +270,7 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         })
         .find(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
     {
-        note(0.6, format!("negation \"{w}\""));
+        note(0.5, format!("negation \"{w}\""));
     }
     if let Some((strength, evidence)) = refute {
         return Stance {
