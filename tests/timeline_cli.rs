@@ -177,9 +177,11 @@ fn diff_refuses_what_is_not_a_version() {
 }
 
 const SEED_CONFLICT: &str = "\
-conflict: direction: further east vs further west  (movement/1)
+conflicts 1.00: direction: further east vs further west  (movement/1)
   a 6a5034f54a4d  military bloggers — say: Pokrovsk, a railway junction further east, could be the next Russian objective
+      \"Dramatic bodycam of Ukrainian soldiers escaping Avdiivka as Russian troops takeover city\"
   b eb586c65764d  (unknown outlet) — asserts: It will allow the Kremlin's troops to push their offensive further west, deeper into Ukrainian-held territory over less-fortified areas
+      \"Dramatic bodycam of Ukrainian soldiers escaping Avdiivka as Russian troops takeover city\"
 1 conflict
 ";
 
