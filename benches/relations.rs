@@ -253,7 +253,11 @@ fn main() {
                 .query_row("SELECT count(*) FROM found_relations", [], |r| r.get(0))
                 .expect("count")
         };
-        assert_eq!(count(&db), count(&source), "the same rows, batch by batch or file by file");
+        assert_eq!(
+            count(&db),
+            count(&source),
+            "the same rows, batch by batch or file by file"
+        );
         eprintln!("{kind}: {} rows removed", d.removed);
         println!(
             "| {n} {kind} articles | {writes:.2} | {step:.2} | {:.2} | {} | {} | {} | {} | {} |",

@@ -52,13 +52,29 @@ fn all_relations(store: &Store) -> String {
 #[test]
 fn degenerate_contents_never_relate() {
     let degenerate = [
-        "", "?", "No", "no", "it", "It.", "312", "3", "...", "— !", "not", "it was", "No, no.",
-        "the 12", "yes it is",
+        "",
+        "?",
+        "No",
+        "no",
+        "it",
+        "It.",
+        "312",
+        "3",
+        "...",
+        "— !",
+        "not",
+        "it was",
+        "No, no.",
+        "the 12",
+        "yes it is",
     ];
     for a in degenerate {
         assert!(!relate::comparable(a), "{a:?}");
         assert!(relate::candidate_keys(a).is_empty(), "{a:?}");
-        for b in degenerate.iter().chain(&["the bridge was not damaged", "No damage"]) {
+        for b in degenerate
+            .iter()
+            .chain(&["the bridge was not damaged", "No damage"])
+        {
             for (sa, sb) in [("neutral", "denying"), ("neutral", "neutral")] {
                 let fa = Facts::new("Police", "say", sa, a);
                 let fb = Facts::new("Medics", "deny", sb, b);
@@ -139,13 +155,21 @@ fn a_templated_story_reads_a_bounded_number_of_rows_per_claim() {
         .parse()
         .expect("count");
     assert!(key_rows > 20_000, "{key_rows}");
-    assert!(late_rows / late_claims < 2 * bound, "{late_rows} / {late_claims}");
+    assert!(
+        late_rows / late_claims < 2 * bound,
+        "{late_rows} / {late_claims}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Three replicas, three transports.
 
-const SPEAKERS: &[&str] = &["The mayor", "Police", "Councillor Ana Ruiz", "The water agency"];
+const SPEAKERS: &[&str] = &[
+    "The mayor",
+    "Police",
+    "Councillor Ana Ruiz",
+    "The water agency",
+];
 const CLAUSES: &[&str] = &[
     "the river level rose overnight",
     "the river level fell overnight",
@@ -329,7 +353,12 @@ fn two_databases_synced_print_the_conflict_of_one_database() {
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 1, "{json}");
     let r = &rows[0];
-    let keys: Vec<&str> = r.as_object().expect("object").keys().map(|k| k.as_str()).collect();
+    let keys: Vec<&str> = r
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     for k in ["kind", "score", "reason", "basis", "a", "b"] {
         assert!(keys.contains(&k), "{k} in {json}");
     }
@@ -341,7 +370,11 @@ fn two_databases_synced_print_the_conflict_of_one_database() {
         for k in ["id", "speaker", "cue", "stance", "content"] {
             assert!(r[side][k].is_string(), "{side}.{k} in {json}");
         }
-        assert_eq!(r[side]["documents"].as_array().map(Vec::len), Some(1), "{json}");
+        assert_eq!(
+            r[side]["documents"].as_array().map(Vec::len),
+            Some(1),
+            "{json}"
+        );
     }
     let mut docs = [
         r["a"]["documents"][0].as_str().unwrap_or(""),
@@ -355,20 +388,32 @@ fn two_databases_synced_print_the_conflict_of_one_database() {
         json
     );
     assert_eq!(
-        claims_cmd(&db("one.db"), &["--format", "json", "relations", "--kind", "conflicts"]),
+        claims_cmd(
+            &db("one.db"),
+            &["--format", "json", "relations", "--kind", "conflicts"]
+        ),
         json
     );
     assert_eq!(
-        claims_cmd(&db("one.db"), &["--format", "json", "relations", "--kind", "updates"]),
+        claims_cmd(
+            &db("one.db"),
+            &["--format", "json", "relations", "--kind", "updates"]
+        ),
         "[]\n"
     );
     let text = claims_cmd(&db("one.db"), &["relations"]);
-    assert!(text.starts_with("conflicts 1.00: number: five vs two  (number/1)\n"), "{text}");
+    assert!(
+        text.starts_with("conflicts 1.00: number: five vs two  (number/1)\n"),
+        "{text}"
+    );
     assert!(text.ends_with("1 relation\n"), "{text}");
 
     // Each article in a database of its own, then synced: by bundle, database file, hub.
     for transport in ["bundle", "db", "http"] {
-        let (a, b) = (db(&format!("{transport}-a.db")), db(&format!("{transport}-b.db")));
+        let (a, b) = (
+            db(&format!("{transport}-a.db")),
+            db(&format!("{transport}-b.db")),
+        );
         claims_cmd(&a, &["import", COURIER]);
         claims_cmd(&b, &["import", GAZETTE]);
         assert_eq!(claims_cmd(&a, &["--format", "json", "relations"]), "[]\n");
@@ -394,8 +439,16 @@ fn two_databases_synced_print_the_conflict_of_one_database() {
                 running.stop();
             }
         }
-        assert_eq!(claims_cmd(&a, &["--format", "json", "relations"]), json, "{transport}");
-        assert_eq!(claims_cmd(&b, &["--format", "json", "relations"]), json, "{transport}");
+        assert_eq!(
+            claims_cmd(&a, &["--format", "json", "relations"]),
+            json,
+            "{transport}"
+        );
+        assert_eq!(
+            claims_cmd(&b, &["--format", "json", "relations"]),
+            json,
+            "{transport}"
+        );
     }
 }
 
@@ -413,9 +466,15 @@ fn min_score_is_a_number_from_zero_to_one() {
             .expect("run");
         assert_eq!(out.status.code(), Some(2), "{bad}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("is not a score: give a number from 0 to 1"), "{err}");
+        assert!(
+            err.contains("is not a score: give a number from 0 to 1"),
+            "{err}"
+        );
     }
-    assert_eq!(claims_cmd(&db, &["relations", "--min-score", "0"]), "0 relations\n");
+    assert_eq!(
+        claims_cmd(&db, &["relations", "--min-score", "0"]),
+        "0 relations\n"
+    );
 }
 
 #[test]
@@ -432,8 +491,7 @@ fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases
         v: 1,
         from: claims::objects::ObjectId::parse(rows[0]["a"]["id"].as_str().expect("id"))
             .expect("id"),
-        to: claims::objects::ObjectId::parse(rows[0]["b"]["id"].as_str().expect("id"))
-            .expect("id"),
+        to: claims::objects::ObjectId::parse(rows[0]["b"]["id"].as_str().expect("id")).expect("id"),
         kind: claims::model::RelationKind::Conflicts,
         basis: "movement/1".to_string(),
         note: Some("direction: further east vs further west".to_string()),
@@ -463,7 +521,10 @@ fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases
     let store = Store::open(&db).expect("open");
     assert!(!store.relations_pending().expect("state"));
     assert_eq!(
-        pairs(&store, "SELECT type, CAST(count(*) AS TEXT) FROM objects WHERE type = 'relation'"),
+        pairs(
+            &store,
+            "SELECT type, CAST(count(*) AS TEXT) FROM objects WHERE type = 'relation'"
+        ),
         vec![("relation".to_string(), "1".to_string())]
     );
 }

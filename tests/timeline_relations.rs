@@ -99,7 +99,10 @@ fn the_seed_relation_is_an_index_row_between_pinned_claims() {
         ]]
     );
     assert_eq!(
-        rows(&store, "SELECT count(*) FROM objects WHERE type = 'relation'"),
+        rows(
+            &store,
+            "SELECT count(*) FROM objects WHERE type = 'relation'"
+        ),
         vec![vec!["0"]]
     );
 }
@@ -171,8 +174,8 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
         ]
     );
     // Linking the same judgement at the same time twice adds nothing.
-    let (_, new) = relations::link_at(&mut store, &a, &b, RelationKind::Conflicts, None, later)
-        .expect("link");
+    let (_, new) =
+        relations::link_at(&mut store, &a, &b, RelationKind::Conflicts, None, later).expect("link");
     assert!(!new);
     // A claim cannot be linked to itself, and only claims can be linked.
     assert!(relations::link(&mut store, &a, &a, RelationKind::Conflicts, None).is_err());
@@ -342,7 +345,10 @@ fn a_statement_repeated_with_many_numbers_stays_bounded() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("c.db")).expect("open");
     import(&mut store, &toll_reports(dir.path(), 0..cap));
-    assert_eq!(found(&store), i64::try_from(cap * (cap - 1) / 2).expect("n"));
+    assert_eq!(
+        found(&store),
+        i64::try_from(cap * (cap - 1) / 2).expect("n")
+    );
     import(&mut store, &toll_reports(dir.path(), cap..cap + 6));
     assert_eq!(found(&store), 0);
     // Numbers that name things are not values: bridge 3 and bridge 4 are two subjects.

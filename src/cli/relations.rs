@@ -109,7 +109,11 @@ pub fn show(
 }
 
 fn write_row(out: &mut impl Write, r: &RelationRow) -> std::io::Result<()> {
-    writeln!(out, "{} {:.2}: {}  ({})", r.kind, r.score, r.reason, r.basis)?;
+    writeln!(
+        out,
+        "{} {:.2}: {}  ({})",
+        r.kind, r.score, r.reason, r.basis
+    )?;
     write_side(out, "a", &r.a)?;
     write_side(out, "b", &r.b)
 }

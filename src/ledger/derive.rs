@@ -172,7 +172,10 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
         .into_iter()
         .filter_map(|s| {
             let c = judged.claim(s)?;
-            Some((s, (c, Facts::new(&c.speaker, &c.cue, &c.stance, &c.content))))
+            Some((
+                s,
+                (c, Facts::new(&c.speaker, &c.cue, &c.stance, &c.content)),
+            ))
         })
         .collect();
     for ((x, y), same) in candidates {

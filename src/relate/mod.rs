@@ -39,12 +39,12 @@ pub const OPPOSITE_CUE_BASIS: &str = "opposite-cue/1";
 
 /// Function words that do not count as content words (see [`comparable`]).
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
-    "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its",
-    "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "him", "her",
-    "them", "us", "me", "his", "their", "our", "my", "your", "so", "do", "does", "did", "has",
-    "have", "had", "not", "no", "yes", "never", "there", "here", "what", "which", "who",
-    "will", "would", "can", "could", "should", "may", "might", "must", "shall", "all", "some",
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "this",
+    "that", "these", "those", "he", "she", "they", "we", "i", "you", "him", "her", "them", "us",
+    "me", "his", "their", "our", "my", "your", "so", "do", "does", "did", "has", "have", "had",
+    "not", "no", "yes", "never", "there", "here", "what", "which", "who", "will", "would", "can",
+    "could", "should", "may", "might", "must", "shall", "all", "some",
 ];
 
 /// The content words of a text: its words but function words and bare numbers.
@@ -52,7 +52,10 @@ pub fn content_words(content: &str) -> usize {
     words(content)
         .iter()
         .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
-        .filter(|w| !w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ','))
+        .filter(|w| {
+            !w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        })
         .count()
 }
 

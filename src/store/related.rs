@@ -87,9 +87,9 @@ impl Writer<'_> {
     /// The claims holding `key` (by seq) with their details, at most `limit` of them: a walk
     /// of the index that stops after `limit` rows.
     pub fn key_holders(&self, key: &str, limit: i64) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT claim_seq, detail FROM claim_keys WHERE key = ?1 LIMIT ?2",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT claim_seq, detail FROM claim_keys WHERE key = ?1 LIMIT ?2")?;
         let rows = stmt.query_map((key, limit), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

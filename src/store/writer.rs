@@ -105,10 +105,8 @@ impl<'c> Writer<'c> {
                 self.fresh.claims.push((seq, ClaimRef::new(id, c)));
             }
             Body::Version(_) => self.fresh.versions.push((seq, id)),
-            Body::Mention(m) => {
-                if self.fresh.mentioned.last() != Some(&m.version) {
-                    self.fresh.mentioned.push(m.version);
-                }
+            Body::Mention(m) if self.fresh.mentioned.last() != Some(&m.version) => {
+                self.fresh.mentioned.push(m.version);
             }
             _ => {}
         }

@@ -95,7 +95,9 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
                             AND v.document_seq = (SELECT seq FROM objects WHERE id = ?{n}))"
         ));
     }
-    sql.push_str(" ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id");
+    sql.push_str(
+        " ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id",
+    );
     let conn = store.conn();
     let mut stmt = conn.prepare(&sql)?;
     let side = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Side> {
