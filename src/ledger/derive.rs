@@ -13,7 +13,9 @@
 //!    new claim holding it: a key with more holders pairs nothing (as a stop word). When a key
 //!    passes the bound, the findings among its earlier holders that no other shared key still
 //!    justifies are removed, so the set of pairs stays the one the definition gives. Each pair
-//!    is judged by [`relate::judge_pair`], in id order, once.
+//!    is judged by [`relate::judge_pair`], in id order, once, except pairs with the same
+//!    content (the same content key and detail): the view `same_content_relations` relates
+//!    those, so a statement repeated by `k` claims costs no `k²/2` rows.
 //! 2. **Updates.** Versions are ordered by their own times, then id (`versions.number`, kept by
 //!    the index). For each document with a new version, or a version with new mentions, each
 //!    version whose predecessor changed is diffed against it again, and each claim edited
@@ -181,6 +183,10 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
         })
         .collect();
     for ((x, y), same) in candidates {
+        if same {
+            // The same content: the view `same_content_relations` relates these.
+            continue;
+        }
         out.pairs_judged += 1;
         let (Some((cx, fx)), Some((cy, fy))) = (facts.get(&x), facts.get(&y)) else {
             continue;
