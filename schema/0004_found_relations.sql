@@ -67,7 +67,35 @@ WHERE r.manual = 1
              OR (coalesce(julianday(m.at), 0) = coalesce(julianday(r.at), 0) AND m.id > r.id))
   );
 
--- Every relation: each found by the rules (once, whatever document an `updates` came from)
+-- Claims with the same content (the same `n:` key and detail: the same words up to noise and
+-- the choice of negation word) under a key held by at most `MAX_KEY_HOLDERS` claims (not in
+-- `common_keys`), related as the rules would: one denies what the other does not (conflicts,
+-- 'opposite-cue/1'), or two speakers say it (corroborates, 'same-content/1'). A view, not rows:
+-- `k` speakers repeating one statement would need `k²/2` rows, written at every import.
+CREATE VIEW same_content_relations AS
+SELECT
+    lo.seq AS a_seq, lo.id AS a_id, hi.seq AS b_seq, hi.id AS b_id,
+    CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+         THEN 'conflicts' ELSE 'corroborates' END AS kind,
+    1.0 AS score,
+    CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+         THEN 'opposite-cue/1' ELSE 'same-content/1' END AS basis,
+    CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+         THEN 'cue: ' || (CASE lo.cue WHEN '' THEN 'asserts' ELSE lo.cue END) || ' vs '
+                      || (CASE hi.cue WHEN '' THEN 'asserts' ELSE hi.cue END)
+         ELSE 'same content from ' || lo.speaker || ' and ' || hi.speaker END AS reason
+FROM claim_keys k1
+JOIN claim_keys k2
+  ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_seq <> k1.claim_seq
+JOIN claims lo ON lo.seq = k1.claim_seq
+JOIN claims hi ON hi.seq = k2.claim_seq
+WHERE k1.key >= 'n:' AND k1.key < 'n;' AND lo.id < hi.id
+  AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
+  AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
+       OR lower(lo.speaker) <> lower(hi.speaker));
+
+-- Every relation: each found by the rules (rows and same content; once, whatever document an
+-- `updates` came from)
 -- and each manual judgement, with both claims spelled out and whether it is in force (a
 -- manual judgement in force on a pair overrides every finding on it and every other
 -- judgement). `relation_id`, `seq` and `at` are NULL for found relations.
@@ -75,6 +103,9 @@ CREATE VIEW claim_relations AS
 WITH found AS (
     SELECT DISTINCT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
     FROM found_relations
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations
 ),
 rel AS (
     SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,

@@ -8,11 +8,14 @@
 //!
 //! 1. **Pairs.** Two claims are compared when they share a candidate key
 //!    ([`relate::candidate_keys`]) held by at most [`MAX_KEY_HOLDERS`] claims. For each key of
-//!    the new claims, one walk of the `claim_keys` index reads at most `MAX_KEY_HOLDERS + 1`
-//!    rows: a key with more holders pairs nothing (it is as common as a stop word). When a key
+//!    the new claims, one lookup in `common_keys` (keys known to be past the bound), else one
+//!    walk of the `claim_keys` index that reads at most `MAX_KEY_HOLDERS + 1` rows plus one per
+//!    new claim holding it: a key with more holders pairs nothing (as a stop word). When a key
 //!    passes the bound, the findings among its earlier holders that no other shared key still
 //!    justifies are removed, so the set of pairs stays the one the definition gives. Each pair
-//!    is judged by [`relate::judge_pair`], in id order, once.
+//!    is judged by [`relate::judge_pair`], in id order, once, except pairs with the same
+//!    content (the same content key and detail): the view `same_content_relations` relates
+//!    those, so a statement repeated by `k` claims costs no `k²/2` rows.
 //! 2. **Updates.** Versions are ordered by their own times, then id (`versions.number`, kept by
 //!    the index). For each document with a new version, or a version with new mentions, each
 //!    version whose predecessor changed is diffed against it again, and each claim edited
@@ -38,8 +41,9 @@ pub struct Derived {
     pub claims: u64,
     /// Distinct candidate keys of the new claims looked up.
     pub keys: u64,
-    /// Rows of `claim_keys` read to find candidates: at most `MAX_KEY_HOLDERS + 1` per key
-    /// (twice for a key that is past the bound), whatever the number of claims holding it.
+    /// Index rows read to find candidates: one `common_keys` lookup per key, and for a key
+    /// not known to be past the bound at most `MAX_KEY_HOLDERS + 1` rows of `claim_keys` plus
+    /// one per new claim holding it, whatever the number of claims holding it.
     pub rows_read: u64,
     /// Pairs judged by the rules.
     pub pairs_judged: u64,
@@ -179,6 +183,10 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
         })
         .collect();
     for ((x, y), same) in candidates {
+        if same {
+            // The same content: the view `same_content_relations` relates these.
+            continue;
+        }
         out.pairs_judged += 1;
         let (Some((cx, fx)), Some((cy, fy))) = (facts.get(&x), facts.get(&y)) else {
             continue;
