@@ -277,21 +277,15 @@ fn same_content_is_corroboration_or_opposite_cues_in_the_views() {
             "SELECT basis, note FROM open_conflicts ORDER BY note"
         ),
         vec![
-            vec![
-                "stance/1",
-                "same claim (shared: evacuat, mill, old); supports (cue \"confirm\") vs refutes (cue \"deny\")"
-            ],
-            vec![
-                "stance/1",
-                "same claim (shared: evacuat, mill, old); supports (cue \"say\") vs refutes (cue \"deny\")"
-            ],
+            vec!["opposite-cue/1", "cue: confirm vs deny"],
+            vec!["opposite-cue/1", "cue: say vs deny"],
         ]
     );
     assert_eq!(
         rows(&store, "SELECT basis, note FROM corroborations"),
         vec![vec![
-            "stance/1",
-            "same claim (shared: evacuat, mill, old); supports (cue \"say\") vs supports (cue \"confirm\")"
+            "same-content/1",
+            "same content from fire service and Firefighters"
         ]]
     );
     // Derived relations are not objects, and a manual judgement overrides them too.
