@@ -97,6 +97,31 @@ impl Rules<'_, '_> {
         if matches!(e.lemma.as_str(), "seem" | "appear") {
             return self.seems(at, draft);
         }
+        // "has added 178,000 jobs", "added $2 billion": adding an amount, not a remark.
+        if e.lemma == "add"
+            && e.words.len() == 1
+            && (d.digit(ce)
+                || d.is_punct(ce, "$")
+                || self.is(ce, W::NumberWord)
+                || matches!(
+                    self.lw(ce),
+                    "more"
+                        | "another"
+                        | "nearly"
+                        | "roughly"
+                        | "almost"
+                        | "some"
+                        | "over"
+                        | "about"
+                        | "millions"
+                        | "thousands"
+                        | "hundreds"
+                        | "billions"
+                        | "jobs"
+                ))
+        {
+            return None;
+        }
         // "showed up", "called off": a phrasal verb that is no cue.
         if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") {
             return None;
@@ -223,7 +248,10 @@ impl Rules<'_, '_> {
         let d = self.d;
         let (e, c, ce, s, lo) = (at.e, at.c, at.ce, at.s, at.lo);
         let b = if src.start > lo { src.start - 1 } else { NONE };
+        // "X, which said C": a relative pronoun's content is on the right.
+        let relative_src = src.len() == 1 && matches!(self.lw(src.start), "who" | "which");
         let left_content = b != NONE
+            && !relative_src
             && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close))
             && !(d.is_punct(b, ",") && b == lo)
             && self.content_is_left(b, ce, s);
@@ -342,7 +370,23 @@ impl Rules<'_, '_> {
         if k == ce || k - ce > 2 * MAX_SOURCE {
             return None;
         }
-        let src = ce..k;
+        let mut src = ce..k;
+        // "according to the operator, Baltic Bulk Handling, which said ...": the name in
+        // apposition belongs to the source, and the relative clause is its own attribution.
+        let mut relative_after = false;
+        if k < hi && d.is_punct(k, ",") {
+            let mut n = k + 1;
+            while n < hi && n - k <= 6 && (d.cap(n) || d.is_punct(n, ".") || d.is_punct(n, "&")) {
+                n += 1;
+            }
+            let rel = |i: usize| matches!(self.lw(i), "which" | "who");
+            if n > k + 1 && n < hi && d.is_punct(n, ",") && rel(n + 1) {
+                src = ce..n;
+                relative_after = true;
+            } else if rel(k + 1) {
+                relative_after = true;
+            }
+        }
         let at_start =
             c == lo || (c > lo && matches!(self.lw(c - 1), "but" | "and" | "yet" | "also"));
         if at_start {
@@ -360,7 +404,9 @@ impl Rules<'_, '_> {
             let c1 = self.content_left(c, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
             draft.content.push(c1);
-            if let Some(c2) = self.second_part(src.end, s, quoted) {
+            if relative_after {
+                // The relative clause says something of its own.
+            } else if let Some(c2) = self.second_part(src.end, s, quoted) {
                 draft.content.push(c2);
             }
         }
