@@ -253,3 +253,20 @@ fn seed_examples_give_the_right_claims() {
                 "it expected to load 3 million tonnes in its first full year".to_string());
     assert!(got.contains(&want), "{got:#?}");
 }
+
+#[test]
+#[rustfmt::skip]
+fn content_and_source_extent() {
+    check(&[
+        // A preposition after the verb belongs to the cue, not the content.
+        ("The mayor talked about the new berth at the harbour.",
+         &[("mayor", "talked about", "the new berth at the harbour")]),
+        ("Ada Moss called for a new vote on the fees.",
+         &[("Ada Moss", "called for", "a new vote on the fees")]),
+        // After an inverted cue the source ends before an adjunct or a participle clause.
+        ("\"The fees will rise,\" said Ada Moss, for example.",
+         &[("Ada Moss", "said", "\"The fees will rise,\"")]),
+        ("\"The fees will rise,\" said Ada Moss, speaking to reporters in Lindholm.",
+         &[("Ada Moss", "said", "\"The fees will rise,\"")]),
+    ]);
+}

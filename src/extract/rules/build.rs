@@ -67,6 +67,9 @@ impl Rules<'_, '_> {
     /// contents are all empty.
     fn widen(&self, mut draft: Draft, c: usize, ce: usize, si: usize) -> Option<Draft> {
         let d = self.d;
+        if let Some(src) = draft.source.clone() {
+            draft.source = Some(self.trim_source_tail(src));
+        }
         let last = draft.content.iter().map(|r| r.end).max().unwrap_or(ce);
         if last > 0 {
             let ls = d.sent_of_clamped(last - 1);
@@ -83,6 +86,32 @@ impl Rules<'_, '_> {
             return None;
         }
         Some(draft)
+    }
+
+    /// A source without what follows the speaker's description: ", for example", ", via
+    /// email", ", speaking to reporters", "at the time".
+    fn trim_source_tail(&self, src: Range<usize>) -> Range<usize> {
+        let d = self.d;
+        for k in src.start + 1..src.end {
+            let comma = d.is_punct(k, ",") && !d.in_quote(k);
+            let next = self.lw(k + 1);
+            let after = self.lw(k + 2);
+            let adjunct = matches!(
+                (next, after),
+                ("for", "example" | "instance" | "one")
+                    | ("in", "particular" | "turn" | "releasing" | "response")
+                    | ("via", _)
+                    | ("too", _)
+                    | ("though", _)
+                    | ("however", _)
+            );
+            let participle =
+                d.is_word(k + 1) && !d.cap(k + 1) && next.len() > 5 && next.ends_with("ing");
+            if comma && k + 1 < src.end && (adjunct || participle) {
+                return src.start..k;
+            }
+        }
+        src
     }
 
     /// A verb cue: "X said C", "C, X said", "C, said X", "..., saying C", and the special
@@ -283,6 +312,17 @@ impl Rules<'_, '_> {
             {
                 // "refused to say C": the chain is built at "say".
                 return None;
+            }
+            // "talked about C", "called for C", "spoke of C": the preposition is part of the
+            // cue.
+            let mut c1 = c1;
+            if c1.start == ce
+                && c1.len() > 1
+                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with")
+                && d.is_word(ce + 1)
+            {
+                draft.cue.end = ce + 1;
+                c1.start = ce + 1;
             }
             // In a relative clause ("X, who spoke on condition ..., said") the content ends
             // with the clause.
