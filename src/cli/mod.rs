@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod alias;
 mod bundle;
 mod conflicts;
 mod diff;
@@ -78,6 +79,7 @@ pub enum Command {
     Diff(diff::Args),
     Conflicts(conflicts::Args),
     Link(link::Args),
+    Alias(alias::Args),
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
@@ -108,6 +110,7 @@ pub fn main() -> i32 {
         Command::Diff(args) => diff::run(&cli, args),
         Command::Conflicts(args) => conflicts::run(&cli, args),
         Command::Link(args) => link::run(&cli, args),
+        Command::Alias(args) => alias::run(&cli, args),
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),

@@ -283,6 +283,20 @@ impl<'l> Resolver<'l> {
             return Some(d.surface(&src).to_string());
         }
         // Possessive pronoun: "its military" => "Russia's military".
+        // "Her brother Tom Okafor": a name after the description is the speaker.
+        if n > 2 && matches!(first.as_str(), "its" | "his" | "her" | "their") {
+            let mut t = src.end;
+            while t > src.start + 1 && d.is_word(t - 1) && d.cap(t - 1) {
+                t -= 1;
+            }
+            if t > src.start + 1 && t < src.end && !d.cap(t - 1) && !d.is(src.end - 1, W::OrgHead) {
+                let mut name = self.name(d, t..src.end);
+                if let Some(full) = self.full_name(&name.name, name.gender) {
+                    name.name = full;
+                }
+                return Some(self.record(d, name, t..src.end));
+            }
+        }
         if n > 1 && matches!(first.as_str(), "its" | "his" | "her" | "their") {
             let rest = d.surface(&(src.start + 1..src.end)).to_string();
             let name = match self.pronoun(&first) {

@@ -16,6 +16,7 @@
 //!
 //! No other module of the crate holds SQL or a connection (`tools/layers.rs` checks this).
 
+mod entities;
 pub mod imports;
 mod index;
 pub mod query;
@@ -44,10 +45,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../schema/0001_ledger.sql")),
     (2, include_str!("../../schema/0002_relations.sql")),
     (3, include_str!("../../schema/0003_sync.sql")),
+    (5, include_str!("../../schema/0005_entities.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -266,6 +268,7 @@ impl Store {
             "INSERT INTO claims_fts(claims_fts) VALUES ('delete-all');
              INSERT INTO versions_fts(versions_fts) VALUES ('delete-all');
              DELETE FROM relations; DELETE FROM claim_keys;
+             DELETE FROM aliases; DELETE FROM speaker_entities;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
         )?;
@@ -291,6 +294,7 @@ impl Store {
             }
         }
         index::fill_fts(&tx, 0)?;
+        entities::refresh(&tx)?;
         tx.commit()?;
         Ok(count)
     }
