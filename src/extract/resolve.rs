@@ -590,14 +590,42 @@ fn is_lead(d: &Doc, i: usize) -> bool {
     if w.len() > 1 && w.chars().all(|c| !c.is_lowercase()) {
         return false;
     }
-    (d.is(i, W::NpBoundary) && !d.is(i, W::SubjectPronoun))
+    // "Injecting Clinton into the race": a participle opening the sentence.
+    let participle = d.lw(i).len() > 5 && d.lw(i).ends_with("ing");
+    participle
+        || (d.is(i, W::NpBoundary) && !d.is(i, W::SubjectPronoun))
         || d.is(i, W::SentenceAdverb)
         || d.is(i, W::Preposition)
         || d.is(i, W::LeadIn)
         || d.is(i, W::Day)
         || matches!(
             d.lw(i),
-            "and" | "but" | "or" | "for" | "with" | "without" | "like"
+            "and"
+                | "but"
+                | "or"
+                | "for"
+                | "with"
+                | "without"
+                | "like"
+                | "beyond"
+                | "despite"
+                | "unlike"
+                | "amid"
+                | "among"
+                | "against"
+                | "did"
+                | "does"
+                | "do"
+                | "is"
+                | "was"
+                | "has"
+                | "had"
+                | "can"
+                | "could"
+                | "will"
+                | "would"
+                | "should"
+                | "everything"
         )
 }
 

@@ -9,7 +9,8 @@
 //! 2. the rows of `seeds/aliases.tsv` (`alias<TAB>canonical<TAB>class[<TAB>entity]`, rows of
 //!    every class, `entity` rows included);
 //! 3. person names: a name of two to four capitalised words keys on its first and last word
-//!    ("Loretta E. Lynch" = "Loretta Lynch"; "Jr." and "Sr." left out), and the most frequent
+//!    ("Loretta E. Lynch" = "Loretta Lynch"; "Jr." and "Sr." left out; "Rival Ada Moss" keys
+//!    on "Ada Moss" when that is a speaker name too), and the most frequent
 //!    form of a key is its entity; a one-word capitalised name ("Obama") joins the full name
 //!    with that surname when one such entity has more than twice the claims of all the others
 //!    with that surname together ("Clinton" => "Hillary Clinton" when she dominates);
@@ -108,6 +109,40 @@ fn person_words(name: &str) -> Option<Vec<&str>> {
     ok.then_some(words)
 }
 
+/// Capitalised words that stand before a surname without being part of it.
+const TITLES: &[&str] = &[
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "sen.",
+    "rep.",
+    "gov.",
+    "gen.",
+    "president",
+    "senator",
+    "governor",
+    "candidate",
+    "nominee",
+    "rival",
+    "democrat",
+    "republican",
+    "secretary",
+    "mayor",
+];
+
+/// `name` without the titles in front ("Candidate Moss" => "Moss").
+fn strip_titles(name: &str) -> &str {
+    let mut core = name;
+    while let Some((first, rest)) = core.split_once(' ') {
+        if !TITLES.contains(&first.to_lowercase().as_str()) {
+            break;
+        }
+        core = rest;
+    }
+    core
+}
+
 /// One capitalised word: a surname standing alone ("Obama").
 fn surname_alone(name: &str) -> bool {
     !name.contains(' ')
@@ -133,7 +168,17 @@ pub fn group(
     // the first in order) is the entity.
     let mut by_key: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
     for &name in count.keys() {
-        if let Some(w) = person_words(name) {
+        if let Some(mut w) = person_words(strip_titles(name)) {
+            // "Democrat Ada Moss", "Rival Ada Moss": a description before a full name that
+            // is a speaker of its own keys on that name.
+            if w.len() > 2 {
+                let tail = w.split_off(w.len() - 2);
+                if !count.contains_key(tail.join(" ").as_str()) {
+                    w.extend(tail);
+                } else {
+                    w = tail;
+                }
+            }
             if let (Some(f), Some(l)) = (w.first(), w.last()) {
                 by_key
                     .entry((f.to_lowercase(), l.to_lowercase()))
@@ -169,10 +214,12 @@ pub fn group(
             .push((best.to_string(), total));
     }
     for &name in count.keys() {
-        if entity.contains_key(name) || !surname_alone(name) {
+        // "Candidate Moss", "Mr. Moss": a title before a lone surname.
+        let core = strip_titles(name);
+        if entity.contains_key(name) || !surname_alone(core) {
             continue;
         }
-        let Some(full) = surnames.get(&name.to_lowercase()) else {
+        let Some(full) = surnames.get(&core.to_lowercase()) else {
             continue;
         };
         let total: u64 = full.iter().map(|(_, n)| n).sum();
@@ -272,6 +319,13 @@ mod tests {
              &[("Chair", "Moss"), ("Moss", "Ada Moss")],
              &[("Ada Moss", "Ada Moss", "own"), ("Chair", "Ada Moss", "user"),
                ("Moss", "Ada Moss", "user"), ("the Kremlin", "Russian government", "seed")]),
+            // A capitalised description before a full name that is a speaker too.
+            (&[("Ada Moss", 5), ("Rival Ada Moss", 1), ("Rival Moss", 1)], &[],
+             &[("Ada Moss", "Ada Moss", "own"), ("Rival Ada Moss", "Ada Moss", "name"),
+               ("Rival Moss", "Ada Moss", "name")]),
+            // A title before a lone surname.
+            (&[("Ada Moss", 5), ("Candidate Moss", 1)], &[],
+             &[("Ada Moss", "Ada Moss", "own"), ("Candidate Moss", "Ada Moss", "name")]),
             // Lower-case descriptions and organisations are their own entities.
             (&[("port authority", 3), ("Harbour Board", 2)], &[],
              &[("Harbour Board", "Harbour Board", "own"), ("port authority", "port authority", "own")]),
