@@ -263,6 +263,9 @@ fn content_and_source_extent() {
          &[("mayor", "talked about", "the new berth at the harbour")]),
         ("Ada Moss called for a new vote on the fees.",
          &[("Ada Moss", "called for", "a new vote on the fees")]),
+        // An object after a cue that is not plain speech ends before where it was said.
+        ("The mayor touted the new berth in an interview on Monday.",
+         &[("mayor", "touted", "the new berth")]),
         // After an inverted cue the source ends before an adjunct or a participle clause.
         ("\"The fees will rise,\" said Ada Moss, for example.",
          &[("Ada Moss", "said", "\"The fees will rise,\"")]),

@@ -39,6 +39,7 @@ pub(crate) enum W {
     NameParticle,
     FemaleName,
     MaleName,
+    ContentEvent,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -52,7 +53,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 29] = [
+    pub const LISTED: [(W, &'static str); 30] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -82,6 +83,7 @@ impl W {
         (W::NameParticle, "name_particle"),
         (W::FemaleName, "female_name"),
         (W::MaleName, "male_name"),
+        (W::ContentEvent, "content_event"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

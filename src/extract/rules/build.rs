@@ -332,7 +332,31 @@ impl Rules<'_, '_> {
             } else {
                 e.stance
             };
-            draft.content.push(self.object_cut(c1, stance));
+            let c1 = self.object_cut(c1, stance);
+            // An object (no clause) after a cue that is not plain speech ends before "in an
+            // interview", "at a rally".
+            let speech = matches!(
+                e.lemma.as_str(),
+                "say"
+                    | "tell"
+                    | "add"
+                    | "write"
+                    | "report"
+                    | "state"
+                    | "note"
+                    | "argue"
+                    | "insist"
+                    | "claim"
+                    | "explain"
+                    | "announce"
+                    | "declare"
+            );
+            let c1 = if (stance != Stance::Neutral || !speech) && self.lw(c1.start) != "that" {
+                self.adjunct_cut(c1)
+            } else {
+                c1
+            };
+            draft.content.push(c1);
         }
         draft.source = Some(src);
         Some(())
