@@ -273,3 +273,41 @@ fn content_and_source_extent() {
          &[("Ada Moss", "said", "\"The fees will rise,\"")]),
     ]);
 }
+
+#[test]
+fn titles_are_kept_apart_from_the_name() {
+    // (text, (speaker, title) of each attribution)
+    type Titled<'a> = &'a [(&'a str, Option<&'a str>)];
+    let cases: &[(&str, Titled)] = &[
+        (
+            "PORTMERE -- President Okafor said the budget would pass.",
+            &[("Okafor", Some("President"))],
+        ),
+        (
+            "Vermont Sen. Ada Moss said the plan was fair. She said it was cheap.",
+            &[("Ada Moss", Some("Sen.")), ("Ada Moss", None)],
+        ),
+        (
+            "What Mrs. Lee said was that the fees were fair.",
+            &[("Lee", Some("Mrs."))],
+        ),
+        ("Ada Moss said the plan was fair.", &[("Ada Moss", None)]),
+    ];
+    let ex = Extractor::new().expect("embedded lexicon");
+    for &(text, want) in cases {
+        let got: Vec<(String, Option<String>)> = ex
+            .extract(text)
+            .claims
+            .iter()
+            .filter_map(|a| match &a.speaker {
+                Speaker::Named(n) => Some((n.clone(), a.title.clone())),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<(String, Option<String>)> = want
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.map(str::to_string)))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+}

@@ -130,6 +130,9 @@ pub struct Attribution {
     pub hedges: Vec<String>,
     /// True when the content is a direct (quoted) speech.
     pub direct: bool,
+    /// The title or honorific written before the speaker's name ("President", "Mrs.",
+    /// "Gov."), kept out of `speaker`; `None` when there is none or the source is a pronoun.
+    pub title: Option<String>,
 }
 
 /// The result of extracting one text.
@@ -244,6 +247,7 @@ impl Extractor {
                 for c in covered.iter_mut().take(dr.sents.end).skip(dr.sents.start) {
                     *c = true;
                 }
+                resolver.take_title();
                 let speaker = if dr.sourceless {
                     Speaker::Unknown
                 } else {
@@ -253,7 +257,9 @@ impl Extractor {
                         None => Speaker::Unknown,
                     }
                 };
-                claims.push(self.finish(&doc, dr, speaker));
+                let mut claim = self.finish(&doc, dr, speaker);
+                claim.title = resolver.take_title();
+                claims.push(claim);
             }
             resolver.clear_local();
             resolver.note_entities(&doc, s.toks.clone());
@@ -271,6 +277,7 @@ impl Extractor {
                     stance: Stance::Asserting,
                     hedges: self.hedges(&doc, std::slice::from_ref(&s.toks)),
                     direct: false,
+                    title: None,
                 });
             }
         }
@@ -314,6 +321,7 @@ impl Extractor {
             stance: dr.stance,
             hedges: self.hedges(d, &dr.content),
             direct,
+            title: None,
         }
     }
 

@@ -44,6 +44,8 @@ impl Gender {
 struct Name {
     name: String,
     gender: Gender,
+    /// The title or honorific written before the name ("President", "Mrs.", "Sen.").
+    title: Option<String>,
 }
 
 pub(crate) struct Resolver<'l> {
@@ -52,6 +54,8 @@ pub(crate) struct Resolver<'l> {
     /// Names met earlier in the current sentence, before its first source ("If Mr. Brandt
     /// wins, he said"): a pronoun prefers them.
     local: Vec<Known>,
+    /// The title of the last speaker resolved from its own name ([`Resolver::take_title`]).
+    title: Option<String>,
 }
 
 impl<'l> Resolver<'l> {
@@ -60,7 +64,15 @@ impl<'l> Resolver<'l> {
             lx,
             known: Vec::new(),
             local: Vec::new(),
+            title: None,
         }
+    }
+
+    /// The title or honorific written before the name of the speaker just resolved
+    /// ("President" of "President Ada Okafor"), kept out of the name; `None` for a pronoun or
+    /// a name without one.
+    pub fn take_title(&mut self) -> Option<String> {
+        self.title.take()
     }
 
     /// Notes the names in `toks` (the start of a sentence, before its first source) as the
@@ -123,7 +135,7 @@ impl<'l> Resolver<'l> {
                 if e - k >= 2
                     && !matches!(d.lw(k), "the" | "a" | "an" | "but" | "and" | "in" | "on")
                 {
-                    let Name { name, gender } = self.name(d, k..e);
+                    let Name { name, gender, .. } = self.name(d, k..e);
                     let head = d.lw(e - 1).to_string();
                     let class = if d.is(e - 1, W::OrgHead) {
                         Class::Org
@@ -306,6 +318,7 @@ impl<'l> Resolver<'l> {
             let name = Name {
                 name,
                 gender: Gender::Unknown,
+                title: None,
             };
             return Some(self.record(d, name, src));
         }
@@ -395,7 +408,12 @@ impl<'l> Resolver<'l> {
     }
 
     fn record(&mut self, d: &Doc, name: Name, src: Range<usize>) -> String {
-        let Name { name, gender } = name;
+        let Name {
+            name,
+            gender,
+            title,
+        } = name;
+        self.title = title;
         let head = if src.end > src.start {
             d.lw(src.end - 1).to_string()
         } else {
@@ -449,6 +467,7 @@ impl<'l> Resolver<'l> {
             return Name {
                 name: a.canonical.clone(),
                 gender: Gender::Unknown,
+                title: None,
             };
         }
         let mut s = src.start;
@@ -574,7 +593,20 @@ impl<'l> Resolver<'l> {
             Some(a) => a.canonical.clone(),
             None => name.to_string(),
         };
-        Name { name, gender }
+        // The last title or honorific before the name, as written.
+        let title = (src.start..s.max(start))
+            .rev()
+            .find(|&i| {
+                d.cap(i)
+                    && (d.is(i, W::Title)
+                        || matches!(d.lw(i), "mr." | "mrs." | "ms." | "miss" | "dr."))
+            })
+            .map(|i| d.surface(&(i..i + 1)).to_string());
+        Name {
+            name,
+            gender,
+            title,
+        }
     }
 }
 
