@@ -10,6 +10,7 @@ use claims::store::query::ResolveError;
 use claims::store::StoreError;
 use claims::sync::bundle::BundleError;
 use claims::sync::SyncError;
+use claims::timeline::entities::AliasError;
 use claims::timeline::relations::LinkError;
 use claims::timeline::sides::SideError;
 
@@ -124,6 +125,15 @@ impl From<LinkError> for CliError {
         match e {
             LinkError::Store(e) => e.into(),
             LinkError::Resolve(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<AliasError> for CliError {
+    fn from(e: AliasError) -> CliError {
+        match e {
+            AliasError::Store(e) => e.into(),
             e => CliError::failed(e),
         }
     }

@@ -114,6 +114,7 @@ fn file_json(path: &Path, article: Option<usize>, text: &str, claims: &[&Attribu
                 "cue": spans(&a.cue),
                 "content": spans(&a.content),
                 "speaker": speaker,
+                "title": a.title,
                 "cue_lemma": a.cue_lemma,
                 "stance": a.stance.as_str(),
                 "hedges": a.hedges,

@@ -10,7 +10,8 @@ use claims::timeline::history::Clock;
 /// Text filters match case-insensitively anywhere in the field.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only claims whose speaker contains this text.
+    /// Only claims of the entities with a name containing this text (every name of each:
+    /// see `claims alias`).
     #[arg(long)]
     pub speaker: Option<String>,
     /// Only claims in this document (id prefix, URL or key).

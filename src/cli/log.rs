@@ -19,7 +19,7 @@ pub struct Args {
     /// The document or claim.
     #[arg(required_unless_present = "speaker")]
     pub target: Option<String>,
-    /// A speaker's claims over time (the speaker's name, case-insensitive).
+    /// A speaker's claims over time (a name, case-insensitive; every name of its entity).
     #[arg(long, conflicts_with = "target")]
     pub speaker: Option<String>,
     #[command(flatten)]

@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod alias;
 mod bundle;
 mod conflicts;
 mod diff;
@@ -80,6 +81,7 @@ pub enum Command {
     Relations(relations::Args),
     Conflicts(conflicts::Args),
     Link(link::Args),
+    Alias(alias::Args),
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
@@ -111,6 +113,7 @@ pub fn main() -> i32 {
         Command::Relations(args) => relations::run(&cli, args),
         Command::Conflicts(args) => conflicts::run(&cli, args),
         Command::Link(args) => link::run(&cli, args),
+        Command::Alias(args) => alias::run(&cli, args),
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),

@@ -21,6 +21,7 @@ mod resolve;
 mod rules;
 mod token;
 mod words;
+mod wrap;
 
 use doc::Doc;
 use lexicon::{Lexicon, Sources};
@@ -56,7 +57,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.2.0";
+pub const EXTRACTOR_VERSION: &str = "0.3.0";
 
 /// How the speaker relates to what is claimed, from the cue's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,6 +130,9 @@ pub struct Attribution {
     pub hedges: Vec<String>,
     /// True when the content is a direct (quoted) speech.
     pub direct: bool,
+    /// The title or honorific written before the speaker's name ("President", "Mrs.",
+    /// "Gov."), kept out of `speaker`; `None` when there is none or the source is a pronoun.
+    pub title: Option<String>,
 }
 
 /// The result of extracting one text.
@@ -219,6 +223,9 @@ impl Extractor {
 
     /// Extracts attributions and outlet assertions from `text`.
     pub fn extract(&self, text: &str) -> Extraction {
+        // Hard-wrapped paragraphs are joined first; offsets stay those of `text`.
+        let unwrapped = wrap::unwrap_lines(text);
+        let text: &str = &unwrapped;
         let doc = Doc::new(text, &self.lx);
         let drafts = rules::Rules::new(&doc, &self.lx).run();
         let mut resolver = resolve::Resolver::new(&self.lx);
@@ -226,10 +233,21 @@ impl Extractor {
         let mut covered = vec![false; doc.sents.len()];
         let mut pending = drafts.iter().peekable();
         for (si, s) in doc.sents.iter().enumerate() {
+            // Names before the sentence's first source ("If Mr. Brandt wins, he said").
+            if let Some(src) = pending
+                .peek()
+                .filter(|dr| dr.sents.start <= si)
+                .and_then(|dr| dr.source.clone())
+            {
+                if src.start > s.toks.start && src.start < s.toks.end {
+                    resolver.note_local(&doc, s.toks.start..src.start);
+                }
+            }
             while let Some(dr) = pending.next_if(|dr| dr.sents.start <= si) {
                 for c in covered.iter_mut().take(dr.sents.end).skip(dr.sents.start) {
                     *c = true;
                 }
+                resolver.take_title();
                 let speaker = if dr.sourceless {
                     Speaker::Unknown
                 } else {
@@ -239,8 +257,11 @@ impl Extractor {
                         None => Speaker::Unknown,
                     }
                 };
-                claims.push(self.finish(&doc, dr, speaker));
+                let mut claim = self.finish(&doc, dr, speaker);
+                claim.title = resolver.take_title();
+                claims.push(claim);
             }
+            resolver.clear_local();
             resolver.note_entities(&doc, s.toks.clone());
         }
         for (si, s) in doc.sents.iter().enumerate() {
@@ -256,6 +277,7 @@ impl Extractor {
                     stance: Stance::Asserting,
                     hedges: self.hedges(&doc, std::slice::from_ref(&s.toks)),
                     direct: false,
+                    title: None,
                 });
             }
         }
@@ -299,6 +321,7 @@ impl Extractor {
             stance: dr.stance,
             hedges: self.hedges(d, &dr.content),
             direct,
+            title: None,
         }
     }
 

@@ -20,11 +20,42 @@ struct Known {
     speaker: bool,
     /// A proper name (capitalised), which can own "its military".
     proper: bool,
+    /// From an honorific ("Mrs. Lee") or a given name ("Ada Lee").
+    gender: Gender,
+}
+
+/// A person's gender as the text shows it: from an honorific or a listed given name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gender {
+    Unknown,
+    Female,
+    Male,
+}
+
+impl Gender {
+    /// A mention of gender `self` may refer to a person of gender `other`.
+    fn fits(self, other: Gender) -> bool {
+        self == Gender::Unknown || other == Gender::Unknown || self == other
+    }
+}
+
+/// A person's name cleaned of what stood around it: the name, and the gender its honorific or
+/// given name shows.
+struct Name {
+    name: String,
+    gender: Gender,
+    /// The title or honorific written before the name ("President", "Mrs.", "Sen.").
+    title: Option<String>,
 }
 
 pub(crate) struct Resolver<'l> {
     lx: &'l Lexicon,
     known: Vec<Known>,
+    /// Names met earlier in the current sentence, before its first source ("If Mr. Brandt
+    /// wins, he said"): a pronoun prefers them.
+    local: Vec<Known>,
+    /// The title of the last speaker resolved from its own name ([`Resolver::take_title`]).
+    title: Option<String>,
 }
 
 impl<'l> Resolver<'l> {
@@ -32,7 +63,34 @@ impl<'l> Resolver<'l> {
         Resolver {
             lx,
             known: Vec::new(),
+            local: Vec::new(),
+            title: None,
         }
+    }
+
+    /// The title or honorific written before the name of the speaker just resolved
+    /// ("President" of "President Ada Okafor"), kept out of the name; `None` for a pronoun or
+    /// a name without one.
+    pub fn take_title(&mut self) -> Option<String> {
+        self.title.take()
+    }
+
+    /// Notes the names in `toks` (the start of a sentence, before its first source) as the
+    /// sentence's local names, which pronouns of that sentence prefer.
+    pub fn note_local(&mut self, d: &Doc, toks: Range<usize>) {
+        let saved = std::mem::take(&mut self.known);
+        self.known = saved.clone();
+        let n = self.known.len();
+        self.note_entities(d, toks);
+        let mut fresh: Vec<Known> = self.known.split_off(n.min(self.known.len()));
+        fresh.retain(|k| k.class == Class::Person);
+        self.known = saved;
+        self.local = fresh;
+    }
+
+    /// Forgets the current sentence's local names.
+    pub fn clear_local(&mut self) {
+        self.local.clear();
     }
 
     /// Records entities that appear in a sentence (country and organisation names of the alias
@@ -57,7 +115,15 @@ impl<'l> Resolver<'l> {
                     }
                 }
                 if let Some((n, name, class)) = best {
-                    self.push(name, class, false, String::new(), false, true);
+                    self.push(Known {
+                        name,
+                        class,
+                        plural: false,
+                        head: String::new(),
+                        speaker: false,
+                        proper: true,
+                        gender: Gender::Unknown,
+                    });
                     k += n;
                     continue;
                 }
@@ -69,14 +135,28 @@ impl<'l> Resolver<'l> {
                 if e - k >= 2
                     && !matches!(d.lw(k), "the" | "a" | "an" | "but" | "and" | "in" | "on")
                 {
-                    let name = self.normalise(d, k..e);
+                    let Name { name, gender, .. } = self.name(d, k..e);
                     let head = d.lw(e - 1).to_string();
                     let class = if d.is(e - 1, W::OrgHead) {
                         Class::Org
                     } else {
                         Class::Person
                     };
-                    self.push(name, class, false, head, false, true);
+                    // "Mr. Obama" after "Barack Obama": the full name.
+                    let name = if class == Class::Person {
+                        self.full_name(&name, gender).unwrap_or(name)
+                    } else {
+                        name
+                    };
+                    self.push(Known {
+                        name,
+                        class,
+                        plural: false,
+                        head,
+                        speaker: false,
+                        proper: true,
+                        gender,
+                    });
                     k = e;
                     continue;
                 }
@@ -85,19 +165,21 @@ impl<'l> Resolver<'l> {
         }
     }
 
-    fn push(
-        &mut self,
-        name: String,
-        class: Class,
-        plural: bool,
-        head: String,
-        speaker: bool,
-        proper: bool,
-    ) {
+    fn push(&mut self, new: Known) {
+        let Known {
+            name,
+            class,
+            plural,
+            head,
+            speaker,
+            proper,
+            gender,
+        } = new;
         // Keep the list short and the latest mention last.
         let mut speaker = speaker;
         let mut class = class;
         let mut plural = plural;
+        let mut gender = gender;
         if let Some(pos) = self.known.iter().rposition(|k| k.name == name) {
             let old = self.known.remove(pos);
             if old.speaker && !speaker {
@@ -106,6 +188,9 @@ impl<'l> Resolver<'l> {
                 plural = old.plural;
             }
             speaker |= old.speaker;
+            if gender == Gender::Unknown {
+                gender = old.gender;
+            }
         }
         self.known.push(Known {
             name,
@@ -114,6 +199,7 @@ impl<'l> Resolver<'l> {
             head,
             speaker,
             proper,
+            gender,
         });
         if self.known.len() > 64 {
             self.known.remove(0);
@@ -131,19 +217,36 @@ impl<'l> Resolver<'l> {
     /// Resolves the pronoun or possessive `w` (lower case) to an earlier speaker's name.
     fn pronoun(&self, w: &str) -> Option<String> {
         let possessive = matches!(w, "his" | "her" | "its" | "their" | "my");
-        let k = match w {
-            "he" | "she" | "him" | "his" | "her" => {
-                self.find(|k| k.class == Class::Person && !k.plural)
+        let gender = match w {
+            "he" | "him" | "his" => Gender::Male,
+            "she" | "her" => Gender::Female,
+            _ => Gender::Unknown,
+        };
+        if gender != Gender::Unknown {
+            if let Some(k) = self
+                .local
+                .iter()
+                .rev()
+                .find(|k| !k.plural && gender.fits(k.gender))
+            {
+                return Some(k.name.clone());
             }
-            "it" | "its" => {
-                self.find(|k| k.class != Class::Person && !k.plural && (k.proper || !possessive))
-            }
-            "they" | "their" | "them" => self.find(|k| {
-                (k.plural || k.class == Class::Org || k.class == Class::Group)
-                    && (k.proper || !possessive)
-            }),
-            _ => None,
-        }?;
+        }
+        let k =
+            match w {
+                "he" | "him" | "his" => self
+                    .find(|k| k.class == Class::Person && !k.plural && k.gender != Gender::Female),
+                "she" | "her" => {
+                    self.find(|k| k.class == Class::Person && !k.plural && k.gender != Gender::Male)
+                }
+                "it" | "its" => self
+                    .find(|k| k.class != Class::Person && !k.plural && (k.proper || !possessive)),
+                "they" | "their" | "them" => self.find(|k| {
+                    (k.plural || k.class == Class::Org || k.class == Class::Group)
+                        && (k.proper || !possessive)
+                }),
+                _ => None,
+            }?;
         Some(k.name.clone())
     }
 
@@ -155,7 +258,11 @@ impl<'l> Resolver<'l> {
         while end < src.end && !d.is_punct(end, ",") && d.kind(end) != Some(Kind::Open) {
             end += 1;
         }
-        let src = src.start..end.max(src.start + 1).min(src.end);
+        // "The airport's managing director, Olli Harju": a description, then the name.
+        let src = match self.appositive_name(d, end, dr.source.clone()?) {
+            Some(name) => name,
+            None => src.start..end.max(src.start + 1).min(src.end),
+        };
         let first = d.lw(src.start).to_string();
         let n = src.end - src.start;
         // Relative pronoun: the noun phrase before it.
@@ -170,7 +277,7 @@ impl<'l> Resolver<'l> {
                     st -= 1;
                 }
                 if d.is_word(p - 1) {
-                    let name = self.normalise(d, st..p);
+                    let name = self.name(d, st..p);
                     return Some(self.record(d, name, st..p));
                 }
             }
@@ -188,11 +295,30 @@ impl<'l> Resolver<'l> {
             return Some(d.surface(&src).to_string());
         }
         // Possessive pronoun: "its military" => "Russia's military".
+        // "Her brother Tom Okafor": a name after the description is the speaker.
+        if n > 2 && matches!(first.as_str(), "its" | "his" | "her" | "their") {
+            let mut t = src.end;
+            while t > src.start + 1 && d.is_word(t - 1) && d.cap(t - 1) {
+                t -= 1;
+            }
+            if t > src.start + 1 && t < src.end && !d.cap(t - 1) && !d.is(src.end - 1, W::OrgHead) {
+                let mut name = self.name(d, t..src.end);
+                if let Some(full) = self.full_name(&name.name, name.gender) {
+                    name.name = full;
+                }
+                return Some(self.record(d, name, t..src.end));
+            }
+        }
         if n > 1 && matches!(first.as_str(), "its" | "his" | "her" | "their") {
             let rest = d.surface(&(src.start + 1..src.end)).to_string();
             let name = match self.pronoun(&first) {
                 Some(owner) => format!("{owner}'s {rest}"),
                 None => d.surface(&src).to_string(),
+            };
+            let name = Name {
+                name,
+                gender: Gender::Unknown,
+                title: None,
             };
             return Some(self.record(d, name, src));
         }
@@ -210,8 +336,13 @@ impl<'l> Resolver<'l> {
                 }
                 if want_person || want_org {
                     // Only a speaker of that kind, met earlier, that is not a bare country.
+                    // Only a real name ("Ada Moss", "Harbour Board"), not a description with a
+                    // capital in it ("GOP presidential nominee").
                     let hit = self.find(|k| {
                         k.proper
+                            && k.name.split(' ').next_back().is_some_and(|w| {
+                                w.chars().next().is_some_and(|c| !c.is_lowercase())
+                            })
                             && !k.plural
                             && if want_person {
                                 k.class == Class::Person
@@ -225,24 +356,64 @@ impl<'l> Resolver<'l> {
                 }
             }
         }
-        let name = self.normalise(d, src.clone());
+        let mut name = self.name(d, src.clone());
         // "Sanders" after "Bernie Sanders": the full name met earlier in the text.
-        if !name.contains(' ') && name.chars().next().is_some_and(char::is_uppercase) {
-            let suffix = format!(" {name}");
-            if let Some(k) = self
-                .known
-                .iter()
-                .rev()
-                .find(|k| k.class == Class::Person && k.name.ends_with(&suffix))
-            {
-                let full = k.name.clone();
-                return Some(self.record(d, full, src));
-            }
+        if let Some(full) = self.full_name(&name.name, name.gender) {
+            name.name = full;
         }
         Some(self.record(d, name, src))
     }
 
-    fn record(&mut self, d: &Doc, name: String, src: Range<usize>) -> String {
+    /// With the comma at `comma` in `src`, the name that follows a lower-case description
+    /// ("the airport's managing director, Olli Harju,"): two to four capitalised words up to
+    /// the next comma or the end.
+    fn appositive_name(&self, d: &Doc, comma: usize, src: Range<usize>) -> Option<Range<usize>> {
+        if comma <= src.start || comma >= src.end || !d.is_punct(comma, ",") {
+            return None;
+        }
+        let head = comma - 1;
+        if d.cap(head) || !d.is_word(head) {
+            return None;
+        }
+        let st = comma + 1;
+        let mut e = st;
+        while e < src.end
+            && ((d.is_word(e) && (d.cap(e) || d.is(e, W::NameParticle))) || d.is_punct(e, "."))
+        {
+            e += 1;
+        }
+        let words = (st..e).filter(|&i| d.is_word(i)).count();
+        let ends = e == src.end || d.is_punct(e, ",");
+        if (2..=4).contains(&words) && ends && d.cap(st) && !d.is(e - 1, W::OrgHead) {
+            Some(st..e)
+        } else {
+            None
+        }
+    }
+
+    /// The full name of an earlier person whose surname is the one word `name`, of a gender
+    /// that fits ("Mrs. Clinton" is not "Bill Clinton").
+    fn full_name(&self, name: &str, gender: Gender) -> Option<String> {
+        if name.contains(' ') || !name.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let suffix = format!(" {name}");
+        self.known
+            .iter()
+            .rev()
+            .find(|k| {
+                k.class == Class::Person && k.name.ends_with(&suffix) && gender.fits(k.gender)
+            })
+            .map(|k| k.name.clone())
+    }
+
+    fn record(&mut self, d: &Doc, name: Name, src: Range<usize>) -> String {
+        let Name {
+            name,
+            gender,
+            title,
+        } = name;
+        self.title = title;
         let head = if src.end > src.start {
             d.lw(src.end - 1).to_string()
         } else {
@@ -275,25 +446,66 @@ impl<'l> Resolver<'l> {
         };
         let proper = d.cap(src.end.saturating_sub(1))
             || (src.start..src.end).any(|i| d.cap(i) && i > src.start);
-        self.push(name.clone(), class, plural, head, true, proper);
+        self.push(Known {
+            name: name.clone(),
+            class,
+            plural,
+            head,
+            speaker: true,
+            proper,
+            gender,
+        });
         name
     }
 
-    /// Normalises a surface source into a speaker name: drops articles, titles and
-    /// descriptors in front of a name, then maps aliases.
-    fn normalise(&self, d: &Doc, src: Range<usize>) -> String {
+    /// Normalises a surface source into a speaker name: drops datelines, lead words ("What
+    /// Mr. Obama"), articles, titles and descriptors in front of a name, then maps aliases.
+    /// The gender comes from an honorific ("Mrs.") or a listed given name.
+    fn name(&self, d: &Doc, src: Range<usize>) -> Name {
         let full = d.surface(&src);
         if let Some(a) = self.lx.aliases.get(full) {
-            return a.canonical.clone();
+            return Name {
+                name: a.canonical.clone(),
+                gender: Gender::Unknown,
+                title: None,
+            };
         }
         let mut s = src.start;
+        // Dateline: "WASHINGTON -- President Obama", "NEW YORK (Reuters) - Ada Moss": what
+        // stands before the last dash, when it is upper case or in brackets.
+        if let Some(p) = (src.start..src.end).rev().find(|&i| is_dash(d, i)) {
+            let mut depth = 0i32;
+            let dateline = p > src.start
+                && (src.start..p).all(|i| {
+                    if d.is_punct(i, "(") {
+                        depth += 1;
+                    } else if d.is_punct(i, ")") {
+                        depth -= 1;
+                    }
+                    let w = d.surface(&(i..i + 1));
+                    !d.is_word(i) || depth > 0 || w.chars().all(|c| !c.is_lowercase())
+                });
+            if dateline && p + 1 < src.end {
+                s = p + 1;
+            }
+        }
+        // Lead words: "What Mr. Obama", "If Mr. Trump", "For Mr. Clarke", "But Lee".
+        while s + 1 < src.end && d.is_word(s) && d.cap(s) && is_lead(d, s) {
+            s += 1;
+        }
         while s + 1 < src.end && matches!(d.lw(s), "the" | "a" | "an") {
             s += 1;
         }
+        let start = s;
         // "Russian state broadcaster Rossiya 24" => "Rossiya 24": a trailing name after
-        // lower-case descriptor words.
+        // lower-case descriptor words; "Bill de Blasio" is one name.
         let mut t = src.end;
-        while t > s && (d.cap(t - 1) || d.digit(t - 1)) && d.is_word(t - 1) {
+        while t > s
+            && d.is_word(t - 1)
+            && (d.cap(t - 1)
+                || d.digit(t - 1)
+                || (d.is(t - 1, W::NameParticle) && t - 1 > s && t < src.end && d.cap(t - 2)))
+        {
             t -= 1;
         }
         let inner_word = |i: usize| {
@@ -314,6 +526,42 @@ impl<'l> Resolver<'l> {
             s += 1;
             if s < src.end && d.is_punct(s, ".") {
                 s += 1;
+            }
+        }
+        // A title inside: "Pennsylvania Gov. Ed Rendell", "Homeland Security Secretary Jeh
+        // Johnson", "Retired Air Force Gen. Ada Ham" => the name after the last title, when a
+        // name follows it (two capitalised words, or an abbreviated title, or a given name).
+        if let Some(ti) = (s..src.end).rev().find(|&i| d.cap(i) && d.is(i, W::Title)) {
+            let mut n = ti + 1;
+            if d.is_punct(n, ".") {
+                n += 1;
+            }
+            let rest = n..src.end;
+            let abbreviated = d.lw(ti).ends_with('.');
+            let caps = rest.clone().filter(|&i| d.is_word(i) && d.cap(i)).count();
+            let name_like = !rest.is_empty()
+                && rest.clone().all(|i| {
+                    (d.is_word(i) && (d.cap(i) || d.is(i, W::NameParticle))) || d.is_punct(i, ".")
+                })
+                && !rest.clone().any(|i| d.is(i, W::OrgHead))
+                && (abbreviated || caps >= 2 || d.is(n, W::FemaleName) || d.is(n, W::MaleName));
+            if ti > s && name_like {
+                s = n;
+            }
+        }
+        let mut gender = Gender::Unknown;
+        for i in src.start..s.max(start) {
+            match d.lw(i) {
+                "mr." | "mr" => gender = Gender::Male,
+                "mrs." | "mrs" | "ms." | "ms" | "miss" => gender = Gender::Female,
+                _ => {}
+            }
+        }
+        if gender == Gender::Unknown && s + 1 < src.end {
+            if d.is(s, W::FemaleName) && d.cap(s) {
+                gender = Gender::Female;
+            } else if d.is(s, W::MaleName) && d.cap(s) {
+                gender = Gender::Male;
             }
         }
         let name = d.surface(&(s..src.end));
@@ -341,11 +589,76 @@ impl<'l> Resolver<'l> {
         } else {
             name
         };
-        if let Some(a) = self.lx.aliases.get(name) {
-            return a.canonical.clone();
+        let name = match self.lx.aliases.get(name) {
+            Some(a) => a.canonical.clone(),
+            None => name.to_string(),
+        };
+        // The last title or honorific before the name, as written.
+        let title = (src.start..s.max(start))
+            .rev()
+            .find(|&i| {
+                d.cap(i)
+                    && (d.is(i, W::Title)
+                        || matches!(d.lw(i), "mr." | "mrs." | "ms." | "miss" | "dr."))
+            })
+            .map(|i| d.surface(&(i..i + 1)).to_string());
+        Name {
+            name,
+            gender,
+            title,
         }
-        name.to_string()
     }
+}
+
+/// Token `i` is a dash that can end a dateline ("--", "—", "–", a lone "-").
+fn is_dash(d: &Doc, i: usize) -> bool {
+    ["--", "—", "–", "-", ":"].iter().any(|p| d.is_punct(i, p))
+}
+
+/// Token `i` is a word that opens a clause or phrase rather than a name ("What", "If", "For",
+/// "Meanwhile"); "US" and "I" in capitals are names.
+fn is_lead(d: &Doc, i: usize) -> bool {
+    let w = d.surface(&(i..i + 1));
+    if w.len() > 1 && w.chars().all(|c| !c.is_lowercase()) {
+        return false;
+    }
+    // "Injecting Clinton into the race": a participle opening the sentence.
+    let participle = d.lw(i).len() > 5 && d.lw(i).ends_with("ing");
+    participle
+        || (d.is(i, W::NpBoundary) && !d.is(i, W::SubjectPronoun))
+        || d.is(i, W::SentenceAdverb)
+        || d.is(i, W::Preposition)
+        || d.is(i, W::LeadIn)
+        || d.is(i, W::Day)
+        || matches!(
+            d.lw(i),
+            "and"
+                | "but"
+                | "or"
+                | "for"
+                | "with"
+                | "without"
+                | "like"
+                | "beyond"
+                | "despite"
+                | "unlike"
+                | "amid"
+                | "among"
+                | "against"
+                | "did"
+                | "does"
+                | "do"
+                | "is"
+                | "was"
+                | "has"
+                | "had"
+                | "can"
+                | "could"
+                | "will"
+                | "would"
+                | "should"
+                | "everything"
+        )
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ pub(crate) enum W {
     Auxiliary,
     HeadlineLabel,
     HeadlineSource,
+    NameParticle,
+    FemaleName,
+    MaleName,
+    ContentEvent,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -49,7 +53,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 26] = [
+    pub const LISTED: [(W, &'static str); 30] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -76,6 +80,10 @@ impl W {
         (W::Auxiliary, "auxiliary"),
         (W::HeadlineLabel, "headline_label"),
         (W::HeadlineSource, "headline_source"),
+        (W::NameParticle, "name_particle"),
+        (W::FemaleName, "female_name"),
+        (W::MaleName, "male_name"),
+        (W::ContentEvent, "content_event"),
     ];
 
     /// The listed class called `name` in `words.tsv`.
@@ -83,14 +91,14 @@ impl W {
         W::LISTED.iter().find(|(_, n)| *n == name).map(|(w, _)| *w)
     }
 
-    const fn bit(self) -> u32 {
-        1 << (self as u32)
+    const fn bit(self) -> u64 {
+        1 << (self as u64)
     }
 }
 
 /// A set of word classes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Classes(u32);
+pub(crate) struct Classes(u64);
 
 impl Classes {
     pub fn has(self, w: W) -> bool {
@@ -143,6 +151,6 @@ mod tests {
             }
         }
         // Every class fits in the 32 bits.
-        assert!((W::BoilerHead as u32) < 32);
+        assert!((W::BoilerHead as u32) < 64);
     }
 }

@@ -8,6 +8,7 @@
 //!
 //! Pure: no I/O.
 
+pub mod entity;
 pub mod plan;
 
 pub use plan::{plan_article, plan_article_owned, Overrides, Planned};
@@ -106,6 +107,15 @@ pub struct Mention {
     pub extractor_version: String,
 }
 
+/// A user's statement that a speaker name `alias` is the entity `canonical` (`claims alias
+/// add`). Speaker entities group claims by it; the claims themselves are not rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub v: u32,
+    pub alias: String,
+    pub canonical: String,
+}
+
 /// How one claim stands to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -185,7 +195,9 @@ impl ClaimRef {
 
 /// The types this release knows (at version 1): every object of one of these types and
 /// version 1 must have its shape.
-pub const KNOWN_TYPES: &[&str] = &["document", "version", "claim", "mention", "relation"];
+pub const KNOWN_TYPES: &[&str] = &[
+    "document", "version", "claim", "mention", "relation", "alias",
+];
 
 /// Any object this release knows how to index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +208,7 @@ pub enum Body {
     Claim(Claim),
     Mention(Mention),
     Relation(Relation),
+    Alias(Alias),
 }
 
 impl Body {
@@ -241,7 +254,7 @@ impl Body {
     /// The ids this object refers to, for `verify`.
     pub fn references(&self) -> Vec<ObjectId> {
         match self {
-            Body::Document(_) | Body::Claim(_) => vec![],
+            Body::Document(_) | Body::Claim(_) | Body::Alias(_) => vec![],
             Body::Version(v) => vec![v.document],
             Body::Mention(m) => vec![m.claim, m.version],
             Body::Relation(r) => vec![r.from, r.to],

@@ -217,6 +217,12 @@ pub(super) fn insert(
             cache.keys = claim_keys;
             cache.indexed.insert(id, ("claims", seq));
         }
+        Body::Alias(a) => {
+            tx.prepare_cached(
+                "INSERT INTO aliases(seq, id, alias, canonical) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((seq, &id_hex, &a.alias, &a.canonical))?;
+        }
         Body::Relation(r) => {
             let mut ends = [0i64; 2];
             for (end, slot) in [r.from, r.to].into_iter().zip(ends.iter_mut()) {

@@ -16,6 +16,7 @@
 //!
 //! No other module of the crate holds SQL or a connection (`tools/layers.rs` checks this).
 
+mod entities;
 pub mod imports;
 mod index;
 pub mod query;
@@ -45,10 +46,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../../schema/0002_relations.sql")),
     (3, include_str!("../../schema/0003_sync.sql")),
     (4, include_str!("../../schema/0004_found_relations.sql")),
+    (5, include_str!("../../schema/0005_entities.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -461,6 +463,7 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
              DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
              UPDATE relation_state SET pending = 1;
              DELETE FROM relations; DELETE FROM claim_keys;
+             DELETE FROM aliases; DELETE FROM speaker_entities;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
     )?;
@@ -486,6 +489,7 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
         }
     }
     index::fill_fts(tx, 0)?;
+    entities::refresh(tx)?;
     Ok(count)
 }
 

@@ -60,6 +60,8 @@ pub struct Writer<'c> {
     fresh: Fresh,
     /// What `fresh` held when the current unit began, to restore when it is undone.
     fresh_at_unit: Fresh,
+    /// A claim or an alias was stored: `speaker_entities` is recomputed at commit.
+    entities_stale: bool,
 }
 
 impl<'c> Writer<'c> {
@@ -75,6 +77,7 @@ impl<'c> Writer<'c> {
             tx_first_seq: None,
             fresh: Fresh::default(),
             fresh_at_unit: Fresh::default(),
+            entities_stale: false,
         })
     }
 
@@ -109,6 +112,9 @@ impl<'c> Writer<'c> {
                 self.fresh.mentioned.push(m.version);
             }
             _ => {}
+        }
+        if matches!(body, Body::Claim(_) | Body::Alias(_)) {
+            self.entities_stale = true;
         }
     }
 
@@ -185,6 +191,9 @@ impl<'c> Writer<'c> {
     pub fn commit(self) -> Result<()> {
         if let Some(first) = self.tx_first_seq {
             index::fill_fts(&self.tx, first)?;
+        }
+        if self.entities_stale {
+            super::entities::refresh(&self.tx)?;
         }
         Ok(self.tx.commit()?)
     }

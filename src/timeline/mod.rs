@@ -8,6 +8,7 @@
 //!
 //! Library code only: nothing here prints, and the SQL is in `crate::store::query`.
 
+pub mod entities;
 pub mod history;
 pub mod relations;
 pub mod sides;

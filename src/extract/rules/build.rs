@@ -67,6 +67,9 @@ impl Rules<'_, '_> {
     /// contents are all empty.
     fn widen(&self, mut draft: Draft, c: usize, ce: usize, si: usize) -> Option<Draft> {
         let d = self.d;
+        if let Some(src) = draft.source.clone() {
+            draft.source = Some(self.trim_source_tail(src));
+        }
         let last = draft.content.iter().map(|r| r.end).max().unwrap_or(ce);
         if last > 0 {
             let ls = d.sent_of_clamped(last - 1);
@@ -85,6 +88,32 @@ impl Rules<'_, '_> {
         Some(draft)
     }
 
+    /// A source without what follows the speaker's description: ", for example", ", via
+    /// email", ", speaking to reporters", "at the time".
+    fn trim_source_tail(&self, src: Range<usize>) -> Range<usize> {
+        let d = self.d;
+        for k in src.start + 1..src.end {
+            let comma = d.is_punct(k, ",") && !d.in_quote(k);
+            let next = self.lw(k + 1);
+            let after = self.lw(k + 2);
+            let adjunct = matches!(
+                (next, after),
+                ("for", "example" | "instance" | "one")
+                    | ("in", "particular" | "turn" | "releasing" | "response")
+                    | ("via", _)
+                    | ("too", _)
+                    | ("though", _)
+                    | ("however", _)
+            );
+            let participle =
+                d.is_word(k + 1) && !d.cap(k + 1) && next.len() > 5 && next.ends_with("ing");
+            if comma && k + 1 < src.end && (adjunct || participle) {
+                return src.start..k;
+            }
+        }
+        src
+    }
+
     /// A verb cue: "X said C", "C, X said", "C, said X", "..., saying C", and the special
     /// verbs ("Asked about it, ...", "X appears to ...", "a group called ...").
     fn verb(&self, at: &At, prev: Option<&Draft>, draft: &mut Draft) -> Option<()> {
@@ -96,6 +125,31 @@ impl Rules<'_, '_> {
         }
         if matches!(e.lemma.as_str(), "seem" | "appear") {
             return self.seems(at, draft);
+        }
+        // "has added 178,000 jobs", "added $2 billion": adding an amount, not a remark.
+        if e.lemma == "add"
+            && e.words.len() == 1
+            && (d.digit(ce)
+                || d.is_punct(ce, "$")
+                || self.is(ce, W::NumberWord)
+                || matches!(
+                    self.lw(ce),
+                    "more"
+                        | "another"
+                        | "nearly"
+                        | "roughly"
+                        | "almost"
+                        | "some"
+                        | "over"
+                        | "about"
+                        | "millions"
+                        | "thousands"
+                        | "hundreds"
+                        | "billions"
+                        | "jobs"
+                ))
+        {
+            return None;
         }
         // "showed up", "called off": a phrasal verb that is no cue.
         if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") {
@@ -223,7 +277,10 @@ impl Rules<'_, '_> {
         let d = self.d;
         let (e, c, ce, s, lo) = (at.e, at.c, at.ce, at.s, at.lo);
         let b = if src.start > lo { src.start - 1 } else { NONE };
+        // "X, which said C": a relative pronoun's content is on the right.
+        let relative_src = src.len() == 1 && matches!(self.lw(src.start), "who" | "which");
         let left_content = b != NONE
+            && !relative_src
             && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close))
             && !(d.is_punct(b, ",") && b == lo)
             && self.content_is_left(b, ce, s);
@@ -256,6 +313,17 @@ impl Rules<'_, '_> {
                 // "refused to say C": the chain is built at "say".
                 return None;
             }
+            // "talked about C", "called for C", "spoke of C": the preposition is part of the
+            // cue.
+            let mut c1 = c1;
+            if c1.start == ce
+                && c1.len() > 1
+                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with")
+                && d.is_word(ce + 1)
+            {
+                draft.cue.end = ce + 1;
+                c1.start = ce + 1;
+            }
             // In a relative clause ("X, who spoke on condition ..., said") the content ends
             // with the clause.
             let relative = src.len() == 1 && matches!(self.lw(src.start), "who" | "which" | "that");
@@ -264,7 +332,31 @@ impl Rules<'_, '_> {
             } else {
                 e.stance
             };
-            draft.content.push(self.object_cut(c1, stance));
+            let c1 = self.object_cut(c1, stance);
+            // An object (no clause) after a cue that is not plain speech ends before "in an
+            // interview", "at a rally".
+            let speech = matches!(
+                e.lemma.as_str(),
+                "say"
+                    | "tell"
+                    | "add"
+                    | "write"
+                    | "report"
+                    | "state"
+                    | "note"
+                    | "argue"
+                    | "insist"
+                    | "claim"
+                    | "explain"
+                    | "announce"
+                    | "declare"
+            );
+            let c1 = if (stance != Stance::Neutral || !speech) && self.lw(c1.start) != "that" {
+                self.adjunct_cut(c1)
+            } else {
+                c1
+            };
+            draft.content.push(c1);
         }
         draft.source = Some(src);
         Some(())
@@ -342,7 +434,23 @@ impl Rules<'_, '_> {
         if k == ce || k - ce > 2 * MAX_SOURCE {
             return None;
         }
-        let src = ce..k;
+        let mut src = ce..k;
+        // "according to the operator, Baltic Bulk Handling, which said ...": the name in
+        // apposition belongs to the source, and the relative clause is its own attribution.
+        let mut relative_after = false;
+        if k < hi && d.is_punct(k, ",") {
+            let mut n = k + 1;
+            while n < hi && n - k <= 6 && (d.cap(n) || d.is_punct(n, ".") || d.is_punct(n, "&")) {
+                n += 1;
+            }
+            let rel = |i: usize| matches!(self.lw(i), "which" | "who");
+            if n > k + 1 && n < hi && d.is_punct(n, ",") && rel(n + 1) {
+                src = ce..n;
+                relative_after = true;
+            } else if rel(k + 1) {
+                relative_after = true;
+            }
+        }
         let at_start =
             c == lo || (c > lo && matches!(self.lw(c - 1), "but" | "and" | "yet" | "also"));
         if at_start {
@@ -360,7 +468,9 @@ impl Rules<'_, '_> {
             let c1 = self.content_left(c, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
             draft.content.push(c1);
-            if let Some(c2) = self.second_part(src.end, s, quoted) {
+            if relative_after {
+                // The relative clause says something of its own.
+            } else if let Some(c2) = self.second_part(src.end, s, quoted) {
                 draft.content.push(c2);
             }
         }

@@ -192,6 +192,28 @@ impl Rules<'_, '_> {
         }
     }
 
+    /// Content without a trailing adjunct that tells where or how it was said: "in an
+    /// interview", "in a statement on Monday", "during a debate", "at a rally", "in response".
+    pub(super) fn adjunct_cut(&self, c: Range<usize>) -> Range<usize> {
+        let d = self.d;
+        for k in c.start + 1..c.end {
+            if d.in_quote(k) || !matches!(self.lw(k), "in" | "during" | "at") {
+                continue;
+            }
+            let mut n = k + 1;
+            while n < c.end && n - k <= 5 && d.is_word(n) && !self.is(n, W::ContentEvent) {
+                if self.verbish(n) || self.is(n, W::NpBoundary) {
+                    break;
+                }
+                n += 1;
+            }
+            if n < c.end && self.is(n, W::ContentEvent) && d.is_word(n) {
+                return c.start..k;
+            }
+        }
+        c
+    }
+
     /// Content left of position `p` (exclusive), from the start of sentence `s` or from the
     /// quotation that ends at `p`.
     pub(super) fn content_left(&self, p: usize, s: &Sentence) -> Option<Range<usize>> {

@@ -190,6 +190,21 @@ impl Rules<'_, '_> {
         }
     }
 
+    /// The attribution `dr` asks a question: its cue is "ask" or its last quotation ends
+    /// with a question mark.
+    fn asks(&self, dr: &Draft) -> bool {
+        let d = self.d;
+        if dr.lemma == "ask" {
+            return true;
+        }
+        dr.content.last().is_some_and(|r| {
+            (r.start..r.end)
+                .rev()
+                .find(|&k| d.kind(k) != Some(Kind::Close))
+                .is_some_and(|k| d.is_punct(k, "?"))
+        })
+    }
+
     /// The quotations that continue the direct attribution `dr`, each with the end of the
     /// sentence range it takes `dr` to; `next_start` is the first sentence of the next
     /// attribution.
@@ -233,8 +248,10 @@ impl Rules<'_, '_> {
                 break;
             }
             if s.line != line0 {
-                // Next paragraph: only one, and only when it is all quotation.
-                if lines_used > 0 || !self.quote_fills_line(q, s.line) {
+                // Next paragraph: only one, only when it is all quotation, and not after a
+                // question (the quoted paragraph after "“...?” X asked." is the reply of
+                // another speaker in a dialogue).
+                if lines_used > 0 || !self.quote_fills_line(q, s.line) || self.asks(dr) {
                     break;
                 }
                 lines_used += 1;

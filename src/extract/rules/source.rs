@@ -51,6 +51,16 @@ impl Rules<'_, '_> {
                     // "the retired neurosurgeon": an adjective.
                     start = k;
                 } else if !cap
+                    && k < j
+                    && k > lo
+                    && w.len() > 5
+                    && w.ends_with("ing")
+                    && (self.is(k - 1, W::Determiner)
+                        || (d.is_word(k - 1) && self.lw(k - 1).ends_with("'s")))
+                {
+                    // "the airport's managing director": an adjective.
+                    start = k;
+                } else if !cap
                     && (self.is(k, W::NpBoundary)
                         || self.verbish(k)
                         || (w.len() > 5 && w.ends_with("ing"))
@@ -204,6 +214,16 @@ impl Rules<'_, '_> {
             return (None, cue_start);
         }
         if d.is_punct(p, ",") {
+            // "Democrats, meanwhile, blasted ...": an adverb set off by commas stands between
+            // the source and its cue.
+            if p >= lo + 3
+                && d.is_punct(p - 2, ",")
+                && d.is_word(p - 1)
+                && !d.cap(p - 1)
+                && self.is(p - 1, W::SentenceAdverb)
+            {
+                return (self.np_left(p - 3, lo), cue_start);
+            }
             return (self.appositive_source(p, lo), cue_start);
         }
         (self.np_left(p, lo), cue_start)
@@ -247,6 +267,14 @@ impl Rules<'_, '_> {
             return Some(st..p);
         }
         let np = self.np_left(k - 1, lo)?;
+        // A relative clause after a chain of descriptions: "Ada Lee, 59, of Ashton, Md., who
+        // watched it, said": the name opens the chain.
+        let clause_first = matches!(a, "who" | "whose" | "which");
+        if clause_first && np.start > lo && d.is_punct(np.start - 1, ",") {
+            if let Some(st) = self.chain_start(np.start - 1, lo) {
+                return Some(st..np.end);
+            }
+        }
         let before_ok = np.start == lo
             || d.is_punct(np.start - 1, ",")
             || d.kind(np.start - 1) == Some(Kind::Close)

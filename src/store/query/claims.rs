@@ -61,7 +61,15 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     let mut args: Vec<SqlValue> = Vec::new();
     let like = |s: &str| SqlValue::Text(format!("%{}%", s.replace('%', "\\%").replace('_', "\\_")));
     if let Some(s) = &f.speaker {
-        sql.push_str(" AND c.speaker LIKE ? ESCAPE '\\'");
+        // Every name of each entity that has a name containing the text (docs/schema.md).
+        sql.push_str(
+            " AND (c.speaker LIKE ? ESCAPE '\\' OR c.speaker IN (
+                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
+                    SELECT e1.entity FROM speaker_entities e1
+                    WHERE e1.speaker LIKE ? ESCAPE '\\' OR e1.entity LIKE ? ESCAPE '\\')))",
+        );
+        args.push(like(s));
+        args.push(like(s));
         args.push(like(s));
     }
     if let Some(t) = &f.text {

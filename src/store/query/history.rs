@@ -106,7 +106,7 @@ const ORDER: &str = " ORDER BY v.published IS NULL, v.published,
 pub enum Of<'a> {
     /// One claim's.
     Claim(&'a ObjectId),
-    /// Every claim whose speaker is this (case-insensitive).
+    /// Every claim whose speaker is this (case-insensitive), or a name of the same entity.
     Speaker(&'a str),
 }
 
@@ -118,7 +118,14 @@ pub fn appearances(store: &Store, of: Of<'_>, as_of: Option<&AsOf>) -> Result<Ve
             "m.claim_seq = (SELECT seq FROM objects WHERE id = ?1)",
             id.to_hex(),
         ),
-        Of::Speaker(s) => ("c.speaker = ?1 COLLATE NOCASE", s.trim().to_string()),
+        // Every name of the entity of that name (docs/schema.md).
+        Of::Speaker(s) => (
+            "(c.speaker = ?1 COLLATE NOCASE OR c.speaker IN (
+                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
+                    SELECT e1.entity FROM speaker_entities e1
+                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))",
+            s.trim().to_string(),
+        ),
     };
     let mut sql = format!("{APPEARANCES} WHERE {filter}");
     let mut args = vec![arg];

@@ -3,6 +3,7 @@
 //! ([`relations`]).
 
 pub mod claims;
+pub mod entities;
 pub mod history;
 pub mod relations;
 pub mod versions;
