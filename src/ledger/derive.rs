@@ -79,8 +79,9 @@ impl Derived {
 
 /// Derives the relations of what `writer` indexed since the last step (everything, first, if
 /// the database's derived rows are pending: a database migrated to schema 4, or rebuilt).
-pub(super) fn derive(writer: &mut Writer<'_>) -> Result<Derived, StoreError> {
+pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Derived, StoreError> {
     if writer.relations_pending()? {
+        known.clear();
         writer.refresh_all()?;
     }
     let fresh = writer.take_fresh();
@@ -89,24 +90,65 @@ pub(super) fn derive(writer: &mut Writer<'_>) -> Result<Derived, StoreError> {
         return Ok(out);
     }
     out.claims = fresh.claims.len() as u64;
-    pairs(writer, &fresh, &mut out)?;
+    pairs(writer, &fresh, known, &mut out)?;
     updates(writer, &fresh, &mut out)?;
     Ok(out)
 }
 
-/// The claims the step looks at, by seq: the new ones (in the writer's memory) and stored ones.
+/// The claims the relation steps of one transaction have read or judged, by seq, with their
+/// [`Facts`]: the same stored claims are candidates of many steps, and their facts are a pure
+/// function of the claim, so each is read and analysed once while it stays here. A unit that
+/// is undone empties it (its seqs may be given again); it holds at most about
+/// [`Known::CAPACITY`] claims plus one step's.
+#[derive(Default)]
+pub(super) struct Known {
+    claims: HashMap<i64, (ClaimRef, Facts)>,
+}
+
+impl Known {
+    /// Past this many claims the cache starts again empty at the next step.
+    const CAPACITY: usize = 16_384;
+
+    /// Forgets everything (a unit was undone).
+    pub(super) fn clear(&mut self) {
+        self.claims.clear();
+    }
+
+    fn claim(&self, seq: i64) -> Option<&ClaimRef> {
+        self.claims.get(&seq).map(|(c, _)| c)
+    }
+
+    fn facts(&self, seq: i64) -> Option<&(ClaimRef, Facts)> {
+        self.claims.get(&seq)
+    }
+
+    fn insert(&mut self, seq: i64, claim: ClaimRef) {
+        self.claims.entry(seq).or_insert_with(|| {
+            let facts = Facts::new(&claim.speaker, &claim.cue, &claim.stance, &claim.content);
+            (claim, facts)
+        });
+    }
+}
+
+/// The claims the step looks at, by seq: the new ones (in the writer's memory) and the known
+/// ones.
 struct Judged<'f> {
     fresh: &'f Fresh,
-    stored: HashMap<i64, ClaimRef>,
+    known: &'f Known,
 }
 
 impl Judged<'_> {
     fn claim(&self, seq: i64) -> Option<&ClaimRef> {
-        self.fresh.claim(seq).or_else(|| self.stored.get(&seq))
+        self.fresh.claim(seq).or_else(|| self.known.claim(seq))
     }
 }
 
-fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<(), StoreError> {
+fn pairs(
+    writer: &mut Writer<'_>,
+    fresh: &Fresh,
+    known: &mut Known,
+    out: &mut Derived,
+) -> Result<(), StoreError> {
     let Some(&(first_fresh, _)) = fresh.claims.first() else {
         return Ok(());
     };
@@ -157,38 +199,42 @@ fn pairs(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<()
             }
         }
     }
-    let mut wanted: BTreeSet<i64> = candidates
-        .keys()
-        .flat_map(|&(x, y)| [x, y])
+    if known.claims.len() > Known::CAPACITY {
+        known.clear();
+    }
+    let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
+    let mut wanted: BTreeSet<i64> = seqs
+        .iter()
+        .copied()
         .filter(|&s| !fresh.is_fresh_claim(s))
         .collect();
     wanted.extend(passed.iter().flatten().copied());
-    let wanted: Vec<i64> = wanted.into_iter().collect();
+    let wanted: Vec<i64> = wanted
+        .into_iter()
+        .filter(|s| known.claim(*s).is_none())
+        .collect();
+    for (seq, claim) in writer.claims_by_seq(&wanted)? {
+        known.insert(seq, claim);
+    }
+    for &seq in &seqs {
+        if let Some(c) = fresh.claim(seq) {
+            known.insert(seq, c.clone());
+        }
+    }
     let judged = Judged {
         fresh,
-        stored: writer.claims_by_seq(&wanted)?.into_iter().collect(),
+        known: &*known,
     };
     for holders in &passed {
         unpair(writer, holders, &judged, &mut usable, out)?;
     }
-    let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
-    let facts: HashMap<i64, (&ClaimRef, Facts)> = seqs
-        .into_iter()
-        .filter_map(|s| {
-            let c = judged.claim(s)?;
-            Some((
-                s,
-                (c, Facts::new(&c.speaker, &c.cue, &c.stance, &c.content)),
-            ))
-        })
-        .collect();
     for ((x, y), same) in candidates {
         if same {
             // The same content: the view `same_content_relations` relates these.
             continue;
         }
         out.pairs_judged += 1;
-        let (Some((cx, fx)), Some((cy, fy))) = (facts.get(&x), facts.get(&y)) else {
+        let (Some((cx, fx)), Some((cy, fy))) = (known.facts(x), known.facts(y)) else {
             continue;
         };
         let Some((lo, _hi, finding)) =

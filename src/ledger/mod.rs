@@ -103,6 +103,8 @@ pub struct Ledger<'s> {
     derived: Vec<(i64, ObjectId)>,
     /// What the relation steps did, added up.
     stats: Derived,
+    /// The claims the relation steps read and analysed, kept for the next steps.
+    known: derive::Known,
 }
 
 impl<'s> Ledger<'s> {
@@ -113,6 +115,7 @@ impl<'s> Ledger<'s> {
             unknown: 0,
             derived: Vec::new(),
             stats: Derived::default(),
+            known: derive::Known::default(),
         })
     }
 
@@ -166,7 +169,7 @@ impl<'s> Ledger<'s> {
 
     /// Derives the relations of everything stored since the last call (see [`derive`]).
     pub fn derive(&mut self) -> Result<Derived, StoreError> {
-        let derived = derive::derive(&mut self.writer)?;
+        let derived = derive::derive(&mut self.writer, &mut self.known)?;
         self.stats.add(&derived);
         Ok(derived)
     }
@@ -205,6 +208,7 @@ impl<'s> Ledger<'s> {
             }
             Err(e) => {
                 self.derived.truncate(derived_before);
+                self.known.clear();
                 self.writer.undo_unit()?;
                 Err(e)
             }
