@@ -6,10 +6,10 @@
 //!
 //! Each headline becomes one article as the scorer builds it (header with URL, outlet and title,
 //! the headline as its one sentence), and goes through the library's own reader and extractor.
-//! All headlines compete together: the claims arrive in article-id order, and each new claim
-//! is compared only with the stored claims that share one of its keys with another detail
-//! (at most `MAX_CANDIDATES_PER_KEY` per key, in the index's order), as the store does. Claims
-//! with the same speaker, cue, stance and content are one claim in several articles.
+//! All headlines compete together: two claims are compared only when they share a candidate
+//! key held by at most `relate::MAX_KEY_HOLDERS` claims ([`claims::relate::candidate_pairs`],
+//! the store's definition). Claims with the same speaker, cue, stance and content are one claim
+//! in several articles.
 //!
 //! Gold per pair of articles (as the scorer): the same story, `for` against `against` is a
 //! conflict; the same side is an agreement (a corroboration); any pair with `observing` is
@@ -27,9 +27,6 @@ use claims::ingest;
 use claims::model::plan::plan_article;
 use claims::model::{Body, RelationKind};
 use claims::relate::{self, Facts};
-
-/// Candidates per key, as the store bounds them ([`relate::MAX_KEY_HOLDERS`]).
-const MAX_CANDIDATES_PER_KEY: i64 = relate::MAX_KEY_HOLDERS;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
@@ -230,46 +227,31 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
-    // Candidates through the keys, as the store finds them.
-    let mut index: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+    // Candidates as the store finds them (relate::candidate_pairs): pairs sharing a key held
+    // by at most `relate::MAX_KEY_HOLDERS` claims; same contents are paired below, as the views
+    // pair them.
+    let keys: Vec<Vec<(String, String)>> = claims
+        .iter()
+        .map(|c| relate::candidate_keys(&c.facts.content))
+        .collect();
     let mut judged: Vec<Judged> = Vec::new();
     let mut compared = 0usize;
     let mut compared_pairs: Vec<(usize, usize)> = Vec::new();
-    for &x in &arrival {
-        let ks = relate::keys(&claims[x].facts.content);
-        let mut cands: BTreeSet<usize> = BTreeSet::new();
-        for (k, d) in &ks {
-            if let Some(list) = index.get(k) {
-                let mut others: Vec<&(String, usize)> =
-                    list.iter().filter(|(dd, _)| dd != d).collect();
-                others.sort();
-                cands.extend(
-                    others
-                        .into_iter()
-                        .take(MAX_CANDIDATES_PER_KEY as usize)
-                        .map(|o| o.1),
-                );
-            }
+    for ((x, y), same) in relate::candidate_pairs(&keys) {
+        if same {
+            continue;
         }
-        for (k, d) in ks {
-            index.entry(k).or_default().push((d, x));
-        }
-        for y in cands {
-            if y == x {
-                continue;
-            }
-            compared += 1;
-            compared_pairs.push((x, y));
-            if let Some(f) = relate::judge(&claims[x].facts, &claims[y].facts) {
-                judged.push(Judged {
-                    a: x,
-                    b: y,
-                    kind: f.kind,
-                    score: f.score,
-                    basis: f.basis,
-                    reason: f.reason,
-                });
-            }
+        compared += 1;
+        compared_pairs.push((x, y));
+        if let Some(f) = relate::judge(&claims[x].facts, &claims[y].facts) {
+            judged.push(Judged {
+                a: x,
+                b: y,
+                kind: f.kind,
+                score: f.score,
+                basis: f.basis,
+                reason: f.reason,
+            });
         }
     }
     // Same content (same `n:` key and detail), different claims: what the views pair.

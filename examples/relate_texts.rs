@@ -15,9 +15,6 @@ use claims::ingest;
 use claims::model::plan::plan_article;
 use claims::model::{Body, RelationKind};
 use claims::relate::{self, Facts};
-
-/// Candidates per key, as the store bounds them ([`relate::MAX_KEY_HOLDERS`]).
-const MAX_CANDIDATES_PER_KEY: i64 = relate::MAX_KEY_HOLDERS;
 use std::collections::{BTreeSet, HashMap};
 
 fn main() -> anyhow::Result<()> {
@@ -62,70 +59,57 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
-    let mut index: HashMap<String, Vec<(String, usize)>> = HashMap::new();
     let (mut conflicts, mut corroborations, mut below) = (0usize, 0usize, 0usize);
-    for x in 0..claims.len() {
-        let ks = relate::keys(&claims[x].0.content);
-        let mut cands: BTreeSet<usize> = BTreeSet::new();
-        for (k, d) in &ks {
-            if let Some(list) = index.get(k) {
-                let mut others: Vec<&(String, usize)> =
-                    list.iter().filter(|(dd, _)| dd != d).collect();
-                others.sort();
-                cands.extend(
-                    others
-                        .into_iter()
-                        .take(MAX_CANDIDATES_PER_KEY as usize)
-                        .map(|o| o.1),
+    // The pairs the store compares (same contents are the views', not judged).
+    let keys: Vec<Vec<(String, String)>> = claims
+        .iter()
+        .map(|c| relate::candidate_keys(&c.0.content))
+        .collect();
+    for ((x, y), same) in relate::candidate_pairs(&keys) {
+        if same {
+            continue;
+        }
+        let Some(f) = relate::judge(&claims[x].0, &claims[y].0) else {
+            continue;
+        };
+        if f.score < min {
+            below += 1;
+            continue;
+        }
+        match f.kind {
+            RelationKind::Conflicts => {
+                conflicts += 1;
+                let name = |n: usize| {
+                    claims[n]
+                        .1
+                        .iter()
+                        .map(|&d| {
+                            files[d]
+                                .file_stem()
+                                .map(|s| s.to_string_lossy().to_string())
+                                .unwrap_or_default()
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                println!(
+                    "CONFLICT {:.3} [{}] {}\n  A {} | {} — {} ({}): {}\n  B {} | {} — {} ({}): {}",
+                    f.score,
+                    f.basis,
+                    f.reason,
+                    name(x),
+                    claims[x].0.speaker,
+                    claims[x].0.cue,
+                    claims[x].0.stance,
+                    claims[x].0.content,
+                    name(y),
+                    claims[y].0.speaker,
+                    claims[y].0.cue,
+                    claims[y].0.stance,
+                    claims[y].0.content
                 );
             }
-        }
-        for (k, d) in ks {
-            index.entry(k).or_default().push((d, x));
-        }
-        for y in cands {
-            let Some(f) = relate::judge(&claims[x].0, &claims[y].0) else {
-                continue;
-            };
-            if f.score < min {
-                below += 1;
-                continue;
-            }
-            match f.kind {
-                RelationKind::Conflicts => {
-                    conflicts += 1;
-                    let name = |n: usize| {
-                        claims[n]
-                            .1
-                            .iter()
-                            .map(|&d| {
-                                files[d]
-                                    .file_stem()
-                                    .map(|s| s.to_string_lossy().to_string())
-                                    .unwrap_or_default()
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    println!(
-                        "CONFLICT {:.3} [{}] {}\n  A {} | {} — {} ({}): {}\n  B {} | {} — {} ({}): {}",
-                        f.score,
-                        f.basis,
-                        f.reason,
-                        name(x),
-                        claims[x].0.speaker,
-                        claims[x].0.cue,
-                        claims[x].0.stance,
-                        claims[x].0.content,
-                        name(y),
-                        claims[y].0.speaker,
-                        claims[y].0.cue,
-                        claims[y].0.stance,
-                        claims[y].0.content
-                    );
-                }
-                _ => corroborations += 1,
-            }
+            _ => corroborations += 1,
         }
     }
     println!(

@@ -25,6 +25,7 @@ pub use rules::{judge, Facts, Finding, DEFAULT_MIN_SCORE};
 
 use crate::model::{ClaimRef, RelationKind};
 use crate::objects::ObjectId;
+use std::collections::{BTreeMap, HashMap};
 
 /// A key held by more claims than this is too common to pair anything: it is left out of the
 /// candidates of every claim (as a search engine leaves out stop words). So the pairs compared
@@ -163,6 +164,72 @@ pub fn judge_pair<'a>(
 /// without negation words) with its detail (their parity).
 pub fn is_content_key(key: &str) -> bool {
     key.starts_with("n:")
+}
+
+/// The pairs of claims the relation step compares, by its definition (docs/relations.md), for a
+/// set of claims given by their candidate keys ([`candidate_keys`]): two claims that share a key
+/// held by at most [`MAX_KEY_HOLDERS`] of them. The value says whether the two have the same
+/// content (they share the content key with the same detail): the view
+/// `same_content_relations` relates those, they are not judged. A function of the set: the
+/// order of `claims` changes only the indices. The ledger finds the same pairs incrementally
+/// (`src/ledger/derive.rs`); evaluation harnesses, which have no database, call this.
+pub fn candidate_pairs(claims: &[Vec<(String, String)>]) -> BTreeMap<(usize, usize), bool> {
+    let mut holders: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
+    for (i, keys) in claims.iter().enumerate() {
+        for (key, detail) in keys {
+            holders.entry(key).or_default().push((i, detail));
+        }
+    }
+    let mut pairs = BTreeMap::new();
+    for (key, list) in holders {
+        if list.len() as i64 > MAX_KEY_HOLDERS {
+            continue;
+        }
+        let content = is_content_key(key);
+        for (n, &(x, dx)) in list.iter().enumerate() {
+            for &(y, dy) in list.iter().skip(n + 1) {
+                if x != y {
+                    *pairs.entry((x.min(y), x.max(y))).or_default() |= content && dx == dy;
+                }
+            }
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod candidate_tests {
+    use super::*;
+
+    fn key(k: &str, d: &str) -> (String, String) {
+        (k.to_string(), d.to_string())
+    }
+
+    #[test]
+    fn a_key_past_the_bound_pairs_nothing_and_same_content_is_marked() {
+        let bound = MAX_KEY_HOLDERS as usize;
+        // `t:rare` is held by claims 0 and 1; `t:common` by one claim more than the bound.
+        let mut claims: Vec<Vec<(String, String)>> = (0..=bound)
+            .map(|i| vec![key("t:common", &i.to_string())])
+            .collect();
+        claims[0].push(key("t:rare", "a"));
+        claims[1].push(key("t:rare", "b"));
+        // Claims 2 and 3 say the same thing: the content key with the same detail.
+        claims[2].push(key("n:same", "x"));
+        claims[3].push(key("n:same", "x"));
+        let pairs = candidate_pairs(&claims);
+        assert_eq!(
+            pairs.into_iter().collect::<Vec<_>>(),
+            vec![((0, 1), false), ((2, 3), true)]
+        );
+        // At the bound, the key pairs every two of its holders.
+        let at_bound = &claims[1..];
+        assert_eq!(
+            candidate_pairs(at_bound).len(),
+            bound * (bound - 1) / 2,
+            "{bound} holders"
+        );
+    }
 }
 
 /// The `updates` relations between two consecutive versions of a document, given their claims
