@@ -197,6 +197,25 @@ pub fn candidate_pairs(claims: &[Vec<(String, String)>]) -> BTreeMap<(usize, usi
     pairs
 }
 
+/// The `updates` relations between two consecutive versions of a document, given their claims
+/// in text order: each claim edited between them (the diff's changed pairs whose ids differ),
+/// as `(before, after, reason)`.
+pub fn updates(before: &[ClaimRef], after: &[ClaimRef]) -> Vec<(ObjectId, ObjectId, String)> {
+    diff::diff(before, after)
+        .changed
+        .iter()
+        .filter(|c| c.before.id != c.after.id)
+        .map(|c| {
+            let fields: Vec<&str> = c.fields.iter().map(|f| f.as_str()).collect();
+            (
+                c.before.id,
+                c.after.id,
+                format!("changed: {}", fields.join(", ")),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod candidate_tests {
     use super::*;
@@ -230,23 +249,4 @@ mod candidate_tests {
             "{bound} holders"
         );
     }
-}
-
-/// The `updates` relations between two consecutive versions of a document, given their claims
-/// in text order: each claim edited between them (the diff's changed pairs whose ids differ),
-/// as `(before, after, reason)`.
-pub fn updates(before: &[ClaimRef], after: &[ClaimRef]) -> Vec<(ObjectId, ObjectId, String)> {
-    diff::diff(before, after)
-        .changed
-        .iter()
-        .filter(|c| c.before.id != c.after.id)
-        .map(|c| {
-            let fields: Vec<&str> = c.fields.iter().map(|f| f.as_str()).collect();
-            (
-                c.before.id,
-                c.after.id,
-                format!("changed: {}", fields.join(", ")),
-            )
-        })
-        .collect()
 }
