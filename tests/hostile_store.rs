@@ -17,30 +17,13 @@ use std::path::Path;
 
 const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn forge_bundle(payload: &[u8], count: u64) -> Vec<u8> {
-    use sha2::Digest;
-    use std::io::Write;
-    let mut out = Vec::new();
-    out.extend_from_slice(b"CLMSBNDL");
-    out.extend_from_slice(&1u32.to_be_bytes());
-    out.extend_from_slice(&count.to_be_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
-    out.extend_from_slice(&sha2::Sha256::digest(payload));
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(payload).expect("deflate");
-    out.extend_from_slice(&enc.finish().expect("finish"));
-    let trailer = sha2::Sha256::digest(&out);
-    out.extend_from_slice(&trailer);
-    out
-}
-
 fn bundle_of(objects: &[Object]) -> Vec<u8> {
     let mut payload = Vec::new();
     for o in objects {
         payload.extend_from_slice(o.body.as_bytes());
         payload.push(b'\n');
     }
-    forge_bundle(&payload, objects.len() as u64)
+    common::forge_bundle(objects.len() as u64, &payload)
 }
 
 /// The campaign's three shape-invalid objects, with what each lacks.

@@ -182,25 +182,6 @@ fn a_bundle_is_never_written_with_a_tampered_object() {
     assert!(leftovers.is_empty());
 }
 
-/// A bundle whose header tells the truth about `payload` (count, length, both checksums), its
-/// payload compressed as hard as DEFLATE goes.
-fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    use std::io::Write;
-    let mut out = Vec::new();
-    out.extend_from_slice(b"CLMSBNDL");
-    out.extend_from_slice(&1u32.to_be_bytes());
-    out.extend_from_slice(&count.to_be_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
-    out.extend_from_slice(&sha2::Sha256::digest(payload));
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(payload).expect("deflate");
-    out.extend_from_slice(&enc.finish().expect("finish"));
-    let trailer = sha2::Sha256::digest(&out);
-    out.extend_from_slice(&trailer);
-    out
-}
-
 /// Runs `claims ARGS` with its address space capped at 64 MiB (`ulimit -v`): its peak memory
 /// cannot pass that, and an allocation past it fails the run.
 fn run_in_64_mib(env: &Env, args: &[&str]) -> std::process::Output {
@@ -223,7 +204,7 @@ fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
     let before = id_set(&env, "claims.db");
     // 67 million newlines: the campaign's 65 KB bundle that took 1.1 GB before it was refused.
     let lines = 67_000_000u64;
-    let bomb = forge_bundle(lines, &vec![b'\n'; lines as usize]);
+    let bomb = common::forge_bundle(lines, &vec![b'\n'; lines as usize]);
     assert!(bomb.len() < 70_000, "{} bytes", bomb.len());
     std::fs::write(env.path("bomb.bundle"), &bomb).expect("write");
     let out = run_in_64_mib(&env, &["bundle", "apply", "bomb.bundle"]);
@@ -237,7 +218,7 @@ fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
         stderr(&out)
     );
     // One line as long as the whole payload: refused at the object size limit.
-    let long = forge_bundle(1, &vec![b'a'; 67_000_000]);
+    let long = common::forge_bundle(1, &vec![b'a'; 67_000_000]);
     std::fs::write(env.path("long.bundle"), &long).expect("write");
     let out = run_in_64_mib(&env, &["bundle", "apply", "long.bundle"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -264,7 +245,7 @@ fn a_bundle_that_fails_at_its_end_stores_nothing_of_what_streamed_in() {
     }
     std::fs::write(
         env.path("more.bundle"),
-        forge_bundle(objects.len() as u64 - 1, &payload),
+        common::forge_bundle(objects.len() as u64 - 1, &payload),
     )
     .expect("write");
     let before = id_set(&env, &b);

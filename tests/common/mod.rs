@@ -120,3 +120,23 @@ pub fn ids(store: &Store) -> Vec<String> {
         .collect::<Result<_, _>>()
         .expect("rows")
 }
+
+/// A bundle file whose header tells the truth about `payload` (object count, length, both
+/// checksums), the payload compressed as hard as DEFLATE goes: for tests that craft what
+/// `bundle create` never writes (line bombs, misshapen objects, wrong counts).
+pub fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"CLMSBNDL");
+    out.extend_from_slice(&1u32.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+    out.extend_from_slice(&sha2::Sha256::digest(payload));
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(payload).expect("deflate");
+    out.extend_from_slice(&enc.finish().expect("finish"));
+    let trailer = sha2::Sha256::digest(&out);
+    out.extend_from_slice(&trailer);
+    out
+}

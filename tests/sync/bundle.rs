@@ -139,7 +139,7 @@ fn a_tampered_object_in_a_well_formed_bundle_is_refused() {
     let payload = payload.replacen("{\"", "{ \"", 1);
     std::fs::write(
         &file,
-        forge_bundle(objects.len() as u64, payload.as_bytes()),
+        crate::common::forge_bundle(objects.len() as u64, payload.as_bytes()),
     )
     .expect("write");
     let before = store_snapshot(&b);
@@ -154,23 +154,6 @@ fn a_tampered_object_in_a_well_formed_bundle_is_refused() {
     assert_eq!(store_snapshot(&b), before);
 }
 
-fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    use std::io::Write;
-    let mut out = Vec::new();
-    out.extend_from_slice(b"CLMSBNDL");
-    out.extend_from_slice(&1u32.to_be_bytes());
-    out.extend_from_slice(&count.to_be_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
-    out.extend_from_slice(&sha2::Sha256::digest(payload));
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(payload).expect("deflate");
-    out.extend_from_slice(&enc.finish().expect("finish"));
-    let trailer = sha2::Sha256::digest(&out);
-    out.extend_from_slice(&trailer);
-    out
-}
-
 #[test]
 fn a_bundle_missing_referenced_objects_is_refused_whole() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -182,7 +165,7 @@ fn a_bundle_missing_referenced_objects_is_refused_whole() {
         payload.push_str(&o.body);
         payload.push('\n');
     }
-    std::fs::write(&file, forge_bundle(4, payload.as_bytes())).expect("write");
+    std::fs::write(&file, crate::common::forge_bundle(4, payload.as_bytes())).expect("write");
     let b = db(dir.path(), "b.db");
     let mut sb = Store::open(&b).expect("b");
     let err = bundle::apply(&mut sb, &file, false).expect_err("refused");
