@@ -8,26 +8,14 @@
 //!
 //! Sizes: `CLAIMS_BENCH_SIZES=1000,20000` (the default).
 
+mod common;
 use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::model::Overrides;
 use claims::store::Store;
+use common::{peak_memory_mib, reset_peak_memory};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 fn write_articles(dir: &Path, n: usize) -> u64 {
     std::fs::create_dir_all(dir).expect("bench dir");

@@ -14,12 +14,14 @@
 //! 3. `claims relations --min-score 0` (the library call behind it) over the largest templated
 //!    and varied databases, and its peak memory.
 
+mod common;
 use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::ledger::Ledger;
 use claims::model::{Body, Overrides, Received};
 use claims::store::Store;
 use claims::timeline::relations::{relations, RelationFilter};
+use common::{peak_memory_mib, reset_peak_memory};
 use std::path::Path;
 
 /// User + system CPU seconds of the whole process (`/proc/self/stat`, clock ticks of 10 ms).
@@ -40,20 +42,6 @@ fn thread_cpu() -> f64 {
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(0.0, |ns| ns / 1e9)
-}
-
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
 }
 
 /// One templated wire article: 20 sentences of one shape, one ward.
