@@ -64,7 +64,7 @@ impl CliError {
     pub fn naming_locked(self, db: &std::path::Path) -> CliError {
         let locked = self.error.chain().any(claims::store::is_locked);
         let path = db.display().to_string();
-        if !locked || format!("{:#}", self.error).starts_with(&path) {
+        if !locked || self.message().starts_with(&path) {
             return self;
         }
         CliError {
@@ -81,8 +81,26 @@ impl CliError {
         if self.is_closed_pipe() {
             return exit::OK;
         }
-        eprintln!("claims: error: {:#}", self.error);
+        eprintln!("claims: error: {}", self.message());
         self.code
+    }
+
+    /// The error and its causes, joined by ": ", each said once: many library errors already
+    /// name their cause in their own message ("{path}: {source}"), so a cause whose text the
+    /// message so far holds is not repeated.
+    pub fn message(&self) -> String {
+        let mut out = String::new();
+        for cause in self.error.chain() {
+            let text = cause.to_string();
+            if out.contains(&text) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        out
     }
 }
 

@@ -128,3 +128,29 @@ fn links_out_of_the_tree_are_followed_only_when_asked() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_cause_the_message_already_names_is_said_once() {
+    // Regression: the error chain was printed whole, so a cause the message already quoted
+    // ("{path}: {source}") came twice.
+    let env = Env::new();
+    let out = env.run(&["bundle", "apply", "missing.bundle"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: missing.bundle: No such file or directory (os error 2)\n"
+    );
+    std::fs::write(
+        env.path("obj.bundle"),
+        crate::common::forge_bundle(1, b"{\"type\": \"claim\", oops}\n"),
+    )
+    .expect("write");
+    let out = env.run(&["bundle", "apply", "obj.bundle"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: obj.bundle: object 0 (line 1) is refused: not valid JSON: key must be a \
+         string at line 1 column 19\n"
+    );
+    assert_eq!(env.object_count(), 0);
+}
