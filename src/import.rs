@@ -12,6 +12,7 @@ use crate::ingest::{self, IngestError, WalkOptions};
 use crate::ledger::Ledger;
 use crate::model::{plan_article_owned, Body, Overrides, Planned};
 use crate::objects::{ObjectError, ObjectId};
+use crate::relate::candidate_keys;
 use crate::store::imports::ImportRecord;
 use crate::store::{Store, StoreError};
 use serde::Serialize;
@@ -68,6 +69,9 @@ enum Plan {
         path: PathBuf,
         sha: String,
         planned: Vec<Planned>,
+        /// The candidate keys of each planned claim (per article, in text order), computed on
+        /// the planning thread so that the writing thread does not.
+        keys: Vec<Vec<Vec<(String, String)>>>,
     },
 }
 
@@ -221,10 +225,23 @@ fn plan_file(
             }
         })?);
     }
+    let keys = planned
+        .iter()
+        .map(|p| {
+            p.claims
+                .iter()
+                .filter_map(|(claim, _)| match &claim.body {
+                    Body::Claim(c) => Some(candidate_keys(&c.content)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
     Ok(Plan::Fresh {
         path: path.to_path_buf(),
         sha,
         planned,
+        keys,
     })
 }
 
@@ -260,7 +277,12 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                     new_objects: 0,
                     cached: true,
                 }),
-            Plan::Fresh { path, sha, planned } => write_fresh(l, &path, &sha, planned, options),
+            Plan::Fresh {
+                path,
+                sha,
+                planned,
+                keys,
+            } => write_fresh(l, &path, &sha, planned, keys, options),
         })
         .map_err(|source| ImportError::Store { path, source })
 }
@@ -270,18 +292,21 @@ fn write_fresh(
     path: &Path,
     sha: &str,
     planned: Vec<Planned>,
+    keys: Vec<Vec<Vec<(String, String)>>>,
     options: &str,
 ) -> Result<FileReport, StoreError> {
     let mut new_objects = 0;
     let mut fresh = Vec::with_capacity(planned.len());
-    for p in planned {
+    for (p, keys) in planned.into_iter().zip(keys) {
         let version = p.version.id();
         let claims = p.claims.len();
         let mut new_claims = 0;
         let mut version_new = false;
+        let mut keys = keys.into_iter();
         for (i, typed) in p.into_objects().enumerate() {
             let is_claim = matches!(typed.body, Body::Claim(_));
-            let added = ledger.put(typed)?;
+            let claim_keys = if is_claim { keys.next() } else { None };
+            let added = ledger.put_with_keys(typed, claim_keys)?;
             new_objects += usize::from(added);
             if i == 1 {
                 version_new = added;
@@ -292,8 +317,6 @@ fn write_fresh(
         }
         fresh.push((version, version_new, claims, new_claims));
     }
-    // Relations to what is already stored, in the same unit (index rows, not objects).
-    ledger.derive()?;
     let version_ids: Vec<ObjectId> = fresh.iter().map(|f| f.0).collect();
     ledger.imports().record(&ImportRecord {
         path,

@@ -80,19 +80,77 @@ impl Derived {
 /// Derives the relations of what `writer` indexed since the last step (everything, first, if
 /// the database's derived rows are pending: a database migrated to schema 4, or rebuilt).
 pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Derived, StoreError> {
-    if writer.relations_pending()? {
-        known.clear();
-        writer.refresh_all()?;
+    if !known.settled {
+        if writer.relations_pending()? {
+            known.clear();
+            writer.refresh_all()?;
+        }
+        known.settled = true;
     }
-    let fresh = writer.take_fresh();
+    let mut fresh = writer.take_fresh();
     let mut out = Derived::default();
     if fresh.is_empty() {
         return Ok(out);
     }
     out.claims = fresh.claims.len() as u64;
-    pairs(writer, &fresh, known, &mut out)?;
+    let keys = fresh_keys(&mut fresh);
+    // The new claims' `claim_keys` rows, in key order.
+    let mut rows: Vec<(&str, &str, i64)> = fresh
+        .claims
+        .iter()
+        .zip(&keys)
+        .flat_map(|((seq, _), keys)| keys.iter().map(|(k, d)| (k.as_str(), d.as_str(), *seq)))
+        .collect();
+    rows.sort_unstable();
+    writer.insert_claim_keys(rows.iter().copied())?;
+    pairs(writer, &fresh, &rows, known, &mut out)?;
     updates(writer, &fresh, &mut out)?;
     Ok(out)
+}
+
+/// Below this many claims to analyse, one thread does it.
+const PARALLEL_ANALYSES: usize = 256;
+
+/// `f` of each item, in order: on several threads when there are many.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = if items.len() < PARALLEL_ANALYSES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    if threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// The candidate keys of each new claim, in order: those computed before it was stored, or
+/// computed now.
+fn fresh_keys(fresh: &mut Fresh) -> Vec<Vec<(String, String)>> {
+    let mut given = std::mem::take(&mut fresh.keys);
+    let mut keys: Vec<Option<Vec<(String, String)>>> = fresh
+        .claims
+        .iter()
+        .map(|(_, c)| given.remove(&c.id))
+        .collect();
+    let missing: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_none()).collect();
+    let computed = par_map(&missing, |&i| {
+        relate::candidate_keys(&fresh.claims[i].1.content)
+    });
+    for (i, k) in missing.into_iter().zip(computed) {
+        keys[i] = Some(k);
+    }
+    keys.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// The claims the relation steps of one transaction have read or judged, by seq, with their
@@ -103,6 +161,10 @@ pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Deriv
 #[derive(Default)]
 pub(super) struct Known {
     claims: HashMap<i64, (ClaimRef, Facts)>,
+    /// The candidate keys of known claims, computed when a key they hold passes the bound.
+    keys: HashMap<i64, BTreeSet<String>>,
+    /// Whether this transaction found the derived rows settled (not pending), or settled them.
+    settled: bool,
 }
 
 impl Known {
@@ -112,6 +174,19 @@ impl Known {
     /// Forgets everything (a unit was undone).
     pub(super) fn clear(&mut self) {
         self.claims.clear();
+        self.keys.clear();
+        self.settled = false;
+    }
+
+    /// The candidate keys of a claim (none for a claim not known).
+    fn keys(&mut self, seq: i64) -> &BTreeSet<String> {
+        let claims = &self.claims;
+        self.keys.entry(seq).or_insert_with(|| {
+            claims
+                .get(&seq)
+                .map(|(_, f)| f.candidate_keys().into_iter().map(|k| k.0).collect())
+                .unwrap_or_default()
+        })
     }
 
     fn claim(&self, seq: i64) -> Option<&ClaimRef> {
@@ -122,30 +197,25 @@ impl Known {
         self.claims.get(&seq)
     }
 
-    fn insert(&mut self, seq: i64, claim: ClaimRef) {
-        self.claims.entry(seq).or_insert_with(|| {
-            let facts = Facts::new(&claim.speaker, &claim.cue, &claim.stance, &claim.content);
-            (claim, facts)
+    /// Adds claims not known yet, analysing them (on several threads when there are many).
+    fn extend(&mut self, claims: Vec<(i64, ClaimRef)>) {
+        let claims: Vec<(i64, ClaimRef)> = claims
+            .into_iter()
+            .filter(|(seq, _)| !self.claims.contains_key(seq))
+            .collect();
+        let facts = par_map(&claims, |(_, c)| {
+            Facts::new(&c.speaker, &c.cue, &c.stance, &c.content)
         });
-    }
-}
-
-/// The claims the step looks at, by seq: the new ones (in the writer's memory) and the known
-/// ones.
-struct Judged<'f> {
-    fresh: &'f Fresh,
-    known: &'f Known,
-}
-
-impl Judged<'_> {
-    fn claim(&self, seq: i64) -> Option<&ClaimRef> {
-        self.fresh.claim(seq).or_else(|| self.known.claim(seq))
+        for ((seq, claim), facts) in claims.into_iter().zip(facts) {
+            self.claims.insert(seq, (claim, facts));
+        }
     }
 }
 
 fn pairs(
     writer: &mut Writer<'_>,
     fresh: &Fresh,
+    rows: &[(&str, &str, i64)],
     known: &mut Known,
     out: &mut Derived,
 ) -> Result<(), StoreError> {
@@ -154,8 +224,8 @@ fn pairs(
     };
     // Each key of the new claims, with how many of them hold it.
     let mut keys: BTreeMap<&str, i64> = BTreeMap::new();
-    for k in &fresh.claim_keys {
-        *keys.entry(k.1.as_str()).or_default() += 1;
+    for k in rows {
+        *keys.entry(k.0).or_default() += 1;
     }
     // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
     let mut usable: HashMap<String, bool> = HashMap::new();
@@ -213,20 +283,14 @@ fn pairs(
         .into_iter()
         .filter(|s| known.claim(*s).is_none())
         .collect();
-    for (seq, claim) in writer.claims_by_seq(&wanted)? {
-        known.insert(seq, claim);
-    }
-    for &seq in &seqs {
-        if let Some(c) = fresh.claim(seq) {
-            known.insert(seq, c.clone());
-        }
-    }
-    let judged = Judged {
-        fresh,
-        known: &*known,
-    };
+    let mut needed = writer.claims_by_seq(&wanted)?;
+    needed.extend(
+        seqs.iter()
+            .filter_map(|&seq| fresh.position(seq).map(|i| fresh.claims[i].clone())),
+    );
+    known.extend(needed);
     for holders in &passed {
-        unpair(writer, holders, &judged, &mut usable, out)?;
+        unpair(writer, holders, known, &mut usable, out)?;
     }
     for ((x, y), same) in candidates {
         if same {
@@ -271,29 +335,14 @@ fn pairs(
 fn unpair(
     writer: &Writer<'_>,
     holders: &[i64],
-    judged: &Judged<'_>,
+    known: &mut Known,
     usable: &mut HashMap<String, bool>,
     out: &mut Derived,
 ) -> Result<(), StoreError> {
-    let keys: HashMap<i64, BTreeSet<String>> = holders
-        .iter()
-        .map(|&seq| {
-            let keys = judged
-                .claim(seq)
-                .map(|c| {
-                    relate::candidate_keys(&c.content)
-                        .into_iter()
-                        .map(|k| k.0)
-                        .collect()
-                })
-                .unwrap_or_default();
-            (seq, keys)
-        })
-        .collect();
-    let none = BTreeSet::new();
     for (a, b, kind) in writer.found_among(holders)? {
-        let ka = keys.get(&a).unwrap_or(&none);
-        let kb = keys.get(&b).unwrap_or(&none);
+        known.keys(a);
+        known.keys(b);
+        let (ka, kb) = (&known.keys[&a], &known.keys[&b]);
         let mut still = false;
         for key in ka.intersection(kb) {
             let ok = match usable.get(key) {

@@ -93,6 +93,9 @@ pub struct Added {
     pub derived: Derived,
 }
 
+/// Units of work whose new claims wait for one relation step, up to about this many claims.
+const DERIVE_AFTER_CLAIMS: usize = 4096;
+
 /// One transaction of the write path.
 pub struct Ledger<'s> {
     writer: Writer<'s>,
@@ -123,15 +126,29 @@ impl<'s> Ledger<'s> {
     /// relations are derived at the next [`Ledger::derive`], at the end of the unit, or at
     /// commit. Objects it refers to must be stored first.
     pub fn put(&mut self, object: impl Into<Received>) -> Result<bool, StoreError> {
-        Ok(self.store(&object.into())?.is_some())
+        Ok(self.store(&object.into(), None)?.is_some())
+    }
+
+    /// [`Ledger::put`] of a claim with its candidate keys ([`crate::relate::candidate_keys`]),
+    /// computed beforehand on another thread (the import planner's).
+    pub fn put_with_keys(
+        &mut self,
+        object: impl Into<Received>,
+        keys: Option<Vec<(String, String)>>,
+    ) -> Result<bool, StoreError> {
+        Ok(self.store(&object.into(), keys)?.is_some())
     }
 
     /// Every object goes in here: checked ([`admit`]), stored, and counted against the
     /// transaction's limit of objects of unknown types.
-    fn store(&mut self, received: &Received) -> Result<Option<i64>, StoreError> {
+    fn store(
+        &mut self,
+        received: &Received,
+        keys: Option<Vec<(String, String)>>,
+    ) -> Result<Option<i64>, StoreError> {
         crate::fault::point("ledger-put");
         let unknown = admit(received)?;
-        let seq = self.writer.put(received)?;
+        let seq = self.writer.put(received, keys)?;
         if unknown && seq.is_some() {
             self.unknown += 1;
             if self.unknown > MAX_UNKNOWN_PER_TRANSACTION {
@@ -155,7 +172,7 @@ impl<'s> Ledger<'s> {
         let mut stored = 0;
         let mut last_received = None;
         for object in &batch {
-            if let Some(seq) = self.store(object)? {
+            if let Some(seq) = self.store(object, None)? {
                 stored += 1;
                 last_received = Some(seq);
             }
@@ -189,18 +206,21 @@ impl<'s> Ledger<'s> {
     }
 
     /// Runs `f` as one unit of work inside the transaction (an SQLite savepoint): what it
-    /// stores, and the relations derived from it, are kept if it succeeds and undone entirely
-    /// if it fails. Several units share one commit.
+    /// stores is kept if it succeeds and undone entirely if it fails, and only what was kept
+    /// has relations derived (at a later step of the same transaction, at the latest at
+    /// commit). Several units share one commit.
     pub fn unit<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, E>,
     ) -> Result<T, E> {
+        // Relations are derived for many units at once (one walk per distinct key), between
+        // units: what a unit stored waits for the next step, at the latest at commit.
+        if self.writer.fresh_claims() >= DERIVE_AFTER_CLAIMS {
+            self.derive()?;
+        }
         self.writer.begin_unit()?;
         let derived_before = self.derived.len();
-        let result = f(self).and_then(|t| {
-            self.derive()?;
-            Ok(t)
-        });
+        let result = f(self);
         match result {
             Ok(t) => {
                 self.writer.keep_unit()?;

@@ -577,14 +577,54 @@ pub fn keys(content: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     let ws = words(content);
-    let mut out = BTreeSet::new();
-    term_keys(content, &mut out);
     let (stripped, negations) = without_negation(&ws);
-    out.insert((
-        format!("n:{}", stripped.join(" ")),
-        (negations % 2).to_string(),
-    ));
     let (template, found) = values(&ws);
+    let polars = polar(&ws);
+    let names = if polars.is_empty() {
+        BTreeSet::new()
+    } else {
+        entities(content)
+    };
+    keys_of(&Parts {
+        content,
+        folded: &super::fold(content),
+        words: &ws,
+        terms: &super::similar::terms(content),
+        stripped: &stripped,
+        negations,
+        template: &template,
+        values: &found,
+        polars: &polars,
+        entities: &names,
+    })
+}
+
+/// What the keys of a content are made of, each read once (the rules read the same:
+/// [`super::Facts`] keeps them). `entities` may be empty when `polars` is.
+pub(super) struct Parts<'a> {
+    pub content: &'a str,
+    /// [`super::fold`] of the content.
+    pub folded: &'a str,
+    pub words: &'a [String],
+    pub terms: &'a std::collections::BTreeMap<String, f64>,
+    pub stripped: &'a [String],
+    pub negations: usize,
+    pub template: &'a [String],
+    pub values: &'a [(String, Value)],
+    pub polars: &'a [(usize, usize, bool)],
+    pub entities: &'a BTreeSet<String>,
+}
+
+/// [`keys`] of a content that is not degenerate, from its parts.
+pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
+    let ws = p.words;
+    let mut out = BTreeSet::new();
+    term_keys(p.folded, p.terms, &mut out);
+    out.insert((
+        format!("n:{}", p.stripped.join(" ")),
+        (p.negations % 2).to_string(),
+    ));
+    let (template, found) = (p.template, p.values);
     if !found.is_empty() && found.len() <= MAX_VALUES {
         // One key per value: that value open (its detail), the others spelled out, so only
         // claims that agree on everything but one value meet ("bridge 3 ... on day #").
@@ -608,22 +648,21 @@ pub fn keys(content: &str) -> Vec<(String, String)> {
             out.insert((format!("q:{}", spelled.join(" ")), found[open].0.clone()));
         }
     }
-    let polars = polar(&ws);
+    let polars = p.polars;
     if !polars.is_empty() {
-        let mut t = ws.clone();
-        for &(i, a, _) in &polars {
+        let mut t = ws.to_vec();
+        for &(i, a, _) in polars {
             t[i] = format!("<{}>", AXES[a].0);
         }
         let poles: String = polars.iter().map(|p| if p.2 { '+' } else { '-' }).collect();
         out.insert((format!("p:{}", t.join(" ")), poles));
-        let names = entities(content);
-        for &(i, a, pole) in &polars {
+        for &(i, a, pole) in polars {
             let axis = AXES[a].0;
             if MOVEMENT_AXES.contains(&axis)
-                && is_movement(&ws, i, axis)
-                && !compass_in_name(content, &ws[i])
+                && is_movement(ws, i, axis)
+                && !compass_in_name(p.content, &ws[i])
             {
-                for name in &names {
+                for name in p.entities {
                     let detail = if pole { "+" } else { "-" };
                     out.insert((format!("e:{axis}:{name}"), detail.to_string()));
                 }
@@ -642,18 +681,23 @@ pub const MIN_KEY_WEIGHT: f64 = 0.6;
 /// The `t:` keys (see the module documentation): the [`TERM_KEYS`] heaviest terms of the
 /// content, each alone (`t:burger`) and each pair (`t:burger+pounder`); detail: a digest of
 /// the folded content, so that any two different contents sharing a term meet.
-fn term_keys(content: &str, out: &mut BTreeSet<(String, String)>) {
+fn term_keys(
+    folded: &str,
+    terms: &std::collections::BTreeMap<String, f64>,
+    out: &mut BTreeSet<(String, String)>,
+) {
     use sha2::Digest;
-    let mut ts: Vec<(String, f64)> = super::similar::terms(content)
-        .into_iter()
+    let mut ts: Vec<(&String, f64)> = terms
+        .iter()
+        .map(|(t, w)| (t, *w))
         .filter(|t| t.1 >= MIN_KEY_WEIGHT)
         .collect();
-    ts.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    ts.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(y.0)));
     ts.truncate(TERM_KEYS);
     if ts.is_empty() {
         return;
     }
-    let digest = sha2::Sha256::digest(super::fold(content).as_bytes());
+    let digest = sha2::Sha256::digest(folded.as_bytes());
     let detail = hex::encode(&digest[..8]);
     for (i, (t, _)) in ts.iter().enumerate() {
         out.insert((format!("t:{t}"), detail.clone()));

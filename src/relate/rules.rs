@@ -48,23 +48,68 @@ pub struct Facts {
     names: std::collections::BTreeSet<String>,
     side: Stance,
     degenerate: bool,
+    /// What the rules read of the words, once per claim rather than once per pair: the words
+    /// without negations and how many there were, the value template and values, the polar
+    /// words, the entities, and whether any word is a negation.
+    stripped: Vec<String>,
+    negations: usize,
+    template: Vec<String>,
+    values: Vec<(String, Value)>,
+    polars: Vec<(usize, usize, bool)>,
+    entities: std::collections::BTreeSet<String>,
+    negated: bool,
 }
 
 impl Facts {
     pub fn new(speaker: &str, cue: &str, stance_class: &str, content: &str) -> Facts {
+        let words = words(content);
+        let own_terms = terms(content);
+        let (stripped, negations) = without_negation(&words);
+        let (template, values) = values(&words);
+        let polars = polar(&words);
+        let negated = words
+            .iter()
+            .any(|w| without_negation(std::slice::from_ref(w)).1 > 0);
         Facts {
             speaker: fold(speaker),
             stance: stance_class.to_string(),
             cue: cue.to_string(),
             content: content.to_string(),
             folded: fold(content),
-            words: words(content),
-            terms: with_speaker(terms(content), speaker, cue),
-            own_terms: terms(content),
+            terms: with_speaker(own_terms.clone(), speaker, cue),
+            own_terms,
             names: names(content),
             side: stance_of(speaker, cue, stance_class, content),
             degenerate: degenerate(content),
+            stripped,
+            negations,
+            template,
+            values,
+            polars,
+            entities: entities(content),
+            negated,
+            words,
         }
+    }
+
+    /// The candidate keys of the content ([`super::candidate_keys`]), from what was read for
+    /// the rules.
+    pub fn candidate_keys(&self) -> Vec<(String, String)> {
+        if self.degenerate || !super::comparable(&self.content) {
+            return Vec::new();
+        }
+        super::keys::keys_of(&super::keys::Parts {
+            content: &self.content,
+            folded: &self.folded,
+            words: &self.words,
+            terms: &self.own_terms,
+            stripped: &self.stripped,
+            negations: self.negations,
+            template: &self.template,
+            values: &self.values,
+            polars: &self.polars,
+            entities: &self.entities,
+        })
     }
 
     /// The claim's side on its own content, and the evidence.
@@ -124,8 +169,8 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             score,
         })
     };
-    let (sa, na) = without_negation(&a.words);
-    let (sb, nb) = without_negation(&b.words);
+    let (sa, na) = (&a.stripped, a.negations);
+    let (sb, nb) = (&b.stripped, b.negations);
     if sa == sb && (na % 2) == (nb % 2) {
         // The same content: judged by stance.
         return None;
@@ -138,9 +183,9 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             0.8,
         );
     }
-    let (ta, va) = values(&a.words);
-    let (tb, vb) = values(&b.words);
-    let differing: Vec<_> = va.iter().zip(&vb).filter(|(x, y)| x.0 != y.0).collect();
+    let (ta, va) = (&a.template, &a.values);
+    let (tb, vb) = (&b.template, &b.values);
+    let differing: Vec<_> = va.iter().zip(vb).filter(|(x, y)| x.0 != y.0).collect();
     if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
         // Exactly one value differs: the same statement with another number, day or date.
         if let [(x, y)] = differing[..] {
@@ -152,8 +197,7 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             return conflict("number/1", format!("{label}: {} vs {}", x.0, y.0), 0.6);
         }
     }
-    let pa = polar(&a.words);
-    let pb = polar(&b.words);
+    let (pa, pb) = (&a.polars, &b.polars);
     if !pa.is_empty() && pa.len() == pb.len() {
         let same_shape = a.words.len() == b.words.len()
             && a.words
@@ -161,9 +205,9 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
                 .zip(&b.words)
                 .enumerate()
                 .all(|(i, (x, y))| x == y || pa.iter().any(|p| p.0 == i));
-        let aligned = pa.iter().zip(&pb).all(|(x, y)| x.0 == y.0 && x.1 == y.1);
+        let aligned = pa.iter().zip(pb).all(|(x, y)| x.0 == y.0 && x.1 == y.1);
         if same_shape && aligned {
-            if let Some((x, y)) = pa.iter().zip(&pb).find(|(x, y)| x.2 != y.2) {
+            if let Some((x, y)) = pa.iter().zip(pb).find(|(x, y)| x.2 != y.2) {
                 return conflict(
                     "direction/1",
                     format!(
@@ -177,10 +221,8 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             }
         }
     }
-    let names_a = entities(&a.content);
-    let names_b = entities(&b.content);
-    if names_a.intersection(&names_b).next().is_some() {
-        for &(i, ax, pole) in &pa {
+    if a.entities.intersection(&b.entities).next().is_some() {
+        for &(i, ax, pole) in pa {
             let axis = AXES[ax].0;
             if !MOVEMENT_AXES.contains(&axis)
                 || !is_movement(&a.words, i, axis)
@@ -221,8 +263,7 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let sim = similarity(ta, tb);
     // Numbers, days or dates on both sides and none shared: another quantity, date or thing
     // ("bridge 3", "on Friday").
-    let (_, va) = values(&a.words);
-    let (_, vb) = values(&b.words);
+    let (va, vb) = (&a.values, &b.values);
     if !va.is_empty() && !vb.is_empty() && !va.iter().any(|x| vb.iter().any(|y| x.0 == y.0)) {
         return None;
     }
@@ -244,11 +285,7 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let (x, y) = (&a.side, &b.side);
     // A side taken by negation alone, where the other content holds a negation too: the
     // same negated statement, one copy too long to read its negation ("she didn't want ...").
-    let negated = |f: &Facts| {
-        f.words
-            .iter()
-            .any(|w| without_negation(std::slice::from_ref(w)).1 > 0)
-    };
+    let negated = |f: &Facts| f.negated;
     let by_negation = |s: &Stance| s.evidence.starts_with("negation");
     if (by_negation(x) && negated(b)) || (by_negation(y) && negated(a)) {
         return None;
@@ -480,6 +517,19 @@ mod props {
     }
 
     proptest! {
+        #[test]
+        fn the_keys_of_the_facts_are_the_candidate_keys_of_the_content(
+            (speaker, (cue, class)) in (
+                prop::sample::select(&["Police", "outlet-1", ""][..]),
+                prop::sample::select(CUES),
+            ),
+            content in content(),
+        ) {
+            // Keys read from what the facts hold are the ones read from the content alone.
+            let facts = Facts::new(speaker, cue, class, &content);
+            prop_assert_eq!(facts.candidate_keys(), crate::relate::candidate_keys(&content));
+        }
+
         #[test]
         fn judge_is_symmetric_and_scores_in_range(a in facts(), b in facts()) {
             let ab = judge(&a, &b);

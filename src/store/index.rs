@@ -1,5 +1,6 @@
 //! Index rows for one object: the typed tables are a function of the objects, in arrival order.
-//! Candidate keys of claims come from `crate::relate::keys`.
+//! The `claim_keys` rows of a claim are written by the ledger's relation step
+//! ([`super::related`]), with the keys of `crate::relate::keys`.
 
 use crate::model::{Body, Span};
 use crate::objects::ObjectId;
@@ -104,15 +105,6 @@ fn spans_json(spans: &[Span]) -> String {
 pub struct Cache {
     version: Option<VersionText>,
     indexed: HashMap<ObjectId, (&'static str, i64)>,
-    /// The keys of the claim indexed last, until the writer takes them.
-    keys: Vec<(String, String)>,
-}
-
-impl Cache {
-    /// The candidate keys of the claim indexed last.
-    pub fn take_keys(&mut self) -> Vec<(String, String)> {
-        std::mem::take(&mut self.keys)
-    }
 }
 
 /// The seq of a stored object of one type, if it is indexed.
@@ -207,14 +199,6 @@ pub(super) fn insert(
                 serde_json::to_string(&c.hedges).unwrap_or_else(|_| "[]".to_string()),
                 &c.content,
             ))?;
-            let mut keys = tx.prepare_cached(
-                "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
-            )?;
-            let claim_keys = crate::relate::candidate_keys(&c.content);
-            for (key, detail) in &claim_keys {
-                keys.execute((key, detail, seq))?;
-            }
-            cache.keys = claim_keys;
             cache.indexed.insert(id, ("claims", seq));
         }
         Body::Alias(a) => {

@@ -490,7 +490,33 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
     }
     index::fill_fts(tx, 0)?;
     entities::refresh(tx)?;
+    fill_claim_keys(tx)?;
     Ok(count)
+}
+
+/// The `claim_keys` rows of every stored claim (what the ledger's relation step writes for
+/// each new claim), in key order.
+fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut rows: Vec<(String, String, i64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare("SELECT seq, content FROM claims ORDER BY seq")?;
+        let mut claims = stmt.query([])?;
+        while let Some(row) = claims.next()? {
+            let seq: i64 = row.get(0)?;
+            let content: String = row.get(1)?;
+            for (key, detail) in crate::relate::candidate_keys(&content) {
+                rows.push((key, detail, seq));
+            }
+        }
+    }
+    rows.sort_unstable();
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
+    )?;
+    for row in &rows {
+        insert.execute((&row.0, &row.1, row.2))?;
+    }
+    Ok(())
 }
 
 /// The index tables [`reindex`] fills.

@@ -62,12 +62,7 @@ impl Writer<'_> {
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let seq: i64 = r.get(0)?;
-                let claim = claim_ref(r, 1)?;
-                for (key, detail) in crate::relate::candidate_keys(&claim.content) {
-                    fresh.claim_keys.push((seq, key, detail));
-                }
-                fresh.claims.push((seq, claim));
+                fresh.claims.push((r.get(0)?, claim_ref(r, 1)?));
             }
             let mut stmt = conn.prepare("SELECT seq, id FROM versions ORDER BY seq")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, row_id(r, 1)?)))?;
@@ -81,6 +76,21 @@ impl Writer<'_> {
             }
         }
         self.set_fresh(fresh);
+        Ok(())
+    }
+
+    /// Writes `claim_keys` rows `(key, detail, claim_seq)` (best in key order: each goes next
+    /// to the last in the index).
+    pub fn insert_claim_keys<'k>(
+        &self,
+        rows: impl IntoIterator<Item = (&'k str, &'k str, i64)>,
+    ) -> Result<()> {
+        let mut stmt = self.conn().prepare_cached(
+            "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
+        )?;
+        for row in rows {
+            stmt.execute(row)?;
+        }
         Ok(())
     }
 

@@ -1,5 +1,5 @@
 //! One transaction of object writes: each object is stored with its index rows, and the writer
-//! remembers what it indexed (new claims and their keys, new versions) for the ledger's
+//! remembers what it indexed (new claims, new versions) for the ledger's
 //! relation step. Only the ledger holds a [`Writer`].
 
 use super::imports::Imports;
@@ -9,12 +9,11 @@ use super::{Result, StoreError};
 use crate::model::{ClaimRef, Received};
 use crate::objects::{Object, ObjectId};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::collections::HashMap;
 
 /// What was indexed since the ledger last asked: the input of its relation step.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Fresh {
-    /// `(claim seq, key, detail)` of every claim key indexed, in arrival order.
-    pub claim_keys: Vec<(i64, String, String)>,
     /// The claims indexed, by seq, in arrival order (so every claim stored with a seq between
     /// the first and the last of them is one of them).
     pub claims: Vec<(i64, ClaimRef)>,
@@ -23,11 +22,24 @@ pub struct Fresh {
     /// The versions new mentions were indexed in (in arrival order, repeated), whose
     /// `updates` are derived again: a version's mentions may arrive after it.
     pub mentioned: Vec<ObjectId>,
+    /// Candidate keys of claims computed before they were stored (by id), for the relation
+    /// step to take instead of computing them again.
+    pub keys: HashMap<ObjectId, Vec<(String, String)>>,
 }
 
 impl Fresh {
     pub fn is_empty(&self) -> bool {
         self.claims.is_empty() && self.versions.is_empty() && self.mentioned.is_empty()
+    }
+
+    fn lens(&self) -> [usize; 3] {
+        [self.claims.len(), self.versions.len(), self.mentioned.len()]
+    }
+
+    fn truncate(&mut self, [claims, versions, mentioned]: [usize; 3]) {
+        self.claims.truncate(claims);
+        self.versions.truncate(versions);
+        self.mentioned.truncate(mentioned);
     }
 
     /// Whether the claim stored at `seq` is one of [`Fresh::claims`].
@@ -38,12 +50,9 @@ impl Fresh {
         }
     }
 
-    /// A claim of [`Fresh::claims`] by seq.
-    pub fn claim(&self, seq: i64) -> Option<&ClaimRef> {
-        self.claims
-            .binary_search_by_key(&seq, |(s, _)| *s)
-            .ok()
-            .map(|i| &self.claims[i].1)
+    /// Where the claim stored at `seq` is in [`Fresh::claims`].
+    pub fn position(&self, seq: i64) -> Option<usize> {
+        self.claims.binary_search_by_key(&seq, |(s, _)| *s).ok()
     }
 }
 
@@ -58,8 +67,9 @@ pub struct Writer<'c> {
     /// here at commit.
     tx_first_seq: Option<i64>,
     fresh: Fresh,
-    /// What `fresh` held when the current unit began, to restore when it is undone.
-    fresh_at_unit: Fresh,
+    /// How much `fresh` held when the current unit began, to cut it back to when the unit is
+    /// undone (it only grows within a unit).
+    fresh_at_unit: [usize; 3],
     /// A claim or an alias was stored: `speaker_entities` is recomputed at commit.
     entities_stale: bool,
 }
@@ -76,14 +86,20 @@ impl<'c> Writer<'c> {
             last_seq: None,
             tx_first_seq: None,
             fresh: Fresh::default(),
-            fresh_at_unit: Fresh::default(),
+            fresh_at_unit: [0; 3],
             entities_stale: false,
         })
     }
 
     /// Stores an object and, when its type is known, its index rows. Returns its new seq, or
-    /// `None` if it was already stored.
-    pub fn put(&mut self, received: &Received) -> Result<Option<i64>> {
+    /// `None` if it was already stored. A claim may come with its candidate keys
+    /// ([`crate::relate::candidate_keys`]), computed beforehand (elsewhere: the relation step
+    /// takes them instead of computing them on this thread).
+    pub fn put(
+        &mut self,
+        received: &Received,
+        keys: Option<Vec<(String, String)>>,
+    ) -> Result<Option<i64>> {
         let object = &received.object;
         let Some(seq) = self.insert_object(object)? else {
             return Ok(None);
@@ -93,6 +109,11 @@ impl<'c> Writer<'c> {
             index::insert(&self.tx, &mut self.cache, seq, id, body)
                 .map_err(|source| StoreError::Index { id, source })?;
             self.note_fresh(seq, id, body);
+            if let Some(keys) = keys {
+                if matches!(body, crate::model::Body::Claim(_)) {
+                    self.fresh.keys.insert(id, keys);
+                }
+            }
         }
         Ok(Some(seq))
     }
@@ -100,13 +121,7 @@ impl<'c> Writer<'c> {
     fn note_fresh(&mut self, seq: i64, id: ObjectId, body: &crate::model::Body) {
         use crate::model::Body;
         match body {
-            Body::Claim(c) => {
-                let keys = self.cache.take_keys();
-                self.fresh
-                    .claim_keys
-                    .extend(keys.into_iter().map(|(k, d)| (seq, k, d)));
-                self.fresh.claims.push((seq, ClaimRef::new(id, c)));
-            }
+            Body::Claim(c) => self.fresh.claims.push((seq, ClaimRef::new(id, c))),
             Body::Version(_) => self.fresh.versions.push((seq, id)),
             Body::Mention(m) if self.fresh.mentioned.last() != Some(&m.version) => {
                 self.fresh.mentioned.push(m.version);
@@ -133,6 +148,11 @@ impl<'c> Writer<'c> {
         Ok(Some(seq))
     }
 
+    /// How many claims wait for the relation step.
+    pub fn fresh_claims(&self) -> usize {
+        self.fresh.claims.len()
+    }
+
     /// What was indexed since the last call: the claims and versions the relation step looks at.
     pub fn take_fresh(&mut self) -> Fresh {
         std::mem::take(&mut self.fresh)
@@ -153,7 +173,7 @@ impl<'c> Writer<'c> {
     /// units share one commit, while no unit is ever half-written.
     pub fn begin_unit(&mut self) -> Result<()> {
         self.tx.execute_batch("SAVEPOINT unit")?;
-        self.fresh_at_unit = self.fresh.clone();
+        self.fresh_at_unit = self.fresh.lens();
         self.first_seq = None;
         self.last_seq = None;
         Ok(())
@@ -167,7 +187,7 @@ impl<'c> Writer<'c> {
     /// Undoes everything the current unit wrote.
     pub fn undo_unit(&mut self) -> Result<()> {
         self.cache = Cache::default();
-        self.fresh = std::mem::take(&mut self.fresh_at_unit);
+        self.fresh.truncate(self.fresh_at_unit);
         self.first_seq = None;
         self.last_seq = None;
         Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
