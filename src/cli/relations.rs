@@ -89,6 +89,54 @@ pub fn show(
             speaker: speaker.map(str::to_string),
         },
     )?;
+    if cli.format == Format::Csv {
+        let table: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.kind.clone(),
+                    format!("{:.3}", r.score),
+                    r.reason.clone(),
+                    r.basis.clone(),
+                    r.relation.clone().unwrap_or_default(),
+                ];
+                for s in [&r.a, &r.b] {
+                    row.extend([
+                        s.id.to_hex(),
+                        s.speaker.clone(),
+                        s.cue.clone(),
+                        s.stance.clone(),
+                        s.content.clone(),
+                        s.documents.join(" "),
+                    ]);
+                }
+                row
+            })
+            .collect();
+        super::render::print_csv(
+            &[
+                "kind",
+                "score",
+                "reason",
+                "basis",
+                "relation",
+                "a_id",
+                "a_speaker",
+                "a_cue",
+                "a_stance",
+                "a_content",
+                "a_documents",
+                "b_id",
+                "b_speaker",
+                "b_cue",
+                "b_stance",
+                "b_content",
+                "b_documents",
+            ],
+            &table,
+        )?;
+        return Ok(super::exit::OK);
+    }
     if cli.format != Format::Text {
         print_json(cli.format, &rows)?;
         return Ok(super::exit::OK);

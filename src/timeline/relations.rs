@@ -60,7 +60,7 @@ pub fn link(
     kind: RelationKind,
     note: Option<&str>,
 ) -> Result<(Typed, bool), LinkError> {
-    link_at(store, a, b, kind, note, &crate::time::now_precise())
+    link_by(store, a, b, kind, note, None, &crate::time::now_precise())
 }
 
 /// Records a person's judgement on two claims, made at `at` (RFC 3339). Of two judgements on
@@ -71,6 +71,19 @@ pub fn link_at(
     b: &str,
     kind: RelationKind,
     note: Option<&str>,
+    at: &str,
+) -> Result<(Typed, bool), LinkError> {
+    link_by(store, a, b, kind, note, None, at)
+}
+
+/// [`link_at`] by a named person (`by`, see `crate::timeline::reviews::author`).
+pub fn link_by(
+    store: &mut Store,
+    a: &str,
+    b: &str,
+    kind: RelationKind,
+    note: Option<&str>,
+    by: Option<&str>,
     at: &str,
 ) -> Result<(Typed, bool), LinkError> {
     let (from, _) = query::resolve(store, a, Some("claim"))?;
@@ -89,6 +102,7 @@ pub fn link_at(
         basis: MANUAL.to_string(),
         note,
         at: Some(at.to_string()),
+        by: by.map(str::to_string),
     }))?;
     let mut ledger = Ledger::begin(store)?;
     let new = ledger.put(typed.clone())?;
