@@ -111,3 +111,13 @@ SELECT e.entity, cr.verdict, count(DISTINCT cr.claim_seq) AS claims,
 FROM claim_reviews cr JOIN claim_entities e ON e.seq = cr.claim_seq
 WHERE NOT EXISTS (SELECT 1 FROM retracted_claims rc WHERE rc.seq = cr.claim_seq)
 GROUP BY e.entity, cr.verdict;
+
+-- Each version's own correction notices ("Correction: ...", "An earlier version of this article
+-- ...", "This article has been updated to ..."), found in its text
+-- (extract::corrections::correction_notices): index rows, rebuilt with the versions.
+CREATE TABLE version_corrections (
+    version_seq INTEGER NOT NULL,
+    position    INTEGER NOT NULL,      -- code point offset of the notice in the version's text
+    notice      TEXT NOT NULL,
+    PRIMARY KEY (version_seq, position)
+) WITHOUT ROWID;

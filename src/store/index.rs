@@ -194,6 +194,13 @@ pub(super) fn insert(
             if number > 1 {
                 renumber(tx, doc_seq)?;
             }
+            let mut notice = tx.prepare_cached(
+                "INSERT OR IGNORE INTO version_corrections(version_seq, position, notice)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for n in crate::extract::corrections::correction_notices(&v.text) {
+                notice.execute((seq, n.position as i64, &n.text))?;
+            }
             cache.version = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {

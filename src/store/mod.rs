@@ -467,7 +467,7 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
              DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM aliases; DELETE FROM speaker_entities;
              DELETE FROM review_matches; DELETE FROM review_keys; DELETE FROM reviews;
-             DELETE FROM retractions;
+             DELETE FROM retractions; DELETE FROM version_corrections;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
     )?;

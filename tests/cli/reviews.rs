@@ -737,3 +737,66 @@ fn a_blocked_object_is_refused_by_import_sync_and_bundle_apply_and_nothing_else_
     let bad = a.run(&["block", "zzz"]);
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn correction_notices_are_recorded_on_their_version_and_shown_in_log_and_diff() {
+    let env = Env::new();
+    let head = "---\ntitle: Council approves harbour fee\nurl: https://valleytribune.example/2025/03/council-fee\npublished: 2025-03-10T09:00:00Z\n";
+    env.write(
+        "v1.md",
+        &format!("{head}---\n\nThe council approved the harbour fee on Monday, council member Rafael Ortiz said.\n"),
+    );
+    env.write(
+        "v2.md",
+        &format!(
+            "{head}modified: 2025-03-11T12:00:00Z\n---\n\nThe council approved the harbour fee on \
+             Tuesday, council member Rafael Ortiz said.\n\n*Correction: An earlier version of \
+             this article said the vote took place on Monday. It was on Tuesday.*\n\nThis article \
+             has been updated to add the date of the vote.\n"
+        ),
+    );
+    env.ok(&["import", "v1.md", "v2.md"]);
+    let notices = [
+        "Correction: An earlier version of this article said the vote took place on Monday. It was on Tuesday.",
+        "This article has been updated to add the date of the vote.",
+    ];
+    let url = "https://valleytribune.example/2025/03/council-fee";
+    let log = env.ok(&["log", url]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[1].starts_with("version 1 "), "{log}");
+    assert!(lines[2].starts_with("version 2 "), "{log}");
+    assert_eq!(
+        lines[3..],
+        notices.map(|n| format!("  correction notice: {n}"))
+    );
+    let json_log = json(&env.ok(&["log", url, "--format", "json"]));
+    assert!(json_log[0].get("corrections").is_none());
+    assert_eq!(json_log[1]["corrections"], serde_json::json!(notices));
+    let diff = env.ok(&["diff", &format!("{url}@1"), &format!("{url}@2")]);
+    for n in notices {
+        assert!(
+            diff.contains(&format!("\n! correction notice: {n}\n")),
+            "{diff}"
+        );
+    }
+    let diff_json = json(&env.ok(&[
+        "diff",
+        &format!("{url}@1"),
+        &format!("{url}@2"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(diff_json["corrections"], serde_json::json!(notices));
+    // A notice already in the older side is not new in the diff; a file side has them too.
+    let back = env.ok(&["diff", &format!("{url}@2"), "v2.md"]);
+    assert!(!back.contains("correction notice"), "{back}");
+    let from_file = env.ok(&["diff", &format!("{url}@1"), "v2.md"]);
+    assert_eq!(
+        from_file.matches("! correction notice: ").count(),
+        2,
+        "{from_file}"
+    );
+    // Index rows: a rebuild finds them again.
+    env.ok(&["rebuild"]);
+    assert_eq!(env.ok(&["log", url]), log);
+}
