@@ -279,15 +279,30 @@ impl Body {
         Ok(Some(body))
     }
 
-    /// The ids this object refers to, for `verify`.
+    /// The ids this object refers to and needs stored, for `verify`. A review's claim and a
+    /// retraction's target are not among them: a review states its claim and stands alone (one
+    /// imported from another database's export may name a claim not stored here), and a
+    /// retraction may arrive before what it withdraws; see [`Body::names`].
     pub fn references(&self) -> Vec<ObjectId> {
         match self {
-            Body::Document(_) | Body::Claim(_) | Body::Alias(_) => vec![],
+            Body::Document(_)
+            | Body::Claim(_)
+            | Body::Alias(_)
+            | Body::Review(_)
+            | Body::Retraction(_) => vec![],
             Body::Version(v) => vec![v.document],
             Body::Mention(m) => vec![m.claim, m.version],
             Body::Relation(r) => vec![r.from, r.to],
+        }
+    }
+
+    /// Every id this object names: its [`Body::references`], a review's claim and a
+    /// retraction's target (what the block list follows).
+    pub fn names(&self) -> Vec<ObjectId> {
+        match self {
             Body::Review(r) => r.claim.into_iter().collect(),
             Body::Retraction(r) => vec![r.target],
+            other => other.references(),
         }
     }
 }

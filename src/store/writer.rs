@@ -106,11 +106,7 @@ impl<'c> Writer<'c> {
         let Some(body) = &received.body else {
             return Ok(None);
         };
-        let Some(target) = body
-            .references()
-            .into_iter()
-            .find(|r| self.blocked.contains(r))
-        else {
+        let Some(target) = body.names().into_iter().find(|r| self.blocked.contains(r)) else {
             return Ok(None);
         };
         self.tx

@@ -320,6 +320,15 @@ fn two_peoples_opposite_verdicts_are_both_kept_with_author_and_time() {
         env.ok(&["reviews", "--speakers"]),
         "Dana Whitfield · true 1 · false 1\n"
     );
+    // `show` lists a claim's reviews.
+    let shown = env.ok(&["show", "037f6bd1a409"]);
+    assert!(
+        shown.contains("reviewed 3 times:\n  - true (True) by Ann Lee, 2026-01-02T03:04:05Z  ")
+            && shown.contains("\n  - false (Pants on Fire!) by Cy Diaz, 2026-01-02T03:04:05Z  "),
+        "{shown}"
+    );
+    let shown_json = json(&env.ok(&["show", "037f6bd1a409", "--format", "json"]));
+    assert_eq!(shown_json["reviews"].as_array().map(Vec::len), Some(3));
     // Links and aliases carry their author and time too.
     let link = json(&env.ok(&[
         "link",
@@ -468,6 +477,13 @@ fn claimreview_export_is_json_ld_and_imports_back_as_the_same_reviews() {
     assert_eq!(ids(&other), ids(&env));
     let again = json(&other.ok(&["import", "reviews.jsonl", "--format", "json"]));
     assert_eq!(again["new_objects"], 0);
+    // A review naming a claim this database does not hold is sound: it states its claim.
+    other.ok(&["verify"]);
+    // The claim arrives later (by sync): the review names it then.
+    let env_db = env.db();
+    other.ok(&["sync", env_db.to_str().expect("path")]);
+    let named = json(&other.ok(&["reviews", "--claim", CARGO, "--format", "json"]));
+    assert_eq!(named.as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -609,6 +625,13 @@ fn a_retraction_made_on_one_replica_hides_the_claim_on_another_after_sync() {
         "{out}"
     );
     b.ok(&["sync", a_path]);
+    let shown = b.ok(&["show", "037f6bd1a409"]);
+    assert!(
+        shown.ends_with(
+            "retracted: misquoted: the mayor said 14 percent (by Ann Lee, 2026-01-02T03:04:05Z)\n"
+        ),
+        "{shown}"
+    );
     let listed = b.ok(&["list"]);
     assert_eq!(listed.lines().count(), 3, "{listed}");
     assert!(!listed.contains("037f6bd1a409"));
