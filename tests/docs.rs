@@ -123,8 +123,7 @@ fn the_rating_table_in_docs_lists_every_row_of_the_seed() {
         // The rating table comes after the verdict scale, whose rows start alike.
         let row = doc
             .lines()
-            .filter(|l| l.starts_with(&format!("| `{verdict}` | ")) && l.matches('|').count() == 3)
-            .last()
+            .rfind(|l| l.starts_with(&format!("| `{verdict}` | ")) && l.matches('|').count() == 3)
             .unwrap_or_else(|| panic!("no table row for {verdict}"));
         let listed: Vec<&str> = row
             .trim_end_matches(" |")
