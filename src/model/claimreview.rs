@@ -267,9 +267,6 @@ pub fn to_claim_review(review: &Review, id: &ObjectId) -> Value {
     put(&mut rating, "bestRating", &review.rating.best);
     put(&mut rating, "worstRating", &review.rating.worst);
     put(&mut rating, "image", &review.rating.image);
-    if review.rating.text.is_none() && review.rating.alternate_name.is_none() {
-        rating.insert("alternateName".into(), json!(review.verdict.label()));
-    }
     o.insert("reviewRating".into(), Value::Object(rating));
     let mut item = Map::new();
     item.insert("@type".into(), json!("Claim"));
