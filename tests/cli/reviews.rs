@@ -646,6 +646,18 @@ fn a_retraction_made_on_one_replica_hides_the_claim_on_another_after_sync() {
     let shown = b.ok(&["reviews", "--include-retracted"]);
     assert!(shown.contains("(retracted)"), "{shown}");
     assert_eq!(b.ok(&["export", "--format", "jsonl"]).lines().count(), 3);
+    // A mention retracted hides a claim that appears only there.
+    let fee = json(&b.ok(&["show", FEE, "--format", "json"]));
+    let mention = fee["mentions"][0]["mention"]
+        .as_str()
+        .expect("mention")
+        .to_string();
+    let out = b.ok(&["retract", &mention[..12], "--reason", "wrong speaker"]);
+    assert!(
+        out.contains(&format!(": mention {} (wrong speaker)", &mention[..12])),
+        "{out}"
+    );
+    assert_eq!(b.ok(&["list"]).lines().count(), 2);
     // A whole version retracted hides every claim that appears only in it.
     let version = json(&b.ok(&[
         "log",
