@@ -389,6 +389,25 @@ pub(super) fn insert(
     Ok(())
 }
 
+/// The correction notices of every stored version (`version_corrections`), for a database
+/// migrated to schema 6 whose versions were indexed before the table existed.
+pub(super) fn fill_corrections(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let mut versions = tx.prepare("SELECT seq, text FROM versions ORDER BY seq")?;
+    let mut insert = tx.prepare(
+        "INSERT OR IGNORE INTO version_corrections(version_seq, position, notice)
+         VALUES (?1, ?2, ?3)",
+    )?;
+    let mut rows = versions.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let text: String = row.get(1)?;
+        for n in crate::extract::corrections::correction_notices(&text) {
+            insert.execute((seq, n.position as i64, &n.text))?;
+        }
+    }
+    Ok(())
+}
+
 /// Indexes the lookup keys of a review that names no claim, and its matches among the stored
 /// claims that share one (`review_matches`).
 fn match_review_to_claims(

@@ -280,6 +280,13 @@ impl Store {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| {
+                    if number == 6 {
+                        index::fill_corrections(&tx)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|_| {
                     tx.execute_batch(&format!(
                         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
                     ))

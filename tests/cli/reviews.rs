@@ -834,4 +834,15 @@ fn correction_notices_are_recorded_on_their_version_and_shown_in_log_and_diff() 
     // Index rows: a rebuild finds them again.
     env.ok(&["rebuild"]);
     assert_eq!(env.ok(&["log", url]), log);
+    // A database of schema 5 (before the table) gets them when it is migrated.
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    conn.execute_batch(
+        "DROP VIEW speaker_verdicts; DROP VIEW claim_reviews; DROP VIEW retracted_claims;
+         DROP VIEW retracted_mentions; DROP TABLE version_corrections; DROP TABLE blocked;
+         DROP TABLE local_settings; DROP TABLE retractions; DROP TABLE review_matches;
+         DROP TABLE review_keys; DROP TABLE reviews; PRAGMA user_version = 5;",
+    )
+    .expect("back to schema 5");
+    drop(conn);
+    assert_eq!(env.ok(&["log", url]), log);
 }
