@@ -30,6 +30,9 @@ pub struct Args {
     /// Only relations where a speaker contains this text.
     #[arg(long)]
     pub speaker: Option<String>,
+    /// Also relations of a retracted claim (`claims retract`).
+    #[arg(long)]
+    pub include_retracted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,6 +67,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         args.min_score,
         args.document.as_deref(),
         args.speaker.as_deref(),
+        args.include_retracted,
     )
 }
 
@@ -74,6 +78,7 @@ pub fn show(
     min_score: f64,
     document: Option<&str>,
     speaker: Option<&str>,
+    include_retracted: bool,
 ) -> CliResult {
     let store = open_existing(cli)?;
     let document = match document {
@@ -87,6 +92,7 @@ pub fn show(
             min_score,
             document,
             speaker: speaker.map(str::to_string),
+            include_retracted,
         },
     )?;
     if cli.format == Format::Csv {

@@ -24,6 +24,8 @@ pub struct ConflictFilter {
     pub document: Option<ObjectId>,
     /// Only conflicts where one speaker contains this text (case-insensitive).
     pub speaker: Option<String>,
+    /// Also conflicts of a retracted claim.
+    pub include_retracted: bool,
 }
 
 /// Every conflict in force, whatever its score: [`relations`] of kind `conflicts`.
@@ -35,6 +37,7 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
             min_score: 0.0,
             document: f.document,
             speaker: f.speaker.clone(),
+            include_retracted: f.include_retracted,
         },
     )
 }

@@ -846,3 +846,23 @@ fn correction_notices_are_recorded_on_their_version_and_shown_in_log_and_diff() 
     drop(conn);
     assert_eq!(env.ok(&["log", url]), log);
 }
+
+#[test]
+fn relations_and_conflicts_of_a_retracted_claim_are_hidden_unless_asked() {
+    let env = Env::new();
+    let seed = env.seed();
+    env.ok(&["import", seed.to_str().expect("path")]);
+    let before = env.ok(&["conflicts"]);
+    assert!(before.ends_with("1 conflict\n"), "{before}");
+    let relations = env.ok(&["relations"]);
+    env.ok(&[
+        "retract",
+        "eb586c65764d",
+        "--reason",
+        "the blogger's post was deleted",
+    ]);
+    assert_eq!(env.ok(&["conflicts"]), "0 conflicts\n");
+    assert_eq!(env.ok(&["conflicts", "--include-retracted"]), before);
+    assert_eq!(env.ok(&["relations", "--include-retracted"]), relations);
+    assert!(!env.ok(&["relations"]).contains("eb586c65764d"));
+}
