@@ -10,7 +10,7 @@
 use crate::extract::{Extractor, EXTRACTOR_VERSION};
 use crate::ingest::{self, IngestError, WalkOptions};
 use crate::ledger::Ledger;
-use crate::model::{plan_article_owned, Body, Overrides, Planned};
+use crate::model::{plan_article_owned, Body, Overrides, Planned, Typed};
 use crate::objects::{ObjectError, ObjectId};
 use crate::relate::candidate_keys;
 use crate::store::imports::ImportRecord;
@@ -55,6 +55,21 @@ pub struct FileReport {
     pub new_objects: usize,
     /// True when the same bytes with the same options were imported before and skipped.
     pub cached: bool,
+    /// The fact-checks of a file that holds ClaimReview data (a fact-check page, a ClaimReview
+    /// JSON-LD file, a Google Fact Check Tools API response) instead of an article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<ReviewReport>,
+    /// Objects of the file this database's block list kept out (`claims block`): why each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
+}
+
+/// One review of an imported file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewReport {
+    pub id: ObjectId,
+    /// True if it was not stored before.
+    pub new: bool,
 }
 
 /// The outcome of one file.
@@ -73,6 +88,22 @@ enum Plan {
         /// the planning thread so that the writing thread does not.
         keys: Vec<Vec<Vec<(String, String)>>>,
     },
+    /// A file of fact-checks: its reviews.
+    Reviews {
+        path: PathBuf,
+        sha: String,
+        reviews: Vec<Typed>,
+    },
+}
+
+impl Plan {
+    fn path(&self) -> &Path {
+        match self {
+            Plan::Cached { path, .. } | Plan::Fresh { path, .. } | Plan::Reviews { path, .. } => {
+                path
+            }
+        }
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -201,6 +232,25 @@ fn plan_file(
 ) -> Result<Plan, ImportError> {
     let bytes = ingest::read_bytes(path)?;
     let sha = sha256_hex(&bytes);
+    // Fact-checks are planned again whatever the import log says (they are few and small).
+    if let Some(values) = ingest::structured(path, &bytes) {
+        let reviews = values
+            .iter()
+            .flat_map(crate::model::claimreview::reviews_of)
+            .map(|r| Typed::new(Body::Review(Box::new(r))))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|source| ImportError::Object {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        if !reviews.is_empty() {
+            return Ok(Plan::Reviews {
+                path: path.to_path_buf(),
+                sha,
+                reviews,
+            });
+        }
+    }
     let cached = reader.and_then(|r| {
         r.imports()
             .cached_versions(&sha, options, EXTRACTOR_VERSION)
@@ -247,9 +297,7 @@ fn plan_file(
 
 /// Writes one file in a transaction of its own.
 fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
-    let path = match &plan {
-        Plan::Cached { path, .. } | Plan::Fresh { path, .. } => path.clone(),
-    };
+    let path = plan.path().to_path_buf();
     let commit_error = |e: StoreError| ImportError::Commit {
         path: path.clone(),
         message: e.describe_write_failure(),
@@ -262,27 +310,40 @@ fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
 
 /// Writes one file as one unit; on any error the unit is undone and the database is as before.
 fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome {
-    let path = match &plan {
-        Plan::Cached { path, .. } | Plan::Fresh { path, .. } => path.clone(),
-    };
+    let path = plan.path().to_path_buf();
     ledger
-        .unit(|l| match plan {
-            Plan::Cached { path, versions } => versions
-                .iter()
-                .map(|v| version_report(l, *v, false))
-                .collect::<Result<Vec<_>, _>>()
-                .map(|versions| FileReport {
+        .unit(|l| {
+            let refused_before = l.refused().len();
+            let report = match plan {
+                Plan::Cached { path, versions } => versions
+                    .iter()
+                    .map(|v| version_report(l, *v, false))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|versions| FileReport {
+                        path,
+                        versions,
+                        new_objects: 0,
+                        cached: true,
+                        reviews: Vec::new(),
+                        refused: Vec::new(),
+                    }),
+                Plan::Fresh {
                     path,
-                    versions,
-                    new_objects: 0,
-                    cached: true,
-                }),
-            Plan::Fresh {
-                path,
-                sha,
-                planned,
-                keys,
-            } => write_fresh(l, &path, &sha, planned, keys, options),
+                    sha,
+                    planned,
+                    keys,
+                } => write_fresh(l, &path, &sha, planned, keys, options),
+                Plan::Reviews { path, sha, reviews } => {
+                    write_reviews(l, &path, &sha, reviews, options)
+                }
+            };
+            report.map(|mut r| {
+                r.refused = l.refused()[refused_before..]
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                r
+            })
         })
         .map_err(|source| ImportError::Store { path, source })
 }
@@ -338,6 +399,41 @@ fn write_fresh(
         versions,
         new_objects,
         cached: false,
+        reviews: Vec::new(),
+        refused: Vec::new(),
+    })
+}
+
+/// Stores the reviews of a file of fact-checks (no `by`, no `at`: the same file gives the same
+/// objects everywhere), with its row of the import log.
+fn write_reviews(
+    ledger: &mut Ledger<'_>,
+    path: &Path,
+    sha: &str,
+    reviews: Vec<Typed>,
+    options: &str,
+) -> Result<FileReport, StoreError> {
+    let mut report = Vec::with_capacity(reviews.len());
+    for typed in reviews {
+        let id = typed.id();
+        let new = ledger.put(typed)?;
+        report.push(ReviewReport { id, new });
+    }
+    ledger.imports().record(&ImportRecord {
+        path,
+        file_sha256: sha,
+        options,
+        extractor_version: EXTRACTOR_VERSION,
+        seqs: ledger.seq_range(),
+        versions: &[],
+    })?;
+    Ok(FileReport {
+        path: path.to_path_buf(),
+        versions: Vec::new(),
+        new_objects: report.iter().filter(|r| r.new).count(),
+        cached: false,
+        reviews: report,
+        refused: Vec::new(),
     })
 }
 

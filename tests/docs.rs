@@ -110,3 +110,31 @@ fn the_documented_script_recomputes_every_id() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).starts_with("bad object 2 "));
 }
+
+#[test]
+fn the_rating_table_in_docs_lists_every_row_of_the_seed() {
+    let doc = std::fs::read_to_string("docs/reviews.md").expect("docs/reviews.md");
+    let seed = std::fs::read_to_string("seeds/ratings.tsv").expect("seeds/ratings.tsv");
+    for line in seed
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (rating, verdict) = line.split_once('\t').expect("two columns");
+        // The rating table comes after the verdict scale, whose rows start alike.
+        let row = doc
+            .lines()
+            .rfind(|l| l.starts_with(&format!("| `{verdict}` | ")) && l.matches('|').count() == 3)
+            .unwrap_or_else(|| panic!("no table row for {verdict}"));
+        let listed: Vec<&str> = row
+            .trim_end_matches(" |")
+            .rsplit(" | ")
+            .next()
+            .expect("ratings")
+            .split(", ")
+            .collect();
+        assert!(
+            listed.contains(&rating),
+            "{rating} ({verdict}) is not in docs/reviews.md"
+        );
+    }
+}

@@ -510,6 +510,7 @@ fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases
         basis: "movement/1".to_string(),
         note: Some("direction: further east vs further west".to_string()),
         at: None,
+        by: None,
     }))
     .expect("relation");
     assert_eq!(

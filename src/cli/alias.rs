@@ -4,7 +4,7 @@ use super::render::{print_json, short};
 use super::{open_existing, Cli, CliResult, Format};
 use claims::store::query::entities::entities;
 use claims::store::Store;
-use claims::timeline::entities::add_alias;
+use claims::timeline::entities::add_alias_by;
 use std::io::Write;
 
 /// Speaker entities: which speaker names are one person or organisation
@@ -32,6 +32,8 @@ pub struct AddArgs {
     pub alias: String,
     /// The entity, or another of its names ("Barack Obama").
     pub canonical: String,
+    #[command(flatten)]
+    pub who: super::AuthorArg,
 }
 
 /// List the entities with more than one name (or those matching --name)
@@ -51,7 +53,14 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
 
 fn add(cli: &Cli, args: &AddArgs) -> CliResult {
     let mut store = Store::open_existing(&cli.db)?;
-    let (typed, new) = add_alias(&mut store, &args.alias, &args.canonical)?;
+    let by = args.who.resolve(&store)?;
+    let (typed, new) = add_alias_by(
+        &mut store,
+        &args.alias,
+        &args.canonical,
+        by.as_deref(),
+        &claims::time::now_precise(),
+    )?;
     if cli.format == Format::Text {
         let mut out = std::io::stdout().lock();
         let claims::model::Body::Alias(a) = &typed.body else {

@@ -95,6 +95,9 @@ fn create(cli: &Cli, args: &CreateArgs) -> CliResult {
 fn apply(cli: &Cli, args: &ApplyArgs) -> CliResult {
     let mut store = Store::open(&cli.db)?;
     let (applied, fresh) = bundle::apply(&mut store, &args.file, args.dry_run)?;
+    for r in &applied.refused {
+        eprintln!("claims: warning: {r}; the other objects were stored");
+    }
     if cli.format == Format::Text {
         let mut out = std::io::stdout().lock();
         if args.dry_run {

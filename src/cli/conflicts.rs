@@ -21,6 +21,9 @@ pub struct Args {
     /// Only conflicts where a speaker contains this text.
     #[arg(long)]
     pub speaker: Option<String>,
+    /// Also conflicts of a retracted claim (`claims retract`).
+    #[arg(long)]
+    pub include_retracted: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
@@ -30,5 +33,6 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         args.min_score,
         args.document.as_deref(),
         args.speaker.as_deref(),
+        args.include_retracted,
     )
 }

@@ -59,8 +59,18 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     }
     let (a, b): (&Side, &Side) = (&sides[0], &sides[1]);
     let d = diff::diff(&a.claims, &b.claims);
+    // The correction notices of B that A does not have.
+    let corrections: Vec<&String> = b
+        .corrections
+        .iter()
+        .filter(|c| !a.corrections.contains(c))
+        .collect();
     if cli.format != Format::Text {
-        print_json(cli.format, &d)?;
+        let mut value = serde_json::to_value(&d).map_err(std::io::Error::from)?;
+        if let (false, Some(o)) = (corrections.is_empty(), value.as_object_mut()) {
+            o.insert("corrections".into(), serde_json::json!(corrections));
+        }
+        print_json(cli.format, &value)?;
         return Ok(super::exit::OK);
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -76,6 +86,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     }
     for c in &d.added {
         writeln!(out, "{}", paint.line('+', &claim_line(c)))?;
+    }
+    for c in &corrections {
+        writeln!(out, "! correction notice: {c}")?;
     }
     writeln!(
         out,

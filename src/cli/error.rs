@@ -12,6 +12,7 @@ use claims::sync::bundle::BundleError;
 use claims::sync::SyncError;
 use claims::timeline::entities::AliasError;
 use claims::timeline::relations::LinkError;
+use claims::timeline::reviews::ReviewError;
 use claims::timeline::sides::SideError;
 
 /// Exit codes, documented in docs/cli.md.
@@ -144,6 +145,25 @@ impl From<LinkError> for CliError {
             LinkError::Store(e) => e.into(),
             LinkError::Resolve(e) => e.into(),
             e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<ReviewError> for CliError {
+    fn from(e: ReviewError) -> CliError {
+        match e {
+            ReviewError::Store(e) => e.into(),
+            ReviewError::Resolve(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
+impl From<csv::Error> for CliError {
+    fn from(e: csv::Error) -> CliError {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => CliError::failed(io),
+            other => fail(format!("writing CSV: {other:?}")),
         }
     }
 }

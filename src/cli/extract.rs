@@ -60,7 +60,10 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                     out.write_all(b"\n")?;
                 }
                 Format::Json => docs.push(file_json(path, article, text, &claims)),
-                Format::Text => write_text(&mut out, path, text, &claims, colour)?,
+                // Refused before the command runs (`Format::only_for`).
+                Format::Text | Format::Csv | Format::Claimreview => {
+                    write_text(&mut out, path, text, &claims, colour)?
+                }
             }
         }
     }

@@ -58,8 +58,14 @@ struct Summary<'a> {
     new_versions: usize,
     new_claims: usize,
     new_objects: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    new_reviews: usize,
     imported: Vec<&'a claims::import::FileReport>,
     errors: Vec<FileError>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -106,6 +112,22 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                             None => eprintln!("{line}"),
                         }
                     }
+                    Ok(report) if !report.refused.is_empty() && text => {
+                        let mut lines = String::new();
+                        for r in &report.refused {
+                            lines.push_str(&format!(
+                                "claims: warning: {}: {r}; the rest of the file was stored\n",
+                                report.path.display()
+                            ));
+                        }
+                        match &progress {
+                            Some(bar) => bar.suspend(|| eprint!("{lines}")),
+                            None => eprint!("{lines}"),
+                        }
+                        let lines = file_lines(store, report, args.claims);
+                        let mut out = std::io::stdout().lock();
+                        out.write_all(lines.as_bytes())?;
+                    }
                     Ok(report) if text => {
                         let lines = file_lines(store, report, args.claims);
                         let mut out = std::io::stdout().lock();
@@ -151,14 +173,25 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             .map(|v| v.new_claims)
             .sum(),
         new_objects: ok.iter().map(|r| r.new_objects).sum(),
+        new_reviews: ok.iter().flat_map(|r| &r.reviews).filter(|r| r.new).count(),
         imported: ok,
         errors,
     };
     if text {
         let mut out = std::io::stdout().lock();
+        let reviews = if summary.new_reviews > 0 {
+            format!(
+                ", {} new review{}",
+                summary.new_reviews,
+                plural(summary.new_reviews)
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{} file{}: {} new version{}, {} new claim{}, {} new object{}; {} failed. Database: {}",
+            "{} file{}: {} new version{}, {} new claim{}{reviews}, {} new object{}; {} failed. \
+             Database: {}",
             summary.files,
             plural(summary.files),
             summary.new_versions,
@@ -182,6 +215,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
 
 fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: bool) -> String {
     let mut s = String::new();
+    for r in &report.reviews {
+        s.push_str(&review_line(store, &report.path, r));
+    }
     for v in &report.versions {
         let title = v.title.as_deref().unwrap_or("(untitled)");
         let what = if v.new {
@@ -212,4 +248,46 @@ fn file_lines(store: &Store, report: &claims::import::FileReport, with_claims: b
         }
     }
     s
+}
+
+/// `PATH: new review ID: VERDICT ("RATING") of "CLAIM": matches CLAIM-ID (SCORE)`.
+fn review_line(store: &Store, path: &std::path::Path, r: &claims::import::ReviewReport) -> String {
+    use claims::store::query::reviews::reviewed_claims;
+    let body = claims::store::query::object_body(store, &r.id)
+        .ok()
+        .flatten()
+        .and_then(|(kind, body)| {
+            claims::model::Body::from_object(&claims::objects::Object {
+                id: r.id,
+                kind,
+                body,
+            })
+        });
+    let Some(claims::model::Body::Review(review)) = body else {
+        return String::new();
+    };
+    let matched = reviewed_claims(store, &r.id).unwrap_or_default();
+    let matches = if matched.is_empty() {
+        "no stored claim matches yet".to_string()
+    } else {
+        let m: Vec<String> = matched
+            .iter()
+            .map(|c| format!("{} ({:.2})", short(&c.id), c.score))
+            .collect();
+        format!("matches {}", m.join(", "))
+    };
+    format!(
+        "{}: {} review {}: {} (\"{}\") of \"{}\": {matches}\n",
+        path.display(),
+        if r.new { "new" } else { "unchanged" },
+        short(&r.id.to_hex()),
+        review.verdict.as_str(),
+        review
+            .rating
+            .text
+            .as_deref()
+            .or(review.rating.alternate_name.as_deref())
+            .unwrap_or("-"),
+        review.claim_text.as_deref().unwrap_or("-"),
+    )
 }

@@ -9,8 +9,8 @@ use std::io::Write;
 
 /// Record a person's judgement on two claims
 ///
-/// Records how claim A stands to claim B, as a relation object with basis "manual" and the time
-/// it was made. The judgement made last on a pair (in either order; then the larger id) is in
+/// Records how claim A stands to claim B, as a relation object with basis "manual", the time
+/// it was made and its author (--author, CLAIMS_AUTHOR or `claims author`). The judgement made last on a pair (in either order; then the larger id) is in
 /// force on every replica: it overrides what the rules found on the pair, in `claims relations`,
 /// `claims conflicts` and the views, and the other judgements stay visible there.
 #[derive(Debug, clap::Args)]
@@ -25,6 +25,8 @@ pub struct Args {
     /// Why, in a few words.
     #[arg(long)]
     pub note: Option<String>,
+    #[command(flatten)]
+    pub who: super::AuthorArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,12 +50,15 @@ impl From<Kind> for RelationKind {
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let mut store = Store::open_existing(&cli.db)?;
-    let (typed, new) = relations::link(
+    let by = args.who.resolve(&store)?;
+    let (typed, new) = relations::link_by(
         &mut store,
         &args.a,
         &args.b,
         args.kind.into(),
         args.note.as_deref(),
+        by.as_deref(),
+        &claims::time::now_precise(),
     )?;
     let Body::Relation(r) = &typed.body else {
         return Err(super::error::fail("internal: a link is a relation"));

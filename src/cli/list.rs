@@ -29,6 +29,9 @@ pub struct Args {
     /// At most this many claims.
     #[arg(long)]
     pub limit: Option<u64>,
+    /// Also claims that are retracted (`claims retract`).
+    #[arg(long)]
+    pub include_retracted: bool,
     #[command(flatten)]
     pub as_of: super::AsOfArgs,
 }
@@ -55,6 +58,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             .as_ref()
             .filter(|a| a.clock == Clock::Imported)
             .map(|a| a.bound.clone()),
+        include_retracted: args.include_retracted,
     };
     let rows = list_claims(&store, &filter)?;
     print_claims(cli.format, &rows)?;

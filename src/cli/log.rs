@@ -108,6 +108,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                 c.changed,
                 v.title.as_deref().unwrap_or("(untitled)")
             )?;
+            for notice in &v.corrections {
+                writeln!(out, "  correction notice: {notice}")?;
+            }
         }
         out.flush()?;
     } else {

@@ -20,6 +20,7 @@ mod log;
 mod rebuild;
 mod relations;
 mod render;
+mod review;
 mod search;
 mod serve;
 mod show;
@@ -39,6 +40,21 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// CSV (RFC 4180) with a header row: `list`, `search`, `relations`, `reviews`, `export`.
+    Csv,
+    /// schema.org ClaimReview JSON-LD: `export` only.
+    Claimreview,
+}
+
+impl Format {
+    /// The commands that write this format, when not all of them do.
+    fn only_for(self) -> Option<&'static [&'static str]> {
+        match self {
+            Format::Csv => Some(&["list", "search", "relations", "reviews", "export"]),
+            Format::Claimreview => Some(&["export"]),
+            _ => None,
+        }
+    }
 }
 
 /// Track what news says, who says it, and how that changes.
@@ -59,7 +75,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "CLAIMS_DB", default_value = "claims.db")]
     pub db: PathBuf,
 
-    /// Output format: text for people, json or jsonl for machines.
+    /// Output format: text for people, json or jsonl for machines (csv for tables,
+    /// claimreview for `export`).
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -82,9 +99,45 @@ pub enum Command {
     Conflicts(conflicts::Args),
     Link(link::Args),
     Alias(alias::Args),
+    Review(review::ReviewArgs),
+    Reviews(review::ReviewsArgs),
+    Retract(review::RetractArgs),
+    Block(review::BlockArgs),
+    Author(review::AuthorArgs),
+    Export(review::ExportArgs),
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
+}
+
+impl Command {
+    /// The subcommand's name as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Import(_) => "import",
+            Command::Extract(_) => "extract",
+            Command::List(_) => "list",
+            Command::Show(_) => "show",
+            Command::Search(_) => "search",
+            Command::Log(_) => "log",
+            Command::Verify(_) => "verify",
+            Command::Rebuild(_) => "rebuild",
+            Command::Diff(_) => "diff",
+            Command::Relations(_) => "relations",
+            Command::Conflicts(_) => "conflicts",
+            Command::Link(_) => "link",
+            Command::Alias(_) => "alias",
+            Command::Review(_) => "review",
+            Command::Reviews(_) => "reviews",
+            Command::Retract(_) => "retract",
+            Command::Block(_) => "block",
+            Command::Author(_) => "author",
+            Command::Export(_) => "export",
+            Command::Bundle(_) => "bundle",
+            Command::Sync(_) => "sync",
+            Command::Serve(_) => "serve",
+        }
+    }
 }
 
 pub fn main() -> i32 {
@@ -100,6 +153,20 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    if let Some(commands) = cli.format.only_for() {
+        let name = cli.command.name();
+        if !commands.contains(&name) {
+            eprintln!(
+                "claims: error: `claims {name}` does not write --format {}: it is for {}",
+                cli.format
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default(),
+                commands.join(", ")
+            );
+            return exit::USAGE;
+        }
+    }
     let result = match &cli.command {
         Command::Import(args) => import::run(&cli, args),
         Command::Extract(args) => extract::run(&cli, args),
@@ -114,6 +181,12 @@ pub fn main() -> i32 {
         Command::Conflicts(args) => conflicts::run(&cli, args),
         Command::Link(args) => link::run(&cli, args),
         Command::Alias(args) => alias::run(&cli, args),
+        Command::Review(args) => review::review(&cli, args),
+        Command::Reviews(args) => review::reviews(&cli, args),
+        Command::Retract(args) => review::retract(&cli, args),
+        Command::Block(args) => review::block(&cli, args),
+        Command::Author(args) => review::author(&cli, args),
+        Command::Export(args) => review::export(&cli, args),
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
@@ -129,6 +202,25 @@ fn open_existing(cli: &Cli) -> Result<claims::store::Store, CliError> {
         claims::ledger::Ledger::settle(&mut store)?;
     }
     Ok(store)
+}
+
+/// `--author NAME`, shared by the commands that record a person's objects (review, retract,
+/// link, alias add).
+#[derive(Debug, clap::Args)]
+pub struct AuthorArg {
+    /// Who records this; default: the database's `claims author` setting.
+    #[arg(long, env = "CLAIMS_AUTHOR", value_name = "NAME")]
+    pub author: Option<String>,
+}
+
+impl AuthorArg {
+    /// The author to record: this option, else the database's setting, else none.
+    fn resolve(&self, store: &claims::store::Store) -> Result<Option<String>, CliError> {
+        Ok(claims::timeline::reviews::author(
+            store,
+            self.author.as_deref(),
+        )?)
+    }
 }
 
 /// `--as-of DATE [--imported]`, shared by `list` and `log`.

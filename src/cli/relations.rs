@@ -30,6 +30,9 @@ pub struct Args {
     /// Only relations where a speaker contains this text.
     #[arg(long)]
     pub speaker: Option<String>,
+    /// Also relations of a retracted claim (`claims retract`).
+    #[arg(long)]
+    pub include_retracted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,6 +67,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         args.min_score,
         args.document.as_deref(),
         args.speaker.as_deref(),
+        args.include_retracted,
     )
 }
 
@@ -74,6 +78,7 @@ pub fn show(
     min_score: f64,
     document: Option<&str>,
     speaker: Option<&str>,
+    include_retracted: bool,
 ) -> CliResult {
     let store = open_existing(cli)?;
     let document = match document {
@@ -87,8 +92,57 @@ pub fn show(
             min_score,
             document,
             speaker: speaker.map(str::to_string),
+            include_retracted,
         },
     )?;
+    if cli.format == Format::Csv {
+        let table: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.kind.clone(),
+                    format!("{:.3}", r.score),
+                    r.reason.clone(),
+                    r.basis.clone(),
+                    r.relation.clone().unwrap_or_default(),
+                ];
+                for s in [&r.a, &r.b] {
+                    row.extend([
+                        s.id.to_hex(),
+                        s.speaker.clone(),
+                        s.cue.clone(),
+                        s.stance.clone(),
+                        s.content.clone(),
+                        s.documents.join(" "),
+                    ]);
+                }
+                row
+            })
+            .collect();
+        super::render::print_csv(
+            &[
+                "kind",
+                "score",
+                "reason",
+                "basis",
+                "relation",
+                "a_id",
+                "a_speaker",
+                "a_cue",
+                "a_stance",
+                "a_content",
+                "a_documents",
+                "b_id",
+                "b_speaker",
+                "b_cue",
+                "b_stance",
+                "b_content",
+                "b_documents",
+            ],
+            &table,
+        )?;
+        return Ok(super::exit::OK);
+    }
     if cli.format != Format::Text {
         print_json(cli.format, &rows)?;
         return Ok(super::exit::OK);

@@ -33,16 +33,53 @@ pub fn print_json<T: Serialize>(format: Format, value: &T) -> std::io::Result<()
     out.flush()
 }
 
-/// Prints claims: one line each for people, or JSON.
-pub fn print_claims(format: Format, rows: &[ClaimRow]) -> std::io::Result<()> {
+/// Writes a table as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
+/// quote or a line break), a header row first.
+pub fn print_csv(header: &[&str], rows: &[Vec<String>]) -> Result<(), csv::Error> {
+    let out = std::io::stdout().lock();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The CSV columns of a claim as listed.
+pub const CLAIM_CSV: &[&str] = &[
+    "id", "speaker", "cue", "stance", "hedges", "content", "mentions",
+];
+
+/// Prints claims: one line each for people, JSON, or CSV.
+pub fn print_claims(format: Format, rows: &[ClaimRow]) -> Result<(), super::CliError> {
+    if format == Format::Csv {
+        let table: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.claim.id.to_hex(),
+                    r.claim.speaker.clone(),
+                    r.claim.cue.clone(),
+                    r.claim.stance.clone(),
+                    r.claim.hedges.join("; "),
+                    r.claim.content.clone(),
+                    r.mentions.to_string(),
+                ]
+            })
+            .collect();
+        return Ok(print_csv(CLAIM_CSV, &table)?);
+    }
     if format != Format::Text {
-        return print_json(format, &rows);
+        return Ok(print_json(format, &rows)?);
     }
     let mut out = std::io::stdout().lock();
     for row in rows {
         writeln!(out, "{}", claim_line(&row.claim))?;
     }
-    out.flush()
+    Ok(out.flush()?)
 }
 
 /// Shortens an id for display.

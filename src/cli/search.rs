@@ -2,7 +2,8 @@
 
 use super::render::print_claims;
 use super::{open_existing, Cli, CliResult};
-use claims::store::query::{fts_query, search_claims};
+use claims::store::query::claims::search_claims_with;
+use claims::store::query::fts_query;
 
 /// Search claims by words in their content or speaker, best match first.
 ///
@@ -19,13 +20,16 @@ pub struct Args {
     /// At most this many claims.
     #[arg(long, default_value_t = 50)]
     pub limit: u64,
+    /// Also claims that are retracted (`claims retract`).
+    #[arg(long)]
+    pub include_retracted: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let text = args.words.join(" ");
     let query = if args.raw { text } else { fts_query(&text) };
-    let rows = search_claims(&store, &query, args.limit)?;
+    let rows = search_claims_with(&store, &query, args.limit, args.include_retracted)?;
     print_claims(cli.format, &rows)?;
     Ok(if rows.is_empty() {
         super::exit::FAILED

@@ -9,7 +9,8 @@ use std::io::Write;
 /// Show one object and where it stands.
 ///
 /// ID is an object id or a unique prefix of at least 6 hex digits. For a claim, every place it
-/// appears; for a version, its claims; for a document, its versions.
+/// appears, its reviews and its retractions; for a version, its claims and correction notices;
+/// for a document, its versions.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The object's id or a unique prefix.
@@ -47,7 +48,68 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                     write_mention(&mut out, m)?;
                 }
             }
-            json!({ "mentions": mentions })
+            let reviews = claims::store::query::reviews::reviews(
+                &store,
+                &claims::store::query::reviews::ReviewFilter {
+                    claim: Some(id),
+                    include_retracted: true,
+                    ..Default::default()
+                },
+            )?;
+            let retractions = claims::store::query::reviews::retractions(&store, Some(&id))?;
+            if text {
+                if !reviews.is_empty() {
+                    writeln!(
+                        out,
+                        "reviewed {} time{}:",
+                        reviews.len(),
+                        plural(reviews.len())
+                    )?;
+                }
+                for r in &reviews {
+                    let v = &r.review;
+                    let who = v
+                        .publisher
+                        .as_deref()
+                        .or(v.by.as_deref())
+                        .unwrap_or("unknown");
+                    writeln!(
+                        out,
+                        "  - {} ({}) by {who}{}  {}",
+                        v.verdict.as_str(),
+                        v.rating
+                            .text
+                            .as_deref()
+                            .or(v.rating.alternate_name.as_deref())
+                            .unwrap_or("-"),
+                        v.date
+                            .as_deref()
+                            .or(v.at.as_deref())
+                            .map(|d| format!(", {d}"))
+                            .unwrap_or_default(),
+                        short(&r.id)
+                    )?;
+                }
+                for r in &retractions {
+                    writeln!(
+                        out,
+                        "retracted: {} (by {}, {})",
+                        r.reason,
+                        r.by.as_deref().unwrap_or("unknown"),
+                        r.at.as_deref().unwrap_or("-")
+                    )?;
+                }
+            }
+            let mut related = json!({ "mentions": mentions });
+            if let Some(o) = related.as_object_mut() {
+                if !reviews.is_empty() {
+                    o.insert("reviews".into(), json!(reviews));
+                }
+                if !retractions.is_empty() {
+                    o.insert("retractions".into(), json!(retractions));
+                }
+            }
+            related
         }
         "version" => {
             let mentions = query::mentions_in_version(&store, &id)?;
@@ -56,6 +118,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                     if let Some(v) = object.get(key).and_then(Value::as_str) {
                         writeln!(out, "  {key}: {v}")?;
                     }
+                }
+                for notice in claims::store::query::versions::version_corrections(&store, &id)? {
+                    writeln!(out, "  correction notice: {notice}")?;
                 }
                 writeln!(out, "{} claim{}:", mentions.len(), plural(mentions.len()))?;
                 for m in &mentions {

@@ -68,6 +68,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         bar.finish_and_clear();
     }
     let report = report?;
+    for r in &report.refused {
+        eprintln!("claims: warning: {r}; the other objects were stored");
+    }
     if let Some(id) = &report.new_replica_id {
         eprintln!(
             "claims: note: {} shares its replica id with another copy; it is now replica {id}",

@@ -15,6 +15,7 @@
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
+pub mod corrections;
 mod doc;
 mod lexicon;
 mod resolve;

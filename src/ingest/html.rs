@@ -474,6 +474,23 @@ fn title_tag(document: &Html) -> Option<String> {
         .and_then(|e| clean(&e.text().collect::<String>()))
 }
 
+/// The JSON values of a page's `application/ld+json` scripts, in document order (scripts that
+/// are not valid JSON are left out).
+pub fn ld_json_values(html: &str) -> Vec<Value> {
+    let document = Html::parse_document(html);
+    document
+        .root_element()
+        .descendent_elements()
+        .filter(|e| {
+            e.value().name() == "script"
+                && e.value()
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        })
+        .filter_map(|e| serde_json::from_str(&e.text().collect::<String>()).ok())
+        .collect()
+}
+
 /// Metadata from the first schema.org article object in `application/ld+json` scripts.
 /// Scripts that are not valid JSON are ignored.
 fn json_ld(document: &Html) -> Meta {

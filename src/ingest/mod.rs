@@ -59,6 +59,37 @@ pub enum Format {
     JsonLines,
 }
 
+/// The structured data of a file that may hold fact-checks rather than an article: the JSON-LD
+/// scripts of an HTML page, the value of a JSON file, or the values of a JSON lines file. `None`
+/// when the file names neither `ClaimReview` nor `claimReview` (it is an article), or when it
+/// cannot be read as such.
+pub fn structured(path: &Path, bytes: &[u8]) -> Option<Vec<serde_json::Value>> {
+    let text = std::str::from_utf8(bytes.strip_prefix(BOM).unwrap_or(bytes)).ok()?;
+    if !text.contains("ClaimReview") && !text.contains("claimReview") {
+        return None;
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if matches!(ext.as_deref(), Some("json" | "jsonld")) {
+        return serde_json::from_str(text).ok().map(|v| vec![v]);
+    }
+    match detect(path, bytes) {
+        Format::Html => Some(html::ld_json_values(text)),
+        Format::JsonLines => {
+            if let Ok(v) = serde_json::from_str(text) {
+                return Some(vec![v]);
+            }
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).ok())
+                .collect()
+        }
+        _ => serde_json::from_str(text).ok().map(|v| vec![v]),
+    }
+}
+
 /// Picks the format of a file.
 ///
 /// A known extension decides (case-insensitive): `.txt .text` → Text, `.md .markdown` →

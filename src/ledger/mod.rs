@@ -108,6 +108,27 @@ pub struct Ledger<'s> {
     stats: Derived,
     /// The claims the relation steps read and analysed, kept for the next steps.
     known: derive::Known,
+    /// Objects the block list kept out in this transaction.
+    refused: Vec<Blocked>,
+}
+
+/// An object the block list (`claims block`) kept out of the database: not stored, and the
+/// rest of its batch stored without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    pub id: ObjectId,
+    pub kind: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "object {} ({}) is refused: {}",
+            self.id, self.kind, self.reason
+        )
+    }
 }
 
 impl<'s> Ledger<'s> {
@@ -119,7 +140,13 @@ impl<'s> Ledger<'s> {
             derived: Vec::new(),
             stats: Derived::default(),
             known: derive::Known::default(),
+            refused: Vec::new(),
         })
+    }
+
+    /// The objects the block list kept out in this transaction so far.
+    pub fn refused(&self) -> &[Blocked] {
+        &self.refused
     }
 
     /// Stores one object and its index rows; returns false if it was already stored. Its
@@ -148,6 +175,19 @@ impl<'s> Ledger<'s> {
     ) -> Result<Option<i64>, StoreError> {
         crate::fault::point("ledger-put");
         let unknown = admit(received)?;
+        if matches!(received.body, Some(Body::Review(_))) && self.writer.fresh_claims() > 0 {
+            // A review is matched against the stored claims' keys: the claims waiting for the
+            // relation step get theirs first.
+            self.derive()?;
+        }
+        if let Some(reason) = self.writer.blocked(received)? {
+            self.refused.push(Blocked {
+                id: received.object.id,
+                kind: received.object.kind.clone(),
+                reason,
+            });
+            return Ok(None);
+        }
         let seq = self.writer.put(received, keys)?;
         if unknown && seq.is_some() {
             self.unknown += 1;

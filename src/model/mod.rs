@@ -8,10 +8,13 @@
 //!
 //! Pure: no I/O.
 
+pub mod claimreview;
 pub mod entity;
 pub mod plan;
+pub mod review;
 
 pub use plan::{plan_article, plan_article_owned, Overrides, Planned};
+pub use review::{Rating, Retracted, Retraction, Review, Verdict};
 
 use crate::objects::{Object, ObjectError, ObjectId};
 use serde::{Deserialize, Serialize};
@@ -114,6 +117,12 @@ pub struct Alias {
     pub v: u32,
     pub alias: String,
     pub canonical: String,
+    /// Who recorded it (absent in aliases recorded without an author, and before schema 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When it was recorded (RFC 3339 UTC; absent before schema 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// How one claim stands to another.
@@ -167,6 +176,9 @@ pub struct Relation {
     /// in force. Absent in relations written before schema 0004.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
+    /// Who recorded it (`--author`); absent when no author was known, and before schema 6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// A stored claim with its id: how lists, diffs and relations show a claim.
@@ -196,7 +208,14 @@ impl ClaimRef {
 /// The types this release knows (at version 1): every object of one of these types and
 /// version 1 must have its shape.
 pub const KNOWN_TYPES: &[&str] = &[
-    "document", "version", "claim", "mention", "relation", "alias",
+    "document",
+    "version",
+    "claim",
+    "mention",
+    "relation",
+    "alias",
+    "review",
+    "retraction",
 ];
 
 /// Any object this release knows how to index.
@@ -209,6 +228,8 @@ pub enum Body {
     Mention(Mention),
     Relation(Relation),
     Alias(Alias),
+    Review(Box<Review>),
+    Retraction(Retraction),
 }
 
 impl Body {
@@ -243,21 +264,45 @@ impl Body {
         if value.get("v").and_then(Value::as_u64) != Some(1) {
             return Ok(None);
         }
-        serde_json::from_value(value)
-            .map(Some)
-            .map_err(|e| ObjectError::Shape {
-                kind,
-                problem: e.to_string(),
-            })
+        let body: Body = serde_json::from_value(value).map_err(|e| ObjectError::Shape {
+            kind: kind.clone(),
+            problem: e.to_string(),
+        })?;
+        if let Body::Review(r) = &body {
+            if let Some(problem) = r.problem() {
+                return Err(ObjectError::Shape {
+                    kind,
+                    problem: problem.to_string(),
+                });
+            }
+        }
+        Ok(Some(body))
     }
 
-    /// The ids this object refers to, for `verify`.
+    /// The ids this object refers to and needs stored, for `verify`. A review's claim and a
+    /// retraction's target are not among them: a review states its claim and stands alone (one
+    /// imported from another database's export may name a claim not stored here), and a
+    /// retraction may arrive before what it withdraws; see [`Body::names`].
     pub fn references(&self) -> Vec<ObjectId> {
         match self {
-            Body::Document(_) | Body::Claim(_) | Body::Alias(_) => vec![],
+            Body::Document(_)
+            | Body::Claim(_)
+            | Body::Alias(_)
+            | Body::Review(_)
+            | Body::Retraction(_) => vec![],
             Body::Version(v) => vec![v.document],
             Body::Mention(m) => vec![m.claim, m.version],
             Body::Relation(r) => vec![r.from, r.to],
+        }
+    }
+
+    /// Every id this object names: its [`Body::references`], a review's claim and a
+    /// retraction's target (what the block list follows).
+    pub fn names(&self) -> Vec<ObjectId> {
+        match self {
+            Body::Review(r) => r.claim.into_iter().collect(),
+            Body::Retraction(r) => vec![r.target],
+            other => other.references(),
         }
     }
 }

@@ -16,6 +16,7 @@
 pub mod aliases;
 pub mod diff;
 pub mod keys;
+pub mod review;
 pub mod rules;
 pub mod similar;
 pub mod stance;

@@ -105,6 +105,9 @@ fn spans_json(spans: &[Span]) -> String {
 pub struct Cache {
     version: Option<VersionText>,
     indexed: HashMap<ObjectId, (&'static str, i64)>,
+    /// Whether a review that names no claim is indexed (known once asked): only then does a
+    /// new claim look for the reviews it matches.
+    reviews_to_match: Option<bool>,
 }
 
 /// The seq of a stored object of one type, if it is indexed.
@@ -183,6 +186,13 @@ pub(super) fn insert(
             if number > 1 {
                 renumber(tx, doc_seq)?;
             }
+            let mut notice = tx.prepare_cached(
+                "INSERT OR IGNORE INTO version_corrections(version_seq, position, notice)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for n in crate::extract::corrections::correction_notices(&v.text) {
+                notice.execute((seq, n.position as i64, &n.text))?;
+            }
             cache.version = Some(VersionText::new(id, seq, v.text.clone()));
         }
         Body::Claim(c) => {
@@ -199,7 +209,68 @@ pub(super) fn insert(
                 serde_json::to_string(&c.hedges).unwrap_or_else(|_| "[]".to_string()),
                 &c.content,
             ))?;
+            match_claim_to_reviews(tx, cache, seq, c)?;
             cache.indexed.insert(id, ("claims", seq));
+        }
+        Body::Review(r) => {
+            let content = r
+                .claim_text
+                .as_deref()
+                .map(crate::relate::review::review_content);
+            tx.prepare_cached(
+                "INSERT INTO reviews(seq, id, claim_id, claim_text, content, claimant, claim_date,
+                     appearances, verdict, rating, rating_value, best_rating, worst_rating,
+                     rating_name, publisher, publisher_site, reviewer, url, title, published,
+                     language, note, author, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+            )?
+            .execute(rusqlite::params![
+                seq,
+                id_hex,
+                r.claim.map(|c| c.to_hex()),
+                r.claim_text,
+                content,
+                r.claimant,
+                r.claim_date,
+                serde_json::to_string(&r.appearances).unwrap_or_else(|_| "[]".to_string()),
+                r.verdict.as_str(),
+                r.rating.text,
+                r.rating.value,
+                r.rating.best,
+                r.rating.worst,
+                r.rating.alternate_name,
+                r.publisher,
+                r.publisher_site,
+                r.reviewer,
+                r.url,
+                r.title,
+                r.date,
+                r.language,
+                r.note,
+                r.by,
+                r.at
+            ])?;
+            if let (None, Some(content)) = (r.claim, content) {
+                match_review_to_claims(tx, seq, &content, r.claimant.as_deref())?;
+                cache.reviews_to_match = Some(true);
+            }
+        }
+        Body::Retraction(r) => {
+            tx.prepare_cached(
+                "INSERT INTO retractions(seq, id, target, target_type, reason, author,
+                                         recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(rusqlite::params![
+                seq,
+                id_hex,
+                r.target.to_hex(),
+                r.target_type.as_str(),
+                r.reason,
+                r.by,
+                r.at
+            ])?;
         }
         Body::Alias(a) => {
             tx.prepare_cached(
@@ -297,6 +368,133 @@ pub(super) fn insert(
                 m.extractor,
                 m.extractor_version
             ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The correction notices of every stored version (`version_corrections`), for a database
+/// migrated to schema 6 whose versions were indexed before the table existed.
+pub(super) fn fill_corrections(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let mut versions = tx.prepare("SELECT seq, text FROM versions ORDER BY seq")?;
+    let mut insert = tx.prepare(
+        "INSERT OR IGNORE INTO version_corrections(version_seq, position, notice)
+         VALUES (?1, ?2, ?3)",
+    )?;
+    let mut rows = versions.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let text: String = row.get(1)?;
+        for n in crate::extract::corrections::correction_notices(&text) {
+            insert.execute((seq, n.position as i64, &n.text))?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the lookup keys of a review that names no claim, and its matches among the stored
+/// claims that share one (`review_matches`).
+fn match_review_to_claims(
+    tx: &Transaction<'_>,
+    review_seq: i64,
+    content: &str,
+    claimant: Option<&str>,
+) -> Result<(), IndexError> {
+    let mut candidates = std::collections::BTreeSet::new();
+    {
+        let mut insert = tx
+            .prepare_cached("INSERT OR IGNORE INTO review_keys(key, review_seq) VALUES (?1, ?2)")?;
+        let mut holders =
+            tx.prepare_cached("SELECT DISTINCT claim_seq FROM claim_keys WHERE key = ?1")?;
+        for key in crate::relate::review::lookup_keys(content) {
+            insert.execute((&key, review_seq))?;
+            let seqs = holders
+                .query_map([&key], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            candidates.extend(seqs);
+        }
+    }
+    let mut claim = tx.prepare_cached("SELECT speaker, content FROM claims WHERE seq = ?1")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO review_matches(review_seq, claim_seq, score) VALUES (?1, ?2, ?3)",
+    )?;
+    for claim_seq in candidates {
+        let Some((speaker, claim_content)) = claim
+            .query_row([claim_seq], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        if let Some(score) =
+            crate::relate::review::score(content, claimant, &claim_content, &speaker)
+        {
+            insert.execute((review_seq, claim_seq, score))?;
+        }
+    }
+    Ok(())
+}
+
+/// Finds the stored reviews (naming no claim) that a new claim matches, through its lookup
+/// keys, and records the matches. Nothing to do in a database without such reviews.
+fn match_claim_to_reviews(
+    tx: &Transaction<'_>,
+    cache: &mut Cache,
+    claim_seq: i64,
+    claim: &crate::model::Claim,
+) -> Result<(), IndexError> {
+    let any = match cache.reviews_to_match {
+        Some(any) => any,
+        None => {
+            let any: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM review_keys)")?
+                .query_row([], |r| r.get(0))?;
+            cache.reviews_to_match = Some(any);
+            any
+        }
+    };
+    if !any {
+        return Ok(());
+    }
+    let keys = crate::relate::candidate_keys(&claim.content);
+    let mut candidates = std::collections::BTreeSet::new();
+    {
+        let mut holders = tx.prepare_cached("SELECT review_seq FROM review_keys WHERE key = ?1")?;
+        for (key, _) in &keys {
+            if !crate::relate::review::is_lookup_key(key) {
+                continue;
+            }
+            let seqs = holders
+                .query_map([key], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            candidates.extend(seqs);
+        }
+    }
+    let mut review = tx.prepare_cached("SELECT content, claimant FROM reviews WHERE seq = ?1")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO review_matches(review_seq, claim_seq, score) VALUES (?1, ?2, ?3)",
+    )?;
+    for review_seq in candidates {
+        let Some((content, claimant)) = review
+            .query_row([review_seq], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                ))
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        let Some(content) = content else { continue };
+        if let Some(score) = crate::relate::review::score(
+            &content,
+            claimant.as_deref(),
+            &claim.content,
+            &claim.speaker,
+        ) {
+            insert.execute((review_seq, claim_seq, score))?;
         }
     }
     Ok(())

@@ -19,6 +19,7 @@
 mod entities;
 pub mod imports;
 mod index;
+pub mod local;
 pub mod query;
 mod related;
 pub mod replica;
@@ -47,10 +48,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, include_str!("../../schema/0003_sync.sql")),
     (4, include_str!("../../schema/0004_found_relations.sql")),
     (5, include_str!("../../schema/0005_entities.sql")),
+    (6, include_str!("../../schema/0006_reviews.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -278,6 +280,13 @@ impl Store {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| {
+                    if number == 6 {
+                        index::fill_corrections(&tx)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|_| {
                     tx.execute_batch(&format!(
                         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
                     ))
@@ -464,6 +473,8 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
              UPDATE relation_state SET pending = 1;
              DELETE FROM relations; DELETE FROM claim_keys;
              DELETE FROM aliases; DELETE FROM speaker_entities;
+             DELETE FROM review_matches; DELETE FROM review_keys; DELETE FROM reviews;
+             DELETE FROM retractions; DELETE FROM version_corrections;
              DELETE FROM mentions; DELETE FROM claims; DELETE FROM versions;
              DELETE FROM documents;",
     )?;
@@ -527,6 +538,8 @@ pub(crate) const INDEX_TABLES: &[&str] = &[
     "mentions",
     "relations",
     "claim_keys",
+    "reviews",
+    "retractions",
 ];
 
 #[cfg(test)]

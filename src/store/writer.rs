@@ -72,6 +72,9 @@ pub struct Writer<'c> {
     fresh_at_unit: [usize; 3],
     /// A claim or an alias was stored: `speaker_entities` is recomputed at commit.
     entities_stale: bool,
+    /// The block list (`claims block`), read at the start of the transaction, with the ids
+    /// blocked since for referring to a blocked object.
+    blocked: std::collections::HashSet<ObjectId>,
 }
 
 impl<'c> Writer<'c> {
@@ -79,6 +82,11 @@ impl<'c> Writer<'c> {
         // Claim keys fold names through the alias table: refuse to index with a broken one.
         crate::relate::aliases::check()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let blocked = tx
+            .prepare("SELECT id FROM blocked")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|id| id.ok().and_then(|id| ObjectId::parse(&id).ok()))
+            .collect();
         Ok(Writer {
             tx,
             cache: Cache::default(),
@@ -88,7 +96,43 @@ impl<'c> Writer<'c> {
             fresh: Fresh::default(),
             fresh_at_unit: [0; 3],
             entities_stale: false,
+            blocked,
         })
+    }
+
+    /// Why the block list keeps an object out, if it does: the object is on it, or refers to an
+    /// object on it (it is then put on the list too, so that what refers to it in turn is
+    /// kept out, now or later).
+    pub fn blocked(&mut self, received: &Received) -> Result<Option<String>> {
+        if self.blocked.is_empty() {
+            return Ok(None);
+        }
+        let id = received.object.id;
+        if self.blocked.contains(&id) {
+            return Ok(Some(
+                "it is on this database's block list (`claims block`)".to_string(),
+            ));
+        }
+        let Some(body) = &received.body else {
+            return Ok(None);
+        };
+        let Some(target) = body.names().into_iter().find(|r| self.blocked.contains(r)) else {
+            return Ok(None);
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO blocked(id, reason, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute((
+                id.to_hex(),
+                format!("refers to blocked {target}"),
+                crate::time::now_rfc3339(),
+            ))?;
+        self.blocked.insert(id);
+        Ok(Some(format!(
+            "it refers to {target}, which is on this database's block list (`claims block`)"
+        )))
     }
 
     /// Stores an object and, when its type is known, its index rows. Returns its new seq, or

@@ -22,6 +22,8 @@ pub struct Applied {
     pub received: Mark,
     /// `(seq, id)` of the objects the ledger derived here from what arrived.
     pub derived: Vec<(i64, ObjectId)>,
+    /// Objects the block list kept out (`claims block`); the others were stored.
+    pub refused: Vec<crate::ledger::Blocked>,
 }
 
 /// One transaction of received objects, filled in several steps: verified batches are added
@@ -86,6 +88,7 @@ impl<'s> Applying<'s> {
             Some(seq) => ledger.replica().mark_at(seq)?.unwrap_or(after),
             None => before,
         };
+        let refused = ledger.refused().to_vec();
         let derived = ledger.commit()?;
         Ok(Applied {
             stored,
@@ -93,6 +96,7 @@ impl<'s> Applying<'s> {
             after,
             received,
             derived,
+            refused,
         })
     }
 }

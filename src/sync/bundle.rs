@@ -110,6 +110,8 @@ pub struct Applied {
     pub objects: u64,
     pub new: u64,
     pub bytes: u64,
+    /// Objects this database's block list kept out (`claims block`).
+    pub refused: Vec<crate::ledger::Blocked>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BundleError + '_ {
@@ -470,6 +472,7 @@ pub fn apply(
                 objects: count,
                 new: fresh.len() as u64,
                 bytes,
+                refused: vec![],
             },
             fresh,
         ));
@@ -522,6 +525,7 @@ pub fn apply(
             objects: count,
             new: applied.stored,
             bytes,
+            refused: applied.refused,
         },
         vec![],
     ))

@@ -79,6 +79,8 @@ pub struct Report {
     /// With `dry_run`: the objects that would be sent and received.
     pub would_send: Vec<Object>,
     pub would_receive: Vec<Object>,
+    /// Objects received that this database's block list kept out (`claims block`).
+    pub refused: Vec<crate::ledger::Blocked>,
 }
 
 /// Two-way sync of `local` with `peer`; afterwards both hold the union (unless `dry_run`).
@@ -103,6 +105,7 @@ pub fn sync(
             new_replica_id: None,
             would_send: vec![],
             would_receive: vec![],
+            refused: vec![],
         },
         limits: Limits::default(),
         progress,
@@ -156,6 +159,8 @@ struct Run {
     derived: Vec<(i64, ObjectId)>,
     /// With `dry_run`, what would have been stored.
     would_receive: Vec<Object>,
+    /// What the block list kept out (kept here while a fetch thread holds the session).
+    refused: Vec<crate::ledger::Blocked>,
 }
 
 /// The sync itself; `s.report` says what it did, also when it fails part way.
@@ -211,6 +216,7 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         received: 0,
         derived: vec![],
         would_receive: vec![],
+        refused: vec![],
     };
     match plan.step {
         Step::InSync => return Ok(()),

@@ -321,6 +321,7 @@ impl Run {
             fetched.and(folded).and(outcome)
         });
         s.report.received += std::mem::take(&mut self.received);
+        s.report.refused.append(&mut self.refused);
         s.report.would_receive.append(&mut self.would_receive);
         outcome
     }
@@ -377,6 +378,7 @@ impl Run {
         };
         self.received += applied.stored;
         self.derived.extend(applied.derived);
+        self.refused.extend(applied.refused);
         if applied.before.seq == self.reach {
             self.reach = applied.after.seq;
         }

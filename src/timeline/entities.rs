@@ -24,6 +24,17 @@ pub fn add_alias(
     alias: &str,
     canonical: &str,
 ) -> Result<(Typed, bool), AliasError> {
+    add_alias_by(store, alias, canonical, None, &crate::time::now_precise())
+}
+
+/// [`add_alias`] by a named person (`by`), at `at` (RFC 3339 UTC).
+pub fn add_alias_by(
+    store: &mut Store,
+    alias: &str,
+    canonical: &str,
+    by: Option<&str>,
+    at: &str,
+) -> Result<(Typed, bool), AliasError> {
     let alias_n = normalize_speaker(alias.trim());
     let canonical_n = normalize_speaker(canonical.trim());
     for (given, n) in [(alias, &alias_n), (canonical, &canonical_n)] {
@@ -38,6 +49,8 @@ pub fn add_alias(
         v: 1,
         alias: alias_n,
         canonical: canonical_n,
+        by: by.map(str::to_string),
+        at: Some(at.to_string()),
     }))?;
     let mut ledger = Ledger::begin(store)?;
     let new = ledger.put(typed.clone())?;

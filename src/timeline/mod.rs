@@ -11,4 +11,5 @@
 pub mod entities;
 pub mod history;
 pub mod relations;
+pub mod reviews;
 pub mod sides;

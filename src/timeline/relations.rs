@@ -24,6 +24,8 @@ pub struct ConflictFilter {
     pub document: Option<ObjectId>,
     /// Only conflicts where one speaker contains this text (case-insensitive).
     pub speaker: Option<String>,
+    /// Also conflicts of a retracted claim.
+    pub include_retracted: bool,
 }
 
 /// Every conflict in force, whatever its score: [`relations`] of kind `conflicts`.
@@ -35,6 +37,7 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
             min_score: 0.0,
             document: f.document,
             speaker: f.speaker.clone(),
+            include_retracted: f.include_retracted,
         },
     )
 }
@@ -60,7 +63,7 @@ pub fn link(
     kind: RelationKind,
     note: Option<&str>,
 ) -> Result<(Typed, bool), LinkError> {
-    link_at(store, a, b, kind, note, &crate::time::now_precise())
+    link_by(store, a, b, kind, note, None, &crate::time::now_precise())
 }
 
 /// Records a person's judgement on two claims, made at `at` (RFC 3339). Of two judgements on
@@ -71,6 +74,19 @@ pub fn link_at(
     b: &str,
     kind: RelationKind,
     note: Option<&str>,
+    at: &str,
+) -> Result<(Typed, bool), LinkError> {
+    link_by(store, a, b, kind, note, None, at)
+}
+
+/// [`link_at`] by a named person (`by`, see `crate::timeline::reviews::author`).
+pub fn link_by(
+    store: &mut Store,
+    a: &str,
+    b: &str,
+    kind: RelationKind,
+    note: Option<&str>,
+    by: Option<&str>,
     at: &str,
 ) -> Result<(Typed, bool), LinkError> {
     let (from, _) = query::resolve(store, a, Some("claim"))?;
@@ -89,6 +105,7 @@ pub fn link_at(
         basis: MANUAL.to_string(),
         note,
         at: Some(at.to_string()),
+        by: by.map(str::to_string),
     }))?;
     let mut ledger = Ledger::begin(store)?;
     let new = ledger.put(typed.clone())?;

@@ -49,6 +49,8 @@ pub struct Side {
     /// "version 2 of https://...", "file x.txt (not imported)", "database b.db".
     pub label: String,
     pub claims: Vec<ClaimRef>,
+    /// The correction notices of the text (none for a database).
+    pub corrections: Vec<String>,
 }
 
 /// Reads what kind of side a command-line argument names. An existing path is a file (a
@@ -121,6 +123,7 @@ pub fn load_version(store: &Store, version: &ObjectId) -> Result<Side, SideError
     Ok(Side {
         label: format!("version {number} of {}", key.replace('\n', " / ")),
         claims: version_claims(store, version)?,
+        corrections: crate::store::query::versions::version_corrections(store, version)?,
     })
 }
 
@@ -138,7 +141,13 @@ pub fn load_file(
         });
     }
     let mut claims = Vec::new();
+    let mut corrections = Vec::new();
     for article in articles {
+        corrections.extend(
+            crate::extract::corrections::correction_notices(&article.text)
+                .into_iter()
+                .map(|n| n.text),
+        );
         let planned = plan_article(&overrides.apply(article), extractor).map_err(|source| {
             SideError::Object {
                 path: path.to_path_buf(),
@@ -150,6 +159,7 @@ pub fn load_file(
     Ok(Side {
         label: format!("file {} (not imported)", path.display()),
         claims,
+        corrections,
     })
 }
 
@@ -159,5 +169,6 @@ pub fn load_database(path: &Path) -> Result<Side, SideError> {
     Ok(Side {
         label: format!("database {}", path.display()),
         claims: all_claims(&store)?,
+        corrections: Vec::new(),
     })
 }

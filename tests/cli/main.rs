@@ -18,5 +18,7 @@ mod faults;
 /// Inputs that are not plain article files: FIFOs, devices, links out of the tree.
 #[cfg(unix)]
 mod inputs;
+/// Fact-checking: review, reviews, export, retract, block, author.
+mod reviews;
 /// diff, log, conflicts and link.
 mod timeline;

@@ -53,6 +53,8 @@ pub struct ListFilter {
     pub published_by: Option<String>,
     /// Only claims in a version imported at or before this time.
     pub imported_by: Option<String>,
+    /// Also claims that are retracted here (themselves, or every mention of them).
+    pub include_retracted: bool,
 }
 
 /// Claims matching a filter, in arrival order.
@@ -71,6 +73,9 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
         args.push(like(s));
         args.push(like(s));
         args.push(like(s));
+    }
+    if !f.include_retracted {
+        sql.push_str(" AND NOT EXISTS (SELECT 1 FROM retracted_claims rc WHERE rc.seq = c.seq)");
     }
     if let Some(t) = &f.text {
         sql.push_str(" AND c.content LIKE ? ESCAPE '\\'");
@@ -130,15 +135,28 @@ pub fn fts_query(text: &str) -> String {
         .join(" ")
 }
 
-/// Claims whose content or speaker match a full-text query, best first.
+/// Claims whose content or speaker match a full-text query, best first (retracted claims
+/// left out).
 pub fn search_claims(store: &Store, fts: &str, limit: u64) -> Result<Vec<ClaimRow>> {
+    search_claims_with(store, fts, limit, false)
+}
+
+/// [`search_claims`], with retracted claims too when `include_retracted`.
+pub fn search_claims_with(
+    store: &Store,
+    fts: &str,
+    limit: u64,
+    include_retracted: bool,
+) -> Result<Vec<ClaimRow>> {
     let sql = format!(
         "SELECT {CLAIM_COLUMNS} FROM claims_fts f JOIN claims c ON c.seq = f.rowid
-         WHERE claims_fts MATCH ?1 ORDER BY f.rank, c.seq LIMIT ?2"
+         WHERE claims_fts MATCH ?1
+           AND (?3 OR NOT EXISTS (SELECT 1 FROM retracted_claims rc WHERE rc.seq = c.seq))
+         ORDER BY f.rank, c.seq LIMIT ?2"
     );
     let mut stmt = store.conn().prepare(&sql)?;
     let rows = stmt
-        .query_map((fts, limit as i64), claim_row)?
+        .query_map((fts, limit as i64, include_retracted), claim_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

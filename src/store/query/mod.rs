@@ -6,6 +6,7 @@ pub mod claims;
 pub mod entities;
 pub mod history;
 pub mod relations;
+pub mod reviews;
 pub mod versions;
 
 pub use claims::{

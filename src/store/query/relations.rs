@@ -49,6 +49,8 @@ pub struct RelationFilter {
     pub document: Option<ObjectId>,
     /// Only relations where one speaker contains this text (case-insensitive).
     pub speaker: Option<String>,
+    /// Also relations of a retracted claim (`claims retract`).
+    pub include_retracted: bool,
 }
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
@@ -85,6 +87,19 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
         sql.push_str(&format!(
             " AND (cr.from_speaker LIKE ?{n} ESCAPE '\\' OR cr.to_speaker LIKE ?{n} ESCAPE '\\')"
         ));
+    }
+    let any_retraction = || -> rusqlite::Result<bool> {
+        store
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM retractions)", [], |r| {
+                r.get(0)
+            })
+    };
+    if !f.include_retracted && any_retraction()? {
+        sql.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM retracted_claims rc
+                              WHERE rc.seq IN (cr.from_seq, cr.to_seq))",
+        );
     }
     if let Some(d) = &f.document {
         args.push(SqlValue::Text(d.to_hex()));

@@ -19,6 +19,9 @@ pub struct VersionRow {
     pub published: Option<String>,
     pub imported_at: Option<String>,
     pub claims: i64,
+    /// The version's own correction notices, in text order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<String>,
 }
 
 /// The versions of a document, oldest first.
@@ -26,7 +29,9 @@ pub fn versions_of(store: &Store, document: &ObjectId) -> Result<Vec<VersionRow>
     let mut stmt = store.conn().prepare_cached(
         "SELECT v.number, v.id, v.document_id, v.title, v.source, v.byline, v.published,
                 a.imported_at,
-                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq)
+                (SELECT count(*) FROM mentions m WHERE m.version_seq = v.seq),
+                (SELECT json_group_array(notice) FROM (SELECT notice FROM version_corrections c
+                 WHERE c.version_seq = v.seq ORDER BY c.position))
          FROM versions v JOIN version_arrivals a ON a.seq = v.seq
          WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?1) ORDER BY v.number",
     )?;
@@ -42,8 +47,21 @@ pub fn versions_of(store: &Store, document: &ObjectId) -> Result<Vec<VersionRow>
                 published: r.get(6)?,
                 imported_at: r.get(7)?,
                 claims: r.get(8)?,
+                corrections: serde_json::from_str(&r.get::<_, String>(9)?).unwrap_or_default(),
             })
         })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The correction notices of a stored version, in text order.
+pub fn version_corrections(store: &Store, version: &ObjectId) -> Result<Vec<String>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT notice FROM version_corrections
+         WHERE version_seq = (SELECT seq FROM objects WHERE id = ?1) ORDER BY position",
+    )?;
+    let rows = stmt
+        .query_map([version.to_hex()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
