@@ -2,8 +2,9 @@
 
 use super::error::fail;
 use super::{Cli, CliResult};
+use claims::store::postgres::PgStore;
 use claims::store::Store;
-use claims::sync::hub::Hub;
+use claims::sync::hub::{Hub, HubStore};
 use claims::sync::server::{ServeOptions, Server};
 use claims::sync::wire::Limits;
 use std::io::Write;
@@ -17,6 +18,11 @@ use std::path::PathBuf;
 /// push. Requests and objects past the limits get
 /// HTTP 413. Prints "listening on http://ADDR" on stdout once ready, then serves until
 /// interrupted.
+///
+/// With --store postgres://USER@HOST/DB the hub keeps its objects in PostgreSQL (see
+/// docs/hub.md) instead of this database file, and may have users (`claims hub user add`).
+/// Several clients are served at once (--workers); a request must arrive within
+/// --request-timeout seconds, and a kept-alive connection is closed after --idle-timeout.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).
@@ -39,6 +45,22 @@ pub struct Args {
     /// (clients fetch and offer in batches of at most this many).
     #[arg(long, default_value_t = Limits::default().max_items, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_items: u32,
+    /// Keep the hub's objects in PostgreSQL (postgres://USER@HOST/DB) instead of the
+    /// database file.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// Connections served at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub workers: u32,
+    /// Connections to PostgreSQL (requests answered at once); an SQLite file has one.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub pool: u32,
+    /// Seconds a request may take to arrive (HTTP 408 past it).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
@@ -70,26 +92,52 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             server.addr()
         );
     }
-    let store = Store::open(&cli.db)?;
-    store.tune_for_sync(false)?;
     let limits = Limits {
         max_request_bytes: args.max_request_bytes,
         max_object_bytes: args.max_object_bytes,
         max_items: args.max_items,
     };
-    let mut hub = Hub::new(store, limits)?;
+    let options = ServeOptions {
+        token,
+        limits,
+        workers: args.workers as usize,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+    };
+    match &args.store {
+        Some(url) => {
+            let first = Hub::new(PgStore::connect(url)?, limits)?;
+            let mut hubs = Vec::with_capacity(args.pool as usize);
+            for _ in 1..args.pool {
+                hubs.push(first.sibling(PgStore::connect(url)?)?);
+            }
+            hubs.push(first);
+            serve(server, hubs, options)
+        }
+        None => {
+            let store = Store::open(&cli.db)?;
+            store.tune_for_sync(false)?;
+            serve(server, vec![Hub::new(store, limits)?], options)
+        }
+    }
+}
+
+fn serve<S: HubStore + Send + 'static>(
+    server: Server,
+    hubs: Vec<Hub<S>>,
+    options: ServeOptions,
+) -> CliResult {
     {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
             "listening on {} (replica {})",
             server.url(),
-            hub.replica()
+            hubs.last().map(|h| h.replica()).unwrap_or("?")
         )?;
         out.flush()?;
     }
-    let options = ServeOptions { token, limits };
-    server.serve(&mut hub, &options, |served| {
+    server.serve(hubs, options, |served| {
         if served.status != 200 {
             let from = served
                 .remote
@@ -100,6 +148,6 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                 served.status, served.request_bytes
             );
         }
-    });
+    })?;
     Ok(super::exit::OK)
 }
