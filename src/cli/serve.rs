@@ -5,7 +5,7 @@ use super::{Cli, CliResult};
 use claims::store::postgres::PgStore;
 use claims::store::Store;
 use claims::sync::hub::{Hub, HubStore};
-use claims::sync::server::{ServeOptions, Server};
+use claims::sync::server::{tls_config, ServeOptions, Server};
 use claims::sync::wire::Limits;
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,6 +61,16 @@ pub struct Args {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout: u64,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on an address other than loopback (tokens and objects travel in
+    /// clear).
+    #[arg(long)]
+    pub insecure_listen: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
@@ -92,6 +102,17 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             server.addr()
         );
     }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+        _ => None,
+    };
+    if tls.is_none() && !server.addr().ip().is_loopback() && !args.insecure_listen {
+        return Err(fail(format!(
+            "{}: plain HTTP on an address other than loopback: tokens and objects would travel \
+             in clear; give --tls-cert and --tls-key (or --insecure-listen to mean it)",
+            args.addr
+        )));
+    }
     let limits = Limits {
         max_request_bytes: args.max_request_bytes,
         max_object_bytes: args.max_object_bytes,
@@ -103,6 +124,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         workers: args.workers as usize,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+        tls,
     };
     match &args.store {
         Some(url) => {
@@ -132,7 +154,10 @@ fn serve<S: HubStore + Send + 'static>(
         writeln!(
             out,
             "listening on {} (replica {})",
-            server.url(),
+            match options.tls {
+                Some(_) => format!("https://{}", server.addr()),
+                None => server.url(),
+            },
             hubs.last().map(|h| h.replica()).unwrap_or("?")
         )?;
         out.flush()?;

@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub request_timeout: Duration,
     /// How long a kept-alive connection may wait for its next request.
     pub idle_timeout: Duration,
+    /// Serve HTTPS with this certificate ([`tls_config`]); plain HTTP without.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServeOptions {
@@ -49,6 +51,7 @@ impl Default for ServeOptions {
             workers: 16,
             request_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(15),
+            tls: None,
         }
     }
 }
@@ -99,7 +102,10 @@ impl Server {
         options: ServeOptions,
         on_request: impl Fn(&Served) + Send + Sync + 'static,
     ) -> Result<Running, SyncError> {
-        let url = self.url();
+        let url = match options.tls {
+            Some(_) => format!("https://{}", self.addr),
+            None => self.url(),
+        };
         let stop = Arc::new(AtomicBool::new(false));
         let pool = Arc::new(Pool {
             hubs: Mutex::new(hubs),
@@ -258,20 +264,33 @@ enum ReadFailure {
     Refuse(Answer, u64),
 }
 
+/// A connection: plain TCP, or TLS over it.
+trait Conn: Read + Write {}
+impl<T: Read + Write> Conn for T {}
+
 fn serve_connection<S: HubStore>(
-    mut stream: TcpStream,
+    tcp: TcpStream,
     pool: &Pool<S>,
     options: &ServeOptions,
     stop: &AtomicBool,
     on_request: &(dyn Fn(&Served) + Send + Sync),
 ) {
-    let remote = stream.peer_addr().ok();
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(options.request_timeout));
+    let remote = tcp.peer_addr().ok();
+    let _ = tcp.set_nodelay(true);
+    let _ = tcp.set_write_timeout(Some(options.request_timeout));
+    // The same socket, to set read timeouts under TLS and to close it.
+    let Ok(socket) = tcp.try_clone() else { return };
+    let mut stream: Box<dyn Conn> = match &options.tls {
+        None => Box::new(tcp),
+        Some(config) => match rustls::ServerConnection::new(Arc::clone(config)) {
+            Ok(tls) => Box::new(rustls::StreamOwned::new(tls, tcp)),
+            Err(_) => return,
+        },
+    };
     let mut buffer = Vec::new();
     loop {
         let (answer, request_bytes, close) =
-            match read_request(&mut stream, &mut buffer, options, stop) {
+            match read_request(&mut *stream, &socket, &mut buffer, options, stop) {
                 Ok(request) => {
                     let n = request.body.len() as u64;
                     let answer = if request.method != "POST" || request.path != wire::PATH {
@@ -309,7 +328,7 @@ fn serve_connection<S: HubStore>(
             reply_bytes: answer.body.len() as u64,
         });
         if written.is_err() || close {
-            let _ = stream.shutdown(std::net::Shutdown::Both);
+            let _ = socket.shutdown(std::net::Shutdown::Both);
             return;
         }
     }
@@ -333,7 +352,8 @@ fn reason(status: u16) -> &'static str {
 /// Reads into `buffer` until it holds `want` bytes; `started` is when the request began
 /// (`None`: waiting for its first byte, within the idle timeout).
 fn fill(
-    stream: &mut TcpStream,
+    stream: &mut dyn Conn,
+    socket: &TcpStream,
     buffer: &mut Vec<u8>,
     want: impl Fn(&[u8]) -> bool,
     started: &mut Option<Instant>,
@@ -366,7 +386,7 @@ fn fill(
         if started.is_none() && stop.load(Ordering::SeqCst) {
             return Err(ReadFailure::Gone);
         }
-        let _ = stream.set_read_timeout(Some((deadline - now).min(TICK)));
+        let _ = socket.set_read_timeout(Some((deadline - now).min(TICK)));
         match stream.read(&mut chunk) {
             Ok(0) => return Err(ReadFailure::Gone),
             Ok(n) => {
@@ -395,7 +415,8 @@ fn head_end(buffer: &[u8]) -> Option<usize> {
 
 /// Reads one request (head, then a body of Content-Length bytes) within the limits.
 fn read_request(
-    stream: &mut TcpStream,
+    stream: &mut dyn Conn,
+    socket: &TcpStream,
     buffer: &mut Vec<u8>,
     options: &ServeOptions,
     stop: &AtomicBool,
@@ -406,6 +427,7 @@ fn read_request(
     };
     fill(
         stream,
+        socket,
         buffer,
         |b| head_end(b).is_some() || b.len() > MAX_HEAD_BYTES,
         &mut started,
@@ -453,7 +475,7 @@ fn read_request(
             let mut chunk = [0u8; 64 * 1024];
             let deadline = started.unwrap_or_else(Instant::now) + options.request_timeout;
             while have < length && Instant::now() < deadline {
-                let _ = stream.set_read_timeout(Some(TICK));
+                let _ = socket.set_read_timeout(Some(TICK));
                 match stream.read(&mut chunk) {
                     Ok(0) => break,
                     Ok(n) => have += n as u64,
@@ -473,6 +495,7 @@ fn read_request(
     let total = end + length as usize;
     fill(
         stream,
+        socket,
         buffer,
         |b| b.len() >= total,
         &mut started,
@@ -552,6 +575,39 @@ fn user_of<'u>(users: &'u [Credential], token: &str) -> Option<&'u Credential> {
         }
     }
     found
+}
+
+/// A TLS configuration from a PEM certificate chain and a PEM private key.
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, SyncError> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |path: &std::path::Path, message: String| SyncError::Transport {
+        address: path.display().to_string(),
+        message,
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<_, _>>())
+        .map_err(|e| bad(cert, format!("cannot read a PEM certificate: {e}")))?;
+    if certs.is_empty() {
+        return Err(bad(cert, "no certificate in this file".into()));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| bad(key, format!("cannot read a PEM private key: {e}")))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key_der))
+    .map_err(|e| {
+        bad(
+            cert,
+            format!("the certificate and key cannot serve TLS: {e}"),
+        )
+    })?;
+    Ok(Arc::new(config))
 }
 
 /// The sha256 a token is stored as.

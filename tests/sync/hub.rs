@@ -492,3 +492,146 @@ fn roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401() {
     running.stop();
     assert_hub_converged(&a, &running, &union(&a, &b));
 }
+
+/// A private CA and a certificate it signed for 127.0.0.1 and localhost: (ca, cert, key)
+/// PEM files in `dir`.
+fn private_ca(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().expect("ca key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "claims test CA");
+    let ca = ca_params.self_signed(&ca_key).expect("ca");
+    let key = KeyPair::generate().expect("key");
+    let params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .expect("params");
+    let cert = params.signed_by(&key, &ca, &ca_key).expect("cert");
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(&paths.0, ca.pem()).expect("write");
+    std::fs::write(&paths.1, cert.pem()).expect("write");
+    std::fs::write(&paths.2, key.serialize_pem()).expect("write");
+    paths
+}
+
+#[test]
+fn a_hub_over_tls_is_trusted_through_its_private_ca_only() {
+    use claims::sync::server::tls_config;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let expected = union(&a, &b);
+    let (ca, cert, key) = private_ca(dir.path());
+    let options = ServeOptions {
+        tls: Some(tls_config(&cert, &key).expect("tls")),
+        ..ServeOptions::default()
+    };
+    let mut running = TestHub::start(Backend::Sqlite, &b, options);
+    let url = running.url().to_string();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    // Without the CA the certificate is not trusted, and nothing moves.
+    let err = sync_http(&a, &url, None).expect_err("untrusted");
+    assert!(
+        matches!(&err, SyncError::Transport { message, .. } if message.contains("UnknownIssuer")),
+        "{err}"
+    );
+    // Plain HTTP to the TLS port gets no answer as HTTP.
+    let plain = url.replacen("https://", "http://", 1);
+    assert!(matches!(
+        sync_http(&a, &plain, None),
+        Err(SyncError::Transport { .. })
+    ));
+    assert_eq!(ids(&Store::open(&a).expect("a")).len(), 19);
+    // With it, the sync runs as over HTTP.
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = HttpPeer::with_ca(&url, None, Some(&ca)).expect("peer");
+    let report = sync::sync(&mut local, &mut peer, &Options::default(), &mut quiet()).expect("tls");
+    assert_eq!((report.sent, report.received), (13, 20));
+    drop(local);
+    running.stop();
+    assert_converged(&a, &b, &expected);
+}
+
+#[test]
+fn hub_users_are_added_revoked_and_listed_and_the_log_shows_who_pushed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let mut running = TestHub::start(Backend::Postgres, &b, ServeOptions::default());
+    let url = running.pg.as_ref().expect("pg").url.clone();
+    let hub = |args: &[&str]| {
+        crate::common::claims(dir.path())
+            .arg("hub")
+            .args(args)
+            .args(["--store", &url])
+            .output()
+            .expect("claims hub")
+    };
+    let out = hub(&["user", "add", "ana", "--role", "write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "user ana (write) added; its token, shown this once:"
+    );
+    let token = lines[1].to_string();
+    assert_eq!(token.len(), 64);
+    // The token is stored only hashed.
+    let stored: Vec<u8> = postgres::Client::connect(&url, postgres::NoTls)
+        .expect("pg")
+        .query_one("SELECT token_hash FROM hub_users WHERE name = 'ana'", &[])
+        .expect("row")
+        .get(0);
+    assert_eq!(stored, claims::sync::server::token_hash(&token).to_vec());
+    let again = hub(&["user", "add", "ana", "--role", "read"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "claims: error: user ana exists already\n"
+    );
+    let ok = sync_http(&a, running.url(), Some(&token)).expect("ana pushes");
+    assert_eq!((ok.sent, ok.received), (13, 20));
+    let log = hub(&["--format", "json", "log"]);
+    let rows: serde_json::Value = serde_json::from_slice(&log.stdout).expect("json");
+    let last = rows.as_array().and_then(|r| r.last()).expect("a push");
+    assert_eq!(
+        (&last["user"], &last["received"]),
+        (&json!("ana"), &json!(13))
+    );
+    let text_log = String::from_utf8_lossy(&hub(&["log"]).stdout).into_owned();
+    assert!(
+        text_log
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("\tana\t") && l.contains("\t13 new objects\t")),
+        "{text_log}"
+    );
+    let out = hub(&["user", "revoke", "ana"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user ana revoked\n");
+    let list = hub(&["--format", "json", "user", "list"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(users[0]["name"], json!("ana"));
+    assert_eq!(users[0]["role"], json!("write"));
+    assert!(users[0]["revoked_at"].is_string());
+    let err = sync_http(&a, running.url(), Some(&token)).expect_err("revoked");
+    assert!(
+        err.to_string()
+            .ends_with("(HTTP 401): the token of user ana was revoked"),
+        "{err}"
+    );
+    let verify = hub(&["verify"]);
+    assert!(verify.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&verify.stdout),
+        "39 objects checked, 0 problems\n"
+    );
+    running.stop();
+}
