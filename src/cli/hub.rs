@@ -12,8 +12,9 @@ use std::io::Write;
 /// Manage a hub on PostgreSQL: its users and roles, its push log, its check
 ///
 /// A hub with users answers only requests that carry a user's token: `read` may pull,
-/// `write` may also push, `admin` may also manage users. Tokens are printed once, when the
-/// user is added, and stored only as their sha256.
+/// `write` may also push, and so may `admin`, the role of those who manage users (which is
+/// done here, with access to the hub's database). Tokens are printed once, when the user is
+/// added, and stored only as their sha256.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The hub's PostgreSQL database (postgres://USER@HOST/DB).

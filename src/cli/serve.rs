@@ -14,15 +14,18 @@ use std::path::PathBuf;
 ///
 /// Listens on loopback unless told otherwise. With --token-file, pushing needs that bearer
 /// token (HTTP 401 without it); reading does not. An address other than loopback is refused
-/// without --token-file, unless --allow-anyone-to-push says that anyone who can connect may
-/// push. Requests and objects past the limits get
-/// HTTP 413. Prints "listening on http://ADDR" on stdout once ready, then serves until
+/// without --token-file (or users), unless --allow-anyone-to-push says that anyone who can
+/// connect may push, and refused for plain HTTP unless --tls-cert/--tls-key serve HTTPS or
+/// --insecure-listen says to mean it. Requests and objects past the limits get HTTP 413.
+/// Prints "listening on http://ADDR" (https://) on stdout once ready, then serves until
 /// interrupted.
 ///
 /// With --store postgres://USER@HOST/DB the hub keeps its objects in PostgreSQL (see
-/// docs/hub.md) instead of this database file, and may have users (`claims hub user add`).
+/// docs/hub.md) instead of this database file, and may have users (`claims hub user add`):
+/// then every request needs a user's token (401), and pushing needs the role write (403).
 /// Several clients are served at once (--workers); a request must arrive within
-/// --request-timeout seconds, and a kept-alive connection is closed after --idle-timeout.
+/// --request-timeout seconds (408), and a kept-alive connection is closed after
+/// --idle-timeout.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).
@@ -89,7 +92,16 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let listener = std::net::TcpListener::bind(&args.addr)
         .map_err(|e| fail(format!("{}: cannot listen: {e}", args.addr)))?;
     let server = Server::from_listener(listener)?;
-    if token.is_none() && !server.addr().ip().is_loopback() {
+    // A hub on PostgreSQL with users answers only its users' tokens.
+    let mut first_pg = match &args.store {
+        Some(url) => Some(PgStore::connect(url)?),
+        None => None,
+    };
+    let has_users = match first_pg.as_mut() {
+        Some(pg) => !pg.users()?.is_empty(),
+        None => false,
+    };
+    if token.is_none() && !has_users && !server.addr().ip().is_loopback() {
         if !args.allow_anyone_to_push {
             return Err(fail(format!(
                 "{}: not a loopback address, and no --token-file: anyone who can connect could \
@@ -128,7 +140,10 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     };
     match &args.store {
         Some(url) => {
-            let first = Hub::new(PgStore::connect(url)?, limits)?;
+            let first = match first_pg {
+                Some(pg) => Hub::new(pg, limits)?,
+                None => Hub::new(PgStore::connect(url)?, limits)?,
+            };
             let mut hubs = Vec::with_capacity(args.pool as usize);
             for _ in 1..args.pool {
                 hubs.push(first.sibling(PgStore::connect(url)?)?);

@@ -635,3 +635,53 @@ fn hub_users_are_added_revoked_and_listed_and_the_log_shows_who_pushed() {
     );
     running.stop();
 }
+
+both_stores!(a_copy_and_its_original_sync_near_the_difference);
+
+/// A `cp` copy of a database and its original, each with a few new articles, sync over HTTP
+/// with either hub store, and an in-sync check then moves at most 1 KB. Issue 12 asks for at
+/// most 1.5 × the canonical bytes of the new objects + 8 KB; the range reconciliation does not
+/// reach it yet (about 55 KB for 11.4 KB here, docs/hub.md), so this holds the present figure
+/// against getting worse: at most 5 × + 8 KB.
+fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = db(dir.path(), "original.db");
+    let mut s = Store::open(&original).expect("original");
+    for seed in 0..300 {
+        put(&mut s, &article(seed));
+    }
+    drop(s);
+    let copy = db(dir.path(), "copy.db");
+    cp_db(&original, &copy);
+    let canonical = |objects: &[claims::objects::Object]| -> u64 {
+        objects.iter().map(|o| o.body.len() as u64).sum()
+    };
+    let mut new_bytes = 0;
+    for (path, base) in [(&original, 10_000u64), (&copy, 20_000)] {
+        let mut s = Store::open(path).expect("open");
+        for seed in base..base + 3 {
+            let objects = article(seed);
+            new_bytes += canonical(&objects);
+            put(&mut s, &objects);
+        }
+    }
+    let expected = union(&original, &copy);
+    let mut running = TestHub::start(backend, &original, ServeOptions::default());
+    let r = sync_http(&copy, running.url(), None).expect("copy syncs");
+    let moved = r.bytes_sent + r.bytes_received;
+    eprintln!(
+        "{backend:?}: {} objects each way ({new_bytes} canonical bytes new in all): {moved} bytes \
+         ({} sent, {} received) in {} round trips, mode {:?}",
+        r.sent, r.bytes_sent, r.bytes_received, r.round_trips, r.mode
+    );
+    assert_eq!((r.sent, r.received), (18, 18));
+    assert!(
+        moved as f64 <= 5.0 * new_bytes as f64 + 8192.0,
+        "{moved} bytes for {new_bytes} canonical bytes"
+    );
+    let again = sync_http(&copy, running.url(), None).expect("again");
+    assert_eq!(again.mode, Mode::InSync);
+    assert!(again.bytes_sent + again.bytes_received <= 1024, "{again:?}");
+    running.stop();
+    assert_hub_converged(&copy, &running, &expected);
+}
