@@ -195,12 +195,14 @@ impl<S: HubStore> Pool<S> {
                 hubs = self.free.wait(hubs).ok()?;
             }
         };
-        let out = f(&mut hub);
+        // A hub that panicked (a bug) still goes back: its transaction was dropped unfinished,
+        // so nothing of the request was stored, and the server keeps serving.
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut hub)));
         if let Ok(mut hubs) = self.hubs.lock() {
             hubs.push(hub);
         }
         self.free.notify_one();
-        Some(out)
+        out.ok()
     }
 }
 
@@ -301,7 +303,7 @@ fn serve_connection<S: HubStore>(
                     } else {
                         let from = remote.map(|a| format!("http://{a}")).unwrap_or_default();
                         pool.with(|hub| answer(hub, options, &request, &from))
-                            .unwrap_or_else(|| refusal(500, "the hub is stopping".into()))
+                            .unwrap_or_else(|| refusal(500, "the hub failed to answer".into()))
                     };
                     (answer, n, request.close)
                 }
@@ -393,17 +395,21 @@ fn fill(
                 started.get_or_insert_with(Instant::now);
                 buffer.extend_from_slice(&chunk[..n]);
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock
-                        | std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::Interrupted
-                ) => {}
+            Err(e) if is_wait(&e) => {}
             Err(_) => return Err(ReadFailure::Gone),
         }
     }
     Ok(())
+}
+
+/// A read that only timed out (or was interrupted): try again.
+fn is_wait(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock
+            | std::io::ErrorKind::TimedOut
+            | std::io::ErrorKind::Interrupted
+    )
 }
 
 fn head_end(buffer: &[u8]) -> Option<usize> {
@@ -469,9 +475,7 @@ fn read_request(
     if length > max {
         // Read (and drop) a declared body of reasonable size so the client sees the answer.
         if length <= 64 * 1024 * 1024 {
-            let total = end as u64 + length;
-            let mut drained = buffer.split_off(end);
-            let mut have = drained.len() as u64;
+            let mut have = (buffer.len() - end) as u64;
             let mut chunk = [0u8; 64 * 1024];
             let deadline = started.unwrap_or_else(Instant::now) + options.request_timeout;
             while have < length && Instant::now() < deadline {
@@ -479,11 +483,10 @@ fn read_request(
                 match stream.read(&mut chunk) {
                     Ok(0) => break,
                     Ok(n) => have += n as u64,
-                    Err(_) => {}
+                    Err(e) if is_wait(&e) => {}
+                    Err(_) => break,
                 }
             }
-            drained.clear();
-            let _ = total;
         }
         buffer.clear();
         return Err(bad(

@@ -685,3 +685,70 @@ fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
     running.stop();
     assert_hub_converged(&copy, &running, &expected);
 }
+
+/// The PostgreSQL hub survives any frame as the SQLite one does (`the_hub_survives_any_frame`):
+/// a status, never a panic, nothing stored that was not verified. One database for all cases.
+#[test]
+fn the_postgres_hub_survives_any_frame() {
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = db(dir.path(), "seed.db");
+    put(&mut Store::open(&seed).expect("seed"), &article(1));
+    let mut running = TestHub::start(Backend::Postgres, &seed, ServeOptions::default());
+    running.stop();
+    let url = running.pg.as_ref().expect("pg").url.clone();
+    let hub = std::cell::RefCell::new(
+        claims::sync::hub::Hub::new(
+            claims::store::postgres::PgStore::connect(&url).expect("pg"),
+            Limits::default(),
+        )
+        .expect("hub"),
+    );
+    let strategy = (
+        prop_oneof![
+            Just("hello"),
+            Just("ids"),
+            Just("fetch"),
+            Just("offer"),
+            Just("push"),
+            Just("reconcile"),
+            Just("nonsense")
+        ],
+        proptest::collection::vec(any::<i64>(), 0..4),
+        "[ -~]{0,40}",
+        proptest::collection::vec(any::<u8>(), 0..64),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 32,
+        ..Config::default()
+    });
+    runner
+        .run(&strategy, |(op, numbers, text, tail)| {
+            let n = |i: usize| numbers.get(i).copied().unwrap_or(0);
+            let headers = [
+                json!({"op": op, "protocol": n(0), "replica": text}),
+                json!({"op": op, "after": n(0), "limit": n(1), "expect": text}),
+                json!({"op": op, "runs": [[n(0), n(1)], [n(2), n(3)]]}),
+                json!({"op": op, "ids": [text]}),
+                json!({"op": op, "replica": text, "count": n(0).rem_euclid(3)}),
+                json!({"op": op, "ranges": [{"prefix": text, "count": n(0), "fp": text}]}),
+            ];
+            for header in headers {
+                let mut frame = serde_json::to_vec(&header).expect("json");
+                frame.push(b'\n');
+                frame.extend_from_slice(&tail);
+                let answer = hub.borrow_mut().handle(&frame, true, "test");
+                prop_assert!(
+                    [200, 400, 401, 404, 413, 422].contains(&answer.status),
+                    "{} {}",
+                    answer.status,
+                    String::from_utf8_lossy(&answer.body)
+                );
+            }
+            Ok(())
+        })
+        .expect("every frame answered");
+    drop(hub);
+    running.verified();
+    assert_eq!(running.ids().len(), 6);
+}
