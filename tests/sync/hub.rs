@@ -752,3 +752,48 @@ fn the_postgres_hub_survives_any_frame() {
     running.verified();
     assert_eq!(running.ids().len(), 6);
 }
+
+#[test]
+fn an_idle_connection_is_closed_and_a_chunked_body_gets_411() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, b) = two(dir.path());
+    let mut running = TestHub::start(
+        Backend::Sqlite,
+        &b,
+        ServeOptions {
+            idle_timeout: Duration::from_secs(1),
+            ..ServeOptions::default()
+        },
+    );
+    let addr = running.url().trim_start_matches("http://").to_string();
+    // A connection that never sends a request is closed without an answer.
+    let started = Instant::now();
+    let mut idle = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut got = Vec::new();
+    idle.read_to_end(&mut got).expect("closed");
+    assert!(got.is_empty(), "{}", String::from_utf8_lossy(&got));
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    // A body without Content-Length is refused with 411 and the connection closed.
+    let mut chunked = std::net::TcpStream::connect(&addr).expect("connect");
+    chunked
+        .write_all(
+            b"POST /v1/sync HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        )
+        .expect("write");
+    let mut reply = String::new();
+    chunked.read_to_string(&mut reply).expect("read");
+    assert!(
+        reply.starts_with("HTTP/1.1 411 Length Required\r\n"),
+        "{reply}"
+    );
+    assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+    assert!(
+        reply.ends_with(
+            "{\"op\":\"error\",\"status\":411,\"error\":\"send the request with a Content-Length\"}\n"
+        ),
+        "{reply}"
+    );
+    running.stop();
+}
