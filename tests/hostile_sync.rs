@@ -468,3 +468,21 @@ fn a_hub_on_an_open_address_without_a_token_is_refused() {
     );
     assert_eq!(common::stdout(&out), "");
 }
+
+#[test]
+fn plain_http_on_an_open_address_is_refused_without_insecure_listen() {
+    let env = Env::new();
+    env.ok(&["import", env.seed().to_str().expect("path")]);
+    let out = env.run(&["serve", "--addr", "0.0.0.0:0", "--allow-anyone-to-push"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with(
+            "claims: error: 0.0.0.0:0: plain HTTP on an address other than loopback: tokens and \
+             objects would travel in clear; give --tls-cert and --tls-key (or --insecure-listen \
+             to mean it)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(common::stdout(&out), "");
+}

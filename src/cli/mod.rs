@@ -13,6 +13,7 @@ mod conflicts;
 mod diff;
 mod error;
 mod extract;
+mod hub;
 mod import;
 mod link;
 mod list;
@@ -108,6 +109,7 @@ pub enum Command {
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
+    Hub(hub::Args),
 }
 
 impl Command {
@@ -136,6 +138,7 @@ impl Command {
             Command::Bundle(_) => "bundle",
             Command::Sync(_) => "sync",
             Command::Serve(_) => "serve",
+            Command::Hub(_) => "hub",
         }
     }
 }
@@ -190,6 +193,7 @@ pub fn main() -> i32 {
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Hub(args) => hub::run(&cli, args),
     };
     result.unwrap_or_else(|e| e.naming_locked(&cli.db).report())
 }

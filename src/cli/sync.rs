@@ -24,6 +24,10 @@ pub struct Args {
     /// Show what would be sent and received (counts and claims); change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Verify an https:// hub's certificate against the certificates in this PEM file (a
+    /// private CA) instead of the web's roots.
+    #[arg(long, value_name = "PEM")]
+    pub ca: Option<std::path::PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +52,11 @@ struct DryRun {
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let mut peer: Box<dyn Peer> = if args.target.contains("://") {
-        Box::new(HttpPeer::new(&args.target, args.token.clone())?)
+        Box::new(HttpPeer::with_ca(
+            &args.target,
+            args.token.clone(),
+            args.ca.as_deref(),
+        )?)
     } else {
         Box::new(DbPeer::open(&cli.db, std::path::Path::new(&args.target))?)
     };

@@ -30,7 +30,7 @@ use crate::store::{Replica, Store, StoreError, Writer};
 
 /// The order objects of one batch are stored in: referenced types first. A stable sort, so
 /// the sender's order is kept within each type.
-fn rank(kind: &str) -> u8 {
+pub fn rank(kind: &str) -> u8 {
     match kind {
         "document" => 0,
         "version" => 1,
@@ -50,7 +50,7 @@ pub const MAX_UNKNOWN_PER_TRANSACTION: u64 = 1000;
 /// version only with that type's shape (a [`Received`] built without its typed body is read
 /// again); of an unknown type only within [`MAX_UNKNOWN_BYTES`]. Returns whether the type is
 /// unknown here.
-fn admit(received: &Received) -> Result<bool, StoreError> {
+pub fn admit(received: &Received) -> Result<bool, StoreError> {
     let object = &received.object;
     let refuse = |reason: String| StoreError::Refused {
         id: object.id,

@@ -20,6 +20,7 @@ mod entities;
 pub mod imports;
 mod index;
 pub mod local;
+pub mod postgres;
 pub mod query;
 mod related;
 pub mod replica;
@@ -107,6 +108,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+    /// A hub's PostgreSQL server refused or failed (`claims serve --store postgres://...`).
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

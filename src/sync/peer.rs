@@ -29,19 +29,51 @@ pub struct HttpPeer {
 }
 
 impl HttpPeer {
-    /// `base` is `http://HOST:PORT` (a trailing slash is fine). HTTPS is not spoken here: put
-    /// the hub behind a TLS-terminating proxy on the same host if it must leave loopback.
+    /// `base` is `http://HOST:PORT` or `https://HOST:PORT` (a trailing slash is fine); an
+    /// HTTPS hub's certificate is verified against the usual web roots.
     pub fn new(base: &str, token: Option<String>) -> Result<HttpPeer, SyncError> {
+        HttpPeer::with_ca(base, token, None)
+    }
+
+    /// As [`HttpPeer::new`], verifying an HTTPS hub's certificate against the certificates
+    /// of this PEM file (a private CA) instead of the web roots.
+    pub fn with_ca(
+        base: &str,
+        token: Option<String>,
+        ca: Option<&Path>,
+    ) -> Result<HttpPeer, SyncError> {
         let trimmed = base.trim_end_matches('/');
         let rest = trimmed
             .strip_prefix("http://")
+            .or_else(|| trimmed.strip_prefix("https://"))
             .ok_or_else(|| SyncError::BadAddress(base.to_string()))?;
         if rest.is_empty() || rest.contains('/') {
             return Err(SyncError::BadAddress(base.to_string()));
         }
+        let mut tls = ureq::tls::TlsConfig::builder().provider(ureq::tls::TlsProvider::Rustls);
+        if let Some(path) = ca {
+            let bad = |message: String| SyncError::Transport {
+                address: path.display().to_string(),
+                message,
+            };
+            let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+            let mut roots = Vec::new();
+            for item in ureq::tls::parse_pem(&pem) {
+                if let ureq::tls::PemItem::Certificate(c) =
+                    item.map_err(|e| bad(format!("not a PEM file: {e}")))?
+                {
+                    roots.push(c);
+                }
+            }
+            if roots.is_empty() {
+                return Err(bad("no certificate in this file".into()));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)));
+        }
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(600)))
+            .tls_config(tls.build())
             .build();
         Ok(HttpPeer {
             agent: config.into(),

@@ -1,6 +1,7 @@
 //! The HTTP hub: convergence, tokens, size limits, a `claims serve` process killed mid-sync,
 //! clients syncing at the same time, and any frame the hub may receive.
 
+use crate::both_stores;
 use crate::common::sql;
 use crate::support::*;
 use claims::store::Store;
@@ -12,12 +13,19 @@ use proptest::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
 
-#[test]
-fn the_http_hub_converges_and_a_second_sync_moves_nothing() {
+both_stores!(
+    the_http_hub_converges_and_a_second_sync_moves_nothing,
+    a_wrong_token_gets_401_and_pushes_nothing,
+    oversized_requests_and_objects_get_413,
+    a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes,
+    clients_syncing_with_one_hub_at_the_same_time_converge,
+);
+
+fn the_http_hub_converges_and_a_second_sync_moves_nothing(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = two(dir.path());
     let expected = union(&a, &b);
-    let running = hub(&b, ServeOptions::default());
+    let mut running = TestHub::start(backend, &b, ServeOptions::default());
     let first = sync_http(&a, running.url(), None).expect("sync");
     assert_eq!((first.sent, first.received), (13, 20));
     let again = sync_http(&a, running.url(), None).expect("again");
@@ -25,21 +33,21 @@ fn the_http_hub_converges_and_a_second_sync_moves_nothing() {
     assert_eq!((again.sent, again.received, again.round_trips), (0, 0, 1));
     assert!(again.bytes_sent + again.bytes_received <= 1024, "{again:?}");
     running.stop();
-    assert_converged(&a, &b, &expected);
+    assert_hub_converged(&a, &running, &expected);
+    if backend == Backend::Sqlite {
+        assert_converged(&a, &b, &expected);
+    }
 }
 
-#[test]
-fn a_wrong_token_gets_401_and_pushes_nothing() {
+fn a_wrong_token_gets_401_and_pushes_nothing(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = two(dir.path());
-    let before_b = ids(&Store::open(&b).expect("b"));
-    let running = hub(
-        &b,
-        ServeOptions {
-            token: Some("s3cret".into()),
-            limits: Limits::default(),
-        },
-    );
+    let options = ServeOptions {
+        token: Some("s3cret".into()),
+        ..ServeOptions::default()
+    };
+    let mut running = TestHub::start(backend, &b, options);
+    let before_b = running.ids();
     let err = sync_http(&a, running.url(), Some("wrong")).expect_err("401");
     assert_eq!(
         err.to_string(),
@@ -50,29 +58,32 @@ fn a_wrong_token_gets_401_and_pushes_nothing() {
     );
     // Reading needs no token: a got b's objects; b got nothing.
     assert_eq!(ids(&Store::open(&a).expect("a")), union(&a, &b));
+    assert_eq!(running.ids(), before_b);
     let ok = sync_http(&a, running.url(), Some("s3cret")).expect("right token");
     assert_eq!((ok.sent, ok.received), (13, 0));
     running.stop();
-    assert_eq!(ids(&Store::open(&b).expect("b")).len(), before_b.len() + 13);
+    assert_eq!(running.ids().len(), before_b.len() + 13);
 }
 
-#[test]
-fn oversized_requests_and_objects_get_413() {
+fn oversized_requests_and_objects_get_413(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = two(dir.path());
-    let before_b = store_snapshot(&b);
     let small = Limits {
         max_request_bytes: 2048,
         max_object_bytes: 300,
         max_items: 10_000,
     };
-    let running = hub(
-        &b,
+    let seeded = TestHub::start(backend, &b, ServeOptions::default());
+    let (pg, path) = (seeded.pg, seeded.path);
+    let mut running = TestHub::with_storage(
+        path,
+        pg,
         ServeOptions {
-            token: None,
             limits: small,
+            ..ServeOptions::default()
         },
     );
+    let before_b = running.ids();
     let err = sync_http(&a, running.url(), None).expect_err("413");
     let text = err.to_string();
     assert!(
@@ -80,8 +91,8 @@ fn oversized_requests_and_objects_get_413() {
             && text.ends_with(" bytes, more than this hub accepts (300)"),
         "{text}"
     );
-    let after_refusal = store_snapshot(&b);
-    verified(&Store::open(&b).expect("b"));
+    let after_refusal = running.ids();
+    running.verified();
     // A raw frame bigger than the request limit.
     let mut peer = HttpPeer::new(running.url(), None).expect("peer");
     let (status, reply) = peer.exchange(vec![b'x'; 4096]).expect("answered");
@@ -92,12 +103,14 @@ fn oversized_requests_and_objects_get_413() {
          this hub accepts (2048)\"}\n"
     );
     running.stop();
-    assert_eq!(store_snapshot(&b), after_refusal);
-    assert!(before_b.0.is_subset(&after_refusal.0));
+    assert_eq!(running.ids(), after_refusal);
+    assert!(before_b.is_subset(&after_refusal));
+    if backend == Backend::Sqlite {
+        verified(&Store::open(&b).expect("b"));
+    }
 }
 
-#[test]
-fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
+fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = two(dir.path());
     let mut sa = Store::open(&a).expect("a");
@@ -106,15 +119,21 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     }
     drop(sa);
     let expected = union(&a, &b);
+    let mut seeded = TestHub::start(backend, &b, ServeOptions::default());
+    seeded.stop();
     // The hub is a real `claims serve` process, killed after a few exchanges.
-    let mut child = crate::common::claims(dir.path())
-        .args([
-            "--db",
-            &b.display().to_string(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-        ])
+    let mut command = crate::common::claims(dir.path());
+    command.args([
+        "--db",
+        &b.display().to_string(),
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    if let Some(pg) = &seeded.pg {
+        command.args(["--store", &pg.url]);
+    }
+    let mut child = command
         .args(["--max-request-bytes", "20000"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -147,7 +166,7 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     );
     drop(local);
     verified(&Store::open(&a).expect("a"));
-    verified(&Store::open(&b).expect("b"));
+    seeded.verified();
     // The failed session is logged with what it moved before it stopped.
     let (mode, sent): (String, i64) = sql(&Store::open(&a).expect("a"))
         .query_row(
@@ -160,16 +179,19 @@ fn a_hub_killed_mid_sync_loses_nothing_and_the_next_sync_finishes() {
     // Cut mid-transfer: three pushes landed, the rest did not. Each push but the session's last
     // is followed by more, so the hub held back the last article it started (6 objects, pushes
     // are cut between articles) to store it with the next push, and lost it with the process.
-    let at_b = ids(&Store::open(&b).expect("b")).len();
+    let at_b = seeded.ids().len();
     assert!(at_b > 26 + 3 && at_b < expected.len(), "{at_b}");
     assert_eq!(at_b as i64, 26 + sent - 6);
-    // Restart the hub over the same file and finish.
-    let restarted = hub(&b, ServeOptions::default());
-    sync_http(&a, restarted.url(), None).expect("finish");
-    let again = sync_http(&a, restarted.url(), None).expect("again");
+    // Restart the hub over the same storage and finish.
+    seeded.restart();
+    sync_http(&a, seeded.url(), None).expect("finish");
+    let again = sync_http(&a, seeded.url(), None).expect("again");
     assert_eq!((again.sent, again.received), (0, 0));
-    restarted.stop();
-    assert_converged(&a, &b, &expected);
+    seeded.stop();
+    assert_hub_converged(&a, &seeded, &expected);
+    if backend == Backend::Sqlite {
+        assert_converged(&a, &b, &expected);
+    }
 }
 
 /// Kills a child process when dropped.
@@ -199,28 +221,39 @@ fn read_listening_line(child: &mut std::process::Child) -> String {
     url
 }
 
+fn clients_syncing_with_one_hub_at_the_same_time_converge(backend: Backend) {
+    clients_converge(backend, 3, 3);
+}
+
 #[test]
-fn clients_syncing_with_one_hub_at_the_same_time_converge() {
+fn twenty_clients_syncing_with_one_postgres_hub_at_once_converge() {
+    clients_converge(Backend::Postgres, 20, 2);
+}
+
+/// `n` clients, each with its own articles, sync `rounds` times at once with one hub (a new
+/// object of their own before each round); afterwards every client and the hub hold the same
+/// set, nothing lost or duplicated, and everything checks out.
+fn clients_converge(backend: Backend, n: u64, rounds: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let h = db(dir.path(), "hub.db");
     put(&mut Store::open(&h).expect("hub"), &article(900));
-    let clients: Vec<PathBuf> = (0..3)
+    let clients: Vec<PathBuf> = (0..n)
         .map(|i| {
             let p = db(dir.path(), &format!("c{i}.db"));
             let mut s = Store::open(&p).expect("client");
             for seed in 0..4 {
-                put(&mut s, &article(100 * i + seed));
+                put(&mut s, &article(1000 + 100 * i + seed));
             }
             p
         })
         .collect();
-    let running = hub(&h, ServeOptions::default());
+    let mut running = TestHub::start(backend, &h, ServeOptions::default());
     let url = running.url().to_string();
     std::thread::scope(|scope| {
         for (i, c) in clients.iter().enumerate() {
             let url = url.clone();
             scope.spawn(move || {
-                for round in 0..3u64 {
+                for round in 0..rounds {
                     // New objects arrive between syncs, while the others sync too.
                     put(
                         &mut Store::open(c).expect("client"),
@@ -235,13 +268,16 @@ fn clients_syncing_with_one_hub_at_the_same_time_converge() {
         sync_http(c, &url, None).expect("settle");
     }
     running.stop();
-    let expected = ids(&Store::open(&h).expect("hub"));
-    assert_eq!(expected.len(), 6 + 3 * (4 * 6 + 3));
+    let expected = running.ids();
+    assert_eq!(expected.len() as u64, 6 + n * (4 * 6 + rounds));
     for c in &clients {
-        assert_converged(c, &h, &expected);
+        assert_hub_converged(c, &running, &expected);
+        if backend == Backend::Sqlite {
+            assert_converged(c, &h, &expected);
+        }
     }
     // A last round is one hello each.
-    let running = hub(&h, ServeOptions::default());
+    running.restart();
     for c in &clients {
         let r = sync_http(c, running.url(), None).expect("last");
         assert_eq!((r.mode, r.round_trips), (Mode::InSync, 1));
@@ -342,4 +378,422 @@ fn a_push_followed_by_more_has_its_last_article_stored_with_the_next_push() {
     assert_eq!(stored(&path), all);
     assert_eq!(cursor(&path), Some(12));
     verified(&Store::open(&path).expect("h"));
+}
+
+#[test]
+fn a_slow_client_does_not_delay_the_others_and_gets_408_when_its_time_is_up() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let expected = union(&a, &b);
+    let timeout = Duration::from_secs(4);
+    let mut running = TestHub::start(
+        Backend::Postgres,
+        &b,
+        ServeOptions {
+            request_timeout: timeout,
+            ..ServeOptions::default()
+        },
+    );
+    let addr = running.url().trim_start_matches("http://").to_string();
+    // One client stalls after the first bytes of its request; another sends one byte a second.
+    let mut stalled = std::net::TcpStream::connect(&addr).expect("connect");
+    stalled
+        .write_all(b"POST /v1/sync HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"op\"")
+        .expect("write");
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let trickle_addr = addr.clone();
+    let trickler = std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(&trickle_addr).expect("connect");
+        for byte in b"POST /v1/sync HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}".iter() {
+            if s.write_all(&[*byte]).is_err() {
+                return;
+            }
+            // One byte a second, until the test is done with it.
+            if stopped.recv_timeout(Duration::from_secs(1)).is_ok() {
+                return;
+            }
+        }
+    });
+    let started = Instant::now();
+    let report = sync_http(&a, running.url(), None).expect("sync beside the slow ones");
+    let took = started.elapsed();
+    assert_eq!((report.sent, report.received), (13, 20));
+    assert!(took < timeout, "the sync took {took:?}");
+    let _ = stop.send(());
+    trickler.join().expect("trickler");
+    // The stalled request is answered 408 once the request timeout is up, and closed.
+    let mut reply = String::new();
+    stalled.read_to_string(&mut reply).expect("read");
+    assert!(reply.starts_with("HTTP/1.1 408 "), "{reply}");
+    assert!(
+        reply.ends_with("\"error\":\"the request did not arrive within 4 s\"}\n"),
+        "{reply}"
+    );
+    running.stop();
+    assert_hub_converged(&a, &running, &expected);
+}
+
+#[test]
+fn roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401() {
+    use claims::sync::server::token_hash;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let mut running = TestHub::start(Backend::Postgres, &b, ServeOptions::default());
+    let before = running.ids();
+    let mut store = running.pg_store();
+    assert!(store
+        .add_user("rita", "read", &token_hash("read-token"))
+        .expect("add"));
+    assert!(store
+        .add_user("walt", "write", &token_hash("write-token"))
+        .expect("add"));
+    assert!(!store
+        .add_user("walt", "admin", &token_hash("other"))
+        .expect("taken"));
+    let url = running.url().to_string();
+    let refused =
+        |token: Option<&str>| sync_http(&a, &url, token).expect_err("refused").to_string();
+    // With users, every request needs a known token.
+    assert_eq!(
+        refused(None),
+        format!(
+            "{url}: refused (HTTP 401): this hub has users: send a user's token (claims sync \
+             --token)"
+        )
+    );
+    assert_eq!(
+        refused(Some("guess")),
+        format!("{url}: refused (HTTP 401): this token is not known to this hub")
+    );
+    assert_eq!(ids(&Store::open(&a).expect("a")).len(), 19);
+    // read pulls, and may not push.
+    assert_eq!(
+        refused(Some("read-token")),
+        format!("{url}: refused (HTTP 403): user rita may not push to this hub (its role is read)")
+    );
+    assert_eq!(ids(&Store::open(&a).expect("a")), union(&a, &b));
+    assert_eq!(running.ids(), before);
+    // write pushes, and the push is logged with its user.
+    let ok = sync_http(&a, &url, Some("write-token")).expect("write");
+    assert_eq!((ok.sent, ok.received), (13, 0));
+    let log = store.push_log(10).expect("log");
+    let last = log.last().expect("a push");
+    assert_eq!((last.user.as_str(), last.received), ("walt", 13));
+    assert!(log.iter().all(|e| e.user.is_empty() || e.user == "walt"));
+    // Revoked: 401, for reading too.
+    assert!(store.revoke_user("walt").expect("revoke"));
+    assert!(!store.revoke_user("walt").expect("revoked already"));
+    assert_eq!(
+        refused(Some("write-token")),
+        format!("{url}: refused (HTTP 401): the token of user walt was revoked")
+    );
+    running.stop();
+    assert_hub_converged(&a, &running, &union(&a, &b));
+}
+
+/// A private CA and a certificate it signed for 127.0.0.1 and localhost: (ca, cert, key)
+/// PEM files in `dir`.
+fn private_ca(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().expect("ca key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "claims test CA");
+    let ca = ca_params.self_signed(&ca_key).expect("ca");
+    let key = KeyPair::generate().expect("key");
+    let params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .expect("params");
+    let cert = params.signed_by(&key, &ca, &ca_key).expect("cert");
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(&paths.0, ca.pem()).expect("write");
+    std::fs::write(&paths.1, cert.pem()).expect("write");
+    std::fs::write(&paths.2, key.serialize_pem()).expect("write");
+    paths
+}
+
+#[test]
+fn a_hub_over_tls_is_trusted_through_its_private_ca_only() {
+    use claims::sync::server::tls_config;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let expected = union(&a, &b);
+    let (ca, cert, key) = private_ca(dir.path());
+    let options = ServeOptions {
+        tls: Some(tls_config(&cert, &key).expect("tls")),
+        ..ServeOptions::default()
+    };
+    let mut running = TestHub::start(Backend::Sqlite, &b, options);
+    let url = running.url().to_string();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    // Without the CA the certificate is not trusted, and nothing moves.
+    let err = sync_http(&a, &url, None).expect_err("untrusted");
+    assert!(
+        matches!(&err, SyncError::Transport { message, .. } if message.contains("UnknownIssuer")),
+        "{err}"
+    );
+    // Plain HTTP to the TLS port gets no answer as HTTP.
+    let plain = url.replacen("https://", "http://", 1);
+    assert!(matches!(
+        sync_http(&a, &plain, None),
+        Err(SyncError::Transport { .. })
+    ));
+    assert_eq!(ids(&Store::open(&a).expect("a")).len(), 19);
+    // With it, the sync runs as over HTTP.
+    let mut local = Store::open(&a).expect("a");
+    let mut peer = HttpPeer::with_ca(&url, None, Some(&ca)).expect("peer");
+    let report = sync::sync(&mut local, &mut peer, &Options::default(), &mut quiet()).expect("tls");
+    assert_eq!((report.sent, report.received), (13, 20));
+    drop(local);
+    running.stop();
+    assert_converged(&a, &b, &expected);
+}
+
+#[test]
+fn hub_users_are_added_revoked_and_listed_and_the_log_shows_who_pushed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let mut running = TestHub::start(Backend::Postgres, &b, ServeOptions::default());
+    let url = running.pg.as_ref().expect("pg").url.clone();
+    let hub = |args: &[&str]| {
+        crate::common::claims(dir.path())
+            .arg("hub")
+            .args(args)
+            .args(["--store", &url])
+            .output()
+            .expect("claims hub")
+    };
+    let out = hub(&["user", "add", "ana", "--role", "write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "user ana (write) added; its token, shown this once:"
+    );
+    let token = lines[1].to_string();
+    assert_eq!(token.len(), 64);
+    // The token is stored only hashed.
+    let stored: Vec<u8> = postgres::Client::connect(&url, postgres::NoTls)
+        .expect("pg")
+        .query_one("SELECT token_hash FROM hub_users WHERE name = 'ana'", &[])
+        .expect("row")
+        .get(0);
+    assert_eq!(stored, claims::sync::server::token_hash(&token).to_vec());
+    let again = hub(&["user", "add", "ana", "--role", "read"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "claims: error: user ana exists already\n"
+    );
+    let ok = sync_http(&a, running.url(), Some(&token)).expect("ana pushes");
+    assert_eq!((ok.sent, ok.received), (13, 20));
+    let log = hub(&["--format", "json", "log"]);
+    let rows: serde_json::Value = serde_json::from_slice(&log.stdout).expect("json");
+    let last = rows.as_array().and_then(|r| r.last()).expect("a push");
+    assert_eq!(
+        (&last["user"], &last["received"]),
+        (&json!("ana"), &json!(13))
+    );
+    let text_log = String::from_utf8_lossy(&hub(&["log"]).stdout).into_owned();
+    assert!(
+        text_log
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("\tana\t") && l.contains("\t13 new objects\t")),
+        "{text_log}"
+    );
+    let out = hub(&["user", "revoke", "ana"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user ana revoked\n");
+    let list = hub(&["--format", "json", "user", "list"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(users[0]["name"], json!("ana"));
+    assert_eq!(users[0]["role"], json!("write"));
+    assert!(users[0]["revoked_at"].is_string());
+    let err = sync_http(&a, running.url(), Some(&token)).expect_err("revoked");
+    assert!(
+        err.to_string()
+            .ends_with("(HTTP 401): the token of user ana was revoked"),
+        "{err}"
+    );
+    let verify = hub(&["verify"]);
+    assert!(verify.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&verify.stdout),
+        "39 objects checked, 0 problems\n"
+    );
+    running.stop();
+}
+
+both_stores!(a_copy_and_its_original_sync_near_the_difference);
+
+/// A `cp` copy of a database and its original, each with a few new articles, sync over HTTP
+/// with either hub store, and an in-sync check then moves at most 1 KB. Issue 12 asks for at
+/// most 1.5 × the canonical bytes of the new objects + 8 KB; the range reconciliation does not
+/// reach it yet (about 55 KB for 11.4 KB here, docs/hub.md), so this holds the present figure
+/// against getting worse: at most 5 × + 8 KB.
+fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = db(dir.path(), "original.db");
+    let mut s = Store::open(&original).expect("original");
+    for seed in 0..300 {
+        put(&mut s, &article(seed));
+    }
+    drop(s);
+    let copy = db(dir.path(), "copy.db");
+    cp_db(&original, &copy);
+    let canonical = |objects: &[claims::objects::Object]| -> u64 {
+        objects.iter().map(|o| o.body.len() as u64).sum()
+    };
+    let mut new_bytes = 0;
+    for (path, base) in [(&original, 10_000u64), (&copy, 20_000)] {
+        let mut s = Store::open(path).expect("open");
+        for seed in base..base + 3 {
+            let objects = article(seed);
+            new_bytes += canonical(&objects);
+            put(&mut s, &objects);
+        }
+    }
+    let expected = union(&original, &copy);
+    let mut running = TestHub::start(backend, &original, ServeOptions::default());
+    let r = sync_http(&copy, running.url(), None).expect("copy syncs");
+    let moved = r.bytes_sent + r.bytes_received;
+    eprintln!(
+        "{backend:?}: {} objects each way ({new_bytes} canonical bytes new in all): {moved} bytes \
+         ({} sent, {} received) in {} round trips, mode {:?}",
+        r.sent, r.bytes_sent, r.bytes_received, r.round_trips, r.mode
+    );
+    assert_eq!((r.sent, r.received), (18, 18));
+    assert!(
+        moved as f64 <= 5.0 * new_bytes as f64 + 8192.0,
+        "{moved} bytes for {new_bytes} canonical bytes"
+    );
+    let again = sync_http(&copy, running.url(), None).expect("again");
+    assert_eq!(again.mode, Mode::InSync);
+    assert!(again.bytes_sent + again.bytes_received <= 1024, "{again:?}");
+    running.stop();
+    assert_hub_converged(&copy, &running, &expected);
+}
+
+/// The PostgreSQL hub survives any frame as the SQLite one does (`the_hub_survives_any_frame`):
+/// a status, never a panic, nothing stored that was not verified. One database for all cases.
+#[test]
+fn the_postgres_hub_survives_any_frame() {
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = db(dir.path(), "seed.db");
+    put(&mut Store::open(&seed).expect("seed"), &article(1));
+    let mut running = TestHub::start(Backend::Postgres, &seed, ServeOptions::default());
+    running.stop();
+    let url = running.pg.as_ref().expect("pg").url.clone();
+    let hub = std::cell::RefCell::new(
+        claims::sync::hub::Hub::new(
+            claims::store::postgres::PgStore::connect(&url).expect("pg"),
+            Limits::default(),
+        )
+        .expect("hub"),
+    );
+    let strategy = (
+        prop_oneof![
+            Just("hello"),
+            Just("ids"),
+            Just("fetch"),
+            Just("offer"),
+            Just("push"),
+            Just("reconcile"),
+            Just("nonsense")
+        ],
+        proptest::collection::vec(any::<i64>(), 0..4),
+        "[ -~]{0,40}",
+        proptest::collection::vec(any::<u8>(), 0..64),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 32,
+        ..Config::default()
+    });
+    runner
+        .run(&strategy, |(op, numbers, text, tail)| {
+            let n = |i: usize| numbers.get(i).copied().unwrap_or(0);
+            let headers = [
+                json!({"op": op, "protocol": n(0), "replica": text}),
+                json!({"op": op, "after": n(0), "limit": n(1), "expect": text}),
+                json!({"op": op, "runs": [[n(0), n(1)], [n(2), n(3)]]}),
+                json!({"op": op, "ids": [text]}),
+                json!({"op": op, "replica": text, "count": n(0).rem_euclid(3)}),
+                json!({"op": op, "ranges": [{"prefix": text, "count": n(0), "fp": text}]}),
+            ];
+            for header in headers {
+                let mut frame = serde_json::to_vec(&header).expect("json");
+                frame.push(b'\n');
+                frame.extend_from_slice(&tail);
+                let answer = hub.borrow_mut().handle(&frame, true, "test");
+                prop_assert!(
+                    [200, 400, 401, 404, 413, 422].contains(&answer.status),
+                    "{} {}",
+                    answer.status,
+                    String::from_utf8_lossy(&answer.body)
+                );
+            }
+            Ok(())
+        })
+        .expect("every frame answered");
+    drop(hub);
+    running.verified();
+    assert_eq!(running.ids().len(), 6);
+}
+
+#[test]
+fn an_idle_connection_is_closed_and_a_chunked_body_gets_411() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, b) = two(dir.path());
+    let mut running = TestHub::start(
+        Backend::Sqlite,
+        &b,
+        ServeOptions {
+            idle_timeout: Duration::from_secs(1),
+            ..ServeOptions::default()
+        },
+    );
+    let addr = running.url().trim_start_matches("http://").to_string();
+    // A connection that never sends a request is closed without an answer.
+    let started = Instant::now();
+    let mut idle = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut got = Vec::new();
+    idle.read_to_end(&mut got).expect("closed");
+    assert!(got.is_empty(), "{}", String::from_utf8_lossy(&got));
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    // A body without Content-Length is refused with 411 and the connection closed.
+    let mut chunked = std::net::TcpStream::connect(&addr).expect("connect");
+    chunked
+        .write_all(
+            b"POST /v1/sync HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        )
+        .expect("write");
+    let mut reply = String::new();
+    chunked.read_to_string(&mut reply).expect("read");
+    assert!(
+        reply.starts_with("HTTP/1.1 411 Length Required\r\n"),
+        "{reply}"
+    );
+    assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+    assert!(
+        reply.ends_with(
+            "{\"op\":\"error\",\"status\":411,\"error\":\"send the request with a Content-Length\"}\n"
+        ),
+        "{reply}"
+    );
+    running.stop();
 }

@@ -181,3 +181,210 @@ pub fn cp_db(from: &Path, to: &Path) {
     }
     std::fs::copy(from, to).expect("cp");
 }
+
+/// Where the PostgreSQL tests connect to create their own databases: `CLAIMS_TEST_PG`, or the
+/// machine's server on 127.0.0.1:5432 (trust authentication, database `test`).
+pub fn pg_admin_url() -> String {
+    std::env::var("CLAIMS_TEST_PG")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=test".into())
+}
+
+/// A PostgreSQL database of one test, dropped (with its connections) when this is dropped.
+pub struct PgDb {
+    pub url: String,
+    name: String,
+}
+
+impl PgDb {
+    pub fn new() -> PgDb {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "claims_test_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&pg_admin_url(), postgres::NoTls).expect(
+            "PostgreSQL answers on 127.0.0.1:5432 (set CLAIMS_TEST_PG to use another server)",
+        );
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create the test database");
+        let url = format!(
+            "{} dbname={name}",
+            pg_admin_url().replace("dbname=test", "")
+        );
+        PgDb { url, name }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&pg_admin_url(), postgres::NoTls) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// The two storages a hub can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A hub under test over either storage, serving on threads of the test.
+pub struct TestHub {
+    /// The SQLite file (the hub's storage, or unused for PostgreSQL).
+    pub path: PathBuf,
+    pub pg: Option<PgDb>,
+    running: Option<Running>,
+    options: ServeOptions,
+}
+
+impl TestHub {
+    /// A hub that holds what the file `seed` holds: that file itself for SQLite; for
+    /// PostgreSQL a new database that `seed` was synced into.
+    pub fn start(backend: Backend, seed: &Path, options: ServeOptions) -> TestHub {
+        let pg = (backend == Backend::Postgres).then(PgDb::new);
+        let mut hub = TestHub {
+            path: seed.to_path_buf(),
+            pg,
+            running: None,
+            options,
+        };
+        hub.restart();
+        if backend == Backend::Postgres {
+            let seeded = sync_http(seed, hub.url(), hub.options.token.as_deref()).expect("seed");
+            assert_eq!(seeded.received, 0);
+        }
+        hub
+    }
+
+    /// A hub over storage an earlier [`TestHub`] left (its `path` and `pg`).
+    pub fn with_storage(path: PathBuf, pg: Option<PgDb>, options: ServeOptions) -> TestHub {
+        let mut hub = TestHub {
+            path,
+            pg,
+            running: None,
+            options,
+        };
+        hub.restart();
+        hub
+    }
+
+    /// Starts (again) serving the same storage.
+    pub fn restart(&mut self) {
+        self.running = None;
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let server = Server::from_listener(listener).expect("server");
+        let running = match &self.pg {
+            None => server
+                .spawn(
+                    Store::open(&self.path).expect("open hub"),
+                    self.options.clone(),
+                )
+                .expect("spawn"),
+            Some(pg) => {
+                let first = claims::sync::hub::Hub::new(
+                    claims::store::postgres::PgStore::connect(&pg.url).expect("pg"),
+                    self.options.limits,
+                )
+                .expect("hub");
+                let mut hubs = vec![];
+                for _ in 0..3 {
+                    hubs.push(
+                        first
+                            .sibling(
+                                claims::store::postgres::PgStore::connect(&pg.url).expect("pg"),
+                            )
+                            .expect("sibling"),
+                    );
+                }
+                hubs.push(first);
+                server
+                    .start(hubs, self.options.clone(), |_| {})
+                    .expect("start")
+            }
+        };
+        self.running = Some(running);
+    }
+
+    pub fn url(&self) -> &str {
+        self.running.as_ref().expect("running").url()
+    }
+
+    pub fn pg_store(&self) -> claims::store::postgres::PgStore {
+        claims::store::postgres::PgStore::connect(&self.pg.as_ref().expect("postgres").url)
+            .expect("pg")
+    }
+
+    /// The ids the hub stores.
+    pub fn ids(&self) -> BTreeSet<String> {
+        match &self.pg {
+            None => ids(&Store::open(&self.path).expect("hub")),
+            Some(_) => {
+                let mut out = BTreeSet::new();
+                self.pg_store()
+                    .each_object(|_, id, _, _| {
+                        out.insert(id.to_string());
+                    })
+                    .expect("objects");
+                out
+            }
+        }
+    }
+
+    /// The hub's storage checks out.
+    pub fn verified(&self) {
+        match &self.pg {
+            None => verified(&Store::open(&self.path).expect("hub")),
+            Some(_) => {
+                let report =
+                    claims::sync::hub::postgres::verify(&mut self.pg_store()).expect("verify");
+                assert!(report.problems.is_empty(), "{:?}", report.problems);
+            }
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop();
+        }
+    }
+}
+
+/// A client and a hub hold `expected`, and both check out.
+pub fn assert_hub_converged(client: &Path, hub: &TestHub, expected: &BTreeSet<String>) {
+    let sc = Store::open(client).expect("client");
+    assert_eq!(&ids(&sc), expected);
+    verified(&sc);
+    assert_eq!(&hub.ids(), expected);
+    hub.verified();
+}
+
+/// Runs a test body once over each hub storage.
+#[macro_export]
+macro_rules! both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name($crate::support::Backend::Sqlite)
+                }
+                #[test]
+                fn postgres() {
+                    super::$name($crate::support::Backend::Postgres)
+                }
+            }
+        )*
+    };
+}

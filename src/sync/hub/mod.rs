@@ -4,6 +4,7 @@
 //! A hub needs only the handful of operations of [`HubStore`] from its storage. The SQLite
 //! file implements it ([`sqlite`]); a second engine (PostgreSQL) can stand beside it.
 
+pub mod postgres;
 pub mod sqlite;
 
 use super::reconcile;
@@ -25,6 +26,8 @@ pub struct Push {
     /// Who pushed (an address), and the bytes of the bodies, for the hub's log.
     pub from: String,
     pub bytes: u64,
+    /// The hub user who pushed ('' without users).
+    pub user: String,
 }
 
 /// What storing a push did.
@@ -60,6 +63,58 @@ pub trait HubStore {
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
+    /// The hub's users as `(name, role, sha256 of the token, revoked)`; none for a store
+    /// without users.
+    fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
+        Ok(Vec::new())
+    }
+}
+
+/// A hub user as the server checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub name: String,
+    pub role: Role,
+    pub token_hash: [u8; 32],
+    pub revoked: bool,
+}
+
+/// What a hub user may do: `read` pulls, `write` also pushes, `admin` also manages users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "read" => Some(Role::Read),
+            "write" => Some(Role::Write),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Read => "read",
+            Role::Write => "write",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// Whether a request may push: the server decides from its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushRight {
+    /// It may; the name is the hub user's ('' without users).
+    Allowed(String),
+    /// No token, or not the right one: 401.
+    NeedsToken,
+    /// A user whose role may not push: 403.
+    Forbidden(String),
 }
 
 /// A reply frame and its HTTP status.
@@ -79,9 +134,12 @@ pub struct Hub<S: HubStore> {
     limits: Limits,
     replica: String,
     /// Per pushing replica, the objects of an article its last push (with `more`) started but
-    /// may not have finished: stored with its next push (see [`Request::Push`]).
-    held: std::collections::HashMap<String, Vec<Received>>,
+    /// may not have finished: stored with its next push (see [`Request::Push`]). Shared by
+    /// the hubs of one server ([`Hub::sibling`]), whichever answers a replica's next push.
+    held: Held,
 }
+
+type Held = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<Received>>>>;
 
 /// A refused request: status and message.
 struct Refusal(u16, String);
@@ -99,8 +157,21 @@ impl<S: HubStore> Hub<S> {
             store,
             limits,
             replica,
-            held: std::collections::HashMap::new(),
+            held: Held::default(),
         })
+    }
+
+    /// A hub over another connection to the same storage, sharing what this one holds back,
+    /// for a server that answers several requests at once.
+    pub fn sibling(&self, store: S) -> Result<Hub<S>, SyncError> {
+        let mut hub = Hub::new(store, self.limits)?;
+        hub.held = std::sync::Arc::clone(&self.held);
+        Ok(hub)
+    }
+
+    /// The storage, for the server's user checks.
+    pub fn store(&mut self) -> &mut S {
+        &mut self.store
     }
 
     pub fn limits(&self) -> Limits {
@@ -114,6 +185,16 @@ impl<S: HubStore> Hub<S> {
     /// Answers one request frame. `may_push` is false when the hub requires a token and the
     /// request did not carry the right one; `from` names the client in the sync log.
     pub fn handle(&mut self, frame: &[u8], may_push: bool, from: &str) -> Answer {
+        let right = if may_push {
+            PushRight::Allowed(String::new())
+        } else {
+            PushRight::NeedsToken
+        };
+        self.handle_as(frame, &right, from)
+    }
+
+    /// Answers one request frame of a caller whose right to push the server has decided.
+    pub fn handle_as(&mut self, frame: &[u8], right: &PushRight, from: &str) -> Answer {
         if frame.len() as u64 > self.limits.max_request_bytes {
             return refuse(
                 413,
@@ -131,11 +212,8 @@ impl<S: HubStore> Hub<S> {
             Err(e) => return refuse(400, e.to_string()),
         };
         if let Request::Push { count, .. } = &request {
-            if !may_push {
-                return refuse(
-                    401,
-                    "pushing to this hub needs its token (--token)".to_string(),
-                );
+            if let Err(Refusal(status, error)) = may_push(right) {
+                return refuse(status, error);
             }
             if let Err(Refusal(status, error)) = self.too_many(*count as usize, "objects") {
                 return refuse(status, error);
@@ -147,7 +225,7 @@ impl<S: HubStore> Hub<S> {
             Err(e @ wire::WireError::TooLarge { .. }) => return refuse(413, e.to_string()),
             Err(e) => return refuse(400, e.to_string()),
         };
-        match self.answer(request, bodies, may_push, from) {
+        match self.answer(request, bodies, right, from) {
             Ok((reply, bodies)) => Answer {
                 status: 200,
                 body: wire::encode(&reply, &bodies),
@@ -170,10 +248,14 @@ impl<S: HubStore> Hub<S> {
         cursor: Option<Mark>,
         more: bool,
     ) -> (Vec<Received>, Option<Mark>) {
-        let mut objects = self.held.remove(replica).unwrap_or_default();
+        let mut held = match self.held.lock() {
+            Ok(h) => h,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut objects = held.remove(replica).unwrap_or_default();
         let held_before = objects.len();
         objects.extend(pushed);
-        if !more || self.held.len() >= HELD_REPLICAS {
+        if !more || held.len() >= HELD_REPLICAS {
             return (objects, cursor);
         }
         let Some(at) = super::apply::last_article_start(&objects, |o| o.object.kind.as_str())
@@ -185,7 +267,7 @@ impl<S: HubStore> Hub<S> {
             return (objects, cursor);
         }
         let tail = objects.split_off(at);
-        self.held.insert(replica.to_string(), tail);
+        held.insert(replica.to_string(), tail);
         (objects, None)
     }
 
@@ -206,7 +288,7 @@ impl<S: HubStore> Hub<S> {
         &mut self,
         request: Request,
         bodies: Vec<&str>,
-        may_push: bool,
+        right: &PushRight,
         from: &str,
     ) -> Result<(Reply, Vec<String>), Refusal> {
         match request {
@@ -356,12 +438,7 @@ impl<S: HubStore> Hub<S> {
                 more,
                 ..
             } => {
-                if !may_push {
-                    return Err(Refusal(
-                        401,
-                        "pushing to this hub needs its token (--token)".to_string(),
-                    ));
-                }
+                let user = may_push(right)?;
                 let pushed_now = verify_bodies(&bodies)?;
                 let (objects, cursor) = self.hold_back(&replica, pushed_now, cursor, more);
                 let pushed = self
@@ -372,6 +449,7 @@ impl<S: HubStore> Hub<S> {
                         objects,
                         from: from.to_string(),
                         bytes: bodies.iter().map(|b| b.len() as u64 + 1).sum(),
+                        user,
                     })
                     .map_err(|e| match e {
                         SyncError::Store(StoreError::Index { .. } | StoreError::Refused { .. }) => {
@@ -389,6 +467,21 @@ impl<S: HubStore> Hub<S> {
                 ))
             }
         }
+    }
+}
+
+/// The hub user a push is stored for, or the refusal.
+fn may_push(right: &PushRight) -> Result<String, Refusal> {
+    match right {
+        PushRight::Allowed(user) => Ok(user.clone()),
+        PushRight::NeedsToken => Err(Refusal(
+            401,
+            "pushing to this hub needs its token (--token)".to_string(),
+        )),
+        PushRight::Forbidden(user) => Err(Refusal(
+            403,
+            format!("user {user} may not push to this hub (its role is read)"),
+        )),
     }
 }
 
