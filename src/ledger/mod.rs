@@ -6,10 +6,11 @@
 //!
 //! 1. stores each object (`INSERT ... ON CONFLICT DO NOTHING` on its id) with its index rows,
 //!    referenced types first within a batch ([`Ledger::add`]);
-//! 2. derives what follows from the new objects as index rows (not objects): relations between
-//!    the new claims and those already stored, and `updates` between consecutive versions
-//!    ([`derive`], with the pure rules of [`crate::relate`]), a function of the set of
-//!    objects whatever order they arrived in;
+//! 2. derives what follows from the new objects as index rows (not objects): the new claims'
+//!    `claim_keys`, relations between them and the claims already stored, and `updates`
+//!    between consecutive versions ([`derive`], with the pure rules of [`crate::relate`]), a
+//!    function of the set of objects whatever order they arrived in, so the step runs for many
+//!    objects at once (a batch of [`Ledger::add`], or the units of about 4,096 new claims);
 //! 3. commits, or, dropped unfinished, stores nothing.
 //!
 //! So a database's relations do not depend on how its claims arrived: claims that come by
@@ -150,8 +151,9 @@ impl<'s> Ledger<'s> {
     }
 
     /// Stores one object and its index rows; returns false if it was already stored. Its
-    /// relations are derived at the next [`Ledger::derive`], at the end of the unit, or at
-    /// commit. Objects it refers to must be stored first.
+    /// relations (and, for a claim, its `claim_keys` rows) are derived at the next
+    /// [`Ledger::derive`]: at the end of an [`Ledger::add`], between units once many claims
+    /// wait, or at commit. Objects it refers to must be stored first.
     pub fn put(&mut self, object: impl Into<Received>) -> Result<bool, StoreError> {
         Ok(self.store(&object.into(), None)?.is_some())
     }
