@@ -26,6 +26,7 @@ mod serve;
 mod show;
 mod sync;
 mod verify;
+mod web;
 
 pub use error::{exit, CliError};
 
@@ -108,6 +109,7 @@ pub enum Command {
     Bundle(bundle::Args),
     Sync(sync::Args),
     Serve(serve::Args),
+    Web(web::Args),
 }
 
 impl Command {
@@ -136,6 +138,7 @@ impl Command {
             Command::Bundle(_) => "bundle",
             Command::Sync(_) => "sync",
             Command::Serve(_) => "serve",
+            Command::Web(_) => "web",
         }
     }
 }
@@ -190,6 +193,7 @@ pub fn main() -> i32 {
         Command::Bundle(args) => bundle::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Web(args) => web::run(&cli, args),
     };
     result.unwrap_or_else(|e| e.naming_locked(&cli.db).report())
 }

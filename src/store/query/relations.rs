@@ -51,6 +51,8 @@ pub struct RelationFilter {
     pub speaker: Option<String>,
     /// Also relations of a retracted claim (`claims retract`).
     pub include_retracted: bool,
+    /// Only relations of this claim (either side).
+    pub claim: Option<ObjectId>,
 }
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
@@ -100,6 +102,13 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
             " AND NOT EXISTS (SELECT 1 FROM retracted_claims rc
                               WHERE rc.seq IN (cr.from_seq, cr.to_seq))",
         );
+    }
+    if let Some(c) = &f.claim {
+        args.push(SqlValue::Text(c.to_hex()));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (SELECT seq FROM objects WHERE id = ?{n}) IN (cr.from_seq, cr.to_seq)"
+        ));
     }
     if let Some(d) = &f.document {
         args.push(SqlValue::Text(d.to_hex()));
