@@ -8,28 +8,6 @@ mod common;
 use common::Env;
 use serde_json::Value;
 
-/// The Avdiivka article edited: the Pokrovsk claim loses its hedge ("could be" becomes "is
-/// now"), one sentence goes.
-fn avdiivka_v2() -> String {
-    let seed = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt"),
-    )
-    .expect("seed");
-    seed.replace(
-        "could be the next Russian objective",
-        "is now the next Russian objective",
-    )
-    .lines()
-    .filter(|l| !l.starts_with("A piece of debris"))
-    .map(|l| format!("{l}\n"))
-    .collect()
-}
-
-const HOSTILE: &str = "Hostile <script>alert(\"t\")</script> title\n\n\
-    The mayor said that the \"bridge\" <script>alert(1)</script> will reopen on Friday.\n\
-    Prices will fall \u{202E}gnp.exe next year, the minister said.\n\
-    O'Brien <img src=x onerror=alert(2)> said the plan & budget were approved.\n";
-
 struct Site {
     env: Env,
     running: Option<claims::web::Running>,
@@ -66,12 +44,8 @@ impl Answer {
 /// The seeds, version 2 of the Avdiivka article, and the hostile article, served.
 fn site() -> Site {
     let env = Env::new();
-    env.ok(&["import", concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")]);
-    env.write("avdiivka-v2.txt", &avdiivka_v2());
-    // Versions without a publication time are numbered in id order: this edit's id sorts
-    // after the seed's, so it is version 2.
-    env.ok(&["import", "avdiivka-v2.txt"]);
-    env.write("hostile.txt", HOSTILE);
+    env.seed_two_versions();
+    env.write("hostile.txt", common::HOSTILE);
     env.ok(&["import", "hostile.txt"]);
     serve(env)
 }

@@ -625,7 +625,13 @@ pub fn document(store: &Store, spec: &str, params: &[(String, String)]) -> Resul
             },
             esc(&format!("{}?v={}", document_href(&doc_hex), r.number)),
             r.number,
-            place(&r.outlet, &None, &r.published.clone().or(r.imported_at.clone())),
+            place(
+                &r.outlet,
+                &None,
+                &r.published
+                    .clone()
+                    .or(r.imported_at.as_ref().map(|t| format!("imported {t}")))
+            ),
             r.claims,
             v.added,
             v.removed,
