@@ -14,4 +14,4 @@ CREATE VIRTUAL TABLE claims_fts USING fts5(speaker, content, content="claims", c
 CREATE VIRTUAL TABLE versions_fts USING fts5(title, text, content="versions", content_rowid="seq");
 INSERT INTO claims_fts(claims_fts) VALUES ('rebuild');
 INSERT INTO versions_fts(versions_fts) VALUES ('rebuild');
-CREATE INDEX found_relations_b ON found_relations(b_seq);
+CREATE INDEX IF NOT EXISTS found_relations_b ON found_relations(b_seq);

@@ -207,6 +207,13 @@ fn every_route_answers_html_and_its_json_twin() {
     let speaker = s.get("/speakers/Military%20Bloggers?format=json").json();
     assert_eq!(speaker["claims"], 2);
     assert_eq!(speaker["appearances"].as_array().expect("rows").len(), 2);
+    assert_eq!(speaker["names"], serde_json::json!(["military bloggers"]));
+    // Both Pokrovsk claims conflict with the same claim of the outlet.
+    assert_eq!(speaker["conflicts"].as_array().expect("conflicts").len(), 2);
+    // A name that only contains the speaker's is another speaker: no conflicts of theirs.
+    let military = s.get("/speakers/military?format=json").json();
+    assert_eq!(military["names"], serde_json::json!(["military"]));
+    assert_eq!(military["conflicts"], serde_json::json!([]));
     let conflicts = s.get("/conflicts?format=json").json();
     assert_eq!(conflicts["total"], 2);
     assert_eq!(

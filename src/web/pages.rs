@@ -834,18 +834,33 @@ pub fn speaker(store: &Store, name: &str, params: &[(String, String)]) -> Result
     let mut rows = q::speaker_appearances(store, name, (page - 1) * PER_PAGE, PER_PAGE)?;
     let more = rows.len() as u64 > PER_PAGE;
     rows.truncate(PER_PAGE as usize);
+    let names = q::speaker_names(store, name)?;
+    // The conflicts where one side is said under one of those names (the relation filter
+    // narrows by text first).
     let conflicts = if page == 1 {
-        let mut c = conflicts_in_force(store, Some(name), None)?;
+        let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        let mut c = Vec::new();
+        for n in &names {
+            for r in conflicts_in_force(store, Some(n), None)? {
+                let ours = [&r.a.speaker, &r.b.speaker]
+                    .iter()
+                    .any(|s| lower.contains(&s.to_lowercase()));
+                if ours && !c.contains(&r) {
+                    c.push(r);
+                }
+            }
+        }
         c.truncate(PER_PAGE as usize);
         c
     } else {
         Vec::new()
     };
     let mut body = format!(
-        "<h1>{}</h1><p class=\"meta\">{total} claim{}</p><h2>Claims over time</h2>\
+        "<h1>{}</h1><p class=\"meta\">{total} claim{} · said as {}</p><h2>Claims over time</h2>\
          <ul class=\"list appearances\">",
         text(name),
-        if total == 1 { "" } else { "s" }
+        if total == 1 { "" } else { "s" },
+        names.iter().map(|n| text(n)).collect::<Vec<_>>().join(", ")
     );
     for a in &rows {
         body.push_str(&format!(
@@ -878,6 +893,7 @@ pub fn speaker(store: &Store, name: &str, params: &[(String, String)]) -> Result
         body,
         json: json!({
             "speaker": name,
+            "names": names,
             "claims": total,
             "page": page,
             "more": more,

@@ -272,3 +272,14 @@ pub fn speaker_claim_count(store: &Store, speaker: &str) -> Result<i64> {
         .conn()
         .query_row(&sql, [speaker.trim()], |r| r.get(0))?)
 }
+
+/// The speaker names of a speaker's claims: the name as stored (any case) and every other name
+/// of the same entity that has claims, sorted.
+pub fn speaker_names(store: &Store, speaker: &str) -> Result<Vec<String>> {
+    let sql = format!("SELECT DISTINCT c.speaker FROM claims c WHERE {SPEAKER_FILTER} ORDER BY 1");
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([speaker.trim()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
