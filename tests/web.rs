@@ -553,3 +553,59 @@ fn an_empty_database_has_a_home_page() {
     assert!(s.get("/").body.contains("No conflicts."));
     assert_eq!(s.get("/conflicts").status, 200);
 }
+
+#[test]
+fn reviews_and_retractions_show_on_home_claim_and_search() {
+    let env = Env::new();
+    env.seed_two_versions();
+    let pokrovsk = {
+        let out = env.ok(&["--format", "json", "search", "Pokrovsk", "is", "now"]);
+        let v: Value = serde_json::from_str(&out).expect("json");
+        v[0]["id"].as_str().expect("id").to_string()
+    };
+    env.ok(&[
+        "review",
+        &pokrovsk,
+        "--verdict",
+        "false",
+        "--author",
+        "Ann Lee",
+        "--note",
+        "the front moved west",
+    ]);
+    env.ok(&[
+        "retract",
+        "eb586c65764d",
+        "--reason",
+        "the <b>post</b> was deleted",
+        "--author",
+        "Ann Lee",
+    ]);
+    let s = serve(env);
+    let home = s.get("/?format=json").json();
+    assert_eq!(home["counts"]["reviews"], 1);
+    assert_eq!(home["newest_reviews"][0]["verdict"], "false");
+    assert_eq!(
+        home["newest_reviews"][0]["claims"][0]["id"],
+        pokrovsk.as_str()
+    );
+    // The retracted claim's conflicts are not in force on the pages, as in `claims conflicts`.
+    assert_eq!(home["conflicts"], 0);
+    let html = s.get("/").body;
+    assert!(html.contains("<h2>Newest reviews</h2>"));
+    assert!(html.contains(&format!(
+        "<li><b>false</b> (<bdi>False</bdi>) by <bdi>Ann Lee</bdi>, 2026-01-02T03:04:05Z \
+         <span class=\"meta\">{}</span><br><a href=\"/claims/{pokrovsk}\"><bdi>Pokrovsk, a \
+         railway junction further east, is now the next Russian objective</bdi></a></li>",
+        &home["newest_reviews"][0]["id"].as_str().expect("id")[..12]
+    )));
+    let claim = s.get(&format!("/claims/{pokrovsk}?format=json")).json();
+    assert_eq!(claim["reviews"][0]["by"], "Ann Lee");
+    let retracted = s.get("/claims/eb586c65764d").body;
+    assert!(retracted.contains(
+        "<p class=\"removed\">Retracted: <bdi>the &lt;b&gt;post&lt;/b&gt; was deleted</bdi> \
+         (by <bdi>Ann Lee</bdi>, "
+    ));
+    let search = s.get("/search?q=Kremlin&format=json").json();
+    assert_eq!(search["claims"], serde_json::json!([]));
+}

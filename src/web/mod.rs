@@ -5,7 +5,7 @@
 //!
 //! | route | page |
 //! |---|---|
-//! | `/` | counts, latest versions, conflicts, newest reviews |
+//! | `/` | counts, latest versions, newest conflicts and reviews |
 //! | `/search?q=&speaker=&outlet=&from=&to=&stance=&relation=&page=` | claims and articles |
 //! | `/claims/ID` | a claim: appearances, relations, reviews, history |
 //! | `/documents/ID-or-URL?v=N` | a document's versions and one version's text |

@@ -197,12 +197,23 @@ fn pager(base: &str, params: &[(&str, &str)], page: u64, more: bool) -> String {
     out
 }
 
-/// `/`: counts, the latest versions, the strongest conflicts and the newest reviews.
+/// `/`: counts, the latest versions, the newest conflicts and the newest reviews.
 pub fn home(store: &Store) -> Result<Page, WebError> {
     let counts = q::counts(store)?;
     let latest = q::latest_versions(store, 10)?;
     let conflicts = conflicts_in_force(store, None, None)?;
-    let shown: Vec<RelationRow> = conflicts.iter().take(5).cloned().collect();
+    // The newest: by the later publication time of the two claims (unknown last), then in
+    // the order `claims conflicts` lists them.
+    let mut newest: Vec<&RelationRow> = conflicts.iter().collect();
+    newest.sort_by_key(|r| {
+        std::cmp::Reverse(
+            r.a.published
+                .as_deref()
+                .max(r.b.published.as_deref())
+                .map(str::to_string),
+        )
+    });
+    let shown: Vec<RelationRow> = newest.into_iter().take(5).cloned().collect();
     let mut recent_reviews = if counts.reviews > 0 {
         reviews::reviews(store, &ReviewFilter::default())?
     } else {
@@ -231,7 +242,7 @@ pub fn home(store: &Store) -> Result<Page, WebError> {
             place(&v.outlet, &None, &v.published)
         ));
     }
-    body.push_str("</ul><h2>Conflicts</h2>");
+    body.push_str("</ul><h2>Newest conflicts</h2>");
     body.push_str(&relation_list(&shown, "No conflicts."));
     if conflicts.len() > shown.len() {
         body.push_str(&format!(
