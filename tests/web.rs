@@ -609,3 +609,16 @@ fn reviews_and_retractions_show_on_home_claim_and_search() {
     let search = s.get("/search?q=Kremlin&format=json").json();
     assert_eq!(search["claims"], serde_json::json!([]));
 }
+
+#[test]
+fn the_listener_sends_small_answers_at_once() {
+    // Regression: tiny_http writes a response's head and body apart; with Nagle's algorithm
+    // on, a kept-alive connection waited 40 ms (the client's delayed ACK) for every page after
+    // the first. Accepted connections inherit TCP_NODELAY from the listener.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let same = listener.try_clone().expect("clone");
+    assert!(!socket2::SockRef::from(&same).tcp_nodelay().expect("option"));
+    let server = claims::web::Server::from_listener(listener).expect("server");
+    assert!(socket2::SockRef::from(&same).tcp_nodelay().expect("option"));
+    drop(server);
+}

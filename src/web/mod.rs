@@ -231,7 +231,13 @@ pub struct Served {
 
 impl Server {
     /// Takes an already bound listener (bind `127.0.0.1:0` for an ephemeral port).
+    ///
+    /// Sets `TCP_NODELAY` on it, which the connections it accepts inherit (Linux): tiny_http
+    /// writes a response's head and body apart, and on a kept-alive connection Nagle's
+    /// algorithm would hold the body until the browser's delayed ACK, 40 ms on every page
+    /// after the first (`tests/web.rs` checks the option).
     pub fn from_listener(listener: TcpListener) -> std::io::Result<Server> {
+        socket2::SockRef::from(&listener).set_tcp_nodelay(true)?;
         let addr = listener.local_addr()?;
         let http = tiny_http::Server::from_listener(listener, None)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
