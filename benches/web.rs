@@ -64,7 +64,7 @@ fn main() {
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let server = claims::web::Server::from_listener(listener).expect("server");
-    let running = server.spawn(store);
+    let running = server.spawn(store, claims::web::Options::default());
     let base = running.url().to_string();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

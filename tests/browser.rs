@@ -312,7 +312,7 @@ fn a_reader_follows_a_claim_from_search_to_article_diff_and_conflicts() {
     let store = claims::store::Store::open_read_only(&env.db()).expect("open");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let server = claims::web::Server::from_listener(listener).expect("server");
-    let site = server.spawn(store);
+    let site = server.spawn(store, claims::web::Options::default());
     let base = site.url().to_string();
     let b = Browser::start();
 
@@ -441,7 +441,7 @@ fn hostile_text_shows_as_text_in_the_browser() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let site = claims::web::Server::from_listener(listener)
         .expect("server")
-        .spawn(store);
+        .spawn(store, claims::web::Options::default());
     let base = site.url().to_string();
     let b = Browser::start();
     b.go(&format!("{base}/search?q=bridge"));

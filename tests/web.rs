@@ -54,7 +54,7 @@ fn serve(env: Env) -> Site {
     let store = claims::store::Store::open_read_only(&env.db()).expect("open read-only");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let server = claims::web::Server::from_listener(listener).expect("server");
-    let running = server.spawn(store);
+    let running = server.spawn(store, claims::web::Options::default());
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -621,4 +621,153 @@ fn the_listener_sends_small_answers_at_once() {
     let server = claims::web::Server::from_listener(listener).expect("server");
     assert!(socket2::SockRef::from(&same).tcp_nodelay().expect("option"));
     drop(server);
+}
+
+#[test]
+fn with_a_write_token_a_person_judges_a_conflict_pair() {
+    let env = Env::new();
+    env.seed_two_versions();
+    let store = claims::store::Store::open_existing(&env.db()).expect("open");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let running = claims::web::Server::from_listener(listener)
+        .expect("server")
+        .spawn(
+            store,
+            claims::web::Options {
+                token: Some("s3cret".into()),
+            },
+        );
+    let base = running.url().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let page = agent
+        .get(format!("{base}/conflicts?format=json"))
+        .call()
+        .expect("get")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    let v: Value = serde_json::from_str(&page).expect("json");
+    assert_eq!(v["total"], 2);
+    let (a, b) = (
+        v["conflicts"][0]["a"]["id"]
+            .as_str()
+            .expect("a")
+            .to_string(),
+        v["conflicts"][0]["b"]["id"]
+            .as_str()
+            .expect("b")
+            .to_string(),
+    );
+    let html = agent
+        .get(format!("{base}/conflicts"))
+        .call()
+        .expect("get")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    assert_eq!(
+        html.matches("<form class=\"mark\" method=\"post\" action=\"/conflicts/mark\">")
+            .count(),
+        2
+    );
+    assert!(html.contains(&format!("<input type=\"hidden\" name=\"a\" value=\"{a}\">")));
+    let post = |form: &str, accept: &str| -> (u16, Option<String>, String) {
+        let mut r = agent
+            .post(format!("{base}/conflicts/mark"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", accept)
+            .send(form)
+            .expect("post");
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap_or("").to_string());
+        (
+            r.status().as_u16(),
+            location,
+            r.body_mut().read_to_string().expect("body"),
+        )
+    };
+    let json = "application/json";
+    let refused = [
+        (
+            format!("a={a}&b={b}&as=unrelated"),
+            403,
+            "a judgement needs the write token",
+        ),
+        (
+            format!("a={a}&b={b}&as=unrelated&token=s3cre"),
+            403,
+            "a judgement needs the write token",
+        ),
+        (
+            format!("a={a}&b={b}&as=maybe&token=s3cret"),
+            400,
+            "as=\"maybe\": give conflicts, unrelated, corroborates or updates",
+        ),
+        (
+            format!("a=ffffffffffff&b={b}&as=unrelated&token=s3cret"),
+            404,
+            "\"ffffffffffff\": no claim with that id",
+        ),
+        (
+            format!("a={a}&b={a}&as=unrelated&token=s3cret"),
+            400,
+            &format!("a claim cannot be linked to itself ({a})"),
+        ),
+    ];
+    for (form, status, error) in &refused {
+        let (got, _, body) = post(form, json);
+        assert_eq!(got, *status, "{form}: {body}");
+        let v: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["error"], *error, "{form}");
+    }
+    assert_eq!(env.object_count(), 141, "nothing was written");
+    // The right token: recorded, and the browser is sent back to the conflicts page.
+    let (status, location, _) = post(
+        &format!("a={a}&b={b}&as=unrelated&note=different+places&token=s3cret&page=1"),
+        "text/html",
+    );
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/conflicts?page=1"))
+    );
+    assert_eq!(env.object_count(), 142);
+    let after: Value = serde_json::from_str(
+        &agent
+            .get(format!("{base}/conflicts?format=json"))
+            .call()
+            .expect("get")
+            .body_mut()
+            .read_to_string()
+            .expect("body"),
+    )
+    .expect("json");
+    assert_eq!(after["total"], 1);
+    // The same judgement `claims link` records: the CLI sees it.
+    assert!(env.ok(&["conflicts"]).ends_with("1 conflict\n"));
+    // Recorded again: not new (JSON answer).
+    let (status, _, body) = post(
+        &format!("a={a}&b={b}&as=unrelated&note=different+places&token=s3cret"),
+        json,
+    );
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["relation"]["kind"], "unrelated");
+    running.stop();
+}
+
+#[test]
+fn without_a_token_judgements_are_refused() {
+    let s = site();
+    let a = s.ask("POST", "/conflicts/mark", None);
+    assert_eq!(a.status, 405);
+    assert!(a.body.contains(
+        "these pages are read-only: start `claims web` with --token-file to record judgements"
+    ));
+    assert!(!s.get("/conflicts").body.contains("<form class=\"mark\""));
 }

@@ -1,4 +1,5 @@
-//! `claims web`: pages to read the ledger, server-rendered HTML from the database, read-only.
+//! `claims web`: pages to read the ledger, server-rendered HTML from the database; read-only
+//! unless given a write token for judgements on pairs.
 //!
 //! Routes (stable, for links and scripts), each with a JSON twin (`?format=json`, or an
 //! `Accept` header that prefers `application/json`):
@@ -12,8 +13,10 @@
 //! | `/documents/ID-or-URL/diff?a=N&b=M` | the claim diff of two versions |
 //! | `/speakers/NAME?page=` | a speaker's claims over time and conflicts |
 //! | `/conflicts?page=` | the conflicts in force, side by side |
+//! | `POST /conflicts/mark` | with a write token ([`Options`]): a person's judgement on a pair |
 //!
-//! [`respond`] answers one request from a [`Store`] (no I/O but the database's); [`Server`]
+//! [`respond`] answers one request from a [`Store`] (no I/O but the database's; [`respond_with`]
+//! also records judgements); [`Server`]
 //! serves it over HTTP (tiny_http, one request at a time, as the hub does). Every piece of
 //! stored text goes through [`html::esc`]; pages need no JavaScript and load nothing from
 //! elsewhere (the style sheet is in the binary).
@@ -73,7 +76,20 @@ pub struct Request<'a> {
     pub url: &'a str,
     /// The `Accept` header, if any.
     pub accept: Option<&'a str>,
+    /// The body of a POST (a form, `application/x-www-form-urlencoded`).
+    pub body: &'a [u8],
 }
+
+/// How the pages are served.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The token a form must carry to record a judgement on a pair (`POST /conflicts/mark`);
+    /// `None`: read-only, every POST is refused.
+    pub token: Option<String>,
+}
+
+/// The largest request body read (a judgement form is far smaller).
+pub const MAX_BODY: u64 = 16 * 1024;
 
 /// An answer: status, content type and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +97,8 @@ pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Where a `303 See Other` sends the browser.
+    pub location: Option<String>,
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -119,11 +137,13 @@ fn render(page: Result<pages::Page, WebError>, json: bool) -> Response {
             status: 200,
             content_type: JSON,
             body: to_json(&p.json),
+            location: None,
         },
         (Ok(p), false) => Response {
             status: 200,
             content_type: HTML,
             body: html::page(&p.title, &p.body).into_bytes(),
+            location: None,
         },
         (Err(e), json) => error(e.status(), &e.to_string(), json),
     }
@@ -141,11 +161,13 @@ fn error(status: u16, message: &str, json: bool) -> Response {
             status,
             content_type: JSON,
             body: to_json(&serde_json::json!({ "status": status, "error": message })),
+            location: None,
         };
     }
     let title = match status {
         404 => "Not found",
         400 => "Bad request",
+        403 => "Forbidden",
         405 => "Method not allowed",
         _ => "Error",
     };
@@ -161,11 +183,118 @@ fn error(status: u16, message: &str, json: bool) -> Response {
             ),
         )
         .into_bytes(),
+        location: None,
     }
 }
 
-/// Answers one request from the database.
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// `POST /conflicts/mark` with `a`, `b`, `as`, `note`, `token`: records a person's judgement
+/// on the pair, as `claims link` does (by the database's author), and sends the browser back
+/// to the conflicts page.
+fn mark(store: &mut Store, options: &Options, req: &Request<'_>, json: bool) -> Response {
+    let Some(token) = &options.token else {
+        return error(
+            405,
+            "these pages are read-only: start `claims web` with --token-file to record judgements",
+            json,
+        );
+    };
+    let form = html::query_pairs(&String::from_utf8_lossy(req.body));
+    let field = |name: &str| pages::param(&form, name);
+    if !field("token").is_some_and(|t| same_secret(t, token)) {
+        return error(403, "a judgement needs the write token", json);
+    }
+    use crate::model::RelationKind;
+    let kind = match field("as") {
+        Some("conflicts") => RelationKind::Conflicts,
+        Some("unrelated") => RelationKind::Unrelated,
+        Some("corroborates") => RelationKind::Corroborates,
+        Some("updates") => RelationKind::Updates,
+        other => {
+            return error(
+                400,
+                &format!(
+                    "as={:?}: give conflicts, unrelated, corroborates or updates",
+                    other.unwrap_or("")
+                ),
+                json,
+            )
+        }
+    };
+    let (Some(a), Some(b)) = (field("a"), field("b")) else {
+        return error(400, "a judgement needs the two claims (a and b)", json);
+    };
+    let author = match crate::timeline::reviews::author(store, None) {
+        Ok(a) => a,
+        Err(e) => return error(500, &e.to_string(), json),
+    };
+    let done = crate::timeline::relations::link_by(
+        store,
+        a,
+        b,
+        kind,
+        field("note"),
+        author.as_deref(),
+        &crate::time::now_precise(),
+    );
+    match done {
+        Ok((typed, new)) => {
+            if json {
+                return Response {
+                    status: 200,
+                    content_type: JSON,
+                    body: to_json(&serde_json::json!({
+                        "id": typed.id(), "new": new, "relation": typed.body,
+                    })),
+                    location: None,
+                };
+            }
+            let page = field("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(1);
+            Response {
+                status: 303,
+                content_type: HTML,
+                body: Vec::new(),
+                location: Some(format!("/conflicts?page={page}")),
+            }
+        }
+        Err(crate::timeline::relations::LinkError::Resolve(r)) => {
+            let e = WebError::Resolve(r);
+            error(e.status(), &e.to_string(), json)
+        }
+        Err(e @ crate::timeline::relations::LinkError::SameClaim(_)) => {
+            error(400, &e.to_string(), json)
+        }
+        Err(e) => error(500, &e.to_string(), json),
+    }
+}
+
+/// Answers one request: pages from the database, and (with a write token) the judgement form.
+pub fn respond_with(store: &mut Store, options: &Options, req: &Request<'_>) -> Response {
+    let (raw_path, query) = req.url.split_once('?').unwrap_or((req.url, ""));
+    let params = html::query_pairs(query);
+    let json = wants_json(&params, req.accept);
+    if req.method == "POST" && raw_path == "/conflicts/mark" {
+        return mark(store, options, req, json);
+    }
+    respond_read(store, options.token.is_some(), req)
+}
+
+/// Answers one request from the database, read-only.
 pub fn respond(store: &Store, req: &Request<'_>) -> Response {
+    respond_read(store, false, req)
+}
+
+fn respond_read(store: &Store, writable: bool, req: &Request<'_>) -> Response {
     let (raw_path, query) = req.url.split_once('?').unwrap_or((req.url, ""));
     let params = html::query_pairs(query);
     let json = wants_json(&params, req.accept);
@@ -181,6 +310,7 @@ pub fn respond(store: &Store, req: &Request<'_>) -> Response {
             status: 200,
             content_type: "text/css; charset=utf-8",
             body: html::STYLE.as_bytes().to_vec(),
+            location: None,
         };
     }
     let page = if raw_path == "/" {
@@ -188,7 +318,7 @@ pub fn respond(store: &Store, req: &Request<'_>) -> Response {
     } else if raw_path == "/search" {
         pages::search(store, &params)
     } else if raw_path == "/conflicts" {
-        pages::conflicts(store, &params)
+        pages::conflicts(store, &params, writable)
     } else if let Some(id) = raw_path.strip_prefix("/claims/") {
         pages::claim(store, &html::decode_path(id))
     } else if let Some(name) = raw_path.strip_prefix("/speakers/") {
@@ -256,8 +386,8 @@ impl Server {
     }
 
     /// Serves until stopped ([`Running::stop`]) or forever; requests are answered in turn.
-    pub fn serve(&self, store: &Store, mut on_request: impl FnMut(&Served)) {
-        for request in self.http.incoming_requests() {
+    pub fn serve(&self, store: &mut Store, options: &Options, mut on_request: impl FnMut(&Served)) {
+        for mut request in self.http.incoming_requests() {
             let accept = request
                 .headers()
                 .iter()
@@ -265,18 +395,28 @@ impl Server {
                 .map(|h| h.value.as_str().to_string());
             let method = request.method().as_str().to_string();
             let url = request.url().to_string();
-            let answer = respond(
+            let mut body = Vec::new();
+            if method == "POST" {
+                use std::io::Read;
+                let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
+            }
+            let answer = respond_with(
                 store,
+                options,
                 &Request {
                     method: &method,
                     url: &url,
                     accept: accept.as_deref(),
+                    body: &body,
                 },
             );
             let status = answer.status;
             let mut response =
                 tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
             let mut headers = vec![("Content-Type", answer.content_type)];
+            if let Some(l) = &answer.location {
+                headers.push(("Location", l.as_str()));
+            }
             headers.extend_from_slice(SECURITY_HEADERS);
             if method == "GET" || method == "HEAD" {
                 headers.push(("Vary", "Accept"));
@@ -297,10 +437,11 @@ impl Server {
     }
 
     /// Serves on a thread of its own; for tests, benches and embedding.
-    pub fn spawn(self, store: Store) -> Running {
+    pub fn spawn(self, store: Store, options: Options) -> Running {
         let url = self.url();
         let http = Arc::clone(&self.http);
-        let thread = std::thread::spawn(move || self.serve(&store, |_| {}));
+        let mut store = store;
+        let thread = std::thread::spawn(move || self.serve(&mut store, &options, |_| {}));
         Running {
             http,
             url,

@@ -914,8 +914,31 @@ pub fn speaker(store: &Store, name: &str, params: &[(String, String)]) -> Result
     })
 }
 
-/// `/conflicts?page=N`: the conflicts in force, the two claims side by side.
-pub fn conflicts(store: &Store, params: &[(String, String)]) -> Result<Page, WebError> {
+/// The form that records a person's judgement on a pair (`POST /conflicts/mark`, the same
+/// judgement `claims link` records), shown when the server was given a write token.
+fn mark_form(r: &RelationRow, page: u64) -> String {
+    format!(
+        "<form class=\"mark\" method=\"post\" action=\"/conflicts/mark\">\
+         <input type=\"hidden\" name=\"a\" value=\"{}\">\
+         <input type=\"hidden\" name=\"b\" value=\"{}\">\
+         <input type=\"hidden\" name=\"page\" value=\"{page}\">\
+         <label>Judge this pair <select name=\"as\"><option>conflicts</option>\
+         <option>unrelated</option><option>corroborates</option><option>updates</option></select></label> \
+         <input name=\"note\" placeholder=\"note\" aria-label=\"Note\"> \
+         <input type=\"password\" name=\"token\" placeholder=\"write token\" aria-label=\"Write token\"> \
+         <button type=\"submit\">Record</button></form>",
+        esc(&r.a.id.to_hex()),
+        esc(&r.b.id.to_hex())
+    )
+}
+
+/// `/conflicts?page=N`: the conflicts in force, the two claims side by side (with a form to
+/// judge each pair when `writable`).
+pub fn conflicts(
+    store: &Store,
+    params: &[(String, String)],
+    writable: bool,
+) -> Result<Page, WebError> {
     let page = page_number(params)?;
     let all = conflicts_in_force(store, None, None)?;
     let start = ((page - 1) * PER_PAGE) as usize;
@@ -931,7 +954,18 @@ pub fn conflicts(store: &Store, params: &[(String, String)]) -> Result<Page, Web
         all.len(),
         if all.len() == 1 { "" } else { "s" }
     );
-    body.push_str(&relation_list(&rows, "No conflicts."));
+    if rows.is_empty() {
+        body.push_str("<p class=\"muted\">No conflicts.</p>");
+    } else {
+        body.push_str("<ul class=\"list relations\">");
+        for r in &rows {
+            body.push_str(&relation_pair(r));
+            if writable {
+                body.push_str(&mark_form(r, page));
+            }
+        }
+        body.push_str("</ul>");
+    }
     body.push_str(&pager("/conflicts", &[], page, more));
     Ok(Page {
         title: "Conflicts".into(),

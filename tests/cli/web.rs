@@ -73,3 +73,53 @@ fn web_refuses_a_missing_database_and_a_bad_address() {
         stderr(&out)
     );
 }
+
+#[test]
+fn web_with_a_token_file_offers_the_judgement_form() {
+    let env = Env::new();
+    env.seed();
+    env.ok(&["import", "avdiivka.txt"]);
+    env.write("empty.token", "\n");
+    let out = env.run(&[
+        "web",
+        "--addr",
+        "127.0.0.1:0",
+        "--token-file",
+        "empty.token",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "claims: error: empty.token: the token file is empty\n"
+    );
+    env.write("web.token", "s3cret\n");
+    let mut child = env
+        .cmd()
+        .args(["web", "--addr", "127.0.0.1:0", "--token-file", "web.token"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read");
+    let url = line
+        .strip_prefix("serving claims.db on ")
+        .and_then(|rest| rest.strip_suffix(" (judgements with the write token)\n"))
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let page = agent
+        .get(format!("{url}/conflicts"))
+        .call()
+        .expect("get")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    assert_eq!(page.matches("<form class=\"mark\"").count(), 1);
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+}
