@@ -7,6 +7,7 @@
 //!
 //! ```text
 //!   cli (the binary)  the only place that reads arguments or prints
+//!   web               the pages of `claims web`: HTML and JSON from the queries
 //!   import · timeline · sync        what the commands do
 //!   ledger            the one write path: store, index and relate, in one transaction
 //!   store             all SQL: the SQLite file, migrations, index, queries, local tables
@@ -42,3 +43,4 @@ pub mod sync;
 pub mod synth;
 pub mod time;
 pub mod timeline;
+pub mod web;

@@ -6,7 +6,7 @@
 use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::ledger::Ledger;
-use claims::model::{Body, Claim, Overrides, Received, Typed};
+use claims::model::{Body, Claim, Overrides, Received, RelationKind, Typed};
 use claims::relate::{self, Facts, MAX_KEY_HOLDERS};
 use claims::store::Store;
 use claims::sync::bundle;
@@ -542,4 +542,116 @@ fn relation_objects_of_older_releases_are_kept_but_not_counted_and_old_databases
         ),
         vec![("relation".to_string(), "1".to_string())]
     );
+}
+
+#[test]
+fn one_claims_relations_are_the_views_rows_of_that_claim() {
+    // The claim page of `claims web` reads one claim's relations without the whole view: the
+    // same rows, for every claim, kind, and with judgements of people in force.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("one.db")).expect("open");
+    {
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        for a in 0..12 {
+            ledger.add(templated(a)).expect("add");
+        }
+        ledger
+            .add(vec![
+                claim(
+                    "Ann Lee",
+                    "say",
+                    "neutral",
+                    "the bridge will reopen on Friday",
+                ),
+                claim(
+                    "Bo Chen",
+                    "say",
+                    "neutral",
+                    "the bridge will reopen on Friday",
+                ),
+                claim(
+                    "Cy Diaz",
+                    "deny",
+                    "denying",
+                    "the bridge will reopen on Friday",
+                ),
+            ])
+            .expect("add");
+        ledger.commit().expect("commit");
+    }
+    let every = |kind: Option<&str>, store: &Store| {
+        relations(
+            store,
+            &RelationFilter {
+                kind: kind.map(str::to_string),
+                min_score: 0.0,
+                include_retracted: true,
+                ..RelationFilter::default()
+            },
+        )
+        .expect("relations")
+    };
+    let found = every(None, &store);
+    let kinds: std::collections::BTreeSet<&str> = found.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["conflicts", "corroborates"]
+    );
+    // A person judges one found pair unrelated, and two unrelated claims conflicting.
+    let (a, b) = (found[0].a.id.to_hex(), found[0].b.id.to_hex());
+    claims::timeline::relations::link(&mut store, &a, &b, RelationKind::Unrelated, None)
+        .expect("link");
+    let claims = claims::store::query::list_claims(&store, &Default::default()).expect("claims");
+    let (x, y) = (
+        claims[0].claim.id.to_hex(),
+        claims[claims.len() - 1].claim.id.to_hex(),
+    );
+    claims::timeline::relations::link(&mut store, &x, &y, RelationKind::Conflicts, Some("no"))
+        .expect("link");
+    let mut compared = 0;
+    for kind in [
+        None,
+        Some("conflicts"),
+        Some("corroborates"),
+        Some("updates"),
+    ] {
+        let all = every(kind, &store);
+        for c in &claims {
+            let id = c.claim.id;
+            let one = relations(
+                &store,
+                &RelationFilter {
+                    kind: kind.map(str::to_string),
+                    min_score: 0.0,
+                    include_retracted: true,
+                    claim: Some(id),
+                    ..RelationFilter::default()
+                },
+            )
+            .expect("one claim's relations");
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|r| r.a.id == id || r.b.id == id)
+                .cloned()
+                .collect();
+            assert_eq!(one, expected, "{id} {kind:?}");
+            compared += one.len();
+        }
+    }
+    assert!(compared > 100, "{compared}");
+    // The judgements are in force in both: the pair judged unrelated is gone, the other is
+    // a conflict judged by a person.
+    let first = claims[0].claim.id;
+    let mine = relations(
+        &store,
+        &RelationFilter {
+            kind: Some("conflicts".into()),
+            claim: Some(first),
+            ..RelationFilter::default()
+        },
+    )
+    .expect("relations");
+    assert!(mine
+        .iter()
+        .any(|r| r.reason == "no" && r.relation.is_some()));
 }

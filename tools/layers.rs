@@ -34,6 +34,8 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("import", 6),
     ("timeline", 6),
     ("sync", 6),
+    // The pages of `claims web`: HTML and JSON over the same queries as the commands.
+    ("web", 7),
     // Test and bench support: nothing in the crate uses it.
     ("synth", 7),
     // The binary: arguments in, text out.

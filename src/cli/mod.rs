@@ -27,6 +27,7 @@ mod serve;
 mod show;
 mod sync;
 mod verify;
+mod web;
 
 pub use error::{exit, CliError};
 
@@ -110,6 +111,7 @@ pub enum Command {
     Sync(sync::Args),
     Serve(serve::Args),
     Hub(hub::Args),
+    Web(web::Args),
 }
 
 impl Command {
@@ -139,6 +141,7 @@ impl Command {
             Command::Sync(_) => "sync",
             Command::Serve(_) => "serve",
             Command::Hub(_) => "hub",
+            Command::Web(_) => "web",
         }
     }
 }
@@ -194,6 +197,7 @@ pub fn main() -> i32 {
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Hub(args) => hub::run(&cli, args),
+        Command::Web(args) => web::run(&cli, args),
     };
     result.unwrap_or_else(|e| e.naming_locked(&cli.db).report())
 }

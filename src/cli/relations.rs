@@ -93,6 +93,7 @@ pub fn show(
             document,
             speaker: speaker.map(str::to_string),
             include_retracted,
+            claim: None,
         },
     )?;
     if cli.format == Format::Csv {

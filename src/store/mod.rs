@@ -50,10 +50,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("../../schema/0004_found_relations.sql")),
     (5, include_str!("../../schema/0005_entities.sql")),
     (6, include_str!("../../schema/0006_reviews.sql")),
+    (7, include_str!("../../schema/0007_datasette_fts.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 6;
+pub const SCHEMA_VERSION: i32 = 7;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -38,6 +38,7 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
             document: f.document,
             speaker: f.speaker.clone(),
             include_retracted: f.include_retracted,
+            claim: None,
         },
     )
 }

@@ -241,14 +241,15 @@ fn a_newer_database_is_refused_with_exit_3() {
     env.seed();
     env.run(&["import", "avdiivka.txt"]);
     let conn = rusqlite::Connection::open(env.db()).expect("open");
-    conn.execute_batch("PRAGMA user_version = 7").expect("bump");
+    conn.execute_batch("PRAGMA user_version = 99")
+        .expect("bump");
     drop(conn);
     let out = env.run(&["list"]);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(
         stderr(&out),
         format!(
-            "claims: error: claims.db: the database has schema version 7, newer than this \
+            "claims: error: claims.db: the database has schema version 99, newer than this \
              release knows ({}); upgrade claims to use it\n",
             claims::store::SCHEMA_VERSION
         )

@@ -22,3 +22,5 @@ mod inputs;
 mod reviews;
 /// diff, log, conflicts and link.
 mod timeline;
+/// `claims web`, from the outside (the pages themselves: tests/web.rs).
+mod web;

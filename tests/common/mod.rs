@@ -72,12 +72,44 @@ impl Env {
         self.path(&self.copy("seeds/avdiivka.txt"))
     }
 
+    /// Imports the seeds (`seeds/`), then a second version of the Avdiivka article
+    /// ([`avdiivka_v2`]): the database the web pages are tried on.
+    pub fn seed_two_versions(&self) {
+        self.ok(&["import", concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")]);
+        self.write("avdiivka-v2.txt", &avdiivka_v2());
+        // Versions without a publication time are numbered in id order: this edit's id sorts
+        // after the seed's, so it is version 2.
+        self.ok(&["import", "avdiivka-v2.txt"]);
+    }
+
     pub fn object_count(&self) -> i64 {
         let conn = rusqlite::Connection::open(self.db()).expect("open");
         conn.query_row("SELECT count(*) FROM objects", [], |r| r.get(0))
             .expect("count")
     }
 }
+
+/// The Avdiivka seed edited: the Pokrovsk claim loses its hedge ("could be" becomes "is now"),
+/// and the sentence "A piece of debris ..." goes.
+pub fn avdiivka_v2() -> String {
+    let seed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt"))
+            .expect("seed");
+    seed.replace(
+        "could be the next Russian objective",
+        "is now the next Russian objective",
+    )
+    .lines()
+    .filter(|l| !l.starts_with("A piece of debris"))
+    .map(|l| format!("{l}\n"))
+    .collect()
+}
+
+/// An article whose text tries markup, quotes and a right-to-left override.
+pub const HOSTILE: &str = "Hostile <script>alert(\"t\")</script> title\n\n\
+    The mayor said that the \"bridge\" <script>alert(1)</script> will reopen on Friday.\n\
+    Prices will fall \u{202E}gnp.exe next year, the minister said.\n\
+    O'Brien <img src=x onerror=alert(2)> said the plan & budget were approved.\n";
 
 /// The one way a test starts the `claims` binary: with an empty environment but `PATH`, `HOME`
 /// and the working directory set to `home` (a temporary directory of the test), the clock fixed

@@ -15,7 +15,8 @@ pub struct ClaimRow {
     pub mentions: i64,
 }
 
-const CLAIM_COLUMNS: &str = "c.id, c.speaker, c.cue, c.stance, c.hedges, c.content,
+pub(in crate::store) const CLAIM_COLUMNS: &str =
+    "c.id, c.speaker, c.cue, c.stance, c.hedges, c.content,
     (SELECT count(*) FROM mentions mm WHERE mm.claim_seq = c.seq)";
 
 /// A claim from the columns `id, speaker, cue, stance, hedges, content` starting at `at`.
@@ -32,9 +33,14 @@ pub(in crate::store) fn claim_ref(r: &Row<'_>, at: usize) -> rusqlite::Result<Cl
 }
 
 fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+    claim_row_at(r, 0)
+}
+
+/// A claim as listed, from [`CLAIM_COLUMNS`] starting at `at`.
+pub(in crate::store) fn claim_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result<ClaimRow> {
     Ok(ClaimRow {
-        claim: claim_ref(r, 0)?,
-        mentions: r.get(6)?,
+        claim: claim_ref(r, at)?,
+        mentions: r.get(at + 6)?,
     })
 }
 

@@ -70,7 +70,8 @@ pub struct Appearance {
     pub sentence: String,
 }
 
-const APPEARANCES: &str = "SELECT m.claim_id, d.id, d.key, v.id, v.number, v.title, v.source,
+pub(in crate::store) const APPEARANCES: &str =
+    "SELECT m.claim_id, d.id, d.key, v.id, v.number, v.title, v.source,
         v.published, (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq),
         c.speaker, c.cue, c.stance, c.content, m.sentence
     FROM mentions m
@@ -78,7 +79,7 @@ const APPEARANCES: &str = "SELECT m.claim_id, d.id, d.key, v.id, v.number, v.tit
     JOIN versions v ON v.seq = m.version_seq
     JOIN documents d ON d.seq = v.document_seq";
 
-fn appearance(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appearance> {
+pub(in crate::store) fn appearance_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appearance> {
     Ok(Appearance {
         claim: r.get(0)?,
         document: r.get(1)?,
@@ -98,8 +99,15 @@ fn appearance(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appearance> {
 }
 
 /// Order: by publication time (unknown last), then import time, then arrival.
-const ORDER: &str = " ORDER BY v.published IS NULL, v.published,
+pub(in crate::store) const ORDER: &str = " ORDER BY v.published IS NULL, v.published,
     (SELECT imported_at FROM version_arrivals va WHERE va.seq = v.seq), m.seq";
+
+/// Claims (`c`) whose speaker is `?1` (case-insensitive) or a name of the entity of that
+/// name (docs/schema.md).
+pub(in crate::store) const SPEAKER_FILTER: &str = "(c.speaker = ?1 COLLATE NOCASE OR c.speaker IN (
+                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
+                    SELECT e1.entity FROM speaker_entities e1
+                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))";
 
 /// Whose appearances.
 #[derive(Debug, Clone, Copy)]
@@ -119,13 +127,7 @@ pub fn appearances(store: &Store, of: Of<'_>, as_of: Option<&AsOf>) -> Result<Ve
             id.to_hex(),
         ),
         // Every name of the entity of that name (docs/schema.md).
-        Of::Speaker(s) => (
-            "(c.speaker = ?1 COLLATE NOCASE OR c.speaker IN (
-                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
-                    SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))",
-            s.trim().to_string(),
-        ),
+        Of::Speaker(s) => (SPEAKER_FILTER, s.trim().to_string()),
     };
     let mut sql = format!("{APPEARANCES} WHERE {filter}");
     let mut args = vec![arg];
@@ -137,7 +139,7 @@ pub fn appearances(store: &Store, of: Of<'_>, as_of: Option<&AsOf>) -> Result<Ve
     sql.push_str(ORDER);
     let mut stmt = store.conn().prepare(&sql)?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), appearance)?
+        .query_map(rusqlite::params_from_iter(args), appearance_at)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

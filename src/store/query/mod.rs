@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod entities;
 pub mod history;
+pub mod pages;
 pub mod relations;
 pub mod reviews;
 pub mod versions;

@@ -51,27 +51,84 @@ pub struct RelationFilter {
     pub speaker: Option<String>,
     /// Also relations of a retracted claim (`claims retract`).
     pub include_retracted: bool,
+    /// Only relations of this claim (either side).
+    pub claim: Option<ObjectId>,
 }
+
+/// The rows of `claim_relations` (schema/0004_found_relations.sql) of one claim, the claim's
+/// id being parameter ?2: the same definition with each source narrowed to the claim first
+/// (found rows by `a_seq` and the `found_relations_b` index, same content by the claim's own
+/// `n:` key, judgements by their two claims), so that a claim's page does not read every
+/// relation. `tests/relations.rs` checks it gives the view's rows for every claim.
+const ONE_CLAIM: &str = "WITH me AS (SELECT seq FROM objects WHERE id = ?2),
+found AS (
+    SELECT DISTINCT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM found_relations WHERE a_seq = (SELECT seq FROM me)
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM found_relations WHERE b_seq = (SELECT seq FROM me)
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations WHERE a_seq = (SELECT seq FROM me)
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations WHERE b_seq = (SELECT seq FROM me)
+),
+rel AS (
+    SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,
+           EXISTS (SELECT 1 FROM current_relations c WHERE c.seq = r.seq) AS current,
+           r.from_seq, r.to_seq
+    FROM relations r
+    WHERE r.manual = 1 AND (r.from_seq = (SELECT seq FROM me) OR r.to_seq = (SELECT seq FROM me))
+    UNION ALL
+    SELECT NULL, f.kind, f.score, f.basis, f.reason, 0,
+           NOT EXISTS (SELECT 1 FROM relations m
+                       WHERE m.manual = 1
+                         AND m.pair_lo = min(f.a_id, f.b_id) AND m.pair_hi = max(f.a_id, f.b_id)),
+           f.a_seq, f.b_seq
+    FROM found f
+),
+one_claim AS (
+    SELECT rel.relation_id, rel.kind, rel.score, rel.basis, rel.note, rel.manual, rel.current,
+           a.id AS from_id, a.speaker AS from_speaker, a.cue AS from_cue,
+           a.stance AS from_stance, a.content AS from_content,
+           b.id AS to_id, b.speaker AS to_speaker, b.cue AS to_cue,
+           b.stance AS to_stance, b.content AS to_content,
+           rel.from_seq, rel.to_seq
+    FROM rel
+    JOIN claims a ON a.seq = rel.from_seq
+    JOIN claims b ON b.seq = rel.to_seq
+)
+";
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
 /// between a claim and its own later edit is an update, not a conflict), by kind, score
 /// (highest first), then the two claim ids. A function of the stored objects alone.
 pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
-    let mut sql = String::from(
-        "SELECT cr.kind, cr.score,
+    let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
+    // One claim's relations are read from [`ONE_CLAIM`] (the view's rows of that claim, found
+    // with the indexes) rather than the whole `claim_relations` view.
+    let (with, source) = match &f.claim {
+        Some(c) => {
+            args.push(SqlValue::Text(c.to_hex()));
+            (ONE_CLAIM, "one_claim")
+        }
+        None => ("", "claim_relations"),
+    };
+    let mut sql = format!(
+        "{with}SELECT cr.kind, cr.score,
                 coalesce(cr.note, CASE WHEN cr.manual THEN 'judged by a person' ELSE '' END),
                 cr.basis, cr.relation_id, cr.from_seq, cr.to_seq,
                 cr.from_id, cr.from_speaker, cr.from_cue, cr.from_stance, cr.from_content,
                 cr.to_id, cr.to_speaker, cr.to_cue, cr.to_stance, cr.to_content
-         FROM claim_relations cr
+         FROM {source} cr
          WHERE cr.current AND cr.kind <> 'unrelated' AND cr.score >= ?1
            AND (cr.kind <> 'conflicts' OR NOT EXISTS (
                 SELECT 1 FROM found_relations u
                 WHERE u.kind = 'updates'
                   AND ((u.a_seq = cr.from_seq AND u.b_seq = cr.to_seq)
-                       OR (u.a_seq = cr.to_seq AND u.b_seq = cr.from_seq))))",
+                       OR (u.a_seq = cr.to_seq AND u.b_seq = cr.from_seq))))"
     );
-    let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
     if let Some(kind) = &f.kind {
         args.push(SqlValue::Text(kind.clone()));
         sql.push_str(&format!(" AND cr.kind = ?{}", args.len()));
