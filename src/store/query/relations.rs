@@ -2,7 +2,7 @@
 
 use super::super::{Result, Store};
 use crate::objects::ObjectId;
-use rusqlite::{params_from_iter, types::Value as SqlValue};
+use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -68,11 +68,29 @@ found AS (
     SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
     FROM found_relations WHERE b_seq = (SELECT seq FROM me)
     UNION
-    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
-    FROM same_content_relations WHERE a_seq = (SELECT seq FROM me)
-    UNION
-    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
-    FROM same_content_relations WHERE b_seq = (SELECT seq FROM me)
+    -- `same_content_relations` narrowed to the claim's own content key (?3, ?4): the holders
+    -- of that one key, not every claim's.
+    SELECT
+        lo.seq, lo.id, hi.seq, hi.id,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'conflicts' ELSE 'corroborates' END,
+        1.0,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'opposite-cue/1' ELSE 'same-content/1' END,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'cue: ' || (CASE lo.cue WHEN '' THEN 'asserts' ELSE lo.cue END) || ' vs '
+                          || (CASE hi.cue WHEN '' THEN 'asserts' ELSE hi.cue END)
+             ELSE 'same content from ' || lo.speaker || ' and ' || hi.speaker END
+    FROM claim_keys k1
+    JOIN claim_keys k2
+      ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_seq <> k1.claim_seq
+    JOIN claims lo ON lo.seq = k1.claim_seq
+    JOIN claims hi ON hi.seq = k2.claim_seq
+    WHERE k1.key = ?3 AND k1.detail = ?4 AND lo.id < hi.id
+      AND (lo.seq = (SELECT seq FROM me) OR hi.seq = (SELECT seq FROM me))
+      AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
+      AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
+           OR lower(lo.speaker) <> lower(hi.speaker))
 ),
 rel AS (
     SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,
@@ -110,7 +128,32 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
     // with the indexes) rather than the whole `claim_relations` view.
     let (with, source) = match &f.claim {
         Some(c) => {
+            // The claim's content key (`n:`), for the same-content part of [`ONE_CLAIM`].
+            let content: Option<String> = store
+                .conn()
+                .query_row(
+                    "SELECT c.content FROM objects o JOIN claims c ON c.seq = o.seq
+                     WHERE o.id = ?1",
+                    [c.to_hex()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let key = content.and_then(|content| {
+                crate::relate::candidate_keys(&content)
+                    .into_iter()
+                    .find(|k| crate::relate::is_content_key(&k.0))
+            });
             args.push(SqlValue::Text(c.to_hex()));
+            match key {
+                Some((key, detail)) => {
+                    args.push(SqlValue::Text(key));
+                    args.push(SqlValue::Text(detail));
+                }
+                None => {
+                    args.push(SqlValue::Null);
+                    args.push(SqlValue::Null);
+                }
+            }
             (ONE_CLAIM, "one_claim")
         }
         None => ("", "claim_relations"),
