@@ -76,19 +76,25 @@ pub struct Args {
     pub insecure_listen: bool,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let token = match &args.token_file {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| fail(format!("{}: {e}", path.display())))?;
-            let token = text.trim().to_string();
-            if token.is_empty() {
-                return Err(fail(format!("{}: the token file is empty", path.display())));
-            }
-            Some(token)
-        }
+/// The token in a token file (`--token-file`): its text without surrounding white space, which
+/// may not be empty.
+pub(super) fn read_token_file(
+    path: Option<&std::path::Path>,
+) -> Result<Option<String>, super::error::CliError> {
+    let Some(path) = path else {
+        return Ok(None);
     };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let token = text.trim().to_string();
+    if token.is_empty() {
+        return Err(fail(format!("{}: the token file is empty", path.display())));
+    }
+    Ok(Some(token))
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CliResult {
+    let token = read_token_file(args.token_file.as_deref())?;
     let listener = std::net::TcpListener::bind(&args.addr)
         .map_err(|e| fail(format!("{}: cannot listen: {e}", args.addr)))?;
     let server = Server::from_listener(listener)?;

@@ -1,6 +1,7 @@
 //! `claims web`: pages to read the ledger in a browser.
 
 use super::error::fail;
+use super::serve::read_token_file;
 use super::{Cli, CliResult};
 use claims::store::Store;
 use claims::web::{Options, Server};
@@ -28,18 +29,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let token = match &args.token_file {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| fail(format!("{}: {e}", path.display())))?;
-            let token = text.trim().to_string();
-            if token.is_empty() {
-                return Err(fail(format!("{}: the token file is empty", path.display())));
-            }
-            Some(token)
-        }
-    };
+    let token = read_token_file(args.token_file.as_deref())?;
     let mut store = if token.is_some() {
         Store::open_existing(&cli.db)?
     } else {
