@@ -526,13 +526,7 @@ fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
         }
     }
     rows.sort_unstable();
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
-    )?;
-    for row in &rows {
-        insert.execute((&row.0, &row.1, row.2))?;
-    }
-    Ok(())
+    related::insert_claim_keys(tx, rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2)))
 }
 
 /// The index tables [`reindex`] fills.

@@ -85,13 +85,7 @@ impl Writer<'_> {
         &self,
         rows: impl IntoIterator<Item = (&'k str, &'k str, i64)>,
     ) -> Result<()> {
-        let mut stmt = self.conn().prepare_cached(
-            "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
-        )?;
-        for row in rows {
-            stmt.execute(row)?;
-        }
-        Ok(())
+        insert_claim_keys(self.conn(), rows)
     }
 
     /// The claims holding `key` (by seq) with their details, at most `limit` of them: a walk
@@ -253,4 +247,19 @@ impl Writer<'_> {
     pub fn version_claims(&self, version: &ObjectId) -> Result<Vec<ClaimRef>> {
         query::versions::claims_of_version(self.conn(), version)
     }
+}
+
+/// Writes `claim_keys` rows `(key, detail, claim_seq)`: the relation step's for its new claims,
+/// a rebuild's for all of them.
+pub(super) fn insert_claim_keys<'k>(
+    conn: &rusqlite::Connection,
+    rows: impl IntoIterator<Item = (&'k str, &'k str, i64)>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
+    )?;
+    for row in rows {
+        stmt.execute(row)?;
+    }
+    Ok(())
 }
