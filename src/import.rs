@@ -13,6 +13,7 @@ use crate::ledger::Ledger;
 use crate::model::{plan_article_owned, Body, Overrides, Planned, Typed};
 use crate::objects::{ObjectError, ObjectId};
 use crate::relate::candidate_keys;
+use crate::store::fetch::{FetchRecord, WatchedArticle};
 use crate::store::imports::ImportRecord;
 use crate::store::{Store, StoreError};
 use serde::Serialize;
@@ -31,6 +32,10 @@ pub enum ImportError {
     Store { path: PathBuf, source: StoreError },
     #[error("{path}: not stored, the commit failed: {message}")]
     Commit { path: PathBuf, message: String },
+    /// A page that could not be fetched (`claims import URL`, `crate::fetch`, which names the
+    /// URL in `message`); nothing is stored.
+    #[error("{message}; nothing stored")]
+    Fetch { message: String },
 }
 
 /// What happened to one version of one file.
@@ -62,6 +67,9 @@ pub struct FileReport {
     /// Objects of the file this database's block list kept out (`claims block`): why each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<String>,
+    /// What was read but ignored, each naming its line (an unknown header key).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One review of an imported file.
@@ -79,6 +87,7 @@ enum Plan {
     Cached {
         path: PathBuf,
         versions: Vec<ObjectId>,
+        warnings: Vec<String>,
     },
     Fresh {
         path: PathBuf,
@@ -87,6 +96,7 @@ enum Plan {
         /// The candidate keys of each planned claim (per article, in text order), computed on
         /// the planning thread so that the writing thread does not.
         keys: Vec<Vec<Vec<(String, String)>>>,
+        warnings: Vec<String>,
     },
     /// A file of fact-checks: its reviews.
     Reviews {
@@ -257,14 +267,28 @@ fn plan_file(
             .ok()
             .flatten()
     });
+    let warnings = ingest::header_warnings(path, &bytes);
     if let Some(versions) = cached {
         return Ok(Plan::Cached {
             path: path.to_path_buf(),
             versions,
+            warnings,
         });
     }
     // The bytes are handed over: a plain text is then held once, not twice.
     let articles = ingest::parse_owned(path, bytes)?;
+    plan_articles(path, sha, articles, overrides, extractor, warnings)
+}
+
+/// Plans the objects of the articles read from one file (or page).
+fn plan_articles(
+    path: &Path,
+    sha: String,
+    articles: Vec<ingest::Article>,
+    overrides: &Overrides,
+    extractor: &Extractor,
+    warnings: Vec<String>,
+) -> Result<Plan, ImportError> {
     let mut planned = Vec::with_capacity(articles.len());
     for article in articles {
         let article = overrides.apply(article);
@@ -292,7 +316,83 @@ fn plan_file(
         sha,
         planned,
         keys,
+        warnings,
     })
+}
+
+/// A page fetched over HTTP, to import as HTML ([`import_page`]).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The URL asked for: the document's lineage key (unless `--url` overrides it) and the
+    /// name of the page in messages.
+    pub url: String,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// Where and when it came from; `version_id`, `body_sha256` and `canonical` are filled in
+    /// here.
+    pub fetch: FetchRecord,
+    /// The state of the watched article to save with it, if a watched feed named it.
+    pub watched: Option<WatchedArticle>,
+}
+
+/// What importing a page gave: the file report (the page's URL as its path) and the fetch
+/// fact stored with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageReport {
+    #[serde(flatten)]
+    pub report: FileReport,
+    pub fetch: FetchRecord,
+}
+
+/// Imports one fetched page as an HTML article, in a transaction of its own: its objects, its
+/// row of the import log, its fetch fact ([`FetchRecord`]) and the watched article's state are
+/// stored together or not at all.
+pub fn import_page(
+    store: &mut Store,
+    page: Page,
+    overrides: &Overrides,
+    extractor: &Extractor,
+) -> Result<PageReport, ImportError> {
+    let path = PathBuf::from(&page.url);
+    let sha = sha256_hex(&page.body);
+    let articles = ingest::parse_as(ingest::Format::Html, &path, &page.body)?;
+    let canonical = articles.first().and_then(|a| a.url.clone());
+    let mut overrides = overrides.clone();
+    if overrides.url.is_none() && overrides.key.is_none() {
+        overrides.url = Some(page.url.clone());
+    }
+    let options = overrides.fingerprint();
+    let plan = plan_articles(
+        &path,
+        sha.clone(),
+        articles,
+        &overrides,
+        extractor,
+        Vec::new(),
+    )?;
+    let commit_error = |e: StoreError| ImportError::Commit {
+        path: path.clone(),
+        message: e.describe_write_failure(),
+    };
+    let mut ledger = Ledger::begin(store).map_err(commit_error)?;
+    let report = write_file(&mut ledger, plan, &options)?;
+    let mut fetch = page.fetch;
+    fetch.canonical = canonical;
+    fetch.body_sha256 = Some(sha);
+    fetch.version_id = report.versions.first().map(|v| v.version.to_hex());
+    let stored = || -> Result<(), StoreError> {
+        ledger.fetches().record(&fetch)?;
+        if let Some(state) = &page.watched {
+            ledger.fetches().save_article(state)?;
+        }
+        Ok(())
+    };
+    stored().map_err(|source| ImportError::Store {
+        path: path.clone(),
+        source,
+    })?;
+    ledger.commit().map_err(commit_error)?;
+    Ok(PageReport { report, fetch })
 }
 
 /// Writes one file in a transaction of its own.
@@ -315,7 +415,11 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
         .unit(|l| {
             let refused_before = l.refused().len();
             let report = match plan {
-                Plan::Cached { path, versions } => versions
+                Plan::Cached {
+                    path,
+                    versions,
+                    warnings,
+                } => versions
                     .iter()
                     .map(|v| version_report(l, *v, false))
                     .collect::<Result<Vec<_>, _>>()
@@ -326,13 +430,18 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                         cached: true,
                         reviews: Vec::new(),
                         refused: Vec::new(),
+                        warnings,
                     }),
                 Plan::Fresh {
                     path,
                     sha,
                     planned,
                     keys,
-                } => write_fresh(l, &path, &sha, planned, keys, options),
+                    warnings,
+                } => write_fresh(l, &path, &sha, planned, keys, options).map(|mut r| {
+                    r.warnings = warnings;
+                    r
+                }),
                 Plan::Reviews { path, sha, reviews } => {
                     write_reviews(l, &path, &sha, reviews, options)
                 }
@@ -401,6 +510,7 @@ fn write_fresh(
         cached: false,
         reviews: Vec::new(),
         refused: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -434,6 +544,7 @@ fn write_reviews(
         cached: false,
         reviews: report,
         refused: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 

@@ -8,7 +8,7 @@
 //! ```text
 //!   cli (the binary)  the only place that reads arguments or prints
 //!   web               the pages of `claims web`: HTML and JSON from the queries
-//!   import · timeline · sync        what the commands do
+//!   import · fetch · timeline · sync   what the commands do (fetch: HTTP, feeds)
 //!   ledger            the one write path: store, index and relate, in one transaction
 //!   store             all SQL: the SQLite file, migrations, index, queries, local tables
 //!   model · relate    typed objects and article plans · relation rules        } pure: no
@@ -30,6 +30,7 @@
 
 pub mod extract;
 pub mod fault;
+pub mod fetch;
 pub mod import;
 pub mod ingest;
 pub mod ledger;

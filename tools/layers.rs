@@ -32,6 +32,8 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("ledger", 5),
     // What the commands do.
     ("import", 6),
+    // Articles and feeds over HTTP (uses `import` and the diff of `relate`).
+    ("fetch", 6),
     ("timeline", 6),
     ("sync", 6),
     // The pages of `claims web`: HTML and JSON over the same queries as the commands.

@@ -73,11 +73,25 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         print_json(cli.format, &value)?;
         return Ok(super::exit::OK);
     }
+    let mut out = std::io::stdout().lock();
+    write_diff(&mut out, &a.label, &b.label, &d, &corrections)?;
+    out.flush()?;
+    Ok(super::exit::OK)
+}
+
+/// Writes a claim diff as `claims diff` shows it: the two labels, `-`, `~` and `+` lines,
+/// correction notices, and the counts (also what `claims watch` reports for a new version).
+pub(super) fn write_diff(
+    out: &mut impl Write,
+    before: &str,
+    after: &str,
+    d: &diff::Diff,
+    corrections: &[&String],
+) -> std::io::Result<()> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let paint = Paint { color };
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "--- {}", a.label)?;
-    writeln!(out, "+++ {}", b.label)?;
+    writeln!(out, "--- {before}")?;
+    writeln!(out, "+++ {after}")?;
     for c in &d.removed {
         writeln!(out, "{}", paint.line('-', &claim_line(c)))?;
     }
@@ -87,7 +101,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     for c in &d.added {
         writeln!(out, "{}", paint.line('+', &claim_line(c)))?;
     }
-    for c in &corrections {
+    for c in corrections {
         writeln!(out, "! correction notice: {c}")?;
     }
     writeln!(
@@ -97,9 +111,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         d.removed.len(),
         d.changed.len(),
         d.unchanged
-    )?;
-    out.flush()?;
-    Ok(super::exit::OK)
+    )
 }
 
 struct Paint {

@@ -216,6 +216,15 @@ impl From<BadDate> for CliError {
     }
 }
 
+impl From<claims::fetch::watch::WatchError> for CliError {
+    fn from(e: claims::fetch::watch::WatchError) -> CliError {
+        match e {
+            claims::fetch::watch::WatchError::Store(e) => e.into(),
+            e => CliError::failed(e),
+        }
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
         CliError::failed(e)

@@ -13,6 +13,11 @@ use std::path::PathBuf;
 
 /// Import articles (text, Markdown, HTML, JSON lines) and extract their claims.
 ///
+/// An argument that starts with http:// or https:// is fetched (docs/fetch.md): robots.txt is
+/// honoured, redirects are followed, the page must be HTML within --max-bytes, and the URL
+/// asked for is the document's lineage key; where and when it came from (final URL, status,
+/// ETag) is recorded beside the version. A failed fetch stores nothing.
+///
 /// Directories are walked recursively in a stable order, taking files ending in .txt, .text,
 /// .md, .markdown, .html, .htm, .xhtml, .jsonl and .ndjson; symbolic links that lead out of the
 /// directory are reported and not followed (see --follow-links). Only regular files are read: a
@@ -49,10 +54,19 @@ pub struct Args {
     /// not followed and each is reported (links that stay inside are followed).
     #[arg(long)]
     pub follow_links: bool,
+    /// For URLs: the most seconds one request may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+    /// For URLs: the largest page read, in bytes; a larger one is refused while it streams in.
+    #[arg(long, value_name = "BYTES", default_value_t = claims::fetch::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
 }
 
 #[derive(Serialize)]
 struct Summary<'a> {
+    /// Where and when each page fetched came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fetched: Vec<claims::store::fetch::FetchRecord>,
     files: usize,
     failed: usize,
     new_versions: usize,
@@ -92,9 +106,14 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let walk = WalkOptions {
         follow_links: args.follow_links,
     };
-    let outcomes = import_paths_with(
+    let (urls, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = args
+        .paths
+        .iter()
+        .partition(|p| p.to_str().is_some_and(claims::fetch::is_url));
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    let mut outcomes = import_paths_with(
         &mut store,
-        &args.paths,
+        &paths,
         walk,
         &overrides,
         &extractor,
@@ -112,7 +131,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                             None => eprintln!("{line}"),
                         }
                     }
-                    Ok(report) if !report.refused.is_empty() && text => {
+                    Ok(report) if !report.refused.is_empty() || !report.warnings.is_empty() => {
                         let mut lines = String::new();
                         for r in &report.refused {
                             lines.push_str(&format!(
@@ -120,13 +139,18 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                                 report.path.display()
                             ));
                         }
+                        for w in &report.warnings {
+                            lines.push_str(&format!("claims: warning: {w}\n"));
+                        }
                         match &progress {
                             Some(bar) => bar.suspend(|| eprint!("{lines}")),
                             None => eprint!("{lines}"),
                         }
-                        let lines = file_lines(store, report, args.claims);
-                        let mut out = std::io::stdout().lock();
-                        out.write_all(lines.as_bytes())?;
+                        if text {
+                            let lines = file_lines(store, report, args.claims);
+                            let mut out = std::io::stdout().lock();
+                            out.write_all(lines.as_bytes())?;
+                        }
                     }
                     Ok(report) if text => {
                         let lines = file_lines(store, report, args.claims);
@@ -151,6 +175,41 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     if let Some(e) = write_error {
         return Err(e.into());
     }
+    let mut fetched = Vec::new();
+    if !urls.is_empty() {
+        let mut fetcher = claims::fetch::Fetcher::new(claims::fetch::FetchOptions {
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+            max_bytes: args.max_bytes,
+            ..claims::fetch::FetchOptions::default()
+        });
+        for url in urls {
+            let url = url.to_string_lossy();
+            let outcome = fetch_page(&mut store, &mut fetcher, &url, &overrides, &extractor);
+            let outcome = match outcome {
+                Ok(page) => {
+                    fetched.push(page.fetch);
+                    Ok(page.report)
+                }
+                Err(e) => Err(e),
+            };
+            match &outcome {
+                Err(e) => eprintln!("claims: error: {e}"),
+                Ok(report) => {
+                    for w in &report.refused {
+                        eprintln!(
+                            "claims: warning: {}: {w}; the rest of the page was stored",
+                            report.path.display()
+                        );
+                    }
+                    if text {
+                        let lines = file_lines(&store, report, args.claims);
+                        std::io::stdout().lock().write_all(lines.as_bytes())?;
+                    }
+                }
+            }
+            outcomes.push(outcome);
+        }
+    }
     let ok: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
     let errors: Vec<FileError> = outcomes
         .iter()
@@ -160,6 +219,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         })
         .collect();
     let summary = Summary {
+        fetched,
         files: outcomes.len(),
         failed: errors.len(),
         new_versions: ok
@@ -203,6 +263,17 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             summary.failed,
             cli.db.display()
         )?;
+    } else if cli.format == Format::Jsonl {
+        // One line per file, in the order given: its report, or `{"error"}`.
+        let items: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|o| match o {
+                Ok(report) => serde_json::to_value(report),
+                Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(std::io::Error::from)?;
+        print_json(cli.format, &items)?;
     } else {
         print_json(cli.format, &summary)?;
     }
@@ -289,5 +360,45 @@ fn review_line(store: &Store, path: &std::path::Path, r: &claims::import::Review
             .or(review.rating.alternate_name.as_deref())
             .unwrap_or("-"),
         review.claim_text.as_deref().unwrap_or("-"),
+    )
+}
+
+/// Fetches one page and imports it; a failed fetch is an import error naming the URL, and
+/// stores nothing.
+fn fetch_page(
+    store: &mut Store,
+    fetcher: &mut claims::fetch::Fetcher,
+    url: &str,
+    overrides: &Overrides,
+    extractor: &Extractor,
+) -> Result<claims::import::PageReport, claims::import::ImportError> {
+    let fetch_error = |e: claims::fetch::FetchError| claims::import::ImportError::Fetch {
+        message: e.to_string(),
+    };
+    let page = fetcher
+        .get(url, &claims::fetch::Validators::default())
+        .map_err(fetch_error)?;
+    page.require_html().map_err(fetch_error)?;
+    claims::import::import_page(
+        store,
+        claims::import::Page {
+            url: url.to_string(),
+            fetch: claims::store::fetch::FetchRecord {
+                url: url.to_string(),
+                final_url: page.final_url.clone(),
+                canonical: None,
+                fetched_at: page.fetched_at.clone(),
+                status: page.status,
+                etag: page.etag.clone(),
+                last_modified: page.last_modified.clone(),
+                body_sha256: None,
+                version_id: None,
+                feed_url: None,
+            },
+            body: page.body,
+            watched: None,
+        },
+        overrides,
+        extractor,
     )
 }

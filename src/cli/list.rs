@@ -11,15 +11,23 @@ use claims::timeline::history::Clock;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only claims of the entities with a name containing this text (every name of each:
-    /// see `claims alias`).
+    /// see `claims alias`); the rule of `log --speaker`.
     #[arg(long)]
     pub speaker: Option<String>,
+    /// With --speaker: only the entity with exactly this name (case-insensitive), with every
+    /// name of it.
+    #[arg(long, requires = "speaker")]
+    pub exact: bool,
     /// Only claims in this document (id prefix, URL or key).
     #[arg(long)]
     pub document: Option<String>,
     /// Only claims in articles from this outlet.
     #[arg(long)]
     pub outlet: Option<String>,
+    /// Leave out the outlet's own sentences (claims with no cue, attributed to the outlet):
+    /// only what the article attributes to someone.
+    #[arg(long)]
+    pub no_outlet: bool,
     /// Only claims whose content contains this text.
     #[arg(long)]
     pub text: Option<String>,
@@ -45,10 +53,12 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let as_of = args.as_of.parse()?;
     let filter = ListFilter {
         speaker: args.speaker.clone(),
+        speaker_match: super::log::speaker_match(args.exact),
         document,
         outlet: args.outlet.clone(),
         text: args.text.clone(),
         latest: args.latest,
+        no_outlet: args.no_outlet,
         limit: args.limit,
         published_by: as_of
             .as_ref()

@@ -19,9 +19,14 @@ pub struct Args {
     /// The document or claim.
     #[arg(required_unless_present = "speaker")]
     pub target: Option<String>,
-    /// A speaker's claims over time (a name, case-insensitive; every name of its entity).
+    /// A speaker's claims over time: the speakers with a name containing this text
+    /// (case-insensitive), with every name of their entities; the rule of `list --speaker`.
     #[arg(long, conflicts_with = "target")]
     pub speaker: Option<String>,
+    /// With --speaker: only the speaker with exactly this name (case-insensitive), with every
+    /// name of its entity.
+    #[arg(long, requires = "speaker")]
+    pub exact: bool,
     #[command(flatten)]
     pub as_of: super::AsOfArgs,
 }
@@ -31,7 +36,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let as_of = args.as_of.parse()?;
     let as_of = as_of.as_ref();
     if let Some(speaker) = &args.speaker {
-        let rows = history::speaker_history(&store, speaker, as_of)?;
+        let rows = history::speaker_history(&store, speaker, speaker_match(args.exact), as_of)?;
         if cli.format != Format::Text {
             print_json(cli.format, &rows)?;
         } else {
@@ -150,4 +155,13 @@ fn write_appearance(out: &mut impl Write, a: &Appearance, with_claim: bool) -> s
         writeln!(out, "    {}", a.sentence)?;
     }
     Ok(())
+}
+
+/// `--exact` or not: the one speaker rule of `list` and `log`.
+pub(super) fn speaker_match(exact: bool) -> history::SpeakerMatch {
+    if exact {
+        history::SpeakerMatch::Exact
+    } else {
+        history::SpeakerMatch::Contains
+    }
 }

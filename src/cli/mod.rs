@@ -27,6 +27,7 @@ mod serve;
 mod show;
 mod sync;
 mod verify;
+mod watch;
 mod web;
 
 pub use error::{exit, CliError};
@@ -111,6 +112,7 @@ pub enum Command {
     Sync(sync::Args),
     Serve(serve::Args),
     Hub(hub::Args),
+    Watch(watch::Args),
     Web(web::Args),
 }
 
@@ -141,6 +143,7 @@ impl Command {
             Command::Sync(_) => "sync",
             Command::Serve(_) => "serve",
             Command::Hub(_) => "hub",
+            Command::Watch(_) => "watch",
             Command::Web(_) => "web",
         }
     }
@@ -197,6 +200,7 @@ pub fn main() -> i32 {
         Command::Sync(args) => sync::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Hub(args) => hub::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
         Command::Web(args) => web::run(&cli, args),
     };
     result.unwrap_or_else(|e| e.naming_locked(&cli.db).report())

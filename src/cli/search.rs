@@ -8,7 +8,7 @@ use claims::store::query::fts_query;
 /// Search claims by words in their content or speaker, best match first.
 ///
 /// Every word must appear (a word matches any word that it starts with when it ends in `*`,
-/// with --raw). Exits 1 when nothing matches.
+/// with --raw). When nothing matches it says so on stderr and exits 1.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words to look for.
@@ -28,12 +28,17 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let store = open_existing(cli)?;
     let text = args.words.join(" ");
-    let query = if args.raw { text } else { fts_query(&text) };
+    let query = if args.raw {
+        text.clone()
+    } else {
+        fts_query(&text)
+    };
     let rows = search_claims_with(&store, &query, args.limit, args.include_retracted)?;
     print_claims(cli.format, &rows)?;
-    Ok(if rows.is_empty() {
-        super::exit::FAILED
-    } else {
-        super::exit::OK
-    })
+    if rows.is_empty() {
+        // Stdout keeps its shape (an empty list); the reason goes to stderr, with exit 1.
+        eprintln!("claims: no claim matches {text:?}");
+        return Ok(super::exit::FAILED);
+    }
+    Ok(super::exit::OK)
 }

@@ -8,12 +8,12 @@ use std::io::Write;
 
 /// Show one object and where it stands.
 ///
-/// ID is an object id or a unique prefix of at least 6 hex digits. For a claim, every place it
-/// appears, its reviews and its retractions; for a version, its claims and correction notices;
-/// for a document, its versions.
+/// ID is an object id or a unique prefix of at least 6 hex digits, or a document's URL or key.
+/// For a claim, every place it appears, its reviews and its retractions; for a version, its
+/// claims, correction notices and where and when it was fetched; for a document, its versions.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The object's id or a unique prefix.
+    /// The object's id or a unique prefix, or a document's URL or key.
     pub id: String,
 }
 
@@ -113,6 +113,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         }
         "version" => {
             let mentions = query::mentions_in_version(&store, &id)?;
+            // Where and when this text was fetched (local facts; the first is when it was
+            // first seen).
+            let fetches = store.fetches().of_version(&id.to_hex())?;
             if text {
                 for key in ["title", "source", "byline", "published", "document"] {
                     if let Some(v) = object.get(key).and_then(Value::as_str) {
@@ -121,6 +124,24 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                 }
                 for notice in claims::store::query::versions::version_corrections(&store, &id)? {
                     writeln!(out, "  correction notice: {notice}")?;
+                }
+                for f in &fetches {
+                    writeln!(
+                        out,
+                        "  fetched: {} {} (HTTP {}{}{})",
+                        f.fetched_at,
+                        f.url,
+                        f.status,
+                        if f.final_url != f.url {
+                            format!(", from {}", f.final_url)
+                        } else {
+                            String::new()
+                        },
+                        f.etag
+                            .as_deref()
+                            .map(|e| format!(", ETag {e}"))
+                            .unwrap_or_default()
+                    )?;
                 }
                 writeln!(out, "{} claim{}:", mentions.len(), plural(mentions.len()))?;
                 for m in &mentions {
@@ -132,7 +153,11 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                     }
                 }
             }
-            json!({ "mentions": mentions })
+            if fetches.is_empty() {
+                json!({ "mentions": mentions })
+            } else {
+                json!({ "mentions": mentions, "fetches": fetches })
+            }
         }
         "document" => {
             let versions = query::versions_of(&store, &id)?;

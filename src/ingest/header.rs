@@ -39,24 +39,40 @@ pub(super) fn front_matter(text: &str) -> Result<Option<Split<'_>>, Unclosed> {
     Err(Unclosed)
 }
 
-/// Splits a block of `Key: value` lines with known keys (see [`is_known`]) off the start of
-/// `text`. The block must start on the first line and end with a blank line (or the end of
-/// the text); any other line before that means there is no header block.
+/// Splits a block of `Key: value` lines off the start of `text`. The block must start on the
+/// first line, hold at least one known key (see [`is_known`]) and end with a blank line (or
+/// the end of the text); any other line before that means there is no header block. Lines
+/// with keys not known are part of the block but ignored: [`unknown_keys`] names them.
 pub(super) fn header_block(text: &str) -> Option<Split<'_>> {
     let mut fields = Vec::new();
+    let mut known = false;
     for (end, line) in lines_with_ends(text) {
         if line.trim().is_empty() {
-            return (!fields.is_empty()).then_some(Split {
+            return known.then_some(Split {
                 fields,
                 body: &text[end..],
             });
         }
-        match field(line) {
-            Some((key, value)) if is_known(key) => fields.push((key, value)),
-            _ => return None,
-        }
+        let (key, value) = field(line)?;
+        known |= is_known(key);
+        fields.push((key, value));
     }
-    (!fields.is_empty()).then_some(Split { fields, body: "" })
+    known.then_some(Split { fields, body: "" })
+}
+
+/// The keys of a `Key: value` header block at the start of `text` that are not known, each
+/// with its 1-based line number: they are ignored, and `import` warns about each.
+pub fn unknown_keys(text: &str) -> Vec<(usize, String)> {
+    let Some(split) = header_block(text) else {
+        return Vec::new();
+    };
+    split
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, (key, _))| !is_known(key))
+        .map(|(i, (key, _))| (i + 1, key.to_string()))
+        .collect()
 }
 
 /// Copies known header fields into `article`; unknown keys are ignored. A later field
@@ -85,7 +101,7 @@ pub(super) fn apply(article: &mut Article, fields: &[(&str, &str)]) {
 }
 
 /// The header keys understood, compared case-insensitively.
-const KNOWN_KEYS: [&str; 10] = [
+pub(super) const KNOWN_KEYS: [&str; 10] = [
     "url",
     "source",
     "outlet",
@@ -179,5 +195,20 @@ mod tests {
 
         assert!(header_block("\nTitle: t\n\nBody").is_none());
         assert!(header_block("Title : t\n\nBody").is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_part_of_the_block_and_named_with_their_line() {
+        let text = "Title: Bridge\nSection: world\nURL: https://x.example/a\n\nBody";
+        let split = header_block(text).expect("header");
+        assert_eq!(split.body, "Body");
+        let mut article = Article::default();
+        apply(&mut article, &split.fields);
+        assert_eq!(article.title.as_deref(), Some("Bridge"));
+        assert_eq!(article.url.as_deref(), Some("https://x.example/a"));
+        assert_eq!(unknown_keys(text), vec![(2, "Section".to_string())]);
+        // Without any known key it is no header: the text starts there.
+        assert!(header_block("Update: the mayor spoke.\n\nBody").is_none());
+        assert!(unknown_keys("Update: the mayor spoke.\n\nBody").is_empty());
     }
 }

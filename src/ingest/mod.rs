@@ -152,6 +152,31 @@ fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
+/// Warnings about a plain text file's `Key: value` header block: each line with a key that is
+/// not known (`docs/formats.md`) is ignored, and named here as `PATH:LINE: ...`. Empty for
+/// other formats and for front matter (whose other keys are ordinary YAML).
+pub fn header_warnings(path: &Path, bytes: &[u8]) -> Vec<String> {
+    if detect(path, bytes) != Format::Text {
+        return Vec::new();
+    }
+    let Ok(text) = std::str::from_utf8(bytes.strip_prefix(BOM).unwrap_or(bytes)) else {
+        return Vec::new();
+    };
+    if matches!(header::front_matter(text), Ok(Some(_)) | Err(_)) {
+        return Vec::new();
+    }
+    header::unknown_keys(text)
+        .into_iter()
+        .map(|(line, key)| {
+            format!(
+                "{}:{line}: unknown header key {key:?}, line ignored (known: {})",
+                path.display(),
+                header::KNOWN_KEYS.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// Parses one file's bytes, detecting the format with [`detect`].
 ///
 /// All or nothing: a JSON lines file yields one article per record, and one bad record fails

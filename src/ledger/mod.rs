@@ -297,6 +297,12 @@ impl<'s> Ledger<'s> {
         self.writer.imports()
     }
 
+    /// The fetch facts and watch state, inside this transaction: a fetched version and where
+    /// it came from are stored together.
+    pub fn fetches(&self) -> crate::store::fetch::Fetches<'_> {
+        self.writer.fetches()
+    }
+
     /// Derives what is still pending, fills the full-text indexes and commits. Returns the
     /// objects the relation step stored in the whole transaction.
     pub fn commit(mut self) -> Result<Vec<(i64, ObjectId)>, StoreError> {

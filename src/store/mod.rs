@@ -17,6 +17,7 @@
 //! No other module of the crate holds SQL or a connection (`tools/layers.rs` checks this).
 
 mod entities;
+pub mod fetch;
 pub mod imports;
 mod index;
 pub mod local;
@@ -51,10 +52,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (5, include_str!("../../schema/0005_entities.sql")),
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
+    (8, include_str!("../../schema/0008_fetch.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 8;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -324,6 +326,11 @@ impl Store {
     /// The local import log.
     pub fn imports(&self) -> imports::Imports<'_> {
         imports::Imports::new(&self.conn)
+    }
+
+    /// The local fetch facts and watch list.
+    pub fn fetches(&self) -> fetch::Fetches<'_> {
+        fetch::Fetches::new(&self.conn)
     }
 
     /// Drops and recreates every index table from `objects` alone, in arrival order; what

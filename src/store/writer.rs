@@ -247,6 +247,11 @@ impl<'c> Writer<'c> {
         Imports::new(&self.tx)
     }
 
+    /// The local fetch facts and watch state, inside this transaction.
+    pub fn fetches(&self) -> super::fetch::Fetches<'_> {
+        super::fetch::Fetches::new(&self.tx)
+    }
+
     pub(super) fn conn(&self) -> &Connection {
         &self.tx
     }

@@ -9,7 +9,7 @@ use crate::store::query::{self, ClaimRow, VersionRow};
 use crate::store::{Store, StoreError};
 use serde::Serialize;
 
-pub use crate::store::query::history::{Appearance, AsOf, BadDate, Clock};
+pub use crate::store::query::history::{Appearance, AsOf, BadDate, Clock, SpeakerMatch};
 
 /// Where and when a claim was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,14 +45,15 @@ pub fn claim_history(
     }))
 }
 
-/// A speaker's claims over time: every appearance of a claim whose speaker equals `speaker`
-/// (case-insensitive), by publication time.
+/// A speaker's claims over time: every appearance of a claim of the speakers `speaker`
+/// matches (by `rule`, with every name of their entities), by publication time.
 pub fn speaker_history(
     store: &Store,
     speaker: &str,
+    rule: SpeakerMatch,
     as_of: Option<&AsOf>,
 ) -> Result<Vec<Appearance>, StoreError> {
-    appearances(store, Of::Speaker(speaker), as_of)
+    appearances(store, Of::Speaker(speaker, rule), as_of)
 }
 
 /// One version of a document with what changed since the version before it.

@@ -48,11 +48,15 @@ pub(in crate::store) fn claim_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub speaker: Option<String>,
+    /// How `speaker` matches.
+    pub speaker_match: super::history::SpeakerMatch,
     pub document: Option<ObjectId>,
     pub outlet: Option<String>,
     pub text: Option<String>,
     /// Only claims of the latest version of each document.
     pub latest: bool,
+    /// Leave out the outlet's own assertions (claims with an empty cue).
+    pub no_outlet: bool,
     pub limit: Option<u64>,
     /// Only claims in a version published at or before this time (text comparison, see
     /// [`super::history::AsOf`]).
@@ -69,16 +73,17 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     let mut args: Vec<SqlValue> = Vec::new();
     let like = |s: &str| SqlValue::Text(format!("%{}%", s.replace('%', "\\%").replace('_', "\\_")));
     if let Some(s) = &f.speaker {
-        // Every name of each entity that has a name containing the text (docs/schema.md).
-        sql.push_str(
-            " AND (c.speaker LIKE ? ESCAPE '\\' OR c.speaker IN (
-                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
-                    SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker LIKE ? ESCAPE '\\' OR e1.entity LIKE ? ESCAPE '\\')))",
-        );
-        args.push(like(s));
-        args.push(like(s));
-        args.push(like(s));
+        // Every name of each entity the text matches (docs/schema.md): the rule of `log`.
+        let (condition, arg) = f.speaker_match.condition(s);
+        sql.push_str(" AND ");
+        sql.push_str(&condition.replace("?1", "?"));
+        let n = condition.matches("?1").count();
+        for _ in 0..n {
+            args.push(SqlValue::Text(arg.clone()));
+        }
+    }
+    if f.no_outlet {
+        sql.push_str(" AND c.cue <> ''");
     }
     if !f.include_retracted {
         sql.push_str(" AND NOT EXISTS (SELECT 1 FROM retracted_claims rc WHERE rc.seq = c.seq)");

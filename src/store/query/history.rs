@@ -109,13 +109,52 @@ pub(in crate::store) const SPEAKER_FILTER: &str = "(c.speaker = ?1 COLLATE NOCAS
                     SELECT e1.entity FROM speaker_entities e1
                     WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))";
 
+/// Claims (`c`) of every entity with a name containing the LIKE pattern `?1` (every name of
+/// each, docs/schema.md): the one speaker rule of `list --speaker` and `log --speaker`.
+pub(in crate::store) const SPEAKER_CONTAINS_FILTER: &str =
+    "(c.speaker LIKE ?1 ESCAPE '\\' OR c.speaker IN (
+                SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
+                    SELECT e1.entity FROM speaker_entities e1
+                    WHERE e1.speaker LIKE ?1 ESCAPE '\\' OR e1.entity LIKE ?1 ESCAPE '\\')))";
+
+/// A LIKE pattern matching `text` anywhere (`%` and `_` taken literally).
+pub(in crate::store) fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// How a speaker name given on the command line matches: one rule for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SpeakerMatch {
+    /// The entities with a name containing the text (case-insensitive), with every name of
+    /// each: "FBI" finds "the FBI" and "FBI Director Wray".
+    #[default]
+    Contains,
+    /// The entity with this exact name (case-insensitive), with every name of it (`--exact`).
+    Exact,
+}
+
+impl SpeakerMatch {
+    /// The SQL condition on `c` and its argument `?1` for `name`.
+    pub(in crate::store) fn condition(self, name: &str) -> (&'static str, String) {
+        match self {
+            SpeakerMatch::Contains => (SPEAKER_CONTAINS_FILTER, contains_pattern(name.trim())),
+            SpeakerMatch::Exact => (SPEAKER_FILTER, name.trim().to_string()),
+        }
+    }
+}
+
 /// Whose appearances.
 #[derive(Debug, Clone, Copy)]
 pub enum Of<'a> {
     /// One claim's.
     Claim(&'a ObjectId),
-    /// Every claim whose speaker is this (case-insensitive), or a name of the same entity.
-    Speaker(&'a str),
+    /// Every claim of the speakers this name matches, with every name of their entities.
+    Speaker(&'a str, SpeakerMatch),
 }
 
 /// Appearances of a claim or a speaker's claims, by publication time (unknown last), then
@@ -127,7 +166,7 @@ pub fn appearances(store: &Store, of: Of<'_>, as_of: Option<&AsOf>) -> Result<Ve
             id.to_hex(),
         ),
         // Every name of the entity of that name (docs/schema.md).
-        Of::Speaker(s) => (SPEAKER_FILTER, s.trim().to_string()),
+        Of::Speaker(s, rule) => rule.condition(s),
     };
     let mut sql = format!("{APPEARANCES} WHERE {filter}");
     let mut args = vec![arg];

@@ -46,7 +46,9 @@ impl From<rusqlite::Error> for ResolveError {
     }
 }
 
-/// Resolves an id or a unique prefix of at least six hex digits, optionally of one type.
+/// Resolves an id or a unique prefix of at least six hex digits, optionally of one type. Where
+/// a document is acceptable (`kind` is `None` or `"document"`), a document's URL or key is
+/// accepted too, so every command that takes an id takes a document by its URL.
 pub fn resolve(
     store: &Store,
     prefix: &str,
@@ -54,6 +56,14 @@ pub fn resolve(
 ) -> std::result::Result<(ObjectId, String), ResolveError> {
     let p = prefix.trim().to_ascii_lowercase();
     if !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if matches!(kind, None | Some("document")) {
+            if let Some(id) = document_by_key(store, prefix)? {
+                return Ok((id, "document".to_string()));
+            }
+            if prefix.contains("://") {
+                return Err(ResolveError::NotFound(prefix.to_string(), "document"));
+            }
+        }
         return Err(ResolveError::NotHex(prefix.to_string()));
     }
     if p.len() < MIN_PREFIX {
@@ -84,8 +94,8 @@ pub fn resolve(
     }
 }
 
-/// Resolves a document by id prefix (of the document or one of its versions), URL or key.
-pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<ObjectId, ResolveError> {
+/// The document whose key is `spec` (its URL, normalized as at import, or its key), if any.
+fn document_by_key(store: &Store, spec: &str) -> Result<Option<ObjectId>> {
     let by_key: Vec<String> = store
         .conn()
         .prepare_cached("SELECT id FROM documents WHERE key IN (?1, ?2) ORDER BY seq")?
@@ -94,10 +104,13 @@ pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<Object
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<_>>()?;
-    if let Some(id) = by_key.first() {
-        if let Ok(id) = ObjectId::parse(id) {
-            return Ok(id);
-        }
+    Ok(by_key.first().and_then(|id| ObjectId::parse(id).ok()))
+}
+
+/// Resolves a document by id prefix (of the document or one of its versions), URL or key.
+pub fn resolve_document(store: &Store, spec: &str) -> std::result::Result<ObjectId, ResolveError> {
+    if let Some(id) = document_by_key(store, spec)? {
+        return Ok(id);
     }
     let looks_hex = spec.len() >= MIN_PREFIX && spec.bytes().all(|b| b.is_ascii_hexdigit());
     if !looks_hex {
