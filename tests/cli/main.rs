@@ -18,6 +18,8 @@ mod faults;
 /// Inputs that are not plain article files: FIFOs, devices, links out of the tree.
 #[cfg(unix)]
 mod inputs;
+/// Rough edges of issue 14: URLs as ids, empty results, the speaker rule, --no-outlet, ...
+mod papercuts;
 /// Fact-checking: review, reviews, export, retract, block, author.
 mod reviews;
 /// diff, log, conflicts and link.
