@@ -219,3 +219,33 @@ fn each_side_of_a_conflict_says_where_and_when_it_appeared() {
         serde_json::json!(["https://post.example/b"])
     )));
 }
+
+#[test]
+fn the_commands_docs_name_create_a_database_and_the_others_refuse_a_missing_one() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md"))
+        .expect("docs/cli.md");
+    let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "The commands that write into it create a missing file: `import`, `bundle apply`, \
+             `sync` (this side;"
+        ),
+        "docs/cli.md no longer names the commands that create a database"
+    );
+    for args in [
+        &["author"][..],
+        &["block"][..],
+        &["watch", "add", "https://example.org/feed.xml"][..],
+    ] {
+        let env = Env::new();
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(env.db().exists(), "{args:?} did not create the database");
+    }
+    for args in [&["list"][..], &["watch", "list"][..], &["search", "x"][..]] {
+        let env = Env::new();
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        assert!(!env.db().exists(), "{args:?} created a database");
+    }
+}
