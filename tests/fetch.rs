@@ -207,6 +207,14 @@ fn answer(request: tiny_http::Request, sh: &Shared) {
             tiny_http::Response::empty(301).with_header(header("Location", "/news/ferry")),
         ),
         "/news/ferry" => request.respond(html(FERRY.to_string())),
+        "/news/dated" => {
+            let date = "Mon, 02 Mar 2026 09:00:00 GMT";
+            if get("If-Modified-Since").as_deref() == Some(date) {
+                request.respond(tiny_http::Response::empty(304))
+            } else {
+                request.respond(html(FERRY.to_string()).with_header(header("Last-Modified", date)))
+            }
+        }
         "/private/memo" => request.respond(html(FERRY.to_string())),
         "/news/broken" => {
             request.respond(tiny_http::Response::from_string("oops").with_status_code(500))
@@ -531,6 +539,22 @@ fn conditional_requests_get_a_304_without_body() {
         .expect("304");
     assert!(again.not_modified());
     assert!(again.body.is_empty());
+    let dated = server.url("/news/dated");
+    let first = fetcher.get(&dated, &Validators::default()).expect("200");
+    assert_eq!(
+        first.last_modified.as_deref(),
+        Some("Mon, 02 Mar 2026 09:00:00 GMT")
+    );
+    let again = fetcher
+        .get(
+            &dated,
+            &Validators {
+                etag: None,
+                last_modified: first.last_modified.clone(),
+            },
+        )
+        .expect("304");
+    assert!(again.not_modified());
     let err = fetcher
         .get(&server.url("/doc.pdf"), &Validators::default())
         .expect("200")
@@ -575,6 +599,15 @@ fn import_url_records_where_the_page_came_from() {
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["fetches"][0]["final_url"], server.url("/news/ferry"));
     assert_eq!(v["fetches"][0]["status"], 200);
+
+    // In JSON, the summary says where each page came from.
+    let other = Env::new();
+    let out = other.run(&["--format", "json", "import", &url]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["fetched"][0]["url"], url);
+    assert_eq!(v["fetched"][0]["final_url"], server.url("/news/ferry"));
+    assert_eq!(v["fetched"][0]["status"], 200);
+    assert_eq!(v["imported"][0]["path"], url);
 
     // Importing the same page again adds nothing but a fetch fact.
     let objects = env.object_count();
@@ -734,6 +767,27 @@ fn watch_commands_report_in_text_json_lines_and_a_log() {
     assert_eq!(
         version["diff"]["changed"][0]["after"]["content"],
         "three people were injured"
+    );
+
+    // --format json: the round's events as one array.
+    let quiet = env
+        .cmd()
+        .env("CLAIMS_NOW", "2026-03-02T10:01:30Z")
+        .args([
+            "--format",
+            "json",
+            "watch",
+            "run",
+            "--once",
+            "--politeness",
+            "0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&quiet.stdout).expect("json"),
+        serde_json::json!([]),
+        "nothing is due half a minute later"
     );
 
     server.set_stage(3);

@@ -177,6 +177,8 @@ fn run_watch(cli: &Cli, args: &RunArgs) -> CliResult {
     let options = WatchOptions::default();
     let mut failed = false;
     loop {
+        // robots.txt is read again each round: a site may change it while we watch.
+        fetcher.forget_robots();
         let mut write_error: Option<std::io::Error> = None;
         let events = watch::run_round(
             &mut store,

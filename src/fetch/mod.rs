@@ -250,6 +250,12 @@ impl Fetcher {
         &self.options
     }
 
+    /// Forgets the robots.txt files read so far: the next request to each origin reads it
+    /// again (a long-running watcher does so every round).
+    pub fn forget_robots(&mut self) {
+        self.robots.clear();
+    }
+
     /// Fetches `url`, following redirects, with a conditional request when `validators` has
     /// any. A 4xx or 5xx answer is a [`FetchError::Status`]; a 304 is an answer without body.
     pub fn get(&mut self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
