@@ -95,12 +95,25 @@ fn text_offsets_point_into_the_body() {
 
 #[test]
 fn text_header_needs_known_keys_and_a_blank_line() {
-    // An unknown key means there is no header block at all.
+    // An unknown key beside a known one is ignored (and `import` warns about its line,
+    // `ingest::header_warnings`); the header is still read (issue 14: it used to become text).
     let input = "Source: Wire\nWeather: sunny\n\nBody.\n";
     let article = &parse(Path::new("x.txt"), input.as_bytes()).expect("parses")[0];
+    assert_eq!(article.text, "Body.\n");
+    assert_eq!(article.source, some("Wire"));
+    assert_eq!(
+        claims::ingest::header_warnings(Path::new("x.txt"), input.as_bytes()),
+        [
+            "x.txt:2: unknown header key \"Weather\", line ignored (known: url, source, outlet, \
+          author, byline, published, date, modified, title, key)"
+        ]
+    );
+    // Without any known key there is no header block at all.
+    let input = "Weather: sunny\n\nBody.\n";
+    let article = &parse(Path::new("x.txt"), input.as_bytes()).expect("parses")[0];
     assert_eq!(article.text, input);
-    assert_eq!(article.source, None);
-    assert_eq!(article.title, some("Source: Wire"));
+    assert_eq!(article.title, some("Weather: sunny"));
+    assert!(claims::ingest::header_warnings(Path::new("x.txt"), input.as_bytes()).is_empty());
 
     // Known keys not ended by a blank line are body text too.
     let input = "Date: Monday\nThe minister said the plan was ready.\n";

@@ -73,8 +73,9 @@ fn list_by_speaker_finds_every_name_of_one_person() {
     );
     let got = speakers_of(&env.ok(&["list", "--speaker", "Tom", "--format", "json"]));
     assert_eq!(got, ["Tom Okafor"]);
-    // The same for the history of one speaker.
-    let log = env.ok(&["log", "--speaker", "okafor", "--format", "json"]);
+    // The same for the history of one speaker: `log --speaker` matches as `list --speaker`
+    // does (every entity with a name containing the text), `--exact` the one entity.
+    let log = env.ok(&["log", "--speaker", "okafor", "--exact", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&log).expect("json");
     let mut names: Vec<&str> = v["appearances"]
         .as_array()
@@ -95,6 +96,19 @@ fn list_by_speaker_finds_every_name_of_one_person() {
             "Okafor"
         ]
     );
+    // Without --exact, "okafor" is in Tom Okafor's name too, for `log` as for `list`.
+    let log = env.ok(&["log", "--speaker", "okafor", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&log).expect("json");
+    let mut names: Vec<&str> = v
+        .as_array()
+        .expect("appearances")
+        .iter()
+        .map(|a| a["speaker"].as_str().expect("speaker"))
+        .collect();
+    names.sort();
+    let listed = speakers_of(&env.ok(&["list", "--speaker", "okafor", "--format", "json"]));
+    assert_eq!(names.last(), Some(&"Tom Okafor"));
+    assert_eq!(names.len(), listed.len());
 }
 
 #[test]
