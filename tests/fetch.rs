@@ -36,7 +36,8 @@ fn bridge_html(stage: u32) -> String {
     format!(
         "<!doctype html><html><head><title>Bridge repairs continue after the storm</title>\
          <meta property=\"article:published_time\" content=\"2026-03-02T0{stage}:00:00Z\">\
-         <meta property=\"og:site_name\" content=\"Riverside Courier\"></head><body><article>\
+         <meta property=\"og:site_name\" content=\"Riverside Courier\">\
+         <link rel=\"canonical\" href=\"https://courier.example/bridge\"></head><body><article>\
          <h1>Bridge repairs continue after the storm</h1>{quote}\
          <p>Police said that {injured} people were injured.</p>\
          <p>Hydrologist Omar Haddad said that the river level rose overnight.</p>{denial}\
@@ -423,6 +424,10 @@ fn watching_a_feed_imports_each_edit_once_with_its_claim_diff() {
     assert!(of_bridge
         .iter()
         .all(|f| f.status == 200 && f.version_id.is_some()));
+    // The page's own canonical link is recorded; the URL asked for stays the lineage key.
+    assert!(of_bridge
+        .iter()
+        .all(|f| f.canonical.as_deref() == Some("https://courier.example/bridge")));
     let ferry = facts
         .iter()
         .find(|f| f.url == server.url("/go/ferry"))
