@@ -34,15 +34,20 @@ fn id_set(env: &Env, name: &str) -> BTreeSet<String> {
 /// it is a valid object with another id), the trigger put back. Returns the id it is stored
 /// under and the id its body now hashes to.
 fn tamper(path: &Path) -> (String, String) {
+    tamper_first(path, "mention", "sentence")
+}
+
+/// Edits the first object of this type, as [`tamper`] does, changing the string `field`.
+fn tamper_first(path: &Path, kind: &str, field: &str) -> (String, String) {
     let conn = rusqlite::Connection::open(path).expect("open");
     let (id, body): (String, String) = conn
         .query_row(
-            "SELECT id, body FROM objects WHERE type = 'mention' ORDER BY seq LIMIT 1",
-            [],
+            "SELECT id, body FROM objects WHERE type = ?1 ORDER BY seq LIMIT 1",
+            [kind],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .expect("a mention");
-    let forged = body.replacen("\"sentence\":\"", "\"sentence\":\"X", 1);
+        .expect("an object of the type");
+    let forged = body.replacen(&format!("\"{field}\":\""), &format!("\"{field}\":\"X"), 1);
     assert_ne!(forged, body);
     let forged_id = claims::objects::ObjectId::of_bytes(forged.as_bytes()).to_hex();
     conn.execute_batch("DROP TRIGGER objects_no_update")
@@ -207,6 +212,50 @@ fn a_tampered_hub_object_is_never_stored_by_a_client() {
             at_a, expected,
             "round {round}: a holds all but the tampered one"
         );
+    }
+    running.stop();
+}
+
+#[test]
+fn a_tampered_hub_document_leaves_out_what_refers_to_it_and_nothing_else() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper_first(&env.path(&b), "document", "key");
+    let running = hub(&env.path(&b));
+    // The document's versions, mentions and what refers to them cannot be stored without it
+    // (the ledger would refuse their whole batch): they are left out with it, the rest moves.
+    let dependents: BTreeSet<String> = {
+        let conn = rusqlite::Connection::open(env.path(&b)).expect("open");
+        let mut stmt = conn
+            .prepare(
+                "WITH RECURSIVE dep(id) AS (SELECT ?1 UNION SELECT o.id FROM objects o, dep \
+                 WHERE instr(o.body, dep.id) > 0 AND o.id <> dep.id) SELECT id FROM dep",
+            )
+            .expect("query");
+        let rows = stmt
+            .query_map([&id], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<BTreeSet<String>, _>>()
+            .expect("ids");
+        rows
+    };
+    assert!(dependents.len() > 2, "{dependents:?}");
+    for round in 0..2 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        drop(local);
+        assert!(
+            matches!(&err, SyncError::PeerTampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+        let at_a = id_set(&env, &a);
+        let at_b = id_set(&env, &b);
+        let expected: BTreeSet<String> = at_b.difference(&dependents).cloned().collect();
+        assert!(expected.is_subset(&at_a), "round {round}");
+        assert!(at_a.is_disjoint(&dependents), "round {round}");
     }
     running.stop();
 }

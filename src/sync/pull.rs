@@ -137,6 +137,9 @@ struct Fetcher<'s, 'a> {
     /// then no later cursor is recorded, so that the next sync lists it again (and never
     /// says "in sync" while it is missing here).
     skipped: bool,
+    /// The objects left out so far: those and what refers to them (a version of a document
+    /// left out would be refused by the ledger, and with it its whole batch).
+    left_out: std::collections::HashSet<ObjectId>,
 }
 
 impl Fetcher<'_, '_> {
@@ -168,11 +171,27 @@ impl Fetcher<'_, '_> {
         let n = ids.len().div_ceil(self.batch);
         for (k, chunk) in ids.chunks(self.batch).enumerate() {
             crate::fault::point("sync-fetch");
-            let (objects, tampered) = fetch_verified(self.s, chunk)?;
+            let (mut objects, tampered) = fetch_verified(self.s, chunk)?;
             if !tampered.is_empty() {
                 self.skipped = true;
                 self.pending_end = None;
+                self.left_out
+                    .extend(tampered.iter().filter_map(|t| ObjectId::parse(&t.id).ok()));
                 self.s.report.peer_tampered.extend(tampered);
+            }
+            if !self.left_out.is_empty() {
+                // In seq order, so what refers to an object comes after it.
+                let left_out = &mut self.left_out;
+                objects.retain(|r| {
+                    let refers = r
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| b.references().iter().any(|id| left_out.contains(id)));
+                    if refers {
+                        left_out.insert(r.object.id);
+                    }
+                    !refers
+                });
             }
             self.done += chunk.len() as u64;
             let page_done = k + 1 == n;
@@ -341,6 +360,7 @@ impl Run {
                     carry: Vec::new(),
                     pending_end: None,
                     skipped: false,
+                    left_out: Default::default(),
                 };
                 if let Err(e) = fetcher.run(want) {
                     let _ = fetcher.out.send(Err(e));
