@@ -454,9 +454,10 @@ fn read_request(
     let version = first.next().unwrap_or("");
     // Only HTTP/1.x is spoken here: an HTTP/2 preface (`PRI * HTTP/2.0`) or any other version
     // gets its answer at once, and the connection is closed.
-    if !matches!(version, "HTTP/1.0" | "HTTP/1.1") || first.next().is_some() {
+    let extra = first.next().is_some();
+    if !matches!(version, "HTTP/1.0" | "HTTP/1.1") || extra {
         buffer.clear();
-        return Err(if version.starts_with("HTTP/") {
+        return Err(if version.starts_with("HTTP/") && !extra {
             bad(505, &format!("this hub speaks HTTP/1.1, not {version}"), 0)
         } else {
             bad(400, "the request line is not METHOD PATH HTTP/1.1", 0)
