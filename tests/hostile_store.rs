@@ -350,3 +350,29 @@ fn a_batch_that_does_not_fit_on_disk_fails_only_for_the_file_that_does_not_fit()
     assert!(listed.contains("the south port is open") && !listed.contains("b2 port"));
     assert!(env.ok(&["verify"]).starts_with("ok: "));
 }
+
+#[test]
+fn a_locked_database_is_named_and_left_as_it_was() {
+    let env = Env::new();
+    seeded(&env);
+    let before = env.object_count();
+    // Another process holds the write lock past the busy timeout. Before: "database is
+    // locked", without saying which file.
+    let conn = rusqlite::Connection::open(env.db()).expect("open");
+    conn.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    let other = env.copy("seeds/tidewater-bridge.md");
+    let out = env.run(&["import", &other]);
+    conn.execute_batch("ROLLBACK").expect("unlock");
+    drop(conn);
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "claims: error: claims.db: another process (another claims command, or a hub \
+             serving this file) held the database longer than the busy timeout; try again when \
+             it is done"
+        ),
+        "{err}"
+    );
+    assert_eq!(env.object_count(), before);
+}
