@@ -216,6 +216,54 @@ fn a_tampered_hub_object_is_never_stored_by_a_client() {
     running.stop();
 }
 
+/// The ids of `id` and of every object that refers to it, directly or not.
+fn with_dependents(path: &Path, id: &str) -> BTreeSet<String> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "WITH RECURSIVE dep(id) AS (SELECT ?1 UNION SELECT o.id FROM objects o, dep \
+             WHERE instr(o.body, dep.id) > 0 AND o.id <> dep.id) SELECT id FROM dep",
+        )
+        .expect("query");
+    let rows = stmt
+        .query_map([id], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<BTreeSet<String>, _>>()
+        .expect("ids");
+    rows
+}
+
+#[test]
+fn a_tampered_document_is_held_back_with_what_refers_to_it_and_the_rest_is_pushed() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper_first(&env.path(&a), "document", "key");
+    let dependents = with_dependents(&env.path(&a), &id);
+    assert!(dependents.len() > 2, "{dependents:?}");
+    let running = hub(&env.path(&b));
+    // Before, the versions and mentions of the document went out without it and the hub
+    // refused their push (422): nothing after them reached it, every time.
+    for round in 0..2 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        drop(local);
+        assert!(
+            matches!(&err, SyncError::Tampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+        let at_b = id_set(&env, &b);
+        let expected: BTreeSet<String> =
+            id_set(&env, &a).difference(&dependents).cloned().collect();
+        assert!(expected.is_subset(&at_b), "round {round}");
+        assert!(at_b.is_disjoint(&dependents), "round {round}");
+        assert!(!at_b.contains(&forged));
+    }
+    running.stop();
+}
+
 #[test]
 fn a_tampered_hub_document_leaves_out_what_refers_to_it_and_nothing_else() {
     let env = Env::new();
@@ -224,21 +272,7 @@ fn a_tampered_hub_document_leaves_out_what_refers_to_it_and_nothing_else() {
     let running = hub(&env.path(&b));
     // The document's versions, mentions and what refers to them cannot be stored without it
     // (the ledger would refuse their whole batch): they are left out with it, the rest moves.
-    let dependents: BTreeSet<String> = {
-        let conn = rusqlite::Connection::open(env.path(&b)).expect("open");
-        let mut stmt = conn
-            .prepare(
-                "WITH RECURSIVE dep(id) AS (SELECT ?1 UNION SELECT o.id FROM objects o, dep \
-                 WHERE instr(o.body, dep.id) > 0 AND o.id <> dep.id) SELECT id FROM dep",
-            )
-            .expect("query");
-        let rows = stmt
-            .query_map([&id], |r| r.get(0))
-            .expect("rows")
-            .collect::<Result<BTreeSet<String>, _>>()
-            .expect("ids");
-        rows
-    };
+    let dependents = with_dependents(&env.path(&b), &id);
     assert!(dependents.len() > 2, "{dependents:?}");
     for round in 0..2 {
         let mut local = open(&env, &a);
