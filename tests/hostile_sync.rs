@@ -34,15 +34,20 @@ fn id_set(env: &Env, name: &str) -> BTreeSet<String> {
 /// it is a valid object with another id), the trigger put back. Returns the id it is stored
 /// under and the id its body now hashes to.
 fn tamper(path: &Path) -> (String, String) {
+    tamper_first(path, "mention", "sentence")
+}
+
+/// Edits the first object of this type, as [`tamper`] does, changing the string `field`.
+fn tamper_first(path: &Path, kind: &str, field: &str) -> (String, String) {
     let conn = rusqlite::Connection::open(path).expect("open");
     let (id, body): (String, String) = conn
         .query_row(
-            "SELECT id, body FROM objects WHERE type = 'mention' ORDER BY seq LIMIT 1",
-            [],
+            "SELECT id, body FROM objects WHERE type = ?1 ORDER BY seq LIMIT 1",
+            [kind],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .expect("a mention");
-    let forged = body.replacen("\"sentence\":\"", "\"sentence\":\"X", 1);
+        .expect("an object of the type");
+    let forged = body.replacen(&format!("\"{field}\":\""), &format!("\"{field}\":\"X"), 1);
     assert_ne!(forged, body);
     let forged_id = claims::objects::ObjectId::of_bytes(forged.as_bytes()).to_hex();
     conn.execute_batch("DROP TRIGGER objects_no_update")
@@ -102,19 +107,53 @@ fn a_tampered_object_is_never_pushed_to_a_database_and_the_sync_never_says_in_sy
         assert!(!at_b.contains(&id), "round {round}");
         assert!(others.is_subset(&at_b), "round {round}: the rest was sent");
     }
-    // The other way, b pulling from a: a (answering as a hub) refuses to send it.
-    let out = env.run(&["--db", &b, "sync", &a]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The other way, b pulling from a: a (answering as a hub) refuses to send it. Before, that
+    // refusal stopped the whole sync, every time: nothing else of a's reached b and nothing of
+    // b's reached a. Now the object is left out, everything else moves both ways, and every
+    // later sync compares again and fails again (never "in sync").
+    for round in 0..2 {
+        let out = env.run(&["--db", &b, "sync", &a]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "round {round}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains(&format!(
+                "1 object(s) stored at the hub do not match their ids (its database file was \
+                 changed or damaged) and are not sent: {id} (its body hashes to {forged}); run \
+                 `claims verify` on the hub; everything else was exchanged"
+            )),
+            "round {round}: {}",
+            stderr(&out)
+        );
+        let (at_a, at_b) = (id_set(&env, &a), id_set(&env, &b));
+        assert!(!at_b.contains(&forged) && !at_b.contains(&id));
+        assert!(!at_a.contains(&forged));
+        let mut expected_b = at_a.clone();
+        expected_b.remove(&id);
+        assert_eq!(
+            at_b, expected_b,
+            "round {round}: b holds all of a's but the tampered one"
+        );
+    }
+    let log: Vec<String> = {
+        let conn = rusqlite::Connection::open(env.path(&b)).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT mode FROM sync_log ORDER BY rowid")
+            .expect("log");
+        let modes = stmt
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<Vec<String>, _>>()
+            .expect("modes");
+        modes
+    };
     assert!(
-        stderr(&out).contains(&format!(
-            "1 object(s) stored at the hub do not match their ids (its database file was \
-             changed or damaged) and are not sent: {id} (its body hashes to {forged})"
-        )),
-        "{}",
-        stderr(&out)
+        !log.iter().any(|m| m == "in-sync"),
+        "b never logged in sync: {log:?}"
     );
-    let at_b = id_set(&env, &b);
-    assert!(!at_b.contains(&forged) && !at_b.contains(&id));
 }
 
 #[test]
@@ -147,18 +186,112 @@ fn a_tampered_hub_object_is_never_stored_by_a_client() {
     let (a, b) = two(&env);
     let (id, forged) = tamper(&env.path(&b));
     let running = hub(&env.path(&b));
-    let mut local = open(&env, &a);
-    let mut peer = HttpPeer::new(running.url(), None).expect("peer");
-    let err =
-        sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect_err("refused");
+    // Before, the hub's refusal (500) ended every sync of every client at that object: nothing
+    // after it was pulled and nothing of the client's was pushed. Now it is left out, the rest
+    // moves both ways, and the sync fails naming it, again on the next run (its cursor for the
+    // hub never passes the object, so the sets are compared again).
+    for round in 0..3 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        drop(local);
+        assert!(
+            matches!(&err, SyncError::PeerTampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+        let at_a = id_set(&env, &a);
+        assert!(
+            !at_a.contains(&forged) && !at_a.contains(&id),
+            "round {round}"
+        );
+        let mut expected = id_set(&env, &b);
+        expected.remove(&id);
+        assert_eq!(
+            at_a, expected,
+            "round {round}: a holds all but the tampered one"
+        );
+    }
     running.stop();
-    let text = err.to_string();
-    assert!(
-        matches!(err, SyncError::Refused { status: 500, .. }) && text.contains(&id),
-        "{text}"
-    );
-    let at_a = id_set(&env, &a);
-    assert!(!at_a.contains(&forged) && !at_a.contains(&id));
+}
+
+/// The ids of `id` and of every object that refers to it, directly or not.
+fn with_dependents(path: &Path, id: &str) -> BTreeSet<String> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "WITH RECURSIVE dep(id) AS (SELECT ?1 UNION SELECT o.id FROM objects o, dep \
+             WHERE instr(o.body, dep.id) > 0 AND o.id <> dep.id) SELECT id FROM dep",
+        )
+        .expect("query");
+    let rows = stmt
+        .query_map([id], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<BTreeSet<String>, _>>()
+        .expect("ids");
+    rows
+}
+
+#[test]
+fn a_tampered_document_is_held_back_with_what_refers_to_it_and_the_rest_is_pushed() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper_first(&env.path(&a), "document", "key");
+    let dependents = with_dependents(&env.path(&a), &id);
+    assert!(dependents.len() > 2, "{dependents:?}");
+    let running = hub(&env.path(&b));
+    // Before, the versions and mentions of the document went out without it and the hub
+    // refused their push (422): nothing after them reached it, every time.
+    for round in 0..2 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        drop(local);
+        assert!(
+            matches!(&err, SyncError::Tampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+        let at_b = id_set(&env, &b);
+        let expected: BTreeSet<String> =
+            id_set(&env, &a).difference(&dependents).cloned().collect();
+        assert!(expected.is_subset(&at_b), "round {round}");
+        assert!(at_b.is_disjoint(&dependents), "round {round}");
+        assert!(!at_b.contains(&forged));
+    }
+    running.stop();
+}
+
+#[test]
+fn a_tampered_hub_document_leaves_out_what_refers_to_it_and_nothing_else() {
+    let env = Env::new();
+    let (a, b) = two(&env);
+    let (id, forged) = tamper_first(&env.path(&b), "document", "key");
+    let running = hub(&env.path(&b));
+    // The document's versions, mentions and what refers to them cannot be stored without it
+    // (the ledger would refuse their whole batch): they are left out with it, the rest moves.
+    let dependents = with_dependents(&env.path(&b), &id);
+    assert!(dependents.len() > 2, "{dependents:?}");
+    for round in 0..2 {
+        let mut local = open(&env, &a);
+        let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+        let err = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {})
+            .expect_err("refused");
+        drop(local);
+        assert!(
+            matches!(&err, SyncError::PeerTampered { tampered, .. } if tampered.len() == 1
+                && tampered[0].id == id && tampered[0].actual == forged),
+            "round {round}: {err}"
+        );
+        let at_a = id_set(&env, &a);
+        let at_b = id_set(&env, &b);
+        let expected: BTreeSet<String> = at_b.difference(&dependents).cloned().collect();
+        assert!(expected.is_subset(&at_a), "round {round}");
+        assert!(at_a.is_disjoint(&dependents), "round {round}");
+    }
+    running.stop();
 }
 
 #[test]
@@ -485,4 +618,46 @@ fn plain_http_on_an_open_address_is_refused_without_insecure_listen() {
         stderr(&out)
     );
     assert_eq!(common::stdout(&out), "");
+}
+
+/// Sends `request` on a new connection and reads until the server closes it.
+fn raw_exchange(addr: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.write_all(request).expect("write");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).expect("read");
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+#[test]
+fn an_http_2_request_line_gets_505_from_the_hub() {
+    let env = Env::new();
+    let (a, _) = two(&env);
+    let running = hub(&env.path(&a));
+    let addr = running.url().trim_start_matches("http://").to_string();
+    // Before, these were answered as if HTTP/1.1 (a frame error or a 404); an HTTP/2 client
+    // was told nothing it could act on. Now: 505 at once, and the connection closed.
+    for request in [
+        &b"POST /v1/sync HTTP/2.0\r\nContent-Length: 0\r\n\r\n"[..],
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"GET / HTTP/3\r\n\r\n",
+    ] {
+        let reply = raw_exchange(&addr, request);
+        assert!(
+            reply.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+            "{reply}"
+        );
+        assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+        assert!(
+            reply.contains("this hub speaks HTTP/1.1, not HTTP/"),
+            "{reply}"
+        );
+    }
+    let reply = raw_exchange(&addr, b"POST /v1/sync\r\n\r\n");
+    assert!(reply.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{reply}");
+    // HTTP/1.0 is still spoken.
+    let reply = raw_exchange(&addr, b"GET / HTTP/1.0\r\n\r\n");
+    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
+    running.stop();
 }

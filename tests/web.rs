@@ -612,9 +612,10 @@ fn reviews_and_retractions_show_on_home_claim_and_search() {
 
 #[test]
 fn the_listener_sends_small_answers_at_once() {
-    // Regression: tiny_http writes a response's head and body apart; with Nagle's algorithm
-    // on, a kept-alive connection waited 40 ms (the client's delayed ACK) for every page after
-    // the first. Accepted connections inherit TCP_NODELAY from the listener.
+    // Regression: tiny_http (the server before web/http.rs) wrote a response's head and body
+    // apart; with Nagle's algorithm on, a kept-alive connection waited 40 ms (the client's
+    // delayed ACK) for every page after the first. Accepted connections inherit TCP_NODELAY
+    // from the listener.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let same = listener.try_clone().expect("clone");
     assert!(!socket2::SockRef::from(&same).tcp_nodelay().expect("option"));
@@ -770,4 +771,76 @@ fn without_a_token_judgements_are_refused() {
         "these pages are read-only: start `claims web` with --token-file to record judgements"
     ));
     assert!(!s.get("/conflicts").body.contains("<form class=\"mark\""));
+}
+
+/// Sends `request` on a new connection and reads until the server closes it.
+fn raw_exchange(url: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.write_all(request).expect("write");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).expect("read");
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+#[test]
+fn other_http_versions_get_505_at_once_and_bad_requests_400() {
+    let s = site();
+    let url = s.url();
+    // Regression (issue 17): tiny_http buffered its 505 and waited for the next request, so
+    // an `HTTP/2.0` request line got no answer at all.
+    for request in [
+        &b"GET / HTTP/2.0\r\n\r\n"[..],
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"GET / HTTP/3\r\n\r\n",
+    ] {
+        let reply = raw_exchange(&url, request);
+        assert!(
+            reply.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+            "{reply}"
+        );
+        assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+        assert!(
+            reply.contains("these pages are served over HTTP/1.1, not HTTP/"),
+            "{reply}"
+        );
+    }
+    for request in [
+        &b"GET /\r\n\r\n"[..],
+        b"GET / HTTP/1.1 extra\r\n\r\n",
+        b"GET nowhere HTTP/1.1\r\n\r\n",
+    ] {
+        let reply = raw_exchange(&url, request);
+        assert!(reply.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{reply}");
+    }
+    let reply = raw_exchange(
+        &url,
+        b"POST /conflicts/mark HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    );
+    assert!(
+        reply.starts_with("HTTP/1.1 411 Length Required\r\n"),
+        "{reply}"
+    );
+    let reply = raw_exchange(
+        &url,
+        b"POST /conflicts/mark HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n",
+    );
+    assert!(
+        reply.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{reply}"
+    );
+    // HTTP/1.0 is answered and closed; HTTP/1.1 keeps the connection for the next request
+    // (two pipelined requests, the second asking to close), and HEAD gets no body.
+    let reply = raw_exchange(&url, b"GET /static/style.css HTTP/1.0\r\n\r\n");
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+    let reply = raw_exchange(
+        &url,
+        b"HEAD /static/style.css HTTP/1.1\r\n\r\nGET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n",
+    );
+    let (first, second) = reply.split_once("\r\n\r\n").expect("two answers");
+    assert!(first.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    assert!(!first.contains("Connection: close"), "{reply}");
+    assert!(second.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
 }

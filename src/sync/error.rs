@@ -40,6 +40,20 @@ pub enum SyncError {
         path: PathBuf,
         tampered: Vec<Tampered>,
     },
+    /// Objects the peer holds with bodies that no longer hash to their ids: it refused to send
+    /// them and they were left out; everything else was exchanged both ways. No cursor passes
+    /// them, so every later sync compares again and fails again until the peer is repaired.
+    #[error(
+        "{address}: {} object(s) stored at the hub do not match their ids (its database file \
+         was changed or damaged) and are not sent: {}; run `claims verify` on the hub; \
+         everything else was exchanged",
+        .tampered.len(),
+        .tampered.iter().map(|t| format!("{} (its body hashes to {})", t.id, t.actual)).collect::<Vec<_>>().join(", ")
+    )]
+    PeerTampered {
+        address: String,
+        tampered: Vec<Tampered>,
+    },
     #[error("{0}: cannot sync a database with itself")]
     SameDatabase(PathBuf),
     #[error("{0}: not a hub address (use http://HOST:PORT, or a database path)")]

@@ -81,6 +81,9 @@ pub struct Report {
     pub would_receive: Vec<Object>,
     /// Objects received that this database's block list kept out (`claims block`).
     pub refused: Vec<crate::ledger::Blocked>,
+    /// Objects the peer holds with bodies that do not match their ids: left out, and the sync
+    /// fails with [`SyncError::PeerTampered`] after exchanging everything else.
+    pub peer_tampered: Vec<Tampered>,
 }
 
 /// Two-way sync of `local` with `peer`; afterwards both hold the union (unless `dry_run`).
@@ -106,6 +109,7 @@ pub fn sync(
             would_send: vec![],
             would_receive: vec![],
             refused: vec![],
+            peer_tampered: vec![],
         },
         limits: Limits::default(),
         progress,
@@ -125,7 +129,7 @@ pub fn sync(
             bytes_sent: s.report.bytes_sent,
             bytes_received: s.report.bytes_received,
             round_trips: s.report.round_trips,
-            mode: if outcome.is_ok() {
+            mode: if outcome.is_ok() && s.report.peer_tampered.is_empty() {
                 s.report.mode.as_str()
             } else {
                 "failed"
@@ -137,6 +141,12 @@ pub fn sync(
     }
     outcome?;
     checkpointed?;
+    if !s.report.peer_tampered.is_empty() {
+        return Err(SyncError::PeerTampered {
+            address: s.address,
+            tampered: s.report.peer_tampered,
+        });
+    }
     Ok(s.report)
 }
 

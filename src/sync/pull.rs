@@ -4,7 +4,7 @@
 use super::apply::{split_last_article, Applying};
 use super::session::{unexpected, Session};
 use super::wire::{Mark, Reply, Request};
-use super::{joined, verify_listed, Progress, Run, SyncError};
+use super::{joined, verify_listed, Progress, Run, SyncError, Tampered};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::Store;
@@ -56,18 +56,64 @@ fn runs(seqs: impl Iterator<Item = i64>) -> Vec<(i64, i64)> {
 
 /// Fetches these objects (the peer's seq and the id it listed, in seq order) and re-hashes
 /// each, reading its typed body from the same parse.
+///
+/// A peer that refuses because some of its stored bodies no longer match their ids (its file
+/// was edited or damaged; the refusal names them) does not stop the sync: those objects are
+/// left out, returned as [`Tampered`], and the rest is fetched again without them.
 fn fetch_verified(
     s: &mut Session<'_>,
     chunk: &[(i64, ObjectId)],
-) -> Result<Vec<Received>, SyncError> {
-    let request = Request::Fetch {
-        runs: runs(chunk.iter().map(|(seq, _)| *seq)),
+) -> Result<(Vec<Received>, Vec<Tampered>), SyncError> {
+    let mut chunk = chunk.to_vec();
+    let mut skipped = Vec::new();
+    loop {
+        if chunk.is_empty() {
+            return Ok((vec![], skipped));
+        }
+        let request = Request::Fetch {
+            runs: runs(chunk.iter().map(|(seq, _)| *seq)),
+        };
+        let bodies = match s.call(&request, &[]) {
+            Ok((Reply::Fetch { .. }, bodies)) => bodies,
+            Ok((other, _)) => return Err(unexpected("fetch", &other)),
+            Err(e) => {
+                let bad = tampered_in(&e, &chunk);
+                if bad.is_empty() {
+                    return Err(e);
+                }
+                chunk.retain(|(_, id)| !bad.iter().any(|t| t.id == id.to_hex()));
+                skipped.extend(bad);
+                continue;
+            }
+        };
+        return Ok((verify_listed(&s.address, &bodies, &chunk)?, skipped));
+    }
+}
+
+/// The objects of `chunk` that a refusal says are stored at the peer with bodies that do not
+/// match their ids (the hub's 500 names each as `ID (its body hashes to ACTUAL)`).
+fn tampered_in(e: &SyncError, chunk: &[(i64, ObjectId)]) -> Vec<Tampered> {
+    let SyncError::Refused {
+        status: 500,
+        message,
+        ..
+    } = e
+    else {
+        return vec![];
     };
-    let bodies = match s.call(&request, &[])? {
-        (Reply::Fetch { .. }, bodies) => bodies,
-        (other, _) => return Err(unexpected("fetch", &other)),
-    };
-    verify_listed(&s.address, &bodies, chunk)
+    if !message.contains("do not match their ids") {
+        return vec![];
+    }
+    chunk
+        .iter()
+        .filter_map(|(_, id)| {
+            let id = id.to_hex();
+            let at = message.find(&format!("{id} (its body hashes to "))?;
+            let rest = &message[at + id.len() + " (its body hashes to ".len()..];
+            let actual: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+            Some(Tampered { id, actual })
+        })
+        .collect()
 }
 
 /// The fetching side of a pull: lists, fetches and verifies, and sends the batches in order.
@@ -87,6 +133,13 @@ struct Fetcher<'s, 'a> {
     carry: Vec<Received>,
     /// A page end whose objects are all fetched, waiting for the carry to be sent.
     pending_end: Option<Mark>,
+    /// Whether an object was left out because the peer's body for it does not match its id:
+    /// then no later cursor is recorded, so that the next sync lists it again (and never
+    /// says "in sync" while it is missing here).
+    skipped: bool,
+    /// The objects left out so far: those and what refers to them (a version of a document
+    /// left out would be refused by the ledger, and with it its whole batch).
+    left_out: std::collections::HashSet<ObjectId>,
 }
 
 impl Fetcher<'_, '_> {
@@ -106,7 +159,7 @@ impl Fetcher<'_, '_> {
         self.total += ids.len() as u64;
         if ids.is_empty() {
             if self.carry.is_empty() || last {
-                let end = end.or(self.pending_end.take());
+                let end = end.or(self.pending_end.take()).filter(|_| !self.skipped);
                 let carry = std::mem::take(&mut self.carry);
                 return Ok(
                     (end.is_none() && carry.is_empty()) || self.send(Pulled::Batch(carry, end))
@@ -118,7 +171,28 @@ impl Fetcher<'_, '_> {
         let n = ids.len().div_ceil(self.batch);
         for (k, chunk) in ids.chunks(self.batch).enumerate() {
             crate::fault::point("sync-fetch");
-            let objects = fetch_verified(self.s, chunk)?;
+            let (mut objects, tampered) = fetch_verified(self.s, chunk)?;
+            if !tampered.is_empty() {
+                self.skipped = true;
+                self.pending_end = None;
+                self.left_out
+                    .extend(tampered.iter().filter_map(|t| ObjectId::parse(&t.id).ok()));
+                self.s.report.peer_tampered.extend(tampered);
+            }
+            if !self.left_out.is_empty() {
+                // In seq order, so what refers to an object comes after it.
+                let left_out = &mut self.left_out;
+                objects.retain(|r| {
+                    let refers = r
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| b.references().iter().any(|id| left_out.contains(id)));
+                    if refers {
+                        left_out.insert(r.object.id);
+                    }
+                    !refers
+                });
+            }
             self.done += chunk.len() as u64;
             let page_done = k + 1 == n;
             let mut batch = std::mem::take(&mut self.carry);
@@ -135,6 +209,7 @@ impl Fetcher<'_, '_> {
             if page_done && !self.carry.is_empty() {
                 self.pending_end = end;
             }
+            let mark = mark.filter(|_| !self.skipped);
             if !self.send(Pulled::Batch(batch, mark)) {
                 return Ok(false);
             }
@@ -284,6 +359,8 @@ impl Run {
                     total: 0,
                     carry: Vec::new(),
                     pending_end: None,
+                    skipped: false,
+                    left_out: Default::default(),
                 };
                 if let Err(e) = fetcher.run(want) {
                     let _ = fetcher.out.send(Err(e));

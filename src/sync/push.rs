@@ -92,14 +92,28 @@ impl Run {
         // 2. Batches by size, cut between articles.
         // Every body is re-hashed before it leaves: one that no longer matches its id (the file
         // was edited or damaged) is never sent, and no cursor reaches past it.
+        // What refers to such an object stays back with it (the peer would refuse the push
+        // that carries it: 422), so that the rest still gets through.
         let mut outgoing = Vec::with_capacity(wanted.len());
         let mut tampered = Vec::new();
         let mut first_bad: Option<i64> = None;
+        let mut left_out: std::collections::HashSet<ObjectId> = Default::default();
         for (seq, id) in &wanted {
             if let Some((kind, body)) = local.replica().kind_and_body(id)? {
                 if let Some(t) = Tampered::check(&id.to_hex(), &body) {
                     tampered.push(t);
+                    left_out.insert(*id);
                     first_bad = Some(first_bad.map_or(*seq, |f| f.min(*seq)));
+                    continue;
+                }
+                // In seq order: what an object refers to came before it.
+                if !left_out.is_empty()
+                    && crate::model::Received::from_body(&body).is_ok_and(|r| {
+                        r.body
+                            .is_some_and(|b| b.references().iter().any(|r| left_out.contains(r)))
+                    })
+                {
+                    left_out.insert(*id);
                     continue;
                 }
                 outgoing.push(Outgoing {

@@ -347,6 +347,9 @@ fn reason(status: u16) -> &'static str {
         411 => "Length Required",
         413 => "Payload Too Large",
         422 => "Unprocessable Entity",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        505 => "HTTP Version Not Supported",
         _ => "Error",
     }
 }
@@ -449,6 +452,17 @@ fn read_request(
     let method = first.next().unwrap_or("").to_string();
     let path = first.next().unwrap_or("").to_string();
     let version = first.next().unwrap_or("");
+    // Only HTTP/1.x is spoken here: an HTTP/2 preface (`PRI * HTTP/2.0`) or any other version
+    // gets its answer at once, and the connection is closed.
+    let extra = first.next().is_some();
+    if !matches!(version, "HTTP/1.0" | "HTTP/1.1") || extra {
+        buffer.clear();
+        return Err(if version.starts_with("HTTP/") && !extra {
+            bad(505, &format!("this hub speaks HTTP/1.1, not {version}"), 0)
+        } else {
+            bad(400, "the request line is not METHOD PATH HTTP/1.1", 0)
+        });
+    }
     let mut length: Option<u64> = None;
     let mut authorization = None;
     let mut close = version != "HTTP/1.1";

@@ -17,11 +17,13 @@
 //!
 //! [`respond`] answers one request from a [`Store`] (no I/O but the database's; [`respond_with`]
 //! also records judgements); [`Server`]
-//! serves it over HTTP (tiny_http, one request at a time, as the hub does). Every piece of
+//! serves it over HTTP ([`http`]: connections read on threads of their own, requests answered
+//! one at a time). Every piece of
 //! stored text goes through [`html::esc`]; pages need no JavaScript and load nothing from
 //! elsewhere (the style sheet is in the binary).
 
 pub mod html;
+pub mod http;
 mod pages;
 
 use crate::store::query::ResolveError;
@@ -347,7 +349,7 @@ fn respond_read(store: &Store, writable: bool, req: &Request<'_>) -> Response {
 
 /// The pages served over HTTP.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    http: Arc<http::Listener>,
     addr: SocketAddr,
 }
 
@@ -362,15 +364,14 @@ pub struct Served {
 impl Server {
     /// Takes an already bound listener (bind `127.0.0.1:0` for an ephemeral port).
     ///
-    /// Sets `TCP_NODELAY` on it, which the connections it accepts inherit (Linux): tiny_http
-    /// writes a response's head and body apart, and on a kept-alive connection Nagle's
-    /// algorithm would hold the body until the browser's delayed ACK, 40 ms on every page
-    /// after the first (`tests/web.rs` checks the option).
+    /// Sets `TCP_NODELAY` on it, which the connections it accepts inherit (Linux; each
+    /// connection also sets it): on a kept-alive connection Nagle's algorithm would hold a
+    /// small write until the browser's delayed ACK, 40 ms on every page after the first
+    /// (`tests/web.rs` checks the option).
     pub fn from_listener(listener: TcpListener) -> std::io::Result<Server> {
         socket2::SockRef::from(&listener).set_tcp_nodelay(true)?;
         let addr = listener.local_addr()?;
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let http = http::Listener::start(listener)?;
         Ok(Server {
             http: Arc::new(http),
             addr,
@@ -387,50 +388,40 @@ impl Server {
 
     /// Serves until stopped ([`Running::stop`]) or forever; requests are answered in turn.
     pub fn serve(&self, store: &mut Store, options: &Options, mut on_request: impl FnMut(&Served)) {
-        for mut request in self.http.incoming_requests() {
-            let accept = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Accept"))
-                .map(|h| h.value.as_str().to_string());
-            let method = request.method().as_str().to_string();
-            let url = request.url().to_string();
-            let mut body = Vec::new();
-            if method == "POST" {
-                use std::io::Read;
-                let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
-            }
+        while let Some(job) = self.http.next() {
+            let http::Job { request, reply } = job;
             let answer = respond_with(
                 store,
                 options,
                 &Request {
-                    method: &method,
-                    url: &url,
-                    accept: accept.as_deref(),
-                    body: &body,
+                    method: &request.method,
+                    url: &request.url,
+                    accept: request.accept.as_deref(),
+                    body: &request.body,
                 },
             );
             let status = answer.status;
-            let mut response =
-                tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
             let mut headers = vec![("Content-Type", answer.content_type)];
             if let Some(l) = &answer.location {
                 headers.push(("Location", l.as_str()));
             }
             headers.extend_from_slice(SECURITY_HEADERS);
-            if method == "GET" || method == "HEAD" {
+            if request.method == "GET" || request.method == "HEAD" {
                 headers.push(("Vary", "Accept"));
             }
-            for (k, v) in headers {
-                if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                    response = response.with_header(h);
-                }
-            }
+            let headers = headers
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
             // A client that went away is its problem; the server goes on.
-            let _ = request.respond(response);
+            let _ = reply.send(http::Outgoing {
+                status,
+                headers,
+                body: answer.body,
+            });
             on_request(&Served {
-                method,
-                url,
+                method: request.method,
+                url: request.url,
                 status,
             });
         }
@@ -452,7 +443,7 @@ impl Server {
 
 /// Pages served on their own thread; stopping waits for the request in hand.
 pub struct Running {
-    http: Arc<tiny_http::Server>,
+    http: Arc<http::Listener>,
     url: String,
     thread: Option<JoinHandle<()>>,
 }
