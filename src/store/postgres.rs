@@ -248,6 +248,25 @@ impl PgStore {
         Ok(hexed.iter().map(|h| found.contains(h)).collect())
     }
 
+    /// The seq of each of these ids, 0 for one not stored here.
+    pub fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>> {
+        let hexed: Vec<String> = ids.iter().map(ObjectId::to_hex).collect();
+        let found: std::collections::HashMap<String, i64> = self
+            .client
+            .query(
+                "SELECT id, seq FROM hub_objects WHERE id = ANY($1)",
+                &[&hexed],
+            )
+            .map_err(pg)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        Ok(hexed
+            .iter()
+            .map(|h| found.get(h).copied().unwrap_or(0))
+            .collect())
+    }
+
     /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.
     pub fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>> {
         let rows = match prefix_upper(prefix) {

@@ -327,6 +327,21 @@ impl<'c> Replica<'c> {
             .collect()
     }
 
+    /// The seq of each of these ids, 0 for one not stored here.
+    pub fn locate(&self, ids: &[ObjectId]) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq FROM objects WHERE id = ?1")?;
+        ids.iter()
+            .map(|id| {
+                Ok(stmt
+                    .query_row([id.to_hex()], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or(0))
+            })
+            .collect()
+    }
+
     /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits) at seqs up to
     /// `upto`, in id order.
     pub fn ids_under(&self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>> {

@@ -639,10 +639,9 @@ fn hub_users_are_added_revoked_and_listed_and_the_log_shows_who_pushed() {
 both_stores!(a_copy_and_its_original_sync_near_the_difference);
 
 /// A `cp` copy of a database and its original, each with a few new articles, sync over HTTP
-/// with either hub store, and an in-sync check then moves at most 1 KB. Issue 12 asks for at
-/// most 1.5 × the canonical bytes of the new objects + 8 KB; the range reconciliation does not
-/// reach it yet (about 55 KB for 11.4 KB here, docs/hub.md), so this holds the present figure
-/// against getting worse: at most 5 × + 8 KB.
+/// with either hub store in at most 1.5 × the canonical bytes of the new objects + 8 KB (issue
+/// 12), and an in-sync check then moves at most 1 KB in one round trip. Bytes are counted as
+/// request and reply frames, and are deterministic.
 fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let original = db(dir.path(), "original.db");
@@ -675,12 +674,14 @@ fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
         r.sent, r.bytes_sent, r.bytes_received, r.round_trips, r.mode
     );
     assert_eq!((r.sent, r.received), (18, 18));
+    assert_eq!(r.mode, Mode::Full);
     assert!(
-        moved as f64 <= 5.0 * new_bytes as f64 + 8192.0,
+        moved as f64 <= 1.5 * new_bytes as f64 + 8192.0,
         "{moved} bytes for {new_bytes} canonical bytes"
     );
     let again = sync_http(&copy, running.url(), None).expect("again");
     assert_eq!(again.mode, Mode::InSync);
+    assert_eq!(again.round_trips, 1);
     assert!(again.bytes_sent + again.bytes_received <= 1024, "{again:?}");
     running.stop();
     assert_hub_converged(&copy, &running, &expected);

@@ -60,6 +60,19 @@ pub trait HubStore {
     fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
     /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// The seq of each of these ids, 0 for one not stored.
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError>;
+    /// The coded symbols `[from, to)` ([`super::riblt`]) of the ids stored at seqs up to
+    /// `upto`.
+    fn symbols(
+        &mut self,
+        from: u64,
+        to: u64,
+        upto: i64,
+    ) -> Result<Vec<super::riblt::Symbol>, SyncError> {
+        let ids = self.ids_under("", upto)?;
+        Ok(super::riblt::encode(ids.iter().map(|(_, id)| id), from, to))
+    }
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
@@ -293,11 +306,12 @@ impl<S: HubStore> Hub<S> {
     ) -> Result<(Reply, Vec<String>), Refusal> {
         match request {
             Request::Hello { protocol, replica } => {
-                if protocol != wire::PROTOCOL {
+                if !(wire::OLDEST_PROTOCOL..=wire::PROTOCOL).contains(&protocol) {
                     return Err(Refusal(
                         400,
                         format!(
-                            "protocol {protocol} is not spoken here (this hub speaks {})",
+                            "protocol {protocol} is not spoken here (this hub speaks {} to {})",
+                            wire::OLDEST_PROTOCOL,
                             wire::PROTOCOL
                         ),
                     ));
@@ -307,7 +321,7 @@ impl<S: HubStore> Hub<S> {
                 let max = self.store.max_seq()?;
                 Ok((
                     Reply::Hello {
-                        protocol: wire::PROTOCOL,
+                        protocol,
                         replica: self.replica.clone(),
                         head: self.store.mark_at(max)?.unwrap_or(Mark::EMPTY),
                         your_cursor: self.store.cursor(&replica)?,
@@ -431,6 +445,28 @@ impl<S: HubStore> Hub<S> {
                     out.push(reconcile::answer(range, ids));
                 }
                 Ok((Reply::Reconcile { ranges: out }, vec![]))
+            }
+            Request::Symbols { from, to, upto } => {
+                if to < from {
+                    return Err(Refusal(
+                        400,
+                        format!("symbols from {from} to {to}: the end is before the start"),
+                    ));
+                }
+                self.too_many((to - from).try_into().unwrap_or(usize::MAX), "symbols")?;
+                let symbols = self.store.symbols(from, to, upto.unwrap_or(i64::MAX))?;
+                Ok((
+                    Reply::Symbols {
+                        symbols: super::riblt::pack(&symbols),
+                    },
+                    vec![],
+                ))
+            }
+            Request::Locate { ids } => {
+                let ids = super::riblt::unpack_ids(&ids).map_err(|e| Refusal(400, e))?;
+                self.too_many(ids.len(), "ids")?;
+                let seqs = self.store.locate(&ids)?;
+                Ok((Reply::Locate { seqs }, vec![]))
             }
             Request::Push {
                 replica,

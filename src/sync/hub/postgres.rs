@@ -38,6 +38,10 @@ impl HubStore for PgStore {
         Ok(PgStore::present(self, ids)?)
     }
 
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError> {
+        Ok(PgStore::locate(self, ids)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(PgStore::ids_under(self, prefix, upto)?)
     }

@@ -37,6 +37,10 @@ impl HubStore for Store {
         Ok(self.replica().present(ids)?)
     }
 
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError> {
+        Ok(self.replica().locate(ids)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(self.replica().ids_under(prefix, upto)?)
     }
