@@ -51,10 +51,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (5, include_str!("../../schema/0005_entities.sql")),
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
+    (12, include_str!("../../schema/0012_sync_symbols.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 12;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

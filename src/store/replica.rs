@@ -327,6 +327,28 @@ impl<'c> Replica<'c> {
             .collect()
     }
 
+    /// The kept coded symbols and the seq they cover up to (`sync_symbols`), if any.
+    pub fn load_symbols(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT upto, symbols FROM sync_symbols WHERE only = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Keeps coded symbols covering seqs up to `upto`.
+    pub fn save_symbols(&self, upto: i64, symbols: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_symbols(only, upto, symbols) VALUES (1, ?1, ?2)
+             ON CONFLICT (only) DO UPDATE SET upto = excluded.upto, symbols = excluded.symbols",
+            (upto, symbols),
+        )?;
+        Ok(())
+    }
+
     /// The seq of each of these ids, 0 for one not stored here.
     pub fn locate(&self, ids: &[ObjectId]) -> Result<Vec<i64>> {
         let mut stmt = self

@@ -256,11 +256,10 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
     // references.
     let upto = Some(their_head.seq);
     if protocol >= 2 {
-        let mine = local.replica().ids_under("", start.seq)?;
         let max_items = u64::from(s.limits.max_items.max(1));
         let session = std::cell::RefCell::new(&mut *s);
+        let local_cell = std::cell::RefCell::new(&mut *local);
         let diff = riblt::run(
-            &mine,
             max_items,
             |from, to| match session
                 .borrow_mut()
@@ -271,6 +270,8 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
                 }),
                 (other, _) => Err(unexpected("symbols", &other)),
             },
+            |from, to| hub::symbols(&mut **local_cell.borrow_mut(), from, to, start.seq),
+            |ids| Ok(local_cell.borrow().replica().locate(ids)?),
             |ids| {
                 let mut seqs = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks(max_items as usize) {
@@ -283,7 +284,6 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
                 Ok(seqs)
             },
         )?;
-        drop(mine);
         run.fetch_and_apply(local, s, &diff.need, Some(their_head))?;
         return run.push(local, s, diff.give, vec![], None);
     }

@@ -18,29 +18,73 @@ use super::reconcile::Difference;
 use super::SyncError;
 use crate::objects::ObjectId;
 use base64::Engine;
-use std::collections::HashMap;
 
 /// Symbols asked in the first round; each further round asks as many as all before it.
 pub const FIRST_ROUND: u64 = 64;
 
-/// Runs the client side: `mine` is this side's `(seq, id)`; `ask(from, to)` returns the hub's
-/// symbols `[from, to)` (at most `max_symbols` at once); `locate` returns the hub's seqs of
-/// ids (0 for one it does not hold). The result lists what the hub lacks with this side's
-/// seqs, and what this side lacks with the hub's seqs, each sorted by seq.
+/// How many of the first symbols a store keeps up to date (`sync_symbols`, `hub_symbols`):
+/// enough for about 2,500 differences; symbols past them are computed over every id.
+pub const KEPT: u64 = 4096;
+
+/// Bytes of one kept symbol: sum, check, count (both little-endian).
+const KEPT_BYTES: usize = 48;
+
+/// Kept symbols as a store holds them.
+pub fn to_blob(symbols: &[Symbol]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(symbols.len() * KEPT_BYTES);
+    for s in symbols {
+        out.extend_from_slice(&s.sum);
+        out.extend_from_slice(&s.check.to_le_bytes());
+        out.extend_from_slice(&s.count.to_le_bytes());
+    }
+    out
+}
+
+/// Reads what [`to_blob`] wrote; `None` unless it is [`KEPT`] whole symbols.
+pub fn from_blob(blob: &[u8]) -> Option<Vec<Symbol>> {
+    if blob.len() != KEPT as usize * KEPT_BYTES {
+        return None;
+    }
+    Some(
+        blob.chunks_exact(KEPT_BYTES)
+            .map(|c| {
+                let mut s = Symbol::default();
+                s.sum.copy_from_slice(&c[..32]);
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&c[32..40]);
+                s.check = u64::from_le_bytes(w);
+                w.copy_from_slice(&c[40..48]);
+                s.count = i64::from_le_bytes(w);
+                s
+            })
+            .collect(),
+    )
+}
+
+/// Runs the client side. `ask(from, to)` returns the hub's symbols `[from, to)` (at most
+/// `max_symbols` at once) and `mine(from, to)` this side's; `locate_mine` and `locate_theirs`
+/// return this side's and the hub's seqs of ids (0 for one not held). The result lists what
+/// the hub lacks with this side's seqs, and what this side lacks with the hub's seqs, each
+/// sorted by seq.
 pub fn run(
-    mine: &[(i64, ObjectId)],
     max_symbols: u64,
     mut ask: impl FnMut(u64, u64) -> Result<Vec<Symbol>, SyncError>,
-    mut locate: impl FnMut(&[ObjectId]) -> Result<Vec<i64>, SyncError>,
+    mut mine: impl FnMut(u64, u64) -> Result<Vec<Symbol>, SyncError>,
+    mut locate_mine: impl FnMut(&[ObjectId]) -> Result<Vec<i64>, SyncError>,
+    mut locate_theirs: impl FnMut(&[ObjectId]) -> Result<Vec<i64>, SyncError>,
 ) -> Result<Difference, SyncError> {
     let bad = |what: String| SyncError::Protocol(format!("set reconciliation: {what}"));
-    let ids: Vec<ObjectId> = mine.iter().map(|(_, id)| *id).collect();
-    let mut decoder = Decoder::new(&ids);
+    let mut decoder = Decoder::new();
     let mut step = FIRST_ROUND;
+    let mut my_count = 0;
     loop {
         let from = decoder.received();
         let to = from + step.min(max_symbols.max(1));
         let symbols = ask(from, to)?;
+        let own = mine(from, to)?;
+        if from == 0 {
+            my_count = own.first().map_or(0, |s| s.count.unsigned_abs());
+        }
         if symbols.len() as u64 != to - from {
             return Err(bad(format!(
                 "asked for {} symbols, the hub sent {}",
@@ -48,12 +92,12 @@ pub fn run(
                 symbols.len()
             )));
         }
-        if decoder.add(&symbols) {
+        if decoder.add(&symbols, &own) {
             break;
         }
-        // Symbol 0 counts the hub's ids: the difference is at most both sets, and a few
-        // symbols per differing id always decode it.
-        let bound = 4 * (decoder.diff[0].count.unsigned_abs() + 2 * ids.len() as u64) + 1024;
+        // Symbol 0 counts the ids: the difference is at most both sets, and a few symbols per
+        // differing id always decode it.
+        let bound = 4 * (decoder.diff[0].count.unsigned_abs() + 2 * my_count) + 1024;
         if decoder.received() > bound {
             return Err(bad(format!(
                 "{} symbols did not decode the difference",
@@ -65,18 +109,18 @@ pub fn run(
     if !decoder.consistent() {
         return Err(bad("the symbols do not agree with each other".into()));
     }
-    let seq_of: HashMap<ObjectId, i64> = mine.iter().map(|&(seq, id)| (id, seq)).collect();
     let mut diff = Difference::default();
-    for id in &decoder.ours {
-        let Some(&seq) = seq_of.get(id) else {
+    for (id, seq) in decoder.ours.iter().zip(locate_mine(&decoder.ours)?) {
+        if seq <= 0 {
             return Err(bad(format!("{id} decoded as held here, and it is not")));
-        };
+        }
         diff.give.push((seq, *id));
     }
-    if let Some(id) = decoder.theirs.iter().find(|id| seq_of.contains_key(id)) {
+    let held = locate_mine(&decoder.theirs)?;
+    if let Some((id, _)) = decoder.theirs.iter().zip(held).find(|(_, seq)| *seq > 0) {
         return Err(bad(format!("{id} decoded as lacking here, and it is held")));
     }
-    let seqs = locate(&decoder.theirs)?;
+    let seqs = locate_theirs(&decoder.theirs)?;
     if seqs.len() != decoder.theirs.len() {
         return Err(bad(format!(
             "located {} ids, the hub answered {}",
@@ -193,7 +237,7 @@ impl Iterator for Indexes {
 }
 
 /// Adds (`sign` +1) or removes (-1) one id to the symbols `[from, from + symbols.len())`.
-fn apply(symbols: &mut [Symbol], from: u64, id: &[u8; 32], sign: i64) {
+pub fn apply(symbols: &mut [Symbol], from: u64, id: &[u8; 32], sign: i64) {
     let check = checksum(id);
     let to = from + symbols.len() as u64;
     for i in Indexes::of(id) {
@@ -302,10 +346,10 @@ pub fn unpack_ids(text: &str) -> Result<Vec<ObjectId>, String> {
         .collect())
 }
 
-/// The client's side of a reconciliation: its own ids, the difference's symbols received so
-/// far, and what peeling has found.
-pub struct Decoder<'a> {
-    mine: &'a [ObjectId],
+/// The client's side of a reconciliation: the difference's symbols received so far, and what
+/// peeling has found.
+#[derive(Default)]
+pub struct Decoder {
     /// The difference (hub's symbols minus this side's) with the found ids removed.
     diff: Vec<Symbol>,
     /// Ids only the hub holds, and only this side holds, found so far.
@@ -313,14 +357,9 @@ pub struct Decoder<'a> {
     pub ours: Vec<ObjectId>,
 }
 
-impl<'a> Decoder<'a> {
-    pub fn new(mine: &'a [ObjectId]) -> Decoder<'a> {
-        Decoder {
-            mine,
-            diff: Vec::new(),
-            theirs: Vec::new(),
-            ours: Vec::new(),
-        }
+impl Decoder {
+    pub fn new() -> Decoder {
+        Decoder::default()
     }
 
     /// How many symbols have been received.
@@ -328,12 +367,11 @@ impl<'a> Decoder<'a> {
         self.diff.len() as u64
     }
 
-    /// Takes the hub's next symbols (starting at [`Decoder::received`]) and peels; true when
-    /// the whole difference is known.
-    pub fn add(&mut self, hub: &[Symbol]) -> bool {
+    /// Takes the hub's next symbols and this side's (the same indexes, starting at
+    /// [`Decoder::received`]) and peels; true when the whole difference is known.
+    pub fn add(&mut self, hub: &[Symbol], mine: &[Symbol]) -> bool {
         let from = self.diff.len() as u64;
-        let to = from + hub.len() as u64;
-        let mut mine = encode(self.mine.iter(), from, to);
+        let mut mine = mine.to_vec();
         // What was found already is removed from the new symbols too.
         for id in &self.theirs {
             apply(&mut mine, from, id.as_bytes(), 1);
@@ -395,15 +433,23 @@ impl<'a> Decoder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn id(n: u64) -> ObjectId {
         ObjectId::of_bytes(&n.to_be_bytes())
     }
 
     fn reconcile(hub: &[ObjectId], mine: &[ObjectId]) -> (Vec<ObjectId>, Vec<ObjectId>, u64) {
-        let mut d = Decoder::new(mine);
+        let mut d = Decoder::new();
         let mut step = 16u64;
-        while !d.add(&encode(hub.iter(), d.received(), d.received() + step)) {
+        loop {
+            let (from, to) = (d.received(), d.received() + step);
+            if d.add(
+                &encode(hub.iter(), from, to),
+                &encode(mine.iter(), from, to),
+            ) {
+                break;
+            }
             step = d.received();
             assert!(d.received() < 100_000, "does not decode");
         }
@@ -461,14 +507,16 @@ mod tests {
                 .collect();
             let hub_seq: HashMap<ObjectId, i64> =
                 hub.iter().enumerate().map(|(i, id)| (*id, i as i64 + 1)).collect();
+            let my_seq: HashMap<ObjectId, i64> = mine.iter().map(|&(s, id)| (id, s)).collect();
             let mut asked = 0;
             let diff = run(
-                &mine,
                 first,
                 |from, to| {
                     asked += 1;
                     Ok(encode(hub.iter(), from, to))
                 },
+                |from, to| Ok(encode(mine.iter().map(|(_, id)| id), from, to)),
+                |ids| Ok(ids.iter().map(|id| my_seq.get(id).copied().unwrap_or(0)).collect()),
                 |ids| Ok(ids.iter().map(|id| hub_seq.get(id).copied().unwrap_or(0)).collect()),
             )
             .expect("decodes");

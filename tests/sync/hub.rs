@@ -798,3 +798,69 @@ fn an_idle_connection_is_closed_and_a_chunked_body_gets_411() {
     );
     running.stop();
 }
+
+both_stores!(kept_symbols_follow_new_objects_and_answer_for_a_snapshot);
+
+/// The coded symbols a store keeps are brought up to date by folding in only what arrived
+/// since, and equal the symbols computed afresh over every id: at the head, at an earlier
+/// snapshot (`upto`), and past the kept ones.
+fn kept_symbols_follow_new_objects_and_answer_for_a_snapshot(backend: Backend) {
+    use claims::sync::hub::{self as hub_mod, HubStore};
+    use claims::sync::riblt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = db(dir.path(), "seed.db");
+    let mut s = Store::open(&seed).expect("seed");
+    for n in 0..5 {
+        put(&mut s, &article(n));
+    }
+    drop(s);
+    let mut running = TestHub::start(backend, &seed, ServeOptions::default());
+    running.stop();
+    let mut store: Box<dyn HubStore> = match backend {
+        Backend::Sqlite => Box::new(Store::open(&seed).expect("open")),
+        Backend::Postgres => Box::new(running.pg_store()),
+    };
+    let fresh = |store: &mut Box<dyn HubStore>, from: u64, to: u64, upto: i64| {
+        let ids = store.ids_under("", upto).expect("ids");
+        riblt::encode(ids.iter().map(|(_, id)| id), from, to)
+    };
+    let first = store.max_seq().expect("max");
+    assert_eq!(store.load_symbols().expect("load"), None);
+    let got = hub_mod::symbols(&mut *store, 0, 80, first).expect("symbols");
+    assert_eq!(got, fresh(&mut store, 0, 80, first));
+    assert_eq!(
+        store.load_symbols().expect("load").map(|k| k.0),
+        Some(first)
+    );
+    // More objects arrive: the kept symbols follow, and an earlier snapshot is still answered.
+    let more: Vec<_> = (100..103).flat_map(article).collect();
+    match backend {
+        Backend::Sqlite => {
+            drop(store);
+            put(&mut Store::open(&seed).expect("seed"), &more);
+            store = Box::new(Store::open(&seed).expect("open"));
+        }
+        Backend::Postgres => {
+            let extra = db(dir.path(), "extra.db");
+            put(&mut Store::open(&extra).expect("extra"), &more);
+            running.restart();
+            sync_http(&extra, running.url(), None).expect("push");
+            running.stop();
+        }
+    }
+    let head = store.max_seq().expect("max");
+    assert!(head > first);
+    for (from, to, upto) in [
+        (0, 64, head),
+        (10, 200, first),
+        (4000, 4200, head),
+        (0, 1, first),
+    ] {
+        assert_eq!(
+            hub_mod::symbols(&mut *store, from, to, upto).expect("symbols"),
+            fresh(&mut store, from, to, upto),
+            "symbols {from}..{to} at {upto}"
+        );
+    }
+    assert_eq!(store.load_symbols().expect("load").map(|k| k.0), Some(head));
+}

@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use super::reconcile;
+use super::riblt;
 use super::wire::{self, Limits, Mark, Reply, Request};
 use super::{SyncError, Tampered};
 use crate::model::Received;
@@ -62,17 +63,11 @@ pub trait HubStore {
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError>;
     /// The seq of each of these ids, 0 for one not stored.
     fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError>;
-    /// The coded symbols `[from, to)` ([`super::riblt`]) of the ids stored at seqs up to
-    /// `upto`.
-    fn symbols(
-        &mut self,
-        from: u64,
-        to: u64,
-        upto: i64,
-    ) -> Result<Vec<super::riblt::Symbol>, SyncError> {
-        let ids = self.ids_under("", upto)?;
-        Ok(super::riblt::encode(ids.iter().map(|(_, id)| id), from, to))
-    }
+    /// The kept coded symbols ([`super::riblt::KEPT`] of them, [`super::riblt::to_blob`])
+    /// and the seq they cover up to; `None` when none are kept yet.
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError>;
+    /// Keeps coded symbols covering the ids up to seq `upto`.
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError>;
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
@@ -454,7 +449,7 @@ impl<S: HubStore> Hub<S> {
                     ));
                 }
                 self.too_many((to - from).try_into().unwrap_or(usize::MAX), "symbols")?;
-                let symbols = self.store.symbols(from, to, upto.unwrap_or(i64::MAX))?;
+                let symbols = symbols(&mut self.store, from, to, upto.unwrap_or(i64::MAX))?;
                 Ok((
                     Reply::Symbols {
                         symbols: super::riblt::pack(&symbols),
@@ -504,6 +499,66 @@ impl<S: HubStore> Hub<S> {
             }
         }
     }
+}
+
+/// The coded symbols `[from, to)` ([`super::riblt`]) of the ids a store held up to seq
+/// `upto`. The first [`riblt::KEPT`] are kept by the store and brought up to date here,
+/// folding in only the objects stored since they were last kept (never all of them again);
+/// objects past `upto` are taken out of the answer; symbols past the kept ones are computed
+/// over every id.
+pub fn symbols<S: HubStore + ?Sized>(
+    store: &mut S,
+    from: u64,
+    to: u64,
+    upto: i64,
+) -> Result<Vec<riblt::Symbol>, SyncError> {
+    let mut out = Vec::with_capacity(to.saturating_sub(from) as usize);
+    if from < riblt::KEPT {
+        let max = store.max_seq()?;
+        let (mut at, mut kept) = match store.load_symbols()? {
+            Some((at, blob)) if at <= max => match riblt::from_blob(&blob) {
+                Some(kept) => (at, kept),
+                None => (0, vec![riblt::Symbol::default(); riblt::KEPT as usize]),
+            },
+            // Kept past this store's head (it was restored from a backup): start again.
+            _ => (0, vec![riblt::Symbol::default(); riblt::KEPT as usize]),
+        };
+        let was = at;
+        loop {
+            let batch = store.ids_after(at, 10_000)?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            for (_, id) in &batch {
+                riblt::apply(&mut kept, 0, id.as_bytes(), 1);
+            }
+            at = last;
+        }
+        if at != was {
+            store.save_symbols(at, &riblt::to_blob(&kept))?;
+        }
+        out.extend_from_slice(&kept[from as usize..to.min(riblt::KEPT) as usize]);
+        // The snapshot: what arrived after `upto` is taken out again.
+        let mut after = upto.max(0);
+        while after < at {
+            let batch = store.ids_after(after, 10_000)?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            for (seq, id) in &batch {
+                if *seq <= at {
+                    riblt::apply(&mut out, from, id.as_bytes(), -1);
+                }
+            }
+            after = last;
+        }
+    }
+    if to > riblt::KEPT {
+        let start = from.max(riblt::KEPT);
+        let ids = store.ids_under("", upto)?;
+        out.extend(riblt::encode(ids.iter().map(|(_, id)| id), start, to));
+    }
+    Ok(out)
 }
 
 /// The hub user a push is stored for, or the refusal.

@@ -42,6 +42,14 @@ impl HubStore for PgStore {
         Ok(PgStore::locate(self, ids)?)
     }
 
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
+        Ok(PgStore::load_symbols(self)?)
+    }
+
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError> {
+        Ok(PgStore::save_symbols(self, upto, blob)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(PgStore::ids_under(self, prefix, upto)?)
     }

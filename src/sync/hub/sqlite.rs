@@ -41,6 +41,14 @@ impl HubStore for Store {
         Ok(self.replica().locate(ids)?)
     }
 
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
+        Ok(self.replica().load_symbols()?)
+    }
+
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError> {
+        Ok(self.replica().save_symbols(upto, blob)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(self.replica().ids_under(prefix, upto)?)
     }
