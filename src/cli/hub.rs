@@ -1,15 +1,20 @@
-//! `claims hub`: the users and the push log of a hub on PostgreSQL.
+//! `claims hub`: the users and the push log of a hub, on PostgreSQL (`--store`) or in the
+//! database file (`--db`).
 
 use super::error::fail;
 use super::render::print_json;
 use super::{Cli, CliResult, Format};
 use claims::store::postgres::PgStore;
+use claims::store::StoreError;
 use claims::sync::hub::postgres::verify;
 use claims::sync::hub::Role;
 use claims::sync::server::token_hash;
 use std::io::Write;
 
-/// Manage a hub on PostgreSQL: its users and roles, its push log, its check
+/// Manage a hub: its users and roles, its push log, its check
+///
+/// The hub is the PostgreSQL database of --store, or else the database file (--db) that
+/// `claims serve` serves.
 ///
 /// A hub with users answers only requests that carry a user's token: `read` may pull,
 /// `write` may also push, and so may `admin`, the role of those who manage users (which is
@@ -17,7 +22,7 @@ use std::io::Write;
 /// added, and stored only as their sha256.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The hub's PostgreSQL database (postgres://USER@HOST/DB).
+    /// The hub's PostgreSQL database (postgres://USER@HOST/DB); without it, the database file.
     #[arg(long, value_name = "URL", env = "CLAIMS_HUB_STORE", global = true)]
     pub store: Option<String>,
     #[command(subcommand)]
@@ -71,18 +76,65 @@ pub struct LogArgs {
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {}
 
+/// A hub's storage, for the user commands.
+enum HubDb {
+    Pg(PgStore),
+    File(claims::store::Store),
+}
+
+impl HubDb {
+    fn add_user(&mut self, name: &str, role: &str, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        match self {
+            HubDb::Pg(pg) => pg.add_user(name, role, hash),
+            HubDb::File(f) => f.replica().add_user(name, role, hash),
+        }
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, StoreError> {
+        match self {
+            HubDb::Pg(pg) => pg.revoke_user(name),
+            HubDb::File(f) => f.replica().revoke_user(name),
+        }
+    }
+
+    fn users(&mut self) -> Result<Vec<claims::store::postgres::HubUser>, StoreError> {
+        match self {
+            HubDb::Pg(pg) => pg.users(),
+            HubDb::File(f) => f.replica().users(),
+        }
+    }
+
+    fn push_log(
+        &mut self,
+        limit: i64,
+    ) -> Result<Vec<claims::store::postgres::PushLogEntry>, StoreError> {
+        match self {
+            HubDb::Pg(pg) => pg.push_log(limit),
+            HubDb::File(f) => f.replica().push_log(limit),
+        }
+    }
+}
+
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let url = args
-        .store
-        .as_deref()
-        .ok_or_else(|| fail("give the hub's database: --store postgres://USER@HOST/DB"))?;
-    let mut store = PgStore::connect(url)?;
+    let mut store = match args.store.as_deref() {
+        Some(url) => HubDb::Pg(PgStore::connect(url)?),
+        None => HubDb::File(claims::store::Store::open_existing(&cli.db)?),
+    };
+    if let (Sub::Verify(_), HubDb::File(_)) = (&args.command, &store) {
+        return Err(fail(
+            "claims hub verify checks a PostgreSQL hub (--store); check a database file with \
+             claims verify",
+        ));
+    }
     match &args.command {
         Sub::User(UserSub::Add(a)) => add(cli, &mut store, a),
         Sub::User(UserSub::Revoke(a)) => revoke(cli, &mut store, a),
         Sub::User(UserSub::List(_)) => list(cli, &mut store),
         Sub::Log(a) => log(cli, &mut store, a),
-        Sub::Verify(_) => check(cli, &mut store),
+        Sub::Verify(_) => match &mut store {
+            HubDb::Pg(pg) => check(cli, pg),
+            HubDb::File(_) => Ok(super::exit::OK),
+        },
     }
 }
 
@@ -92,7 +144,7 @@ fn new_token() -> Result<String, super::CliError> {
     Ok(hex::encode(raw))
 }
 
-fn add(cli: &Cli, store: &mut PgStore, args: &AddArgs) -> CliResult {
+fn add(cli: &Cli, store: &mut HubDb, args: &AddArgs) -> CliResult {
     let role = Role::parse(&args.role).ok_or_else(|| fail("no such role"))?;
     if args.name.is_empty() || args.name.chars().any(char::is_whitespace) {
         return Err(fail(format!(
@@ -123,7 +175,7 @@ fn add(cli: &Cli, store: &mut PgStore, args: &AddArgs) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn revoke(cli: &Cli, store: &mut PgStore, args: &NameArgs) -> CliResult {
+fn revoke(cli: &Cli, store: &mut HubDb, args: &NameArgs) -> CliResult {
     if !store.revoke_user(&args.name)? {
         return Err(fail(format!("no active user {}", args.name)));
     }
@@ -134,7 +186,7 @@ fn revoke(cli: &Cli, store: &mut PgStore, args: &NameArgs) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn list(cli: &Cli, store: &mut PgStore) -> CliResult {
+fn list(cli: &Cli, store: &mut HubDb) -> CliResult {
     let users = store.users()?;
     match cli.format {
         Format::Text => {
@@ -164,7 +216,7 @@ fn list(cli: &Cli, store: &mut PgStore) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn log(cli: &Cli, store: &mut PgStore, args: &LogArgs) -> CliResult {
+fn log(cli: &Cli, store: &mut HubDb, args: &LogArgs) -> CliResult {
     let rows = store.push_log(args.limit.max(0))?;
     match cli.format {
         Format::Text => {

@@ -51,7 +51,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (5, include_str!("../../schema/0005_entities.sql")),
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
-    (12, include_str!("../../schema/0012_sync_symbols.sql")),
+    (12, include_str!("../../schema/0012_hub.sql")),
 ];
 
 /// The schema version this release writes.

@@ -1,7 +1,7 @@
 //! The SQLite file as a hub's storage: reads through the store's sync state, pushes through
 //! the ledger like every other write.
 
-use super::{HubStore, Push, Pushed};
+use super::{Credential, HubStore, Push, Pushed, Role};
 use crate::objects::ObjectId;
 use crate::store::replica::LogEntry;
 use crate::store::{Mark, Store};
@@ -77,5 +77,21 @@ impl HubStore for Store {
             before: applied.before,
             after: applied.received,
         })
+    }
+
+    fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
+        Ok(self
+            .replica()
+            .credentials()?
+            .into_iter()
+            .filter_map(|c| {
+                Some(Credential {
+                    role: Role::parse(&c.role)?,
+                    name: c.name,
+                    token_hash: c.token_hash,
+                    revoked: c.revoked,
+                })
+            })
+            .collect())
     }
 }
