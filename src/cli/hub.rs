@@ -3,12 +3,16 @@
 
 use super::error::fail;
 use super::render::print_json;
+use super::CliError;
 use super::{Cli, CliResult, Format};
 use claims::store::postgres::PgStore;
 use claims::store::StoreError;
 use claims::sync::hub::postgres::verify;
 use claims::sync::hub::Role;
+use claims::sync::peer::HttpPeer;
 use claims::sync::server::token_hash;
+use claims::sync::wire::{self, Reply, Request};
+use claims::sync::Peer;
 use std::io::Write;
 
 /// Manage a hub: its users and roles, its push log, its check
@@ -25,6 +29,16 @@ pub struct Args {
     /// The hub's PostgreSQL database (postgres://USER@HOST/DB); without it, the database file.
     #[arg(long, value_name = "URL", env = "CLAIMS_HUB_STORE", global = true)]
     pub store: Option<String>,
+    /// Manage the users of a running hub over HTTP(S) instead (http[s]://HOST:PORT), with the
+    /// --token of a user whose role is admin.
+    #[arg(long, value_name = "URL", global = true, conflicts_with = "store")]
+    pub hub: Option<String>,
+    /// With --hub: the bearer token of an admin user.
+    #[arg(long, env = "CLAIMS_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+    /// With --hub: verify its certificate against this PEM file (a private CA).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub ca: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Sub,
 }
@@ -76,51 +90,119 @@ pub struct LogArgs {
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {}
 
-/// A hub's storage, for the user commands.
+/// A hub's storage, for the user commands, or a running hub reached over HTTP.
 enum HubDb {
     Pg(PgStore),
     File(claims::store::Store),
+    Remote(HttpPeer, String),
 }
 
 impl HubDb {
-    fn add_user(&mut self, name: &str, role: &str, hash: &[u8; 32]) -> Result<bool, StoreError> {
-        match self {
-            HubDb::Pg(pg) => pg.add_user(name, role, hash),
-            HubDb::File(f) => f.replica().add_user(name, role, hash),
+    /// Asks a running hub; an error status is a failure naming the hub.
+    fn call(peer: &mut HttpPeer, address: &str, request: &Request) -> Result<Reply, CliError> {
+        Self::call_unless(peer, address, request, 0).map(|r| r.unwrap_or(Reply::Fetch { count: 0 }))
+    }
+
+    /// As [`HubDb::call`], with `None` for an answer of status `status`.
+    fn call_unless(
+        peer: &mut HttpPeer,
+        address: &str,
+        request: &Request,
+        status: u16,
+    ) -> Result<Option<Reply>, CliError> {
+        let (got, body) = peer.exchange(wire::encode(request, &[]))?;
+        match wire::decode_reply(&body) {
+            Ok(_) if got == status => Ok(None),
+            Ok((Reply::Error { status, error }, _)) => {
+                Err(fail(format!("{address}: refused (HTTP {status}): {error}")))
+            }
+            Ok((reply, _)) if got == 200 => Ok(Some(reply)),
+            _ => Err(fail(format!("{address}: an unreadable reply (HTTP {got})"))),
         }
     }
 
-    fn revoke_user(&mut self, name: &str) -> Result<bool, StoreError> {
+    /// Adds a user and returns its token; `None` if the name is taken.
+    fn add_user(&mut self, name: &str, role: Role) -> Result<Option<String>, CliError> {
+        let local = |add: &mut dyn FnMut(&[u8; 32]) -> Result<bool, StoreError>| {
+            let token = claims::sync::hub::new_token().map_err(fail)?;
+            Ok::<_, CliError>(add(&token_hash(&token))?.then_some(token))
+        };
         match self {
-            HubDb::Pg(pg) => pg.revoke_user(name),
-            HubDb::File(f) => f.replica().revoke_user(name),
+            HubDb::Pg(pg) => local(&mut |h| pg.add_user(name, role.as_str(), h)),
+            HubDb::File(f) => local(&mut |h| f.replica().add_user(name, role.as_str(), h)),
+            HubDb::Remote(peer, address) => {
+                let request = Request::UserAdd {
+                    name: name.to_string(),
+                    role: role.as_str().to_string(),
+                };
+                match Self::call_unless(peer, address, &request, 409)? {
+                    Some(Reply::UserAdd { token }) => Ok(Some(token)),
+                    None => Ok(None),
+                    Some(_) => Err(fail(format!("{address}: not a reply to user_add"))),
+                }
+            }
         }
     }
 
-    fn users(&mut self) -> Result<Vec<claims::store::postgres::HubUser>, StoreError> {
+    fn revoke_user(&mut self, name: &str) -> Result<bool, CliError> {
         match self {
-            HubDb::Pg(pg) => pg.users(),
-            HubDb::File(f) => f.replica().users(),
+            HubDb::Pg(pg) => Ok(pg.revoke_user(name)?),
+            HubDb::File(f) => Ok(f.replica().revoke_user(name)?),
+            HubDb::Remote(peer, address) => {
+                let request = Request::UserRevoke {
+                    name: name.to_string(),
+                };
+                match Self::call(peer, address, &request)? {
+                    Reply::UserRevoke { revoked } => Ok(revoked),
+                    _ => Err(fail(format!("{address}: not a reply to user_revoke"))),
+                }
+            }
+        }
+    }
+
+    fn users(&mut self) -> Result<Vec<claims::store::postgres::HubUser>, CliError> {
+        match self {
+            HubDb::Pg(pg) => Ok(pg.users()?),
+            HubDb::File(f) => Ok(f.replica().users()?),
+            HubDb::Remote(peer, address) => match Self::call(peer, address, &Request::Users {})? {
+                Reply::Users { users } => Ok(users
+                    .into_iter()
+                    .map(|u| claims::store::postgres::HubUser {
+                        name: u.name,
+                        role: u.role,
+                        created_at: u.created_at,
+                        revoked_at: u.revoked_at,
+                    })
+                    .collect()),
+                _ => Err(fail(format!("{address}: not a reply to users"))),
+            },
         }
     }
 
     fn push_log(
         &mut self,
         limit: i64,
-    ) -> Result<Vec<claims::store::postgres::PushLogEntry>, StoreError> {
+    ) -> Result<Vec<claims::store::postgres::PushLogEntry>, CliError> {
         match self {
-            HubDb::Pg(pg) => pg.push_log(limit),
-            HubDb::File(f) => f.replica().push_log(limit),
+            HubDb::Pg(pg) => Ok(pg.push_log(limit)?),
+            HubDb::File(f) => Ok(f.replica().push_log(limit)?),
+            HubDb::Remote(..) => Err(fail(
+                "claims hub log reads the hub's database (--store, or the file --db), not --hub",
+            )),
         }
     }
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let mut store = match args.store.as_deref() {
-        Some(url) => HubDb::Pg(PgStore::connect(url)?),
-        None => HubDb::File(claims::store::Store::open_existing(&cli.db)?),
+    let mut store = match (args.store.as_deref(), args.hub.as_deref()) {
+        (Some(url), _) => HubDb::Pg(PgStore::connect(url)?),
+        (None, Some(url)) => HubDb::Remote(
+            HttpPeer::with_ca(url, args.token.clone(), args.ca.as_deref())?,
+            url.to_string(),
+        ),
+        (None, None) => HubDb::File(claims::store::Store::open_existing(&cli.db)?),
     };
-    if let (Sub::Verify(_), HubDb::File(_)) = (&args.command, &store) {
+    if let (Sub::Verify(_), HubDb::File(_) | HubDb::Remote(..)) = (&args.command, &store) {
         return Err(fail(
             "claims hub verify checks a PostgreSQL hub (--store); check a database file with \
              claims verify",
@@ -133,15 +215,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         Sub::Log(a) => log(cli, &mut store, a),
         Sub::Verify(_) => match &mut store {
             HubDb::Pg(pg) => check(cli, pg),
-            HubDb::File(_) => Ok(super::exit::OK),
+            HubDb::File(_) | HubDb::Remote(..) => Ok(super::exit::OK),
         },
     }
-}
-
-fn new_token() -> Result<String, super::CliError> {
-    let mut raw = [0u8; 32];
-    getrandom::getrandom(&mut raw).map_err(|e| fail(format!("no random bytes: {e}")))?;
-    Ok(hex::encode(raw))
 }
 
 fn add(cli: &Cli, store: &mut HubDb, args: &AddArgs) -> CliResult {
@@ -152,10 +228,9 @@ fn add(cli: &Cli, store: &mut HubDb, args: &AddArgs) -> CliResult {
             args.name
         )));
     }
-    let token = new_token()?;
-    if !store.add_user(&args.name, role.as_str(), &token_hash(&token))? {
+    let Some(token) = store.add_user(&args.name, role)? else {
         return Err(fail(format!("user {} exists already", args.name)));
-    }
+    };
     match cli.format {
         Format::Text => {
             let mut out = std::io::stdout().lock();

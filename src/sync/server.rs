@@ -550,6 +550,7 @@ fn answer<S: HubStore>(
             Some(user) if user.revoked => {
                 return refusal(401, format!("the token of user {} was revoked", user.name))
             }
+            Some(user) if user.role == Role::Admin => PushRight::Admin(user.name.clone()),
             Some(user) if user.role >= Role::Write => PushRight::Allowed(user.name.clone()),
             Some(user) => PushRight::Forbidden(user.name.clone()),
             None => return refusal(401, "this token is not known to this hub".into()),

@@ -72,6 +72,16 @@ pub enum RangeReply {
     },
 }
 
+/// A hub user as `users` lists it (never its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub role: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+}
+
 /// A request, client to hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -125,6 +135,12 @@ pub enum Request {
     },
     /// Protocol 2: the hub's seqs of these ids (raw 32-byte ids, concatenated, base64).
     Locate { ids: String },
+    /// The hub's users (an `admin` user's token only).
+    Users {},
+    /// Add a hub user; the reply carries its token, shown this once (`admin` only).
+    UserAdd { name: String, role: String },
+    /// Revoke a hub user's token (`admin` only).
+    UserRevoke { name: String },
 }
 
 impl Request {
@@ -138,6 +154,9 @@ impl Request {
             Request::Reconcile { .. } => "reconcile",
             Request::Symbols { .. } => "symbols",
             Request::Locate { .. } => "locate",
+            Request::Users { .. } => "users",
+            Request::UserAdd { .. } => "user_add",
+            Request::UserRevoke { .. } => "user_revoke",
         }
     }
 
@@ -219,6 +238,17 @@ pub enum Reply {
     /// For each id asked, the hub's seq of it, 0 when the hub does not hold it.
     Locate {
         seqs: Vec<i64>,
+    },
+    Users {
+        users: Vec<User>,
+    },
+    /// The new user's token, shown this once.
+    UserAdd {
+        token: String,
+    },
+    /// False when there was no such user still active.
+    UserRevoke {
+        revoked: bool,
     },
     /// Any failure; the HTTP status says which kind.
     Error {

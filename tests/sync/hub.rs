@@ -950,3 +950,109 @@ fn hub_users_of_a_database_file_are_added_listed_and_revoked() {
     );
     running.stop();
 }
+
+both_stores!(only_an_admin_manages_users_over_the_hub);
+
+/// `claims hub --hub URL --token T user ...` manages users over HTTP: an admin may, a write
+/// user gets 403, no token or an unknown one 401; on either hub store.
+fn only_an_admin_manages_users_over_the_hub(backend: Backend) {
+    use claims::sync::server::token_hash;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let running = TestHub::start(backend, &b, ServeOptions::default());
+    match backend {
+        Backend::Postgres => {
+            let mut pg = running.pg_store();
+            pg.add_user("ada", "admin", &token_hash("admin-token"))
+                .expect("ada");
+            pg.add_user("walt", "write", &token_hash("write-token"))
+                .expect("walt");
+        }
+        Backend::Sqlite => {
+            let s = Store::open(&b).expect("hub file");
+            s.replica()
+                .add_user("ada", "admin", &token_hash("admin-token"))
+                .expect("ada");
+            s.replica()
+                .add_user("walt", "write", &token_hash("write-token"))
+                .expect("walt");
+        }
+    }
+    let url = running.url().to_string();
+    let hub = |token: Option<&str>, args: &[&str]| {
+        let mut c = crate::common::claims(dir.path());
+        c.args(["hub", "--hub", &url]).env_remove("CLAIMS_TOKEN");
+        if let Some(t) = token {
+            c.args(["--token", t]);
+        }
+        c.args(args).output().expect("claims hub")
+    };
+    let out = hub(
+        Some("admin-token"),
+        &["user", "add", "bob", "--role", "read"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        text.lines().next(),
+        Some("user bob (read) added; its token, shown this once:")
+    );
+    let bob = text.lines().nth(1).expect("token").to_string();
+    let taken = hub(
+        Some("admin-token"),
+        &["user", "add", "bob", "--role", "write"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&taken.stderr),
+        "claims: error: user bob exists already\n"
+    );
+    let list = hub(Some("admin-token"), &["--format", "json", "user", "list"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    let names: Vec<&str> = users
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ada", "bob", "walt"]);
+    // bob's new token pulls.
+    let pulled = sync_http(&a, &url, Some(&bob)).expect_err("read pulls, may not push");
+    assert!(pulled.to_string().contains("(HTTP 403)"), "{pulled}");
+    for (token, status, message) in [
+        (
+            Some("write-token"),
+            403,
+            "user walt may not manage users (only an admin may)",
+        ),
+        (
+            Some(bob.as_str()),
+            403,
+            "user bob may not manage users (only an admin may)",
+        ),
+        (
+            None,
+            401,
+            "this hub has users: send a user's token (claims sync --token)",
+        ),
+        (Some("guess"), 401, "this token is not known to this hub"),
+    ] {
+        let out = hub(token, &["user", "revoke", "ada"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("claims: error: {url}: refused (HTTP {status}): {message}\n")
+        );
+    }
+    let out = hub(Some("admin-token"), &["user", "revoke", "bob"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user bob revoked\n");
+    let err = sync_http(&a, &url, Some(&bob)).expect_err("revoked");
+    assert!(
+        err.to_string()
+            .ends_with("(HTTP 401): the token of user bob was revoked"),
+        "{err}"
+    );
+}

@@ -71,6 +71,17 @@ pub trait HubStore {
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
+    /// Adds a user with the sha256 of its token; false if the name is taken.
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError>;
+    /// Revokes a user's token; false if there is no such user still active.
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError>;
+    /// The users, by name.
+    fn users(&mut self) -> Result<Vec<wire::User>, SyncError>;
     /// The hub's users as `(name, role, sha256 of the token, revoked)`; none for a store
     /// without users.
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
@@ -123,6 +134,8 @@ pub enum PushRight {
     NeedsToken,
     /// A user whose role may not push: 403.
     Forbidden(String),
+    /// A user whose role is `admin`: may push and manage users.
+    Admin(String),
 }
 
 /// A reply frame and its HTTP status.
@@ -463,6 +476,38 @@ impl<S: HubStore> Hub<S> {
                 let seqs = self.store.locate(&ids)?;
                 Ok((Reply::Locate { seqs }, vec![]))
             }
+            Request::Users {} => {
+                may_manage(right)?;
+                Ok((
+                    Reply::Users {
+                        users: self.store.users()?,
+                    },
+                    vec![],
+                ))
+            }
+            Request::UserAdd { name, role } => {
+                may_manage(right)?;
+                let role = Role::parse(&role).ok_or_else(|| {
+                    Refusal(400, format!("{role:?} is not a role (read, write, admin)"))
+                })?;
+                if name.is_empty() || name.len() > 200 || name.chars().any(char::is_whitespace) {
+                    return Err(Refusal(
+                        400,
+                        format!("{name:?}: a user name is not empty and has no spaces"),
+                    ));
+                }
+                let token = new_token().map_err(|e| Refusal(500, e))?;
+                let hash = super::server::token_hash(&token);
+                if !self.store.add_user(&name, role, &hash)? {
+                    return Err(Refusal(409, format!("user {name} exists already")));
+                }
+                Ok((Reply::UserAdd { token }, vec![]))
+            }
+            Request::UserRevoke { name } => {
+                may_manage(right)?;
+                let revoked = self.store.revoke_user(&name)?;
+                Ok((Reply::UserRevoke { revoked }, vec![]))
+            }
             Request::Push {
                 replica,
                 cursor,
@@ -561,10 +606,32 @@ pub fn symbols<S: HubStore + ?Sized>(
     Ok(out)
 }
 
+/// A new user token: 32 random bytes in hex.
+pub fn new_token() -> Result<String, String> {
+    let mut raw = [0u8; 32];
+    getrandom::getrandom(&mut raw).map_err(|e| format!("no random bytes: {e}"))?;
+    Ok(hex::encode(raw))
+}
+
+/// Whether the caller may manage users: only a user whose role is `admin`.
+fn may_manage(right: &PushRight) -> Result<(), Refusal> {
+    match right {
+        PushRight::Admin(_) => Ok(()),
+        PushRight::Allowed(user) | PushRight::Forbidden(user) if !user.is_empty() => Err(Refusal(
+            403,
+            format!("user {user} may not manage users (only an admin may)"),
+        )),
+        _ => Err(Refusal(
+            401,
+            "managing users needs the token of a user whose role is admin".to_string(),
+        )),
+    }
+}
+
 /// The hub user a push is stored for, or the refusal.
 fn may_push(right: &PushRight) -> Result<String, Refusal> {
     match right {
-        PushRight::Allowed(user) => Ok(user.clone()),
+        PushRight::Allowed(user) | PushRight::Admin(user) => Ok(user.clone()),
         PushRight::NeedsToken => Err(Refusal(
             401,
             "pushing to this hub needs its token (--token)".to_string(),

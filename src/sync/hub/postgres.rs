@@ -98,6 +98,31 @@ impl HubStore for PgStore {
         })
     }
 
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError> {
+        Ok(PgStore::add_user(self, name, role.as_str(), token_hash)?)
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError> {
+        Ok(PgStore::revoke_user(self, name)?)
+    }
+
+    fn users(&mut self) -> Result<Vec<crate::sync::wire::User>, SyncError> {
+        Ok(PgStore::users(self)?
+            .into_iter()
+            .map(|u| crate::sync::wire::User {
+                name: u.name,
+                role: u.role,
+                created_at: u.created_at,
+                revoked_at: u.revoked_at,
+            })
+            .collect())
+    }
+
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
         Ok(PgStore::credentials(self)?
             .into_iter()

@@ -79,6 +79,33 @@ impl HubStore for Store {
         })
     }
 
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError> {
+        Ok(self.replica().add_user(name, role.as_str(), token_hash)?)
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError> {
+        Ok(self.replica().revoke_user(name)?)
+    }
+
+    fn users(&mut self) -> Result<Vec<crate::sync::wire::User>, SyncError> {
+        Ok(self
+            .replica()
+            .users()?
+            .into_iter()
+            .map(|u| crate::sync::wire::User {
+                name: u.name,
+                role: u.role,
+                created_at: u.created_at,
+                revoked_at: u.revoked_at,
+            })
+            .collect())
+    }
+
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
         Ok(self
             .replica()
