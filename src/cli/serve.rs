@@ -198,5 +198,6 @@ fn serve<S: HubStore + Send + 'static>(
             );
         }
     })?;
+    eprintln!("claims: stopped (every request begun was answered)");
     Ok(super::exit::OK)
 }

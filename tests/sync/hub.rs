@@ -1056,3 +1056,95 @@ fn only_an_admin_manages_users_over_the_hub(backend: Backend) {
         "{err}"
     );
 }
+
+/// SIGTERM to a `claims serve` while a push is arriving: the push already begun is read,
+/// stored and answered, then the process exits 0, and the hub holds every pushed object and
+/// verifies.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_push_stops_the_hub_after_storing_it() {
+    use claims::sync::wire::{self, Reply, Request};
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = db(dir.path(), "hub.db");
+    put(&mut Store::open(&hub_db).expect("hub"), &article(1));
+    let before = ids(&Store::open(&hub_db).expect("hub")).len();
+    let mut child = crate::common::claims(dir.path())
+        .args([
+            "--db",
+            &hub_db.display().to_string(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let url = read_listening_line(&mut child);
+    let pid = child.id();
+    let child = std::sync::Arc::new(std::sync::Mutex::new(child));
+    let _reaper = Reaper(std::sync::Arc::clone(&child));
+    let objects: Vec<claims::objects::Object> = (50..60).flat_map(article).collect();
+    let bodies: Vec<String> = objects.iter().map(|o| o.body.clone()).collect();
+    let frame = wire::encode(
+        &Request::Push {
+            replica: "0192f1c4-0000-7000-8000-000000000001".into(),
+            cursor: None,
+            count: bodies.len() as u64,
+            more: false,
+        },
+        &bodies,
+    );
+    let addr = url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    let head = format!(
+        "POST /v1/sync HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-claims-sync\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        frame.len()
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    let half = frame.len() / 2;
+    conn.write_all(&frame[..half]).expect("first half");
+    conn.flush().expect("flush");
+    // The push is under way: stop the hub, then send the rest.
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    conn.write_all(&frame[half..]).expect("second half");
+    let mut reply = Vec::new();
+    conn.read_to_end(&mut reply).expect("reply");
+    let text = String::from_utf8_lossy(&reply).into_owned();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    let body = &reply[text.find("\r\n\r\n").expect("head end") + 4..];
+    let (answer, _) = wire::decode_reply(body).expect("a reply frame");
+    assert!(
+        matches!(answer, Reply::Push { stored, .. } if stored == objects.len() as u64),
+        "{answer:?}"
+    );
+    let status = child.lock().expect("child").wait().expect("exit");
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    if let Some(mut e) = child.lock().expect("child").stderr.take() {
+        e.read_to_string(&mut err).expect("stderr");
+    }
+    assert!(
+        err.ends_with("claims: stopped (every request begun was answered)\n"),
+        "{err}"
+    );
+    // Nothing lost: every pushed object is stored and the file verifies.
+    let held = ids(&Store::open(&hub_db).expect("hub"));
+    assert_eq!(held.len(), before + objects.len());
+    assert!(objects.iter().all(|o| held.contains(&o.id.to_hex())));
+    let verify = crate::common::claims(dir.path())
+        .args(["--db", &hub_db.display().to_string(), "verify"])
+        .output()
+        .expect("verify");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}
