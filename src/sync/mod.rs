@@ -255,6 +255,11 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
     // object only refers to objects stored before it, what is fetched is closed over its
     // references.
     let upto = Some(their_head.seq);
+    if their_head.seq == 0 {
+        // An empty hub lacks everything here: nothing to reconcile.
+        let give = local.replica().ids_between(0, start.seq, u32::MAX)?;
+        return run.push(local, s, give, vec![], None);
+    }
     if protocol >= 2 {
         let max_items = u64::from(s.limits.max_items.max(1));
         let session = std::cell::RefCell::new(&mut *s);
