@@ -52,6 +52,11 @@ impl ObjectId {
         &self.0
     }
 
+    /// An id from its 32 raw bytes (as sent in binary on the sync wire).
+    pub fn from_raw(bytes: [u8; 32]) -> ObjectId {
+        ObjectId(bytes)
+    }
+
     pub fn to_hex(&self) -> String {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = String::with_capacity(64);

@@ -492,7 +492,9 @@ struct Live {
 
 impl claims::sync::Peer for Live {
     fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
-        if frame.starts_with(b"{\"op\":\"reconcile\"") {
+        // A round of set reconciliation: `symbols` (protocol 2) or `reconcile` (protocol 1).
+        if frame.starts_with(b"{\"op\":\"symbols\"") || frame.starts_with(b"{\"op\":\"reconcile\"")
+        {
             self.reconciles += 1;
             if self.reconciles == 2 {
                 if let Some(write) = self.between_rounds.take() {

@@ -1,15 +1,24 @@
-//! `claims hub`: the users and the push log of a hub on PostgreSQL.
+//! `claims hub`: the users and the push log of a hub, on PostgreSQL (`--store`) or in the
+//! database file (`--db`).
 
 use super::error::fail;
 use super::render::print_json;
+use super::CliError;
 use super::{Cli, CliResult, Format};
 use claims::store::postgres::PgStore;
+use claims::store::StoreError;
 use claims::sync::hub::postgres::verify;
 use claims::sync::hub::Role;
+use claims::sync::peer::HttpPeer;
 use claims::sync::server::token_hash;
+use claims::sync::wire::{self, Reply, Request};
+use claims::sync::Peer;
 use std::io::Write;
 
-/// Manage a hub on PostgreSQL: its users and roles, its push log, its check
+/// Manage a hub: its users and roles, its push log, its check
+///
+/// The hub is the PostgreSQL database of --store, or else the database file (--db) that
+/// `claims serve` serves.
 ///
 /// A hub with users answers only requests that carry a user's token: `read` may pull,
 /// `write` may also push, and so may `admin`, the role of those who manage users (which is
@@ -17,9 +26,19 @@ use std::io::Write;
 /// added, and stored only as their sha256.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The hub's PostgreSQL database (postgres://USER@HOST/DB).
+    /// The hub's PostgreSQL database (postgres://USER@HOST/DB); without it, the database file.
     #[arg(long, value_name = "URL", env = "CLAIMS_HUB_STORE", global = true)]
     pub store: Option<String>,
+    /// Manage the users of a running hub over HTTP(S) instead (http[s]://HOST:PORT), with the
+    /// --token of a user whose role is admin.
+    #[arg(long, value_name = "URL", global = true, conflicts_with = "store")]
+    pub hub: Option<String>,
+    /// With --hub: the bearer token of an admin user.
+    #[arg(long, env = "CLAIMS_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+    /// With --hub: verify its certificate against this PEM file (a private CA).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub ca: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Sub,
 }
@@ -71,28 +90,137 @@ pub struct LogArgs {
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {}
 
+/// A hub's storage, for the user commands, or a running hub reached over HTTP.
+enum HubDb {
+    Pg(PgStore),
+    File(claims::store::Store),
+    Remote(HttpPeer, String),
+}
+
+impl HubDb {
+    /// Asks a running hub; an error status is a failure naming the hub.
+    fn call(peer: &mut HttpPeer, address: &str, request: &Request) -> Result<Reply, CliError> {
+        Self::call_unless(peer, address, request, 0).map(|r| r.unwrap_or(Reply::Fetch { count: 0 }))
+    }
+
+    /// As [`HubDb::call`], with `None` for an answer of status `status`.
+    fn call_unless(
+        peer: &mut HttpPeer,
+        address: &str,
+        request: &Request,
+        status: u16,
+    ) -> Result<Option<Reply>, CliError> {
+        let (got, body) = peer.exchange(wire::encode(request, &[]))?;
+        match wire::decode_reply(&body) {
+            Ok(_) if got == status => Ok(None),
+            Ok((Reply::Error { status, error }, _)) => {
+                Err(fail(format!("{address}: refused (HTTP {status}): {error}")))
+            }
+            Ok((reply, _)) if got == 200 => Ok(Some(reply)),
+            _ => Err(fail(format!("{address}: an unreadable reply (HTTP {got})"))),
+        }
+    }
+
+    /// Adds a user and returns its token; `None` if the name is taken.
+    fn add_user(&mut self, name: &str, role: Role) -> Result<Option<String>, CliError> {
+        let local = |add: &mut dyn FnMut(&[u8; 32]) -> Result<bool, StoreError>| {
+            let token = claims::sync::hub::new_token().map_err(fail)?;
+            Ok::<_, CliError>(add(&token_hash(&token))?.then_some(token))
+        };
+        match self {
+            HubDb::Pg(pg) => local(&mut |h| pg.add_user(name, role.as_str(), h)),
+            HubDb::File(f) => local(&mut |h| f.replica().add_user(name, role.as_str(), h)),
+            HubDb::Remote(peer, address) => {
+                let request = Request::UserAdd {
+                    name: name.to_string(),
+                    role: role.as_str().to_string(),
+                };
+                match Self::call_unless(peer, address, &request, 409)? {
+                    Some(Reply::UserAdd { token }) => Ok(Some(token)),
+                    None => Ok(None),
+                    Some(_) => Err(fail(format!("{address}: not a reply to user_add"))),
+                }
+            }
+        }
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, CliError> {
+        match self {
+            HubDb::Pg(pg) => Ok(pg.revoke_user(name)?),
+            HubDb::File(f) => Ok(f.replica().revoke_user(name)?),
+            HubDb::Remote(peer, address) => {
+                let request = Request::UserRevoke {
+                    name: name.to_string(),
+                };
+                match Self::call(peer, address, &request)? {
+                    Reply::UserRevoke { revoked } => Ok(revoked),
+                    _ => Err(fail(format!("{address}: not a reply to user_revoke"))),
+                }
+            }
+        }
+    }
+
+    fn users(&mut self) -> Result<Vec<claims::store::postgres::HubUser>, CliError> {
+        match self {
+            HubDb::Pg(pg) => Ok(pg.users()?),
+            HubDb::File(f) => Ok(f.replica().users()?),
+            HubDb::Remote(peer, address) => match Self::call(peer, address, &Request::Users {})? {
+                Reply::Users { users } => Ok(users
+                    .into_iter()
+                    .map(|u| claims::store::postgres::HubUser {
+                        name: u.name,
+                        role: u.role,
+                        created_at: u.created_at,
+                        revoked_at: u.revoked_at,
+                    })
+                    .collect()),
+                _ => Err(fail(format!("{address}: not a reply to users"))),
+            },
+        }
+    }
+
+    fn push_log(
+        &mut self,
+        limit: i64,
+    ) -> Result<Vec<claims::store::postgres::PushLogEntry>, CliError> {
+        match self {
+            HubDb::Pg(pg) => Ok(pg.push_log(limit)?),
+            HubDb::File(f) => Ok(f.replica().push_log(limit)?),
+            HubDb::Remote(..) => Err(fail(
+                "claims hub log reads the hub's database (--store, or the file --db), not --hub",
+            )),
+        }
+    }
+}
+
 pub fn run(cli: &Cli, args: &Args) -> CliResult {
-    let url = args
-        .store
-        .as_deref()
-        .ok_or_else(|| fail("give the hub's database: --store postgres://USER@HOST/DB"))?;
-    let mut store = PgStore::connect(url)?;
+    let mut store = match (args.store.as_deref(), args.hub.as_deref()) {
+        (Some(url), _) => HubDb::Pg(PgStore::connect(url)?),
+        (None, Some(url)) => HubDb::Remote(
+            HttpPeer::with_ca(url, args.token.clone(), args.ca.as_deref())?,
+            url.to_string(),
+        ),
+        (None, None) => HubDb::File(claims::store::Store::open_existing(&cli.db)?),
+    };
+    if let (Sub::Verify(_), HubDb::File(_) | HubDb::Remote(..)) = (&args.command, &store) {
+        return Err(fail(
+            "claims hub verify checks a PostgreSQL hub (--store); check a database file with \
+             claims verify",
+        ));
+    }
     match &args.command {
         Sub::User(UserSub::Add(a)) => add(cli, &mut store, a),
         Sub::User(UserSub::Revoke(a)) => revoke(cli, &mut store, a),
         Sub::User(UserSub::List(_)) => list(cli, &mut store),
         Sub::Log(a) => log(cli, &mut store, a),
-        Sub::Verify(_) => check(cli, &mut store),
+        Sub::Verify(_) => match &mut store {
+            HubDb::Pg(pg) => check(cli, pg),
+            HubDb::File(_) | HubDb::Remote(..) => Ok(super::exit::OK),
+        },
     }
 }
 
-fn new_token() -> Result<String, super::CliError> {
-    let mut raw = [0u8; 32];
-    getrandom::getrandom(&mut raw).map_err(|e| fail(format!("no random bytes: {e}")))?;
-    Ok(hex::encode(raw))
-}
-
-fn add(cli: &Cli, store: &mut PgStore, args: &AddArgs) -> CliResult {
+fn add(cli: &Cli, store: &mut HubDb, args: &AddArgs) -> CliResult {
     let role = Role::parse(&args.role).ok_or_else(|| fail("no such role"))?;
     if args.name.is_empty() || args.name.chars().any(char::is_whitespace) {
         return Err(fail(format!(
@@ -100,10 +228,9 @@ fn add(cli: &Cli, store: &mut PgStore, args: &AddArgs) -> CliResult {
             args.name
         )));
     }
-    let token = new_token()?;
-    if !store.add_user(&args.name, role.as_str(), &token_hash(&token))? {
+    let Some(token) = store.add_user(&args.name, role)? else {
         return Err(fail(format!("user {} exists already", args.name)));
-    }
+    };
     match cli.format {
         Format::Text => {
             let mut out = std::io::stdout().lock();
@@ -123,7 +250,7 @@ fn add(cli: &Cli, store: &mut PgStore, args: &AddArgs) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn revoke(cli: &Cli, store: &mut PgStore, args: &NameArgs) -> CliResult {
+fn revoke(cli: &Cli, store: &mut HubDb, args: &NameArgs) -> CliResult {
     if !store.revoke_user(&args.name)? {
         return Err(fail(format!("no active user {}", args.name)));
     }
@@ -134,7 +261,7 @@ fn revoke(cli: &Cli, store: &mut PgStore, args: &NameArgs) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn list(cli: &Cli, store: &mut PgStore) -> CliResult {
+fn list(cli: &Cli, store: &mut HubDb) -> CliResult {
     let users = store.users()?;
     match cli.format {
         Format::Text => {
@@ -164,7 +291,7 @@ fn list(cli: &Cli, store: &mut PgStore) -> CliResult {
     Ok(super::exit::OK)
 }
 
-fn log(cli: &Cli, store: &mut PgStore, args: &LogArgs) -> CliResult {
+fn log(cli: &Cli, store: &mut HubDb, args: &LogArgs) -> CliResult {
     let rows = store.push_log(args.limit.max(0))?;
     match cli.format {
         Format::Text => {

@@ -105,7 +105,10 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     };
     let has_users = match first_pg.as_mut() {
         Some(pg) => !pg.users()?.is_empty(),
-        None => false,
+        None => !claims::store::Store::open(&cli.db)?
+            .replica()
+            .users()?
+            .is_empty(),
     };
     if token.is_none() && !has_users && !server.addr().ip().is_loopback() {
         if !args.allow_anyone_to_push {
@@ -195,5 +198,6 @@ fn serve<S: HubStore + Send + 'static>(
             );
         }
     })?;
+    eprintln!("claims: stopped (every request begun was answered)");
     Ok(super::exit::OK)
 }

@@ -53,10 +53,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
     (8, include_str!("../../schema/0008_fetch.sql")),
+    (10, include_str!("../../schema/0010_hub.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 8;
+pub const SCHEMA_VERSION: i32 = 10;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -13,8 +13,10 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 /// The numbered migrations of a PostgreSQL hub, applied in order.
-pub const PG_MIGRATIONS: &[(i32, &str)] =
-    &[(1, include_str!("../../schema/postgres/0001_hub.sql"))];
+pub const PG_MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../schema/postgres/0001_hub.sql")),
+    (2, include_str!("../../schema/postgres/0002_symbols.sql")),
+];
 
 /// The advisory lock that serialises migrations and pushes (so seqs have no gaps and each
 /// chain hash follows the one before).
@@ -246,6 +248,52 @@ impl PgStore {
             .map(|r| r.get(0))
             .collect();
         Ok(hexed.iter().map(|h| found.contains(h)).collect())
+    }
+
+    /// The seq of each of these ids, 0 for one not stored here.
+    pub fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>> {
+        let hexed: Vec<String> = ids.iter().map(ObjectId::to_hex).collect();
+        let found: std::collections::HashMap<String, i64> = self
+            .client
+            .query(
+                "SELECT id, seq FROM hub_objects WHERE id = ANY($1)",
+                &[&hexed],
+            )
+            .map_err(pg)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        Ok(hexed
+            .iter()
+            .map(|h| found.get(h).copied().unwrap_or(0))
+            .collect())
+    }
+
+    /// The kept coded symbols and the seq they cover up to (`hub_symbols`), if any.
+    pub fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT upto, symbols FROM hub_symbols WHERE single = 1",
+                &[],
+            )
+            .map_err(pg)?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// Keeps coded symbols covering seqs up to `upto`, unless newer ones are kept already
+    /// (another connection may have folded in more meanwhile).
+    pub fn save_symbols(&mut self, upto: i64, symbols: &[u8]) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO hub_symbols(single, upto, symbols) VALUES (1, $1, $2)
+                 ON CONFLICT (single) DO UPDATE SET upto = excluded.upto,
+                     symbols = excluded.symbols
+                 WHERE hub_symbols.upto < excluded.upto",
+                &[&upto, &symbols],
+            )
+            .map_err(pg)?;
+        Ok(())
     }
 
     /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.

@@ -327,6 +327,121 @@ impl<'c> Replica<'c> {
             .collect()
     }
 
+    /// Adds a hub user with the sha256 of its token; false if the name is taken.
+    pub fn add_user(&self, name: &str, role: &str, token_hash: &[u8; 32]) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT INTO hub_users(name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO NOTHING",
+            (name, role, &token_hash[..], crate::time::now_rfc3339()),
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Revokes a hub user's token; false if there is no such user still active.
+    pub fn revoke_user(&self, name: &str) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE hub_users SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+            (name, crate::time::now_rfc3339()),
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The hub's users, by name.
+    pub fn users(&self) -> Result<Vec<super::postgres::HubUser>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, role, created_at, revoked_at FROM hub_users ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(super::postgres::HubUser {
+                name: r.get(0)?,
+                role: r.get(1)?,
+                created_at: r.get(2)?,
+                revoked_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every hub user with its token hash and whether it is revoked, for the server's check.
+    pub fn credentials(&self) -> Result<Vec<super::postgres::StoredCredential>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, role, token_hash, revoked_at IS NOT NULL FROM hub_users",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let hash: Vec<u8> = r.get(2)?;
+            let mut token_hash = [0u8; 32];
+            if hash.len() == 32 {
+                token_hash.copy_from_slice(&hash);
+            }
+            Ok(super::postgres::StoredCredential {
+                name: r.get(0)?,
+                role: r.get(1)?,
+                token_hash,
+                revoked: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The pushes this file stored as a hub (`sync_log` rows of `serve`), oldest first, the
+    /// newest `limit`; no user is recorded for them.
+    pub fn push_log(&self, limit: i64) -> Result<Vec<super::postgres::PushLogEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, peer, address, received, bytes_received, mode FROM (
+                 SELECT * FROM sync_log WHERE direction = 'serve' ORDER BY log_id DESC LIMIT ?1
+             ) ORDER BY log_id",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(super::postgres::PushLogEntry {
+                at: r.get(0)?,
+                peer: r.get(1)?,
+                address: r.get(2)?,
+                user: String::new(),
+                received: r.get::<_, i64>(3)? as u64,
+                bytes: r.get::<_, i64>(4)? as u64,
+                mode: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The kept coded symbols and the seq they cover up to (`sync_symbols`), if any.
+    pub fn load_symbols(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT upto, symbols FROM sync_symbols WHERE only = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Keeps coded symbols covering seqs up to `upto`.
+    pub fn save_symbols(&self, upto: i64, symbols: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_symbols(only, upto, symbols) VALUES (1, ?1, ?2)
+             ON CONFLICT (only) DO UPDATE SET upto = excluded.upto, symbols = excluded.symbols",
+            (upto, symbols),
+        )?;
+        Ok(())
+    }
+
+    /// The seq of each of these ids, 0 for one not stored here.
+    pub fn locate(&self, ids: &[ObjectId]) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq FROM objects WHERE id = ?1")?;
+        ids.iter()
+            .map(|id| {
+                Ok(stmt
+                    .query_row([id.to_hex()], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or(0))
+            })
+            .collect()
+    }
+
     /// The `(seq, id)` stored under an id prefix (0 to 64 lower-case hex digits) at seqs up to
     /// `upto`, in id order.
     pub fn ids_under(&self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>> {

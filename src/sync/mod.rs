@@ -32,6 +32,7 @@ pub mod plan;
 mod pull;
 mod push;
 pub mod reconcile;
+pub mod riblt;
 pub mod server;
 mod session;
 pub mod wire;
@@ -176,11 +177,18 @@ struct Run {
 /// The sync itself; `s.report` says what it did, also when it fails part way.
 fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<(), SyncError> {
     let me = local.replica().ensure_id()?;
-    let hello = Request::Hello {
-        protocol: wire::PROTOCOL,
+    let hello = |protocol| Request::Hello {
+        protocol,
         replica: me.clone(),
     };
-    let (theirs, their_head, your_cursor, limits) = match s.call(&hello, &[])? {
+    // A hub that predates protocol 2 refuses it (400): then speak 1 with it.
+    let answer = match s.call(&hello(wire::PROTOCOL), &[]) {
+        Err(SyncError::Refused { status: 400, .. }) => {
+            s.call(&hello(wire::OLDEST_PROTOCOL), &[])?
+        }
+        other => other?,
+    };
+    let (protocol, theirs, their_head, your_cursor, limits) = match answer {
         (
             Reply::Hello {
                 protocol,
@@ -190,7 +198,9 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
                 limits,
             },
             _,
-        ) if protocol == wire::PROTOCOL => (replica, head, your_cursor, limits),
+        ) if (wire::OLDEST_PROTOCOL..=wire::PROTOCOL).contains(&protocol) => {
+            (protocol, replica, head, your_cursor, limits)
+        }
         (other, _) => return Err(unexpected("hello", &other)),
     };
     s.limits = limits;
@@ -255,6 +265,43 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
     // object only refers to objects stored before it, what is fetched is closed over its
     // references.
     let upto = Some(their_head.seq);
+    if their_head.seq == 0 {
+        // An empty hub lacks everything here: nothing to reconcile.
+        let give = local.replica().ids_between(0, start.seq, u32::MAX)?;
+        return run.push(local, s, give, vec![], None);
+    }
+    if protocol >= 2 {
+        let max_items = u64::from(s.limits.max_items.max(1));
+        let session = std::cell::RefCell::new(&mut *s);
+        let local_cell = std::cell::RefCell::new(&mut *local);
+        let diff = riblt::run(
+            max_items,
+            |from, to| match session
+                .borrow_mut()
+                .call(&Request::Symbols { from, to, upto }, &[])?
+            {
+                (Reply::Symbols { symbols }, _) => riblt::unpack(&symbols).map_err(|e| {
+                    SyncError::Protocol(format!("the hub's symbols are not readable: {e}"))
+                }),
+                (other, _) => Err(unexpected("symbols", &other)),
+            },
+            |from, to| hub::symbols(&mut **local_cell.borrow_mut(), from, to, start.seq),
+            |ids| Ok(local_cell.borrow().replica().locate(ids)?),
+            |ids| {
+                let mut seqs = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(max_items as usize) {
+                    let ids = riblt::pack_ids(chunk);
+                    match session.borrow_mut().call(&Request::Locate { ids }, &[])? {
+                        (Reply::Locate { seqs: found }, _) => seqs.extend(found),
+                        (other, _) => return Err(unexpected("locate", &other)),
+                    }
+                }
+                Ok(seqs)
+            },
+        )?;
+        run.fetch_and_apply(local, s, &diff.need, Some(their_head))?;
+        return run.push(local, s, diff.give, vec![], None);
+    }
     let diff = reconcile::run(
         |prefix| Ok(local.replica().ids_under(prefix, start.seq)?),
         max_ranges,

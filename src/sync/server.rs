@@ -163,17 +163,30 @@ impl Server {
         self.start(vec![hub], options, |_| {})
     }
 
-    /// Serves until stopped (for the command line, which runs until interrupted).
+    /// Serves until SIGTERM or SIGINT (for the command line), then stops gracefully: no new
+    /// connection or request is taken, every request already begun is read, answered (a push
+    /// stored in its transaction) and its connection closed, and then this returns.
     pub fn serve<S: HubStore + Send + 'static>(
         self,
         hubs: Vec<Hub<S>>,
         options: ServeOptions,
         on_request: impl Fn(&Served) + Send + Sync + 'static,
     ) -> Result<(), SyncError> {
-        let mut running = self.start(hubs, options, on_request)?;
-        for t in running.threads.drain(..) {
-            let _ = t.join();
+        let signalled = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+            signal_hook::flag::register(signal, Arc::clone(&signalled)).map_err(|e| {
+                SyncError::Transport {
+                    address: self.addr.to_string(),
+                    message: format!("cannot handle signal {signal}: {e}"),
+                }
+            })?;
         }
+        let mut running = self.start(hubs, options, on_request)?;
+        while !signalled.load(Ordering::SeqCst) {
+            std::thread::sleep(TICK);
+        }
+        running.halt();
         Ok(())
     }
 }
@@ -388,16 +401,22 @@ fn fill(
                 None => Err(ReadFailure::Gone),
             };
         }
-        if started.is_none() && stop.load(Ordering::SeqCst) {
-            return Err(ReadFailure::Gone);
-        }
-        let _ = socket.set_read_timeout(Some((deadline - now).min(TICK)));
+        // Stopping: a request not yet begun is not taken, unless its bytes are already here
+        // (it was sent before the stop): that one is still read and answered.
+        let stopping = started.is_none() && stop.load(Ordering::SeqCst);
+        let wait = if stopping {
+            Duration::from_millis(1)
+        } else {
+            (deadline - now).min(TICK)
+        };
+        let _ = socket.set_read_timeout(Some(wait));
         match stream.read(&mut chunk) {
             Ok(0) => return Err(ReadFailure::Gone),
             Ok(n) => {
                 started.get_or_insert_with(Instant::now);
                 buffer.extend_from_slice(&chunk[..n]);
             }
+            Err(e) if is_wait(&e) && stopping => return Err(ReadFailure::Gone),
             Err(e) if is_wait(&e) => {}
             Err(_) => return Err(ReadFailure::Gone),
         }
@@ -564,6 +583,7 @@ fn answer<S: HubStore>(
             Some(user) if user.revoked => {
                 return refusal(401, format!("the token of user {} was revoked", user.name))
             }
+            Some(user) if user.role == Role::Admin => PushRight::Admin(user.name.clone()),
             Some(user) if user.role >= Role::Write => PushRight::Allowed(user.name.clone()),
             Some(user) => PushRight::Forbidden(user.name.clone()),
             None => return refusal(401, "this token is not known to this hub".into()),

@@ -9,8 +9,13 @@
 use crate::objects::ObjectId;
 use serde::{Deserialize, Serialize};
 
-/// The protocol version spoken here; a hub refuses any other.
-pub const PROTOCOL: u32 = 1;
+/// The protocol version spoken here. A hub also answers clients of version 1 (which
+/// reconcile with `reconcile` instead of `symbols`); a client falls back to 1 with a hub that
+/// does not speak 2.
+pub const PROTOCOL: u32 = 2;
+
+/// The oldest protocol version a hub still answers.
+pub const OLDEST_PROTOCOL: u32 = 1;
 
 /// The HTTP path of the hub's single endpoint.
 pub const PATH: &str = "/v1/sync";
@@ -67,6 +72,16 @@ pub enum RangeReply {
     },
 }
 
+/// A hub user as `users` lists it (never its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub role: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+}
+
 /// A request, client to hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -110,6 +125,22 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         upto: Option<i64>,
     },
+    /// Protocol 2: the hub's coded symbols `[from, to)` of its set of ids as it held it up to
+    /// its seq `upto` (rateless IBLT, [`super::riblt`]).
+    Symbols {
+        from: u64,
+        to: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upto: Option<i64>,
+    },
+    /// Protocol 2: the hub's seqs of these ids (raw 32-byte ids, concatenated, base64).
+    Locate { ids: String },
+    /// The hub's users (an `admin` user's token only).
+    Users {},
+    /// Add a hub user; the reply carries its token, shown this once (`admin` only).
+    UserAdd { name: String, role: String },
+    /// Revoke a hub user's token (`admin` only).
+    UserRevoke { name: String },
 }
 
 impl Request {
@@ -121,6 +152,11 @@ impl Request {
             Request::Offer { .. } => "offer",
             Request::Push { .. } => "push",
             Request::Reconcile { .. } => "reconcile",
+            Request::Symbols { .. } => "symbols",
+            Request::Locate { .. } => "locate",
+            Request::Users { .. } => "users",
+            Request::UserAdd { .. } => "user_add",
+            Request::UserRevoke { .. } => "user_revoke",
         }
     }
 
@@ -194,6 +230,25 @@ pub enum Reply {
     },
     Reconcile {
         ranges: Vec<RangeReply>,
+    },
+    /// The symbols asked for, packed ([`super::riblt::pack`]).
+    Symbols {
+        symbols: String,
+    },
+    /// For each id asked, the hub's seq of it, 0 when the hub does not hold it.
+    Locate {
+        seqs: Vec<i64>,
+    },
+    Users {
+        users: Vec<User>,
+    },
+    /// The new user's token, shown this once.
+    UserAdd {
+        token: String,
+    },
+    /// False when there was no such user still active.
+    UserRevoke {
+        revoked: bool,
     },
     /// Any failure; the HTTP status says which kind.
     Error {

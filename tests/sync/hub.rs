@@ -435,14 +435,47 @@ fn a_slow_client_does_not_delay_the_others_and_gets_408_when_its_time_is_up() {
     assert_hub_converged(&a, &running, &expected);
 }
 
-#[test]
-fn roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401() {
+both_stores!(roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401);
+
+/// Users and roles, on either hub store: 401 without a known token or with a revoked one, 403
+/// for a push with a read token.
+fn roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401(backend: Backend) {
+    use claims::store::postgres::PushLogEntry;
+    use claims::store::StoreError;
     use claims::sync::server::token_hash;
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = two(dir.path());
-    let mut running = TestHub::start(Backend::Postgres, &b, ServeOptions::default());
+    let mut running = TestHub::start(backend, &b, ServeOptions::default());
     let before = running.ids();
-    let mut store = running.pg_store();
+    /// The users of either store.
+    enum Users {
+        Pg(claims::store::postgres::PgStore),
+        File(Store),
+    }
+    impl Users {
+        fn add_user(&mut self, n: &str, r: &str, h: &[u8; 32]) -> Result<bool, StoreError> {
+            match self {
+                Users::Pg(pg) => pg.add_user(n, r, h),
+                Users::File(f) => f.replica().add_user(n, r, h),
+            }
+        }
+        fn revoke_user(&mut self, n: &str) -> Result<bool, StoreError> {
+            match self {
+                Users::Pg(pg) => pg.revoke_user(n),
+                Users::File(f) => f.replica().revoke_user(n),
+            }
+        }
+        fn push_log(&mut self, limit: i64) -> Result<Vec<PushLogEntry>, StoreError> {
+            match self {
+                Users::Pg(pg) => pg.push_log(limit),
+                Users::File(f) => f.replica().push_log(limit),
+            }
+        }
+    }
+    let mut store = match backend {
+        Backend::Postgres => Users::Pg(running.pg_store()),
+        Backend::Sqlite => Users::File(Store::open(&b).expect("hub file")),
+    };
     assert!(store
         .add_user("rita", "read", &token_hash("read-token"))
         .expect("add"));
@@ -480,7 +513,13 @@ fn roles_a_read_token_pulls_but_cannot_push_and_a_revoked_token_gets_401() {
     assert_eq!((ok.sent, ok.received), (13, 0));
     let log = store.push_log(10).expect("log");
     let last = log.last().expect("a push");
-    assert_eq!((last.user.as_str(), last.received), ("walt", 13));
+    // The SQLite file's push log does not record the user (docs/hub.md).
+    let walt = if backend == Backend::Postgres {
+        "walt"
+    } else {
+        ""
+    };
+    assert_eq!((last.user.as_str(), last.received), (walt, 13));
     assert!(log.iter().all(|e| e.user.is_empty() || e.user == "walt"));
     // Revoked: 401, for reading too.
     assert!(store.revoke_user("walt").expect("revoke"));
@@ -639,10 +678,9 @@ fn hub_users_are_added_revoked_and_listed_and_the_log_shows_who_pushed() {
 both_stores!(a_copy_and_its_original_sync_near_the_difference);
 
 /// A `cp` copy of a database and its original, each with a few new articles, sync over HTTP
-/// with either hub store, and an in-sync check then moves at most 1 KB. Issue 12 asks for at
-/// most 1.5 × the canonical bytes of the new objects + 8 KB; the range reconciliation does not
-/// reach it yet (about 55 KB for 11.4 KB here, docs/hub.md), so this holds the present figure
-/// against getting worse: at most 5 × + 8 KB.
+/// with either hub store in at most 1.5 × the canonical bytes of the new objects + 8 KB (issue
+/// 12), and an in-sync check then moves at most 1 KB in one round trip. Bytes are counted as
+/// request and reply frames, and are deterministic.
 fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let original = db(dir.path(), "original.db");
@@ -675,12 +713,14 @@ fn a_copy_and_its_original_sync_near_the_difference(backend: Backend) {
         r.sent, r.bytes_sent, r.bytes_received, r.round_trips, r.mode
     );
     assert_eq!((r.sent, r.received), (18, 18));
+    assert_eq!(r.mode, Mode::Full);
     assert!(
-        moved as f64 <= 5.0 * new_bytes as f64 + 8192.0,
+        moved as f64 <= 1.5 * new_bytes as f64 + 8192.0,
         "{moved} bytes for {new_bytes} canonical bytes"
     );
     let again = sync_http(&copy, running.url(), None).expect("again");
     assert_eq!(again.mode, Mode::InSync);
+    assert_eq!(again.round_trips, 1);
     assert!(again.bytes_sent + again.bytes_received <= 1024, "{again:?}");
     running.stop();
     assert_hub_converged(&copy, &running, &expected);
@@ -796,4 +836,315 @@ fn an_idle_connection_is_closed_and_a_chunked_body_gets_411() {
         "{reply}"
     );
     running.stop();
+}
+
+both_stores!(kept_symbols_follow_new_objects_and_answer_for_a_snapshot);
+
+/// The coded symbols a store keeps are brought up to date by folding in only what arrived
+/// since, and equal the symbols computed afresh over every id: at the head, at an earlier
+/// snapshot (`upto`), and past the kept ones.
+fn kept_symbols_follow_new_objects_and_answer_for_a_snapshot(backend: Backend) {
+    use claims::sync::hub::{self as hub_mod, HubStore};
+    use claims::sync::riblt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = db(dir.path(), "seed.db");
+    let mut s = Store::open(&seed).expect("seed");
+    for n in 0..5 {
+        put(&mut s, &article(n));
+    }
+    drop(s);
+    let mut running = TestHub::start(backend, &seed, ServeOptions::default());
+    running.stop();
+    let mut store: Box<dyn HubStore> = match backend {
+        Backend::Sqlite => Box::new(Store::open(&seed).expect("open")),
+        Backend::Postgres => Box::new(running.pg_store()),
+    };
+    let fresh = |store: &mut Box<dyn HubStore>, from: u64, to: u64, upto: i64| {
+        let ids = store.ids_under("", upto).expect("ids");
+        riblt::encode(ids.iter().map(|(_, id)| id), from, to)
+    };
+    let first = store.max_seq().expect("max");
+    assert_eq!(store.load_symbols().expect("load"), None);
+    let got = hub_mod::symbols(&mut *store, 0, 80, first).expect("symbols");
+    assert_eq!(got, fresh(&mut store, 0, 80, first));
+    assert_eq!(
+        store.load_symbols().expect("load").map(|k| k.0),
+        Some(first)
+    );
+    // More objects arrive: the kept symbols follow, and an earlier snapshot is still answered.
+    let more: Vec<_> = (100..103).flat_map(article).collect();
+    match backend {
+        Backend::Sqlite => {
+            drop(store);
+            put(&mut Store::open(&seed).expect("seed"), &more);
+            store = Box::new(Store::open(&seed).expect("open"));
+        }
+        Backend::Postgres => {
+            let extra = db(dir.path(), "extra.db");
+            put(&mut Store::open(&extra).expect("extra"), &more);
+            running.restart();
+            sync_http(&extra, running.url(), None).expect("push");
+            running.stop();
+        }
+    }
+    let head = store.max_seq().expect("max");
+    assert!(head > first);
+    for (from, to, upto) in [
+        (0, 64, head),
+        (10, 200, first),
+        (4000, 4200, head),
+        (0, 1, first),
+    ] {
+        assert_eq!(
+            hub_mod::symbols(&mut *store, from, to, upto).expect("symbols"),
+            fresh(&mut store, from, to, upto),
+            "symbols {from}..{to} at {upto}"
+        );
+    }
+    assert_eq!(store.load_symbols().expect("load").map(|k| k.0), Some(head));
+}
+
+/// `claims hub user` manages the users of a hub served from a database file too.
+#[test]
+fn hub_users_of_a_database_file_are_added_listed_and_revoked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let hub = |args: &[&str]| {
+        crate::common::claims(dir.path())
+            .arg("--db")
+            .arg(&b)
+            .arg("hub")
+            .args(args)
+            .output()
+            .expect("claims hub")
+    };
+    let out = hub(&["user", "add", "ana", "--role", "read"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let token = text.lines().nth(1).expect("token").to_string();
+    assert_eq!(token.len(), 64);
+    let list = hub(&["--format", "json", "user", "list"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(
+        (&users[0]["name"], &users[0]["role"]),
+        (&json!("ana"), &json!("read"))
+    );
+    let mut running = TestHub::start(Backend::Sqlite, &b, ServeOptions::default());
+    let err = sync_http(&a, running.url(), Some(&token)).expect_err("read may not push");
+    assert!(
+        err.to_string()
+            .contains("(HTTP 403): user ana may not push"),
+        "{err}"
+    );
+    let out = hub(&["user", "revoke", "ana"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user ana revoked\n");
+    let err = sync_http(&a, running.url(), Some(&token)).expect_err("revoked");
+    assert!(
+        err.to_string()
+            .ends_with("(HTTP 401): the token of user ana was revoked"),
+        "{err}"
+    );
+    running.stop();
+}
+
+both_stores!(only_an_admin_manages_users_over_the_hub);
+
+/// `claims hub --hub URL --token T user ...` manages users over HTTP: an admin may, a write
+/// user gets 403, no token or an unknown one 401; on either hub store.
+fn only_an_admin_manages_users_over_the_hub(backend: Backend) {
+    use claims::sync::server::token_hash;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = two(dir.path());
+    let running = TestHub::start(backend, &b, ServeOptions::default());
+    match backend {
+        Backend::Postgres => {
+            let mut pg = running.pg_store();
+            pg.add_user("ada", "admin", &token_hash("admin-token"))
+                .expect("ada");
+            pg.add_user("walt", "write", &token_hash("write-token"))
+                .expect("walt");
+        }
+        Backend::Sqlite => {
+            let s = Store::open(&b).expect("hub file");
+            s.replica()
+                .add_user("ada", "admin", &token_hash("admin-token"))
+                .expect("ada");
+            s.replica()
+                .add_user("walt", "write", &token_hash("write-token"))
+                .expect("walt");
+        }
+    }
+    let url = running.url().to_string();
+    let hub = |token: Option<&str>, args: &[&str]| {
+        let mut c = crate::common::claims(dir.path());
+        c.args(["hub", "--hub", &url]).env_remove("CLAIMS_TOKEN");
+        if let Some(t) = token {
+            c.args(["--token", t]);
+        }
+        c.args(args).output().expect("claims hub")
+    };
+    let out = hub(
+        Some("admin-token"),
+        &["user", "add", "bob", "--role", "read"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        text.lines().next(),
+        Some("user bob (read) added; its token, shown this once:")
+    );
+    let bob = text.lines().nth(1).expect("token").to_string();
+    let taken = hub(
+        Some("admin-token"),
+        &["user", "add", "bob", "--role", "write"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&taken.stderr),
+        "claims: error: user bob exists already\n"
+    );
+    let list = hub(Some("admin-token"), &["--format", "json", "user", "list"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    let names: Vec<&str> = users
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ada", "bob", "walt"]);
+    // bob's new token pulls.
+    let pulled = sync_http(&a, &url, Some(&bob)).expect_err("read pulls, may not push");
+    assert!(pulled.to_string().contains("(HTTP 403)"), "{pulled}");
+    for (token, status, message) in [
+        (
+            Some("write-token"),
+            403,
+            "user walt may not manage users (only an admin may)",
+        ),
+        (
+            Some(bob.as_str()),
+            403,
+            "user bob may not manage users (only an admin may)",
+        ),
+        (
+            None,
+            401,
+            "this hub has users: send a user's token (claims sync --token)",
+        ),
+        (Some("guess"), 401, "this token is not known to this hub"),
+    ] {
+        let out = hub(token, &["user", "revoke", "ada"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("claims: error: {url}: refused (HTTP {status}): {message}\n")
+        );
+    }
+    let out = hub(Some("admin-token"), &["user", "revoke", "bob"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user bob revoked\n");
+    let err = sync_http(&a, &url, Some(&bob)).expect_err("revoked");
+    assert!(
+        err.to_string()
+            .ends_with("(HTTP 401): the token of user bob was revoked"),
+        "{err}"
+    );
+}
+
+/// SIGTERM to a `claims serve` while a push is arriving: the push already begun is read,
+/// stored and answered, then the process exits 0, and the hub holds every pushed object and
+/// verifies.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_push_stops_the_hub_after_storing_it() {
+    use claims::sync::wire::{self, Reply, Request};
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = db(dir.path(), "hub.db");
+    put(&mut Store::open(&hub_db).expect("hub"), &article(1));
+    let before = ids(&Store::open(&hub_db).expect("hub")).len();
+    let mut child = crate::common::claims(dir.path())
+        .args([
+            "--db",
+            &hub_db.display().to_string(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let url = read_listening_line(&mut child);
+    let pid = child.id();
+    let child = std::sync::Arc::new(std::sync::Mutex::new(child));
+    let _reaper = Reaper(std::sync::Arc::clone(&child));
+    let objects: Vec<claims::objects::Object> = (50..60).flat_map(article).collect();
+    let bodies: Vec<String> = objects.iter().map(|o| o.body.clone()).collect();
+    let frame = wire::encode(
+        &Request::Push {
+            replica: "0192f1c4-0000-7000-8000-000000000001".into(),
+            cursor: None,
+            count: bodies.len() as u64,
+            more: false,
+        },
+        &bodies,
+    );
+    let addr = url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    let head = format!(
+        "POST /v1/sync HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-claims-sync\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        frame.len()
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    let half = frame.len() / 2;
+    conn.write_all(&frame[..half]).expect("first half");
+    conn.flush().expect("flush");
+    // The push is under way: stop the hub, then send the rest.
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    conn.write_all(&frame[half..]).expect("second half");
+    let mut reply = Vec::new();
+    conn.read_to_end(&mut reply).expect("reply");
+    let text = String::from_utf8_lossy(&reply).into_owned();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    let body = &reply[text.find("\r\n\r\n").expect("head end") + 4..];
+    let (answer, _) = wire::decode_reply(body).expect("a reply frame");
+    assert!(
+        matches!(answer, Reply::Push { stored, .. } if stored == objects.len() as u64),
+        "{answer:?}"
+    );
+    let status = child.lock().expect("child").wait().expect("exit");
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    if let Some(mut e) = child.lock().expect("child").stderr.take() {
+        e.read_to_string(&mut err).expect("stderr");
+    }
+    assert!(
+        err.ends_with("claims: stopped (every request begun was answered)\n"),
+        "{err}"
+    );
+    // Nothing lost: every pushed object is stored and the file verifies.
+    let held = ids(&Store::open(&hub_db).expect("hub"));
+    assert_eq!(held.len(), before + objects.len());
+    assert!(objects.iter().all(|o| held.contains(&o.id.to_hex())));
+    let verify = crate::common::claims(dir.path())
+        .args(["--db", &hub_db.display().to_string(), "verify"])
+        .output()
+        .expect("verify");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
 }

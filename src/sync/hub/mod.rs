@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use super::reconcile;
+use super::riblt;
 use super::wire::{self, Limits, Mark, Reply, Request};
 use super::{SyncError, Tampered};
 use crate::model::Received;
@@ -60,9 +61,27 @@ pub trait HubStore {
     fn present(&mut self, ids: &[ObjectId]) -> Result<Vec<bool>, SyncError>;
     /// `(seq, id)` under an id prefix at seqs up to `upto`, in id order.
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError>;
+    /// The seq of each of these ids, 0 for one not stored.
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError>;
+    /// The kept coded symbols ([`super::riblt::KEPT`] of them, [`super::riblt::to_blob`])
+    /// and the seq they cover up to; `None` when none are kept yet.
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError>;
+    /// Keeps coded symbols covering the ids up to seq `upto`.
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError>;
     /// Stores a push in one transaction (objects, what follows from them, the cursor), and
     /// logs it.
     fn push(&mut self, push: Push) -> Result<Pushed, SyncError>;
+    /// Adds a user with the sha256 of its token; false if the name is taken.
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError>;
+    /// Revokes a user's token; false if there is no such user still active.
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError>;
+    /// The users, by name.
+    fn users(&mut self) -> Result<Vec<wire::User>, SyncError>;
     /// The hub's users as `(name, role, sha256 of the token, revoked)`; none for a store
     /// without users.
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
@@ -115,6 +134,8 @@ pub enum PushRight {
     NeedsToken,
     /// A user whose role may not push: 403.
     Forbidden(String),
+    /// A user whose role is `admin`: may push and manage users.
+    Admin(String),
 }
 
 /// A reply frame and its HTTP status.
@@ -293,11 +314,12 @@ impl<S: HubStore> Hub<S> {
     ) -> Result<(Reply, Vec<String>), Refusal> {
         match request {
             Request::Hello { protocol, replica } => {
-                if protocol != wire::PROTOCOL {
+                if !(wire::OLDEST_PROTOCOL..=wire::PROTOCOL).contains(&protocol) {
                     return Err(Refusal(
                         400,
                         format!(
-                            "protocol {protocol} is not spoken here (this hub speaks {})",
+                            "protocol {protocol} is not spoken here (this hub speaks {} to {})",
+                            wire::OLDEST_PROTOCOL,
                             wire::PROTOCOL
                         ),
                     ));
@@ -307,7 +329,7 @@ impl<S: HubStore> Hub<S> {
                 let max = self.store.max_seq()?;
                 Ok((
                     Reply::Hello {
-                        protocol: wire::PROTOCOL,
+                        protocol,
                         replica: self.replica.clone(),
                         head: self.store.mark_at(max)?.unwrap_or(Mark::EMPTY),
                         your_cursor: self.store.cursor(&replica)?,
@@ -432,6 +454,60 @@ impl<S: HubStore> Hub<S> {
                 }
                 Ok((Reply::Reconcile { ranges: out }, vec![]))
             }
+            Request::Symbols { from, to, upto } => {
+                if to < from {
+                    return Err(Refusal(
+                        400,
+                        format!("symbols from {from} to {to}: the end is before the start"),
+                    ));
+                }
+                self.too_many((to - from).try_into().unwrap_or(usize::MAX), "symbols")?;
+                let symbols = symbols(&mut self.store, from, to, upto.unwrap_or(i64::MAX))?;
+                Ok((
+                    Reply::Symbols {
+                        symbols: super::riblt::pack(&symbols),
+                    },
+                    vec![],
+                ))
+            }
+            Request::Locate { ids } => {
+                let ids = super::riblt::unpack_ids(&ids).map_err(|e| Refusal(400, e))?;
+                self.too_many(ids.len(), "ids")?;
+                let seqs = self.store.locate(&ids)?;
+                Ok((Reply::Locate { seqs }, vec![]))
+            }
+            Request::Users {} => {
+                may_manage(right)?;
+                Ok((
+                    Reply::Users {
+                        users: self.store.users()?,
+                    },
+                    vec![],
+                ))
+            }
+            Request::UserAdd { name, role } => {
+                may_manage(right)?;
+                let role = Role::parse(&role).ok_or_else(|| {
+                    Refusal(400, format!("{role:?} is not a role (read, write, admin)"))
+                })?;
+                if name.is_empty() || name.len() > 200 || name.chars().any(char::is_whitespace) {
+                    return Err(Refusal(
+                        400,
+                        format!("{name:?}: a user name is not empty and has no spaces"),
+                    ));
+                }
+                let token = new_token().map_err(|e| Refusal(500, e))?;
+                let hash = super::server::token_hash(&token);
+                if !self.store.add_user(&name, role, &hash)? {
+                    return Err(Refusal(409, format!("user {name} exists already")));
+                }
+                Ok((Reply::UserAdd { token }, vec![]))
+            }
+            Request::UserRevoke { name } => {
+                may_manage(right)?;
+                let revoked = self.store.revoke_user(&name)?;
+                Ok((Reply::UserRevoke { revoked }, vec![]))
+            }
             Request::Push {
                 replica,
                 cursor,
@@ -470,10 +546,92 @@ impl<S: HubStore> Hub<S> {
     }
 }
 
+/// The coded symbols `[from, to)` ([`super::riblt`]) of the ids a store held up to seq
+/// `upto`. The first [`riblt::KEPT`] are kept by the store and brought up to date here,
+/// folding in only the objects stored since they were last kept (never all of them again);
+/// objects past `upto` are taken out of the answer; symbols past the kept ones are computed
+/// over every id.
+pub fn symbols<S: HubStore + ?Sized>(
+    store: &mut S,
+    from: u64,
+    to: u64,
+    upto: i64,
+) -> Result<Vec<riblt::Symbol>, SyncError> {
+    let mut out = Vec::with_capacity(to.saturating_sub(from) as usize);
+    if from < riblt::KEPT {
+        let max = store.max_seq()?;
+        let (mut at, mut kept) = match store.load_symbols()? {
+            Some((at, blob)) if at <= max => match riblt::from_blob(&blob) {
+                Some(kept) => (at, kept),
+                None => (0, vec![riblt::Symbol::default(); riblt::KEPT as usize]),
+            },
+            // Kept past this store's head (it was restored from a backup): start again.
+            _ => (0, vec![riblt::Symbol::default(); riblt::KEPT as usize]),
+        };
+        let was = at;
+        loop {
+            let batch = store.ids_after(at, 10_000)?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            for (_, id) in &batch {
+                riblt::apply(&mut kept, 0, id.as_bytes(), 1);
+            }
+            at = last;
+        }
+        if at != was {
+            store.save_symbols(at, &riblt::to_blob(&kept))?;
+        }
+        out.extend_from_slice(&kept[from as usize..to.min(riblt::KEPT) as usize]);
+        // The snapshot: what arrived after `upto` is taken out again.
+        let mut after = upto.max(0);
+        while after < at {
+            let batch = store.ids_after(after, 10_000)?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            for (seq, id) in &batch {
+                if *seq <= at {
+                    riblt::apply(&mut out, from, id.as_bytes(), -1);
+                }
+            }
+            after = last;
+        }
+    }
+    if to > riblt::KEPT {
+        let start = from.max(riblt::KEPT);
+        let ids = store.ids_under("", upto)?;
+        out.extend(riblt::encode(ids.iter().map(|(_, id)| id), start, to));
+    }
+    Ok(out)
+}
+
+/// A new user token: 32 random bytes in hex.
+pub fn new_token() -> Result<String, String> {
+    let mut raw = [0u8; 32];
+    getrandom::getrandom(&mut raw).map_err(|e| format!("no random bytes: {e}"))?;
+    Ok(hex::encode(raw))
+}
+
+/// Whether the caller may manage users: only a user whose role is `admin`.
+fn may_manage(right: &PushRight) -> Result<(), Refusal> {
+    match right {
+        PushRight::Admin(_) => Ok(()),
+        PushRight::Allowed(user) | PushRight::Forbidden(user) if !user.is_empty() => Err(Refusal(
+            403,
+            format!("user {user} may not manage users (only an admin may)"),
+        )),
+        _ => Err(Refusal(
+            401,
+            "managing users needs the token of a user whose role is admin".to_string(),
+        )),
+    }
+}
+
 /// The hub user a push is stored for, or the refusal.
 fn may_push(right: &PushRight) -> Result<String, Refusal> {
     match right {
-        PushRight::Allowed(user) => Ok(user.clone()),
+        PushRight::Allowed(user) | PushRight::Admin(user) => Ok(user.clone()),
         PushRight::NeedsToken => Err(Refusal(
             401,
             "pushing to this hub needs its token (--token)".to_string(),

@@ -38,6 +38,18 @@ impl HubStore for PgStore {
         Ok(PgStore::present(self, ids)?)
     }
 
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError> {
+        Ok(PgStore::locate(self, ids)?)
+    }
+
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
+        Ok(PgStore::load_symbols(self)?)
+    }
+
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError> {
+        Ok(PgStore::save_symbols(self, upto, blob)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(PgStore::ids_under(self, prefix, upto)?)
     }
@@ -84,6 +96,31 @@ impl HubStore for PgStore {
             before: done.before,
             after: done.after,
         })
+    }
+
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError> {
+        Ok(PgStore::add_user(self, name, role.as_str(), token_hash)?)
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError> {
+        Ok(PgStore::revoke_user(self, name)?)
+    }
+
+    fn users(&mut self) -> Result<Vec<crate::sync::wire::User>, SyncError> {
+        Ok(PgStore::users(self)?
+            .into_iter()
+            .map(|u| crate::sync::wire::User {
+                name: u.name,
+                role: u.role,
+                created_at: u.created_at,
+                revoked_at: u.revoked_at,
+            })
+            .collect())
     }
 
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {

@@ -1,7 +1,7 @@
 //! The SQLite file as a hub's storage: reads through the store's sync state, pushes through
 //! the ledger like every other write.
 
-use super::{HubStore, Push, Pushed};
+use super::{Credential, HubStore, Push, Pushed, Role};
 use crate::objects::ObjectId;
 use crate::store::replica::LogEntry;
 use crate::store::{Mark, Store};
@@ -37,6 +37,18 @@ impl HubStore for Store {
         Ok(self.replica().present(ids)?)
     }
 
+    fn locate(&mut self, ids: &[ObjectId]) -> Result<Vec<i64>, SyncError> {
+        Ok(self.replica().locate(ids)?)
+    }
+
+    fn load_symbols(&mut self) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
+        Ok(self.replica().load_symbols()?)
+    }
+
+    fn save_symbols(&mut self, upto: i64, blob: &[u8]) -> Result<(), SyncError> {
+        Ok(self.replica().save_symbols(upto, blob)?)
+    }
+
     fn ids_under(&mut self, prefix: &str, upto: i64) -> Result<Vec<(i64, ObjectId)>, SyncError> {
         Ok(self.replica().ids_under(prefix, upto)?)
     }
@@ -65,5 +77,48 @@ impl HubStore for Store {
             before: applied.before,
             after: applied.received,
         })
+    }
+
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &[u8; 32],
+    ) -> Result<bool, SyncError> {
+        Ok(self.replica().add_user(name, role.as_str(), token_hash)?)
+    }
+
+    fn revoke_user(&mut self, name: &str) -> Result<bool, SyncError> {
+        Ok(self.replica().revoke_user(name)?)
+    }
+
+    fn users(&mut self) -> Result<Vec<crate::sync::wire::User>, SyncError> {
+        Ok(self
+            .replica()
+            .users()?
+            .into_iter()
+            .map(|u| crate::sync::wire::User {
+                name: u.name,
+                role: u.role,
+                created_at: u.created_at,
+                revoked_at: u.revoked_at,
+            })
+            .collect())
+    }
+
+    fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
+        Ok(self
+            .replica()
+            .credentials()?
+            .into_iter()
+            .filter_map(|c| {
+                Some(Credential {
+                    role: Role::parse(&c.role)?,
+                    name: c.name,
+                    token_hash: c.token_hash,
+                    revoked: c.revoked,
+                })
+            })
+            .collect())
     }
 }
