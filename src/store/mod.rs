@@ -51,10 +51,12 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (5, include_str!("../../schema/0005_entities.sql")),
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
+    // 8 is another branch's migration.
+    (9, include_str!("../../schema/0009_indexed_views.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 9;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -285,10 +287,11 @@ impl Store {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| {
-                    if number == 6 {
-                        index::fill_corrections(&tx)
-                    } else {
-                        Ok(())
+                    match number {
+                        6 => index::fill_corrections(&tx),
+                        // `claim_entities` joins every claim with its speaker's row.
+                        9 => entities::refresh(&tx),
+                        _ => Ok(()),
                     }
                 })
                 .and_then(|_| {
@@ -300,6 +303,13 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// Calls `f` with each SQL statement this connection runs, its parameters written in
+    /// (`tests/query_plans.rs` reads the plans of the statements behind the commands).
+    #[cfg(feature = "synth")]
+    pub fn trace(&mut self, f: Option<fn(&str)>) {
+        self.conn.trace(f);
     }
 
     pub fn path(&self) -> &Path {

@@ -70,13 +70,14 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     let like = |s: &str| SqlValue::Text(format!("%{}%", s.replace('%', "\\%").replace('_', "\\_")));
     if let Some(s) = &f.speaker {
         // Every name of each entity that has a name containing the text (docs/schema.md).
+        // `speaker_entities` has a row for every speaker name, so the names are matched
+        // there and the claims found by `claims_speaker`, not by reading every claim.
         sql.push_str(
-            " AND (c.speaker LIKE ? ESCAPE '\\' OR c.speaker IN (
+            " AND c.speaker IN (
                 SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
                     SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker LIKE ? ESCAPE '\\' OR e1.entity LIKE ? ESCAPE '\\')))",
+                    WHERE e1.speaker LIKE ? ESCAPE '\\' OR e1.entity LIKE ? ESCAPE '\\'))",
         );
-        args.push(like(s));
         args.push(like(s));
         args.push(like(s));
     }
@@ -86,6 +87,16 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     if let Some(t) = &f.text {
         sql.push_str(" AND c.content LIKE ? ESCAPE '\\'");
         args.push(like(t));
+    }
+    if let Some(d) = &f.document {
+        // The document's claims, found from its versions (`versions(document_seq, number)`,
+        // `mentions_version`) rather than by asking of every claim.
+        sql.push_str(
+            " AND c.seq IN (SELECT m.claim_seq FROM versions v
+                            JOIN mentions m ON m.version_seq = v.seq
+                            WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?))",
+        );
+        args.push(SqlValue::Text(d.to_hex()));
     }
     if f.document.is_some()
         || f.outlet.is_some()

@@ -104,10 +104,10 @@ pub(in crate::store) const ORDER: &str = " ORDER BY v.published IS NULL, v.publi
 
 /// Claims (`c`) whose speaker is `?1` (case-insensitive) or a name of the entity of that
 /// name (docs/schema.md).
-pub(in crate::store) const SPEAKER_FILTER: &str = "(c.speaker = ?1 COLLATE NOCASE OR c.speaker IN (
+pub(in crate::store) const SPEAKER_FILTER: &str = "c.speaker IN (
                 SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
                     SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))";
+                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE))";
 
 /// Whose appearances.
 #[derive(Debug, Clone, Copy)]
