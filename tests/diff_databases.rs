@@ -10,6 +10,7 @@ use claims::relate::diff;
 use claims::store::query::versions::all_claims;
 use claims::store::Store;
 use claims::synth::Rng;
+use claims::timeline::sides;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -243,4 +244,28 @@ fn diff_of_two_databases_is_the_diff_of_their_claim_lists() {
             );
         }
     }
+}
+
+#[test]
+fn the_merge_over_pages_gives_the_diff_of_the_whole_lists() {
+    // More claims than one page of the merge (2,048), an empty database and a database
+    // against itself.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shape = Shape {
+        base: 2600,
+        a: [30, 40, 25, 8],
+        b: [10, 35, 70, 3],
+    };
+    let (a, b) = fixture(dir.path(), 7, &shape);
+    let empty = dir.path().join("empty.db");
+    Store::open(&empty).expect("create");
+    for (x, y) in [(&a, &b), (&b, &a), (&a, &a), (&empty, &b), (&a, &empty)] {
+        let got = sides::diff_databases(x, y).expect("diff");
+        assert_eq!(got, reference(x, y), "{} vs {}", x.display(), y.display());
+    }
+    let same = sides::diff_databases(&a, &a).expect("diff");
+    assert!(same.is_empty());
+    let held = all_claims(&Store::open_read_only(&a).expect("a")).expect("claims");
+    assert_eq!(same.unchanged, held.len());
+    assert_eq!(held.len(), shape.base - 30 + 25 + 1);
 }
