@@ -3,7 +3,7 @@
 use super::render::{claim_line, plural, print_json, progress_bar, short};
 use super::{exit, Cli, CliResult, Format};
 use claims::extract::Extractor;
-use claims::import::{import_paths_with, FileOutcome};
+use claims::import::{import_streaming, FileReport};
 use claims::ingest::WalkOptions;
 use claims::model::Overrides;
 use claims::store::Store;
@@ -52,7 +52,7 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct Summary<'a> {
+struct Summary {
     files: usize,
     failed: usize,
     new_versions: usize,
@@ -60,7 +60,7 @@ struct Summary<'a> {
     new_objects: usize,
     #[serde(skip_serializing_if = "is_zero")]
     new_reviews: usize,
-    imported: Vec<&'a claims::import::FileReport>,
+    imported: Vec<FileReport>,
     errors: Vec<FileError>,
 }
 
@@ -92,7 +92,10 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     let walk = WalkOptions {
         follow_links: args.follow_links,
     };
-    let outcomes = import_paths_with(
+    // The files' reports are kept only for the JSON summary, which lists them; the text
+    // summary is counted as the import goes.
+    let (mut imported, mut errors) = (Vec::new(), Vec::new());
+    let counts = import_streaming(
         &mut store,
         &args.paths,
         walk,
@@ -104,7 +107,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                 bar.set_position(done as u64);
             }
             let shown = || -> std::io::Result<()> {
-                match outcome {
+                match &outcome {
                     Err(e) => {
                         let line = format!("claims: error: {e}");
                         match &progress {
@@ -143,6 +146,14 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             if write_error.is_none() {
                 write_error = shown().err();
             }
+            if !text {
+                match outcome {
+                    Ok(report) => imported.push(report),
+                    Err(e) => errors.push(FileError {
+                        error: e.to_string(),
+                    }),
+                }
+            }
         },
     )?;
     if let Some(bar) = progress {
@@ -151,30 +162,14 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     if let Some(e) = write_error {
         return Err(e.into());
     }
-    let ok: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
-    let errors: Vec<FileError> = outcomes
-        .iter()
-        .filter_map(|o: &FileOutcome| o.as_ref().err())
-        .map(|e| FileError {
-            error: e.to_string(),
-        })
-        .collect();
     let summary = Summary {
-        files: outcomes.len(),
-        failed: errors.len(),
-        new_versions: ok
-            .iter()
-            .flat_map(|r| &r.versions)
-            .filter(|v| v.new)
-            .count(),
-        new_claims: ok
-            .iter()
-            .flat_map(|r| &r.versions)
-            .map(|v| v.new_claims)
-            .sum(),
-        new_objects: ok.iter().map(|r| r.new_objects).sum(),
-        new_reviews: ok.iter().flat_map(|r| &r.reviews).filter(|r| r.new).count(),
-        imported: ok,
+        files: counts.files,
+        failed: counts.failed,
+        new_versions: counts.new_versions,
+        new_claims: counts.new_claims,
+        new_objects: counts.new_objects,
+        new_reviews: counts.new_reviews,
+        imported,
         errors,
     };
     if text {
