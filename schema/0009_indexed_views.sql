@@ -8,6 +8,10 @@
 -- relations of one claim, speaker or document starts here. Partial: one row per claim.
 CREATE INDEX IF NOT EXISTS claim_keys_content ON claim_keys(claim_seq, key, detail)
     WHERE key >= 'n:' AND key < 'n;';
+-- The found relations of one kind (`claims relations --kind conflicts`), and the denying
+-- claims, from which every same-content conflict starts (one side denies, the other not).
+CREATE INDEX IF NOT EXISTS found_relations_kind ON found_relations(kind);
+CREATE INDEX IF NOT EXISTS claims_denying ON claims(stance) WHERE stance = 'denying';
 -- A person's judgements of one claim.
 CREATE INDEX IF NOT EXISTS relations_from ON relations(from_seq) WHERE manual = 1;
 CREATE INDEX IF NOT EXISTS relations_to ON relations(to_seq) WHERE manual = 1;

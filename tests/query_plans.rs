@@ -307,6 +307,18 @@ fn the_queries_behind_the_commands_are_narrow() {
         cases.push(("relations --document", take_traced()));
     }
 
+    // One kind, no claim, speaker or document: conflicts are read from the found rows of that
+    // kind and the same-content pairs of a denying claim, not from every pair.
+    relations(
+        &store,
+        &RelationFilter {
+            kind: Some("conflicts".to_string()),
+            ..RelationFilter::default()
+        },
+    )
+    .expect("relations --kind conflicts");
+    cases.push(("relations --kind conflicts", take_traced()));
+
     let found = query::search_claims(&store, &query::fts_query(&word), 20).expect("search");
     assert!(!found.is_empty());
     cases.push(("search", take_traced()));
@@ -327,4 +339,29 @@ fn the_queries_behind_the_commands_are_narrow() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn relations_of_one_kind_are_those_of_every_kind_of_that_kind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = database(dir.path());
+    let store = Store::open_existing(&db).expect("open");
+    let all = relations(&store, &RelationFilter::default()).expect("relations");
+    let mut seen = 0;
+    for kind in ["conflicts", "corroborates", "updates", "unrelated"] {
+        let of_kind = relations(
+            &store,
+            &RelationFilter {
+                kind: Some(kind.to_string()),
+                ..RelationFilter::default()
+            },
+        )
+        .expect("relations --kind");
+        let want: Vec<_> = all.iter().filter(|r| r.kind == kind).cloned().collect();
+        assert_eq!(of_kind, want, "{kind}");
+        seen += of_kind.len();
+    }
+    assert_eq!(seen, all.len());
+    assert!(all.iter().any(|r| r.kind == "conflicts"));
+    assert!(all.iter().any(|r| r.kind == "corroborates"));
 }

@@ -80,7 +80,11 @@ judged AS (
     UNION
     SELECT r.seq FROM relations r WHERE r.manual = 1 AND r.to_seq IN (SELECT seq FROM me)
 ),
-rel AS (
+";
+
+/// The rest of [`NARROWED`] and [`of_kind`]: `claim_relations`' rows built from the `found`
+/// and `judged` CTEs before it.
+const RELATED: &str = "rel AS (
     SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,
            EXISTS (SELECT 1 FROM current_relations c WHERE c.seq = r.seq) AS current,
            r.from_seq, r.to_seq
@@ -105,6 +109,44 @@ narrowed AS (
     JOIN claims b ON b.seq = rel.to_seq
 )
 ";
+
+/// The `found` and `judged` CTEs of the relations of one kind (parameter `?{n}`), for
+/// [`RELATED`]: found rows by `found_relations_kind`, judgements by `relations_kind`, and the
+/// same-content pairs that can be of that kind: for `conflicts` those of a denying claim
+/// (`claims_denying`, then each one's content key), for `corroborates` all of them, for
+/// `updates` none. So `claims relations --kind conflicts` reads what it returns, not every
+/// same-content pair.
+fn of_kind(kind: &str, n: usize) -> String {
+    let same_content = match kind {
+        "conflicts" => {
+            "UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations
+    WHERE a_seq IN (SELECT seq FROM claims WHERE stance = 'denying')
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations
+    WHERE b_seq IN (SELECT seq FROM claims WHERE stance = 'denying')"
+        }
+        "corroborates" => {
+            "UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations"
+        }
+        _ => "",
+    };
+    format!(
+        "found AS (
+    SELECT DISTINCT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM found_relations WHERE kind = ?{n}
+    {same_content}
+),
+judged AS (
+    SELECT r.seq FROM relations r WHERE r.manual = 1 AND r.kind = ?{n}
+),
+"
+    )
+}
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
 /// between a claim and its own later edit is an update, not a conflict), by kind, score
@@ -139,9 +181,20 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
     } else {
         None
     };
-    let (with, source) = match &me {
-        Some(me) => (format!("WITH me(seq) AS ({me}),\n{NARROWED}"), "narrowed"),
-        None => (String::new(), "claim_relations"),
+    let (with, source) = match (&me, &f.kind) {
+        (Some(me), _) => (
+            format!("WITH me(seq) AS ({me}),\n{NARROWED}{RELATED}"),
+            "narrowed",
+        ),
+        // One kind: its own sources (the kind is compared again below).
+        (None, Some(kind)) => {
+            args.push(SqlValue::Text(kind.clone()));
+            (
+                format!("WITH {}{RELATED}", of_kind(kind, args.len())),
+                "narrowed",
+            )
+        }
+        (None, None) => (String::new(), "claim_relations"),
     };
     let mut sql = format!(
         "{with}SELECT cr.kind, cr.score,
