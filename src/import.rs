@@ -227,7 +227,7 @@ pub fn import_streaming(
     let mut summary = ImportSummary::default();
     run(
         store,
-        move || ingest::walk_lazily(&inputs, walk),
+        move || ingest::walk_lazily(inputs, walk),
         total,
         overrides,
         extractor,

@@ -63,7 +63,7 @@ fn the_lazy_walk_is_the_walk() {
         .iter()
         .map(|r| format!("{r:?}"))
         .collect();
-    let lazy: Vec<String> = walk_lazily(&inputs, WalkOptions::default())
+    let lazy: Vec<String> = walk_lazily(inputs.clone(), WalkOptions::default())
         .map(|r| format!("{r:?}"))
         .collect();
     assert_eq!(lazy, eager);

@@ -36,17 +36,17 @@ pub struct WalkOptions {
 /// FIFO, a socket, a device) become an `Err` item in their place, so one bad input does not
 /// hide the others.
 pub fn walk(inputs: &[PathBuf], options: WalkOptions) -> Vec<Result<PathBuf, IngestError>> {
-    walk_lazily(inputs, options).collect()
+    walk_lazily(inputs.to_vec(), options).collect()
 }
 
 /// [`walk`], one item at a time: a directory is read as the items are asked for (each
 /// directory's entries at once, to sort them), so a walk of a million files holds one
 /// directory's names, not a million paths.
 pub fn walk_lazily(
-    inputs: &[PathBuf],
+    inputs: Vec<PathBuf>,
     options: WalkOptions,
 ) -> impl Iterator<Item = Result<PathBuf, IngestError>> {
-    inputs.to_vec().into_iter().flat_map(move |input| {
+    inputs.into_iter().flat_map(move |input| {
         let items: Box<dyn Iterator<Item = Result<PathBuf, IngestError>>> =
             match std::fs::metadata(&input) {
                 Ok(metadata) if metadata.is_dir() => walk_dir(input, options),

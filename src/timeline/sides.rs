@@ -285,7 +285,7 @@ pub fn diff_databases(a: &Path, b: &Path) -> Result<Diff, SideError> {
     let merged = |only: Vec<ClaimRef>| -> Vec<ClaimRef> {
         let mut all = only;
         all.extend(shared.iter().cloned());
-        all.sort_by(|x, y| x.id.cmp(&y.id));
+        all.sort_by_key(|c| c.id);
         all
     };
     let (before, after) = (merged(only_a), merged(only_b));
