@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Why one file could not be imported. The database is unchanged for that file.
@@ -197,16 +198,106 @@ pub fn import_paths_with(
 ) -> Result<Vec<FileOutcome>, RunError> {
     let files = ingest::walk(inputs, walk);
     let total = files.len();
+    let mut outcomes: Vec<FileOutcome> = Vec::with_capacity(total);
+    run(
+        store,
+        move || files.into_iter(),
+        Some(total),
+        overrides,
+        extractor,
+        |store, done, total, outcome| {
+            on_file(store, done, total, &outcome);
+            outcomes.push(outcome);
+        },
+    )?;
+    Ok(outcomes)
+}
+
+/// What an import did, counted file by file as it goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub files: usize,
+    pub failed: usize,
+    pub new_versions: usize,
+    pub new_claims: usize,
+    pub new_objects: usize,
+    pub new_reviews: usize,
+}
+
+impl ImportSummary {
+    /// Counts one file's outcome.
+    pub fn count(&mut self, outcome: &FileOutcome) {
+        self.files += 1;
+        match outcome {
+            Err(_) => self.failed += 1,
+            Ok(r) => {
+                self.new_versions += r.versions.iter().filter(|v| v.new).count();
+                self.new_claims += r.versions.iter().map(|v| v.new_claims).sum::<usize>();
+                self.new_objects += r.new_objects;
+                self.new_reviews += r.reviews.iter().filter(|v| v.new).count();
+            }
+        }
+    }
+}
+
+/// [`import_paths_with`] as a stream: directories are walked as the files are asked for, and
+/// each outcome is handed to `on_file` (with the store, the count done and the total: the
+/// number of inputs when they are all files, else the count of files walked so far) and not
+/// kept, so memory does not grow with the number of files. Returns the
+/// counts of the whole run.
+pub fn import_streaming(
+    store: &mut Store,
+    inputs: &[PathBuf],
+    walk: WalkOptions,
+    overrides: &Overrides,
+    extractor: &Extractor,
+    mut on_file: impl FnMut(&Store, usize, usize, FileOutcome),
+) -> Result<ImportSummary, RunError> {
+    let inputs = inputs.to_vec();
+    // Files given one by one are counted now; a directory's files as they are walked.
+    let total = inputs.iter().all(|p| !p.is_dir()).then_some(inputs.len());
+    let mut summary = ImportSummary::default();
+    run(
+        store,
+        move || ingest::walk_lazily(inputs, walk),
+        total,
+        overrides,
+        extractor,
+        |store, done, walked, outcome| {
+            summary.count(&outcome);
+            on_file(store, done, walked, outcome);
+        },
+    )?;
+    Ok(summary)
+}
+
+/// The import loop: the files (made on the planning thread by `files`) planned there and
+/// written here, in order, in batches; each outcome handed to `on_file` with the count done
+/// and `total` (or, when the total is not known, the count of files walked so far).
+fn run<I>(
+    store: &mut Store,
+    files: impl FnOnce() -> I + Send,
+    total: Option<usize>,
+    overrides: &Overrides,
+    extractor: &Extractor,
+    mut on_file: impl FnMut(&Store, usize, usize, FileOutcome),
+) -> Result<(), RunError>
+where
+    I: Iterator<Item = Result<PathBuf, IngestError>>,
+{
     let options = overrides.fingerprint();
     let db_path = store.path().to_path_buf();
-    let mut outcomes: Vec<FileOutcome> = Vec::with_capacity(total);
+    let walked = AtomicUsize::new(0);
+    let mut done = 0;
     std::thread::scope(|scope| -> Result<(), RunError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);
         let options_ref = &options;
+        let walked_ref = &walked;
         let planner = scope.spawn(move || {
             // A second connection: WAL lets it read while the writer writes.
             let reader = Store::open_read_only(&db_path).ok();
-            for file in files {
+            for file in files() {
+                walked_ref.fetch_add(1, Ordering::Relaxed);
                 crate::fault::point("import-planner");
                 let plan = file.map_err(ImportError::from).and_then(|path| {
                     plan_file(&path, reader.as_ref(), options_ref, overrides, extractor)
@@ -242,17 +333,17 @@ pub fn import_paths_with(
                 }
             }
             for outcome in batch {
-                on_file(store, outcomes.len() + 1, total, &outcome);
-                outcomes.push(outcome);
+                done += 1;
+                let total = total.unwrap_or_else(|| walked.load(Ordering::Relaxed).max(done));
+                on_file(store, done, total, outcome);
             }
         }
         planner.join().map_err(|panic| RunError::Panicked {
             message: crate::fault::panic_message(panic.as_ref()),
-            done: outcomes.len(),
-            total,
+            done,
+            total: total.unwrap_or_else(|| walked.load(Ordering::Relaxed)),
         })
-    })?;
-    Ok(outcomes)
+    })
 }
 
 fn plan_file(

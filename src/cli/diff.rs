@@ -41,30 +41,43 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         author: args.author.clone(),
         ..Overrides::default()
     };
-    let extractor = Extractor::new()?;
-    let mut sides = Vec::with_capacity(2);
-    for spec in &specs {
-        let side = match (spec, &store) {
-            (SideSpec::Stored(s), Some(store)) => {
-                let version = sides::resolve_version(store, s)?;
-                sides::load_version(store, &version)?
+    let (label_a, label_b, d, corrections) = match &specs {
+        // Two databases: a merge of both files in id order, memory bounded by what differs.
+        [SideSpec::Database(a), SideSpec::Database(b)] => (
+            sides::database_label(a),
+            sides::database_label(b),
+            sides::diff_databases(a, b)?,
+            Vec::new(),
+        ),
+        _ => {
+            let extractor = Extractor::new()?;
+            let mut sides = Vec::with_capacity(2);
+            for spec in &specs {
+                let side = match (spec, &store) {
+                    (SideSpec::Stored(s), Some(store)) => {
+                        let version = sides::resolve_version(store, s)?;
+                        sides::load_version(store, &version)?
+                    }
+                    (SideSpec::Stored(s), None) => {
+                        return Err(super::error::fail(format!("{s}: no database open")))
+                    }
+                    (SideSpec::File(path), _) => sides::load_file(path, &overrides, &extractor)?,
+                    (SideSpec::Database(path), _) => sides::load_database(path)?,
+                };
+                sides.push(side);
             }
-            (SideSpec::Stored(s), None) => {
-                return Err(super::error::fail(format!("{s}: no database open")))
-            }
-            (SideSpec::File(path), _) => sides::load_file(path, &overrides, &extractor)?,
-            (SideSpec::Database(path), _) => sides::load_database(path)?,
-        };
-        sides.push(side);
-    }
-    let (a, b): (&Side, &Side) = (&sides[0], &sides[1]);
-    let d = diff::diff(&a.claims, &b.claims);
-    // The correction notices of B that A does not have.
-    let corrections: Vec<&String> = b
-        .corrections
-        .iter()
-        .filter(|c| !a.corrections.contains(c))
-        .collect();
+            let (a, b): (&Side, &Side) = (&sides[0], &sides[1]);
+            let d = diff::diff(&a.claims, &b.claims);
+            // The correction notices of B that A does not have.
+            let corrections: Vec<String> = b
+                .corrections
+                .iter()
+                .filter(|c| !a.corrections.contains(c))
+                .cloned()
+                .collect();
+            (a.label.clone(), b.label.clone(), d, corrections)
+        }
+    };
     if cli.format != Format::Text {
         let mut value = serde_json::to_value(&d).map_err(std::io::Error::from)?;
         if let (false, Some(o)) = (corrections.is_empty(), value.as_object_mut()) {
@@ -74,7 +87,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         return Ok(super::exit::OK);
     }
     let mut out = std::io::stdout().lock();
-    write_diff(&mut out, &a.label, &b.label, &d, &corrections)?;
+    write_diff(&mut out, &label_a, &label_b, &d, &corrections)?;
     out.flush()?;
     Ok(super::exit::OK)
 }
@@ -86,7 +99,7 @@ pub(super) fn write_diff(
     before: &str,
     after: &str,
     d: &diff::Diff,
-    corrections: &[&String],
+    corrections: &[String],
 ) -> std::io::Result<()> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let paint = Paint { color };

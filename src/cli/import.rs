@@ -3,7 +3,7 @@
 use super::render::{claim_line, plural, print_json, progress_bar, short};
 use super::{exit, Cli, CliResult, Format};
 use claims::extract::Extractor;
-use claims::import::{import_paths_with, FileOutcome};
+use claims::import::{import_streaming, FileOutcome, FileReport};
 use claims::ingest::WalkOptions;
 use claims::model::Overrides;
 use claims::store::Store;
@@ -63,7 +63,7 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct Summary<'a> {
+struct Summary {
     /// Where and when each page fetched came from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fetched: Vec<claims::store::fetch::FetchRecord>,
@@ -74,7 +74,7 @@ struct Summary<'a> {
     new_objects: usize,
     #[serde(skip_serializing_if = "is_zero")]
     new_reviews: usize,
-    imported: Vec<&'a claims::import::FileReport>,
+    imported: Vec<FileReport>,
     errors: Vec<FileError>,
 }
 
@@ -111,7 +111,30 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
         .iter()
         .partition(|p| p.to_str().is_some_and(claims::fetch::is_url));
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
-    let mut outcomes = import_paths_with(
+    // The files' reports are kept only for the JSON summary, which lists them; the text
+    // summary is counted as the import goes, and JSON lines are written as it goes.
+    let (mut imported, mut errors) = (Vec::new(), Vec::new());
+    let mut kept = |outcome: FileOutcome| -> std::io::Result<()> {
+        match cli.format {
+            Format::Text => {}
+            Format::Jsonl => {
+                // One line per file, in the order given: its report, or `{"error"}`.
+                let item = match &outcome {
+                    Ok(report) => serde_json::to_value(report)?,
+                    Err(e) => serde_json::json!({ "error": e.to_string() }),
+                };
+                print_json(cli.format, &[item])?;
+            }
+            _ => match outcome {
+                Ok(report) => imported.push(report),
+                Err(e) => errors.push(FileError {
+                    error: e.to_string(),
+                }),
+            },
+        }
+        Ok(())
+    };
+    let mut counts = import_streaming(
         &mut store,
         &paths,
         walk,
@@ -123,7 +146,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                 bar.set_position(done as u64);
             }
             let shown = || -> std::io::Result<()> {
-                match outcome {
+                match &outcome {
                     Err(e) => {
                         let line = format!("claims: error: {e}");
                         match &progress {
@@ -167,6 +190,9 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             if write_error.is_none() {
                 write_error = shown().err();
             }
+            if let Err(e) = kept(outcome) {
+                write_error.get_or_insert(e);
+            }
         },
     )?;
     if let Some(bar) = progress {
@@ -207,34 +233,19 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
                     }
                 }
             }
-            outcomes.push(outcome);
+            counts.count(&outcome);
+            kept(outcome)?;
         }
     }
-    let ok: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
-    let errors: Vec<FileError> = outcomes
-        .iter()
-        .filter_map(|o: &FileOutcome| o.as_ref().err())
-        .map(|e| FileError {
-            error: e.to_string(),
-        })
-        .collect();
     let summary = Summary {
         fetched,
-        files: outcomes.len(),
-        failed: errors.len(),
-        new_versions: ok
-            .iter()
-            .flat_map(|r| &r.versions)
-            .filter(|v| v.new)
-            .count(),
-        new_claims: ok
-            .iter()
-            .flat_map(|r| &r.versions)
-            .map(|v| v.new_claims)
-            .sum(),
-        new_objects: ok.iter().map(|r| r.new_objects).sum(),
-        new_reviews: ok.iter().flat_map(|r| &r.reviews).filter(|r| r.new).count(),
-        imported: ok,
+        files: counts.files,
+        failed: counts.failed,
+        new_versions: counts.new_versions,
+        new_claims: counts.new_claims,
+        new_objects: counts.new_objects,
+        new_reviews: counts.new_reviews,
+        imported,
         errors,
     };
     if text {
@@ -263,18 +274,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             summary.failed,
             cli.db.display()
         )?;
-    } else if cli.format == Format::Jsonl {
-        // One line per file, in the order given: its report, or `{"error"}`.
-        let items: Vec<serde_json::Value> = outcomes
-            .iter()
-            .map(|o| match o {
-                Ok(report) => serde_json::to_value(report),
-                Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
-            })
-            .collect::<Result<_, _>>()
-            .map_err(std::io::Error::from)?;
-        print_json(cli.format, &items)?;
-    } else {
+    } else if cli.format != Format::Jsonl {
         print_json(cli.format, &summary)?;
     }
     Ok(if summary.failed > 0 {

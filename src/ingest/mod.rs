@@ -25,7 +25,7 @@ use std::path::Path;
 
 pub use crate::time::normalize as normalize_time;
 pub use error::IngestError;
-pub use walk::{walk, WalkOptions, ARTICLE_EXTENSIONS};
+pub use walk::{walk, walk_lazily, WalkOptions, ARTICLE_EXTENSIONS};
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

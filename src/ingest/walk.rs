@@ -1,8 +1,10 @@
 //! Expanding file and directory arguments into a stable list of article files.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use walkdir::{DirEntry, WalkDir};
 
@@ -34,39 +36,48 @@ pub struct WalkOptions {
 /// FIFO, a socket, a device) become an `Err` item in their place, so one bad input does not
 /// hide the others.
 pub fn walk(inputs: &[PathBuf], options: WalkOptions) -> Vec<Result<PathBuf, IngestError>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        match std::fs::metadata(input) {
-            Ok(metadata) if metadata.is_dir() => walk_dir(input, options, &mut out),
-            Ok(_) => out.push(Ok(input.clone())),
-            Err(source) if source.kind() == io::ErrorKind::NotFound => {
-                out.push(Err(IngestError::NotFound {
-                    path: input.clone(),
-                }));
-            }
-            Err(source) => out.push(Err(IngestError::Io {
-                path: input.clone(),
-                source,
-            })),
-        }
-    }
-    out
+    walk_lazily(inputs.to_vec(), options).collect()
 }
 
-fn walk_dir(root: &Path, options: WalkOptions, out: &mut Vec<Result<PathBuf, IngestError>>) {
-    let real_root = match std::fs::canonicalize(root) {
+/// [`walk`], one item at a time: a directory is read as the items are asked for (each
+/// directory's entries at once, to sort them), so a walk of a million files holds one
+/// directory's names, not a million paths.
+pub fn walk_lazily(
+    inputs: Vec<PathBuf>,
+    options: WalkOptions,
+) -> impl Iterator<Item = Result<PathBuf, IngestError>> {
+    inputs.into_iter().flat_map(move |input| {
+        let items: Box<dyn Iterator<Item = Result<PathBuf, IngestError>>> =
+            match std::fs::metadata(&input) {
+                Ok(metadata) if metadata.is_dir() => walk_dir(input, options),
+                Ok(_) => Box::new(std::iter::once(Ok(input))),
+                Err(source) if source.kind() == io::ErrorKind::NotFound => {
+                    Box::new(std::iter::once(Err(IngestError::NotFound { path: input })))
+                }
+                Err(source) => Box::new(std::iter::once(Err(IngestError::Io {
+                    path: input,
+                    source,
+                }))),
+            };
+        items
+    })
+}
+
+type Items = Box<dyn Iterator<Item = Result<PathBuf, IngestError>>>;
+
+fn walk_dir(root: PathBuf, options: WalkOptions) -> Items {
+    let real_root = match std::fs::canonicalize(&root) {
         Ok(real) => real,
         Err(source) => {
-            out.push(Err(IngestError::Io {
-                path: root.to_path_buf(),
-                source,
-            }));
-            return;
+            return Box::new(std::iter::once(Err(IngestError::Io { path: root, source })));
         }
     };
-    // Links not followed are reported in their place, from inside the walk's filter.
-    let out = RefCell::new(out);
-    let keep = |entry: &DirEntry| {
+    // Links not followed are reported in their place, from inside the walk's filter: they
+    // wait here until the walk returns the entry after them.
+    let pending: Rc<RefCell<VecDeque<Result<PathBuf, IngestError>>>> = Rc::default();
+    let reports = Rc::clone(&pending);
+    let link_root = root.clone();
+    let keep = move |entry: &DirEntry| {
         if entry.depth() == 0 {
             return true;
         }
@@ -85,20 +96,28 @@ fn walk_dir(root: &Path, options: WalkOptions, out: &mut Vec<Result<PathBuf, Ing
             return true;
         }
         if entry.file_type().is_dir() || has_article_extension(entry.path()) {
-            out.borrow_mut().push(Err(IngestError::LinkOutOfTree {
-                path: entry.path().to_path_buf(),
-                target,
-                root: root.to_path_buf(),
-            }));
+            reports
+                .borrow_mut()
+                .push_back(Err(IngestError::LinkOutOfTree {
+                    path: entry.path().to_path_buf(),
+                    target,
+                    root: link_root.clone(),
+                }));
         }
         false
     };
-    let walker = WalkDir::new(root)
+    let mut walker = WalkDir::new(&root)
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
         .into_iter()
         .filter_entry(keep);
-    for entry in walker {
+    Box::new(std::iter::from_fn(move || loop {
+        if let Some(item) = pending.borrow_mut().pop_front() {
+            return Some(item);
+        }
+        let Some(entry) = walker.next() else {
+            return pending.borrow_mut().pop_front();
+        };
         let item = match entry {
             Ok(entry) if !has_article_extension(entry.path()) || entry.file_type().is_dir() => {
                 continue
@@ -109,7 +128,7 @@ fn walk_dir(root: &Path, options: WalkOptions, out: &mut Vec<Result<PathBuf, Ing
                 path: entry.into_path(),
             }),
             Err(error) => {
-                let path = error.path().unwrap_or(root).to_path_buf();
+                let path = error.path().unwrap_or(&root).to_path_buf();
                 let source = match error.loop_ancestor() {
                     Some(ancestor) => io::Error::other(format!(
                         "symbolic link loop back to {}",
@@ -122,8 +141,13 @@ fn walk_dir(root: &Path, options: WalkOptions, out: &mut Vec<Result<PathBuf, Ing
                 Err(IngestError::Io { path, source })
             }
         };
-        out.borrow_mut().push(item);
-    }
+        // A link reported while the walk looked for this entry comes before it.
+        let mut waiting = pending.borrow_mut();
+        if waiting.is_empty() {
+            return Some(item);
+        }
+        waiting.push_back(item);
+    }))
 }
 
 fn is_hidden(entry: &DirEntry) -> bool {

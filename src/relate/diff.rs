@@ -12,8 +12,11 @@ use crate::model::ClaimRef;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+/// A claim with noise folded away: speaker, cue, stance, hedges (sorted), content.
+pub type Key = (String, String, String, Vec<String>, String);
+
 /// The claim with noise folded away: equal keys mean "not a change".
-fn key(c: &ClaimRef) -> (String, String, String, Vec<String>, String) {
+pub fn key(c: &ClaimRef) -> Key {
     let mut hedges: Vec<String> = c.hedges.iter().map(|h| fold(h)).collect();
     hedges.sort();
     (

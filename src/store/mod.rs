@@ -53,6 +53,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (6, include_str!("../../schema/0006_reviews.sql")),
     (7, include_str!("../../schema/0007_datasette_fts.sql")),
     (8, include_str!("../../schema/0008_fetch.sql")),
+    (9, include_str!("../../schema/0009_indexed_views.sql")),
     (10, include_str!("../../schema/0010_hub.sql")),
 ];
 
@@ -288,10 +289,11 @@ impl Store {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| {
-                    if number == 6 {
-                        index::fill_corrections(&tx)
-                    } else {
-                        Ok(())
+                    match number {
+                        6 => index::fill_corrections(&tx),
+                        // `claim_entities` joins every claim with its speaker's row.
+                        9 => entities::refresh(&tx),
+                        _ => Ok(()),
                     }
                 })
                 .and_then(|_| {
@@ -303,6 +305,13 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// Calls `f` with each SQL statement this connection runs, its parameters written in
+    /// (`tests/query_plans.rs` reads the plans of the statements behind the commands).
+    #[cfg(feature = "synth")]
+    pub fn trace(&mut self, f: Option<fn(&str)>) {
+        self.conn.trace(f);
     }
 
     pub fn path(&self) -> &Path {

@@ -5,11 +5,13 @@ use crate::extract::Extractor;
 use crate::ingest::{self, IngestError};
 use crate::model::{plan_article, ClaimRef, Overrides};
 use crate::objects::{ObjectError, ObjectId};
+use crate::relate::diff::{self, Diff};
 use crate::store::query::versions::{
-    all_claims, version_claims, version_count, version_number, version_number_and_key,
+    all_claims, claims_after, version_claims, version_count, version_number, version_number_and_key,
 };
 use crate::store::query::{self, ResolveError};
 use crate::store::{Store, StoreError};
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// One side of a diff, as named on the command line.
@@ -167,8 +169,127 @@ pub fn load_file(
 pub fn load_database(path: &Path) -> Result<Side, SideError> {
     let store = Store::open_read_only(path)?;
     Ok(Side {
-        label: format!("database {}", path.display()),
+        label: database_label(path),
         claims: all_claims(&store)?,
         corrections: Vec::new(),
     })
+}
+
+/// The label of a database side.
+pub fn database_label(path: &Path) -> String {
+    format!("database {}", path.display())
+}
+
+/// How many claims [`ById`] reads at a time.
+const PAGE: usize = 2048;
+
+/// A database's claims in id order, read a page at a time.
+struct ById {
+    store: Store,
+    page: VecDeque<ClaimRef>,
+    last: Option<ObjectId>,
+    done: bool,
+}
+
+impl ById {
+    fn open(path: &Path) -> Result<ById, SideError> {
+        Ok(ById {
+            store: Store::open_read_only(path)?,
+            page: VecDeque::new(),
+            last: None,
+            done: false,
+        })
+    }
+
+    fn peek(&mut self) -> Result<Option<&ClaimRef>, SideError> {
+        if self.page.is_empty() && !self.done {
+            let page = claims_after(&self.store, self.last.as_ref(), PAGE)?;
+            self.done = page.len() < PAGE;
+            self.last = page.last().map(|c| c.id);
+            self.page = page.into();
+        }
+        Ok(self.page.front())
+    }
+
+    fn next(&mut self) -> Result<Option<ClaimRef>, SideError> {
+        self.peek()?;
+        Ok(self.page.pop_front())
+    }
+
+    /// Back to the first claim.
+    fn rewind(&mut self) {
+        self.page.clear();
+        self.last = None;
+        self.done = false;
+    }
+}
+
+/// The claim diff of every claim of two databases (`claims diff A.db B.db`): the same as
+/// [`diff::diff`] over both whole claim lists in id order (what [`load_database`] reads), but
+/// read as a merge of the two files in id order, a page at a time, so that memory is bounded
+/// by what differs, not by the size of the databases.
+///
+/// 1. The merge sets aside each claim whose id only one side holds; claims on both sides are
+///    counted.
+/// 2. A claim held by both sides can still take part in the diff: the diff first matches
+///    claims that are the same up to noise ([`diff::key`]), in id order, so a claim both hold
+///    is matched with a case-only variant on the other side if that variant's id comes first.
+///    A second pass over A finds the claims both hold whose key is the key of a claim set
+///    aside.
+/// 3. The diff of those lists (in id order), with the claims held by both and outside them
+///    counted as unchanged, is the diff of the whole lists: claims of different keys never
+///    interact in the matching, and the pairing of step 2 of [`diff::diff`] only sees what
+///    the matching left.
+pub fn diff_databases(a: &Path, b: &Path) -> Result<Diff, SideError> {
+    let mut left = ById::open(a)?;
+    let mut right = ById::open(b)?;
+    let (mut only_a, mut only_b): (Vec<ClaimRef>, Vec<ClaimRef>) = (Vec::new(), Vec::new());
+    let mut common = 0usize;
+    loop {
+        let order = match (left.peek()?, right.peek()?) {
+            (None, None) => break,
+            (Some(x), Some(y)) => x.id.cmp(&y.id),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                left.next()?;
+                right.next()?;
+                common += 1;
+            }
+            std::cmp::Ordering::Less => only_a.extend(left.next()?),
+            std::cmp::Ordering::Greater => only_b.extend(right.next()?),
+        }
+    }
+    // 2. The claims both hold with the key of a claim set aside (cue and stance compared
+    // first: they are not folded).
+    let keys: HashSet<diff::Key> = only_a.iter().chain(&only_b).map(diff::key).collect();
+    let cues: HashSet<(&str, &str)> = keys.iter().map(|k| (k.1.as_str(), k.2.as_str())).collect();
+    let mut shared: Vec<ClaimRef> = Vec::new();
+    if !keys.is_empty() {
+        left.rewind();
+        let mut aside = only_a.iter().map(|c| c.id).peekable();
+        while let Some(c) = left.next()? {
+            while aside.next_if(|id| *id < c.id).is_some() {}
+            if aside.next_if_eq(&c.id).is_some() {
+                continue;
+            }
+            if cues.contains(&(c.cue.as_str(), c.stance.as_str())) && keys.contains(&diff::key(&c))
+            {
+                shared.push(c);
+            }
+        }
+    }
+    // 3. Both lists in id order, each with the shared claims merged in.
+    let merged = |only: Vec<ClaimRef>| -> Vec<ClaimRef> {
+        let mut all = only;
+        all.extend(shared.iter().cloned());
+        all.sort_by_key(|c| c.id);
+        all
+    };
+    let (before, after) = (merged(only_a), merged(only_b));
+    let mut d = diff::diff(&before, &after);
+    d.unchanged += common - shared.len();
+    Ok(d)
 }

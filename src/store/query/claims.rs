@@ -74,6 +74,8 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     let like = |s: &str| SqlValue::Text(format!("%{}%", s.replace('%', "\\%").replace('_', "\\_")));
     if let Some(s) = &f.speaker {
         // Every name of each entity the text matches (docs/schema.md): the rule of `log`.
+        // `speaker_entities` has a row for every speaker name, so the names are matched
+        // there and the claims found by `claims_speaker`, not by reading every claim.
         let (condition, arg) = f.speaker_match.condition(s);
         sql.push_str(" AND ");
         sql.push_str(&condition.replace("?1", "?"));
@@ -91,6 +93,16 @@ pub fn list_claims(store: &Store, f: &ListFilter) -> Result<Vec<ClaimRow>> {
     if let Some(t) = &f.text {
         sql.push_str(" AND c.content LIKE ? ESCAPE '\\'");
         args.push(like(t));
+    }
+    if let Some(d) = &f.document {
+        // The document's claims, found from its versions (`versions(document_seq, number)`,
+        // `mentions_version`) rather than by asking of every claim.
+        sql.push_str(
+            " AND c.seq IN (SELECT m.claim_seq FROM versions v
+                            JOIN mentions m ON m.version_seq = v.seq
+                            WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?))",
+        );
+        args.push(SqlValue::Text(d.to_hex()));
     }
     if f.document.is_some()
         || f.outlet.is_some()

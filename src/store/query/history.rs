@@ -104,18 +104,19 @@ pub(in crate::store) const ORDER: &str = " ORDER BY v.published IS NULL, v.publi
 
 /// Claims (`c`) whose speaker is `?1` (case-insensitive) or a name of the entity of that
 /// name (docs/schema.md).
-pub(in crate::store) const SPEAKER_FILTER: &str = "(c.speaker = ?1 COLLATE NOCASE OR c.speaker IN (
+pub(in crate::store) const SPEAKER_FILTER: &str = "c.speaker IN (
                 SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
                     SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE)))";
+                    WHERE e1.speaker = ?1 COLLATE NOCASE OR e1.entity = ?1 COLLATE NOCASE))";
 
 /// Claims (`c`) of every entity with a name containing the LIKE pattern `?1` (every name of
 /// each, docs/schema.md): the one speaker rule of `list --speaker` and `log --speaker`.
-pub(in crate::store) const SPEAKER_CONTAINS_FILTER: &str =
-    "(c.speaker LIKE ?1 ESCAPE '\\' OR c.speaker IN (
+/// `speaker_entities` has a row for every speaker name, so the names are matched there and
+/// the claims found through the index `claims_speaker`.
+pub(in crate::store) const SPEAKER_CONTAINS_FILTER: &str = "c.speaker IN (
                 SELECT e2.speaker FROM speaker_entities e2 WHERE e2.entity IN (
                     SELECT e1.entity FROM speaker_entities e1
-                    WHERE e1.speaker LIKE ?1 ESCAPE '\\' OR e1.entity LIKE ?1 ESCAPE '\\')))";
+                    WHERE e1.speaker LIKE ?1 ESCAPE '\\' OR e1.entity LIKE ?1 ESCAPE '\\'))";
 
 /// A LIKE pattern matching `text` anywhere (`%` and `_` taken literally).
 pub(in crate::store) fn contains_pattern(text: &str) -> String {

@@ -2,7 +2,7 @@
 
 use super::super::{Result, Store};
 use crate::objects::ObjectId;
-use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
+use rusqlite::{params_from_iter, types::Value as SqlValue};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -55,49 +55,40 @@ pub struct RelationFilter {
     pub claim: Option<ObjectId>,
 }
 
-/// The rows of `claim_relations` (schema/0004_found_relations.sql) of one claim, the claim's
-/// id being parameter ?2: the same definition with each source narrowed to the claim first
-/// (found rows by `a_seq` and the `found_relations_b` index, same content by the claim's own
-/// `n:` key, judgements by their two claims), so that a claim's page does not read every
-/// relation. `tests/relations.rs` checks it gives the view's rows for every claim.
-const ONE_CLAIM: &str = "WITH me AS (SELECT seq FROM objects WHERE id = ?2),
-found AS (
+/// The rows of `claim_relations` (schema/0009_indexed_views.sql) with a claim in `me(seq)`
+/// (a CTE put before this one) on either side: the same definition with each source narrowed
+/// to those claims first (found rows by `a_seq` and the `found_relations_b` index, same
+/// content by each claim's own content key and `claim_keys_content`, judgements by
+/// `relations_from` / `relations_to`), so that the relations of one claim, speaker or
+/// document cost what they return. `tests/relations.rs` checks it gives the view's rows for
+/// every claim; `tests/query_plans.rs` that it reads no table whole.
+const NARROWED: &str = "found AS (
     SELECT DISTINCT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
-    FROM found_relations WHERE a_seq = (SELECT seq FROM me)
+    FROM found_relations WHERE a_seq IN (SELECT seq FROM me)
     UNION
     SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
-    FROM found_relations WHERE b_seq = (SELECT seq FROM me)
+    FROM found_relations WHERE b_seq IN (SELECT seq FROM me)
     UNION
-    -- `same_content_relations` narrowed to the claim's own content key (?3, ?4): the holders
-    -- of that one key, not every claim's.
-    SELECT
-        lo.seq, lo.id, hi.seq, hi.id,
-        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
-             THEN 'conflicts' ELSE 'corroborates' END,
-        1.0,
-        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
-             THEN 'opposite-cue/1' ELSE 'same-content/1' END,
-        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
-             THEN 'cue: ' || (CASE lo.cue WHEN '' THEN 'asserts' ELSE lo.cue END) || ' vs '
-                          || (CASE hi.cue WHEN '' THEN 'asserts' ELSE hi.cue END)
-             ELSE 'same content from ' || lo.speaker || ' and ' || hi.speaker END
-    FROM claim_keys k1
-    JOIN claim_keys k2
-      ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_seq <> k1.claim_seq
-    JOIN claims lo ON lo.seq = k1.claim_seq
-    JOIN claims hi ON hi.seq = k2.claim_seq
-    WHERE k1.key = ?3 AND k1.detail = ?4 AND lo.id < hi.id
-      AND (lo.seq = (SELECT seq FROM me) OR hi.seq = (SELECT seq FROM me))
-      AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
-      AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
-           OR lower(lo.speaker) <> lower(hi.speaker))
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations WHERE a_seq IN (SELECT seq FROM me)
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations WHERE b_seq IN (SELECT seq FROM me)
 ),
-rel AS (
+judged AS (
+    SELECT r.seq FROM relations r WHERE r.manual = 1 AND r.from_seq IN (SELECT seq FROM me)
+    UNION
+    SELECT r.seq FROM relations r WHERE r.manual = 1 AND r.to_seq IN (SELECT seq FROM me)
+),
+";
+
+/// The rest of [`NARROWED`] and [`of_kind`]: `claim_relations`' rows built from the `found`
+/// and `judged` CTEs before it.
+const RELATED: &str = "rel AS (
     SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,
            EXISTS (SELECT 1 FROM current_relations c WHERE c.seq = r.seq) AS current,
            r.from_seq, r.to_seq
-    FROM relations r
-    WHERE r.manual = 1 AND (r.from_seq = (SELECT seq FROM me) OR r.to_seq = (SELECT seq FROM me))
+    FROM judged j JOIN relations r ON r.seq = j.seq
     UNION ALL
     SELECT NULL, f.kind, f.score, f.basis, f.reason, 0,
            NOT EXISTS (SELECT 1 FROM relations m
@@ -106,7 +97,7 @@ rel AS (
            f.a_seq, f.b_seq
     FROM found f
 ),
-one_claim AS (
+narrowed AS (
     SELECT rel.relation_id, rel.kind, rel.score, rel.basis, rel.note, rel.manual, rel.current,
            a.id AS from_id, a.speaker AS from_speaker, a.cue AS from_cue,
            a.stance AS from_stance, a.content AS from_content,
@@ -119,44 +110,91 @@ one_claim AS (
 )
 ";
 
+/// The `found` and `judged` CTEs of the relations of one kind (parameter `?{n}`), for
+/// [`RELATED`]: found rows by `found_relations_kind`, judgements by `relations_kind`, and the
+/// same-content pairs that can be of that kind: for `conflicts` those of a denying claim
+/// (`claims_denying`, then each one's content key), for `corroborates` all of them, for
+/// `updates` none. So `claims relations --kind conflicts` reads what it returns, not every
+/// same-content pair.
+fn of_kind(kind: &str, n: usize) -> String {
+    let same_content = match kind {
+        "conflicts" => {
+            "UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations
+    WHERE a_seq IN (SELECT seq FROM claims WHERE stance = 'denying')
+    UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations
+    WHERE b_seq IN (SELECT seq FROM claims WHERE stance = 'denying')"
+        }
+        "corroborates" => {
+            "UNION
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same_content_relations"
+        }
+        _ => "",
+    };
+    format!(
+        "found AS (
+    SELECT DISTINCT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM found_relations WHERE kind = ?{n}
+    {same_content}
+),
+judged AS (
+    SELECT r.seq FROM relations r WHERE r.manual = 1 AND r.kind = ?{n}
+),
+"
+    )
+}
+
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
 /// between a claim and its own later edit is an update, not a conflict), by kind, score
 /// (highest first), then the two claim ids. A function of the stored objects alone.
 pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
     let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
-    // One claim's relations are read from [`ONE_CLAIM`] (the view's rows of that claim, found
-    // with the indexes) rather than the whole `claim_relations` view.
-    let (with, source) = match &f.claim {
-        Some(c) => {
-            // The claim's content key (`n:`), for the same-content part of [`ONE_CLAIM`].
-            let content: Option<String> = store
-                .conn()
-                .query_row(
-                    "SELECT c.content FROM objects o JOIN claims c ON c.seq = o.seq
-                     WHERE o.id = ?1",
-                    [c.to_hex()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let key = content.and_then(|content| {
-                crate::relate::candidate_keys(&content)
-                    .into_iter()
-                    .find(|k| crate::relate::is_content_key(&k.0))
-            });
-            args.push(SqlValue::Text(c.to_hex()));
-            match key {
-                Some((key, detail)) => {
-                    args.push(SqlValue::Text(key));
-                    args.push(SqlValue::Text(detail));
-                }
-                None => {
-                    args.push(SqlValue::Null);
-                    args.push(SqlValue::Null);
-                }
-            }
-            (ONE_CLAIM, "one_claim")
+    // With a claim, a document or a speaker, the relations are read from [`NARROWED`]: the
+    // view's rows of the claims that filter names (every other filter still applies below),
+    // found with the indexes, rather than the whole `claim_relations` view.
+    let me = if let Some(c) = &f.claim {
+        args.push(SqlValue::Text(c.to_hex()));
+        Some(format!(
+            "SELECT seq FROM objects WHERE id = ?{}",
+            args.len()
+        ))
+    } else if let Some(d) = &f.document {
+        args.push(SqlValue::Text(d.to_hex()));
+        Some(format!(
+            "SELECT DISTINCT m.claim_seq FROM versions v JOIN mentions m ON m.version_seq = v.seq
+             WHERE v.document_seq = (SELECT seq FROM objects WHERE id = ?{})",
+            args.len()
+        ))
+    } else if let Some(s) = &f.speaker {
+        // `speaker_entities` holds every speaker name: the names are matched there, and the
+        // claims found by `claims_speaker`.
+        args.push(SqlValue::Text(like_pattern(s)));
+        Some(format!(
+            "SELECT c.seq FROM claims c WHERE c.speaker IN (
+                 SELECT e.speaker FROM speaker_entities e WHERE e.speaker LIKE ?{} ESCAPE '\\')",
+            args.len()
+        ))
+    } else {
+        None
+    };
+    let (with, source) = match (&me, &f.kind) {
+        (Some(me), _) => (
+            format!("WITH me(seq) AS ({me}),\n{NARROWED}{RELATED}"),
+            "narrowed",
+        ),
+        // One kind: its own sources (the kind is compared again below).
+        (None, Some(kind)) => {
+            args.push(SqlValue::Text(kind.clone()));
+            (
+                format!("WITH {}{RELATED}", of_kind(kind, args.len())),
+                "narrowed",
+            )
         }
-        None => ("", "claim_relations"),
+        (None, None) => (String::new(), "claim_relations"),
     };
     let mut sql = format!(
         "{with}SELECT cr.kind, cr.score,
@@ -177,12 +215,7 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
         sql.push_str(&format!(" AND cr.kind = ?{}", args.len()));
     }
     if let Some(s) = &f.speaker {
-        args.push(SqlValue::Text(format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )));
+        args.push(SqlValue::Text(like_pattern(s)));
         let n = args.len();
         sql.push_str(&format!(
             " AND (cr.from_speaker LIKE ?{n} ESCAPE '\\' OR cr.to_speaker LIKE ?{n} ESCAPE '\\')"
@@ -264,6 +297,16 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
         }
     }
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// `%TEXT%` for `LIKE ... ESCAPE '\'`: TEXT anywhere, its `%` and `_` taken literally.
+fn like_pattern(s: &str) -> String {
+    format!(
+        "%{}%",
+        s.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }
 
 #[derive(Default)]

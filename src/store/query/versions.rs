@@ -144,3 +144,25 @@ pub fn all_claims(store: &Store) -> Result<Vec<ClaimRef>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
+
+/// The claims of the database whose id comes after `after` (all when `None`), by id, at most
+/// `limit` of them: a database's claims read a page at a time (`claims diff A.db B.db`). By
+/// the `objects` id index, so each page costs what it returns.
+pub fn claims_after(
+    store: &Store,
+    after: Option<&ObjectId>,
+    limit: usize,
+) -> Result<Vec<ClaimRef>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT o.id, c.speaker, c.cue, c.stance, c.hedges, c.content
+         FROM objects o JOIN claims c ON c.seq = o.seq
+         WHERE o.id > ?1
+         ORDER BY o.id
+         LIMIT ?2",
+    )?;
+    let after = after.map(ObjectId::to_hex).unwrap_or_default();
+    let rows = stmt
+        .query_map((after, limit as i64), |r| claim_ref(r, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
