@@ -655,5 +655,13 @@ mod props {
         // The same names, another story: nothing shared but the names.
         let e = outlet("outlet-e", "Tobermory council denies plan for budget cut");
         assert_eq!(judge(&a, &e).map(|f| f.kind), None);
+        // A name's first part ("Kim" before a rare "Jongwoo") is a name too, and so is an
+        // acronym: two stories about one person share nothing else.
+        let f1 = outlet("outlet-f", "Kim Jongwoo Skipped The Harbour Regatta");
+        let f2 = outlet("outlet-g", "Kim Jongwoo Denies Buying A Racehorse");
+        assert_eq!(judge(&f1, &f2), None);
+        let g1 = outlet("outlet-h", "NASA Hires Jongwoo To Study Comets");
+        let g2 = outlet("outlet-i", "NASA Report On Jongwoo Budget Is False");
+        assert_eq!(judge(&g1, &g2), None);
     }
 }
