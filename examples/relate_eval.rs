@@ -237,7 +237,12 @@ fn main() -> anyhow::Result<()> {
     let mut judged: Vec<Judged> = Vec::new();
     let mut compared = 0usize;
     let mut compared_pairs: Vec<(usize, usize)> = Vec::new();
-    for ((x, y), same) in relate::candidate_pairs(&keys) {
+    // RELATE_EVAL_BOUND=N measures another bound on a key's holders than the store's.
+    let bound = std::env::var("RELATE_EVAL_BOUND")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(relate::MAX_KEY_HOLDERS);
+    for ((x, y), same) in relate::candidate_pairs_within(&keys, bound) {
         if same {
             continue;
         }

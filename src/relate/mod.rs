@@ -175,6 +175,15 @@ pub fn is_content_key(key: &str) -> bool {
 /// order of `claims` changes only the indices. The ledger finds the same pairs incrementally
 /// (`src/ledger/derive.rs`); evaluation harnesses, which have no database, call this.
 pub fn candidate_pairs(claims: &[Vec<(String, String)>]) -> BTreeMap<(usize, usize), bool> {
+    candidate_pairs_within(claims, MAX_KEY_HOLDERS)
+}
+
+/// [`candidate_pairs`] with another bound on a key's holders: for measuring what the bound
+/// costs in recall (`examples/relate_eval.rs`); the store uses [`MAX_KEY_HOLDERS`].
+pub fn candidate_pairs_within(
+    claims: &[Vec<(String, String)>],
+    bound: i64,
+) -> BTreeMap<(usize, usize), bool> {
     let mut holders: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
     for (i, keys) in claims.iter().enumerate() {
         for (key, detail) in keys {
@@ -183,7 +192,7 @@ pub fn candidate_pairs(claims: &[Vec<(String, String)>]) -> BTreeMap<(usize, usi
     }
     let mut pairs = BTreeMap::new();
     for (key, list) in holders {
-        if list.len() as i64 > MAX_KEY_HOLDERS {
+        if list.len() as i64 > bound {
             continue;
         }
         let content = is_content_key(key);

@@ -287,6 +287,19 @@ const NOT_TERMS: &[&str] = &[
     "days",
     "week",
     "weeks",
+    "fakes",
+    "phony",
+    "phoney",
+    "inaccurate",
+    "erroneous",
+    "misreported",
+    "falsehood",
+    "falsehoods",
+    "wrong",
+    "doubts",
+    "lie",
+    "lies",
+    "lied",
 ];
 
 fn not_term(w: &str) -> bool {
@@ -398,15 +411,36 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
         .collect();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let title_case = raw.iter().filter(|w| capital(w)).count() * 5 > raw.len() * 3;
+    // An acronym (ISIS, U.S, NASA) names an organisation or a place, unless the whole content
+    // is shouted in capitals.
+    let acronym = |w: &str| {
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+    };
+    let shouted = raw.iter().filter(|w| acronym(w)).count() * 2 > raw.len();
+    let lowered = |w: &str| w.to_lowercase().replace('\u{2019}', "'");
+    let rare = |w: &str| {
+        let lower = lowered(w);
+        !rarity().contains_key(lower.trim_end_matches("'s"))
+            || super::aliases::aliases().entity(&lower).is_some()
+    };
     let mut out = std::collections::BTreeSet::new();
     for (i, w) in raw.iter().enumerate() {
         if !capital(w) {
             continue;
         }
-        let lower = w.to_lowercase().replace('\u{2019}', "'");
+        let lower = lowered(w);
+        // A capitalised word just before a rare capitalised one is the first part of a name
+        // ("Kim Jong-un", "Abu Bakr"), unless it is a function word or looks like a verb or a
+        // plural ("In Tobermory", "Sees Kraken", "Killed Foley").
+        let verb_like = ["s", "ed", "ing"].iter().any(|e| lower.ends_with(e));
+        let before_name = !not_term(&lower)
+            && !verb_like
+            && raw
+                .get(i + 1)
+                .is_some_and(|next| capital(next) && rare(next));
         let name = if title_case || i == 0 {
-            !rarity().contains_key(lower.as_str())
-                || super::aliases::aliases().entity(&lower).is_some()
+            rare(w) || before_name || (acronym(w) && !shouted)
         } else {
             true
         };
@@ -518,6 +552,12 @@ mod tests {
             n("Lighthouse Keeper In Tobermory Sees Kraken"),
             ["kraken", "tobermory"]
         );
+        // The first part of a name before a rare one, and acronyms, are names too.
+        assert_eq!(
+            n("Kim Jongwoo Of NASA Wins Chess Title"),
+            ["jongwoo", "kim", "nasa"]
+        );
+        assert_eq!(n("THE MAYOR SAYS THE BRIDGE IS FINE"), Vec::<String>::new());
     }
 
     #[test]
