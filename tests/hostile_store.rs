@@ -231,7 +231,7 @@ fn an_article_past_the_object_limit_fails_alone_at_import() {
 fn a_text_past_the_object_limit_is_refused_in_memory_near_its_size() {
     // Before, a 63 MiB text was read, extracted and planned (3.4 GB peak, 20 s of CPU) before
     // the ledger refused its version. Now it is refused once read: a 40 MiB text in 160 MiB
-    // of address space (`ulimit -v`; the process itself needs about 40 MiB of it).
+    // of data (`ulimit -d`: heap and private mappings, not the binary's code).
     let env = Env::new();
     let big = long_article(&env, "big40.txt", 40 << 20);
     let mut sh = std::process::Command::new("sh");
@@ -239,7 +239,7 @@ fn a_text_past_the_object_limit_is_refused_in_memory_near_its_size() {
         .env_remove("CLAIMS_DB")
         .env("NO_COLOR", "1")
         .arg("-c")
-        .arg("ulimit -v 163840 && exec \"$0\" \"$@\"")
+        .arg("ulimit -d 163840 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_claims"))
         .args(["import", &big]);
     let out = sh.output().expect("sh runs");

@@ -315,15 +315,16 @@ fn a_bundle_is_never_written_with_a_tampered_object() {
     assert!(leftovers.is_empty());
 }
 
-/// Runs `claims ARGS` with its address space capped at 64 MiB (`ulimit -v`): its peak memory
-/// cannot pass that, and an allocation past it fails the run.
+/// Runs `claims ARGS` with its data (heap and private mappings, not its code) capped at 64 MiB
+/// (`ulimit -d`, RLIMIT_DATA): its allocations cannot pass that, and one past it fails the run,
+/// however large the binary is.
 fn run_in_64_mib(env: &Env, args: &[&str]) -> std::process::Output {
     let mut sh = std::process::Command::new("sh");
     sh.current_dir(env.dir.path())
         .env_remove("CLAIMS_DB")
         .env("NO_COLOR", "1")
         .arg("-c")
-        .arg("ulimit -v 65536 && exec \"$0\" \"$@\"")
+        .arg("ulimit -d 65536 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_claims"))
         .args(args);
     sh.output().expect("sh runs")
