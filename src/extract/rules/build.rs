@@ -70,6 +70,19 @@ impl Rules<'_, '_> {
         if let Some(src) = draft.source.clone() {
             draft.source = Some(self.trim_source_tail(src));
         }
+        // "(Ann Lee said the road was closed.)": a bracket closed in the content but opened
+        // before it is not part of it.
+        for r in &mut draft.content {
+            if r.end > r.start + 1
+                && d.is_punct(r.end - 1, ")")
+                && !(r.start..r.end).any(|k| d.is_punct(k, "("))
+            {
+                r.end -= 1;
+                while r.end > r.start + 1 && d.is_punct(r.end - 1, ".") {
+                    r.end -= 1;
+                }
+            }
+        }
         let last = draft.content.iter().map(|r| r.end).max().unwrap_or(ce);
         if last > 0 {
             let ls = d.sent_of_clamped(last - 1);
@@ -336,7 +349,7 @@ impl Rules<'_, '_> {
             let mut c1 = c1;
             if c1.start == ce
                 && c1.len() > 1
-                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with")
+                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with" | "out")
                 && d.is_word(ce + 1)
             {
                 draft.cue.end = ce + 1;
@@ -672,6 +685,12 @@ mod tests {
              "was first reported", "The deal", false),
             ("“It is closed.” The mayor said.", "say", "The mayor", "said",
              "“It is closed.”", false),
+            // A bracket opened before the content is not part of it.
+            ("The road was open. (The mayor said the road was closed.)", "say", "The mayor",
+             "said", "the road was closed", false),
+            // A particle joins the cue.
+            ("The mayor called out the council for its silence.", "call", "The mayor",
+             "called out", "the council for its silence", false),
             // The second part of a quotation after an addressee.
             ("“It is closed,” she told the Ledger, “and it will stay closed.”", "tell", "she",
              "told", "“It is closed,” | “and it will stay closed.”", false),

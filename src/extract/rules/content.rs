@@ -39,6 +39,10 @@ impl Rules<'_, '_> {
         loop {
             if q < hi && self.is(q, W::Day) {
                 q += 1;
+                // "Tuesday night", "Friday morning".
+                if q < hi && matches!(self.lw(q), "night" | "morning" | "afternoon" | "evening") {
+                    q += 1;
+                }
             } else if (q + 1 < hi && self.lw(q) == "on" && self.is(q + 1, W::Day))
                 || (q + 1 < hi
                     && matches!(self.lw(q), "last" | "this")
@@ -463,6 +467,8 @@ mod tests {
             ("The mayor told the council the budget was balanced.", "told", "tell",
              "the budget was balanced"),
             ("The mayor told him he would lose.", "told", "tell", "he would lose"),
+            ("The mayor said Tuesday night that the road was closed.", "said", "say",
+             "that the road was closed"),
             ("The mayor said at a rally in Dover that taxes would fall.", "said", "say",
              "that taxes would fall"),
             ("The mayor said of the plan: “It is dead.”", "said", "say", "“It is dead.”"),

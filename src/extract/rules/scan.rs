@@ -182,17 +182,25 @@ impl Rules<'_, '_> {
             // The next attribution that could claim the quotations: one inside the last
             // sentence of this one without a quotation of its own ("said Ann Lee, who wrote
             // about it in her book. “...”") leaves them to this one.
+            // At most `LOOKAHEAD` drafts are looked at (linear time on a text of one endless
+            // sentence); past them the next draft's start is taken, as with no such cue.
+            const LOOKAHEAD: usize = 16;
             let next_start = match drafts.get(i) {
-                Some(dr) => drafts
-                    .iter()
-                    .skip(i + 1)
-                    .find(|n| {
+                Some(dr) => {
+                    let claims = |n: &&Draft| {
                         n.sents.end > dr.sents.end
                             || n.content
                                 .first()
                                 .is_some_and(|r| self.d.kind(r.start) == Some(Kind::Open))
-                    })
-                    .map_or(usize::MAX, |n| n.sents.start),
+                    };
+                    match drafts.iter().skip(i + 1).take(LOOKAHEAD).find(claims) {
+                        Some(n) => n.sents.start,
+                        None if drafts.len() > i + 1 + LOOKAHEAD => {
+                            drafts.get(i + 1).map_or(usize::MAX, |n| n.sents.start)
+                        }
+                        None => usize::MAX,
+                    }
+                }
                 None => continue,
             };
             let Some(dr) = drafts.get_mut(i) else {
