@@ -124,6 +124,24 @@ impl Rules<'_, '_> {
                 return src.start..k;
             }
         }
+        // "Trump further described", "Mr. Lee hardly clarified": an adverb after the name is
+        // no part of the speaker.
+        if src.len() < 2 {
+            return src;
+        }
+        let last = src.end - 1;
+        let w = self.lw(last);
+        if d.is_word(last)
+            && !d.cap(last)
+            && d.cap(last - 1)
+            && ((w.len() > 4 && w.ends_with("ly"))
+                || matches!(
+                    w,
+                    "further" | "also" | "then" | "again" | "still" | "never" | "later"
+                ))
+        {
+            return src.start..last;
+        }
         src
     }
 
@@ -688,6 +706,9 @@ mod tests {
             // A bracket opened before the content is not part of it.
             ("The road was open. (The mayor said the road was closed.)", "say", "The mayor",
              "said", "the road was closed", false),
+            // An adverb after the name is no part of the source.
+            ("Ann Lee further described the plan as a mistake.", "describe", "Ann Lee",
+             "described", "the plan as a mistake", false),
             // A particle joins the cue.
             ("The mayor called out the council for its silence.", "call", "The mayor",
              "called out", "the council for its silence", false),
