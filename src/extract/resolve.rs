@@ -462,6 +462,14 @@ impl<'l> Resolver<'l> {
     /// Mr. Obama"), articles, titles and descriptors in front of a name, then maps aliases.
     /// The gender comes from an honorific ("Mrs.") or a listed given name.
     fn name(&self, d: &Doc, src: Range<usize>) -> Name {
+        // A short bracket at the end ("Sen. Ada Moss (D-Ore.)", a party and state) is no part
+        // of the name.
+        let src = match (src.start..src.end).rev().find(|&i| d.is_punct(i, "(")) {
+            Some(o) if o > src.start && src.end - o <= 8 && d.is_punct(src.end - 1, ")") => {
+                src.start..o
+            }
+            _ => src,
+        };
         let full = d.surface(&src);
         if let Some(a) = self.lx.aliases.get(full) {
             return Name {
@@ -686,6 +694,9 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             // Titles in front of a name go (`title` in words.tsv).
             ("Sen. Ada Moss said the vote was close.", &["Ada Moss"]),
+            // So does a party and state in brackets after it.
+            ("Republican nominee Sen. Ada Moss (R-Ore.) said the vote was close.", &["Ada Moss"]),
+            ("Ada Moss (D-Ore.) said the vote was close.", &["Ada Moss"]),
             // A pronoun resolves to the last person; "it" to the last organisation.
             ("Ada Moss said the vote was close. She said it was fair.", &["Ada Moss", "Ada Moss"]),
             ("The Harbour Board said fees would rise. It said the rise was small.",

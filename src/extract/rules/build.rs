@@ -70,6 +70,19 @@ impl Rules<'_, '_> {
         if let Some(src) = draft.source.clone() {
             draft.source = Some(self.trim_source_tail(src));
         }
+        // "(Ann Lee said the road was closed.)": a bracket closed in the content but opened
+        // before it is not part of it.
+        for r in &mut draft.content {
+            if r.end > r.start + 1
+                && d.is_punct(r.end - 1, ")")
+                && !(r.start..r.end).any(|k| d.is_punct(k, "("))
+            {
+                r.end -= 1;
+                while r.end > r.start + 1 && d.is_punct(r.end - 1, ".") {
+                    r.end -= 1;
+                }
+            }
+        }
         let last = draft.content.iter().map(|r| r.end).max().unwrap_or(ce);
         if last > 0 {
             let ls = d.sent_of_clamped(last - 1);
@@ -110,6 +123,24 @@ impl Rules<'_, '_> {
             if comma && k + 1 < src.end && (adjunct || participle) {
                 return src.start..k;
             }
+        }
+        // "Trump further described", "Mr. Lee hardly clarified": an adverb after the name is
+        // no part of the speaker.
+        if src.len() < 2 {
+            return src;
+        }
+        let last = src.end - 1;
+        let w = self.lw(last);
+        if d.is_word(last)
+            && !d.cap(last)
+            && d.cap(last - 1)
+            && ((w.len() > 4 && w.ends_with("ly"))
+                || matches!(
+                    w,
+                    "further" | "also" | "then" | "again" | "still" | "never" | "later"
+                ))
+        {
+            return src.start..last;
         }
         src
     }
@@ -288,7 +319,25 @@ impl Rules<'_, '_> {
             let c1 = self.content_left(b + 1, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
             draft.content.push(c1);
-            if let Some(c2) = self.second_part(ce, s, quoted) {
+            // "“C1,” she told the Ledger, “C2.”": the second part comes after the addressee.
+            let mut after = ce;
+            if quoted && self.lx.classes(&e.lemma).has(W::AddresseeVerb) {
+                let mut k = ce;
+                while k < at.hi
+                    && k - ce < 5
+                    && d.is_word(k)
+                    && (d.cap(k)
+                        || self.is(k, W::ObjectPronoun)
+                        || self.is(k, W::Determiner)
+                        || self.lw(k) == "reporters")
+                {
+                    k += 1;
+                }
+                if k > ce && d.is_punct(k, ",") {
+                    after = k;
+                }
+            }
+            if let Some(c2) = self.second_part(after, s, quoted) {
                 draft.content.push(c2);
             }
         } else if src.start == lo
@@ -318,7 +367,7 @@ impl Rules<'_, '_> {
             let mut c1 = c1;
             if c1.start == ce
                 && c1.len() > 1
-                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with")
+                && matches!(self.lw(ce), "about" | "of" | "for" | "on" | "with" | "out")
                 && d.is_word(ce + 1)
             {
                 draft.cue.end = ce + 1;
@@ -332,9 +381,6 @@ impl Rules<'_, '_> {
             } else {
                 e.stance
             };
-            let c1 = self.object_cut(c1, stance);
-            // An object (no clause) after a cue that is not plain speech ends before "in an
-            // interview", "at a rally".
             let speech = matches!(
                 e.lemma.as_str(),
                 "say"
@@ -351,6 +397,9 @@ impl Rules<'_, '_> {
                     | "announce"
                     | "declare"
             );
+            let c1 = self.object_cut(c1, stance);
+            // An object (no clause) after a cue that is not plain speech ends before "in an
+            // interview", "at a rally".
             let c1 = if (stance != Stance::Neutral || !speech) && self.lw(c1.start) != "that" {
                 self.adjunct_cut(c1)
             } else {
@@ -382,10 +431,10 @@ impl Rules<'_, '_> {
         if inverted {
             let c1 = self.content_left(cue_start, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
-            // After a quotation anything but another quotation describes the speaker ("said
-            // Faiza Patel, co-director of the program.").
+            // After the content anything but a quotation describes the speaker ("said Faiza
+            // Patel, co-director of the program.", "C, said Ann Lee, a director of Y.").
             let mut src = self.source_right(ce, hi, true)?;
-            if quoted && src.end + 1 < hi && hi - src.end < WINDOW && d.is_punct(src.end, ",") {
+            if src.end + 1 < hi && hi - src.end < WINDOW && d.is_punct(src.end, ",") {
                 let rest = src.end + 1..hi;
                 if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
                     && !self.verbish(rest.start)
@@ -654,6 +703,24 @@ mod tests {
              "was first reported", "The deal", false),
             ("“It is closed.” The mayor said.", "say", "The mayor", "said",
              "“It is closed.”", false),
+            // A bracket opened before the content is not part of it.
+            ("The road was open. (The mayor said the road was closed.)", "say", "The mayor",
+             "said", "the road was closed", false),
+            // An adverb after the name is no part of the source.
+            ("Ann Lee further described the plan as a mistake.", "describe", "Ann Lee",
+             "described", "the plan as a mistake", false),
+            // A particle joins the cue.
+            ("The mayor called out the council for its silence.", "call", "The mayor",
+             "called out", "the council for its silence", false),
+            // The second part of a quotation after an addressee.
+            ("“It is closed,” she told the Ledger, “and it will stay closed.”", "tell", "she",
+             "told", "“It is closed,” | “and it will stay closed.”", false),
+            // Inverted order without quotes: the appositive belongs to the source.
+            ("The road will stay closed, said Anna Berg, a director of the port.", "say",
+             "Anna Berg, a director of the port", "said", "The road will stay closed", false),
+            // A lead-in before the source, a quotation after the cue.
+            ("At a rally in Dover on Monday, the mayor said, “It is closed.”", "say",
+             "the mayor", "said", "“It is closed.”", false),
         ]);
     }
 

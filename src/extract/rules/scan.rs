@@ -179,7 +179,30 @@ impl Rules<'_, '_> {
     /// that make up the whole next paragraph, when no other cue claims them.
     pub(super) fn continue_quotes(&self, drafts: &mut [Draft]) {
         for i in 0..drafts.len() {
-            let next_start = drafts.get(i + 1).map_or(usize::MAX, |n| n.sents.start);
+            // The next attribution that could claim the quotations: one inside the last
+            // sentence of this one without a quotation of its own ("said Ann Lee, who wrote
+            // about it in her book. “...”") leaves them to this one.
+            // At most `LOOKAHEAD` drafts are looked at (linear time on a text of one endless
+            // sentence); past them the next draft's start is taken, as with no such cue.
+            const LOOKAHEAD: usize = 16;
+            let next_start = match drafts.get(i) {
+                Some(dr) => {
+                    let claims = |n: &&Draft| {
+                        n.sents.end > dr.sents.end
+                            || n.content
+                                .first()
+                                .is_some_and(|r| self.d.kind(r.start) == Some(Kind::Open))
+                    };
+                    match drafts.iter().skip(i + 1).take(LOOKAHEAD).find(claims) {
+                        Some(n) => n.sents.start,
+                        None if drafts.len() > i + 1 + LOOKAHEAD => {
+                            drafts.get(i + 1).map_or(usize::MAX, |n| n.sents.start)
+                        }
+                        None => usize::MAX,
+                    }
+                }
+                None => continue,
+            };
             let Some(dr) = drafts.get_mut(i) else {
                 continue;
             };
@@ -233,7 +256,14 @@ impl Rules<'_, '_> {
         // Only punctuation, or a short addressee or time ("Nega told me.", "he told CNN
         // on Monday."), may follow.
         let rest = last_tok..last_sent.toks.end;
-        if rest.len() > 8 || rest.clone().any(|k| d.kind(k) == Some(Kind::Open)) {
+        // A title in quotes that closes in the rest ("told NBC’s “Today”") is no quotation.
+        let open_quote = |k: usize| {
+            d.kind(k) == Some(Kind::Open) && {
+                let e = d.quote_end(k);
+                e == NONE || e >= rest.end
+            }
+        };
+        if rest.len() > 40 || rest.clone().any(open_quote) {
             return out;
         }
         let line0 = last_sent.line;
@@ -395,5 +425,26 @@ mod tests {
         let got = summary("“The port is safe,” the mayor said.\n“It will stay open,” she added.");
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].1, "“The port is safe,”");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn quotes_continue_past_what_describes_the_speaker() {
+        // (text, lemma of the direct attribution, its contents joined by " | ")
+        let cases: &[(&str, &str, &str)] = &[
+            // A cue in a relative clause about the speaker does not claim the next quote.
+            ("“The port is safe,” said Ann Lee, who wrote about the port in her book. “It will stay open.”",
+             "say", "“The port is safe,” | “It will stay open.”"),
+            // A title in quotes after the cue is no quotation of the speaker.
+            ("“The port is safe,” Ann Lee told the “Harbour Hour” on Monday. “It will stay open.”",
+             "tell", "“The port is safe,” | “It will stay open.”"),
+            // A speaker described at length still gets the quote that follows.
+            ("“The port is safe,” said Ann Lee, a former director of the northern harbour board and a member of the council since the floods of the last decade. “It will stay open.”",
+             "say", "“The port is safe,” | “It will stay open.”"),
+        ];
+        for &(text, lemma, want) in cases {
+            let got = summary(text);
+            assert!(got.iter().any(|(l, c)| l == lemma && c == want), "{text:?}: {got:?}");
+        }
     }
 }
