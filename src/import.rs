@@ -13,6 +13,9 @@ use crate::ledger::Ledger;
 use crate::model::{plan_article_owned, Body, Overrides, Planned, Typed};
 use crate::objects::{ObjectError, ObjectId};
 use crate::relate::candidate_keys;
+
+/// A claim's candidate keys, `(key, detail)` ([`candidate_keys`]).
+type ClaimKeys = Vec<(String, String)>;
 use crate::store::fetch::{FetchRecord, WatchedArticle};
 use crate::store::imports::ImportRecord;
 use crate::store::{Store, StoreError};
@@ -117,8 +120,9 @@ enum Plan {
         sha: String,
         planned: Vec<Planned>,
         /// The candidate keys of each planned claim (per article, in text order), computed on
-        /// the planning thread so that the writing thread does not.
-        keys: Vec<Vec<Vec<(String, String)>>>,
+        /// the planning thread so that the writing thread does not; `None` for a claim the
+        /// file already named (stored by its first mention, so its keys are not needed).
+        keys: Vec<Vec<Option<ClaimKeys>>>,
         warnings: Vec<String>,
     },
     /// A file of fact-checks: its reviews.
@@ -420,13 +424,17 @@ fn plan_articles(
             }
         })?);
     }
+    // Once per distinct claim: a long text may name the same claim thousands of times.
+    let mut seen = std::collections::HashSet::new();
     let keys = planned
         .iter()
         .map(|p| {
             p.claims
                 .iter()
                 .filter_map(|(claim, _)| match &claim.body {
-                    Body::Claim(c) => Some(candidate_keys(&c.content)),
+                    Body::Claim(c) => {
+                        Some(seen.insert(claim.id()).then(|| candidate_keys(&c.content)))
+                    }
                     _ => None,
                 })
                 .collect()
@@ -583,7 +591,7 @@ fn write_fresh(
     path: &Path,
     sha: &str,
     planned: Vec<Planned>,
-    keys: Vec<Vec<Vec<(String, String)>>>,
+    keys: Vec<Vec<Option<ClaimKeys>>>,
     options: &str,
 ) -> Result<FileReport, StoreError> {
     let mut new_objects = 0;
@@ -596,7 +604,11 @@ fn write_fresh(
         let mut keys = keys.into_iter();
         for (i, typed) in p.into_objects().enumerate() {
             let is_claim = matches!(typed.body, Body::Claim(_));
-            let claim_keys = if is_claim { keys.next() } else { None };
+            let claim_keys = if is_claim {
+                keys.next().flatten()
+            } else {
+                None
+            };
             let added = ledger.put_with_keys(typed, claim_keys)?;
             new_objects += usize::from(added);
             if i == 1 {
