@@ -173,20 +173,21 @@ fn serve<S: HubStore + Send + 'static>(
     hubs: Vec<Hub<S>>,
     options: ServeOptions,
 ) -> CliResult {
-    {
+    // Announced once SIGTERM is handled: a client may act on the line at once.
+    let listening = format!(
+        "listening on {} (replica {})",
+        match options.tls {
+            Some(_) => format!("https://{}", server.addr()),
+            None => server.url(),
+        },
+        hubs.last().map(|h| h.replica()).unwrap_or("?")
+    );
+    let ready = move || {
         let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "listening on {} (replica {})",
-            match options.tls {
-                Some(_) => format!("https://{}", server.addr()),
-                None => server.url(),
-            },
-            hubs.last().map(|h| h.replica()).unwrap_or("?")
-        )?;
-        out.flush()?;
-    }
-    server.serve(hubs, options, |served| {
+        writeln!(out, "{listening}")?;
+        out.flush()
+    };
+    server.serve(hubs, options, ready, |served| {
         if served.status != 200 {
             let from = served
                 .remote

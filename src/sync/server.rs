@@ -138,13 +138,24 @@ impl Server {
         let listener = self.listener;
         threads.push(std::thread::spawn(move || {
             for stream in listener.incoming() {
-                if accept_stop.load(Ordering::SeqCst) {
-                    return;
-                }
                 if let Ok(stream) = stream {
                     if tx.send(stream).is_err() {
                         return;
                     }
+                }
+                if accept_stop.load(Ordering::SeqCst) {
+                    // Connections the kernel already took may carry a request sent before the
+                    // stop: they go to the workers too, which answer those whose bytes are
+                    // here and drop the others (the wake-up connection among them).
+                    if listener.set_nonblocking(true).is_ok() {
+                        while let Ok((stream, _)) = listener.accept() {
+                            let _ = stream.set_nonblocking(false);
+                            if tx.send(stream).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    return;
                 }
             }
         }));
@@ -166,10 +177,13 @@ impl Server {
     /// Serves until SIGTERM or SIGINT (for the command line), then stops gracefully: no new
     /// connection or request is taken, every request already begun is read, answered (a push
     /// stored in its transaction) and its connection closed, and then this returns.
+    /// `on_ready` runs once the signals are handled and the workers run: what it announces
+    /// (the address) can be acted on, a SIGTERM included.
     pub fn serve<S: HubStore + Send + 'static>(
         self,
         hubs: Vec<Hub<S>>,
         options: ServeOptions,
+        on_ready: impl FnOnce() -> std::io::Result<()>,
         on_request: impl Fn(&Served) + Send + Sync + 'static,
     ) -> Result<(), SyncError> {
         let signalled = Arc::new(AtomicBool::new(false));
@@ -182,7 +196,12 @@ impl Server {
                 }
             })?;
         }
+        let address = self.addr.to_string();
         let mut running = self.start(hubs, options, on_request)?;
+        on_ready().map_err(|e| SyncError::Transport {
+            address,
+            message: e.to_string(),
+        })?;
         while !signalled.load(Ordering::SeqCst) {
             std::thread::sleep(TICK);
         }
