@@ -886,3 +886,46 @@ fn relations_and_conflicts_of_a_retracted_claim_are_hidden_unless_asked() {
     assert_eq!(env.ok(&["relations", "--include-retracted"]), relations);
     assert!(!env.ok(&["relations"]).contains("eb586c65764d"));
 }
+
+#[test]
+fn search_fills_its_page_past_retracted_claims_ranked_first() {
+    // The best-ranked matches retracted: the page is filled from further down the ranking.
+    let env = Env::new();
+    env.write(
+        "harbour.txt",
+        "The mayor said the harbour wall will be repaired in May.\n\n\
+         The port authority said the harbour was dredged last year.\n\n\
+         Fishermen said the harbour fees doubled.\n\n\
+         The council said harbour parking will be free on Sundays.\n\n\
+         A ferry captain said the new harbour lights were switched on after a long harbour \
+         dispute over who would pay for the harbour lights.\n",
+    );
+    env.ok(&["import", "harbour.txt"]);
+    let ranked: Vec<String> = json(&env.ok(&[
+        "search",
+        "harbour",
+        "--include-retracted",
+        "--format",
+        "json",
+    ]))
+    .as_array()
+    .expect("an array")
+    .iter()
+    .map(|c| c["id"].as_str().expect("id").to_string())
+    .collect();
+    assert_eq!(ranked.len(), 5, "{ranked:?}");
+    let (kept, retracted) = ranked.split_last().expect("matches");
+    for id in retracted {
+        env.ok(&["retract", &id[..12], "--reason", "test"]);
+    }
+    for limit in ["1", "2", "20"] {
+        let found: Vec<String> =
+            json(&env.ok(&["search", "harbour", "--limit", limit, "--format", "json"]))
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|c| c["id"].as_str().expect("id").to_string())
+                .collect();
+        assert_eq!(found, std::slice::from_ref(kept), "--limit {limit}");
+    }
+}
