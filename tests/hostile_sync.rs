@@ -624,15 +624,6 @@ fn plain_http_on_an_open_address_is_refused_without_insecure_listen() {
 }
 
 /// Sends `request` on a new connection and reads until the server closes it.
-fn raw_exchange(addr: &str, request: &[u8]) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    stream.write_all(request).expect("write");
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).expect("read");
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
 #[test]
 fn an_http_2_request_line_gets_505_from_the_hub() {
     let env = Env::new();
@@ -646,7 +637,7 @@ fn an_http_2_request_line_gets_505_from_the_hub() {
         b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
         b"GET / HTTP/3\r\n\r\n",
     ] {
-        let reply = raw_exchange(&addr, request);
+        let reply = common::raw_exchange(&addr, request);
         assert!(
             reply.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
             "{reply}"
@@ -657,10 +648,10 @@ fn an_http_2_request_line_gets_505_from_the_hub() {
             "{reply}"
         );
     }
-    let reply = raw_exchange(&addr, b"POST /v1/sync\r\n\r\n");
+    let reply = common::raw_exchange(&addr, b"POST /v1/sync\r\n\r\n");
     assert!(reply.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{reply}");
     // HTTP/1.0 is still spoken.
-    let reply = raw_exchange(&addr, b"GET / HTTP/1.0\r\n\r\n");
+    let reply = common::raw_exchange(&addr, b"GET / HTTP/1.0\r\n\r\n");
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
     running.stop();
 }

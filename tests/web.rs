@@ -774,16 +774,6 @@ fn without_a_token_judgements_are_refused() {
 }
 
 /// Sends `request` on a new connection and reads until the server closes it.
-fn raw_exchange(url: &str, request: &[u8]) -> String {
-    use std::io::{Read, Write};
-    let addr = url.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    stream.write_all(request).expect("write");
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).expect("read");
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
 #[test]
 fn other_http_versions_get_505_at_once_and_bad_requests_400() {
     let s = site();
@@ -795,7 +785,7 @@ fn other_http_versions_get_505_at_once_and_bad_requests_400() {
         b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
         b"GET / HTTP/3\r\n\r\n",
     ] {
-        let reply = raw_exchange(&url, request);
+        let reply = common::raw_exchange(&url, request);
         assert!(
             reply.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
             "{reply}"
@@ -811,10 +801,10 @@ fn other_http_versions_get_505_at_once_and_bad_requests_400() {
         b"GET / HTTP/1.1 extra\r\n\r\n",
         b"GET nowhere HTTP/1.1\r\n\r\n",
     ] {
-        let reply = raw_exchange(&url, request);
+        let reply = common::raw_exchange(&url, request);
         assert!(reply.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{reply}");
     }
-    let reply = raw_exchange(
+    let reply = common::raw_exchange(
         &url,
         b"POST /conflicts/mark HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     );
@@ -822,7 +812,7 @@ fn other_http_versions_get_505_at_once_and_bad_requests_400() {
         reply.starts_with("HTTP/1.1 411 Length Required\r\n"),
         "{reply}"
     );
-    let reply = raw_exchange(
+    let reply = common::raw_exchange(
         &url,
         b"POST /conflicts/mark HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n",
     );
@@ -832,10 +822,10 @@ fn other_http_versions_get_505_at_once_and_bad_requests_400() {
     );
     // HTTP/1.0 is answered and closed; HTTP/1.1 keeps the connection for the next request
     // (two pipelined requests, the second asking to close), and HEAD gets no body.
-    let reply = raw_exchange(&url, b"GET /static/style.css HTTP/1.0\r\n\r\n");
+    let reply = common::raw_exchange(&url, b"GET /static/style.css HTTP/1.0\r\n\r\n");
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
     assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
-    let reply = raw_exchange(
+    let reply = common::raw_exchange(
         &url,
         b"HEAD /static/style.css HTTP/1.1\r\n\r\nGET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n",
     );

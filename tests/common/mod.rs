@@ -128,6 +128,18 @@ pub fn claims(home: &Path) -> Command {
     c
 }
 
+/// Sends `request` as raw bytes to the server at `url` (`http://HOST:PORT/` or `HOST:PORT`) and
+/// reads the reply until the server closes the connection.
+pub fn raw_exchange(url: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.write_all(request).expect("write");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).expect("read");
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -98,6 +98,28 @@ pub struct Credential {
     pub revoked: bool,
 }
 
+impl Credential {
+    /// A stored user as the server checks it; `None` for a role this release does not know.
+    pub(crate) fn from_stored(c: crate::store::postgres::StoredCredential) -> Option<Credential> {
+        Some(Credential {
+            role: Role::parse(&c.role)?,
+            name: c.name,
+            token_hash: c.token_hash,
+            revoked: c.revoked,
+        })
+    }
+}
+
+/// A stored user as `claims hub user list` shows it (no token hash).
+pub(crate) fn listed(u: crate::store::postgres::HubUser) -> wire::User {
+    wire::User {
+        name: u.name,
+        role: u.role,
+        created_at: u.created_at,
+        revoked_at: u.revoked_at,
+    }
+}
+
 /// What a hub user may do: `read` pulls, `write` also pushes, `admin` also manages users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {

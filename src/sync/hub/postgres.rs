@@ -114,26 +114,14 @@ impl HubStore for PgStore {
     fn users(&mut self) -> Result<Vec<crate::sync::wire::User>, SyncError> {
         Ok(PgStore::users(self)?
             .into_iter()
-            .map(|u| crate::sync::wire::User {
-                name: u.name,
-                role: u.role,
-                created_at: u.created_at,
-                revoked_at: u.revoked_at,
-            })
+            .map(super::listed)
             .collect())
     }
 
     fn credentials(&mut self) -> Result<Vec<Credential>, SyncError> {
         Ok(PgStore::credentials(self)?
             .into_iter()
-            .filter_map(|c| {
-                Some(Credential {
-                    role: Role::parse(&c.role)?,
-                    name: c.name,
-                    token_hash: c.token_hash,
-                    revoked: c.revoked,
-                })
-            })
+            .filter_map(Credential::from_stored)
             .collect())
     }
 }

@@ -97,12 +97,7 @@ impl HubStore for Store {
             .replica()
             .users()?
             .into_iter()
-            .map(|u| crate::sync::wire::User {
-                name: u.name,
-                role: u.role,
-                created_at: u.created_at,
-                revoked_at: u.revoked_at,
-            })
+            .map(super::listed)
             .collect())
     }
 
@@ -111,14 +106,7 @@ impl HubStore for Store {
             .replica()
             .credentials()?
             .into_iter()
-            .filter_map(|c| {
-                Some(Credential {
-                    role: Role::parse(&c.role)?,
-                    name: c.name,
-                    token_hash: c.token_hash,
-                    revoked: c.revoked,
-                })
-            })
+            .filter_map(Credential::from_stored)
             .collect())
     }
 }
