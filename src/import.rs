@@ -10,7 +10,7 @@
 use crate::extract::{Extractor, EXTRACTOR_VERSION};
 use crate::ingest::{self, IngestError, WalkOptions};
 use crate::ledger::Ledger;
-use crate::model::{plan_article_owned, Body, Overrides, Planned, Typed};
+use crate::model::{plan_article_owned, Body, Overrides, Planned, Received, Typed};
 use crate::objects::{ObjectError, ObjectId};
 use crate::relate::candidate_keys;
 
@@ -119,9 +119,10 @@ enum Plan {
         path: PathBuf,
         sha: String,
         planned: Vec<Planned>,
-        /// The candidate keys of each planned claim (per article, in text order), computed on
-        /// the planning thread so that the writing thread does not; `None` for a claim the
-        /// file already named (stored by its first mention, so its keys are not needed).
+        /// The candidate keys of each distinct claim of each article ([`Planned::claims`]),
+        /// computed on the planning thread so that the writing thread does not; `None` for a
+        /// claim an earlier article of the file named (stored by its first mention there, so
+        /// its keys are not needed).
         keys: Vec<Vec<Option<ClaimKeys>>>,
         warnings: Vec<String>,
     },
@@ -424,17 +425,16 @@ fn plan_articles(
             }
         })?);
     }
-    // Once per distinct claim: a long text may name the same claim thousands of times.
+    // Once per distinct claim of the file: a long text may name the same claim thousands of
+    // times.
     let mut seen = std::collections::HashSet::new();
     let keys = planned
         .iter()
         .map(|p| {
             p.claims
                 .iter()
-                .filter_map(|(claim, _)| match &claim.body {
-                    Body::Claim(c) => {
-                        Some(seen.insert(claim.id()).then(|| candidate_keys(&c.content)))
-                    }
+                .map(|claim| match &claim.body {
+                    Body::Claim(c) if seen.insert(claim.id()) => Some(candidate_keys(&c.content)),
                     _ => None,
                 })
                 .collect()
@@ -552,6 +552,7 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                     .iter()
                     .map(|v| version_report(l, *v, false))
                     .collect::<Result<Vec<_>, _>>()
+                    .map_err(Failed::from)
                     .map(|versions| FileReport {
                         path,
                         versions,
@@ -572,7 +573,7 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                     r
                 }),
                 Plan::Reviews { path, sha, reviews } => {
-                    write_reviews(l, &path, &sha, reviews, options)
+                    write_reviews(l, &path, &sha, reviews, options).map_err(Failed::from)
                 }
             };
             report.map(|mut r| {
@@ -583,7 +584,23 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                 r
             })
         })
-        .map_err(|source| ImportError::Store { path, source })
+        .map_err(|failed| match failed {
+            Failed::Store(source) => ImportError::Store { path, source },
+            Failed::Object(source) => ImportError::Object { path, source },
+        })
+}
+
+/// Why a file's unit of work was undone.
+enum Failed {
+    Store(StoreError),
+    /// A mention could not be made into an object (they are made as they are stored).
+    Object(ObjectError),
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        Failed::Store(e)
+    }
 }
 
 fn write_fresh(
@@ -593,32 +610,46 @@ fn write_fresh(
     planned: Vec<Planned>,
     keys: Vec<Vec<Option<ClaimKeys>>>,
     options: &str,
-) -> Result<FileReport, StoreError> {
+) -> Result<FileReport, Failed> {
     let mut new_objects = 0;
     let mut fresh = Vec::with_capacity(planned.len());
-    for (p, keys) in planned.into_iter().zip(keys) {
-        let version = p.version.id();
-        let claims = p.claims.len();
+    for (p, mut keys) in planned.into_iter().zip(keys) {
+        let Planned {
+            document,
+            version,
+            claims,
+            mentions,
+        } = p;
+        new_objects += usize::from(ledger.put(document)?);
+        let version_id = version.id();
+        let version = Received::from(version);
+        let version_new = ledger.put_ref(&version, None)?;
+        new_objects += usize::from(version_new);
+        // Only the text is kept to make the mentions from, not the canonical form.
+        let text = match version.body {
+            Some(Body::Version(v)) => v.text,
+            _ => String::new(),
+        };
+        let claims: Vec<Received> = claims.into_iter().map(Received::from).collect();
         let mut new_claims = 0;
-        let mut version_new = false;
-        let mut keys = keys.into_iter();
-        for (i, typed) in p.into_objects().enumerate() {
-            let is_claim = matches!(typed.body, Body::Claim(_));
-            let claim_keys = if is_claim {
-                keys.next().flatten()
-            } else {
-                None
+        // Each mention is made into an object just before it is stored, its claim stored
+        // (again: a claim stored before is not stored twice) just before it.
+        for (i, c) in mentions.claims().enumerate() {
+            let Some(claim) = claims.get(c) else {
+                continue;
             };
-            let added = ledger.put_with_keys(typed, claim_keys)?;
-            new_objects += usize::from(added);
-            if i == 1 {
-                version_new = added;
-            }
-            if added && is_claim {
+            let claim_keys = keys.get_mut(c).and_then(Option::take);
+            if ledger.put_ref(claim, claim_keys)? {
+                new_objects += 1;
                 new_claims += 1;
             }
+            let Some(mention) = mentions.object(i, claim.object.id, version_id, &text) else {
+                continue;
+            };
+            let mention = mention.map_err(Failed::Object)?;
+            new_objects += usize::from(ledger.put(mention)?);
         }
-        fresh.push((version, version_new, claims, new_claims));
+        fresh.push((version_id, version_new, mentions.len(), new_claims));
     }
     let version_ids: Vec<ObjectId> = fresh.iter().map(|f| f.0).collect();
     ledger.imports().record(&ImportRecord {

@@ -263,7 +263,7 @@ fn an_ingested_tag_soup_article_stores_and_verifies() {
     let mut ledger = Ledger::begin(&mut store).expect("ledger");
     for article in articles {
         let planned = claims::model::plan_article_owned(article, &extractor).expect("planned");
-        for typed in planned.into_objects() {
+        for typed in planned.into_objects().expect("objects") {
             ledger.put(Received::from(typed)).expect("stored");
         }
     }

@@ -136,6 +136,17 @@ pub struct Attribution {
     pub title: Option<String>,
 }
 
+impl Attribution {
+    /// Where it stands in [`Extraction::claims`]: by the start of its content, then of its
+    /// cue (a stable sort).
+    pub fn order(&self) -> (usize, usize) {
+        (
+            self.content.first().map_or(0, |r| r.start),
+            self.cue.first().map_or(0, |r| r.start),
+        )
+    }
+}
+
 /// The result of extracting one text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extraction {
@@ -224,13 +235,24 @@ impl Extractor {
 
     /// Extracts attributions and outlet assertions from `text`.
     pub fn extract(&self, text: &str) -> Extraction {
+        let mut claims = Vec::new();
+        let sentences = self.extract_each(text, |a| claims.push(a));
+        claims.sort_by_key(Attribution::order);
+        Extraction { sentences, claims }
+    }
+
+    /// [`Extractor::extract`] handing each attribution to `each` as it is found instead of
+    /// keeping them: a long text's attributions (some 20,000 a megabyte of news) need not all
+    /// be held at once. They come in the order they are found; a stable sort by
+    /// [`Attribution::order`] gives the order of [`Extraction::claims`]. Returns the sentence
+    /// spans.
+    pub fn extract_each(&self, text: &str, mut each: impl FnMut(Attribution)) -> Vec<Range<usize>> {
         // Hard-wrapped paragraphs are joined first; offsets stay those of `text`.
         let unwrapped = wrap::unwrap_lines(text);
         let text: &str = &unwrapped;
         let doc = Doc::new(text, &self.lx);
         let drafts = rules::Rules::new(&doc, &self.lx).run();
         let mut resolver = resolve::Resolver::new(&self.lx);
-        let mut claims = Vec::with_capacity(drafts.len() * 2);
         let mut covered = vec![false; doc.sents.len()];
         let mut pending = drafts.iter().peekable();
         for (si, s) in doc.sents.iter().enumerate() {
@@ -260,15 +282,17 @@ impl Extractor {
                 };
                 let mut claim = self.finish(&doc, dr, speaker);
                 claim.title = resolver.take_title();
-                claims.push(claim);
+                each(claim);
             }
             resolver.clear_local();
             resolver.note_entities(&doc, s.toks.clone());
         }
+        // The drafts are done with: what they held is free before the assertions are made.
+        drop(drafts);
         for (si, s) in doc.sents.iter().enumerate() {
             if !covered.get(si).copied().unwrap_or(false) && self.is_assertion(&doc, si, s) {
                 let span = doc.byte_span(&s.toks);
-                claims.push(Attribution {
+                each(Attribution {
                     source: Vec::new(),
                     cue: Vec::new(),
                     content: vec![span.clone()],
@@ -282,16 +306,7 @@ impl Extractor {
                 });
             }
         }
-        claims.sort_by_key(|a| {
-            (
-                a.content.first().map_or(0, |r| r.start),
-                a.cue.first().map_or(0, |r| r.start),
-            )
-        });
-        Extraction {
-            sentences: doc.sents.iter().map(|s| doc.byte_span(&s.toks)).collect(),
-            claims,
-        }
+        doc.sents.iter().map(|s| doc.byte_span(&s.toks)).collect()
     }
 
     fn finish(&self, d: &Doc, dr: &rules::Draft, speaker: Speaker) -> Attribution {

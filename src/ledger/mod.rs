@@ -158,14 +158,16 @@ impl<'s> Ledger<'s> {
         Ok(self.store(&object.into(), None)?.is_some())
     }
 
-    /// [`Ledger::put`] of a claim with its candidate keys ([`crate::relate::candidate_keys`]),
-    /// computed beforehand on another thread (the import planner's).
-    pub fn put_with_keys(
+    /// [`Ledger::put`] of an object the caller keeps (a claim stored again at each of its
+    /// mentions, a version whose text its mentions are made from); a claim may come with its
+    /// candidate keys ([`crate::relate::candidate_keys`]), computed beforehand on another
+    /// thread (the import planner's).
+    pub fn put_ref(
         &mut self,
-        object: impl Into<Received>,
+        object: &Received,
         keys: Option<Vec<(String, String)>>,
     ) -> Result<bool, StoreError> {
-        Ok(self.store(&object.into(), keys)?.is_some())
+        Ok(self.store(object, keys)?.is_some())
     }
 
     /// Every object goes in here: checked ([`admit`]), stored, and counted against the

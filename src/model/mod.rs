@@ -75,7 +75,7 @@ pub struct Version {
 }
 
 /// What is claimed and by whom.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Claim {
     pub v: u32,
     /// The resolved, normalised speaker.

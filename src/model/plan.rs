@@ -11,6 +11,7 @@ use crate::extract::{
 use crate::ingest::Article;
 use crate::objects::{ObjectError, ObjectId};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Values given on the command line; each overrides what the file says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -58,38 +59,158 @@ impl Overrides {
     }
 }
 
-/// Every object one article gives, in the order they are stored.
+/// Every object one article gives: its document and version, its distinct claims, and its
+/// mentions, kept compact (a long text names a few claims in many mentions) and made into
+/// objects one at a time ([`Mentions::object`]). They are stored in the order document,
+/// version, then for each mention in text order its claim and the mention.
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub document: Typed,
     pub version: Typed,
-    /// (claim, mention) pairs in text order.
-    pub claims: Vec<(Typed, Typed)>,
+    /// The distinct claims, in the order they were found.
+    pub claims: Vec<Typed>,
+    /// The mentions in text order, each naming one of [`Planned::claims`].
+    pub mentions: Mentions,
+}
+
+/// What the mentions of one version are made from, in text order: the index of each one's
+/// claim, its sentence (a byte range of the version's text) and its spans (code points).
+#[derive(Debug, Clone, Default)]
+pub struct Mentions {
+    items: Vec<MentionPlan>,
+    /// The spans of every mention, each one's source, cue and content spans in a row.
+    spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone)]
+struct MentionPlan {
+    claim: usize,
+    sentence: std::ops::Range<usize>,
+    /// Where its spans start in [`Mentions::spans`], and how many source, cue and content
+    /// spans follow there.
+    first_span: usize,
+    counts: [u32; 3],
+    direct: bool,
+    /// Its [`Attribution::order`].
+    order: (usize, usize),
+}
+
+impl Mentions {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The claim (an index of [`Planned::claims`]) of each mention, in text order.
+    pub fn claims(&self) -> impl Iterator<Item = usize> + '_ {
+        self.items.iter().map(|m| m.claim)
+    }
+
+    /// The object of mention `i` (in text order) of `claim` in the version `version` whose
+    /// text is `text`; `None` past the last mention.
+    pub fn object(
+        &self,
+        i: usize,
+        claim: ObjectId,
+        version: ObjectId,
+        text: &str,
+    ) -> Option<Result<Typed, ObjectError>> {
+        let m = self.items.get(i)?;
+        let [source, cue, content] = m.counts.map(|n| n as usize);
+        let spans = |from: usize, n: usize| -> Vec<Span> {
+            self.spans
+                .get(m.first_span + from..m.first_span + from + n)
+                .unwrap_or_default()
+                .to_vec()
+        };
+        Some(Typed::new(Body::Mention(Mention {
+            v: 1,
+            claim,
+            version,
+            sentence: text
+                .get(m.sentence.clone())
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_string(),
+            source: spans(0, source),
+            cue: spans(source, cue),
+            content: spans(source + cue, content),
+            direct: m.direct,
+            extractor: EXTRACTOR_NAME.to_string(),
+            extractor_version: EXTRACTOR_VERSION.to_string(),
+        })))
+    }
+
+    /// Adds the mention of `attribution` (found in `text`) naming claim `claim`.
+    fn push(&mut self, claim: usize, attribution: &Attribution, chars: &CharIndex<'_>) {
+        let first_span = self.spans.len();
+        let mut counts = [0u32; 3];
+        for (n, ranges) in
+            counts
+                .iter_mut()
+                .zip([&attribution.source, &attribution.cue, &attribution.content])
+        {
+            for r in ranges {
+                self.spans
+                    .push([chars.chars_at(r.start) as u64, chars.chars_at(r.end) as u64]);
+            }
+            *n = u32::try_from(ranges.len()).unwrap_or(u32::MAX);
+        }
+        self.items.push(MentionPlan {
+            claim,
+            sentence: attribution.sentence.clone(),
+            first_span,
+            counts,
+            direct: attribution.direct,
+            order: attribution.order(),
+        });
+    }
+
+    /// Puts the mentions in the order of [`crate::extract::Extraction::claims`] (they are
+    /// pushed in the order they are found).
+    fn sort(&mut self) {
+        self.items.sort_by_key(|m| m.order);
+    }
 }
 
 impl Planned {
-    pub fn objects(&self) -> impl Iterator<Item = &Typed> {
-        [&self.document, &self.version]
-            .into_iter()
-            .chain(self.claims.iter().flat_map(|(c, m)| [c, m]))
-    }
-
-    /// The claims in text order, as a diff compares them.
+    /// The claims in text order (one for each mention), as a diff compares them.
     pub fn claim_refs(&self) -> Vec<ClaimRef> {
-        self.claims
-            .iter()
-            .filter_map(|(claim, _)| match &claim.body {
+        self.mentions
+            .claims()
+            .filter_map(|i| self.claims.get(i))
+            .filter_map(|claim| match &claim.body {
                 Body::Claim(c) => Some(ClaimRef::new(claim.id(), c)),
                 _ => None,
             })
             .collect()
     }
 
-    /// Every object, in the order they are stored, by value.
-    pub fn into_objects(self) -> impl Iterator<Item = Typed> {
-        [self.document, self.version]
+    /// Every object in the order they are stored (a claim again before each of its mentions),
+    /// all made at once: for small articles and tests; import makes the mentions one at a
+    /// time.
+    pub fn into_objects(self) -> Result<Vec<Typed>, ObjectError> {
+        let text = match &self.version.body {
+            Body::Version(v) => v.text.as_str(),
+            _ => "",
+        };
+        let mut out = Vec::with_capacity(2 + 2 * self.mentions.len());
+        for (i, c) in self.mentions.claims().enumerate() {
+            let Some(claim) = self.claims.get(c) else {
+                continue;
+            };
+            if let Some(mention) = self.mentions.object(i, claim.id(), self.version.id(), text) {
+                out.push(claim.clone());
+                out.push(mention?);
+            }
+        }
+        Ok([self.document, self.version]
             .into_iter()
-            .chain(self.claims.into_iter().flat_map(|(c, m)| [c, m]))
+            .chain(out)
+            .collect())
     }
 }
 
@@ -130,52 +251,64 @@ fn plan(article: &Article, text: String, extractor: &Extractor) -> Result<Planne
         outlet.as_deref(),
         title.as_deref(),
     )))?;
+    // Who speaks when the article speaks in its own voice.
+    let speaker = outlet
+        .clone()
+        .or_else(|| byline.clone())
+        .unwrap_or_else(|| UNKNOWN_OUTLET.to_string());
+    let chars = CharIndex::new(&text);
+    let mut claims = Vec::new();
+    let mut mentions = Mentions::default();
+    // Each distinct claim is made into an object once, however often it is mentioned.
+    let mut seen: HashMap<Claim, usize> = HashMap::new();
+    let mut failed = None;
+    extractor.extract_each(&text, |attribution| {
+        if failed.is_some() {
+            return;
+        }
+        let claim = claim_of(&attribution, &text, &speaker);
+        let index = match seen.get(&claim) {
+            Some(&i) => i,
+            None => match Typed::new(Body::Claim(claim.clone())) {
+                Ok(typed) => {
+                    claims.push(typed);
+                    seen.insert(claim, claims.len() - 1);
+                    claims.len() - 1
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    return;
+                }
+            },
+        };
+        mentions.push(index, &attribution, &chars);
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    mentions.sort();
+    // Made after the extraction, whose tables are gone by now: the text moves into the
+    // version, and its canonical form (as long again) is not held beside them.
     let version = Typed::new(Body::Version(Version {
         v: 1,
         document: document.id(),
-        // The text moves into the version, and is read from there.
         text,
         title,
-        byline: byline.clone(),
-        source: outlet.clone(),
+        byline,
+        source: outlet,
         published: nfc(&article.published),
         modified: nfc(&article.modified),
     }))?;
-    // Who speaks when the article speaks in its own voice.
-    let speaker = outlet
-        .or(byline)
-        .unwrap_or_else(|| UNKNOWN_OUTLET.to_string());
-    let Body::Version(Version { text, .. }) = &version.body else {
-        // Built as a version just above.
-        return Err(ObjectError::NotAnObject);
-    };
-    let chars = CharIndex::new(text);
-    let extraction = extractor.extract(text);
-    let mut claims = Vec::with_capacity(extraction.claims.len());
-    for attribution in &extraction.claims {
-        claims.push(claim_and_mention(
-            attribution,
-            text,
-            &chars,
-            version.id(),
-            &speaker,
-        )?);
-    }
     Ok(Planned {
         document,
         version,
         claims,
+        mentions,
     })
 }
 
-/// The claim and mention objects for one attribution found in a version's `text`.
-pub fn claim_and_mention(
-    attribution: &Attribution,
-    text: &str,
-    chars: &CharIndex<'_>,
-    version_id: ObjectId,
-    outlet_speaker: &str,
-) -> Result<(Typed, Typed), ObjectError> {
+/// The claim of one attribution found in `text`; `outlet_speaker` speaks for the outlet.
+fn claim_of(attribution: &Attribution, text: &str, outlet_speaker: &str) -> Claim {
     let speaker = match &attribution.speaker {
         Speaker::Named(name) => normalize_speaker(name),
         Speaker::Outlet => normalize_speaker(outlet_speaker),
@@ -186,35 +319,12 @@ pub fn claim_and_mention(
         .iter()
         .filter_map(|r| text.get(r.clone()))
         .collect();
-    let claim = Typed::new(Body::Claim(Claim {
+    Claim {
         v: 1,
         speaker,
         cue: attribution.cue_lemma.clone(),
         stance: attribution.stance.as_str().to_string(),
         hedges: attribution.hedges.clone(),
         content: normalize_content(&content_text.join(" ")),
-    }))?;
-    let spans = |ranges: &[std::ops::Range<usize>]| -> Vec<Span> {
-        ranges
-            .iter()
-            .map(|r| [chars.chars_at(r.start) as u64, chars.chars_at(r.end) as u64])
-            .collect()
-    };
-    let mention = Typed::new(Body::Mention(Mention {
-        v: 1,
-        claim: claim.id(),
-        version: version_id,
-        sentence: text
-            .get(attribution.sentence.clone())
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string(),
-        source: spans(&attribution.source),
-        cue: spans(&attribution.cue),
-        content: spans(&attribution.content),
-        direct: attribution.direct,
-        extractor: EXTRACTOR_NAME.to_string(),
-        extractor_version: EXTRACTOR_VERSION.to_string(),
-    }))?;
-    Ok((claim, mention))
+    }
 }
