@@ -12,20 +12,37 @@ use std::ops::Range;
 
 /// "No token": a quotation mark without a partner, or a position not found.
 pub(crate) const NONE: usize = usize::MAX;
+/// [`NONE`] in the `u32` tables of [`Doc`].
+const NO_TOKEN: u32 = u32::MAX;
+
+/// A token or sentence index as stored in the tables of [`Doc`].
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(NO_TOKEN)
+}
+
+/// An index read from the tables of [`Doc`].
+fn unindex(i: u32) -> usize {
+    if i == NO_TOKEN {
+        NONE
+    } else {
+        i as usize
+    }
+}
 
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
     pub tk: Tokens,
     pub sents: Vec<Sentence>,
     /// For an opening quote: index of its closing quote, or the end of its line if it never
-    /// closes. NONE for other tokens.
-    quote_end: Vec<usize>,
-    /// For a closing quote: index of its opening quote; NONE otherwise.
-    quote_start: Vec<usize>,
+    /// closes. [`NO_TOKEN`] for other tokens. (Token and sentence indices are kept as `u32`
+    /// in these tables, one entry a token: a text has fewer tokens than bytes.)
+    quote_end: Vec<u32>,
+    /// For a closing quote: index of its opening quote; [`NO_TOKEN`] otherwise.
+    quote_start: Vec<u32>,
     /// Token lies inside a quotation (the marks themselves excluded).
     in_quote: Vec<bool>,
     /// Sentence index of each token.
-    sent_of: Vec<usize>,
+    sent_of: Vec<u32>,
     /// Word classes of each token.
     classes: Vec<Classes>,
     /// Line lies in promotional or navigation boilerplate.
@@ -41,10 +58,10 @@ impl<'a> Doc<'a> {
         let tk = tokenize(text);
         let sents = sentences(text, &tk);
         let n = tk.toks.len();
-        let mut sent_of = vec![0usize; n];
+        let mut sent_of = vec![0u32; n];
         for (si, s) in sents.iter().enumerate() {
             for slot in sent_of.iter_mut().take(s.toks.end).skip(s.toks.start) {
-                *slot = si;
+                *slot = index(si);
             }
         }
         let classes: Vec<Classes> = (0..n).map(|i| lx.classes(tk.lower(i))).collect();
@@ -100,7 +117,7 @@ impl<'a> Doc<'a> {
 
     pub fn is_punct(&self, i: usize, p: &str) -> bool {
         self.tk.toks.get(i).is_some_and(|t| {
-            t.kind == Kind::Punct && self.text.get(t.start..t.end).is_some_and(|s| s == p)
+            t.kind == Kind::Punct && self.text.get(t.span()).is_some_and(|s| s == p)
         })
     }
 
@@ -130,7 +147,7 @@ impl<'a> Doc<'a> {
 
     /// The sentence token `i` belongs to.
     pub fn sent_of(&self, i: usize) -> Option<usize> {
-        self.sent_of.get(i).copied()
+        self.sent_of.get(i).map(|&si| si as usize)
     }
 
     /// The sentence of token `i`, or of the last token when `i` is past the end (0 for a text
@@ -139,18 +156,17 @@ impl<'a> Doc<'a> {
         self.sent_of
             .get(i)
             .or(self.sent_of.last())
-            .copied()
-            .unwrap_or(0)
+            .map_or(0, |&si| si as usize)
     }
 
     /// For an opening quote, its closing quote or the end of its line; NONE otherwise.
     pub fn quote_end(&self, i: usize) -> usize {
-        self.quote_end.get(i).copied().unwrap_or(NONE)
+        self.quote_end.get(i).map_or(NONE, |&k| unindex(k))
     }
 
     /// For a closing quote, its opening quote; NONE otherwise.
     pub fn quote_start(&self, i: usize) -> usize {
-        self.quote_start.get(i).copied().unwrap_or(NONE)
+        self.quote_start.get(i).map_or(NONE, |&k| unindex(k))
     }
 
     /// Token `i` lies inside a quotation (the marks themselves excluded).
@@ -187,7 +203,7 @@ impl<'a> Doc<'a> {
             return 0..0;
         }
         match (self.tk.toks.get(r.start), self.tk.toks.get(r.end - 1)) {
-            (Some(a), Some(b)) => a.start..b.end,
+            (Some(a), Some(b)) => a.start as usize..b.end as usize,
             _ => 0..0,
         }
     }
@@ -209,7 +225,7 @@ fn headline_sentences(
     let first_line = tk.toks.first().map(|t| t.line);
     let punct = |k: usize, set: &[&str]| {
         tk.toks.get(k).is_some_and(|t| {
-            t.kind == Kind::Punct && text.get(t.start..t.end).is_some_and(|p| set.contains(&p))
+            t.kind == Kind::Punct && text.get(t.span()).is_some_and(|p| set.contains(&p))
         })
     };
     sents
@@ -233,10 +249,10 @@ fn headline_sentences(
 }
 
 /// Pairs quotation marks line by line: (quote_end, quote_start, in_quote), see [`Doc`].
-fn pair_quotes(tk: &Tokens) -> (Vec<usize>, Vec<usize>, Vec<bool>) {
+fn pair_quotes(tk: &Tokens) -> (Vec<u32>, Vec<u32>, Vec<bool>) {
     let n = tk.toks.len();
-    let mut quote_end = vec![NONE; n];
-    let mut quote_start = vec![NONE; n];
+    let mut quote_end = vec![NO_TOKEN; n];
+    let mut quote_start = vec![NO_TOKEN; n];
     let mut in_quote = vec![false; n];
     let mark_inside = |in_quote: &mut Vec<bool>, r: Range<usize>| {
         for q in in_quote.iter_mut().take(r.end).skip(r.start) {
@@ -284,9 +300,9 @@ fn pair_quotes(tk: &Tokens) -> (Vec<usize>, Vec<usize>, Vec<bool>) {
     (quote_end, quote_start, in_quote)
 }
 
-fn set(v: &mut [usize], i: usize, value: usize) {
+fn set(v: &mut [u32], i: usize, value: usize) {
     if let Some(slot) = v.get_mut(i) {
-        *slot = value;
+        *slot = index(value);
     }
 }
 

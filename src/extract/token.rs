@@ -18,14 +18,16 @@ pub(crate) enum Kind {
     Punct,
 }
 
+/// One token, in 24 bytes: a long text has about one token for every five bytes, so the
+/// offsets are `u32` (texts are far below 4 GiB: files are refused over 64 MiB).
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
     /// Byte span in the text.
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
     pub kind: Kind,
     /// Byte span of the lower-cased form in [`Tokens::lower`].
-    pub lower: Range<usize>,
+    pub lower: Range<u32>,
     /// First character is upper case.
     pub cap: bool,
     /// First character is a digit.
@@ -46,10 +48,25 @@ pub(crate) struct Tokens {
     pub lower: String,
 }
 
+impl Token {
+    /// Byte span in the text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A byte offset as stored in a [`Token`].
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 impl Tokens {
     pub fn lower(&self, i: usize) -> &str {
         match self.toks.get(i) {
-            Some(t) => self.lower.get(t.lower.clone()).unwrap_or(""),
+            Some(t) => self
+                .lower
+                .get(t.lower.start as usize..t.lower.end as usize)
+                .unwrap_or(""),
             None => "",
         }
     }
@@ -171,29 +188,29 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
                     .nth(lower[lstart..lsplit].chars().count())
                     .map_or(j - i, |(b, _)| b);
                 toks.push(Token {
-                    start,
-                    end: tsplit,
+                    start: offset(start),
+                    end: offset(tsplit),
                     kind: Kind::Word,
-                    lower: lstart..lsplit,
+                    lower: offset(lstart)..offset(lsplit),
                     cap,
                     digit,
                     line,
                 });
                 toks.push(Token {
-                    start: tsplit,
-                    end: j,
+                    start: offset(tsplit),
+                    end: offset(j),
                     kind: Kind::Word,
-                    lower: lsplit..lower.len(),
+                    lower: offset(lsplit)..offset(lower.len()),
                     cap: false,
                     digit: false,
                     line,
                 });
             } else {
                 toks.push(Token {
-                    start,
-                    end: j,
+                    start: offset(start),
+                    end: offset(j),
                     kind: Kind::Word,
-                    lower: lstart..lower.len(),
+                    lower: offset(lstart)..offset(lower.len()),
                     cap,
                     digit,
                     line,
@@ -219,10 +236,10 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
             lower.push(ch);
         }
         toks.push(Token {
-            start,
-            end: i + len,
+            start: offset(start),
+            end: offset(i + len),
             kind,
-            lower: lstart..lower.len(),
+            lower: offset(lstart)..offset(lower.len()),
             cap: false,
             digit: false,
             line,
@@ -358,7 +375,7 @@ fn is_final_abbrev(w: &str) -> bool {
 }
 
 fn is_terminal(t: &Token, text: &str) -> bool {
-    t.kind == Kind::Punct && matches!(&text[t.start..t.end], "." | "!" | "?")
+    t.kind == Kind::Punct && matches!(&text[t.span()], "." | "!" | "?")
 }
 
 /// Splits the tokens into sentences. A sentence never crosses a line break.
@@ -374,7 +391,7 @@ pub(crate) fn sentences(text: &str, tk: &Tokens) -> Vec<Sentence> {
         let mut k = i;
         while let Some(t) = toks.get(k).filter(|_| k < j) {
             let dotted = t.kind == Kind::Word
-                && text[t.start..t.end].ends_with('.')
+                && text[t.span()].ends_with('.')
                 && k + 1 < j
                 && dotted_word_ends(tk, k);
             let ends = if dotted {
@@ -412,7 +429,7 @@ pub(crate) fn sentences(text: &str, tk: &Tokens) -> Vec<Sentence> {
 fn closes(t: &Token, text: &str) -> bool {
     match t.kind {
         Kind::Close => true,
-        Kind::Punct => matches!(&text[t.start..t.end], ")" | "]" | "’" | "'"),
+        Kind::Punct => matches!(&text[t.span()], ")" | "]" | "’" | "'"),
         _ => false,
     }
 }
@@ -427,16 +444,13 @@ fn splits_before(tk: &Tokens, text: &str, k: usize, e: usize) -> bool {
     let starts = match next.kind {
         Kind::Word => next.cap || next.digit,
         Kind::Open => true,
-        Kind::Punct => matches!(
-            &text[next.start..next.end],
-            "(" | "[" | "‘" | "'" | "—" | "-"
-        ),
+        Kind::Punct => matches!(&text[next.span()], "(" | "[" | "‘" | "'" | "—" | "-"),
         Kind::Close => false,
     };
     if !starts {
         return false;
     }
-    if &text[t.start..t.end] != "." {
+    if &text[t.span()] != "." {
         return true;
     }
     let Some(prev) = k.checked_sub(1).and_then(|p| toks.get(p)) else {
