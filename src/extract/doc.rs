@@ -12,20 +12,37 @@ use std::ops::Range;
 
 /// "No token": a quotation mark without a partner, or a position not found.
 pub(crate) const NONE: usize = usize::MAX;
-/// [`NONE`] in the `u32` tables of [`Doc`].
-const NO_TOKEN: u32 = u32::MAX;
+/// Token indices paired with token indices, for the few tokens that have a partner (in
+/// `u32`: a text has fewer tokens than bytes, and texts are far below 4 GiB).
+#[derive(Default)]
+struct Pairs(Vec<(u32, u32)>);
 
-/// A token or sentence index as stored in the tables of [`Doc`].
-fn index(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(NO_TOKEN)
-}
+impl Pairs {
+    fn set(&mut self, i: usize, value: usize) {
+        if let (Ok(i), Ok(value)) = (u32::try_from(i), u32::try_from(value)) {
+            self.0.push((i, value));
+        }
+    }
 
-/// An index read from the tables of [`Doc`].
-fn unindex(i: u32) -> usize {
-    if i == NO_TOKEN {
-        NONE
-    } else {
-        i as usize
+    /// In order of the first index, for [`Pairs::get`] (pairs are set in that order already),
+    /// the last value set for an index kept.
+    fn sorted(mut self) -> Pairs {
+        self.0.reverse();
+        self.0.sort_by_key(|&(i, _)| i);
+        self.0.dedup_by_key(|&mut (i, _)| i);
+        self
+    }
+
+    /// The partner of token `i`; NONE if it has none.
+    fn get(&self, i: usize) -> usize {
+        let Ok(i) = u32::try_from(i) else {
+            return NONE;
+        };
+        self.0
+            .binary_search_by_key(&i, |&(k, _)| k)
+            .ok()
+            .and_then(|at| self.0.get(at))
+            .map_or(NONE, |&(_, v)| v as usize)
     }
 }
 
@@ -34,15 +51,13 @@ pub(crate) struct Doc<'a> {
     pub tk: Tokens,
     pub sents: Vec<Sentence>,
     /// For an opening quote: index of its closing quote, or the end of its line if it never
-    /// closes. [`NO_TOKEN`] for other tokens. (Token and sentence indices are kept as `u32`
-    /// in these tables, one entry a token: a text has fewer tokens than bytes.)
-    quote_end: Vec<u32>,
-    /// For a closing quote: index of its opening quote; [`NO_TOKEN`] otherwise.
-    quote_start: Vec<u32>,
+    /// closes. (Only quotation marks have an entry: a table of every token would cost more
+    /// than the text.)
+    quote_end: Pairs,
+    /// For a closing quote: index of its opening quote.
+    quote_start: Pairs,
     /// Token lies inside a quotation (the marks themselves excluded).
     in_quote: Vec<bool>,
-    /// Sentence index of each token.
-    sent_of: Vec<u32>,
     /// Word classes of each token.
     classes: Vec<Classes>,
     /// Line lies in promotional or navigation boilerplate.
@@ -58,12 +73,6 @@ impl<'a> Doc<'a> {
         let tk = tokenize(text);
         let sents = sentences(text, &tk);
         let n = tk.toks.len();
-        let mut sent_of = vec![0u32; n];
-        for (si, s) in sents.iter().enumerate() {
-            for slot in sent_of.iter_mut().take(s.toks.end).skip(s.toks.start) {
-                *slot = index(si);
-            }
-        }
         let classes: Vec<Classes> = (0..n).map(|i| lx.classes(tk.lower(i))).collect();
         let (quote_end, quote_start, in_quote) = pair_quotes(&tk);
         let lines = tk.toks.last().map_or(0, |t| t.line as usize + 1);
@@ -98,7 +107,6 @@ impl<'a> Doc<'a> {
             quote_end,
             quote_start,
             in_quote,
-            sent_of,
             classes,
             boiler_lines,
             title_lines,
@@ -147,26 +155,30 @@ impl<'a> Doc<'a> {
 
     /// The sentence token `i` belongs to.
     pub fn sent_of(&self, i: usize) -> Option<usize> {
-        self.sent_of.get(i).map(|&si| si as usize)
+        // Sentences are consecutive runs of tokens and hold every token: the one that holds
+        // `i` is the first that ends after it.
+        if i >= self.tk.toks.len() {
+            return None;
+        }
+        let si = self.sents.partition_point(|s| s.toks.end <= i);
+        (si < self.sents.len()).then_some(si)
     }
 
     /// The sentence of token `i`, or of the last token when `i` is past the end (0 for a text
     /// without tokens).
     pub fn sent_of_clamped(&self, i: usize) -> usize {
-        self.sent_of
-            .get(i)
-            .or(self.sent_of.last())
-            .map_or(0, |&si| si as usize)
+        let last = self.tk.toks.len().saturating_sub(1);
+        self.sent_of(i.min(last)).unwrap_or(0)
     }
 
     /// For an opening quote, its closing quote or the end of its line; NONE otherwise.
     pub fn quote_end(&self, i: usize) -> usize {
-        self.quote_end.get(i).map_or(NONE, |&k| unindex(k))
+        self.quote_end.get(i)
     }
 
     /// For a closing quote, its opening quote; NONE otherwise.
     pub fn quote_start(&self, i: usize) -> usize {
-        self.quote_start.get(i).map_or(NONE, |&k| unindex(k))
+        self.quote_start.get(i)
     }
 
     /// Token `i` lies inside a quotation (the marks themselves excluded).
@@ -249,10 +261,10 @@ fn headline_sentences(
 }
 
 /// Pairs quotation marks line by line: (quote_end, quote_start, in_quote), see [`Doc`].
-fn pair_quotes(tk: &Tokens) -> (Vec<u32>, Vec<u32>, Vec<bool>) {
+fn pair_quotes(tk: &Tokens) -> (Pairs, Pairs, Vec<bool>) {
     let n = tk.toks.len();
-    let mut quote_end = vec![NO_TOKEN; n];
-    let mut quote_start = vec![NO_TOKEN; n];
+    let mut quote_end = Pairs::default();
+    let mut quote_start = Pairs::default();
     let mut in_quote = vec![false; n];
     let mark_inside = |in_quote: &mut Vec<bool>, r: Range<usize>| {
         for q in in_quote.iter_mut().take(r.end).skip(r.start) {
@@ -275,14 +287,14 @@ fn pair_quotes(tk: &Tokens) -> (Vec<u32>, Vec<u32>, Vec<bool>) {
                     if let Some(o) = open {
                         // An opening mark inside an open quote: the earlier one never
                         // closed. Let it run up to here.
-                        set(&mut quote_end, o, k);
+                        quote_end.set(o, k);
                     }
                     open = Some(k);
                 }
                 Kind::Close => {
                     if let Some(o) = open.take() {
-                        set(&mut quote_end, o, k);
-                        set(&mut quote_start, k, o);
+                        quote_end.set(o, k);
+                        quote_start.set(k, o);
                         mark_inside(&mut in_quote, o + 1..k);
                     }
                 }
@@ -292,18 +304,12 @@ fn pair_quotes(tk: &Tokens) -> (Vec<u32>, Vec<u32>, Vec<bool>) {
         if let Some(o) = open {
             // Unclosed: the quotation runs to the end of the line (a quote that goes on in
             // the next paragraph).
-            set(&mut quote_end, o, j);
+            quote_end.set(o, j);
             mark_inside(&mut in_quote, o + 1..j);
         }
         i = j;
     }
-    (quote_end, quote_start, in_quote)
-}
-
-fn set(v: &mut [u32], i: usize, value: usize) {
-    if let Some(slot) = v.get_mut(i) {
-        *slot = index(value);
-    }
+    (quote_end.sorted(), quote_start.sorted(), in_quote)
 }
 
 /// Whether `words` stand at token `k` (tokens past the end are "").

@@ -75,24 +75,32 @@ pub struct Planned {
 
 /// What the mentions of one version are made from, in text order: the index of each one's
 /// claim, its sentence (a byte range of the version's text) and its spans (code points).
+///
+/// A long text has a mention for every 50 bytes or so: each is kept in 40 bytes and 8 bytes a
+/// span (offsets as `u32`: texts are far below 4 GiB).
 #[derive(Debug, Clone, Default)]
 pub struct Mentions {
     items: Vec<MentionPlan>,
     /// The spans of every mention, each one's source, cue and content spans in a row.
-    spans: Vec<Span>,
+    spans: Vec<[u32; 2]>,
 }
 
 #[derive(Debug, Clone)]
 struct MentionPlan {
-    claim: usize,
-    sentence: std::ops::Range<usize>,
+    claim: u32,
+    sentence: [u32; 2],
     /// Where its spans start in [`Mentions::spans`], and how many source, cue and content
     /// spans follow there.
-    first_span: usize,
+    first_span: u32,
     counts: [u32; 3],
     direct: bool,
     /// Its [`Attribution::order`].
-    order: (usize, usize),
+    order: [u32; 2],
+}
+
+/// An offset or index as kept in [`Mentions`].
+fn small(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 impl Mentions {
@@ -106,7 +114,7 @@ impl Mentions {
 
     /// The claim (an index of [`Planned::claims`]) of each mention, in text order.
     pub fn claims(&self) -> impl Iterator<Item = usize> + '_ {
-        self.items.iter().map(|m| m.claim)
+        self.items.iter().map(|m| m.claim as usize)
     }
 
     /// The object of mention `i` (in text order) of `claim` in the version `version` whose
@@ -120,18 +128,21 @@ impl Mentions {
     ) -> Option<Result<Typed, ObjectError>> {
         let m = self.items.get(i)?;
         let [source, cue, content] = m.counts.map(|n| n as usize);
+        let first = m.first_span as usize;
         let spans = |from: usize, n: usize| -> Vec<Span> {
             self.spans
-                .get(m.first_span + from..m.first_span + from + n)
+                .get(first + from..first + from + n)
                 .unwrap_or_default()
-                .to_vec()
+                .iter()
+                .map(|&[a, b]| [u64::from(a), u64::from(b)])
+                .collect()
         };
         Some(Typed::new(Body::Mention(Mention {
             v: 1,
             claim,
             version,
             sentence: text
-                .get(m.sentence.clone())
+                .get(m.sentence[0] as usize..m.sentence[1] as usize)
                 .map(str::trim)
                 .unwrap_or_default()
                 .to_string(),
@@ -146,7 +157,7 @@ impl Mentions {
 
     /// Adds the mention of `attribution` (found in `text`) naming claim `claim`.
     fn push(&mut self, claim: usize, attribution: &Attribution, chars: &CharIndex<'_>) {
-        let first_span = self.spans.len();
+        let first_span = small(self.spans.len());
         let mut counts = [0u32; 3];
         for (n, ranges) in
             counts
@@ -155,17 +166,21 @@ impl Mentions {
         {
             for r in ranges {
                 self.spans
-                    .push([chars.chars_at(r.start) as u64, chars.chars_at(r.end) as u64]);
+                    .push([small(chars.chars_at(r.start)), small(chars.chars_at(r.end))]);
             }
-            *n = u32::try_from(ranges.len()).unwrap_or(u32::MAX);
+            *n = small(ranges.len());
         }
+        let (a, b) = attribution.order();
         self.items.push(MentionPlan {
-            claim,
-            sentence: attribution.sentence.clone(),
+            claim: small(claim),
+            sentence: [
+                small(attribution.sentence.start),
+                small(attribution.sentence.end),
+            ],
             first_span,
             counts,
             direct: attribution.direct,
-            order: attribution.order(),
+            order: [small(a), small(b)],
         });
     }
 
