@@ -204,7 +204,7 @@ fn main() -> anyhow::Result<()> {
         let parsed = ingest::parse(Path::new(&path), file.as_bytes())?;
         for article in parsed {
             let planned = plan_article(&article, &extractor)?;
-            for (claim, _) in &planned.claims {
+            for claim in &planned.claims {
                 let Body::Claim(c) = &claim.body else {
                     continue;
                 };

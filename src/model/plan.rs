@@ -67,7 +67,7 @@ impl Overrides {
 pub struct Planned {
     pub document: Typed,
     pub version: Typed,
-    /// The distinct claims, in the order they were found.
+    /// The distinct claims, in the order of their first mention.
     pub claims: Vec<Typed>,
     /// The mentions in text order, each naming one of [`Planned::claims`].
     pub mentions: Mentions,
@@ -189,6 +189,27 @@ impl Mentions {
     fn sort(&mut self) {
         self.items.sort_by_key(|m| m.order);
     }
+
+    /// Puts `claims` (as found) in the order of their first mention, and renumbers the
+    /// mentions to match.
+    fn renumber(&mut self, claims: Vec<Typed>) -> Vec<Typed> {
+        let mut new_index = vec![u32::MAX; claims.len()];
+        let mut order = Vec::with_capacity(claims.len());
+        for m in &mut self.items {
+            if let Some(slot) = new_index.get_mut(m.claim as usize) {
+                if *slot == u32::MAX {
+                    *slot = small(order.len());
+                    order.push(m.claim as usize);
+                }
+                m.claim = *slot;
+            }
+        }
+        let mut claims: Vec<Option<Typed>> = claims.into_iter().map(Some).collect();
+        order
+            .into_iter()
+            .filter_map(|i| claims.get_mut(i).and_then(Option::take))
+            .collect()
+    }
 }
 
 impl Planned {
@@ -302,6 +323,7 @@ fn plan(article: &Article, text: String, extractor: &Extractor) -> Result<Planne
         return Err(e);
     }
     mentions.sort();
+    let claims = mentions.renumber(claims);
     // Made after the extraction, whose tables are gone by now: the text moves into the
     // version, and its canonical form (as long again) is not held beside them.
     let version = Typed::new(Body::Version(Version {
