@@ -118,7 +118,8 @@ fn tampered_in(e: &SyncError, chunk: &[(i64, ObjectId)]) -> Vec<Tampered> {
         .collect()
 }
 
-/// The fetching side of a pull: lists, fetches and verifies, and sends the batches in order.
+/// The fetching side of a pull: lists, fetches and verifies, analyses the claims for the
+/// relation step ([`Analysed`]), and sends the batches in order.
 /// Runs on its own thread so that the storing thread never waits for the network, the peer
 /// or the re-hashing; the channel's bound keeps it at most a few batches ahead.
 ///
