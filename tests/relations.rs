@@ -655,3 +655,50 @@ fn one_claims_relations_are_the_views_rows_of_that_claim() {
         .iter()
         .any(|r| r.reason == "no" && r.relation.is_some()));
 }
+
+#[test]
+fn term_keys_are_indexed_without_their_digest_and_older_databases_are_migrated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    claims_cmd(&db, &["import", "seeds/avdiivka.txt"]);
+    let conflicts = claims_cmd(&db, &["--format", "json", "conflicts"]);
+    let count = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    };
+    let term_rows = "SELECT count(*) FROM claim_keys WHERE key LIKE 't:%'";
+    let with_detail = "SELECT count(*) FROM claim_keys WHERE key LIKE 't:%' AND detail <> ''";
+    let terms = count(term_rows);
+    assert!(terms > 0);
+    // The relation step reads no `t:` detail (a digest of the content): none is stored.
+    assert_eq!(count(with_detail), 0);
+    // Every other key keeps its detail: the content key's parity of negations.
+    assert_eq!(
+        count("SELECT count(*) FROM claim_keys WHERE key LIKE 'n:%' AND detail NOT IN ('0', '1')"),
+        0
+    );
+    assert!(count("SELECT count(*) FROM claim_keys WHERE key LIKE 'n:%'") > 0);
+    // A database written by schema 10, which stored the digest, is migrated to the same rows.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "UPDATE claim_keys SET detail = '00112233445566ff' WHERE key LIKE 't:%';
+         PRAGMA user_version = 10;",
+    )
+    .expect("schema 10");
+    drop(conn);
+    assert_eq!(count(with_detail), terms);
+    let store = Store::open(&db).expect("migrate");
+    let report = claims::store::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+    drop(store);
+    assert_eq!(count(with_detail), 0);
+    assert_eq!(count(term_rows), terms);
+    assert_eq!(
+        count("PRAGMA user_version"),
+        i64::from(claims::store::SCHEMA_VERSION)
+    );
+    assert_eq!(
+        claims_cmd(&db, &["--format", "json", "conflicts"]),
+        conflicts
+    );
+}

@@ -93,7 +93,10 @@ pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Deriv
         return Ok(out);
     }
     out.claims = fresh.claims.len() as u64;
-    let keys = fresh_keys(&mut fresh);
+    if known.claims.len() > Known::CAPACITY {
+        known.forget_claims();
+    }
+    let keys = fresh_keys(&mut fresh, known);
     // The new claims' `claim_keys` rows, in key order.
     let mut rows: Vec<(&str, &str, i64)> = fresh
         .claims
@@ -134,21 +137,47 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> 
     })
 }
 
-/// The candidate keys of each new claim, in order: those computed before it was stored, or
-/// computed now.
-fn fresh_keys(fresh: &mut Fresh) -> Vec<Vec<(String, String)>> {
+/// The candidate keys of each new claim, in order: those computed before it was stored (the
+/// import planner's keys, or a sync's [`super::Analysed`] claims), or computed now. A claim
+/// that came with neither is analysed once, here, for its keys and for the rules: its
+/// [`Facts`] join `known` (as those of an analysed claim do), so the pairs it is in do not
+/// analyse it again.
+fn fresh_keys(fresh: &mut Fresh, known: &mut Known) -> Vec<Vec<(String, String)>> {
     let mut given = std::mem::take(&mut fresh.keys);
     let mut keys: Vec<Option<Vec<(String, String)>>> = fresh
         .claims
         .iter()
         .map(|(_, c)| given.remove(&c.id))
         .collect();
+    for (i, (seq, claim)) in fresh.claims.iter().enumerate() {
+        if keys[i].is_none() {
+            if let Some((facts, k)) = known.given.remove(&claim.id) {
+                keys[i] = Some(k);
+                known.claims.insert(*seq, (claim.clone(), facts));
+            }
+        }
+    }
     let missing: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_none()).collect();
-    let computed = par_map(&missing, |&i| {
-        relate::candidate_keys(&fresh.claims[i].1.content)
-    });
-    for (i, k) in missing.into_iter().zip(computed) {
-        keys[i] = Some(k);
+    if missing.len() > Known::CAPACITY {
+        // Everything stored, derived again: keys only, `known` would not hold the facts.
+        let computed = par_map(&missing, |&i| {
+            relate::candidate_keys(&fresh.claims[i].1.content)
+        });
+        for (i, k) in missing.into_iter().zip(computed) {
+            keys[i] = Some(k);
+        }
+    } else {
+        let analysed = par_map(&missing, |&i| {
+            let c = &fresh.claims[i].1;
+            let facts = Facts::new(&c.speaker, &c.cue, &c.stance, &c.content);
+            let keys = facts.candidate_keys();
+            (facts, keys)
+        });
+        for (i, (facts, k)) in missing.into_iter().zip(analysed) {
+            keys[i] = Some(k);
+            let (seq, claim) = &fresh.claims[i];
+            known.claims.insert(*seq, (claim.clone(), facts));
+        }
     }
     keys.into_iter().map(Option::unwrap_or_default).collect()
 }
@@ -165,6 +194,9 @@ pub(super) struct Known {
     keys: HashMap<i64, BTreeSet<String>>,
     /// Whether this transaction found the derived rows settled (not pending), or settled them.
     settled: bool,
+    /// Claims analysed ahead of time, by id, for the step that finds them fresh
+    /// ([`super::Ledger::add_analysed`]).
+    given: HashMap<ObjectId, (Facts, Vec<(String, String)>)>,
 }
 
 impl Known {
@@ -173,9 +205,26 @@ impl Known {
 
     /// Forgets everything (a unit was undone).
     pub(super) fn clear(&mut self) {
+        self.forget_claims();
+        self.forget_given();
+        self.settled = false;
+    }
+
+    /// Takes claims analysed ahead of time.
+    pub(super) fn give(&mut self, analysed: Vec<super::AnalysedClaim>) {
+        self.given
+            .extend(analysed.into_iter().map(|(id, f, k)| (id, (f, k))));
+    }
+
+    /// Drops what [`Known::give`] gave and no step took (claims that were already stored).
+    pub(super) fn forget_given(&mut self) {
+        self.given.clear();
+    }
+
+    /// Forgets the claims (past [`Known::CAPACITY`]).
+    fn forget_claims(&mut self) {
         self.claims.clear();
         self.keys.clear();
-        self.settled = false;
     }
 
     /// The candidate keys of a claim (none for a claim not known).
@@ -268,9 +317,6 @@ fn pairs(
                 }
             }
         }
-    }
-    if known.claims.len() > Known::CAPACITY {
-        known.clear();
     }
     let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
     let mut wanted: BTreeSet<i64> = seqs

@@ -26,6 +26,7 @@ pub use derive::Derived;
 use crate::model::{Body, Received, KNOWN_TYPES};
 use crate::objects::ObjectId;
 use crate::objects::MAX_OBJECT_BYTES;
+use crate::relate::Facts;
 use crate::store::imports::Imports;
 use crate::store::{Replica, Store, StoreError, Writer};
 
@@ -92,6 +93,35 @@ pub struct Added {
     pub last_received: Option<i64>,
     /// What the relation step wrote for them.
     pub derived: Derived,
+}
+
+/// The claims of a batch analysed for the relation step ahead of time, on another thread (a
+/// sync's fetching thread): each claim's [`Facts`] and candidate keys, by id. The relation
+/// step takes them instead of analysing those claims on the storing thread; both are pure
+/// functions of the claim, so the relations are the same.
+#[derive(Default)]
+pub struct Analysed(Vec<AnalysedClaim>);
+
+/// A claim's id, [`Facts`] and candidate keys `(key, detail)`.
+type AnalysedClaim = (ObjectId, Facts, Vec<(String, String)>);
+
+impl Analysed {
+    /// Analyses the claims among `objects`.
+    pub fn of(objects: &[Received]) -> Analysed {
+        Analysed(
+            objects
+                .iter()
+                .filter_map(|r| match &r.body {
+                    Some(Body::Claim(c)) => {
+                        let facts = Facts::new(&c.speaker, &c.cue, &c.stance, &c.content);
+                        let keys = facts.candidate_keys();
+                        Some((r.object.id, facts, keys))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Units of work whose new claims wait for one relation step, up to about this many claims.
@@ -226,6 +256,19 @@ impl<'s> Ledger<'s> {
             last_received,
             derived: self.derive()?,
         })
+    }
+
+    /// [`Ledger::add`] of a batch whose claims were analysed beforehand ([`Analysed::of`], on
+    /// another thread).
+    pub fn add_analysed(
+        &mut self,
+        batch: Vec<Received>,
+        analysed: Analysed,
+    ) -> Result<Added, StoreError> {
+        self.known.give(analysed.0);
+        let added = self.add(batch);
+        self.known.forget_given();
+        added
     }
 
     /// Derives the relations of everything stored since the last call (see [`derive`]).

@@ -55,10 +55,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (8, include_str!("../../schema/0008_fetch.sql")),
     (9, include_str!("../../schema/0009_indexed_views.sql")),
     (10, include_str!("../../schema/0010_hub.sql")),
+    (11, include_str!("../../schema/0011_claim_key_details.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 10;
+pub const SCHEMA_VERSION: i32 = 11;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

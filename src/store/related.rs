@@ -250,7 +250,8 @@ impl Writer<'_> {
 }
 
 /// Writes `claim_keys` rows `(key, detail, claim_seq)`: the relation step's for its new claims,
-/// a rebuild's for all of them.
+/// a rebuild's for all of them; a `t:` key's detail is not stored
+/// ([`crate::relate::stored_detail`]).
 pub(super) fn insert_claim_keys<'k>(
     conn: &rusqlite::Connection,
     rows: impl IntoIterator<Item = (&'k str, &'k str, i64)>,
@@ -258,8 +259,8 @@ pub(super) fn insert_claim_keys<'k>(
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
     )?;
-    for row in rows {
-        stmt.execute(row)?;
+    for (key, detail, seq) in rows {
+        stmt.execute((key, crate::relate::stored_detail(key, detail), seq))?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use super::wire::Mark;
 use super::SyncError;
-use crate::ledger::Ledger;
+use crate::ledger::{Analysed, Ledger};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::Store;
@@ -53,8 +53,18 @@ impl<'s> Applying<'s> {
 
     /// Stores a batch (referenced types first) and derives its relations.
     pub fn add(&mut self, objects: Vec<Received>) -> Result<(), SyncError> {
+        self.add_analysed(objects, Analysed::default())
+    }
+
+    /// [`Applying::add`] of a batch whose claims were analysed on another thread
+    /// ([`Analysed::of`]).
+    pub fn add_analysed(
+        &mut self,
+        objects: Vec<Received>,
+        analysed: Analysed,
+    ) -> Result<(), SyncError> {
         self.added += objects.len() as u64;
-        let added = self.ledger.add(objects)?;
+        let added = self.ledger.add_analysed(objects, analysed)?;
         self.stored += added.stored;
         if added.last_received.is_some() {
             self.received_upto = added.last_received;

@@ -5,6 +5,7 @@ use super::apply::{split_last_article, Applying};
 use super::session::{unexpected, Session};
 use super::wire::{Mark, Reply, Request};
 use super::{joined, verify_listed, Progress, Run, SyncError, Tampered};
+use crate::ledger::Analysed;
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::Store;
@@ -25,7 +26,8 @@ enum Pulled {
     Invalid,
     /// Verified objects, to be stored in one transaction, and the cursor for the peer that this
     /// batch completes (the mark at the end of a listed page), if it completes one.
-    Batch(Vec<Received>, Option<Mark>),
+    /// Its claims come analysed for the relation step, on the fetching thread.
+    Batch(Vec<Received>, Option<Mark>, Analysed),
 }
 
 /// What to pull.
@@ -116,7 +118,8 @@ fn tampered_in(e: &SyncError, chunk: &[(i64, ObjectId)]) -> Vec<Tampered> {
         .collect()
 }
 
-/// The fetching side of a pull: lists, fetches and verifies, and sends the batches in order.
+/// The fetching side of a pull: lists, fetches and verifies, analyses the claims for the
+/// relation step ([`Analysed`]), and sends the batches in order.
 /// Runs on its own thread so that the storing thread never waits for the network, the peer
 /// or the re-hashing; the channel's bound keeps it at most a few batches ahead.
 ///
@@ -161,9 +164,10 @@ impl Fetcher<'_, '_> {
             if self.carry.is_empty() || last {
                 let end = end.or(self.pending_end.take()).filter(|_| !self.skipped);
                 let carry = std::mem::take(&mut self.carry);
-                return Ok(
-                    (end.is_none() && carry.is_empty()) || self.send(Pulled::Batch(carry, end))
-                );
+                return Ok((end.is_none() && carry.is_empty()) || {
+                    let analysed = Analysed::of(&carry);
+                    self.send(Pulled::Batch(carry, end, analysed))
+                });
             }
             self.pending_end = end.or(self.pending_end);
             return Ok(true);
@@ -210,7 +214,8 @@ impl Fetcher<'_, '_> {
                 self.pending_end = end;
             }
             let mark = mark.filter(|_| !self.skipped);
-            if !self.send(Pulled::Batch(batch, mark)) {
+            let analysed = Analysed::of(&batch);
+            if !self.send(Pulled::Batch(batch, mark, analysed)) {
                 return Ok(false);
             }
             (self.s.progress)(Progress {
@@ -379,8 +384,8 @@ impl Run {
                     None => Some(Ok(true)),
                     Some(Ok(Pulled::Invalid)) => Some(Ok(false)),
                     Some(Err(e)) => Some(Err(e)),
-                    Some(Ok(Pulled::Batch(objects, end))) => {
-                        let stop = self.store_run(local, objects, end, &batches);
+                    Some(Ok(Pulled::Batch(objects, end, analysed))) => {
+                        let stop = self.store_run(local, (objects, end, analysed), &batches);
                         // If the checkpointer is still busy, its next pass takes this too.
                         let _ = poke.try_send(());
                         stop
@@ -412,8 +417,7 @@ impl Run {
     fn store_run(
         &mut self,
         local: &mut Store,
-        objects: Vec<Received>,
-        end: Option<Mark>,
+        (objects, end, analysed): (Vec<Received>, Option<Mark>, Analysed),
         incoming: &Receiver<Result<Pulled, SyncError>>,
     ) -> Option<Result<bool, SyncError>> {
         if self.dry_run {
@@ -427,10 +431,10 @@ impl Run {
             Err(e) => return Some(Err(e)),
         };
         let mut cursor = None;
-        let mut next = Some((objects, end));
+        let mut next = Some((objects, end, analysed));
         let stop = loop {
-            if let Some((objects, end)) = next.take() {
-                if let Err(e) = applying.add(objects) {
+            if let Some((objects, end, analysed)) = next.take() {
+                if let Err(e) = applying.add_analysed(objects, analysed) {
                     return Some(Err(e));
                 }
                 cursor = end.or(cursor);
@@ -441,7 +445,9 @@ impl Run {
             // Only batches already fetched join the transaction: it never holds the write lock
             // while waiting for the network.
             match incoming.try_recv() {
-                Ok(Ok(Pulled::Batch(objects, end))) => next = Some((objects, end)),
+                Ok(Ok(Pulled::Batch(objects, end, analysed))) => {
+                    next = Some((objects, end, analysed));
+                }
                 Ok(Ok(Pulled::Invalid)) => break Some(Ok(false)),
                 Ok(Err(e)) => break Some(Err(e)),
                 Err(TryRecvError::Empty) => break None,
