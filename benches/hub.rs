@@ -266,7 +266,10 @@ fn main() {
         &mut Store::open(&copy).expect("copy"),
         1_000_000_000..1_000_000_000 + d,
     );
+    // Another client of the hub: a copy of the file that pulled it, which holds cursors for it
+    // (a new file with only D articles would reconcile a difference the size of the hub).
     let other = dir.path().join("other.db");
+    std::fs::copy(&empty, &other).expect("cp");
     canonical += fill(
         &mut Store::open(&other).expect("other"),
         2_000_000_000..2_000_000_000 + d,
