@@ -493,9 +493,16 @@ struct Live {
 
 impl claims::sync::Peer for Live {
     fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
-        // A round of set reconciliation: `symbols` (protocol 2) or `reconcile` (protocol 1).
-        if frame.starts_with(b"{\"op\":\"symbols\"") || frame.starts_with(b"{\"op\":\"reconcile\"")
-        {
+        // A round of set reconciliation: `coded` and `locate` (protocol 3; the first `coded`
+        // usually decodes the difference, so the write comes before the `locate`), `symbols`
+        // (protocol 2) or `reconcile` (protocol 1).
+        let round = [
+            &b"{\"op\":\"coded\""[..],
+            b"{\"op\":\"locate\"",
+            b"{\"op\":\"symbols\"",
+            b"{\"op\":\"reconcile\"",
+        ];
+        if round.iter().any(|op| frame.starts_with(op)) {
             self.reconciles += 1;
             if self.reconciles == 2 {
                 if let Some(write) = self.between_rounds.take() {
@@ -588,6 +595,116 @@ fn first_contact_succeeds_while_the_hub_is_written_to() {
     let at_a = id_set(&env, "a.db");
     assert!(late_ids.is_subset(&at_a));
     assert_eq!(at_a, id_set(&env, "hub.db"));
+}
+
+/// A hub of an older release: it refuses a hello in a protocol newer than `max` (400, as
+/// such a hub does) and records the ops it is asked.
+struct Older {
+    inner: claims::sync::peer::DbPeer,
+    max: u32,
+    ops: Vec<String>,
+}
+
+impl claims::sync::Peer for Older {
+    fn exchange(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
+        let line = frame.split(|&b| b == b'\n').next().unwrap_or_default();
+        let header: serde_json::Value = serde_json::from_slice(line).expect("json header");
+        let op = header["op"].as_str().unwrap_or_default().to_string();
+        if op == "hello" && header["protocol"].as_u64().unwrap_or(0) > u64::from(self.max) {
+            let error = serde_json::json!({"op": "error", "status": 400, "error": "protocol"});
+            return Ok((400, format!("{error}\n").into_bytes()));
+        }
+        self.ops.push(op);
+        self.inner.exchange(frame)
+    }
+
+    fn address(&self) -> String {
+        self.inner.address()
+    }
+}
+
+#[test]
+fn a_client_speaks_protocol_2_or_1_with_a_hub_that_predates_3() {
+    for (max, round) in [(2, "symbols"), (1, "reconcile"), (3, "coded")] {
+        let env = Env::new();
+        let (a, b) = two(&env);
+        let expected: BTreeSet<String> =
+            id_set(&env, &a).union(&id_set(&env, &b)).cloned().collect();
+        let mut peer = Older {
+            inner: claims::sync::peer::DbPeer::open(&env.path(&a), &env.path(&b)).expect("peer"),
+            max,
+            ops: vec![],
+        };
+        let mut local = open(&env, &a);
+        let report =
+            sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("syncs");
+        assert_eq!(report.mode, sync::Mode::Full, "protocol {max}");
+        assert_eq!(peer.ops[0], "hello");
+        assert_eq!(peer.ops[1], round, "protocol {max}: {:?}", peer.ops);
+        for newer in ["coded", "symbols", "reconcile"] {
+            assert_eq!(
+                peer.ops.iter().any(|op| op == newer),
+                newer == round,
+                "protocol {max}: {:?}",
+                peer.ops
+            );
+        }
+        drop((peer, local));
+        assert_eq!(id_set(&env, &a), expected, "protocol {max}");
+        assert_eq!(id_set(&env, &b), expected, "protocol {max}");
+    }
+}
+
+#[test]
+fn protocol_3_frames_with_bad_raw_bytes_or_probes_are_refused() {
+    let env = Env::new();
+    let (a, _) = two(&env);
+    let running = hub(&env.path(&a));
+    // `locate` with raw ids: the header announces the bytes; fewer, more, or bytes that are not
+    // whole ids are a 400, as is a probe of the wrong size.
+    let cases: [(&[u8], &str); 6] = [
+        (
+            b"{\"op\":\"locate\",\"bytes\":64}\nshort",
+            "announces 64 bytes, 5 arrived",
+        ),
+        (
+            b"{\"op\":\"locate\",\"bytes\":1}\nab",
+            "1 bytes after its last object",
+        ),
+        (
+            b"{\"op\":\"locate\",\"bytes\":5}\nabcde",
+            "5 bytes are not whole 32-byte ids",
+        ),
+        (b"{\"op\":\"locate\"}\n", "locate names no ids"),
+        (
+            b"{\"op\":\"coded\",\"from\":0,\"to\":64,\"probe\":\"AAAA\"}\n",
+            "this one is 3",
+        ),
+        (
+            b"{\"op\":\"coded\",\"from\":9,\"to\":3}\n",
+            "the end is before the start",
+        ),
+    ];
+    for (frame, message) in cases {
+        let (status, reply) = exchange(running.url(), frame);
+        assert_eq!(status, 400, "{reply}");
+        assert!(reply.contains(message), "{reply}");
+    }
+    // Too many symbols at once: 413, before any is computed.
+    let (status, reply) = exchange(
+        running.url(),
+        b"{\"op\":\"coded\",\"from\":0,\"to\":10001}\n",
+    );
+    assert_eq!(status, 413, "{reply}");
+    // A well-formed ask is answered with exactly the raw bytes its header announces.
+    let (status, reply) = exchange(running.url(), b"{\"op\":\"coded\",\"from\":0,\"to\":3}\n");
+    assert_eq!(status, 200);
+    let header = reply.split('\n').next().expect("header");
+    assert!(
+        header.starts_with("{\"op\":\"coded\",\"from\":0,\"to\":3,\"want\":3,\"bytes\":117}"),
+        "{header}"
+    );
+    running.stop();
 }
 
 #[test]

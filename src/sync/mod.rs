@@ -45,6 +45,7 @@ use crate::model::Received;
 use crate::objects::{Object, ObjectId};
 use crate::store::replica::LogEntry;
 use crate::store::Store;
+use base64::Engine;
 use plan::{Situation, Step};
 use session::{unexpected, Session};
 use wire::{Limits, Mark, Reply, Request};
@@ -181,12 +182,15 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         protocol,
         replica: me.clone(),
     };
-    // A hub that predates protocol 2 refuses it (400): then speak 1 with it.
-    let answer = match s.call(&hello(wire::PROTOCOL), &[]) {
-        Err(SyncError::Refused { status: 400, .. }) => {
-            s.call(&hello(wire::OLDEST_PROTOCOL), &[])?
+    // A hub that predates this protocol refuses it (400): then speak the one before with it.
+    let mut protocol = wire::PROTOCOL;
+    let answer = loop {
+        match s.call(&hello(protocol), &[]) {
+            Err(SyncError::Refused { status: 400, .. }) if protocol > wire::OLDEST_PROTOCOL => {
+                protocol -= 1;
+            }
+            other => break other?,
         }
-        other => other?,
     };
     let (protocol, theirs, their_head, your_cursor, limits) = match answer {
         (
@@ -271,29 +275,67 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         return run.push(local, s, give, vec![], None);
     }
     if protocol >= 2 {
+        // Protocol 3 sends symbols and ids raw, and the hub sizes its first answer from a
+        // probe; protocol 2 sends them in base64 and doubles from 64 symbols.
+        let narrow = protocol >= 3;
         let max_items = u64::from(s.limits.max_items.max(1));
         let session = std::cell::RefCell::new(&mut *s);
         let local_cell = std::cell::RefCell::new(&mut *local);
+        let unreadable =
+            |e: String| SyncError::Protocol(format!("the hub's symbols are not readable: {e}"));
+        let mut ask = |from: u64, to: u64, probe: Option<&[u8]>| {
+            if !narrow {
+                return match session
+                    .borrow_mut()
+                    .call(&Request::Symbols { from, to, upto }, &[])?
+                {
+                    (Reply::Symbols { symbols }, _) => {
+                        Ok((riblt::unpack(&symbols).map_err(unreadable)?, to))
+                    }
+                    (other, _) => Err(unexpected("symbols", &other)),
+                };
+            }
+            let probe = probe.map(|p| base64::engine::general_purpose::STANDARD.encode(p));
+            match session.borrow_mut().call_raw(
+                &Request::Coded {
+                    from,
+                    to,
+                    upto,
+                    probe,
+                },
+                &[],
+            )? {
+                (Reply::Coded { from: at, want, .. }, raw) if at == from => {
+                    Ok((riblt::unpack_narrow(&raw).map_err(unreadable)?, want))
+                }
+                (other, _) => Err(unexpected("coded", &other)),
+            }
+        };
         let diff = riblt::run(
+            narrow,
             max_items,
-            |from, to| match session
-                .borrow_mut()
-                .call(&Request::Symbols { from, to, upto }, &[])?
-            {
-                (Reply::Symbols { symbols }, _) => riblt::unpack(&symbols).map_err(|e| {
-                    SyncError::Protocol(format!("the hub's symbols are not readable: {e}"))
-                }),
-                (other, _) => Err(unexpected("symbols", &other)),
-            },
+            their_head.seq.max(0) as u64,
+            &mut ask,
             |from, to| hub::symbols(&mut **local_cell.borrow_mut(), from, to, start.seq),
             |ids| Ok(local_cell.borrow().replica().locate(ids)?),
             |ids| {
                 let mut seqs = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks(max_items as usize) {
-                    let ids = riblt::pack_ids(chunk);
-                    match session.borrow_mut().call(&Request::Locate { ids }, &[])? {
-                        (Reply::Locate { seqs: found }, _) => seqs.extend(found),
-                        (other, _) => return Err(unexpected("locate", &other)),
+                    let answer = if narrow {
+                        let raw = riblt::raw_ids(chunk);
+                        let request = Request::Locate {
+                            ids: None,
+                            bytes: Some(raw.len() as u64),
+                        };
+                        session.borrow_mut().call_raw(&request, &raw)?.0
+                    } else {
+                        let ids = Some(riblt::pack_ids(chunk));
+                        let request = Request::Locate { ids, bytes: None };
+                        session.borrow_mut().call(&request, &[])?.0
+                    };
+                    match answer {
+                        Reply::Locate { seqs: found } => seqs.extend(found),
+                        other => return Err(unexpected("locate", &other)),
                     }
                 }
                 Ok(seqs)

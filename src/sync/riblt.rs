@@ -29,6 +29,12 @@ pub const KEPT: u64 = 4096;
 /// Bytes of one kept symbol: sum, check, count (both little-endian).
 const KEPT_BYTES: usize = 48;
 
+/// The bits of a check that protocol 3 sends (its low 6 bytes).
+const NARROW_CHECK: u64 = (1 << 48) - 1;
+
+/// Bytes of one symbol as protocol 3 sends it: sum (32), check (low 6 bytes), count (low byte).
+pub const NARROW_BYTES: usize = 39;
+
 /// Kept symbols as a store holds them.
 pub fn to_blob(symbols: &[Symbol]) -> Vec<u8> {
     let mut out = Vec::with_capacity(symbols.len() * KEPT_BYTES);
@@ -61,50 +67,89 @@ pub fn from_blob(blob: &[u8]) -> Option<Vec<Symbol>> {
     )
 }
 
-/// Runs the client side. `ask(from, to)` returns the hub's symbols `[from, to)` (at most
-/// `max_symbols` at once) and `mine(from, to)` this side's; `locate_mine` and `locate_theirs`
-/// return this side's and the hub's seqs of ids (0 for one not held). The result lists what
-/// the hub lacks with this side's seqs, and what this side lacks with the hub's seqs, each
-/// sorted by seq.
+/// The client's asks of one reconciliation: the hub's symbols `[from, to)`, with this side's
+/// probe ([`probe`]) on the first ask of protocol 3. The answer is the symbols the hub sent
+/// (from `from` on: exactly `to - from` of them in protocol 2, at least that many in protocol
+/// 3, where the hub sends as many as its estimate of the difference calls for) and how many
+/// symbols in all the hub estimated are needed (`to` in protocol 2).
+pub type Ask<'a> = dyn FnMut(u64, u64, Option<&[u8]>) -> Asked + 'a;
+
+/// What one ask of [`Ask`] returns: the symbols and the hub's `want`.
+pub type Asked = Result<(Vec<Symbol>, u64), SyncError>;
+
+/// Runs the client side. `narrow` is protocol 3 (symbols as [`pack_narrow`] sends them, the
+/// first ask with a probe of the difference's size); `ask` reaches the hub (at most
+/// `max_symbols` symbols at once), `their_count` bounds how many ids it holds, `mine(from,
+/// to)` returns this side's symbols, `locate_mine` and `locate_theirs` this side's and the
+/// hub's seqs of ids (0 for one not held). The result lists what the hub lacks with this
+/// side's seqs, and what this side lacks with the hub's seqs, each sorted by seq.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
+    narrow: bool,
     max_symbols: u64,
-    mut ask: impl FnMut(u64, u64) -> Result<Vec<Symbol>, SyncError>,
+    their_count: u64,
+    ask: &mut Ask<'_>,
     mut mine: impl FnMut(u64, u64) -> Result<Vec<Symbol>, SyncError>,
     mut locate_mine: impl FnMut(&[ObjectId]) -> Result<Vec<i64>, SyncError>,
     mut locate_theirs: impl FnMut(&[ObjectId]) -> Result<Vec<i64>, SyncError>,
 ) -> Result<Difference, SyncError> {
     let bad = |what: String| SyncError::Protocol(format!("set reconciliation: {what}"));
-    let mut decoder = Decoder::new();
-    let mut step = FIRST_ROUND;
-    let mut my_count = 0;
+    let max_symbols = max_symbols.max(1);
+    let mut decoder = Decoder::new(narrow);
+    // This side's symbols [0, own.len()), computed once.
+    let mut own: Vec<Symbol> = Vec::new();
+    let mut extend = |own: &mut Vec<Symbol>, to: u64| -> Result<(), SyncError> {
+        let have = own.len() as u64;
+        if to > have {
+            own.extend(mine(have, to)?);
+        }
+        Ok(())
+    };
+    let mut probed = None;
+    if narrow {
+        extend(&mut own, KEPT)?;
+        probed = Some(probe(&own));
+    }
+    let mut to = FIRST_ROUND.min(max_symbols);
     loop {
         let from = decoder.received();
-        let to = from + step.min(max_symbols.max(1));
-        let symbols = ask(from, to)?;
-        let own = mine(from, to)?;
-        if from == 0 {
-            my_count = own.first().map_or(0, |s| s.count.unsigned_abs());
-        }
-        if symbols.len() as u64 != to - from {
+        let (symbols, want) = ask(from, to, probed.take().as_deref())?;
+        let got = symbols.len() as u64;
+        let fits = if narrow {
+            got >= to - from && got <= max_symbols
+        } else {
+            got == to - from
+        };
+        if !fits {
             return Err(bad(format!(
-                "asked for {} symbols, the hub sent {}",
-                to - from,
-                symbols.len()
+                "asked for {} symbols, the hub sent {got}",
+                to - from
             )));
         }
-        if decoder.add(&symbols, &own) {
+        extend(&mut own, from + got)?;
+        let my_count = own.first().map_or(0, |s| s.count.unsigned_abs());
+        if decoder.add(&symbols, &own[from as usize..(from + got) as usize]) {
             break;
         }
-        // Symbol 0 counts the ids: the difference is at most both sets, and a few symbols per
-        // differing id always decode it.
-        let bound = 4 * (decoder.diff[0].count.unsigned_abs() + 2 * my_count) + 1024;
-        if decoder.received() > bound {
+        // The difference is at most both sets, and a few symbols per differing id always
+        // decode it.
+        let bound = 4 * (their_count + my_count) + 1024;
+        let received = decoder.received();
+        if received > bound {
             return Err(bad(format!(
-                "{} symbols did not decode the difference",
-                decoder.received()
+                "{received} symbols did not decode the difference"
             )));
         }
-        step = decoder.received();
+        // Protocol 2 doubles; protocol 3 asks the rest of what the hub estimated, or a
+        // quarter more when that did not do.
+        let step = if !narrow {
+            received
+        } else if want > received {
+            want - received
+        } else {
+            (received / 4).max(FIRST_ROUND)
+        };
+        to = received + step.min(max_symbols);
     }
     if !decoder.consistent() {
         return Err(bad("the symbols do not agree with each other".into()));
@@ -141,6 +186,78 @@ pub fn run(
     Ok(diff)
 }
 
+/// The symbol indexes a probe looks at (protocol 3): from 64, each next one `1 + j / 128`
+/// (integer division) after `j`, while below [`KEPT`]: 457 indexes, about 1% apart past 128.
+pub fn probe_indexes() -> impl Iterator<Item = u64> {
+    std::iter::successors(Some(FIRST_ROUND), |j| Some(j + 1 + j / 128)).take_while(|j| *j < KEPT)
+}
+
+/// A symbol's one-byte digest for a probe: the low byte of
+/// `mix(check ^ mix(count ^ w0))`, `w0` the first little-endian 64-bit word of its sum.
+pub fn digest(s: &Symbol) -> u8 {
+    (mix(s.check ^ mix(s.count as u64 ^ word(&s.sum, 0))) & 0xff) as u8
+}
+
+/// A probe of a set (protocol 3): the digests of its symbols at [`probe_indexes`], from its
+/// first [`KEPT`] symbols.
+pub fn probe(kept: &[Symbol]) -> Vec<u8> {
+    probe_indexes()
+        .map(|j| kept.get(j as usize).map_or(0, digest))
+        .collect()
+}
+
+/// The hub's estimate of how many ids differ between its set and the client's, from its
+/// first [`KEPT`] symbols and the client's [`probe`]: a symbol of the difference is empty
+/// (the digests agree) with probability about `(1 - q)^d` for `d` differing ids,
+/// `q = 1 / (1 + j/2)` at index `j`; the estimate is the `d` most likely to give the agreements seen,
+/// counting that different symbols have the same digest one time in 256. `None` when the
+/// probe is not one digest per probe index.
+pub fn estimate(kept: &[Symbol], theirs: &[u8]) -> Option<u64> {
+    let ours = probe(kept);
+    if ours.len() != theirs.len() {
+        return None;
+    }
+    // ln(1 - q) per probe, and whether the digests agree.
+    let probes: Vec<(f64, bool)> = probe_indexes()
+        .zip(ours.iter().zip(theirs))
+        .map(|(j, (a, b))| ((1.0 - 1.0 / (1.0 + j as f64 / 2.0)).ln(), a == b))
+        .collect();
+    let mut best = (f64::NEG_INFINITY, 0u64);
+    let mut d = 1.0f64;
+    while d < 1e7 {
+        let mut likelihood = 0.0;
+        for &(ln_miss, same) in &probes {
+            let empty = (d * ln_miss).exp();
+            let agree = empty + (1.0 - empty) / 256.0;
+            likelihood += if same { agree.ln() } else { (1.0 - agree).ln() };
+        }
+        if likelihood > best.0 {
+            best = (likelihood, d.round() as u64);
+        }
+        d = (d * 1.02).max(d + 1.0);
+    }
+    Some(best.1)
+}
+
+/// How many symbols the hub sends at first for an estimated difference of `d` ids: about
+/// 1.35 symbols per id decode a large difference, more for a small one, and the estimate is
+/// off by up to about 15%: `d * (1.45 + 1.5 / sqrt(d))`, rounded up.
+pub fn wanted(d: u64) -> u64 {
+    if d == 0 {
+        return 0;
+    }
+    let d = d as f64;
+    (d * (1.45 + 1.5 / d.sqrt())).ceil() as u64
+}
+
+/// The hub's answer to a protocol-3 ask of symbols `[from, to)` (at most `max_items` of them,
+/// checked before): how many symbols it estimates are needed in all (`want`, at least `to`),
+/// and where its answer ends (`want`, or `from + max_items` when that is less).
+pub fn extent(from: u64, to: u64, max_items: u64, estimate: Option<u64>) -> (u64, u64) {
+    let want = to.max(estimate.map_or(0, wanted));
+    (want.min(from.saturating_add(max_items)).max(to), want)
+}
+
 /// One coded symbol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Symbol {
@@ -161,15 +278,33 @@ impl Symbol {
         self.count += sign;
     }
 
-    fn is_empty(&self) -> bool {
-        self.count == 0 && self.check == 0 && self.sum == [0; 32]
+    /// Whether this symbol of a difference is empty; `narrow`: compared as protocol 3 sends
+    /// symbols (count modulo 256, the low 48 bits of the check).
+    fn is_empty(&self, narrow: bool) -> bool {
+        let (count, check) = if narrow {
+            (self.count & 0xff, self.check & NARROW_CHECK)
+        } else {
+            (self.count, self.check)
+        };
+        count == 0 && check == 0 && self.sum == [0; 32]
     }
 
     /// The one id this symbol of a difference holds, with its side (+1 the hub's, -1 the
     /// client's), if it holds exactly one.
-    fn pure(&self) -> Option<([u8; 32], i64)> {
-        ((self.count == 1 || self.count == -1) && checksum(&self.sum) == self.check)
-            .then_some((self.sum, self.count))
+    fn pure(&self, narrow: bool) -> Option<([u8; 32], i64)> {
+        let (sign, mask) = if narrow {
+            let sign = match self.count & 0xff {
+                1 => 1,
+                0xff => -1,
+                _ => return None,
+            };
+            (sign, NARROW_CHECK)
+        } else if self.count == 1 || self.count == -1 {
+            (self.count, u64::MAX)
+        } else {
+            return None;
+        };
+        (checksum(&self.sum) & mask == self.check & mask).then_some((self.sum, sign))
     }
 }
 
@@ -319,20 +454,51 @@ pub fn unpack(text: &str) -> Result<Vec<Symbol>, String> {
     Ok(out)
 }
 
-/// Raw ids on the wire: 32 bytes each, concatenated, in base64 (standard, with padding).
-pub fn pack_ids(ids: &[ObjectId]) -> String {
+/// Symbols as protocol 3 sends them, raw (no base64): for each, its 32-byte sum, the low 6
+/// bytes of its check (little-endian) and the low byte of its count; 39 bytes a symbol.
+pub fn pack_narrow(symbols: &[Symbol]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(symbols.len() * NARROW_BYTES);
+    for s in symbols {
+        out.extend_from_slice(&s.sum);
+        out.extend_from_slice(&s.check.to_le_bytes()[..6]);
+        out.push((s.count & 0xff) as u8);
+    }
+    out
+}
+
+/// Reads what [`pack_narrow`] wrote (checks of 48 bits, counts from 0 to 255).
+pub fn unpack_narrow(bytes: &[u8]) -> Result<Vec<Symbol>, String> {
+    if !bytes.len().is_multiple_of(NARROW_BYTES) {
+        return Err(format!(
+            "{} bytes are not whole symbols of {NARROW_BYTES} bytes",
+            bytes.len()
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(NARROW_BYTES)
+        .map(|c| {
+            let mut s = Symbol::default();
+            s.sum.copy_from_slice(&c[..32]);
+            let mut w = [0u8; 8];
+            w[..6].copy_from_slice(&c[32..38]);
+            s.check = u64::from_le_bytes(w);
+            s.count = i64::from(c[38]);
+            s
+        })
+        .collect())
+}
+
+/// Raw ids: 32 bytes each, concatenated.
+pub fn raw_ids(ids: &[ObjectId]) -> Vec<u8> {
     let mut out = Vec::with_capacity(ids.len() * 32);
     for id in ids {
         out.extend_from_slice(id.as_bytes());
     }
-    base64::engine::general_purpose::STANDARD.encode(out)
+    out
 }
 
-/// Reads what [`pack_ids`] wrote.
-pub fn unpack_ids(text: &str) -> Result<Vec<ObjectId>, String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|e| format!("the ids are not base64: {e}"))?;
+/// Reads what [`raw_ids`] wrote.
+pub fn from_raw_ids(bytes: &[u8]) -> Result<Vec<ObjectId>, String> {
     if !bytes.len().is_multiple_of(32) {
         return Err(format!("{} bytes are not whole 32-byte ids", bytes.len()));
     }
@@ -346,10 +512,25 @@ pub fn unpack_ids(text: &str) -> Result<Vec<ObjectId>, String> {
         .collect())
 }
 
+/// Raw ids on the wire: 32 bytes each, concatenated, in base64 (standard, with padding).
+pub fn pack_ids(ids: &[ObjectId]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(raw_ids(ids))
+}
+
+/// Reads what [`pack_ids`] wrote.
+pub fn unpack_ids(text: &str) -> Result<Vec<ObjectId>, String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| format!("the ids are not base64: {e}"))?;
+    from_raw_ids(&bytes)
+}
+
 /// The client's side of a reconciliation: the difference's symbols received so far, and what
 /// peeling has found.
 #[derive(Default)]
 pub struct Decoder {
+    /// Protocol 3: the hub's symbols carry counts modulo 256 and 48-bit checks.
+    narrow: bool,
     /// The difference (hub's symbols minus this side's) with the found ids removed.
     diff: Vec<Symbol>,
     /// Ids only the hub holds, and only this side holds, found so far.
@@ -358,8 +539,11 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    pub fn new() -> Decoder {
-        Decoder::default()
+    pub fn new(narrow: bool) -> Decoder {
+        Decoder {
+            narrow,
+            ..Decoder::default()
+        }
     }
 
     /// How many symbols have been received.
@@ -395,7 +579,7 @@ impl Decoder {
     fn peel(&mut self) {
         let mut queue: Vec<usize> = (0..self.diff.len()).rev().collect();
         while let Some(i) = queue.pop() {
-            let Some((id, sign)) = self.diff[i].pure() else {
+            let Some((id, sign)) = self.diff[i].pure(self.narrow) else {
                 continue;
             };
             let check = checksum(&id);
@@ -406,7 +590,7 @@ impl Decoder {
                 }
                 let s = &mut self.diff[j as usize];
                 s.toggle(&id, check, -sign);
-                if s.pure().is_some() {
+                if s.pure(self.narrow).is_some() {
                     queue.push(j as usize);
                 }
             }
@@ -421,12 +605,12 @@ impl Decoder {
     /// Whether the difference is decoded: symbol 0 holds every id, so it is empty exactly
     /// when nothing of the difference is left.
     pub fn done(&self) -> bool {
-        self.diff.first().is_some_and(Symbol::is_empty)
+        self.diff.first().is_some_and(|s| s.is_empty(self.narrow))
     }
 
     /// Whether every symbol received is empty (checked once [`Decoder::done`]).
     pub fn consistent(&self) -> bool {
-        self.diff.iter().all(Symbol::is_empty)
+        self.diff.iter().all(|s| s.is_empty(self.narrow))
     }
 }
 
@@ -440,7 +624,7 @@ mod tests {
     }
 
     fn reconcile(hub: &[ObjectId], mine: &[ObjectId]) -> (Vec<ObjectId>, Vec<ObjectId>, u64) {
-        let mut d = Decoder::new();
+        let mut d = Decoder::new(false);
         let mut step = 16u64;
         loop {
             let (from, to) = (d.received(), d.received() + step);
@@ -487,49 +671,140 @@ mod tests {
         assert!(unpack("AAAA").is_err());
     }
 
+    /// The hub's side of [`run`] in a test: as `Hub` answers `symbols` (protocol 2) and
+    /// `coded` (protocol 3).
+    fn hub_side(
+        hub: &[ObjectId],
+        narrow: bool,
+        max: u64,
+    ) -> impl FnMut(u64, u64, Option<&[u8]>) -> Asked + '_ {
+        move |from, to, probed| {
+            assert!(to - from <= max);
+            if !narrow {
+                return Ok((encode(hub.iter(), from, to), to));
+            }
+            let estimate =
+                probed.map(|p| estimate(&encode(hub.iter(), 0, KEPT), p).expect("a whole probe"));
+            let (end, want) = extent(from, to, max, estimate);
+            let symbols = encode(hub.iter(), from, end);
+            Ok((unpack_narrow(&pack_narrow(&symbols)).expect("packed"), want))
+        }
+    }
+
+    /// Runs [`run`] over two sets; returns the difference and the asks made.
+    fn run_over(
+        hub: &[ObjectId],
+        mine: &[ObjectId],
+        narrow: bool,
+        max: u64,
+    ) -> (Difference, u64, HashMap<ObjectId, i64>) {
+        let hub_seq: HashMap<ObjectId, i64> = hub
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i as i64 + 1))
+            .collect();
+        let my_seq: HashMap<ObjectId, i64> = mine
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i as i64 + 1))
+            .collect();
+        let mut asks = 0;
+        let mut inner = hub_side(hub, narrow, max);
+        let mut ask = |from, to, probed: Option<&[u8]>| {
+            asks += 1;
+            inner(from, to, probed)
+        };
+        let diff = run(
+            narrow,
+            max,
+            hub.len() as u64,
+            &mut ask,
+            |from, to| Ok(encode(mine.iter(), from, to)),
+            |ids| {
+                Ok(ids
+                    .iter()
+                    .map(|id| my_seq.get(id).copied().unwrap_or(0))
+                    .collect())
+            },
+            |ids| {
+                Ok(ids
+                    .iter()
+                    .map(|id| hub_seq.get(id).copied().unwrap_or(0))
+                    .collect())
+            },
+        )
+        .expect("decodes");
+        (diff, asks, hub_seq)
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-        /// Any two sets: decoding yields exactly both one-sided differences, from any first
-        /// round size.
+        /// Any two sets: decoding yields exactly both one-sided differences, in either
+        /// protocol, whatever the most symbols the hub sends at once.
         #[test]
         fn any_two_sets_decode_to_their_exact_difference(
             common in proptest::collection::btree_set(0u64..1_000_000, 0..300),
             hub_only in proptest::collection::btree_set(1_000_000u64..2_000_000, 0..60),
             my_only in proptest::collection::btree_set(2_000_000u64..3_000_000, 0..60),
-            first in 1u64..40,
+            max in 1u64..200,
+            narrow in proptest::bool::ANY,
         ) {
             let hub: Vec<ObjectId> = common.iter().chain(&hub_only).map(|&n| id(n)).collect();
-            let mine: Vec<(i64, ObjectId)> = common
-                .iter()
-                .chain(&my_only)
-                .enumerate()
-                .map(|(i, &n)| (i as i64 + 1, id(n)))
-                .collect();
-            let hub_seq: HashMap<ObjectId, i64> =
-                hub.iter().enumerate().map(|(i, id)| (*id, i as i64 + 1)).collect();
-            let my_seq: HashMap<ObjectId, i64> = mine.iter().map(|&(s, id)| (id, s)).collect();
-            let mut asked = 0;
-            let diff = run(
-                first,
-                |from, to| {
-                    asked += 1;
-                    Ok(encode(hub.iter(), from, to))
-                },
-                |from, to| Ok(encode(mine.iter().map(|(_, id)| id), from, to)),
-                |ids| Ok(ids.iter().map(|id| my_seq.get(id).copied().unwrap_or(0)).collect()),
-                |ids| Ok(ids.iter().map(|id| hub_seq.get(id).copied().unwrap_or(0)).collect()),
-            )
-            .expect("decodes");
+            let mine: Vec<ObjectId> = common.iter().chain(&my_only).map(|&n| id(n)).collect();
+            let (diff, asks, hub_seq) = run_over(&hub, &mine, narrow, max);
             let mut want_need: Vec<(i64, ObjectId)> =
                 hub_only.iter().map(|&n| (hub_seq[&id(n)], id(n))).collect();
             want_need.sort();
-            let mut want_give: Vec<(i64, ObjectId)> =
-                mine.iter().filter(|(_, x)| !hub_seq.contains_key(x)).copied().collect();
+            let mut want_give: Vec<(i64, ObjectId)> = my_only
+                .iter()
+                .map(|&n| ((common.len() + my_only.range(..n).count()) as i64 + 1, id(n)))
+                .collect();
             want_give.sort();
             proptest::prop_assert_eq!(diff.need, want_need);
             proptest::prop_assert_eq!(diff.give, want_give);
-            proptest::prop_assert!(asked >= 1);
+            proptest::prop_assert!(asks >= 1);
         }
+    }
+
+    /// Protocol 3: the hub estimates the difference from the probe and sends enough symbols
+    /// at once; 1,000 differences among 20,000 ids decode in one ask (two at most) from
+    /// about 1.6 symbols each, and narrow symbols round-trip.
+    #[test]
+    fn a_probe_sizes_the_first_answer() {
+        let common: Vec<ObjectId> = (0..20_000).map(id).collect();
+        let hub: Vec<ObjectId> = common
+            .iter()
+            .copied()
+            .chain((100_000..100_500).map(id))
+            .collect();
+        let mine: Vec<ObjectId> = common
+            .iter()
+            .copied()
+            .chain((200_000..200_500).map(id))
+            .collect();
+        let kept = encode(hub.iter(), 0, KEPT);
+        let d = estimate(&kept, &probe(&encode(mine.iter(), 0, KEPT))).expect("estimate");
+        assert!((800..=1250).contains(&d), "{d}");
+        assert_eq!(estimate(&kept, &probe(&kept)), Some(1));
+        assert_eq!(estimate(&kept, &[0; 3]), None);
+        assert_eq!(probe_indexes().count(), 457);
+        let (diff, asks, _) = run_over(&hub, &mine, true, 10_000);
+        assert_eq!((diff.need.len(), diff.give.len()), (500, 500));
+        assert!(asks <= 2, "{asks}");
+        let symbols = encode(hub.iter(), 5, 50);
+        let narrow = unpack_narrow(&pack_narrow(&symbols)).expect("unpack");
+        for (a, b) in symbols.iter().zip(&narrow) {
+            assert_eq!(
+                (a.sum, a.check & NARROW_CHECK, a.count & 0xff),
+                (b.sum, b.check, b.count)
+            );
+        }
+        assert_eq!(pack_narrow(&symbols).len(), 45 * NARROW_BYTES);
+        assert!(unpack_narrow(&[0; 40]).is_err());
+        assert_eq!(
+            from_raw_ids(&raw_ids(&common[..3])),
+            Ok(common[..3].to_vec())
+        );
     }
 
     #[test]

@@ -20,11 +20,41 @@ impl Session<'_> {
         bodies: &[String],
     ) -> Result<(Reply, Vec<String>), SyncError> {
         let frame = wire::encode(request, bodies);
+        let (status, reply) = self.send(frame)?;
+        let decoded = wire::decode_reply(&reply);
+        self.judge(request, status, &reply, decoded)
+    }
+
+    /// As [`Session::call`], for the messages that carry raw bytes instead of bodies (protocol
+    /// 3): sends `raw` after the header and returns the reply's raw bytes (none when it has
+    /// none).
+    pub fn call_raw(
+        &mut self,
+        request: &Request,
+        raw: &[u8],
+    ) -> Result<(Reply, Vec<u8>), SyncError> {
+        let frame = wire::encode_raw(request, raw);
+        let (status, reply) = self.send(frame)?;
+        let decoded = wire::decode_reply_raw(&reply);
+        self.judge(request, status, &reply, decoded)
+    }
+
+    fn send(&mut self, frame: Vec<u8>) -> Result<(u16, Vec<u8>), SyncError> {
         self.report.bytes_sent += frame.len() as u64;
         self.report.round_trips += 1;
         let (status, reply) = self.peer.exchange(frame)?;
         self.report.bytes_received += reply.len() as u64;
-        match wire::decode_reply(&reply) {
+        Ok((status, reply))
+    }
+
+    fn judge<T>(
+        &self,
+        request: &Request,
+        status: u16,
+        reply: &[u8],
+        decoded: Result<(Reply, T), wire::WireError>,
+    ) -> Result<(Reply, T), SyncError> {
+        match decoded {
             Ok((Reply::Error { status, error }, _)) => Err(SyncError::Refused {
                 address: self.address.clone(),
                 status,
@@ -34,7 +64,7 @@ impl Session<'_> {
             Ok(_) | Err(_) if status != 200 => Err(SyncError::Refused {
                 address: self.address.clone(),
                 status,
-                message: String::from_utf8_lossy(&reply).chars().take(200).collect(),
+                message: String::from_utf8_lossy(reply).chars().take(200).collect(),
             }),
             Ok(_) => Err(SyncError::Protocol(format!(
                 "{}: the reply to {} has status 200 but is not a reply",

@@ -4,15 +4,17 @@
 //! Every message, request or reply, is one frame: a JSON header on the first line, then zero or
 //! more object bodies, each the object's canonical JSON followed by `\n` (canonical JSON never
 //! contains a raw newline). The header says how many bodies follow (`count`), so a cut-off frame
-//! is detected. `docs/sync.md` describes every message for other implementations.
+//! is detected. A few messages of protocol 3 (`coded`, `locate` with `bytes`) carry raw bytes
+//! instead of bodies: exactly `bytes` of them follow the header line. `docs/sync.md` describes
+//! every message for other implementations.
 
 use crate::objects::ObjectId;
 use serde::{Deserialize, Serialize};
 
-/// The protocol version spoken here. A hub also answers clients of version 1 (which
-/// reconcile with `reconcile` instead of `symbols`); a client falls back to 1 with a hub that
-/// does not speak 2.
-pub const PROTOCOL: u32 = 2;
+/// The protocol version spoken here. A hub also answers clients of versions 1 (which
+/// reconcile with `reconcile`) and 2 (`symbols` and `locate` in base64); a client falls back
+/// to 2, then 1, with a hub that does not speak 3.
+pub const PROTOCOL: u32 = 3;
 
 /// The oldest protocol version a hub still answers.
 pub const OLDEST_PROTOCOL: u32 = 1;
@@ -133,8 +135,26 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         upto: Option<i64>,
     },
-    /// Protocol 2: the hub's seqs of these ids (raw 32-byte ids, concatenated, base64).
-    Locate { ids: String },
+    /// Protocol 3: the hub's coded symbols `[from, to)` as [`Request::Symbols`], sent raw
+    /// ([`super::riblt::pack_narrow`]). With `probe` (base64 of this side's
+    /// [`super::riblt::probe`]), the hub estimates the size of the difference and sends as
+    /// many symbols as that calls for (at least `to - from`, at most its `max_items`).
+    Coded {
+        from: u64,
+        to: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upto: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probe: Option<String>,
+    },
+    /// The hub's seqs of these ids: protocol 2 gives them in `ids` (raw 32-byte ids,
+    /// concatenated, base64), protocol 3 as `bytes` raw bytes after the header.
+    Locate {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ids: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bytes: Option<u64>,
+    },
     /// The hub's users (an `admin` user's token only).
     Users {},
     /// Add a hub user; the reply carries its token, shown this once (`admin` only).
@@ -153,6 +173,7 @@ impl Request {
             Request::Push { .. } => "push",
             Request::Reconcile { .. } => "reconcile",
             Request::Symbols { .. } => "symbols",
+            Request::Coded { .. } => "coded",
             Request::Locate { .. } => "locate",
             Request::Users { .. } => "users",
             Request::UserAdd { .. } => "user_add",
@@ -165,6 +186,15 @@ impl Request {
         match self {
             Request::Push { count, .. } => *count,
             _ => 0,
+        }
+    }
+
+    /// How many raw bytes follow the header instead of bodies, for the messages that carry
+    /// them.
+    pub fn raw_len(&self) -> Option<u64> {
+        match self {
+            Request::Locate { bytes, .. } => *bytes,
+            _ => None,
         }
     }
 }
@@ -235,6 +265,15 @@ pub enum Reply {
     Symbols {
         symbols: String,
     },
+    /// `bytes` raw bytes follow: the symbols `[from, to)`
+    /// ([`super::riblt::pack_narrow`]); `want` is how many symbols in all the hub estimates
+    /// are needed (at least `to`).
+    Coded {
+        from: u64,
+        to: u64,
+        want: u64,
+        bytes: u64,
+    },
     /// For each id asked, the hub's seq of it, 0 when the hub does not hold it.
     Locate {
         seqs: Vec<i64>,
@@ -264,6 +303,14 @@ impl Reply {
             _ => 0,
         }
     }
+
+    /// How many raw bytes follow the header instead of bodies.
+    pub fn raw_len(&self) -> Option<u64> {
+        match self {
+            Reply::Coded { bytes, .. } => Some(*bytes),
+            _ => None,
+        }
+    }
 }
 
 /// Why a frame could not be read.
@@ -277,6 +324,8 @@ pub enum WireError {
     Truncated { expected: u64, found: u64 },
     #[error("the message has {0} bytes after its last object")]
     Trailing(usize),
+    #[error("the message is cut off: the header announces {expected} bytes, {found} arrived")]
+    ShortRaw { expected: u64, found: u64 },
     #[error("object {index} of the message is not UTF-8")]
     NotUtf8 { index: u64 },
     #[error("object {index} of the push is {len} bytes, more than this hub accepts ({max})")]
@@ -294,6 +343,43 @@ pub fn encode<T: Serialize>(header: &T, bodies: &[String]) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+/// One frame: header plus raw bytes (for the messages that carry them).
+pub fn encode_raw<T: Serialize>(header: &T, raw: &[u8]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(header).unwrap_or_else(|_| b"{}".to_vec());
+    out.reserve(raw.len() + 1);
+    out.push(b'\n');
+    out.extend_from_slice(raw);
+    out
+}
+
+/// The raw bytes after a header that announces `expected` of them: exactly that many.
+pub fn raw_tail(rest: &[u8], expected: u64) -> Result<&[u8], WireError> {
+    match (rest.len() as u64).cmp(&expected) {
+        std::cmp::Ordering::Equal => Ok(rest),
+        std::cmp::Ordering::Less => Err(WireError::ShortRaw {
+            expected,
+            found: rest.len() as u64,
+        }),
+        std::cmp::Ordering::Greater => Err(WireError::Trailing(rest.len() - expected as usize)),
+    }
+}
+
+/// Decodes a reply frame that may carry raw bytes: the header and the raw bytes (none for a
+/// reply without them, which must then have no bodies either).
+pub fn decode_reply_raw(bytes: &[u8]) -> Result<(Reply, Vec<u8>), WireError> {
+    let (header, rest) = decode_header::<Reply>(bytes)?;
+    match header.raw_len() {
+        Some(n) => {
+            let raw = raw_tail(rest, n)?.to_vec();
+            Ok((header, raw))
+        }
+        None => {
+            decode_bodies(rest, header.count(), u64::MAX)?;
+            Ok((header, Vec::new()))
+        }
+    }
 }
 
 /// Splits a frame into its header and its bodies; `count` reads the announced body count.

@@ -294,7 +294,7 @@ proptest! {
     fn the_hub_survives_any_frame(
         op in prop_oneof![
             Just("hello"), Just("ids"), Just("fetch"), Just("offer"), Just("push"),
-            Just("reconcile"), Just("nonsense")
+            Just("reconcile"), Just("symbols"), Just("coded"), Just("locate"), Just("nonsense")
         ],
         numbers in proptest::collection::vec(any::<i64>(), 0..4),
         text in "[ -~]{0,40}",
@@ -313,6 +313,10 @@ proptest! {
             json!({"op": op, "ids": [text]}),
             json!({"op": op, "replica": text, "count": n(0).rem_euclid(3)}),
             json!({"op": op, "ranges": [{"prefix": text, "count": n(0), "fp": text}]}),
+            json!({"op": op, "from": n(0) % 5000, "to": n(1) % 5000, "probe": text}),
+            json!({"op": op, "from": n(0), "to": n(1), "upto": n(2)}),
+            json!({"op": op, "bytes": n(0) % 70, "ids": text}),
+            json!({"op": op, "bytes": n(0) % 70}),
         ];
         for header in headers {
             let mut frame = serde_json::to_vec(&header).expect("json");
@@ -752,6 +756,9 @@ fn the_postgres_hub_survives_any_frame() {
             Just("offer"),
             Just("push"),
             Just("reconcile"),
+            Just("symbols"),
+            Just("coded"),
+            Just("locate"),
             Just("nonsense")
         ],
         proptest::collection::vec(any::<i64>(), 0..4),
@@ -772,6 +779,10 @@ fn the_postgres_hub_survives_any_frame() {
                 json!({"op": op, "ids": [text]}),
                 json!({"op": op, "replica": text, "count": n(0).rem_euclid(3)}),
                 json!({"op": op, "ranges": [{"prefix": text, "count": n(0), "fp": text}]}),
+                json!({"op": op, "from": n(0) % 5000, "to": n(1) % 5000, "probe": text}),
+                json!({"op": op, "from": n(0), "to": n(1), "upto": n(2)}),
+                json!({"op": op, "bytes": n(0) % 70, "ids": text}),
+                json!({"op": op, "bytes": n(0) % 70}),
             ];
             for header in headers {
                 let mut frame = serde_json::to_vec(&header).expect("json");

@@ -14,6 +14,7 @@ use super::{SyncError, Tampered};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::StoreError;
+use base64::Engine;
 
 /// A push as the hub's storage receives it: verified objects and the cursor they earn.
 #[derive(Debug, Clone)]
@@ -262,6 +263,23 @@ impl<S: HubStore> Hub<S> {
                 return refuse(status, error);
             }
         }
+        // Protocol 3's messages with raw bytes (in the request, the reply, or both).
+        if matches!(
+            request,
+            Request::Coded { .. } | Request::Locate { bytes: Some(_), .. }
+        ) {
+            let raw = match wire::raw_tail(rest, request.raw_len().unwrap_or(0)) {
+                Ok(raw) => raw,
+                Err(e) => return refuse(400, e.to_string()),
+            };
+            return match self.answer_raw(request, raw) {
+                Ok((reply, raw)) => Answer {
+                    status: 200,
+                    body: wire::encode_raw(&reply, &raw),
+                },
+                Err(Refusal(status, error)) => refuse(status, error),
+            };
+        }
         let bodies = match wire::decode_bodies(rest, request.count(), self.limits.max_object_bytes)
         {
             Ok(b) => b,
@@ -325,6 +343,76 @@ impl<S: HubStore> Hub<S> {
             ));
         }
         Ok(())
+    }
+
+    /// Answers `coded` and `locate` with raw ids (protocol 3).
+    fn answer_raw(&mut self, request: Request, raw: &[u8]) -> Result<(Reply, Vec<u8>), Refusal> {
+        match request {
+            Request::Coded {
+                from,
+                to,
+                upto,
+                probe,
+            } => {
+                if to < from {
+                    return Err(Refusal(
+                        400,
+                        format!("symbols from {from} to {to}: the end is before the start"),
+                    ));
+                }
+                self.too_many((to - from).try_into().unwrap_or(usize::MAX), "symbols")?;
+                let upto = upto.unwrap_or(i64::MAX);
+                let max = u64::from(self.limits.max_items);
+                let (end, want, symbols) = match probe {
+                    None => (to, to, symbols(&mut self.store, from, to, upto)?),
+                    Some(probe) => {
+                        let probe = base64::engine::general_purpose::STANDARD
+                            .decode(&probe)
+                            .map_err(|e| Refusal(400, format!("the probe is not base64: {e}")))?;
+                        // Its first symbols, for the probe and (when they are asked) the answer.
+                        let mut kept = symbols(&mut self.store, 0, riblt::KEPT, upto)?;
+                        let estimate = riblt::estimate(&kept, &probe).ok_or_else(|| {
+                            Refusal(
+                                400,
+                                format!(
+                                    "a probe is {} bytes, one per probe index; this one is {}",
+                                    riblt::probe_indexes().count(),
+                                    probe.len()
+                                ),
+                            )
+                        })?;
+                        let (end, want) = riblt::extent(from, to, max, Some(estimate));
+                        let symbols = if end <= riblt::KEPT {
+                            kept.truncate(end as usize);
+                            kept.split_off(from.min(end) as usize)
+                        } else {
+                            symbols(&mut self.store, from, end, upto)?
+                        };
+                        (end, want, symbols)
+                    }
+                };
+                let raw = riblt::pack_narrow(&symbols);
+                Ok((
+                    Reply::Coded {
+                        from,
+                        to: end,
+                        want,
+                        bytes: raw.len() as u64,
+                    },
+                    raw,
+                ))
+            }
+            Request::Locate { ids: None, .. } => {
+                let ids = riblt::from_raw_ids(raw).map_err(|e| Refusal(400, e))?;
+                self.too_many(ids.len(), "ids")?;
+                let seqs = self.store.locate(&ids)?;
+                Ok((Reply::Locate { seqs }, Vec::new()))
+            }
+            other => Err(Refusal(
+                400,
+                format!("{} does not carry raw bytes this way", other.op()),
+            )),
+        }
     }
 
     fn answer(
@@ -492,7 +580,9 @@ impl<S: HubStore> Hub<S> {
                     vec![],
                 ))
             }
-            Request::Locate { ids } => {
+            Request::Coded { .. } => Err(Refusal(400, "coded is answered raw".into())),
+            Request::Locate { ids, .. } => {
+                let ids = ids.ok_or_else(|| Refusal(400, "locate names no ids".into()))?;
                 let ids = super::riblt::unpack_ids(&ids).map_err(|e| Refusal(400, e))?;
                 self.too_many(ids.len(), "ids")?;
                 let seqs = self.store.locate(&ids)?;
