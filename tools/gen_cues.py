@@ -59,6 +59,15 @@ extra = [
  ('is viewed as','view','believing','passive'),('was viewed as','view','believing','passive'),('is considered','consider','believing','passive'),('was considered','consider','believing','passive'),('are considered','consider','believing','passive'),
  ('is widely seen as','see','believing','passive'),('is widely viewed as','view','believing','passive'),('is estimated','estimate','predicting','passive'),('was estimated','estimate','predicting','passive'),
 ]
+# Sourceless passives with "not" or "widely" before the participle ("is not expected to", "is
+# widely believed"): the gold cue spans them whole.
+for _f, _l, _st, _k in list(extra):
+    if _k == 'passive' and ' ' in _f:
+        _be, _rest = _f.split(' ', 1)
+        if _rest.startswith('widely '):
+            continue
+        for _adv in ('not', 'widely'):
+            extra.append((_be + ' ' + _adv + ' ' + _rest, _l, _st, _k))
 PAIRS = [('vote','for','believing'),('vote','against','believing'),('apologize','for','neutral'),('shoot','back','accusing'),('call','for','neutral'),('call','on','neutral'),('refer','to','neutral'),('talk','about','neutral'),('speak','about','neutral'),
  ('speak','out','neutral'),('speak','to','neutral'),('ask','about','neutral'),('ask','for','neutral'),('respond','to','neutral'),('respond','by','neutral'),
  ('worry','about','believing'),('rail','against','accusing'),('warn','of','predicting'),('warn','against','predicting'),('caution','against','predicting'),

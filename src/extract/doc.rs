@@ -76,14 +76,6 @@ impl<'a> Doc<'a> {
         let classes: Vec<Classes> = (0..n).map(|i| lx.classes(tk.lower(i))).collect();
         let (quote_end, quote_start, in_quote) = pair_quotes(&tk);
         let lines = tk.toks.last().map_or(0, |t| t.line as usize + 1);
-        let mut boiler_lines = vec![false; lines];
-        for s in &sents {
-            if let Some(b) = boiler_lines.get_mut(s.line as usize) {
-                if !*b && is_boilerplate(&tk, &classes, lx, s) {
-                    *b = true;
-                }
-            }
-        }
         let mut words = vec![(0u32, 0u32); lines];
         for t in &tk.toks {
             if t.kind == Kind::Word && !t.digit {
@@ -92,6 +84,18 @@ impl<'a> Doc<'a> {
                     if t.cap {
                         w.1 += 1;
                     }
+                }
+            }
+        }
+        let mut boiler_lines = vec![false; lines];
+        for s in &sents {
+            let line = s.line as usize;
+            // A phrase that may stand anywhere ("podcast", "sign up") marks only a short
+            // paragraph: in a long one it is news ("the more who sign up, ...").
+            let short = words.get(line).is_some_and(|w| w.0 <= MAX_PROMO_WORDS);
+            if let Some(b) = boiler_lines.get_mut(line) {
+                if !*b && is_boilerplate(&tk, &classes, lx, s, short) {
+                    *b = true;
                 }
             }
         }
@@ -320,8 +324,19 @@ fn phrase_at(tk: &Tokens, k: usize, words: &[String]) -> bool {
         .all(|(i, w)| tk.lower(k + i) == w.as_str())
 }
 
-/// A sentence of promotion or navigation ("Sign up for our newsletter").
-fn is_boilerplate(tk: &Tokens, classes: &[Classes], lx: &Lexicon, s: &Sentence) -> bool {
+/// Most words in a paragraph that a phrase of promotion anywhere in it ("our podcast") makes
+/// boilerplate; a phrase that opens a sentence ("Subscribe ...") counts in any paragraph.
+const MAX_PROMO_WORDS: u32 = 30;
+
+/// A sentence of promotion or navigation ("Sign up for our newsletter"); `short`: its
+/// paragraph has at most [`MAX_PROMO_WORDS`] words.
+fn is_boilerplate(
+    tk: &Tokens,
+    classes: &[Classes],
+    lx: &Lexicon,
+    s: &Sentence,
+    short: bool,
+) -> bool {
     if lx
         .boiler_start
         .iter()
@@ -329,10 +344,11 @@ fn is_boilerplate(tk: &Tokens, classes: &[Classes], lx: &Lexicon, s: &Sentence) 
     {
         return true;
     }
-    s.toks.clone().any(|k| {
-        classes.get(k).is_some_and(|c| c.has(W::BoilerHead))
-            && lx.boiler_any.iter().any(|p| phrase_at(tk, k, p))
-    })
+    short
+        && s.toks.clone().any(|k| {
+            classes.get(k).is_some_and(|c| c.has(W::BoilerHead))
+                && lx.boiler_any.iter().any(|p| phrase_at(tk, k, p))
+        })
 }
 
 #[cfg(test)]
@@ -357,6 +373,15 @@ mod tests {
         // (text, word inside the first quote, text of that quote from mark to partner)
         let cases: &[(&str, &str, &str)] = &[
             ("He said “we will win” and left.", "will", "“we will win”"),
+            // Curly marks of the wrong hand, read by their spacing.
+            ("“It's late,“ she said.", "late", "“It's late,“"),
+            ("He said ”we will win” and left.", "will", "”we will win”"),
+            // A single quote closing inside a double one: the last two marks close.
+            (
+                "''We were told, 'No,''' she said.",
+                "told",
+                "''We were told, 'No,'''",
+            ),
             // Never closed: runs to the end of its line, not into the next paragraph.
             (
                 "“We will win, he said\nNext line.",
@@ -426,6 +451,9 @@ mod tests {
             ("Readers asked for more detail.", false),
             ("Watch the skies, the minister said.", false),
             ("The club will follow the rules.", false),
+            // In a long paragraph a phrase anywhere is news, not promotion.
+            ("The mayor praised the scheme. “The more people sign up, the cheaper the buses get for everyone in the valley, and the fuller the new trains will be on weekday mornings,” she said.", false),
+            ("The host of a weekly podcast about harbours, Ann Lee, told listeners on Monday that the new bridge would close for repairs until the end of the summer season and the first autumn storms.", false),
         ];
         let lx = embedded();
         for &(text, want) in cases {

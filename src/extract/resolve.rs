@@ -114,6 +114,13 @@ impl<'l> Resolver<'l> {
                         best = Some((n, a.canonical.clone(), a.class));
                     }
                 }
+                // "the Harbour Post", "Washington Post": a place before an organisation's head
+                // noun is part of that name, not the alias of the place.
+                if let Some((n, ..)) = best {
+                    if d.is_word(k + n) && d.cap(k + n) && d.is(k + n, W::OrgHead) {
+                        best = None;
+                    }
+                }
                 if let Some((n, name, class)) = best {
                     self.push(Known {
                         name,
@@ -131,6 +138,16 @@ impl<'l> Resolver<'l> {
                 let mut e = k;
                 while e < toks.end && d.is_word(e) && d.cap(e) {
                     e += 1;
+                    // "the Harbour Post Lee said": the name of an organisation ends its run,
+                    // so "Lee" is not taken for the surname of a "Post Lee".
+                    if e - k >= 2
+                        && d.is(e - 1, W::OrgHead)
+                        && d.is_word(e)
+                        && d.cap(e)
+                        && !d.is(e, W::OrgHead)
+                    {
+                        break;
+                    }
                 }
                 if e - k >= 2
                     && !matches!(d.lw(k), "the" | "a" | "an" | "but" | "and" | "in" | "on")
@@ -253,9 +270,14 @@ impl<'l> Resolver<'l> {
     /// The resolved, normalised speaker of a draft; records it for later pronouns.
     pub fn speaker(&mut self, d: &Doc, dr: &Draft) -> Option<String> {
         let src = dr.source.clone()?;
-        // Drop an appositive or relative clause: the name is before the first comma.
+        // Drop an appositive or relative clause: the name is before the first comma or dash
+        // ("Ann Lee — a teacher from Dover —").
         let mut end = src.start;
-        while end < src.end && !d.is_punct(end, ",") && d.kind(end) != Some(Kind::Open) {
+        while end < src.end
+            && !d.is_punct(end, ",")
+            && !["—", "–", "-"].iter().any(|p| d.is_punct(end, p))
+            && d.kind(end) != Some(Kind::Open)
+        {
             end += 1;
         }
         // "The airport's managing director, Olli Harju": a description, then the name.
@@ -707,6 +729,13 @@ mod tests {
              &["Portmere Ledger", "Portmere Ledger"]),
             // A surname resolves to the full name met before.
             ("Ada Moss said the vote was close. Moss said it was fair.", &["Ada Moss", "Ada Moss"]),
+            // A newspaper's name run together with a surname ends at the newspaper: the
+            // surname is the person met before.
+            ("Ada Moss spoke in Dover.\nIn a meeting with the Harbour Post Moss said the vote was close.\nMoss said it was fair.",
+             &["Ada Moss", "Ada Moss"]),
+            // Also when the newspaper's first word is an alias of a place.
+            ("Ada Moss spoke in Dover.\nIn a meeting with the Washington Post Moss said the vote was close.\nMoss said it was fair.",
+             &["Ada Moss", "Ada Moss"]),
             // Aliases map to their canonical name.
             ("Washington said the talks would resume.", &["United States government"]),
             // A common descriptor at the start makes a common noun phrase, not a name

@@ -223,9 +223,26 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
         // Quotation marks.
         let next_char_at = |k: usize| text.get(k..).and_then(|s| s.chars().next());
         let (kind, len) = match c {
+            // A curly mark of the wrong hand is read by its spacing: “ glued to the word
+            // before it and followed by a space closes (“It's late,“ she said), ” after a
+            // space and glued to the next word opens.
+            '“' if !space_before && next_char_at(i + clen).is_none_or(char::is_whitespace) => {
+                (Kind::Close, clen)
+            }
+            '”' if space_before && next_char_at(i + clen).is_some_and(is_word_char) => {
+                (Kind::Open, clen)
+            }
             '“' | '«' | '„' => (Kind::Open, clen),
             '”' | '»' => (Kind::Close, clen),
             '"' => (ambiguous_quote(space_before, next_char_at(i + 1)), 1),
+            // "case,''' Mr. Lee said": a single quote closes inside the double one; the
+            // double mark is the last two.
+            '\'' if !space_before
+                && next_char_at(i + 1) == Some('\'')
+                && next_char_at(i + 2) == Some('\'') =>
+            {
+                (Kind::Punct, 1)
+            }
             '\'' if next_char_at(i + 1) == Some('\'') => {
                 (ambiguous_quote(space_before, next_char_at(i + 2)), 2)
             }

@@ -40,6 +40,11 @@ pub(crate) enum W {
     FemaleName,
     MaleName,
     ContentEvent,
+    ParticipleLead,
+    FramingNoun,
+    GerundCatenative,
+    FramingOpinion,
+    Subordinator,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -53,7 +58,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 30] = [
+    pub const LISTED: [(W, &'static str); 35] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -84,6 +89,11 @@ impl W {
         (W::FemaleName, "female_name"),
         (W::MaleName, "male_name"),
         (W::ContentEvent, "content_event"),
+        (W::ParticipleLead, "participle_lead"),
+        (W::FramingNoun, "framing_noun"),
+        (W::GerundCatenative, "gerund_catenative"),
+        (W::FramingOpinion, "framing_opinion"),
+        (W::Subordinator, "subordinator"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

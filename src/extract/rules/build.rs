@@ -282,7 +282,10 @@ impl Rules<'_, '_> {
         if ce >= hi {
             return None;
         }
-        let np = if cue_start > lo {
+        let np = if cue_start > lo + 1 && self.d.is_punct(cue_start - 1, ",") {
+            // "Lee, who ran the depot, seemed ...": the subject with its description.
+            self.appositive_source(cue_start - 1, lo)
+        } else if cue_start > lo {
             self.np_left(cue_start - 1, lo)
         } else {
             None
@@ -451,9 +454,12 @@ impl Rules<'_, '_> {
             draft.source = Some(src);
             Some(())
         } else if before_cue != NONE
-            && (d.is_punct(before_cue, ",") || self.lw(before_cue) == "and")
+            && (d.is_punct(before_cue, ",")
+                || matches!(self.lw(before_cue), "and" | "but")
+                || self.participle_after(c, before_cue))
         {
-            // "..., saying C" / "... and said C": the subject of the clause.
+            // "..., saying C" / "... and said C" / "... but said C" / "... before adding
+            // C" / "... – adding C": the subject of the clause.
             let src = match prev {
                 Some(p) if p.sents.end > at.si && p.source.is_some() => p.source.clone(),
                 _ => self.sentence_subject(s, before_cue),
@@ -525,6 +531,62 @@ impl Rules<'_, '_> {
         }
         draft.source = Some(src);
         Some(())
+    }
+
+    /// A sentence that opens with its source: "In a poll released Monday, C" ("In" and a
+    /// phrase with a `framing_noun`: poll, survey), "In her view, C" (a possessive and a
+    /// `framing_opinion`: view, words), "To Ann Lee, C" ("To" and a name). The cue is the
+    /// preposition, the source runs to the comma, the content is the rest of the sentence.
+    pub(super) fn framing(&self, si: usize, s: &Sentence) -> Option<Draft> {
+        let d = self.d;
+        let lo = s.toks.start;
+        let hi = self.trimmed_end(s);
+        if !d.is_word(lo) || !d.cap(lo) || d.in_quote(lo) {
+            return None;
+        }
+        let lead = self.lw(lo);
+        if !matches!(lead, "in" | "to") {
+            return None;
+        }
+        let comma = (lo + 1..hi.min(lo + 2 + MAX_SOURCE)).find(|&k| !d.is_word(k))?;
+        if !d.is_punct(comma, ",") || comma == lo + 1 || comma + 1 >= hi {
+            return None;
+        }
+        let src = lo + 1..comma;
+        let ok = if lead == "in" {
+            // "In her view," "In Lee's words," but not "In other words,"; no clause inside
+            // ("In states where polls closed,").
+            let possessive = |k: usize| {
+                let w = self.lw(k);
+                matches!(w, "his" | "her" | "their" | "its" | "our" | "my")
+                    || (d.is_word(k) && (w.ends_with("'s") || w.ends_with('\'')))
+                    || d.is_punct(k, "'")
+                    || d.is_punct(k, "’")
+            };
+            let clause = src.clone().any(|k| !d.cap(k) && self.is(k, W::NpBoundary));
+            let poll = src.clone().any(|k| !d.cap(k) && self.is(k, W::FramingNoun));
+            let view = src
+                .clone()
+                .any(|k| k > src.start && self.is(k, W::FramingOpinion) && possessive(k - 1));
+            !clause && (poll || view)
+        } else {
+            // "To Ann Lee," but not "To date," or "To be sure,".
+            src.len() <= 4 && src.clone().all(|k| d.cap(k))
+        };
+        if !ok {
+            return None;
+        }
+        let content = self.content_right(comma + 1, s, "according to")?;
+        Some(Draft {
+            source: Some(src),
+            cue: lo..lo + 1,
+            content: vec![content],
+            sents: si..si + 1,
+            lemma: "according to".to_string(),
+            stance: Stance::Neutral,
+            sourceless: false,
+            cue_skip: 0,
+        })
     }
 
     /// A noun cue with a possessive source: "his statement on Wednesday that C", "the
@@ -734,6 +796,11 @@ mod tests {
              "asked", "whether she would run", false),
             ("The mayor appears to be losing support.", "appear", "", "appears",
              "The mayor | to be losing support", true),
+            // A subject with a description set off by commas keeps it.
+            ("The mayor, who ran the port for years, seemed to be losing support.", "seem",
+             "", "seemed", "The mayor | to be losing support", true),
+            ("Ann Lee, a director of the port, appeared to back the plan.", "appear", "",
+             "appeared", "Ann Lee, a director of the port | to back the plan", true),
         ]);
         // Not cues: a phrasal verb, a naming participle, a noun after an adjective or a
         // possessive.

@@ -112,6 +112,26 @@ impl Rules<'_, '_> {
         (w.len() > 4 && w.ends_with("ed")) || self.is(i, W::VerbForm) || self.is(i, W::CommonVerb)
     }
 
+    /// Token `i` is a dash ("—", "–", "-").
+    fn is_dash(&self, i: usize) -> bool {
+        self.d.is_punct(i, "—") || self.d.is_punct(i, "–") || self.d.is_punct(i, "-")
+    }
+
+    /// The cue at `k` is a participle ("saying", "adding") opening a clause after the token
+    /// `b`: a comma (also inside a closing quote: `“...,” adding`), a dash, or a word of class
+    /// `participle_lead` ("before", "after").
+    fn participle_after(&self, k: usize, b: usize) -> bool {
+        let w = self.lw(k);
+        let quoted_comma =
+            self.d.kind(b) == Some(Kind::Close) && b > 0 && self.d.is_punct(b - 1, ",");
+        w.len() > 4
+            && w.ends_with("ing")
+            && (self.d.is_punct(b, ",")
+                || quoted_comma
+                || self.is_dash(b)
+                || (self.d.is_word(b) && !self.d.cap(b) && self.is(b, W::ParticipleLead)))
+    }
+
     /// End (exclusive) of a sentence's tokens, without the final terminal punctuation.
     fn trimmed_end(&self, s: &Sentence) -> usize {
         let mut e = s.toks.end;

@@ -33,6 +33,13 @@ impl Rules<'_, '_> {
                     }
                 }
                 out.push(dr);
+            } else if let Some(dr) = self.framing(si, s) {
+                // "In a poll released Monday, C": the source opens the sentence; a cue
+                // inside C ("most voters said ...") is an attribution of its own.
+                if let Some(c) = dr.content.first() {
+                    k = c.start;
+                }
+                out.push(dr);
             }
             while k < s.toks.end {
                 // Only the first word of a cue form, outside quotes, can start a cue.
@@ -46,6 +53,9 @@ impl Rules<'_, '_> {
                 if inside.contains(&k) {
                     match self.coordinated(k, s.toks.start) {
                         Some(at) => cut = at,
+                        // "X did C hours after Y said D": an attribution of its own inside
+                        // the content, which goes on over it.
+                        None if self.subordinate(k, s.toks.start) => {}
                         None => {
                             k += 1;
                             continue;
@@ -159,6 +169,21 @@ impl Rules<'_, '_> {
         if conj || d.is_punct(b, ";") {
             return Some(b);
         }
+        // "X said C, adding D", "X said C before adding D", "C – saying D": a participle
+        // clause of the same speaker.
+        if src.is_none() && self.participle_after(k, b) {
+            // After `,”` the earlier content keeps its closing quote.
+            return Some(if d.kind(b) == Some(Kind::Close) {
+                at
+            } else {
+                b
+            });
+        }
+        // "When X pointed out C, Y said D": the main clause after a subordinate one that
+        // opens the sentence.
+        if src.is_some() && d.is_punct(b, ",") && d.cap(lo) && self.is(lo, W::Subordinator) {
+            return Some(b);
+        }
         // A parenthetical or closing "..., he said," / "..., the senator said." is the main
         // attribution of the sentence, not reported speech inside another content.
         if src.is_some() && (d.is_punct(b, ",") || d.kind(b) == Some(Kind::Close)) {
@@ -173,6 +198,27 @@ impl Rules<'_, '_> {
             }
         }
         None
+    }
+
+    /// The cue at `k` has a source right after a subordinator ("hours after the union said").
+    /// A bare form ("after a long harbour dispute over ...") is more often a noun: no.
+    pub(super) fn subordinate(&self, k: usize, lo: usize) -> bool {
+        let d = self.d;
+        let w = self.lw(k);
+        let bare = self.lx.by_first.get(w).is_some_and(|es| {
+            es.iter()
+                .any(|&i| self.lx.entries.get(i).is_some_and(|e| e.lemma == w))
+        });
+        if bare {
+            return false;
+        }
+        match self.source_left(k, lo).0 {
+            Some(r) if r.start > lo => {
+                let b = r.start - 1;
+                d.is_word(b) && !d.cap(b) && self.is(b, W::Subordinator)
+            }
+            _ => false,
+        }
     }
 
     /// Adds to a direct attribution the quotations that follow it in the same paragraph, or
@@ -376,6 +422,77 @@ mod tests {
         }
     }
 
+    /// (lemma, source, content)
+    type Roles<'a> = (&'a str, &'a str, &'a str);
+
+    /// (lemma, source, content joined by " | ") of every draft.
+    fn roles(text: &str) -> Vec<(String, String, String)> {
+        with(text, |r| {
+            r.run()
+                .iter()
+                .map(|d| {
+                    let c: Vec<&str> = d.content.iter().map(|c| r.d.surface(c)).collect();
+                    let s = d.source.as_ref().map_or("", |s| r.d.surface(s));
+                    (d.lemma.clone(), s.to_string(), c.join(" | "))
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn participles_and_opening_sources() {
+        // (text, [(lemma, source, content)])
+        let cases: &[(&str, &[Roles])] = &[
+            // A participle after a dash or "before" takes the subject of the clause.
+            ("The mayor changed her mind – saying the port would stay open.",
+             &[("say", "The mayor", "the port would stay open")]),
+            ("The mayor waited for an hour before adding that the port would stay open.",
+             &[("add", "The mayor", "that the port would stay open")]),
+            // Inside an earlier quotation content, a participle clause is its own attribution.
+            ("The mayor said it was “a fine port,” adding that it would stay open.",
+             &[("say", "The mayor", "it was “a fine port,”"),
+               ("add", "The mayor", "that it would stay open")]),
+            // A subordinate clause and a main clause with speakers of their own; the content
+            // around a subordinate clause goes on over it.
+            ("The port reopened hours after the union said it would strike.",
+             &[("say", "the union", "it would strike")]),
+            ("The mayor said the port reopened after the union said it would strike.",
+             &[("say", "The mayor", "the port reopened after the union said it would strike"),
+               ("say", "the union", "it would strike")]),
+            // A bare verb form there is a noun.
+            ("The mayor said the port reopened after a long harbour dispute over the fees.",
+             &[("say", "The mayor", "the port reopened after a long harbour dispute over the fees")]),
+            ("When the mayor pointed out that the port was closed, the union said it would strike.",
+             &[("point out", "the mayor", "that the port was closed"),
+               ("say", "the union", "it would strike")]),
+            // "..., but said C": the subject of the first clause.
+            ("The mayor waited a week but said the port would be sold.",
+             &[("say", "The mayor", "the port would be sold")]),
+            // "In <a poll>, C" and "To <name>, C": the opening phrase is the source.
+            ("In a harbour survey released Monday, most dockers were on strike.",
+             &[("according to", "a harbour survey released Monday", "most dockers were on strike")]),
+            ("In her view, the port is safe.",
+             &[("according to", "her view", "the port is safe")]),
+            ("To Ann Lee, the bridge is a symbol of the town.",
+             &[("according to", "Ann Lee", "the bridge is a symbol of the town")]),
+            // Not a source: a time, an infinitive, a place.
+            ("In the morning, the port is busy.", &[]),
+            ("In other words, the port is busy.", &[]),
+            ("In states where polls closed early, the port is busy.", &[]),
+            ("To be sure, the port is busy.", &[]),
+            ("In Dover, the port is busy.", &[]),
+        ];
+        for &(text, want) in cases {
+            let got = roles(text);
+            let want: Vec<(String, String, String)> = want
+                .iter()
+                .map(|(l, s, c)| (l.to_string(), s.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
     #[test]
     fn coordinated_clause_starts() {
         // (sentence, cue word, word the clause starts at, or "" for none)
@@ -393,6 +510,16 @@ mod tests {
                 "",
             ),
             ("The union said it is not.", "said", ""),
+            // The main clause after a sentence-opening subordinate clause.
+            (
+                "When the mayor pointed out the cost, the union said it would strike.",
+                "said",
+                ",",
+            ),
+            // A participle after a comma, a dash or "before".
+            ("The port is safe, adding a berth.", "adding", ","),
+            ("The port is safe – adding a berth.", "adding", "–"),
+            ("The mayor spoke before adding a berth.", "adding", "before"),
         ];
         for &(text, cue, want) in cases {
             with(text, |r| {

@@ -109,6 +109,11 @@ impl Rules<'_, '_> {
         if s == j && self.is(s, W::LoneQuantifier) {
             return Some(s..j + 1);
         }
+        // "Two in three said", "4 in 10 said": a share of those asked.
+        let number = |i: usize| d.digit(i) || self.is(i, W::Determiner);
+        if j >= s + 2 && self.lw(j - 1) == "in" && number(j) && number(j - 2) {
+            return Some(s..j + 1);
+        }
         let has_head = (s..=j).any(|i| {
             d.is_word(i)
                 && !d.digit(i)
@@ -144,6 +149,14 @@ impl Rules<'_, '_> {
             // is one cue.
             if w == "to" && j >= lo + 2 && self.is(j - 2, W::Catenative) && !d.cap(j - 2) {
                 j -= 2;
+                cue_start = j;
+                chained = true;
+                continue;
+            }
+            // "avoids condemning", "kept praising": a verb taking the "-ing" cue joins it.
+            if j == c && self.lw(c).ends_with("ing") && self.is(t, W::GerundCatenative) && !d.cap(t)
+            {
+                j = t;
                 cue_start = j;
                 chained = true;
                 continue;
@@ -213,6 +226,9 @@ impl Rules<'_, '_> {
             }
             return (None, cue_start);
         }
+        if self.is_dash(p) {
+            return (self.dashed_source(p, lo), cue_start);
+        }
         if d.is_punct(p, ",") {
             // "Democrats, meanwhile, blasted ...": an adverb set off by commas stands between
             // the source and its cue.
@@ -226,12 +242,87 @@ impl Rules<'_, '_> {
             }
             return (self.appositive_source(p, lo), cue_start);
         }
-        (self.np_left(p, lo), cue_start)
+        (
+            self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo)),
+            cue_start,
+        )
+    }
+
+    /// "In a long interview with the Ledger Ann Lee said": after a sentence-opening
+    /// preposition with no comma, the source is the name that ends the phrase, not the phrase;
+    /// of a run of three or more capitalised words ("... the Harbour Post Lee said") only the
+    /// last when it stands alone elsewhere in the text.
+    fn lead_in_cut(&self, src: Range<usize>, lo: usize) -> Range<usize> {
+        let d = self.d;
+        let opens = d.cap(lo) && self.is(lo, W::Preposition);
+        if !opens || src.start > lo + 1 + MAX_SOURCE || src.len() < 2 {
+            return src;
+        }
+        if (lo..src.start).any(|k| d.is_punct(k, ",") || d.kind(k) != Some(Kind::Word)) {
+            return src;
+        }
+        let last = src.end - 1;
+        if !d.cap(last) {
+            return src;
+        }
+        let mut run = last;
+        while run > src.start && d.cap(run - 1) && d.is_word(run - 1) {
+            run -= 1;
+        }
+        // The phrase must hold a common word before the name ("a meeting with ... Lee").
+        if run == src.start || !(src.start..run).any(|k| d.is_word(k) && !d.cap(k)) {
+            return src;
+        }
+        let titled = (run..src.end).any(|k| self.is(k, W::Title));
+        if src.end - run >= 3 && !titled && self.named_elsewhere(last) {
+            return last..src.end;
+        }
+        run..src.end
+    }
+
+    /// "Ann Lee — a teacher from Dover — said" with the closing dash at `p`: the name and
+    /// the aside between the dashes, closing dash included (as PolNeAR marks it); "Ann Lee
+    /// -- who ran in 2012 -- said": the name without the relative clause.
+    fn dashed_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut close = p;
+        while close > lo && self.is_dash(close - 1) {
+            close -= 1;
+        }
+        let mut q = close;
+        loop {
+            if q <= lo || close - q > MAX_APPOSITIVE {
+                return None;
+            }
+            q -= 1;
+            if self.is_dash(q) {
+                break;
+            }
+            if d.kind(q) == Some(Kind::Open) || d.kind(q) == Some(Kind::Close) {
+                return None;
+            }
+        }
+        if q + 1 >= close {
+            return None;
+        }
+        let mut open = q;
+        while open > lo && self.is_dash(open - 1) {
+            open -= 1;
+        }
+        if open == lo {
+            return None;
+        }
+        let np = self.np_left(open - 1, lo)?;
+        if matches!(self.lw(q + 1), "who" | "which" | "whose") {
+            Some(np)
+        } else {
+            Some(np.start..p + 1)
+        }
     }
 
     /// "X, a spokesman for Y, said" with the comma before the cue at `p`: find the comma that
     /// opens the appositive and the name before it.
-    fn appositive_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+    pub(super) fn appositive_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
         let d = self.d;
         if p > lo && d.kind(p - 1) == Some(Kind::Close) {
             return None;
@@ -535,6 +626,24 @@ mod tests {
             ("The plan was criticized by residents.", "criticized", "", "criticized"),
             // A weekday alone is no speaker.
             ("Monday said nothing to anyone.", "said", "", "said"),
+            // An aside between dashes belongs to the source, closing dash included; a
+            // relative clause between dashes does not.
+            ("Ann Lee — a teacher from Dover — said the road was closed.", "said",
+             "Ann Lee — a teacher from Dover —", "said"),
+            ("The union -- and in particular its chair -- insisted pay was low.", "insisted",
+             "The union -- and in particular its chair --", "insisted"),
+            ("Tom Hale -- who ran for mayor in 2012 -- said the trucks were idle.", "said",
+             "Tom Hale", "said"),
+            // A verb taking an "-ing" cue joins the cue, not the source.
+            ("The mayor avoids criticizing the port.", "criticizing", "The mayor",
+             "avoids criticizing"),
+            ("Lee kept praising the plan.", "praising", "Lee", "kept praising"),
+            // After a sentence-opening preposition without a comma, the name that ends the
+            // phrase is the source.
+            ("In a long interview with the radio Ann Lee said the road was closed.", "said",
+             "Ann Lee", "said"),
+            ("In Dover the harbour board said taxes would fall.", "said",
+             "the harbour board", "said"),
         ];
         for &(s, cue, want_src, want_cue) in cases {
             with(s, |r| {
@@ -542,6 +651,29 @@ mod tests {
                 let (src, cue_start) = r.source_left(c, 0);
                 assert_eq!(text(r, src), want_src, "source in {s:?}");
                 assert_eq!(text(r, Some(cue_start..c + 1)), want_cue, "cue in {s:?}");
+            });
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn lead_in_phrase_ends_in_a_name() {
+        // (text, cue word, source): the cue is in the last line. Of a run of three or more
+        // capitalised words the last is the source when it stands alone on another line.
+        let cases: &[(&str, &str, &str)] = &[
+            ("Lee runs the port.\nAt a meeting with the Harbour Weekly Post Lee said taxes would fall.",
+             "said", "Lee"),
+            ("The port is busy.\nAt a meeting with the Harbour Weekly Post Lee said taxes would fall.",
+             "said", "Harbour Weekly Post Lee"),
+            ("Lee runs the port.\nAt a meeting with Gov. Ann Lee the union said taxes would fall.",
+             "said", "the union"),
+        ];
+        for &(t, cue, want) in cases {
+            with(t, |r| {
+                let c = at(r, cue);
+                let lo = sent(r, c).toks.start;
+                let (src, _) = r.source_left(c, lo);
+                assert_eq!(text(r, src), want, "source in {t:?}");
             });
         }
     }
@@ -556,6 +688,8 @@ mod tests {
             ("When officials spoke, they left.", "officials", "officials"),
             ("He met two million people.", "million", ""),
             ("However said it.", "however", ""),
+            ("Two in three said no.", "three", "Two in three"),
+            ("About 4 in 10 said no.", "10", "4 in 10"),
         ];
         for &(s, last, want) in cases {
             with(s, |r| {
