@@ -20,7 +20,12 @@
 //! `--dump FILE` writes every article pair found (score, kind, gold, reason, headlines);
 //! with `RELATE_EVAL_COMPARED=FILE` set, every compared pair of claims with its similarity and
 //! stances goes to FILE, and each article's label and claims to FILE.articles (for analysis in
-//! a temporary directory: never commit them, they hold the evaluation texts).
+//! a temporary directory: never commit them, they hold the evaluation texts). With
+//! `RELATE_EVAL_CLAIMS=FILE`, every claim with its terms, names, side and candidate keys goes
+//! to FILE as JSON lines, and every finding to FILE.judged (`tools/cv_match.py` reads them).
+//! `RELATE_EVAL_NOISE=DIR` adds the claims of the articles in DIR to the pool, scored by nobody:
+//! they hold keys as a larger database's other claims would (a key they make common pairs
+//! nothing), and `tools/cv_match.py` counts their conflicts (PolNeAR dev).
 
 use claims::extract::Extractor;
 use claims::ingest;
@@ -227,6 +232,41 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
+    // RELATE_EVAL_NOISE=DIR adds the claims of the articles in DIR to the pool, with no
+    // document of the scored set: they hold keys as a larger database's claims would (a key
+    // common among them pairs nothing), and their own pairs are not scored.
+    if let Ok(dir) = std::env::var("RELATE_EVAL_NOISE") {
+        let mut files: Vec<_> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for path in files {
+            for article in ingest::read(&path)? {
+                let planned = plan_article(&article, &extractor)?;
+                for (claim, _) in &planned.claims {
+                    let Body::Claim(c) = &claim.body else {
+                        continue;
+                    };
+                    let k = (
+                        c.speaker.clone(),
+                        c.cue.clone(),
+                        c.stance.clone(),
+                        c.hedges.clone(),
+                        c.content.clone(),
+                    );
+                    by_key.entry(k).or_insert_with(|| {
+                        claims.push(ClaimObj {
+                            facts: Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
+                            docs: BTreeSet::new(),
+                        });
+                        arrival.push(claims.len() - 1);
+                        claims.len() - 1
+                    });
+                }
+            }
+        }
+    }
     // Candidates as the store finds them (relate::candidate_pairs): pairs sharing a key held
     // by at most `relate::MAX_KEY_HOLDERS` claims; same contents are paired below, as the views
     // pair them.
@@ -404,6 +444,38 @@ fn main() -> anyhow::Result<()> {
                 a.headline,
                 sides.join(" ## ")
             )?;
+        }
+    }
+    if let Ok(path) = std::env::var("RELATE_EVAL_CLAIMS") {
+        // Every claim with what the rules read of it, one JSON object a line: for simulating
+        // other keys and rules in a temporary directory (it holds evaluation texts).
+        use claims::relate::similar::{names, terms};
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        for (n, c) in claims.iter().enumerate() {
+            let f = &c.facts;
+            let s = f.side();
+            let docs: Vec<serde_json::Value> = c
+                .docs
+                .iter()
+                .map(|&d| {
+                    serde_json::json!({"doc": d, "story": articles[d].story,
+                        "label": articles[d].label, "fold": fold_of(d)})
+                })
+                .collect();
+            let line = serde_json::json!({
+                "n": n, "docs": docs, "speaker": f.speaker, "cue": f.cue, "class": f.stance,
+                "content": f.content, "terms": terms(&f.content),
+                "speaker_terms": terms(&f.speaker), "names": names(&f.content),
+                "side": s.side.as_str(), "strength": s.strength, "evidence": s.evidence,
+                "keys": keys[n],
+            });
+            writeln!(out, "{line}")?;
+        }
+        let mut out = std::io::BufWriter::new(std::fs::File::create(format!("{path}.judged"))?);
+        for j in &judged {
+            let line = serde_json::json!({"a": j.a, "b": j.b, "kind": format!("{:?}", j.kind),
+                "score": j.score, "basis": j.basis, "reason": j.reason});
+            writeln!(out, "{line}")?;
         }
     }
     if let Some(path) = &dump {

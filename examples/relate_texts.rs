@@ -65,6 +65,29 @@ fn main() -> anyhow::Result<()> {
         .iter()
         .map(|c| relate::candidate_keys(&c.0.content))
         .collect();
+    // Rows of `claim_keys` per claim, by kind (what import writes for these claims).
+    let mut by_kind: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for k in keys.iter().flatten() {
+        let kind = match k.0.split(':').next().unwrap_or("") {
+            "t" if k.0.contains('+') => "t-pair",
+            "t" => "t-single",
+            "n" => "n",
+            "q" => "q",
+            "p" => "p",
+            _ => "e",
+        };
+        *by_kind.entry(kind).or_default() += 1;
+    }
+    let per = |n: usize| n as f64 / claims.len().max(1) as f64;
+    let shown: Vec<String> = by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {:.2}", per(*n)))
+        .collect();
+    println!(
+        "candidate keys per claim: {:.2} ({})",
+        per(keys.iter().map(Vec::len).sum()),
+        shown.join(", ")
+    );
     for ((x, y), same) in relate::candidate_pairs(&keys) {
         if same {
             continue;

@@ -169,6 +169,9 @@ fn a_manual_link_overrides_the_automatic_relation_in_the_views() {
         ),
         vec![
             vec!["conflicts", "0", "0"],
+            // The rules' corroborations among the seed's accounts of the troops at the plant.
+            vec!["corroborates", "0", "1"],
+            vec!["corroborates", "0", "1"],
             vec!["corroborates", "0", "1"],
             vec!["corroborates", "0", "1"],
             vec!["corroborates", "1", "0"],

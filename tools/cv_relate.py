@@ -12,7 +12,9 @@ file is the harness's output, read for the number of gold pairs per fold. Keep b
 temporary directory: they hold evaluation texts' features and must not be committed.
 
 Fitted, each by the best F-beta (beta 0.5) on four folds, measured on the fifth, at the default
-threshold 0.45 (`relate::DEFAULT_MIN_SCORE`), with the match of `relate::rules::match_score`:
+threshold 0.45 (`relate::DEFAULT_MIN_SCORE`), with the match `relate::rules::match_score` had when
+they were fitted (minimum cosine 0.35, full shared weight 5; `match()` below; the match constants
+of now were fitted after them by `tools/cv_match.py`, see docs/relations.md):
 
 - `SHORT_NEGATION_STRENGTH` (src/relate/stance.rs): the strength of a refutation shown by a
   negation alone in a short content (pairs whose negation side has a strength above the long

@@ -278,11 +278,30 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     if predicate < MIN_PREDICATE_WEIGHT {
         return None;
     }
-    let same = match_score(sim.cosine, sim.shared_weight);
+    let (x, y) = (&a.side, &b.side);
+    // Two sides of one story are worded further apart than two reports of one side ("X did
+    // it" against "the story of X is a hoax"): a conflict has its own match.
+    let opposed = matches!(
+        (x.side, y.side),
+        (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports)
+    );
+    // ... in a short content, where a few shared rare terms are most of what either says.
+    let short = |f: &Facts| f.words.len() <= CONFLICT_SHORT_WORDS;
+    let same = if opposed && short(a) && short(b) {
+        conflict_match_score(sim.cosine, sim.shared_weight)
+    } else if opposed {
+        scaled_match(
+            sim.cosine,
+            sim.shared_weight,
+            LONG_CONFLICT_MIN_COSINE,
+            LONG_CONFLICT_FULL_SHARED_WEIGHT,
+        )
+    } else {
+        match_score(sim.cosine, sim.shared_weight)
+    };
     if same <= 0.0 {
         return None;
     }
-    let (x, y) = (&a.side, &b.side);
     // A side taken by negation alone, where the other content holds a negation too: the
     // same negated statement, one copy too long to read its negation ("she didn't want ...").
     let negated = |f: &Facts| f.negated;
@@ -292,7 +311,19 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     }
     let (kind, score) = match (x.side, y.side) {
         (Side::Supports, Side::Refutes) | (Side::Refutes, Side::Supports) => {
-            (RelationKind::Conflicts, same * x.strength.min(y.strength))
+            // Support through a cue ("X says", "X defends", "shows") is X's, which the
+            // outlet often only reports; an outlet's own assertion or a confirmation is not.
+            let supporting = if x.side == Side::Supports { a } else { b };
+            let cue = supporting.cue.to_lowercase();
+            let discount = if cue.is_empty() || AFFIRMING_CUES.contains(&cue.as_str()) {
+                1.0
+            } else {
+                CONFLICT_CUE_DISCOUNT
+            };
+            (
+                RelationKind::Conflicts,
+                same * x.strength.min(y.strength) * discount,
+            )
         }
         // The same speaker saying it twice corroborates nothing.
         (Side::Supports, Side::Supports) | (Side::Refutes, Side::Refutes)
@@ -341,12 +372,28 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
 }
 
 /// How sure two contents state one proposition, from the similarity of their terms: zero
-/// below [`MIN_SHARED_WEIGHT`] or [`MIN_COSINE`], then rising with both.
+/// below [`MIN_SHARED_WEIGHT`] or [`MIN_COSINE`], then rising with both up to a shared weight
+/// of [`FULL_SHARED_WEIGHT`]. For two claims on the same side (a corroboration).
 pub fn match_score(cosine: f64, shared_weight: f64) -> f64 {
-    if shared_weight < MIN_SHARED_WEIGHT || cosine < MIN_COSINE {
+    scaled_match(cosine, shared_weight, MIN_COSINE, FULL_SHARED_WEIGHT)
+}
+
+/// [`match_score`] for two claims on opposite sides (a conflict), with
+/// [`CONFLICT_MIN_COSINE`] and [`CONFLICT_FULL_SHARED_WEIGHT`].
+pub fn conflict_match_score(cosine: f64, shared_weight: f64) -> f64 {
+    scaled_match(
+        cosine,
+        shared_weight,
+        CONFLICT_MIN_COSINE,
+        CONFLICT_FULL_SHARED_WEIGHT,
+    )
+}
+
+fn scaled_match(cosine: f64, shared_weight: f64, min_cosine: f64, full: f64) -> f64 {
+    if shared_weight < MIN_SHARED_WEIGHT || cosine < min_cosine {
         return 0.0;
     }
-    (cosine.min(1.0) * (shared_weight / FULL_SHARED_WEIGHT).min(1.0)).sqrt()
+    (cosine.min(1.0) * (shared_weight / full).min(1.0)).sqrt()
 }
 
 /// The least shared term weight of two contents that state one proposition.
@@ -371,10 +418,31 @@ pub const SPEECH_CUES: &[&str] = &[
 ];
 /// The least weight of the shared terms that are not names.
 pub const MIN_PREDICATE_WEIGHT: f64 = 0.8;
-/// The least cosine of two contents that state one proposition.
-pub const MIN_COSINE: f64 = 0.35;
-/// The shared weight past which more shared terms add nothing.
-pub const FULL_SHARED_WEIGHT: f64 = 5.0;
+/// The least cosine of two contents that state one proposition (a corroboration). This,
+/// [`FULL_SHARED_WEIGHT`], [`CONFLICT_MIN_COSINE`], [`CONFLICT_FULL_SHARED_WEIGHT`],
+/// [`CONFLICT_SHORT_WORDS`] and [`CONFLICT_CUE_DISCOUNT`] were chosen by 5-fold
+/// cross-validation by story on the Emergent training file, with at most 8 conflicts on
+/// PolNeAR dev (`tools/cv_match.py`, docs/relations.md).
+pub const MIN_COSINE: f64 = 0.3;
+/// The shared weight past which more shared terms add nothing (a corroboration).
+pub const FULL_SHARED_WEIGHT: f64 = 3.0;
+/// [`MIN_COSINE`] of a conflict between two contents of at most [`CONFLICT_SHORT_WORDS`]
+/// words.
+pub const CONFLICT_MIN_COSINE: f64 = 0.25;
+/// [`FULL_SHARED_WEIGHT`] of a conflict between two short contents.
+pub const CONFLICT_FULL_SHARED_WEIGHT: f64 = 3.5;
+/// The longest content (in words) whose conflicts have the short match.
+pub const CONFLICT_SHORT_WORDS: usize = 16;
+/// [`MIN_COSINE`] of a conflict where a content is longer (the match before the
+/// cross-validated constants: shared words of a long sentence are often incidental).
+pub const LONG_CONFLICT_MIN_COSINE: f64 = 0.35;
+/// [`FULL_SHARED_WEIGHT`] of a conflict where a content is longer.
+pub const LONG_CONFLICT_FULL_SHARED_WEIGHT: f64 = 5.0;
+/// The factor of a conflict whose supporting side supports through a cue other than
+/// [`AFFIRMING_CUES`].
+pub const CONFLICT_CUE_DISCOUNT: f64 = 0.5;
+/// Cues that affirm a proposition as true, not only tell it.
+pub const AFFIRMING_CUES: &[&str] = &["confirm", "admit", "acknowledge"];
 
 #[cfg(test)]
 mod tests {
@@ -621,6 +689,52 @@ mod props {
                     && f.score < DEFAULT_MIN_SCORE),
             "{spoken:?}"
         );
+    }
+
+    #[test]
+    fn support_through_a_cue_conflicts_weakly() {
+        // The same content asserted by an outlet, said by somebody (a speaker with no terms
+        // of its own, so the match is the same) and confirmed: against one refutation.
+        let content = "Giant squid seen off Tobermory lighthouse";
+        let hoax = Facts::new(
+            "outlet-b",
+            "",
+            "asserting",
+            "Tobermory lighthouse giant squid sighting was a hoax",
+        );
+        let score = |cue: &str| {
+            let f = judge(&Facts::new("he", cue, "neutral", content), &hoax).expect("conflict");
+            assert_eq!(f.kind, RelationKind::Conflicts);
+            f.score
+        };
+        let asserted = score("");
+        assert!(asserted >= DEFAULT_MIN_SCORE, "{asserted}");
+        assert_eq!(score("confirm"), asserted);
+        assert!(
+            (score("say") - asserted * CONFLICT_CUE_DISCOUNT).abs() < 0.001,
+            "{} vs {asserted}",
+            score("say")
+        );
+    }
+
+    #[test]
+    fn a_long_content_keeps_the_stricter_conflict_match() {
+        // Two short contents sharing a third of their weight (cosine 0.33): the conflict
+        // match of short contents relates them. The same terms padded past
+        // CONFLICT_SHORT_WORDS with function words keep the stricter match: none.
+        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
+        let seen = "Kraken photographed in Tobermory harbour by tourists from Glasgow";
+        let hoax = outlet(
+            "outlet-b",
+            "Tobermory harbour monster sighting by Norwegian fishermen off Mull is fake",
+        );
+        assert_eq!(
+            judge(&outlet("outlet-a", seen), &hoax).map(|f| f.kind),
+            Some(RelationKind::Conflicts)
+        );
+        let long = format!("{seen}, and it was there that they were when it was all over for them");
+        assert!(words(&long).len() > CONFLICT_SHORT_WORDS);
+        assert_eq!(judge(&outlet("outlet-a", &long), &hoax), None);
     }
 
     #[test]

@@ -388,7 +388,13 @@ pub fn terms(content: &str) -> BTreeMap<String, f64> {
         if w.chars().count() < 2 || not_term(&w) || w.ends_with("n't") {
             continue;
         }
-        let x = weight(&w);
+        // A possessive weighs what its word does: "leader's" is as common as "leader" (the
+        // table has no possessives, so it weighed as a rare word), and "it's" is no term.
+        let base = w.strip_suffix("'s").unwrap_or(&w);
+        if not_term(base) {
+            continue;
+        }
+        let x = weight(base);
         if x <= 0.0 {
             continue;
         }
@@ -514,6 +520,13 @@ mod tests {
         assert_eq!(weight("zyxwvut"), UNKNOWN_WEIGHT);
         assert_eq!(weight("1984"), UNKNOWN_WEIGHT);
         assert!(terms("the plan is denied").keys().all(|k| k != "deny"));
+        // A possessive weighs what its word weighs; a function word's is no term.
+        assert_eq!(
+            terms("the leader's wife")["leader"],
+            terms("the leader and his wife")["leader"]
+        );
+        assert!(terms("the leader's wife")["leader"] < UNKNOWN_WEIGHT);
+        assert!(!terms("it's the mayor's").contains_key("it"));
     }
 
     #[test]
