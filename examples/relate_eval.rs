@@ -244,7 +244,7 @@ fn main() -> anyhow::Result<()> {
         for path in files {
             for article in ingest::read(&path)? {
                 let planned = plan_article(&article, &extractor)?;
-                for (claim, _) in &planned.claims {
+                for claim in &planned.claims {
                     let Body::Claim(c) = &claim.body else {
                         continue;
                     };
