@@ -266,11 +266,16 @@ impl<'c> Writer<'c> {
         &self.tx
     }
 
-    /// Fills the full-text indexes for what was written, brings `speaker_entities` up to
-    /// date, and commits.
+    /// Fills the full-text indexes for what was written, brings `speaker_entities` and the
+    /// chain hash up to date, and commits.
     pub fn commit(self) -> Result<()> {
         if let Some(first) = self.tx_first_seq {
             index::fill_fts(&self.tx, first)?;
+            // The chain hash at the newest object, kept as a checkpoint in `sync_chain`: it
+            // hashes the ids written since the last one, and a sync then reads it instead of
+            // hashing every id of the database.
+            let replica = Replica::new(&self.tx);
+            replica.chain_at(replica.max_seq()?)?;
         }
         if self.aliases_stored {
             super::entities::refresh(&self.tx)?;
