@@ -284,11 +284,12 @@ fn list_speaker_obama_finds_every_variant() {
     assert_eq!(log.matches("\"speaker\":").count(), 5, "{log}");
 }
 
+/// Rows of `speaker_entities`: speaker, entity, basis.
+type EntityRows = Vec<(String, String, String)>;
+
 /// `speaker_entities` as stored, and as `claims rebuild` computes it on a copy of the file.
-fn entities_and_rebuilt(
-    env: &Env,
-) -> (Vec<(String, String, String)>, Vec<(String, String, String)>) {
-    let rows = |path: &std::path::Path| -> Vec<(String, String, String)> {
+fn entities_and_rebuilt(env: &Env) -> (EntityRows, EntityRows) {
+    let rows = |path: &std::path::Path| -> EntityRows {
         let conn = rusqlite::Connection::open(path).expect("open");
         let mut stmt = conn
             .prepare("SELECT speaker, entity, basis FROM speaker_entities ORDER BY speaker")
