@@ -4,7 +4,10 @@
 //! sentences each) as files, imports them into a fresh database, imports them again, and then
 //! inserts the same objects with plain rusqlite in one transaction into a table of the same
 //! shape as `objects`, the ceiling for storing those rows at all. Peak memory (VmHWM) is reset
-//! before each import, so each figure is that stage's own peak.
+//! before each import, so each figure is that stage's own peak. CPU time is read from `/proc`
+//! for each stage too (the whole process, and the writing thread, which is the calling one),
+//! since on a shared machine wall time mostly says how long the run waited for a core; the
+//! ceiling's CPU time is compared with the writing thread's.
 //!
 //! Sizes: `CLAIMS_BENCH_SIZES=1000,20000` (the default).
 
@@ -14,7 +17,7 @@ use claims::import::import_streaming;
 use claims::ingest::WalkOptions;
 use claims::model::Overrides;
 use claims::store::Store;
-use common::{peak_memory_mib, reset_peak_memory};
+use common::{cpu_seconds, peak_memory_mib, reset_peak_memory};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -38,6 +41,10 @@ struct Row {
     raw_s: f64,
     peak_mib: f64,
     reimport_peak_mib: f64,
+    /// CPU seconds of the import: the whole process, and the writing (calling) thread.
+    import_cpu: f64,
+    writer_cpu: f64,
+    raw_cpu: f64,
 }
 
 fn run(root: &Path, n: usize) -> Row {
@@ -49,6 +56,7 @@ fn run(root: &Path, n: usize) -> Row {
     let inputs = vec![dir.clone()];
 
     reset_peak_memory();
+    let cpu = cpu_seconds();
     let t = Instant::now();
     // The streaming import of `claims import`: outcomes counted, not kept.
     let out = import_streaming(
@@ -61,6 +69,10 @@ fn run(root: &Path, n: usize) -> Row {
     )
     .expect("import");
     let import_s = t.elapsed().as_secs_f64();
+    let (import_cpu, writer_cpu) = {
+        let now = cpu_seconds();
+        (now.0 - cpu.0, now.1 - cpu.1)
+    };
     let peak_mib = peak_memory_mib();
     assert_eq!(out.failed, 0, "every article imports");
 
@@ -99,6 +111,7 @@ fn run(root: &Path, n: usize) -> Row {
                                type TEXT NOT NULL, body TEXT NOT NULL);",
     )
     .expect("raw schema");
+    let cpu = cpu_seconds();
     let t = Instant::now();
     let tx = raw.transaction().expect("tx");
     {
@@ -111,6 +124,7 @@ fn run(root: &Path, n: usize) -> Row {
     }
     tx.commit().expect("commit");
     let raw_s = t.elapsed().as_secs_f64();
+    let raw_cpu = cpu_seconds().1 - cpu.1;
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     Row {
@@ -122,6 +136,9 @@ fn run(root: &Path, n: usize) -> Row {
         raw_s,
         peak_mib,
         reimport_peak_mib,
+        import_cpu,
+        writer_cpu,
+        raw_cpu,
     }
 }
 
@@ -137,7 +154,8 @@ fn main() {
         let r = run(&root, n);
         let _ = std::fs::remove_dir_all(&root);
         println!(
-            "| {} | {:.1} | {} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} | {:.3} | {:.1}x | {:.1} | {:.1} |",
+            "| {} | {:.1} | {} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} | {:.3} | {:.1}x | {:.1} | {:.1} \
+             | {:.2} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} |",
             r.n,
             r.mb,
             r.objects,
@@ -149,7 +167,13 @@ fn main() {
             r.reimport_s,
             r.import_s / r.reimport_s,
             r.peak_mib,
-            r.reimport_peak_mib
+            r.reimport_peak_mib,
+            r.import_cpu,
+            r.writer_cpu,
+            r.n as f64 / r.import_cpu,
+            r.raw_cpu,
+            r.objects as f64 / r.writer_cpu,
+            r.raw_cpu / r.writer_cpu,
         );
         return;
     }
@@ -160,9 +184,11 @@ fn main() {
         .collect();
     println!(
         "| articles | text MB | objects | import s | articles/s | objects/s | raw SQLite rows/s | \
-         ours/raw | re-import s | re-import speed-up | peak MiB import | peak MiB re-import |"
+         ours/raw | re-import s | re-import speed-up | peak MiB import | peak MiB re-import | \
+         import CPU s | writer CPU s | articles per CPU s | raw CPU s | objects per writer CPU s | \
+         ours/raw (CPU) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let me = std::env::current_exe().expect("the bench binary");
     for n in sizes {
         let out = std::process::Command::new(&me)

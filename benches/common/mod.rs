@@ -16,3 +16,24 @@ pub fn peak_memory_mib() -> f64 {
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
+
+/// CPU seconds (user and system) used so far by the whole process and by the calling thread,
+/// from `/proc` (clock ticks of 1/100 s; NaN where `/proc` does not tell). On a shared
+/// machine, where a run waits for a core, these say what the work cost.
+#[allow(dead_code)] // not every bench reports CPU time
+pub fn cpu_seconds() -> (f64, f64) {
+    let ticks = |path: &str| -> f64 {
+        let stat = std::fs::read_to_string(path).unwrap_or_default();
+        // The fields after the command name (which is in parentheses and may hold spaces).
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        match (f.get(11), f.get(12)) {
+            (Some(u), Some(s)) => match (u.parse::<f64>(), s.parse::<f64>()) {
+                (Ok(u), Ok(s)) => (u + s) / 100.0,
+                _ => f64::NAN,
+            },
+            _ => f64::NAN,
+        }
+    };
+    (ticks("/proc/self/stat"), ticks("/proc/thread-self/stat"))
+}

@@ -154,6 +154,26 @@ fn surname_alone(name: &str) -> bool {
             .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
 }
 
+/// The family of a speaker name: its last word, lower-cased ("Jr." and the like left out).
+/// [`group`] gives the names of one family results that depend only on the names of that
+/// family, the claim counts of those of them [`by_name`] groups, and the aliases: a person's
+/// name keys on its last word, a lone surname joins the full names with that last word, and a
+/// description before a full name ("Spokesman Ada Moss") ends with that name's last word.
+pub fn family(name: &str) -> String {
+    name.split(' ')
+        .rfind(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Whether [`group`] may group `name` with other names by its words (a person's name or a
+/// lone surname, titles in front left out), so that its claim count can matter. Any other
+/// name is its own entity unless an alias says otherwise, whatever its count.
+pub fn by_name(name: &str) -> bool {
+    let core = strip_titles(name);
+    person_words(core).is_some() || surname_alone(core)
+}
+
 /// Groups speaker names into entities. `speakers` gives each distinct speaker name with its
 /// number of claims; `seeds` and `user` are `(alias, canonical)` pairs, `user` in the order
 /// recorded (a later pair for the same alias wins). The result has one row per speaker name,

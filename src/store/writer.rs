@@ -70,8 +70,12 @@ pub struct Writer<'c> {
     /// How much `fresh` held when the current unit began, to cut it back to when the unit is
     /// undone (it only grows within a unit).
     fresh_at_unit: [usize; 3],
-    /// A claim or an alias was stored: `speaker_entities` is recomputed at commit.
-    entities_stale: bool,
+    /// An alias was stored: `speaker_entities` is recomputed whole at commit.
+    aliases_stored: bool,
+    /// The speakers of the claims stored (repeated), whose rows of `speaker_entities` are
+    /// brought up to date at commit, and how many there were when the current unit began.
+    speakers: Vec<String>,
+    speakers_at_unit: usize,
     /// The block list (`claims block`), read at the start of the transaction, with the ids
     /// blocked since for referring to a blocked object.
     blocked: std::collections::HashSet<ObjectId>,
@@ -95,7 +99,9 @@ impl<'c> Writer<'c> {
             tx_first_seq: None,
             fresh: Fresh::default(),
             fresh_at_unit: [0; 3],
-            entities_stale: false,
+            aliases_stored: false,
+            speakers: Vec::new(),
+            speakers_at_unit: 0,
             blocked,
         })
     }
@@ -172,8 +178,10 @@ impl<'c> Writer<'c> {
             }
             _ => {}
         }
-        if matches!(body, Body::Claim(_) | Body::Alias(_)) {
-            self.entities_stale = true;
+        match body {
+            Body::Claim(c) => self.speakers.push(c.speaker.clone()),
+            Body::Alias(_) => self.aliases_stored = true,
+            _ => {}
         }
     }
 
@@ -218,6 +226,7 @@ impl<'c> Writer<'c> {
     pub fn begin_unit(&mut self) -> Result<()> {
         self.tx.execute_batch("SAVEPOINT unit")?;
         self.fresh_at_unit = self.fresh.lens();
+        self.speakers_at_unit = self.speakers.len();
         self.first_seq = None;
         self.last_seq = None;
         Ok(())
@@ -232,6 +241,7 @@ impl<'c> Writer<'c> {
     pub fn undo_unit(&mut self) -> Result<()> {
         self.cache = Cache::default();
         self.fresh.truncate(self.fresh_at_unit);
+        self.speakers.truncate(self.speakers_at_unit);
         self.first_seq = None;
         self.last_seq = None;
         Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
@@ -256,13 +266,21 @@ impl<'c> Writer<'c> {
         &self.tx
     }
 
-    /// Fills the full-text indexes for what was written, and commits.
+    /// Fills the full-text indexes for what was written, brings `speaker_entities` and the
+    /// chain hash up to date, and commits.
     pub fn commit(self) -> Result<()> {
         if let Some(first) = self.tx_first_seq {
             index::fill_fts(&self.tx, first)?;
+            // The chain hash at the newest object, kept as a checkpoint in `sync_chain`: it
+            // hashes the ids written since the last one, and a sync then reads it instead of
+            // hashing every id of the database.
+            let replica = Replica::new(&self.tx);
+            replica.chain_at(replica.max_seq()?)?;
         }
-        if self.entities_stale {
+        if self.aliases_stored {
             super::entities::refresh(&self.tx)?;
+        } else if !self.speakers.is_empty() {
+            super::entities::refresh_speakers(&self.tx, &self.speakers)?;
         }
         Ok(self.tx.commit()?)
     }

@@ -7,7 +7,8 @@ use crate::model::{plan_article, ClaimRef, Overrides};
 use crate::objects::{ObjectError, ObjectId};
 use crate::relate::diff::{self, Diff};
 use crate::store::query::versions::{
-    all_claims, claims_after, version_claims, version_count, version_number, version_number_and_key,
+    all_claims, claims_at, for_each_claim, for_each_claim_seq, object_ids_after, version_claims,
+    version_count, version_number, version_number_and_key,
 };
 use crate::store::query::{self, ResolveError};
 use crate::store::{Store, StoreError};
@@ -180,62 +181,82 @@ pub fn database_label(path: &Path) -> String {
     format!("database {}", path.display())
 }
 
-/// How many claims [`ById`] reads at a time.
-const PAGE: usize = 2048;
+/// How many ids [`ById`] reads at a time.
+const PAGE: usize = 8192;
 
-/// A database's claims in id order, read a page at a time.
+/// A database's claims in id order, as `(id, seq)`: its `objects` id index read a page at a
+/// time, with the seqs that are claims known beforehand (one bit per object), so that no
+/// claim row is read.
 struct ById {
     store: Store,
-    page: VecDeque<ClaimRef>,
+    claims: Vec<u64>,
+    page: VecDeque<(ObjectId, i64)>,
     last: Option<ObjectId>,
     done: bool,
 }
 
 impl ById {
     fn open(path: &Path) -> Result<ById, SideError> {
+        let store = Store::open_read_only(path)?;
+        let mut claims: Vec<u64> = Vec::new();
+        for_each_claim_seq(&store, |seq| {
+            if let Ok(seq) = usize::try_from(seq) {
+                if claims.len() <= seq / 64 {
+                    claims.resize(seq / 64 + 1, 0);
+                }
+                claims[seq / 64] |= 1 << (seq % 64);
+            }
+        })?;
         Ok(ById {
-            store: Store::open_read_only(path)?,
+            store,
+            claims,
             page: VecDeque::new(),
             last: None,
             done: false,
         })
     }
 
-    fn peek(&mut self) -> Result<Option<&ClaimRef>, SideError> {
-        if self.page.is_empty() && !self.done {
-            let page = claims_after(&self.store, self.last.as_ref(), PAGE)?;
+    fn is_claim(&self, seq: i64) -> bool {
+        usize::try_from(seq).is_ok_and(|seq| {
+            self.claims
+                .get(seq / 64)
+                .is_some_and(|w| w & (1 << (seq % 64)) != 0)
+        })
+    }
+
+    fn peek(&mut self) -> Result<Option<&(ObjectId, i64)>, SideError> {
+        while self.page.is_empty() && !self.done {
+            let page = object_ids_after(&self.store, self.last.as_ref(), PAGE)?;
             self.done = page.len() < PAGE;
-            self.last = page.last().map(|c| c.id);
-            self.page = page.into();
+            self.last = page.last().map(|(id, _)| *id);
+            let page: VecDeque<(ObjectId, i64)> = page
+                .into_iter()
+                .filter(|(_, seq)| self.is_claim(*seq))
+                .collect();
+            self.page = page;
         }
         Ok(self.page.front())
     }
 
-    fn next(&mut self) -> Result<Option<ClaimRef>, SideError> {
+    fn next(&mut self) -> Result<Option<(ObjectId, i64)>, SideError> {
         self.peek()?;
         Ok(self.page.pop_front())
-    }
-
-    /// Back to the first claim.
-    fn rewind(&mut self) {
-        self.page.clear();
-        self.last = None;
-        self.done = false;
     }
 }
 
 /// The claim diff of every claim of two databases (`claims diff A.db B.db`): the same as
 /// [`diff::diff`] over both whole claim lists in id order (what [`load_database`] reads), but
 /// read as a merge of the two files in id order, a page at a time, so that memory is bounded
-/// by what differs, not by the size of the databases.
+/// by what differs (and one bit per stored object), not by the size of the databases.
 ///
-/// 1. The merge sets aside each claim whose id only one side holds; claims on both sides are
-///    counted.
+/// 1. The merge reads each file's `objects` id index (which seqs are claims is read first,
+///    from an index of `claims`): no claim row is read to find which ids only one side holds.
+///    Those claims are set aside and then read by seq; claims on both sides are counted.
 /// 2. A claim held by both sides can still take part in the diff: the diff first matches
 ///    claims that are the same up to noise ([`diff::key`]), in id order, so a claim both hold
 ///    is matched with a case-only variant on the other side if that variant's id comes first.
-///    A second pass over A finds the claims both hold whose key is the key of a claim set
-///    aside.
+///    A pass over A's claims (in seq order: the table itself, read once) finds the claims
+///    both hold whose key is the key of a claim set aside.
 /// 3. The diff of those lists (in id order), with the claims held by both and outside them
 ///    counted as unchanged, is the diff of the whole lists: claims of different keys never
 ///    interact in the matching, and the pairing of step 2 of [`diff::diff`] only sees what
@@ -243,12 +264,12 @@ impl ById {
 pub fn diff_databases(a: &Path, b: &Path) -> Result<Diff, SideError> {
     let mut left = ById::open(a)?;
     let mut right = ById::open(b)?;
-    let (mut only_a, mut only_b): (Vec<ClaimRef>, Vec<ClaimRef>) = (Vec::new(), Vec::new());
+    let (mut only_a, mut only_b): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut common = 0usize;
     loop {
         let order = match (left.peek()?, right.peek()?) {
             (None, None) => break,
-            (Some(x), Some(y)) => x.id.cmp(&y.id),
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
         };
@@ -258,28 +279,27 @@ pub fn diff_databases(a: &Path, b: &Path) -> Result<Diff, SideError> {
                 right.next()?;
                 common += 1;
             }
-            std::cmp::Ordering::Less => only_a.extend(left.next()?),
-            std::cmp::Ordering::Greater => only_b.extend(right.next()?),
+            std::cmp::Ordering::Less => only_a.extend(left.next()?.map(|(_, seq)| seq)),
+            std::cmp::Ordering::Greater => only_b.extend(right.next()?.map(|(_, seq)| seq)),
         }
     }
+    let aside: HashSet<i64> = only_a.iter().copied().collect();
+    let only_a = claims_at(&left.store, &only_a)?;
+    let only_b = claims_at(&right.store, &only_b)?;
     // 2. The claims both hold with the key of a claim set aside (cue and stance compared
-    // first: they are not folded).
+    // first: they are not folded), in one pass over A's claims in seq order.
     let keys: HashSet<diff::Key> = only_a.iter().chain(&only_b).map(diff::key).collect();
     let cues: HashSet<(&str, &str)> = keys.iter().map(|k| (k.1.as_str(), k.2.as_str())).collect();
     let mut shared: Vec<ClaimRef> = Vec::new();
     if !keys.is_empty() {
-        left.rewind();
-        let mut aside = only_a.iter().map(|c| c.id).peekable();
-        while let Some(c) = left.next()? {
-            while aside.next_if(|id| *id < c.id).is_some() {}
-            if aside.next_if_eq(&c.id).is_some() {
-                continue;
-            }
-            if cues.contains(&(c.cue.as_str(), c.stance.as_str())) && keys.contains(&diff::key(&c))
+        for_each_claim(&left.store, |seq, c| {
+            if !aside.contains(&seq)
+                && cues.contains(&(c.cue.as_str(), c.stance.as_str()))
+                && keys.contains(&diff::key(&c))
             {
                 shared.push(c);
             }
-        }
+        })?;
     }
     // 3. Both lists in id order, each with the shared claims merged in.
     let merged = |only: Vec<ClaimRef>| -> Vec<ClaimRef> {

@@ -1,6 +1,6 @@
 //! Documents and their versions: `log`, `show`, and the sides `diff` compares.
 
-use super::super::{parse_id, Result, Store};
+use super::super::{parse_id, row_id, Result, Store};
 use super::claims::claim_ref;
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
@@ -145,24 +145,57 @@ pub fn all_claims(store: &Store) -> Result<Vec<ClaimRef>> {
     Ok(rows)
 }
 
-/// The claims of the database whose id comes after `after` (all when `None`), by id, at most
-/// `limit` of them: a database's claims read a page at a time (`claims diff A.db B.db`). By
-/// the `objects` id index, so each page costs what it returns.
-pub fn claims_after(
+/// `(id, seq)` of the objects of the database whose id comes after `after` (all when
+/// `None`), by id, at most `limit` of them: the `objects` id index alone (it holds both), read
+/// a page at a time (`claims diff A.db B.db` merges two databases' claims in id order, knowing
+/// which seqs are claims from [`for_each_claim_seq`]).
+pub fn object_ids_after(
     store: &Store,
     after: Option<&ObjectId>,
     limit: usize,
-) -> Result<Vec<ClaimRef>> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT o.id, c.speaker, c.cue, c.stance, c.hedges, c.content
-         FROM objects o JOIN claims c ON c.seq = o.seq
-         WHERE o.id > ?1
-         ORDER BY o.id
-         LIMIT ?2",
-    )?;
+) -> Result<Vec<(ObjectId, i64)>> {
+    let mut stmt = store
+        .conn()
+        .prepare_cached("SELECT id, seq FROM objects WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let after = after.map(ObjectId::to_hex).unwrap_or_default();
     let rows = stmt
-        .query_map((after, limit as i64), |r| claim_ref(r, 0))?
+        .query_map((after, limit as i64), |r| Ok((row_id(r, 0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// Calls `f` with the seq of every claim of the database, in no particular order (the
+/// smallest index of `claims` suffices).
+pub fn for_each_claim_seq(store: &Store, mut f: impl FnMut(i64)) -> Result<()> {
+    let mut stmt = store.conn().prepare("SELECT seq FROM claims")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(r.get(0)?);
+    }
+    Ok(())
+}
+
+/// The claims stored at `seqs`, in that order (a seq that is not a claim is skipped).
+pub fn claims_at(store: &Store, seqs: &[i64]) -> Result<Vec<ClaimRef>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT id, speaker, cue, stance, hedges, content FROM claims WHERE seq = ?1",
+    )?;
+    let mut out = Vec::with_capacity(seqs.len());
+    for &seq in seqs {
+        out.extend(stmt.query_row([seq], |r| claim_ref(r, 0)).optional()?);
+    }
+    Ok(out)
+}
+
+/// Calls `f` with every claim of the database and its seq, in seq order: one pass over the
+/// `claims` table.
+pub fn for_each_claim(store: &Store, mut f: impl FnMut(i64, ClaimRef)) -> Result<()> {
+    let mut stmt = store.conn().prepare(
+        "SELECT id, speaker, cue, stance, hedges, content, seq FROM claims ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(r.get(6)?, claim_ref(r, 0)?);
+    }
+    Ok(())
 }
