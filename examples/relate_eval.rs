@@ -112,6 +112,43 @@ struct ClaimObj {
     docs: BTreeSet<usize>,
 }
 
+/// The distinct claims of the scored articles (and of the noise pool), in arrival order.
+#[derive(Default)]
+struct Pool {
+    claims: Vec<ClaimObj>,
+    by_key: HashMap<(String, String, String, Vec<String>, String), usize>,
+    arrival: Vec<usize>,
+}
+
+impl Pool {
+    /// Adds the claims of one planned article; returns the index of each, new or known.
+    fn add(&mut self, planned: &[claims::model::Typed]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for claim in planned {
+            let Body::Claim(c) = &claim.body else {
+                continue;
+            };
+            let k = (
+                c.speaker.clone(),
+                c.cue.clone(),
+                c.stance.clone(),
+                c.hedges.clone(),
+                c.content.clone(),
+            );
+            let idx = *self.by_key.entry(k).or_insert_with(|| {
+                self.claims.push(ClaimObj {
+                    facts: Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
+                    docs: BTreeSet::new(),
+                });
+                self.arrival.push(self.claims.len() - 1);
+                self.claims.len() - 1
+            });
+            out.push(idx);
+        }
+        out
+    }
+}
+
 /// One judged pair of claims.
 struct Judged {
     a: usize,
@@ -189,9 +226,7 @@ fn main() -> anyhow::Result<()> {
     let articles: Vec<ArticleRow> = by_id.into_values().collect();
     // Extract, as an import in file-name order would.
     let extractor = Extractor::new()?;
-    let mut claims: Vec<ClaimObj> = Vec::new();
-    let mut by_key: HashMap<(String, String, String, Vec<String>, String), usize> = HashMap::new();
-    let mut arrival: Vec<usize> = Vec::new();
+    let mut pool = Pool::default();
     for (i, a) in articles.iter().enumerate() {
         let sentence = if a.headline.ends_with(['.', '!', '?']) {
             a.headline.clone()
@@ -209,26 +244,8 @@ fn main() -> anyhow::Result<()> {
         let parsed = ingest::parse(Path::new(&path), file.as_bytes())?;
         for article in parsed {
             let planned = plan_article(&article, &extractor)?;
-            for claim in &planned.claims {
-                let Body::Claim(c) = &claim.body else {
-                    continue;
-                };
-                let k = (
-                    c.speaker.clone(),
-                    c.cue.clone(),
-                    c.stance.clone(),
-                    c.hedges.clone(),
-                    c.content.clone(),
-                );
-                let idx = *by_key.entry(k).or_insert_with(|| {
-                    claims.push(ClaimObj {
-                        facts: Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
-                        docs: BTreeSet::new(),
-                    });
-                    arrival.push(claims.len() - 1);
-                    claims.len() - 1
-                });
-                claims[idx].docs.insert(i);
+            for idx in pool.add(&planned.claims) {
+                pool.claims[idx].docs.insert(i);
             }
         }
     }
@@ -244,29 +261,13 @@ fn main() -> anyhow::Result<()> {
         for path in files {
             for article in ingest::read(&path)? {
                 let planned = plan_article(&article, &extractor)?;
-                for claim in &planned.claims {
-                    let Body::Claim(c) = &claim.body else {
-                        continue;
-                    };
-                    let k = (
-                        c.speaker.clone(),
-                        c.cue.clone(),
-                        c.stance.clone(),
-                        c.hedges.clone(),
-                        c.content.clone(),
-                    );
-                    by_key.entry(k).or_insert_with(|| {
-                        claims.push(ClaimObj {
-                            facts: Facts::new(&c.speaker, &c.cue, &c.stance, &c.content),
-                            docs: BTreeSet::new(),
-                        });
-                        arrival.push(claims.len() - 1);
-                        claims.len() - 1
-                    });
-                }
+                pool.add(&planned.claims);
             }
         }
     }
+    let Pool {
+        claims, arrival, ..
+    } = pool;
     // Candidates as the store finds them (relate::candidate_pairs): pairs sharing a key held
     // by at most `relate::MAX_KEY_HOLDERS` claims; same contents are paired below, as the views
     // pair them.
