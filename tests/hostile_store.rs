@@ -234,15 +234,7 @@ fn a_text_past_the_object_limit_is_refused_in_memory_near_its_size() {
     // of data (`ulimit -d`: heap and private mappings, not the binary's code).
     let env = Env::new();
     let big = long_article(&env, "big40.txt", 40 << 20);
-    let mut sh = std::process::Command::new("sh");
-    sh.current_dir(env.dir.path())
-        .env_remove("CLAIMS_DB")
-        .env("NO_COLOR", "1")
-        .arg("-c")
-        .arg("ulimit -d 163840 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_claims"))
-        .args(["import", &big]);
-    let out = sh.output().expect("sh runs");
+    let out = env.run_with_data_cap(163840, &["import", &big]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(&format!(
@@ -306,15 +298,10 @@ fn a_long_text_that_can_be_stored_imports_in_memory_near_its_size() {
     // (`ulimit -d`). Now it needs about 40 MiB: it must import in 64 MiB.
     let env = Env::new();
     env.write("long.txt", &long_news(2 << 20));
-    let mut sh = std::process::Command::new("sh");
-    sh.current_dir(env.dir.path())
-        .env_remove("CLAIMS_DB")
-        .env("NO_COLOR", "1")
-        .arg("-c")
-        .arg("ulimit -d 65536 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_claims"))
-        .args(["--db", "long.db", "--format", "json", "import", "long.txt"]);
-    let out = sh.output().expect("sh runs");
+    let out = env.run_with_data_cap(
+        65536,
+        &["--db", "long.db", "--format", "json", "import", "long.txt"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     let version = &report["imported"][0]["versions"][0];

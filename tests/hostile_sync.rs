@@ -315,21 +315,6 @@ fn a_bundle_is_never_written_with_a_tampered_object() {
     assert!(leftovers.is_empty());
 }
 
-/// Runs `claims ARGS` with its data (heap and private mappings, not its code) capped at 64 MiB
-/// (`ulimit -d`, RLIMIT_DATA): its allocations cannot pass that, and one past it fails the run,
-/// however large the binary is.
-fn run_in_64_mib(env: &Env, args: &[&str]) -> std::process::Output {
-    let mut sh = std::process::Command::new("sh");
-    sh.current_dir(env.dir.path())
-        .env_remove("CLAIMS_DB")
-        .env("NO_COLOR", "1")
-        .arg("-c")
-        .arg("ulimit -d 65536 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_claims"))
-        .args(args);
-    sh.output().expect("sh runs")
-}
-
 #[test]
 fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
     let env = Env::new();
@@ -341,7 +326,7 @@ fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
     let bomb = common::forge_bundle(lines, &vec![b'\n'; lines as usize]);
     assert!(bomb.len() < 70_000, "{} bytes", bomb.len());
     std::fs::write(env.path("bomb.bundle"), &bomb).expect("write");
-    let out = run_in_64_mib(&env, &["bundle", "apply", "bomb.bundle"]);
+    let out = env.run_with_data_cap(65536, &["bundle", "apply", "bomb.bundle"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
@@ -354,7 +339,7 @@ fn a_65_kb_line_bomb_bundle_is_refused_in_less_than_64_mib() {
     // One line as long as the whole payload: refused at the object size limit.
     let long = common::forge_bundle(1, &vec![b'a'; 67_000_000]);
     std::fs::write(env.path("long.bundle"), &long).expect("write");
-    let out = run_in_64_mib(&env, &["bundle", "apply", "long.bundle"]);
+    let out = env.run_with_data_cap(65536, &["bundle", "apply", "long.bundle"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),

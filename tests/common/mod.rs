@@ -39,6 +39,22 @@ impl Env {
         self.cmd().args(args).output().expect("claims runs")
     }
 
+    /// Runs `claims ARGS` here with its data (heap and private mappings, not its code) capped
+    /// at `kib` KiB (`ulimit -d`, RLIMIT_DATA): an allocation past the cap fails the run,
+    /// however large the binary is.
+    pub fn run_with_data_cap(&self, kib: u64, args: &[&str]) -> Output {
+        Command::new("sh")
+            .current_dir(self.dir.path())
+            .env_remove("CLAIMS_DB")
+            .env("NO_COLOR", "1")
+            .arg("-c")
+            .arg(format!("ulimit -d {kib} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_claims"))
+            .args(args)
+            .output()
+            .expect("sh runs")
+    }
+
     /// Runs a command that must succeed, and returns its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
