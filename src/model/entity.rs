@@ -69,6 +69,26 @@ pub fn seed_aliases(tsv: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How many user aliases a name is followed through at most (a cycle stops there).
+const MAX_ALIAS_HOPS: usize = 4;
+
+/// The names an alias chain passes from `c` through the user aliases `users` (`c` first; the
+/// last one is where it ends), at most [`MAX_ALIAS_HOPS`] steps.
+pub fn alias_chain<'a>(users: &BTreeMap<&'a str, &'a str>, c: &'a str) -> Vec<&'a str> {
+    let mut nodes = vec![c];
+    let mut c = c;
+    for _ in 0..MAX_ALIAS_HOPS {
+        match users.get(c) {
+            Some(&next) if next != c => {
+                c = next;
+                nodes.push(c);
+            }
+            _ => break,
+        }
+    }
+    nodes
+}
+
 /// The words of a person's name, if `name` looks like one: two to four words, each
 /// capitalised (an initial "E." included), with lower-case particles ("de") between.
 fn person_words(name: &str) -> Option<Vec<&str>> {
@@ -260,16 +280,10 @@ pub fn group(
     }
     // The entity of a canonical name given by an alias: itself, or where its own name went.
     let follow = |c: &str, entity: &BTreeMap<&str, (String, Basis)>| -> String {
-        let mut c = c.to_string();
-        for _ in 0..4 {
-            match users.get(c.as_str()) {
-                Some(next) if *next != c => c = next.to_string(),
-                _ => break,
-            }
-        }
-        match entity.get(c.as_str()) {
+        let c = alias_chain(&users, c).last().copied().unwrap_or(c);
+        match entity.get(c) {
             Some((e, _)) => e.clone(),
-            None => c,
+            None => c.to_string(),
         }
     };
     let mut out = Vec::with_capacity(count.len());

@@ -15,7 +15,7 @@ pub(super) fn refresh(conn: &Connection) -> rusqlite::Result<()> {
         .prepare_cached("SELECT speaker, count(*) FROM claims GROUP BY speaker ORDER BY speaker")?
         .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
         .collect::<rusqlite::Result<_>>()?;
-    let rows = entity::group(&speakers, &seeds(), &user_aliases(conn)?);
+    let rows = entity::group(&speakers, seeds(), &user_aliases(conn)?);
     conn.execute("DELETE FROM speaker_entities", [])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO speaker_entities(speaker, entity, basis) VALUES (?1, ?2, ?3)",
@@ -26,8 +26,10 @@ pub(super) fn refresh(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn seeds() -> Vec<(String, String)> {
-    entity::seed_aliases(crate::extract::ALIASES_TSV)
+/// The seed alias table, parsed once per process (every commit that stores claims reads it).
+fn seeds() -> &'static [(String, String)] {
+    static SEEDS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| entity::seed_aliases(crate::extract::ALIASES_TSV))
 }
 
 fn user_aliases(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
@@ -57,9 +59,8 @@ pub(super) fn refresh_speakers(conn: &Connection, touched: &[String]) -> rusqlit
         .prepare_cached("SELECT speaker FROM speaker_entities")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let seeds = seeds();
     let users = user_aliases(conn)?;
-    let rows = rows_to_write(&stored, &touched, &seeds, &users, |name| {
+    let rows = rows_to_write(&stored, &touched, seeds(), &users, |name| {
         conn.prepare_cached("SELECT count(*) FROM claims WHERE speaker = ?1")?
             .query_row([name], |r| r.get::<_, i64>(0))
             .map(|n| n.max(0) as u64)
@@ -105,20 +106,12 @@ fn rows_to_write<E>(
         .iter()
         .map(|(a, c)| (a.as_str(), c.as_str()))
         .collect();
-    // The names `follow` passes from `c` (the last one is looked up).
+    // The names `group` passes from `c` (the last one is looked up).
     let chain = |c: &str| -> Vec<String> {
-        let mut nodes = vec![c.to_string()];
-        let mut c = c;
-        for _ in 0..4 {
-            match user.get(c) {
-                Some(next) if *next != c => {
-                    c = next;
-                    nodes.push(c.to_string());
-                }
-                _ => break,
-            }
-        }
-        nodes
+        entity::alias_chain(&user, c)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     };
     let changed: BTreeSet<String> = touched.iter().map(|t| entity::family(t)).collect();
     let reaches_changed = |c: &str| {
