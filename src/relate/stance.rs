@@ -1,12 +1,15 @@
 //! Stance: does a claim support, refute or only report the proposition its content states?
 //!
 //! Evidence, strongest first:
-//! - a refuting cue ("deny", "reject", "dismiss", "debunk") or the `denying` stance class;
-//! - refutation words in the content ("false", "hoax", "fake", "untrue", "debunked", "not
-//!   true", "put to rest", "turns out");
-//! - negation in the content ("not", "never", "didn't");
+//! - a refuting cue ("deny", "reject", "dismiss", "debunk", "rebuff", "doubt");
+//! - refutation words in the content or the speaker, also as parts of hyphenated words
+//!   ("false", "hoax", "Fake-News", "untrue", "debunked", "exaggerated", "not true", "put to
+//!   rest", "turns out"), and a rumour put to rest ("kills the rumour", "dispels reports",
+//!   "despite rumours");
+//! - negation in the content ("not", "never", "didn't"), not in fixed phrases ("no idea");
 //! - report markers: a distancing cue ("claim", "allege", "report"), hedges ("reportedly",
-//!   "may", "allegedly", "rumour"), a question.
+//!   "may", "allegedly", "rumour") of the content itself (not "if" or a modal inside a clause
+//!   of it), a question.
 //!
 //! A claim with refutation evidence refutes; one with report markers and no refutation only
 //! reports; anything else supports. Pure: a function of the cue, stance class and content.
@@ -56,10 +59,12 @@ const REFUTING_CUES: &[&str] = &[
     "reject",
     "shoot down",
     "cast doubt on",
+    "rebuff",
+    "doubt",
 ];
 /// Cues that refute only when their content is a proposition ("rejected claims that ...",
 /// not "rejected a request", "refused to testify"), and the words that make it one.
-const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute", "disavow"];
+const PROPOSITION_ONLY: &[&str] = &["dismiss", "reject", "dispute", "disavow", "rebuff"];
 const PROPOSITION_HEADS: &[&str] = &[
     "that",
     "claims",
@@ -86,6 +91,9 @@ const PROPOSITION_HEADS: &[&str] = &[
     "any",
     "as",
 ];
+/// Of [`PROPOSITION_HEADS`], the nouns that also make a proposition a little later in the
+/// content ("rebuffs the congressman's claim", "rejects internet rumours that ...").
+const PROPOSITION_NOUNS_WITHIN: usize = 3;
 /// Contents longer than this (in words) do not take a side from a negation alone: a long
 /// quote holds negations of other things.
 const NEGATION_MAX_WORDS: usize = 20;
@@ -179,6 +187,73 @@ const REFUTING_WORDS: &[(&str, f64)] = &[
     ("lie", 0.7),
     ("lies", 0.7),
     ("lied", 0.7),
+    ("exaggerated", 0.8),
+    ("overblown", 0.8),
+    ("nope", 0.8),
+    ("disinformation", 0.8),
+    ("trolled", 0.7),
+    ("retracts", 1.0),
+    ("retracted", 0.9),
+    ("retraction", 0.9),
+    // Not "rebuffed": "a compromise rebuffed by the council" is about something else.
+    ("rebuffs", 0.9),
+];
+/// Words that put a rumour to rest when one of [`RUMOUR_NOUNS`] follows within
+/// [`RUMOUR_WINDOW`] words ("kills the stolen-car rumour", "dispels reports"), with their
+/// strength. "despite" asserts the other side of what it is set against ("makes it to the
+/// party despite death rumours").
+const RUMOUR_KILLERS: &[(&str, f64)] = &[
+    ("kill", 0.8),
+    ("kills", 0.8),
+    ("quash", 0.9),
+    ("quashes", 0.9),
+    ("quashed", 0.9),
+    ("squash", 0.9),
+    ("squashes", 0.9),
+    ("squashed", 0.9),
+    ("scotch", 0.9),
+    ("scotches", 0.9),
+    ("scotched", 0.9),
+    ("dispel", 0.9),
+    ("dispels", 0.9),
+    ("dispelled", 0.9),
+    ("despite", 0.6),
+];
+const RUMOUR_NOUNS: &[&str] = &[
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "speculation",
+    "myth",
+    "reports",
+    "claims",
+];
+const RUMOUR_WINDOW: usize = 4;
+/// Of [`RUMOUR_KILLERS`], those that put "reports" and "claims" to rest too.
+const DISPELLING: &[&str] = &[
+    "quash",
+    "quashes",
+    "quashed",
+    "squash",
+    "squashes",
+    "squashed",
+    "scotch",
+    "scotches",
+    "scotched",
+    "dispel",
+    "dispels",
+    "dispelled",
+];
+/// Negations in fixed phrases that deny nothing of the content ("had no idea she was ill",
+/// "no doubt", "no wonder"): they do not refute.
+const IDIOMATIC_NEGATIONS: &[&[&str]] = &[
+    &["no", "idea"],
+    &["no", "doubt"],
+    &["no", "wonder"],
+    &["no", "matter"],
+    &["not", "only"],
+    &["no", "limit"],
 ];
 /// Refutation phrases of the content.
 const REFUTING_PHRASES: &[(&[&str], f64)] = &[
@@ -259,6 +334,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         .into_iter()
         .map(|w| w.replace('\u{2019}', "'"))
         .collect();
+    // The parts of hyphenated words as words of their own: "Fake-News", "Twitter-Trolled".
+    let parts = |ws: &[String]| -> Vec<String> {
+        ws.iter()
+            .flat_map(|w| w.split('-').filter(|p| !p.is_empty()).map(str::to_string))
+            .collect()
+    };
+    let (ps, by) = (parts(&ws), parts(&by));
     let cue = cue.to_lowercase();
     let mut refute: Option<(f64, String)> = None;
     let mut note = |x: f64, why: String| {
@@ -267,10 +349,15 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         }
     };
     if REFUTING_CUES.contains(&cue.as_str()) {
+        let noun = |w: &String| {
+            PROPOSITION_HEADS.contains(&w.as_str())
+                && !matches!(w.as_str(), "that" | "the" | "any" | "as")
+        };
         let proposition = !PROPOSITION_ONLY.contains(&cue.as_str())
             || ws
                 .first()
-                .is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()));
+                .is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()))
+            || ws.iter().take(PROPOSITION_NOUNS_WITHIN).any(noun);
         if proposition {
             note(1.0, format!("cue \"{cue}\""));
         }
@@ -279,13 +366,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     // nor its negation refutes.
     let negation = |w: &str| NEGATIONS.contains(&w) || w.ends_with("n't");
     let negated_at = |i: usize| {
-        let back = |k: usize| i.checked_sub(k).map(|j| ws[j].as_str());
+        let back = |k: usize| i.checked_sub(k).map(|j| ps[j].as_str());
         back(1).is_some_and(negation)
             || (matches!(back(1), Some("a" | "an")) && back(2).is_some_and(negation))
     };
     let mut denied_refutation = false;
     for (w, x) in REFUTING_WORDS {
-        for (i, _) in ws.iter().enumerate().filter(|(_, v)| *v == w) {
+        for (i, _) in ps.iter().enumerate().filter(|(_, v)| *v == w) {
             if negated_at(i) {
                 denied_refutation = true;
             } else {
@@ -301,6 +388,18 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
             note(*x, format!("\"{}\"", phrase.join(" ")));
         }
     }
+    for (i, w) in ps.iter().enumerate() {
+        if let Some((_, x)) = RUMOUR_KILLERS.iter().find(|(k, _)| k == w) {
+            if let Some(r) = ps[i + 1..].iter().take(RUMOUR_WINDOW).find(|r| {
+                // "kills ... reports" is as often "bomb kills five, reports say".
+                RUMOUR_NOUNS.contains(&r.as_str())
+                    && (DISPELLING.contains(&w.as_str())
+                        || !matches!(r.as_str(), "reports" | "claims"))
+            }) {
+                note(*x, format!("\"{w} ... {r}\""));
+            }
+        }
+    }
     // "X, not Y" and "X but not Y" assert X: a negation after the contrast is not read.
     let lower = content.to_lowercase();
     let contrast = [", not ", " but not "]
@@ -312,14 +411,20 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         .into_iter()
         .map(|w| w.replace('\u{2019}', "'"))
         .collect();
-    if let Some(w) = asserted
+    let idiom = |i: usize| {
+        IDIOMATIC_NEGATIONS
+            .iter()
+            .any(|p| asserted.get(i..i + p.len()).is_some_and(|win| win == *p))
+    };
+    if let Some((_, w)) = asserted
         .iter()
+        .enumerate()
         .take(if ws.len() <= NEGATION_MAX_WORDS && !denied_refutation {
             ws.len()
         } else {
             0
         })
-        .find(|w| negation(w))
+        .find(|(i, w)| negation(w) && !idiom(*i))
     {
         let x = if ws.len() <= SHORT_NEGATION_WORDS {
             SHORT_NEGATION_STRENGTH
@@ -342,8 +447,9 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         Some("question".to_string())
     } else {
         ws.iter()
-            .find(|w| REPORT_WORDS.contains(&w.as_str()))
-            .map(|w| format!("hedge \"{w}\""))
+            .enumerate()
+            .find(|&(i, w)| REPORT_WORDS.contains(&w.as_str()) && hedges_the_content(&ws, i))
+            .map(|(_, w)| format!("hedge \"{w}\""))
     };
     match report {
         Some(evidence) => Stance {
@@ -360,6 +466,21 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
                 format!("cue \"{cue}\"")
             },
         },
+    }
+}
+
+/// Whether the report word `ws[i]` hedges the content itself rather than a clause inside it:
+/// "if" only opens a content ("If the mayor resigns, ..." but not "slaps people if they
+/// sneeze"), and a modal just after "so", "which" or "who" is the purpose or a description of
+/// something in it ("built a wall so they could hide").
+fn hedges_the_content(ws: &[String], i: usize) -> bool {
+    let clause = ws[i.saturating_sub(2)..i]
+        .iter()
+        .any(|w| matches!(w.as_str(), "so" | "which" | "who"));
+    match ws.get(i).map(String::as_str) {
+        Some("if") => i == 0,
+        Some("may" | "might" | "could") => !clause,
+        _ => true,
     }
 }
 
@@ -511,6 +632,64 @@ mod tests {
             side("", "asserting", "Officials shoot down the lighthouse story"),
             Side::Refutes
         );
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn more_refuting_evidence() {
+        // (speaker, cue, class, content, side, evidence)
+        let cases: &[(&str, &str, &str, &str, Side, &str)] = &[
+            // The parts of a hyphenated word.
+            ("", "", "asserting", "Fake-News: the lighthouse will be sold", Side::Refutes, "\"fake\""),
+            ("fake-news site", "claim", "distancing", "the lighthouse will be sold", Side::Refutes,
+             "source \"fake\""),
+            ("", "", "asserting", "Lighthouse ghost theory may be wide-wrong", Side::Refutes,
+             "\"wrong\""),
+            // Rebuffing or doubting a proposition, a head noun a little later.
+            ("harbour board", "rebuff", "denying", "the councillor's claim the pier is unsafe",
+             Side::Refutes, "cue \"rebuff\""),
+            ("harbour board", "rebuff", "denying", "an offer to buy the pier", Side::Supports,
+             "cue \"rebuff\""),
+            ("engineers", "doubt", "believing", "the pier is unsafe", Side::Refutes, "cue \"doubt\""),
+            // A speaker who retracts or rebuffs.
+            ("the gazette retracts", "claim", "distancing", "the mayor took bribes", Side::Refutes,
+             "source \"retracts\""),
+            // Rumours put to rest.
+            ("", "", "asserting", "Reports of the pier collapse greatly exaggerated", Side::Refutes,
+             "\"exaggerated\""),
+            ("", "", "asserting", "Lighthouse keeper kills the ghost rumour with a photo",
+             Side::Refutes, "\"kills ... rumour\""),
+            ("", "", "asserting", "Mayor dispels reports of a pier sale", Side::Refutes,
+             "\"dispels ... reports\""),
+            ("", "", "asserting", "Keeper opens the lighthouse despite closure rumours",
+             Side::Refutes, "\"despite ... rumours\""),
+            ("", "", "asserting", "The pier was sold last week UPDATE: Nope", Side::Refutes,
+             "\"nope\""),
+            // "kills ... reports" is a death toll, not a denial.
+            ("", "", "asserting", "Storm kills two fishermen, reports say", Side::Reports,
+             "hedge \"reports\""),
+            // A negation in a fixed phrase denies nothing.
+            ("", "", "asserting", "Keeper had no idea the lighthouse was haunted", Side::Supports,
+             "asserted"),
+        ];
+        for &(speaker, cue, class, content, want, evidence) in cases {
+            let s = stance_of(speaker, cue, class, content);
+            assert_eq!((s.side, s.evidence.as_str()), (want, evidence), "{content}");
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn a_hedge_inside_a_clause_does_not_hedge_the_content() {
+        let cases: &[(&str, Side)] = &[
+            ("Keeper sounds the horn if ships come too close", Side::Supports),
+            ("Villagers built a wall so they could hide from the storm", Side::Supports),
+            ("If the keeper leaves, the lighthouse will close", Side::Reports),
+            ("The lighthouse could close next year", Side::Reports),
+        ];
+        for &(content, want) in cases {
+            assert_eq!(side("", "asserting", content), want, "{content}");
+        }
     }
 
     #[test]
