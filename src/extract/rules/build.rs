@@ -112,12 +112,15 @@ impl Rules<'_, '_> {
             let adjunct = matches!(
                 (next, after),
                 ("for", "example" | "instance" | "one")
+                    | ("by", "contrast")
+                    | ("in", "fact")
+                    | ("for", "his" | "her" | "its" | "their" | "our" | "my")
                     | ("in", "particular" | "turn" | "releasing" | "response")
                     | ("via", _)
                     | ("too", _)
                     | ("though", _)
                     | ("however", _)
-            );
+            ) || (next == "on" && after == "the" && self.lw(k + 3) == "other");
             let participle =
                 d.is_word(k + 1) && !d.cap(k + 1) && next.len() > 5 && next.ends_with("ing");
             if comma && k + 1 < src.end && (adjunct || participle) {
@@ -456,7 +459,8 @@ impl Rules<'_, '_> {
         } else if before_cue != NONE
             && (d.is_punct(before_cue, ",")
                 || matches!(self.lw(before_cue), "and" | "but")
-                || self.participle_after(c, before_cue))
+                || self.participle_after(c, before_cue)
+                || self.by_participle(c, before_cue))
         {
             // "..., saying C" / "... and said C" / "... but said C" / "... before adding
             // C" / "... – adding C": the subject of the clause.
@@ -771,6 +775,11 @@ mod tests {
             // An adverb after the name is no part of the source.
             ("Ann Lee further described the plan as a mistake.", "describe", "Ann Lee",
              "described", "the plan as a mistake", false),
+            // An adverbial set off by commas after the name is no part of the source.
+            ("Ann Lee, for her part, said the road was closed.", "say", "Ann Lee", "said",
+             "the road was closed", false),
+            ("Tom Hale, on the other hand, said the road was open.", "say", "Tom Hale", "said",
+             "the road was open", false),
             // A particle joins the cue.
             ("The mayor called out the council for its silence.", "call", "The mayor",
              "called out", "the council for its silence", false),
@@ -823,6 +832,11 @@ mod tests {
         check(&[
             ("The mayor walked out early, saying the vote was rigged.", "say", "The mayor",
              "saying", "the vote was rigged", false),
+            // After "by", the subject of the clause, not the phrase before "by".
+            ("The mayor ended her campaign by saying the vote was rigged.", "say", "The mayor",
+             "saying", "the vote was rigged", false),
+            ("Later, Lee stunned the council members by praising the plan.", "praise", "Lee",
+             "praising", "the plan", false),
         ]);
     }
 
