@@ -143,7 +143,13 @@ impl Rules<'_, '_> {
         let mut n = 0;
         loop {
             if !d.is_word(k) {
-                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%")) && start != NONE
+                // "Sanders’ aides": a possessive apostrophe after a name in "s".
+                let possessive = (d.is_punct(k, "’") || d.is_punct(k, "'"))
+                    && k > lo
+                    && d.cap(k - 1)
+                    && self.lw(k - 1).ends_with('s');
+                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%") || possessive)
+                    && start != NONE
                 {
                     start = k;
                 } else {
@@ -203,7 +209,15 @@ impl Rules<'_, '_> {
                         && k > lo
                         && !matches!(
                             self.lw(k - 1),
-                            "of" | "for" | "with" | "from" | "at" | "among" | "in"
+                            "of" | "for"
+                                | "with"
+                                | "from"
+                                | "at"
+                                | "among"
+                                | "in"
+                                | "by"
+                                | "within"
+                                | "on"
                         )
                     {
                         break;
@@ -823,6 +837,9 @@ mod tests {
             ("He met two million people.", "million", ""),
             ("However said it.", "however", ""),
             ("Two in three said no.", "three", "Two in three"),
+            ("Then Sanders’ aides said no.", "aides", "Sanders’ aides"),
+            ("A poll by the Ledger found no change.", "ledger", "A poll by the Ledger"),
+            ("Experts within the harbour board said no.", "board", "Experts within the harbour board"),
             ("About 4 in 10 said no.", "10", "About 4 in 10"),
             // A quantity keeps its lead.
             ("Only about a third of voters said no.", "voters", "Only about a third of voters"),
