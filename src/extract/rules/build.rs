@@ -52,7 +52,10 @@ impl Rules<'_, '_> {
             cue_skip: 0,
         };
         match e.kind {
-            CueKind::Verb => self.verb(&at, prev, &mut draft)?,
+            CueKind::Verb => {
+                self.verb(&at, prev, &mut draft)?;
+                self.adverb_into_cue(&mut draft);
+            }
             CueKind::Prep => self.according_to(&at, &mut draft)?,
             CueKind::Noun => self.noun(&at, &mut draft)?,
             CueKind::Evidence => self.evidence(&at, &mut draft)?,
@@ -99,6 +102,41 @@ impl Rules<'_, '_> {
             return None;
         }
         Some(draft)
+    }
+
+    /// "noted repeatedly that C", "said sarcastically, “C”": an "-ly" adverb between a verb
+    /// cue and the start of its content joins the cue.
+    fn adverb_into_cue(&self, draft: &mut Draft) {
+        let d = self.d;
+        let a = draft.cue.end;
+        let w = self.lw(a);
+        let adverb = d.is_word(a)
+            && !d.cap(a)
+            && w.len() > 4
+            && w.ends_with("ly")
+            && !matches!(
+                w,
+                "only" | "early" | "likely" | "family" | "nearly" | "rally"
+            );
+        let opens = |k: usize| {
+            d.is_punct(k, ",")
+                || d.is_punct(k, ":")
+                || self.lw(k) == "that"
+                || d.kind(k) == Some(Kind::Open)
+        };
+        if !adverb || !opens(a + 1) || draft.source.as_ref().is_some_and(|s| s.contains(&a)) {
+            return;
+        }
+        draft.cue.end = a + 1;
+        for r in &mut draft.content {
+            if r.start == a {
+                r.start = a + 1;
+                while r.start + 1 < r.end && (d.is_punct(r.start, ",") || d.is_punct(r.start, ":"))
+                {
+                    r.start += 1;
+                }
+            }
+        }
     }
 
     /// A source without what follows the speaker's description: ", for example", ", via
@@ -780,6 +818,13 @@ mod tests {
              "the road was closed", false),
             ("Tom Hale, on the other hand, said the road was open.", "say", "Tom Hale", "said",
              "the road was open", false),
+            // An "-ly" adverb before the content joins the cue.
+            ("The mayor noted repeatedly that the road was closed.", "note", "The mayor",
+             "noted repeatedly", "that the road was closed", false),
+            ("The mayor said sarcastically, “It is closed.”", "say", "The mayor",
+             "said sarcastically", "“It is closed.”", false),
+            ("The mayor said recently the road was closed.", "say", "The mayor", "said",
+             "recently the road was closed", false),
             // A particle joins the cue.
             ("The mayor called out the council for its silence.", "call", "The mayor",
              "called out", "the council for its silence", false),
