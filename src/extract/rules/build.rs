@@ -52,7 +52,10 @@ impl Rules<'_, '_> {
             cue_skip: 0,
         };
         match e.kind {
-            CueKind::Verb => self.verb(&at, prev, &mut draft)?,
+            CueKind::Verb => {
+                self.verb(&at, prev, &mut draft)?;
+                self.adverb_into_cue(&mut draft);
+            }
             CueKind::Prep => self.according_to(&at, &mut draft)?,
             CueKind::Noun => self.noun(&at, &mut draft)?,
             CueKind::Evidence => self.evidence(&at, &mut draft)?,
@@ -101,6 +104,41 @@ impl Rules<'_, '_> {
         Some(draft)
     }
 
+    /// "noted repeatedly that C", "said sarcastically, “C”": an "-ly" adverb between a verb
+    /// cue and the start of its content joins the cue.
+    fn adverb_into_cue(&self, draft: &mut Draft) {
+        let d = self.d;
+        let a = draft.cue.end;
+        let w = self.lw(a);
+        let adverb = d.is_word(a)
+            && !d.cap(a)
+            && w.len() > 4
+            && w.ends_with("ly")
+            && !matches!(
+                w,
+                "only" | "early" | "likely" | "family" | "nearly" | "rally"
+            );
+        let opens = |k: usize| {
+            d.is_punct(k, ",")
+                || d.is_punct(k, ":")
+                || self.lw(k) == "that"
+                || d.kind(k) == Some(Kind::Open)
+        };
+        if !adverb || !opens(a + 1) || draft.source.as_ref().is_some_and(|s| s.contains(&a)) {
+            return;
+        }
+        draft.cue.end = a + 1;
+        for r in &mut draft.content {
+            if r.start == a {
+                r.start = a + 1;
+                while r.start + 1 < r.end && (d.is_punct(r.start, ",") || d.is_punct(r.start, ":"))
+                {
+                    r.start += 1;
+                }
+            }
+        }
+    }
+
     /// A source without what follows the speaker's description: ", for example", ", via
     /// email", ", speaking to reporters", "at the time".
     fn trim_source_tail(&self, src: Range<usize>) -> Range<usize> {
@@ -112,12 +150,15 @@ impl Rules<'_, '_> {
             let adjunct = matches!(
                 (next, after),
                 ("for", "example" | "instance" | "one")
+                    | ("by", "contrast")
+                    | ("in", "fact")
+                    | ("for", "his" | "her" | "its" | "their" | "our" | "my")
                     | ("in", "particular" | "turn" | "releasing" | "response")
                     | ("via", _)
                     | ("too", _)
                     | ("though", _)
                     | ("however", _)
-            );
+            ) || (next == "on" && after == "the" && self.lw(k + 3) == "other");
             let participle =
                 d.is_word(k + 1) && !d.cap(k + 1) && next.len() > 5 && next.ends_with("ing");
             if comma && k + 1 < src.end && (adjunct || participle) {
@@ -456,7 +497,8 @@ impl Rules<'_, '_> {
         } else if before_cue != NONE
             && (d.is_punct(before_cue, ",")
                 || matches!(self.lw(before_cue), "and" | "but")
-                || self.participle_after(c, before_cue))
+                || self.participle_after(c, before_cue)
+                || self.by_participle(c, before_cue))
         {
             // "..., saying C" / "... and said C" / "... but said C" / "... before adding
             // C" / "... – adding C": the subject of the clause.
@@ -771,6 +813,18 @@ mod tests {
             // An adverb after the name is no part of the source.
             ("Ann Lee further described the plan as a mistake.", "describe", "Ann Lee",
              "described", "the plan as a mistake", false),
+            // An adverbial set off by commas after the name is no part of the source.
+            ("Ann Lee, for her part, said the road was closed.", "say", "Ann Lee", "said",
+             "the road was closed", false),
+            ("Tom Hale, on the other hand, said the road was open.", "say", "Tom Hale", "said",
+             "the road was open", false),
+            // An "-ly" adverb before the content joins the cue.
+            ("The mayor noted repeatedly that the road was closed.", "note", "The mayor",
+             "noted repeatedly", "that the road was closed", false),
+            ("The mayor said sarcastically, “It is closed.”", "say", "The mayor",
+             "said sarcastically", "“It is closed.”", false),
+            ("The mayor said recently the road was closed.", "say", "The mayor", "said",
+             "recently the road was closed", false),
             // A particle joins the cue.
             ("The mayor called out the council for its silence.", "call", "The mayor",
              "called out", "the council for its silence", false),
@@ -823,6 +877,11 @@ mod tests {
         check(&[
             ("The mayor walked out early, saying the vote was rigged.", "say", "The mayor",
              "saying", "the vote was rigged", false),
+            // After "by", the subject of the clause, not the phrase before "by".
+            ("The mayor ended her campaign by saying the vote was rigged.", "say", "The mayor",
+             "saying", "the vote was rigged", false),
+            ("Later, Lee stunned the council members by praising the plan.", "praise", "Lee",
+             "praising", "the plan", false),
         ]);
     }
 

@@ -51,7 +51,8 @@ impl Rules<'_, '_> {
                 // attribution even inside an earlier content; that content ends before it.
                 let mut cut = NONE;
                 if inside.contains(&k) {
-                    match self.coordinated(k, s.toks.start) {
+                    let main = self.main_after_relative(k, s.toks.start, out.last());
+                    match main.or_else(|| self.coordinated(k, s.toks.start)) {
                         Some(at) => cut = at,
                         // "X did C hours after Y said D": an attribution of its own inside
                         // the content, which goes on over it.
@@ -198,6 +199,27 @@ impl Rules<'_, '_> {
             }
         }
         None
+    }
+
+    /// "The mayor, who did not say C, said D": when the attribution before (`prev`) has a
+    /// relative pronoun as its source and the cue at `k` follows a comma with a source that
+    /// reaches back over that pronoun, the cue is the main verb; the comma where the relative
+    /// clause ends.
+    pub(super) fn main_after_relative(
+        &self,
+        k: usize,
+        lo: usize,
+        prev: Option<&Draft>,
+    ) -> Option<usize> {
+        let d = self.d;
+        let rel = prev?.source.clone()?;
+        if rel.len() != 1 || !matches!(self.lw(rel.start), "who" | "which") {
+            return None;
+        }
+        let (src, cue_start) = self.source_left(k, lo);
+        let src = src?;
+        let b = cue_start.checked_sub(1)?;
+        (d.is_punct(b, ",") && src.start < rel.start && b > rel.start).then_some(b)
     }
 
     /// The cue at `k` has a source right after a subordinator ("hours after the union said").
@@ -460,6 +482,13 @@ mod tests {
             ("The mayor said the port reopened after the union said it would strike.",
              &[("say", "The mayor", "the port reopened after the union said it would strike"),
                ("say", "the union", "it would strike")]),
+            // The main verb after a relative clause with a cue of its own.
+            ("The mayor, who did not say that the port was closed, said on Monday that it was late.",
+             &[("say", "who", "that the port was closed"),
+               ("say", "The mayor", "that it was late")]),
+            ("Ann Lee, who argued that taxes should fall, told the council the port was safe.",
+             &[("argue", "who", "that taxes should fall"),
+               ("tell", "Ann Lee, who argued that taxes should fall", "the port was safe")]),
             // A bare verb form there is a noun.
             ("The mayor said the port reopened after a long harbour dispute over the fees.",
              &[("say", "The mayor", "the port reopened after a long harbour dispute over the fees")]),
