@@ -572,3 +572,65 @@ fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u64) -> ObjectId {
+        ObjectId::of_bytes(&n.to_le_bytes())
+    }
+
+    #[test]
+    fn the_memo_keeps_two_generations_of_claims() {
+        let facts = Arc::new(Facts::new(
+            "The mayor",
+            "say",
+            "neutral",
+            "the bridge closed",
+        ));
+        let mut memo = Memo::default();
+        let full = Memo::GENERATION as u64;
+        for n in 0..full {
+            memo.insert(id(n), Arc::clone(&facts));
+        }
+        assert_eq!(
+            (memo.current.len(), memo.previous.len()),
+            (Memo::GENERATION, 0)
+        );
+        // The next claim starts a generation: the first ones are older, not forgotten.
+        memo.insert(id(full), Arc::clone(&facts));
+        assert_eq!(
+            (memo.current.len(), memo.previous.len()),
+            (1, Memo::GENERATION)
+        );
+        // A second turn forgets the older generation.
+        for n in full + 1..2 * full + 1 {
+            memo.insert(id(n), Arc::clone(&facts));
+        }
+        assert!(!memo.previous.contains_key(&id(0)));
+        assert!(memo.previous.contains_key(&id(full)));
+    }
+
+    #[test]
+    fn recalled_facts_are_those_remembered_and_unknown_claims_are_none() {
+        let a = Arc::new(Facts::new(
+            "A",
+            "say",
+            "neutral",
+            "the river rose overnight",
+        ));
+        let b = Arc::new(Facts::new(
+            "B",
+            "deny",
+            "denying",
+            "the river rose overnight",
+        ));
+        let (ia, ib, none) = (id(u64::MAX), id(u64::MAX - 1), id(u64::MAX - 2));
+        remember([(ia, Arc::clone(&a)), (ib, Arc::clone(&b))]);
+        let got = recall(&[ib, none, ia]);
+        assert_eq!(got[0].as_deref(), Some(&*b));
+        assert_eq!(got[1], None);
+        assert_eq!(got[2].as_deref(), Some(&*a));
+    }
+}
