@@ -25,7 +25,8 @@ use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use crate::relate::{self, Facts, MAX_KEY_HOLDERS, UPDATES_BASIS};
 use crate::store::{FoundRow, Fresh, StoreError, Writer};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What one relation step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -149,14 +150,18 @@ fn fresh_keys(fresh: &mut Fresh, known: &mut Known) -> Vec<Vec<(String, String)>
         .iter()
         .map(|(_, c)| given.remove(&c.id))
         .collect();
+    let mut taken = Vec::new();
     for (i, (seq, claim)) in fresh.claims.iter().enumerate() {
         if keys[i].is_none() {
             if let Some((facts, k)) = known.given.remove(&claim.id) {
                 keys[i] = Some(k);
+                let facts = Arc::new(facts);
+                taken.push((claim.id, Arc::clone(&facts)));
                 known.claims.insert(*seq, (claim.clone(), facts));
             }
         }
     }
+    remember(taken);
     let missing: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_none()).collect();
     if missing.len() > Known::CAPACITY {
         // Everything stored, derived again: keys only, `known` would not hold the facts.
@@ -167,14 +172,9 @@ fn fresh_keys(fresh: &mut Fresh, known: &mut Known) -> Vec<Vec<(String, String)>
             keys[i] = Some(k);
         }
     } else {
-        let analysed = par_map(&missing, |&i| {
-            let c = &fresh.claims[i].1;
-            let facts = Facts::new(&c.speaker, &c.cue, &c.stance, &c.content);
-            let keys = facts.candidate_keys();
-            (facts, keys)
-        });
-        for (i, (facts, k)) in missing.into_iter().zip(analysed) {
-            keys[i] = Some(k);
+        let claims: Vec<&ClaimRef> = missing.iter().map(|&i| &fresh.claims[i].1).collect();
+        for (i, facts) in missing.into_iter().zip(facts_of(&claims)) {
+            keys[i] = Some(facts.candidate_keys());
             let (seq, claim) = &fresh.claims[i];
             known.claims.insert(*seq, (claim.clone(), facts));
         }
@@ -189,9 +189,11 @@ fn fresh_keys(fresh: &mut Fresh, known: &mut Known) -> Vec<Vec<(String, String)>
 /// [`Known::CAPACITY`] claims plus one step's.
 #[derive(Default)]
 pub(super) struct Known {
-    claims: HashMap<i64, (ClaimRef, Facts)>,
+    claims: HashMap<i64, (ClaimRef, Arc<Facts>)>,
     /// The candidate keys of known claims, computed when a key they hold passes the bound.
     keys: HashMap<i64, BTreeSet<String>>,
+    /// Keys found past the bound in this transaction (they stay past it).
+    common: HashSet<String>,
     /// Whether this transaction found the derived rows settled (not pending), or settled them.
     settled: bool,
     /// Claims analysed ahead of time, by id, for the step that finds them fresh
@@ -225,6 +227,7 @@ impl Known {
     fn forget_claims(&mut self) {
         self.claims.clear();
         self.keys.clear();
+        self.common.clear();
     }
 
     /// The candidate keys of a claim (none for a claim not known).
@@ -242,22 +245,117 @@ impl Known {
         self.claims.get(&seq).map(|(c, _)| c)
     }
 
-    fn facts(&self, seq: i64) -> Option<&(ClaimRef, Facts)> {
+    fn facts(&self, seq: i64) -> Option<&(ClaimRef, Arc<Facts>)> {
         self.claims.get(&seq)
     }
 
-    /// Adds claims not known yet, analysing them (on several threads when there are many).
+    /// Adds claims not known yet, with their facts ([`facts_of`]).
     fn extend(&mut self, claims: Vec<(i64, ClaimRef)>) {
         let claims: Vec<(i64, ClaimRef)> = claims
             .into_iter()
             .filter(|(seq, _)| !self.claims.contains_key(seq))
             .collect();
-        let facts = par_map(&claims, |(_, c)| {
-            Facts::new(&c.speaker, &c.cue, &c.stance, &c.content)
-        });
+        let facts = facts_of(&claims.iter().map(|(_, c)| c).collect::<Vec<_>>());
         for ((seq, claim), facts) in claims.into_iter().zip(facts) {
             self.claims.insert(seq, (claim, facts));
         }
+    }
+
+    /// Whether `key` is held by more claims than the bound: known here, or asked of the index
+    /// (a key once past the bound stays past it while the transaction lasts).
+    fn is_common_key(&mut self, writer: &Writer<'_>, key: &str) -> Result<bool, StoreError> {
+        if self.common.contains(key) {
+            return Ok(true);
+        }
+        let common = writer.is_common_key(key)?;
+        if common {
+            self.common.insert(key.to_string());
+        }
+        Ok(common)
+    }
+
+    /// Records that `key` passed the bound.
+    fn set_common_key(&mut self, writer: &Writer<'_>, key: &str) -> Result<(), StoreError> {
+        writer.set_common_key(key)?;
+        self.common.insert(key.to_string());
+        Ok(())
+    }
+}
+
+/// The [`Facts`] of each claim, in order: remembered from an earlier step (of this transaction
+/// or an earlier one, see [`Memo`]), or computed now, on several threads when there are many.
+fn facts_of(claims: &[&ClaimRef]) -> Vec<Arc<Facts>> {
+    let ids: Vec<ObjectId> = claims.iter().map(|c| c.id).collect();
+    let mut facts = recall(&ids);
+    let todo: Vec<usize> = (0..claims.len()).filter(|&i| facts[i].is_none()).collect();
+    let analysed = par_map(&todo, |&i| {
+        let c = claims[i];
+        Arc::new(Facts::new(&c.speaker, &c.cue, &c.stance, &c.content))
+    });
+    remember(
+        todo.iter()
+            .zip(&analysed)
+            .map(|(&i, f)| (ids[i], Arc::clone(f))),
+    );
+    for (i, f) in todo.into_iter().zip(analysed) {
+        facts[i] = Some(f);
+    }
+    facts
+        .into_iter()
+        .zip(claims)
+        .map(|(f, c)| {
+            f.unwrap_or_else(|| Arc::new(Facts::new(&c.speaker, &c.cue, &c.stance, &c.content)))
+        })
+        .collect()
+}
+
+/// The facts of the claims the relation steps of this process analysed last, by claim id,
+/// across transactions: the claims a new claim is paired with are mostly recent ones, each
+/// paired again by many later steps, and a transaction's [`Known`] starts empty. A claim's id
+/// is the hash of its body and its facts are a pure function of the body, so a remembered
+/// entry is right in every database and after any rollback. Two generations of at most
+/// [`Memo::GENERATION`] claims each: a claim read from the older one moves to the newer.
+#[derive(Default)]
+struct Memo {
+    current: HashMap<ObjectId, Arc<Facts>>,
+    previous: HashMap<ObjectId, Arc<Facts>>,
+}
+
+impl Memo {
+    const GENERATION: usize = 8192;
+
+    fn insert(&mut self, id: ObjectId, facts: Arc<Facts>) {
+        if self.current.len() >= Self::GENERATION {
+            self.previous = std::mem::take(&mut self.current);
+        }
+        self.current.insert(id, facts);
+    }
+}
+
+static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+
+/// The remembered facts of these claims (`None` for one not remembered).
+fn recall(ids: &[ObjectId]) -> Vec<Option<Arc<Facts>>> {
+    let mut guard = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
+    let memo = guard.get_or_insert_with(Memo::default);
+    ids.iter()
+        .map(|id| {
+            if let Some(f) = memo.current.get(id) {
+                return Some(Arc::clone(f));
+            }
+            let f = memo.previous.remove(id)?;
+            memo.insert(*id, Arc::clone(&f));
+            Some(f)
+        })
+        .collect()
+}
+
+/// Remembers the facts of these claims.
+fn remember(facts: impl IntoIterator<Item = (ObjectId, Arc<Facts>)>) {
+    let mut guard = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
+    let memo = guard.get_or_insert_with(Memo::default);
+    for (id, f) in facts {
+        memo.insert(id, f);
     }
 }
 
@@ -286,7 +384,7 @@ fn pairs(
         out.keys += 1;
         // A key known to be past the bound: one lookup.
         out.rows_read += 1;
-        if writer.is_common_key(key)? {
+        if known.is_common_key(writer, key)? {
             usable.insert(key.to_string(), false);
             continue;
         }
@@ -295,7 +393,7 @@ fn pairs(
         out.rows_read += holders.len() as u64;
         if holders.len() as i64 > MAX_KEY_HOLDERS {
             usable.insert(key.to_string(), false);
-            writer.set_common_key(key)?;
+            known.set_common_key(writer, key)?;
             let before: Vec<i64> = holders
                 .iter()
                 .map(|h| h.0)
@@ -473,4 +571,66 @@ fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u64) -> ObjectId {
+        ObjectId::of_bytes(&n.to_le_bytes())
+    }
+
+    #[test]
+    fn the_memo_keeps_two_generations_of_claims() {
+        let facts = Arc::new(Facts::new(
+            "The mayor",
+            "say",
+            "neutral",
+            "the bridge closed",
+        ));
+        let mut memo = Memo::default();
+        let full = Memo::GENERATION as u64;
+        for n in 0..full {
+            memo.insert(id(n), Arc::clone(&facts));
+        }
+        assert_eq!(
+            (memo.current.len(), memo.previous.len()),
+            (Memo::GENERATION, 0)
+        );
+        // The next claim starts a generation: the first ones are older, not forgotten.
+        memo.insert(id(full), Arc::clone(&facts));
+        assert_eq!(
+            (memo.current.len(), memo.previous.len()),
+            (1, Memo::GENERATION)
+        );
+        // A second turn forgets the older generation.
+        for n in full + 1..2 * full + 1 {
+            memo.insert(id(n), Arc::clone(&facts));
+        }
+        assert!(!memo.previous.contains_key(&id(0)));
+        assert!(memo.previous.contains_key(&id(full)));
+    }
+
+    #[test]
+    fn recalled_facts_are_those_remembered_and_unknown_claims_are_none() {
+        let a = Arc::new(Facts::new(
+            "A",
+            "say",
+            "neutral",
+            "the river rose overnight",
+        ));
+        let b = Arc::new(Facts::new(
+            "B",
+            "deny",
+            "denying",
+            "the river rose overnight",
+        ));
+        let (ia, ib, none) = (id(u64::MAX), id(u64::MAX - 1), id(u64::MAX - 2));
+        remember([(ia, Arc::clone(&a)), (ib, Arc::clone(&b))]);
+        let got = recall(&[ib, none, ia]);
+        assert_eq!(got[0].as_deref(), Some(&*b));
+        assert_eq!(got[1], None);
+        assert_eq!(got[2].as_deref(), Some(&*a));
+    }
 }
