@@ -565,8 +565,10 @@ impl Rules<'_, '_> {
             let c1 = self.content_left(c, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
             draft.content.push(c1);
-            if relative_after {
-                // The relative clause says something of its own.
+            if relative_after || !quoted {
+                // The relative clause says something of its own; after an unquoted "C,
+                // according to X," what follows is the writer's ("..., but the lead is
+                // narrowing") or describes X ("..., a polling firm, ...").
             } else if let Some(c2) = self.second_part(src.end, s, quoted) {
                 draft.content.push(c2);
             }
@@ -893,6 +895,15 @@ mod tests {
              "According to", "three people were hurt", false),
             ("Three people were hurt, according to the police.", "according to", "the police",
              "according to", "Three people were hurt", false),
+            // After an unquoted content, what follows "according to X," is not the source's.
+            ("Three people were hurt, according to the police, but the road is open.",
+             "according to", "the police", "according to", "Three people were hurt", false),
+            ("Ten boats sank, according to Harbour Watch, a local charity, the most in years.",
+             "according to", "Harbour Watch", "according to", "Ten boats sank", false),
+            // A quotation goes on after the source.
+            ("“Three people were hurt,” according to the police, “and two are in hospital.”",
+             "according to", "the police", "according to",
+             "“Three people were hurt,” | “and two are in hospital.”", false),
             ("The union's claim that pay fell was disputed.", "claim", "The union's", "claim",
              "that pay fell was disputed", false),
             ("The station aired footage showing crowds at the gate.", "air footage",

@@ -150,11 +150,25 @@ impl Rules<'_, '_> {
             }
         }
         let hi = hi.min(q + WINDOW);
+        let opens_subordinate = s.toks.start < q
+            && (self.is(s.toks.start, W::Subordinator)
+                || matches!(self.lw(s.toks.start), "while" | "if" | "as" | "despite"));
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
             // "...; the State Department said": a semicolon ends the clause.
             if d.is_punct(k, ";") && !d.in_quote(k) {
+                return Some(q..k);
+            }
+            // "Although she said C, he ...": after a sentence-opening subordinate clause, a
+            // comma and a subject pronoun start the main clause, which is not content.
+            if opens_subordinate
+                && d.is_punct(k, ",")
+                && !d.in_quote(k)
+                && self.is(k + 1, W::SubjectPronoun)
+                && k + 2 < hi
+                && d.is_word(k + 2)
+            {
                 return Some(q..k);
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
@@ -181,7 +195,11 @@ impl Rules<'_, '_> {
         let mut k = q;
         while k < hi && k - q < 12 {
             let wk = self.lw(k);
-            let wh = matches!(wk, "how" | "what" | "why" | "whether" | "where" | "when");
+            // "asked voters if they would", like "asked voters whether".
+            let wh = matches!(
+                wk,
+                "how" | "what" | "why" | "whether" | "where" | "when" | "if"
+            );
             if wk == "that" || wh || d.kind(k) == Some(Kind::Open) || d.is_punct(k, ":") {
                 return Some(k);
             }
@@ -358,6 +376,12 @@ impl Rules<'_, '_> {
             // "Still, Mr. Devine acknowledged, “...”", "In May, at a rally, she said, “...”":
             // unquoted text before the source and a quotation after the cue: the text before
             // is a lead-in, the quotation the content.
+            // "That, the board said, “would help.”": a quotation that opens in lower case
+            // goes on with the text before the source, which is then part of the content.
+            if q + 2 < hi && d.kind(q + 1) == Some(Kind::Open) && d.is_word(q + 2) && !d.cap(q + 2)
+            {
+                return true;
+            }
             return !(q + 1 < hi && d.kind(q + 1) == Some(Kind::Open));
         }
         if self.lw(q) == "that" || d.kind(q) == Some(Kind::Open) || d.is_punct(q, ":") {
@@ -493,6 +517,19 @@ mod tests {
              "the council of hiding the budget"),
             ("The mayor accused Tom Hale of lying.", "accused", "accuse", "Tom Hale of lying"),
             ("The mayor urged the council to act.", "urged", "urge", "the council to act"),
+            // "if" opens the question like "whether".
+            ("The mayor asked voters if they would stay.", "asked", "ask",
+             "if they would stay"),
+            ("The mayor asked voters whether they would stay.", "asked", "ask",
+             "whether they would stay"),
+            // After a sentence-opening subordinate clause, ", she" starts the main clause.
+            ("Although the mayor said taxes would fall, she voted against the plan.", "said",
+             "say", "taxes would fall"),
+            ("When the mayor said taxes would fall, they cheered.", "said", "say",
+             "taxes would fall"),
+            // Not in a main clause, nor before a relative pronoun.
+            ("The mayor said taxes would fall, she thought.", "said", "say",
+             "taxes would fall, she thought"),
             // "tell" with a lower-case addressee and no clause: no content to tell apart.
             ("The mayor told everyone.", "told", "tell", ""),
         ];
@@ -603,6 +640,9 @@ mod tests {
             // A clause after the cue is the content: what stands before is a lead-in.
             ("Shortly before the vote, the mayor praised the new bridge over the river.",
              "the", "praised", false),
+            // A quotation that opens in lower case goes on with the text before the source.
+            ("That, the board said, “would help the port.”", "the", "said", true),
+            ("Of the plan, the board said, “It would help.”", "the", "said", false),
             // An adjunct after the cue is no content.
             ("The road is closed for the winter, the mayor said in a statement.", "the",
              "said", true),

@@ -302,10 +302,14 @@ impl Rules<'_, '_> {
     fn following_quotes(&self, dr: &Draft, next_start: usize) -> Vec<(Range<usize>, usize)> {
         let d = self.d;
         let mut out = Vec::new();
-        let direct = dr
-            .content
-            .first()
-            .is_some_and(|r| d.kind(r.start) == Some(Kind::Open));
+        let direct = dr.content.first().is_some_and(|r| {
+            d.kind(r.start) == Some(Kind::Open)
+                // "The plan is “dead,” she said.": text before the quotation.
+                || (r.end > r.start
+                    && d.kind(r.end - 1) == Some(Kind::Close)
+                    && d.quote_start(r.end - 1) != NONE
+                    && d.quote_start(r.end - 1) >= r.start)
+        });
         if !direct || dr.sourceless {
             return out;
         }
@@ -341,7 +345,19 @@ impl Rules<'_, '_> {
             let Some(s) = d.sents.get(si) else {
                 break;
             };
-            let q = s.toks.start;
+            let mut q = s.toks.start;
+            let lead = q;
+            // "Now, “the vote is close.”": in the same paragraph a few words may open the
+            // sentence before the quotation.
+            if s.line == line0 && d.kind(q) != Some(Kind::Open) {
+                let mut k = q;
+                while k < s.toks.end && k - q < 8 && (d.is_word(k) || d.is_punct(k, ",")) {
+                    k += 1;
+                }
+                if k > q && k < s.toks.end && d.kind(k) == Some(Kind::Open) {
+                    q = k;
+                }
+            }
             if d.kind(q) != Some(Kind::Open) {
                 break;
             }
@@ -370,7 +386,7 @@ impl Rules<'_, '_> {
             if k < s_end {
                 break;
             }
-            out.push((q..end, es + 1));
+            out.push((lead..end, es + 1));
             si = es + 1;
         }
         out
@@ -577,6 +593,30 @@ mod tests {
             got,
             vec![("say".to_string(), "the port is safe".to_string())]
         );
+        // Text before the quotation: still a direct attribution.
+        let got = summary("The port is “safe,” the mayor said. “It will stay open.”");
+        assert_eq!(
+            got,
+            vec![(
+                "say".to_string(),
+                "The port is “safe,” | “It will stay open.”".to_string()
+            )]
+        );
+        // A few words may open the next sentence of the paragraph before its quotation.
+        let got = summary("“The port is safe,” the mayor said. Now, “it will stay open.”");
+        assert_eq!(
+            got,
+            vec![(
+                "say".to_string(),
+                "“The port is safe,” | Now, “it will stay open.”".to_string()
+            )]
+        );
+        // Not in the next paragraph.
+        let got = summary(
+            "“The port is safe,” the mayor said.
+Now, “it will stay open.”",
+        );
+        assert_eq!(got[0].1, "“The port is safe,”");
         // A next paragraph that goes on after its quote is not taken.
         let got = summary("“The port is safe,” the mayor said.\n“It will stay open,” she added.");
         assert_eq!(got.len(), 2, "{got:?}");
