@@ -68,9 +68,9 @@ impl Carried {
 /// least `min_score`, between claims that no edge relates directly, whose contents (`claim`
 /// gives the speaker and the content by id) share a word that is not a name
 /// ([`same_topic`]) and do not say the same ([`super::same_content`]); a corroboration only
-/// between different speakers. Of several ways
-/// to carry one pair, the highest score stands, then the smallest `through`. Sorted by `a`,
-/// then `c`. A function of the set of edges: their order does not matter.
+/// between different speakers. Of several ways to carry one pair, a conflict stands over a
+/// corroboration, then the highest score, then the smallest `through`. Sorted by `a`, then
+/// `c`. A function of the set of edges: their order does not matter.
 pub fn carried(
     edges: &[Edge],
     claim: &dyn Fn(&ObjectId) -> Option<(String, String)>,
@@ -119,9 +119,13 @@ pub fn carried(
                 if direct.contains(&pair) {
                     continue;
                 }
-                let better = best
-                    .get(&pair)
-                    .is_none_or(|c| score > c.score || (score == c.score && through < c.through));
+                // A conflict stands over a corroboration, then the higher score, then the
+                // smaller `through`.
+                let conflict = |k: RelationKind| k == RelationKind::Conflicts;
+                let better = best.get(&pair).is_none_or(|c| {
+                    (conflict(kind), score) > (conflict(c.kind), c.score)
+                        || (kind == c.kind && score == c.score && through < c.through)
+                });
                 if better {
                     best.insert(
                         pair,
@@ -289,5 +293,30 @@ mod tests {
             .map(|c| (c.a, c.c))
             .collect();
         assert_eq!(pairs, vec![(id(1), id(5)), (id(2), id(3))]);
+    }
+
+    #[test]
+    fn a_conflict_stands_over_a_corroboration_of_the_same_pair() {
+        let text = contents();
+        let claim = |i: &ObjectId| text.get(i).cloned();
+        let edges = vec![
+            edge(1, 2, RelationKind::Conflicts, 0.6),
+            edge(2, 3, RelationKind::Corroborates, 0.8),
+            edge(1, 5, RelationKind::Corroborates, 1.0),
+            edge(5, 3, RelationKind::Corroborates, 1.0),
+        ];
+        // 1 and 3: a conflict through 2 (0.48), a corroboration through 5 (1.0); 2 and 5: a
+        // conflict through 1 (0.6), a corroboration through 3 (0.8).
+        let found: Vec<_> = carried(&edges, &claim, 0.45)
+            .into_iter()
+            .map(|c| (c.kind, c.a, c.c, c.through, c.score))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (RelationKind::Conflicts, id(1), id(3), id(2), 0.48),
+                (RelationKind::Conflicts, id(2), id(5), id(1), 0.6)
+            ]
+        );
     }
 }

@@ -365,11 +365,12 @@ fn listed(
     Ok(rows)
 }
 
-/// The conflicts carried over a corroboration (`relate::carry`, docs/relations.md) that the
+/// The relations carried over a corroboration (`relate::carry`, docs/relations.md) that the
 /// filter shows, from the relations in force at its minimum score: `rows` when they are all of
-/// them (no kind, no claim, document or speaker), else read again. With a claim, a document or
-/// a speaker, only the relations of those claims and of the claims they relate to are read
-/// (every way to carry a conflict to one of them passes there). A pair with any finding of the
+/// them (no kind, no claim, document or speaker); for one kind, `rows` and the relations of
+/// their claims; with a claim, a document or a speaker, the relations of those claims and of
+/// the claims they relate to (every way to carry a relation to one of them passes there). So
+/// no filter reads every relation, and each shows the rows the unfiltered list has. A pair with any finding of the
 /// rules (at any score, of any kind) or a person's judgement is never carried.
 fn carried(
     store: &Store,
@@ -388,8 +389,16 @@ fn carried(
     let read;
     let edges: &[(RelationRow, i64, i64)] = match (&me, &f.kind) {
         (None, None) => rows,
+        // One kind: its rows, and every relation of their claims (a conflict is carried over
+        // a corroboration of one of its claims; whether a pair of corroborating claims is
+        // carried as a conflict depends on the conflicts of the claims between them).
         (None, Some(_)) => {
-            read = listed(store, &all, None)?;
+            let mut claims: Vec<i64> = rows.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
+            claims.sort_unstable();
+            claims.dedup();
+            let mut both = rows.to_vec();
+            both.extend(listed(store, &all, Some(&claims))?);
+            read = both;
             &read
         }
         (Some(me), _) => {
