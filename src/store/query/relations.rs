@@ -151,7 +151,7 @@ judged AS (
 }
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
-/// between a claim and its own later edit is an update, not a conflict), and the conflicts
+/// between a claim and its own later edit is an update, not a conflict), and the relations
 /// carried over a corroboration ([`carried`]), by kind, score (highest first), then the two
 /// claim ids. A function of the stored objects alone.
 pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
