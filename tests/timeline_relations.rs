@@ -6,7 +6,7 @@ use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::model::{Overrides, RelationKind};
 use claims::store::Store;
-use claims::timeline::relations::{self, ConflictFilter};
+use claims::timeline::relations::{self, ConflictFilter, RelationFilter};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -437,4 +437,180 @@ proptest! {
         }
         prop_assert_eq!(relation_ids(&a), relation_ids(&b));
     }
+}
+
+/// Three one-line articles: a report, a refutation of it, and another report of the same event
+/// in other words that shares too little with the refutation to be compared with it.
+fn squid_story(dir: &Path) -> Vec<PathBuf> {
+    [
+        (
+            "a",
+            "Coast Daily",
+            "A giant squid washed ashore at Tobermory after the storm.",
+        ),
+        (
+            "b",
+            "Fact Desk",
+            "The giant squid photo from Tobermory is a hoax.",
+        ),
+        (
+            "c",
+            "Harbour News",
+            "Fishermen watched a huge squid washed ashore by the storm near the old pier at dawn.",
+        ),
+    ]
+    .iter()
+    .map(|(name, outlet, line)| {
+        let p = dir.join(format!("{name}.txt"));
+        std::fs::write(
+            &p,
+            format!(
+                "URL: https://example.test/{name}\nSource: {outlet}\nTitle: {name}\n\n{line}\n"
+            ),
+        )
+        .expect("write");
+        p
+    })
+    .collect()
+}
+
+#[test]
+fn a_conflict_is_carried_over_a_corroboration_when_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &squid_story(dir.path()));
+    let list = |store: &Store, f: RelationFilter| -> Vec<(String, String, f64, String, String)> {
+        relations::relations(store, &f)
+            .expect("relations")
+            .into_iter()
+            .map(|r| {
+                let url = |s: &relations::Side| s.documents.join(",");
+                (r.kind, r.basis, r.score, url(&r.a), url(&r.b))
+            })
+            .collect()
+    };
+    let shown = RelationFilter {
+        min_score: claims::relate::DEFAULT_MIN_SCORE,
+        ..RelationFilter::default()
+    };
+    let (a, b, c) = (
+        "https://example.test/a".to_string(),
+        "https://example.test/b".to_string(),
+        "https://example.test/c".to_string(),
+    );
+    // The refutation conflicts with the first report (found), the two reports corroborate
+    // each other (found), so the refutation conflicts with the second report (carried: the
+    // product of the two scores). Nothing of it is stored.
+    assert_eq!(
+        list(&store, shown.clone()),
+        vec![
+            (
+                "conflicts".into(),
+                "stance/1".into(),
+                0.863,
+                b.clone(),
+                a.clone()
+            ),
+            (
+                "conflicts".into(),
+                "carried/1".into(),
+                0.629,
+                c.clone(),
+                b.clone()
+            ),
+            (
+                "corroborates".into(),
+                "stance/1".into(),
+                0.729,
+                c.clone(),
+                a.clone()
+            ),
+        ]
+    );
+    assert_eq!(
+        rows(&store, "SELECT count(*) FROM found_relations"),
+        vec![vec!["2"]]
+    );
+    let all = relations::relations(&store, &shown).expect("relations");
+    let carried = &all[1];
+    assert_eq!(
+        carried.reason,
+        format!(
+            "carried over claim {}: it conflicts with one side (0.863) and corroborates the other (0.729)",
+            &all[0].b.id.to_hex()[..12]
+        )
+    );
+    // The same row through each filter that names one of its claims, and for its kind.
+    let of_kind = RelationFilter {
+        kind: Some("conflicts".into()),
+        ..shown.clone()
+    };
+    assert_eq!(
+        list(&store, of_kind.clone()),
+        list(&store, shown.clone())[..2]
+    );
+    let of_claim = RelationFilter {
+        claim: Some(carried.a.id),
+        ..shown.clone()
+    };
+    assert_eq!(
+        list(&store, of_claim),
+        vec![
+            (
+                "conflicts".into(),
+                "carried/1".into(),
+                0.629,
+                c.clone(),
+                b.clone()
+            ),
+            (
+                "corroborates".into(),
+                "stance/1".into(),
+                0.729,
+                c.clone(),
+                a.clone()
+            ),
+        ]
+    );
+    let by_speaker = RelationFilter {
+        speaker: Some("fact desk".into()),
+        ..of_kind.clone()
+    };
+    assert_eq!(list(&store, by_speaker), list(&store, of_kind.clone()));
+    let document =
+        claims::store::query::resolve_document(&store, "https://example.test/b").expect("doc");
+    let of_document = RelationFilter {
+        document: Some(document),
+        ..of_kind.clone()
+    };
+    assert_eq!(list(&store, of_document), list(&store, of_kind.clone()));
+    // Above its score, it is not shown.
+
+    let strict = RelationFilter {
+        min_score: 0.7,
+        ..of_kind.clone()
+    };
+    assert_eq!(
+        list(&store, strict),
+        vec![(
+            "conflicts".into(),
+            "stance/1".into(),
+            0.863,
+            b.clone(),
+            a.clone()
+        )]
+    );
+    // A person's judgement of the pair stands instead.
+    relations::link(
+        &mut store,
+        &carried.a.id.to_hex(),
+        &carried.b.id.to_hex(),
+        RelationKind::Unrelated,
+        None,
+    )
+    .expect("link");
+    assert_eq!(
+        list(&store, of_kind),
+        vec![("conflicts".into(), "stance/1".into(), 0.863, b, a)]
+    );
 }

@@ -14,6 +14,7 @@
 //! sync, bundle), in the transaction that stores it: see `src/ledger/derive.rs`.
 
 pub mod aliases;
+pub mod carry;
 pub mod diff;
 pub mod keys;
 pub mod review;

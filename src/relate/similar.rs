@@ -417,6 +417,13 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
         .collect();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let title_case = raw.iter().filter(|w| capital(w)).count() * 5 > raw.len() * 3;
+    // A name after a lower-case particle ("al-Baghdadi", "bin-Salman") is a name in any case.
+    let particle_name = |w: &str| {
+        !capital(w)
+            && w.split('-')
+                .skip(1)
+                .any(|p| capital(p) && p.chars().any(char::is_lowercase))
+    };
     // An acronym (ISIS, U.S, NASA) names an organisation or a place, unless the whole content
     // is shouted in capitals.
     let acronym = |w: &str| {
@@ -432,6 +439,14 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
     };
     let mut out = std::collections::BTreeSet::new();
     for (i, w) in raw.iter().enumerate() {
+        if particle_name(w) {
+            let lower = lowered(w);
+            for part in lower.split('-') {
+                out.insert(stem(part.trim_end_matches("'s")));
+            }
+            out.insert(stem(lower.trim_end_matches("'s")));
+            continue;
+        }
         if !capital(w) {
             continue;
         }
@@ -454,7 +469,9 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
             for part in lower.split('-') {
                 out.insert(stem(part.trim_end_matches("'s")));
             }
-            out.insert(stem(&lower));
+            // The whole name without its possessive: "al-Baghdadi's" is the term
+            // "al-baghdadi".
+            out.insert(stem(lower.trim_end_matches("'s")));
         }
     }
     out
@@ -571,6 +588,11 @@ mod tests {
             ["jongwoo", "kim", "nasa"]
         );
         assert_eq!(n("THE MAYOR SAYS THE BRIDGE IS FINE"), Vec::<String>::new());
+        // A name after a lower-case particle, with a possessive, in sentence case.
+        assert_eq!(
+            n("a woman is not al-Zubaydi's wife"),
+            ["al", "al-zubaydi", "zubaydi"]
+        );
     }
 
     #[test]

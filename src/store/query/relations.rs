@@ -1,7 +1,9 @@
 //! Relations in force: `claims relations` and `claims conflicts`.
 
 use super::super::{Result, Store};
+use crate::model::RelationKind;
 use crate::objects::ObjectId;
+use crate::relate::{self, carry::Edge};
 use rusqlite::{params_from_iter, types::Value as SqlValue};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -149,14 +151,58 @@ judged AS (
 }
 
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
-/// between a claim and its own later edit is an update, not a conflict), by kind, score
-/// (highest first), then the two claim ids. A function of the stored objects alone.
+/// between a claim and its own later edit is an update, not a conflict), and the relations
+/// carried over a corroboration ([`carried`]), by kind, score (highest first), then the two
+/// claim ids. A function of the stored objects alone.
 pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
-    let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
-    // With a claim, a document or a speaker, the relations are read from [`NARROWED`]: the
-    // view's rows of the claims that filter names (every other filter still applies below),
-    // found with the indexes, rather than the whole `claim_relations` view.
-    let me = if let Some(c) = &f.claim {
+    let mut rows = listed(store, f, None)?;
+    if matches!(
+        f.kind.as_deref(),
+        None | Some("conflicts") | Some("corroborates")
+    ) {
+        let found: Vec<_> = carried(store, f, &rows)?
+            .into_iter()
+            .filter(|r| f.kind.as_ref().is_none_or(|k| *k == r.0.kind))
+            .collect();
+        if !found.is_empty() {
+            rows.extend(found);
+            rows.sort_by(|(x, _, _), (y, _, _)| {
+                x.kind
+                    .cmp(&y.kind)
+                    .then(y.score.total_cmp(&x.score))
+                    .then(x.a.id.cmp(&y.a.id))
+                    .then(x.b.id.cmp(&y.b.id))
+                    .then(x.basis.cmp(&y.basis))
+                    .then(x.relation.cmp(&y.relation))
+            });
+        }
+    }
+    let mut seqs: Vec<i64> = Vec::new();
+    for (_, a, b) in &rows {
+        seqs.push(*a);
+        seqs.push(*b);
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    let places = appearances(store, &seqs)?;
+    for (row, a, b) in &mut rows {
+        for (side, seq) in [(&mut row.a, *a), (&mut row.b, *b)] {
+            if let Some(p) = places.get(&seq) {
+                side.documents = p.documents.clone();
+                side.outlet = p.outlet.clone();
+                side.title = p.title.clone();
+                side.published = p.published.clone();
+            }
+        }
+    }
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The claims a filter narrows to (`me(seq)` of [`NARROWED`]): the SQL of one claim, the
+/// claims of a document or of a speaker, its parameter pushed on `args`; `None` for no such
+/// filter.
+fn me_sql(f: &RelationFilter, args: &mut Vec<SqlValue>) -> Option<String> {
+    if let Some(c) = &f.claim {
         args.push(SqlValue::Text(c.to_hex()));
         Some(format!(
             "SELECT seq FROM objects WHERE id = ?{}",
@@ -180,6 +226,44 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
         ))
     } else {
         None
+    }
+}
+
+/// The claims (seqs) a filter narrows to, sorted; `None` for no claim, document or speaker.
+fn me_seqs(store: &Store, f: &RelationFilter) -> Result<Option<Vec<i64>>> {
+    let mut args = Vec::new();
+    let Some(me) = me_sql(f, &mut args) else {
+        return Ok(None);
+    };
+    let mut stmt = store.conn().prepare(&format!(
+        "WITH me(seq) AS ({me}) SELECT DISTINCT seq FROM me ORDER BY 1"
+    ))?;
+    let seqs = stmt
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(Some(seqs))
+}
+
+/// The rows of [`relations`] found or judged (without the carried ones and the places), each
+/// with its two claims' seqs. With `only`, the relations of those claims (by seq) instead of
+/// those of the claim, document or speaker of the filter.
+fn listed(
+    store: &Store,
+    f: &RelationFilter,
+    only: Option<&[i64]>,
+) -> Result<Vec<(RelationRow, i64, i64)>> {
+    let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
+    // With a claim, a document or a speaker, the relations are read from [`NARROWED`]: the
+    // view's rows of the claims that filter names (every other filter still applies below),
+    // found with the indexes, rather than the whole `claim_relations` view.
+    let me = match only {
+        Some(seqs) => {
+            let json = serde_json::to_string(seqs)
+                .map_err(|e| super::super::StoreError::Corrupt(format!("claim seqs: {e}")))?;
+            args.push(SqlValue::Text(json));
+            Some(format!("SELECT value FROM json_each(?{})", args.len()))
+        }
+        None => me_sql(f, &mut args),
     };
     let (with, source) = match (&me, &f.kind) {
         (Some(me), _) => (
@@ -261,8 +345,7 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
             published: None,
         })
     };
-    let mut seqs: Vec<i64> = Vec::new();
-    let mut rows: Vec<(RelationRow, i64, i64)> = stmt
+    let rows: Vec<(RelationRow, i64, i64)> = stmt
         .query_map(params_from_iter(args), |r| {
             Ok((
                 RelationRow {
@@ -279,24 +362,131 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    for (_, a, b) in &rows {
-        seqs.push(*a);
-        seqs.push(*b);
-    }
-    seqs.sort_unstable();
-    seqs.dedup();
-    let places = appearances(store, &seqs)?;
-    for (row, a, b) in &mut rows {
-        for (side, seq) in [(&mut row.a, *a), (&mut row.b, *b)] {
-            if let Some(p) = places.get(&seq) {
-                side.documents = p.documents.clone();
-                side.outlet = p.outlet.clone();
-                side.title = p.title.clone();
-                side.published = p.published.clone();
-            }
+    Ok(rows)
+}
+
+/// The relations carried over a corroboration (`relate::carry`, docs/relations.md) that the
+/// filter shows, from the relations in force at its minimum score: `rows` when they are all of
+/// them (no kind, no claim, document or speaker); for one kind, `rows` and the relations of
+/// their claims; with a claim, a document or a speaker, the relations of those claims and of
+/// the claims they relate to (every way to carry a relation to one of them passes there). So
+/// no filter reads every relation, and each shows the rows the unfiltered list has. A pair with any finding of the
+/// rules (at any score, of any kind) or a person's judgement is never carried.
+fn carried(
+    store: &Store,
+    f: &RelationFilter,
+    rows: &[(RelationRow, i64, i64)],
+) -> Result<Vec<(RelationRow, i64, i64)>> {
+    let all = RelationFilter {
+        kind: None,
+        min_score: f.min_score,
+        document: None,
+        speaker: None,
+        include_retracted: f.include_retracted,
+        claim: None,
+    };
+    let me = me_seqs(store, f)?;
+    let read;
+    let edges: &[(RelationRow, i64, i64)] = match (&me, &f.kind) {
+        (None, None) => rows,
+        // One kind: its rows, and every relation of their claims (a conflict is carried over
+        // a corroboration of one of its claims; whether a pair of corroborating claims is
+        // carried as a conflict depends on the conflicts of the claims between them).
+        (None, Some(_)) => {
+            let mut claims: Vec<i64> = rows.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
+            claims.sort_unstable();
+            claims.dedup();
+            let mut both = rows.to_vec();
+            both.extend(listed(store, &all, Some(&claims))?);
+            read = both;
+            &read
         }
+        (Some(me), _) => {
+            let mut first = listed(store, &all, Some(me))?;
+            let mut partners: Vec<i64> = first.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
+            partners.sort_unstable();
+            partners.dedup();
+            first.extend(listed(store, &all, Some(&partners))?);
+            read = first;
+            &read
+        }
+    };
+    let mut sides: HashMap<ObjectId, (Side, i64)> = HashMap::new();
+    let mut graph = Vec::new();
+    for (row, a, b) in edges {
+        let kind = match row.kind.as_str() {
+            "conflicts" => RelationKind::Conflicts,
+            "corroborates" => RelationKind::Corroborates,
+            _ => continue,
+        };
+        graph.push(Edge {
+            a: row.a.id,
+            b: row.b.id,
+            kind,
+            score: row.score,
+        });
+        sides.entry(row.a.id).or_insert_with(|| (row.a.clone(), *a));
+        sides.entry(row.b.id).or_insert_with(|| (row.b.clone(), *b));
     }
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let claim = |id: &ObjectId| {
+        sides
+            .get(id)
+            .map(|(s, _)| (s.speaker.clone(), s.content.clone()))
+    };
+    let found: Vec<_> = relate::carry::carried(&graph, &claim, f.min_score)
+        .into_iter()
+        .filter(|c| {
+            let (a, b) = (sides[&c.a].1, sides[&c.c].1);
+            me.as_ref()
+                .is_none_or(|me| me.binary_search(&a).is_ok() || me.binary_search(&b).is_ok())
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The pairs the rules judged or a person did: not carried.
+    let pairs: Vec<(i64, i64, String, String)> = found
+        .iter()
+        .map(|c| (sides[&c.a].1, sides[&c.c].1, c.a.to_hex(), c.c.to_hex()))
+        .collect();
+    let json = serde_json::to_string(&pairs)
+        .map_err(|e| super::super::StoreError::Corrupt(format!("claim pairs: {e}")))?;
+    let mut stmt = store.conn().prepare(
+        "SELECT j.key FROM json_each(?1) j
+         WHERE EXISTS (SELECT 1 FROM found_relations r
+                       WHERE r.a_seq = json_extract(j.value, '$[0]') AND r.b_seq = json_extract(j.value, '$[1]'))
+            OR EXISTS (SELECT 1 FROM found_relations r
+                       WHERE r.a_seq = json_extract(j.value, '$[1]') AND r.b_seq = json_extract(j.value, '$[0]'))
+            OR EXISTS (SELECT 1 FROM relations m
+                       WHERE m.manual = 1
+                         AND m.pair_lo = json_extract(j.value, '$[2]') AND m.pair_hi = json_extract(j.value, '$[3]'))",
+    )?;
+    let judged: std::collections::HashSet<usize> = stmt
+        .query_map([json], |r| r.get::<_, i64>(0))?
+        .map(|k| k.map(|k| k as usize))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found
+        .into_iter()
+        .enumerate()
+        .filter(|(n, _)| !judged.contains(n))
+        .map(|(_, c)| {
+            let (a, a_seq) = sides[&c.a].clone();
+            let (b, b_seq) = sides[&c.c].clone();
+            (
+                RelationRow {
+                    kind: c.kind.as_str().to_string(),
+                    score: c.score,
+                    reason: c.reason(),
+                    basis: relate::carry::CARRIED_BASIS.to_string(),
+                    a,
+                    b,
+                    relation: None,
+                },
+                a_seq,
+                b_seq,
+            )
+        })
+        .collect())
 }
 
 /// `%TEXT%` for `LIKE ... ESCAPE '\'`: TEXT anywhere, its `%` and `_` taken literally.
