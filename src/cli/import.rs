@@ -23,8 +23,9 @@ use std::path::PathBuf;
 /// directory are reported and not followed (see --follow-links). Only regular files are read: a
 /// FIFO, socket or device is refused. Each file is one transaction: a bad file is reported and
 /// leaves the database unchanged, the others are still imported, and the exit code is 1.
-/// Importing the same bytes again adds nothing. A damaged database file (`PRAGMA
-/// quick_check`) is refused before anything is written, with exit code 3.
+/// Importing the same bytes again adds nothing. A database file whose structure is damaged (its
+/// header, or the root page of a table or index) is refused before anything is written, with
+/// exit code 3; `claims verify` checks every page.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or directories to import.
@@ -98,7 +99,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
     };
     let mut store = Store::open(&cli.db)?;
     // A damaged file is refused before anything is written into it (exit 3).
-    store.quick_check()?;
+    store.check_structure()?;
     let extractor = Extractor::new()?;
     let progress = progress_bar("files", false);
     let text = cli.format == Format::Text;
