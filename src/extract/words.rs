@@ -28,6 +28,7 @@ pub(crate) enum W {
     NumberWord,
     NamingParticiple,
     CueNounModifier,
+    CueNounHead,
     LeadIn,
     Title,
     OrgHead,
@@ -58,7 +59,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 35] = [
+    pub const LISTED: [(W, &'static str); 36] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -77,6 +78,7 @@ impl W {
         (W::NumberWord, "number_word"),
         (W::NamingParticiple, "naming_participle"),
         (W::CueNounModifier, "cue_noun_modifier"),
+        (W::CueNounHead, "cue_noun_head"),
         (W::LeadIn, "lead_in"),
         (W::Title, "title"),
         (W::OrgHead, "org_head"),

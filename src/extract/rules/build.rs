@@ -223,6 +223,10 @@ impl Rules<'_, '_> {
         {
             return None;
         }
+        // "a think tank": a compound noun, not a verb.
+        if e.words.len() == 1 && self.is(ce, W::CueNounHead) {
+            return None;
+        }
         // "showed up", "called off": a phrasal verb that is no cue.
         if e.words.len() == 1 && matches!(self.lw(ce), "up" | "off") {
             return None;
@@ -803,6 +807,9 @@ mod tests {
              "said", "“It is closed,” | “and it will stay closed.”", false),
             ("The mayor has not denied the report.", "deny", "The mayor", "has not denied",
              "the report", false),
+            // "think" before "tank" is part of the source, not a cue.
+            ("The Harbour Institute think tank said the port would close.", "say",
+             "The Harbour Institute think tank", "said", "the port would close", false),
             ("The mayor backs Tom Hale, who runs the depot.", "back", "The mayor", "backs",
              "Tom Hale", false),
             ("The deal was first reported by the Ledger.", "report", "the Ledger",
@@ -859,12 +866,14 @@ mod tests {
              "appeared", "Ann Lee, a director of the port | to back the plan", true),
         ]);
         // Not cues: a phrasal verb, a naming participle, a noun after an adjective or a
-        // possessive.
+        // possessive, a compound noun ("think tank").
         for text in [
             "The mayor showed up late.",
             "A group called Friends of the Port met.",
             "The party had a strong showing in the north.",
             "His claim was false.",
+            "A think tank in the capital published the figures.",
+            "Two harbour think tanks met on Monday.",
         ] {
             with(text, |r| {
                 let drafts = r.run();

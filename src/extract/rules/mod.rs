@@ -108,6 +108,10 @@ impl Rules<'_, '_> {
         if self.d.cap(i) {
             return false;
         }
+        // "think" in "the think tank": part of a noun.
+        if self.is(i + 1, W::CueNounHead) {
+            return false;
+        }
         let w = self.lw(i);
         (w.len() > 4 && w.ends_with("ed")) || self.is(i, W::VerbForm) || self.is(i, W::CommonVerb)
     }
