@@ -20,17 +20,8 @@ import re
 import subprocess
 import sys
 
-TRIM = " \t\r\n\u00a0.,;:"
-
-
-def extent(text, pieces):
-    s = min(a for a, _ in pieces)
-    e = max(b for _, b in pieces)
-    while s < e and text[s] in TRIM:
-        s += 1
-    while e > s and text[e - 1] in TRIM:
-        e -= 1
-    return (s, e)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from polnear_spans import extent  # noqa: E402
 
 
 def gold_attributions(ann):
