@@ -585,3 +585,68 @@ fn a_conflict_is_carried_over_a_corroboration_when_read() {
     .expect("link");
     assert_eq!(list(&store, of_kind), vec![found]);
 }
+
+/// A side lists the first `DOCUMENTS_SHOWN` (20) document keys of its claim, sorted, and counts
+/// them all; its outlet, title and published time are those of its earliest appearance, also
+/// when that document's key is past the ones listed.
+#[test]
+fn a_claim_in_many_documents_lists_twenty_and_counts_them_all() {
+    assert_eq!(claims::store::query::relations::DOCUMENTS_SHOWN, 20);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut paths = Vec::new();
+    // The same report in 25 articles of one outlet; the earliest is number 23.
+    for n in 0..25 {
+        let p = dir.path().join(format!("a{n:02}.txt"));
+        let day = if n == 23 { 1 } else { 2 + n % 20 };
+        std::fs::write(
+            &p,
+            format!(
+                "URL: https://example.test/a{n:02}\nSource: Coast Daily\nTitle: squid {n}\n\
+                 Published: 2026-03-{day:02}T09:00:00Z\n\n\
+                 A giant squid washed ashore at Tobermory after the storm.\n"
+            ),
+        )
+        .expect("write");
+        paths.push(p);
+    }
+    let refutation = squid_story(dir.path()).remove(1);
+    paths.push(refutation);
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    import(&mut store, &paths);
+    let all = relations::relations(&store, &RelationFilter::default()).expect("relations");
+    assert_eq!(all.len(), 1, "{all:?}");
+    let r = &all[0];
+    assert_eq!(
+        (r.kind.as_str(), r.basis.as_str()),
+        ("conflicts", "stance/1")
+    );
+    let (many, one) = if r.a.documents_total > 1 {
+        (&r.a, &r.b)
+    } else {
+        (&r.b, &r.a)
+    };
+    let listed: Vec<String> = (0..20)
+        .map(|n| format!("https://example.test/a{n:02}"))
+        .collect();
+    assert_eq!(many.documents, listed);
+    assert_eq!(many.documents_total, 25);
+    assert_eq!(
+        (
+            many.outlet.as_deref(),
+            many.title.as_deref(),
+            many.published.as_deref()
+        ),
+        (
+            Some("Coast Daily"),
+            Some("squid 23"),
+            Some("2026-03-01T09:00:00Z")
+        )
+    );
+    assert_eq!(one.documents, vec!["https://example.test/b".to_string()]);
+    assert_eq!(one.documents_total, 1);
+    // The JSON names the count after the keys.
+    let json = serde_json::to_value(r).expect("json");
+    let side = if r.a.documents_total > 1 { "a" } else { "b" };
+    assert_eq!(json[side]["documents"].as_array().map(Vec::len), Some(20));
+    assert_eq!(json[side]["documents_total"], 25);
+}

@@ -1,6 +1,6 @@
 //! `claims relations`: how claims of different articles stand to each other.
 
-use super::render::{cue, plural, print_json, short};
+use super::render::{cue, plural, short};
 use super::{open_existing, Cli, CliResult, Format};
 use claims::store::query::resolve_document;
 use claims::timeline::relations::{self, RelationFilter, RelationRow, Side};
@@ -115,6 +115,7 @@ pub fn show(
                         s.stance.clone(),
                         s.content.clone(),
                         s.documents.join(" "),
+                        s.documents_total.to_string(),
                     ]);
                 }
                 row
@@ -133,22 +134,24 @@ pub fn show(
                 "a_stance",
                 "a_content",
                 "a_documents",
+                "a_documents_total",
                 "b_id",
                 "b_speaker",
                 "b_cue",
                 "b_stance",
                 "b_content",
                 "b_documents",
+                "b_documents_total",
             ],
             &table,
         )?;
         return Ok(super::exit::OK);
     }
     if cli.format != Format::Text {
-        print_json(cli.format, &rows)?;
+        write_json(cli.format, &rows)?;
         return Ok(super::exit::OK);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     for r in &rows {
         write_row(&mut out, r)?;
     }
@@ -161,6 +164,24 @@ pub fn show(
     writeln!(out, "{} {noun}{}", rows.len(), plural(rows.len()))?;
     out.flush()?;
     Ok(super::exit::OK)
+}
+
+/// Writes the rows as `print_json` would (the same bytes), one row at a time through a buffer:
+/// no JSON value or string of the whole list is built, and a long list is not one write per
+/// line.
+fn write_json(format: Format, rows: &[RelationRow]) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // Written as io::Error, so that a closed pipe is seen as one (serde_json hides it).
+    if format == Format::Jsonl {
+        for r in rows {
+            serde_json::to_writer(&mut out, r)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        serde_json::to_writer_pretty(&mut out, rows)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 fn write_row(out: &mut impl Write, r: &RelationRow) -> std::io::Result<()> {

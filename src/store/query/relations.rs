@@ -8,6 +8,10 @@ use rusqlite::{params_from_iter, types::Value as SqlValue};
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// How many document keys a side of a relation lists at most ([`Side::documents`]); the count
+/// of all is [`Side::documents_total`].
+pub const DOCUMENTS_SHOWN: usize = 20;
+
 /// One side of a relation as shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
@@ -17,8 +21,12 @@ pub struct Side {
     pub stance: String,
     pub content: String,
     /// The keys of the documents the claim appears in (the URL when the article had one),
-    /// sorted.
+    /// sorted: the first [`DOCUMENTS_SHOWN`] of them, so that a claim repeated in thousands of
+    /// articles does not make each of its relations that long.
     pub documents: Vec<String>,
+    /// How many documents the claim appears in (all of them, also those past
+    /// [`DOCUMENTS_SHOWN`]).
+    pub documents_total: usize,
     /// Where it appeared first (by published time, then version id): the outlet, title and
     /// published time of that version.
     pub outlet: Option<String>,
@@ -189,6 +197,7 @@ pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> 
         for (side, seq) in [(&mut row.a, *a), (&mut row.b, *b)] {
             if let Some(p) = places.get(&seq) {
                 side.documents = p.documents.clone();
+                side.documents_total = p.documents_total;
                 side.outlet = p.outlet.clone();
                 side.title = p.title.clone();
                 side.published = p.published.clone();
@@ -340,6 +349,7 @@ fn listed(
             stance: r.get(at + 3)?,
             content: r.get(at + 4)?,
             documents: Vec::new(),
+            documents_total: 0,
             outlet: None,
             title: None,
             published: None,
@@ -501,13 +511,21 @@ fn like_pattern(s: &str) -> String {
 
 #[derive(Default)]
 struct Places {
+    /// The first [`DOCUMENTS_SHOWN`] document keys, sorted.
     documents: Vec<String>,
+    /// How many distinct document keys.
+    documents_total: usize,
     outlet: Option<String>,
     title: Option<String>,
     published: Option<String>,
+    /// The order of the first appearance so far: no published time last, then the published
+    /// time (Julian day), then the version id.
+    first: Option<(bool, f64, String)>,
 }
 
-/// Where each claim (by seq) appears: one query for all.
+/// Where each claim (by seq) appears: one query for all, read in document key order so that
+/// each claim keeps at most [`DOCUMENTS_SHOWN`] keys and a count, however many documents it
+/// appears in.
 fn appearances(store: &Store, seqs: &[i64]) -> Result<HashMap<i64, Places>> {
     let mut out: HashMap<i64, Places> = HashMap::new();
     if seqs.is_empty() {
@@ -516,33 +534,40 @@ fn appearances(store: &Store, seqs: &[i64]) -> Result<HashMap<i64, Places>> {
     let json = serde_json::to_string(seqs)
         .map_err(|e| super::super::StoreError::Corrupt(format!("claim seqs: {e}")))?;
     let mut stmt = store.conn().prepare(
-        "SELECT m.claim_seq, d.key, v.source, v.title, v.published
+        "SELECT m.claim_seq, d.key, v.source, v.title, v.published, julianday(v.published), v.id
          FROM json_each(?1) j
          JOIN mentions m ON m.claim_seq = j.value
          JOIN versions v ON v.seq = m.version_seq
          JOIN documents d ON d.seq = v.document_seq
-         ORDER BY m.claim_seq, julianday(v.published) IS NULL, julianday(v.published), v.id",
+         ORDER BY m.claim_seq, d.key",
     )?;
     let mut rows = stmt.query([json])?;
+    let mut last: Option<(i64, String)> = None;
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let key: String = r.get(1)?;
-        let p = out.entry(seq).or_insert_with(|| Places {
-            documents: Vec::new(),
-            outlet: None,
-            title: None,
-            published: None,
-        });
-        if p.documents.is_empty() {
+        let day: Option<f64> = r.get(5)?;
+        let order = (day.is_none(), day.unwrap_or(0.0), r.get::<_, String>(6)?);
+        let p = out.entry(seq).or_default();
+        if p.first.as_ref().is_none_or(|f| {
+            f.0.cmp(&order.0)
+                .then(f.1.total_cmp(&order.1))
+                .then(f.2.cmp(&order.2))
+                .is_gt()
+        }) {
             p.outlet = r.get(2)?;
             p.title = r.get(3)?;
             p.published = r.get(4)?;
+            p.first = Some(order);
         }
-        p.documents.push(key);
-    }
-    for p in out.values_mut() {
-        p.documents.sort();
-        p.documents.dedup();
+        if last.as_ref().is_some_and(|(s, k)| *s == seq && *k == key) {
+            continue;
+        }
+        p.documents_total += 1;
+        if p.documents.len() < DOCUMENTS_SHOWN {
+            p.documents.push(key.clone());
+        }
+        last = Some((seq, key));
     }
     Ok(out)
 }
