@@ -269,12 +269,13 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     }
     // Sharing only names (the same people in two stories) is not sharing a proposition: the
     // shared terms must say something about them too.
-    let predicate: f64 = sim
+    let predicates: Vec<(&String, f64)> = sim
         .shared
         .iter()
         .filter(|t| !a.names.contains(*t) && !b.names.contains(*t))
-        .map(|t| ta[t].min(tb[t]))
-        .sum();
+        .map(|t| (t, ta[t].min(tb[t])))
+        .collect();
+    let predicate: f64 = predicates.iter().map(|p| p.1).sum();
     if predicate < MIN_PREDICATE_WEIGHT {
         return None;
     }
@@ -287,7 +288,21 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     );
     // ... in a short content, where a few shared rare terms are most of what either says.
     let short = |f: &Facts| f.words.len() <= CONFLICT_SHORT_WORDS;
-    let same = if opposed && short(a) && short(b) {
+    // A rare word shared that is not a name ("selfie", "werewolf": weight at least
+    // [`RARE_PREDICATE_WEIGHT`]) ties two short contents to one story more than common words
+    // do: their conflict is full from a smaller shared weight. A number ("2015") is no such
+    // word: two stories of one year share it.
+    let rare = predicates.iter().any(|(t, w)| {
+        *w >= RARE_PREDICATE_WEIGHT && !t.chars().any(|c| c.is_ascii_digit())
+    });
+    let same = if opposed && short(a) && short(b) && rare {
+        scaled_match(
+            sim.cosine,
+            sim.shared_weight,
+            CONFLICT_MIN_COSINE,
+            RARE_CONFLICT_FULL_SHARED_WEIGHT,
+        )
+    } else if opposed && short(a) && short(b) {
         conflict_match_score(sim.cosine, sim.shared_weight)
     } else if opposed {
         scaled_match(
@@ -431,6 +446,13 @@ pub const FULL_SHARED_WEIGHT: f64 = 3.0;
 pub const CONFLICT_MIN_COSINE: f64 = 0.25;
 /// [`FULL_SHARED_WEIGHT`] of a conflict between two short contents.
 pub const CONFLICT_FULL_SHARED_WEIGHT: f64 = 3.5;
+/// A shared term that is not a name and weighs at least this (a word rarer than about Zipf
+/// 3.5, "selfie", "werewolf", or a word not in the rarity table) makes the conflict of two
+/// short contents full at [`RARE_CONFLICT_FULL_SHARED_WEIGHT`] (issue 9, fourth matching round;
+/// chosen with it by 5-fold cross-validation by story, `tools/cv_rare.py`, docs/relations.md).
+pub const RARE_PREDICATE_WEIGHT: f64 = 1.5;
+/// [`CONFLICT_FULL_SHARED_WEIGHT`] of two short contents sharing a rare term that is not a name.
+pub const RARE_CONFLICT_FULL_SHARED_WEIGHT: f64 = 2.0;
 /// The longest content (in words) whose conflicts have the short match.
 pub const CONFLICT_SHORT_WORDS: usize = 16;
 /// [`MIN_COSINE`] of a conflict where a content is longer (the match before the
@@ -455,6 +477,36 @@ mod tests {
 
     fn reason(a: &Facts, b: &Facts) -> Option<(RelationKind, &'static str, String)> {
         judge(a, b).map(|x| (x.kind, x.basis, x.reason))
+    }
+
+    #[test]
+    fn a_shared_rare_word_that_is_no_name_makes_a_short_conflict_full_sooner() {
+        let asserted = |c: &str| Facts::new("", "", "asserting", c);
+        let a = asserted("Council hires a llama to pull the carnival float");
+        let b = asserted("The llama at the village cheese parade was a hoax");
+        // Only "llama" is shared: under the common conflict match the pair stays below the
+        // default threshold; "llama" is rare and no name, so the match is full at 2.0.
+        let sim = similarity(&a.terms, &b.terms);
+        assert_eq!(sim.shared, vec!["llama".to_string()]);
+        assert!(conflict_match_score(sim.cosine, sim.shared_weight) < DEFAULT_MIN_SCORE);
+        let found = judge(&a, &b).expect("a conflict");
+        assert_eq!(found.kind, RelationKind::Conflicts);
+        let want = (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0))
+            .sqrt();
+        assert_eq!(found.score, (want * 1000.0).round() / 1000.0);
+        assert!(found.score >= DEFAULT_MIN_SCORE, "{}", found.score);
+        // A name is no such word ("Llama" inside a sentence is somebody's name): sharing
+        // only it relates nothing.
+        let named = asserted("The Llama at the village cheese parade was a hoax");
+        assert_eq!(judge(&a, &named), None);
+        // Nor a number: two stories of one year share it.
+        let year_a = asserted("Council hires 2015 performers to pull the carnival float");
+        let year_b = asserted("The 2015 performers at the village cheese parade were a hoax");
+        let sim = similarity(&year_a.terms, &year_b.terms);
+        let rare_match = (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0))
+            .sqrt();
+        let found = judge(&year_a, &year_b).map(|f| f.score);
+        assert!(found.is_none_or(|s| s < rare_match), "{found:?} vs {rare_match}");
     }
 
     #[test]
