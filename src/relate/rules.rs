@@ -292,9 +292,9 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     // [`RARE_PREDICATE_WEIGHT`]) ties two short contents to one story more than common words
     // do: their conflict is full from a smaller shared weight. A number ("2015") is no such
     // word: two stories of one year share it.
-    let rare = predicates.iter().any(|(t, w)| {
-        *w >= RARE_PREDICATE_WEIGHT && !t.chars().any(|c| c.is_ascii_digit())
-    });
+    let rare = predicates
+        .iter()
+        .any(|(t, w)| *w >= RARE_PREDICATE_WEIGHT && !t.chars().any(|c| c.is_ascii_digit()));
     let same = if opposed && short(a) && short(b) && rare {
         scaled_match(
             sim.cosine,
@@ -491,8 +491,8 @@ mod tests {
         assert!(conflict_match_score(sim.cosine, sim.shared_weight) < DEFAULT_MIN_SCORE);
         let found = judge(&a, &b).expect("a conflict");
         assert_eq!(found.kind, RelationKind::Conflicts);
-        let want = (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0))
-            .sqrt();
+        let want =
+            (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0)).sqrt();
         assert_eq!(found.score, (want * 1000.0).round() / 1000.0);
         assert!(found.score >= DEFAULT_MIN_SCORE, "{}", found.score);
         // A name is no such word ("Llama" inside a sentence is somebody's name): sharing
@@ -503,10 +503,13 @@ mod tests {
         let year_a = asserted("Council hires 2015 performers to pull the carnival float");
         let year_b = asserted("The 2015 performers at the village cheese parade were a hoax");
         let sim = similarity(&year_a.terms, &year_b.terms);
-        let rare_match = (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0))
-            .sqrt();
+        let rare_match =
+            (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0)).sqrt();
         let found = judge(&year_a, &year_b).map(|f| f.score);
-        assert!(found.is_none_or(|s| s < rare_match), "{found:?} vs {rare_match}");
+        assert!(
+            found.is_none_or(|s| s < rare_match),
+            "{found:?} vs {rare_match}"
+        );
     }
 
     #[test]
