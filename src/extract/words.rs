@@ -46,6 +46,7 @@ pub(crate) enum W {
     GerundCatenative,
     FramingOpinion,
     Subordinator,
+    NpToHead,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -59,7 +60,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 36] = [
+    pub const LISTED: [(W, &'static str); 37] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -96,6 +97,7 @@ impl W {
         (W::GerundCatenative, "gerund_catenative"),
         (W::FramingOpinion, "framing_opinion"),
         (W::Subordinator, "subordinator"),
+        (W::NpToHead, "np_to_head"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

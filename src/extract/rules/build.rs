@@ -1,6 +1,6 @@
 //! One cue match to one attribution: the source and content around it, by the cue's kind.
 
-use super::{Draft, Rules, MAX_SOURCE, WINDOW};
+use super::{Draft, Rules, MAX_QUOTE, MAX_SOURCE, WINDOW};
 use crate::extract::doc::NONE;
 use crate::extract::lexicon::{CueEntry, CueKind};
 use crate::extract::token::{Kind, Sentence};
@@ -124,7 +124,21 @@ impl Rules<'_, '_> {
                 || self.lw(k) == "that"
                 || d.kind(k) == Some(Kind::Open)
         };
-        if !adverb || !opens(a + 1) || draft.source.as_ref().is_some_and(|s| s.contains(&a)) {
+        let in_source = draft.source.as_ref().is_some_and(|s| s.contains(&a));
+        // "called upon", "wrote back": a particle joins the cue.
+        if !in_source && d.is_word(a) && matches!(w, "upon" | "back") {
+            draft.cue.end = a + 1;
+            for r in &mut draft.content {
+                if r.start == a {
+                    r.start = a + 1;
+                }
+            }
+            return;
+        }
+        // "“C,” she wrote recently.": an adverb closing the sentence after the cue.
+        let closes = (d.is_punct(a + 1, ".") || d.sent_of(a + 1) != d.sent_of(a))
+            && draft.content.iter().all(|r| r.end <= draft.cue.start);
+        if !adverb || !(opens(a + 1) || closes) || in_source {
             return;
         }
         draft.cue.end = a + 1;
@@ -159,8 +173,28 @@ impl Rules<'_, '_> {
                     | ("though", _)
                     | ("however", _)
             ) || (next == "on" && after == "the" && self.lw(k + 3) == "other");
-            let participle =
-                d.is_word(k + 1) && !d.cap(k + 1) && next.len() > 5 && next.ends_with("ing");
+            // ", including the mayor" stays with the phrase it completes.
+            let participle = d.is_word(k + 1)
+                && !d.cap(k + 1)
+                && next.len() > 5
+                && next.ends_with("ing")
+                && (next != "including");
+            // ", in a statement", ", after the vote": an adjunct after the speaker.
+            let prep = d.is_word(k + 1)
+                && !d.cap(k + 1)
+                && matches!(
+                    next,
+                    "in" | "at"
+                        | "on"
+                        | "after"
+                        | "during"
+                        | "before"
+                        | "with"
+                        | "despite"
+                        | "amid"
+                        | "following"
+                );
+            let participle = participle || prep;
             if comma && k + 1 < src.end && (adjunct || participle) {
                 return src.start..k;
             }
@@ -401,6 +435,9 @@ impl Rules<'_, '_> {
             }
             draft.content.push(o..lo);
             draft.sents.start = d.sent_of(o)?;
+        } else if let Some(c1) = self.colon_paragraph(ce, s) {
+            // "X continued:" closing its paragraph: the next paragraph is the content.
+            draft.content.push(c1);
         } else {
             let c1 = self.content_right(ce, s, &e.lemma)?;
             if self.lw(c1.start) == "to"
@@ -459,6 +496,65 @@ impl Rules<'_, '_> {
         Some(())
     }
 
+    /// "Lee wrote:" with the colon at `q` ending its paragraph: the whole next paragraph (at
+    /// most `MAX_QUOTE` tokens).
+    fn colon_paragraph(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
+        let d = self.d;
+        if !d.is_punct(q, ":") || q + 1 != s.toks.end {
+            return None;
+        }
+        let next = q + 1;
+        let line = d.line(next)?;
+        if Some(line) == d.line(q) {
+            return None;
+        }
+        let mut end = next;
+        while d.line(end) == Some(line) && end - next < MAX_QUOTE {
+            end += 1;
+        }
+        if d.line(end) == Some(line) {
+            return None;
+        }
+        while end > next + 1 && d.is_punct(end - 1, ".") {
+            end -= 1;
+        }
+        Some(next..end)
+    }
+
+    /// "After praising the plan, Lee said", "By offering Ann a post, Lee would ...",
+    /// "Promising that C, Lee said": a participle cue in a clause that opens the sentence;
+    /// the main clause's subject and the comma that ends the opening clause.
+    fn opening_participle(&self, at: &At) -> Option<(Range<usize>, usize)> {
+        let d = self.d;
+        let (e, c, ce, lo, hi) = (at.e, at.c, at.ce, at.lo, at.hi);
+        if !e
+            .words
+            .first()
+            .is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+        {
+            return None;
+        }
+        let opens = c == lo
+            || (c == lo + 1
+                && d.cap(lo)
+                && (self.is(lo, W::ParticipleLead) || matches!(self.lw(lo), "by" | "in")));
+        if !opens || d.in_quote(c) {
+            return None;
+        }
+        // The clause ends at its first comma, also one inside a quotation that closes there
+        // ("Calling the plan “a mistake,” Lee said").
+        let comma = (ce..hi.min(ce + WINDOW)).find(|&k| d.is_punct(k, ","))?;
+        let end = if d.kind(comma + 1) == Some(Kind::Close) {
+            comma + 2
+        } else if d.in_quote(comma) {
+            return None;
+        } else {
+            comma
+        };
+        let src = self.subject_at(end + usize::from(end == comma), hi)?;
+        Some((src, end))
+    }
+
     /// A verb cue without a source on its left: inverted ("C, said X", "“C,” said X, “C2.”")
     /// or a participle or coordinated verb ("..., saying C", "... and said C") whose source
     /// is the clause's subject.
@@ -475,7 +571,10 @@ impl Rules<'_, '_> {
         let inverted = before_cue != NONE
             && cue_start == c
             && (d.is_punct(before_cue, ",") || d.kind(before_cue) == Some(Kind::Close))
-            && !e.words.first().is_some_and(|w| w.ends_with("ing"));
+            && !e.words.first().is_some_and(|w| w.ends_with("ing"))
+            // "X, chair of Y, said that C": "that" after the cue opens a clause, no
+            // inverted source.
+            && !(self.lw(ce) == "that" && d.is_word(ce) && !d.cap(ce));
         if inverted {
             let c1 = self.content_left(cue_start, s)?;
             let quoted = d.kind(c1.start) == Some(Kind::Open);
@@ -509,9 +608,27 @@ impl Rules<'_, '_> {
             let src = match prev {
                 Some(p) if p.sents.end > at.si && p.source.is_some() => p.source.clone(),
                 _ => self.sentence_subject(s, before_cue),
-            }?;
+            };
+            // "X, chair of Y, said that C" with no source found: the cue and content stand.
+            let that_clause =
+                d.is_punct(before_cue, ",") && self.lw(ce) == "that" && d.is_word(ce) && !d.cap(ce);
+            if src.is_none() && !that_clause {
+                return None;
+            }
             let c1 = self.content_right(ce, s, &e.lemma)?;
             draft.content.push(self.object_cut(c1, e.stance));
+            draft.source = src;
+            Some(())
+        } else if let Some((src, comma)) = self.opening_participle(at) {
+            // "After praising the plan, Lee said ...": the subject of the main clause.
+            if comma <= ce {
+                return None;
+            }
+            let mut end = comma;
+            while end > ce + 1 && d.is_punct(end - 1, ",") {
+                end -= 1;
+            }
+            draft.content.push(ce..end);
             draft.source = Some(src);
             Some(())
         } else {
@@ -846,6 +963,24 @@ mod tests {
             // A lead-in before the source, a quotation after the cue.
             ("At a rally in Dover on Monday, the mayor said, “It is closed.”", "say",
              "the mayor", "said", "“It is closed.”", false),
+            // 0.5.3: "X, chair of Y, said that C" is no inverted "C, said X".
+            ("Ann Lee, chair of the board, said that the road was closed.", "say",
+             "Ann Lee, chair of the board", "said", "that the road was closed", false),
+            ("The chair of the board, after the vote, said that the road was closed.", "say",
+             "", "said", "that the road was closed", false),
+            // An adjunct after the speaker is no part of the source.
+            ("The road will stay closed, said Anna Berg, in a statement on Monday.", "say",
+             "Anna Berg", "said", "The road will stay closed", false),
+            ("Several unions, including the dockers, said the road was closed.", "say",
+             "Several unions, including the dockers", "said", "the road was closed", false),
+            // A cue closing its paragraph with a colon: the next paragraph is the content.
+            ("The mayor wrote:\n“The road is closed. It will stay closed.”", "write",
+             "The mayor", "wrote", "“The road is closed. It will stay closed.”", false),
+            // A particle or an adverb closing the sentence joins the cue.
+            ("The mayor called upon the council to act.", "call", "The mayor", "called upon",
+             "the council to act", false),
+            ("“The road is closed,” the mayor wrote recently.", "write", "the mayor",
+             "wrote recently", "“The road is closed,”", false),
         ]);
     }
 
@@ -893,6 +1028,11 @@ mod tests {
              "saying", "the vote was rigged", false),
             ("Later, Lee stunned the council members by praising the plan.", "praise", "Lee",
              "praising", "the plan", false),
+            // A participle clause opening the sentence: the main clause's subject (0.5.3).
+            ("After praising the plan, the mayor walked out.", "praise", "the mayor",
+             "praising", "the plan", false),
+            ("Calling the plan “a disgrace,” Lee walked out.", "call", "Lee", "Calling",
+             "the plan “a disgrace,”", false),
         ]);
     }
 

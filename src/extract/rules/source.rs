@@ -106,7 +106,20 @@ impl Rules<'_, '_> {
                         self.lw(l.start),
                         "his" | "her" | "its" | "their" | "our" | "my"
                     ));
-            if l.end != a || !(d.cap(p) || short) {
+            // "Cyber security experts and state officials": plural nouns on both sides.
+            let plural = |i: usize| {
+                let w = self.lw(i);
+                d.is_word(i)
+                    && w.len() > 3
+                    && w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && !self.verbish(i)
+            };
+            let plurals = l.len() <= 3
+                && plural(p)
+                && plural(r.end - 1)
+                && (l.start..=p).all(|i| d.is_word(i) && !self.is(i, W::NpBoundary));
+            if l.end != p + 1 || !(d.cap(p) || short || plurals) {
                 return None;
             }
             self.quantity_lead(l, lo)
@@ -183,6 +196,28 @@ impl Rules<'_, '_> {
                     && k < j
                     && k > lo
                     && w.len() > 5
+                    && w.ends_with("ed")
+                    && start == k + 1
+                    && !d.cap(k + 1)
+                    && (d.cap(k - 1) && d.is_word(k - 1) && !self.is(k - 1, W::NpBoundary)
+                        || matches!(self.lw(k - 1), "of" | "among"))
+                {
+                    // "Democratic registered voters", "percent of registered voters": an
+                    // adjective.
+                    start = k;
+                } else if !cap
+                    && w == "to"
+                    && k < j
+                    && k > lo
+                    && start == k + 1
+                    && self.is(k - 1, W::NpToHead)
+                {
+                    // "Aides to the mayor", "sources close to her campaign".
+                    start = k;
+                } else if !cap
+                    && k < j
+                    && k > lo
+                    && w.len() > 5
                     && w.ends_with("ing")
                     && (self.is(k - 1, W::Determiner)
                         || (d.is_word(k - 1) && self.lw(k - 1).ends_with("'s")))
@@ -205,8 +240,45 @@ impl Rules<'_, '_> {
                     break;
                 } else {
                     start = k;
+                    // "the two camps", "all the delegates", "All three candidates": a
+                    // determiner after another one goes on.
+                    let chain = k > lo
+                        && d.is_word(k - 1)
+                        && self.is(k - 1, W::Determiner)
+                        && (self.is(k, W::NumberWord)
+                            || matches!(
+                                self.lw(k),
+                                "two"
+                                    | "three"
+                                    | "one"
+                                    | "the"
+                                    | "his"
+                                    | "her"
+                                    | "their"
+                                    | "its"
+                                    | "these"
+                                    | "those"
+                            ))
+                        && matches!(
+                            self.lw(k - 1),
+                            "the"
+                                | "all"
+                                | "both"
+                                | "these"
+                                | "those"
+                                | "his"
+                                | "her"
+                                | "their"
+                                | "its"
+                                | "our"
+                                | "my"
+                        );
+                    let to_head =
+                        k > lo + 1 && self.lw(k - 1) == "to" && self.is(k - 2, W::NpToHead);
                     if self.is(k, W::Determiner)
                         && k > lo
+                        && !chain
+                        && !to_head
                         && !matches!(
                             self.lw(k - 1),
                             "of" | "for"
@@ -353,20 +425,17 @@ impl Rules<'_, '_> {
         if d.is_word(p) && self.is(p, W::SubjectPronoun) {
             return (Some(p..p + 1), cue_start);
         }
+        // "We’ve seen": the pronoun and its clitic.
+        if p > lo
+            && d.is_word(p)
+            && matches!(self.lw(p), "'ve" | "'re" | "'ll" | "'d")
+            && self.is(p - 1, W::SubjectPronoun)
+        {
+            return (Some(p - 1..p + 1), cue_start);
+        }
         if d.is_punct(p, ")") {
             // "Sen. Marco Rubio (R-Fla.) said": the parenthesis stays in the source.
-            let mut k = p;
-            while k > lo && p - k < 8 && !d.is_punct(k, "(") {
-                k -= 1;
-            }
-            if d.is_punct(k, "(") && k > lo {
-                if let Some(np) = self.np_left(k - 1, lo) {
-                    if d.cap(np.end - 1) {
-                        return (Some(np.start..p + 1), cue_start);
-                    }
-                }
-            }
-            return (None, cue_start);
+            return (self.paren_name(p, lo), cue_start);
         }
         if self.is_dash(p) {
             return (self.dashed_source(p, lo), cue_start);
@@ -388,6 +457,23 @@ impl Rules<'_, '_> {
             self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo)),
             cue_start,
         )
+    }
+
+    /// "Sen. Ada Moss (D-Ore.)" with the closing bracket at `p`: a name and a short bracket
+    /// after it.
+    fn paren_name(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut k = p;
+        while k > lo && p - k < 8 && !d.is_punct(k, "(") {
+            k -= 1;
+        }
+        if d.is_punct(k, "(") && k > lo {
+            let np = self.np_left(k - 1, lo)?;
+            if d.cap(np.end - 1) {
+                return Some(np.start..p + 1);
+            }
+        }
+        None
     }
 
     /// The cue at `k` is an "-ing" form after "by" at `b` ("by saying").
@@ -505,7 +591,12 @@ impl Rules<'_, '_> {
         if let Some(st) = self.chain_start(k, lo) {
             return Some(st..p);
         }
-        let np = self.np_left(k - 1, lo)?;
+        let np = if d.is_punct(k - 1, ")") {
+            // "Rep. Ada Moss (D-Ore.), chair of the board, said".
+            self.paren_name(k - 1, lo)?
+        } else {
+            self.np_left(k - 1, lo)?
+        };
         // A relative clause after a chain of descriptions: "Ada Lee, 59, of Ashton, Md., who
         // watched it, said": the name opens the chain.
         let clause_first = matches!(a, "who" | "whose" | "which");
@@ -522,9 +613,9 @@ impl Rules<'_, '_> {
             return None;
         }
         // A relative or participle clause is left out of the source ("Friedman, who is
-        // white, said"); a noun appositive stays in.
+        // white, said"); a noun appositive stays in, and so does ", including X".
         let clause = matches!(a, "who" | "whose" | "which")
-            || (!d.cap(k + 1) && (a.ends_with("ing") || a.ends_with("ed")));
+            || (!d.cap(k + 1) && (a.ends_with("ing") || a.ends_with("ed")) && a != "including");
         let end = if clause { np.end } else { p };
         Some(np.start..end)
     }
@@ -625,9 +716,23 @@ impl Rules<'_, '_> {
         }
         if appos && k < hi && d.is_punct(k, ",") && k + 1 < hi {
             let a = self.lw(k + 1);
+            // "said Ann Lee, director of the port", "said Ann Lee, 70", "said Ann Lee, now
+            // a ...": a noun appositive without a determiner.
+            let bare_noun = (d.is_word(k + 1) || d.digit(k + 1))
+                && !d.cap(k + 1)
+                && (d.digit(k + 1)
+                    || matches!(a, "now" | "then")
+                    || !(self.verbish(k + 1)
+                        || self.is(k + 1, W::NpBoundary)
+                        || self.is(k + 1, W::Preposition)
+                        || self.is(k + 1, W::SubjectPronoun)
+                        || self.is(k + 1, W::SentenceAdverb)
+                        || a.ends_with("ly")
+                        || (a.ends_with("ing") && a != "managing")));
             if self.is(k + 1, W::Determiner)
                 || matches!(a, "who" | "whose")
                 || (d.cap(k + 1) && d.kind(k + 1) == Some(Kind::Word))
+                || bare_noun
             {
                 // Include the appositive to the end of the sentence, unless a quote follows.
                 // A relative clause ends at its comma ("said Smith, who ..., long a ...").
@@ -666,7 +771,7 @@ impl Rules<'_, '_> {
             .find_map(|lo| self.subject_at(lo, before))
     }
 
-    fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
+    pub(super) fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
         let d = self.d;
         let mut lo = lo;
         while lo + 1 < before
@@ -792,6 +897,11 @@ mod tests {
              "Ann Lee", "said"),
             ("In Dover the harbour board said taxes would fall.", "said",
              "the harbour board", "said"),
+            // A name with a bracket before an appositive (0.5.3).
+            ("Rep. Ada Moss (D-Ore.), chair of the harbour board, said that taxes would fall.",
+             "said", "Rep. Ada Moss (D-Ore.), chair of the harbour board", "said"),
+            // A pronoun with its clitic.
+            ("We’ve also seen the port close.", "seen", "We’ve", "also seen"),
         ];
         for &(s, cue, want_src, want_cue) in cases {
             with(s, |r| {
@@ -859,6 +969,20 @@ mod tests {
             ("Prices fell and the union said so.", "union", "the union"),
             ("The port cut jobs and the union said so.", "union", "the union"),
             ("Lee left, and the union said so.", "union", "the union"),
+            // Plural nouns on both sides of "and" (0.5.3).
+            ("Harbour safety experts and state officials said so.", "officials",
+             "Harbour safety experts and state officials"),
+            // An adjective in "-ed" inside the phrase.
+            ("Half of registered voters said no.", "voters", "Half of registered voters"),
+            ("Most Harbour registered voters said no.", "voters", "Most Harbour registered voters"),
+            ("After the port closed voters said no.", "voters", "voters"),
+            // "to" after "aides", "close".
+            ("Aides to the mayor said no.", "mayor", "Aides to the mayor"),
+            ("Sources close to her campaign said no.", "campaign", "Sources close to her campaign"),
+            ("Lee spoke to the mayor.", "mayor", "the mayor"),
+            // A determiner after a determiner.
+            ("The two camps agreed.", "camps", "The two camps"),
+            ("All the delegates agreed.", "delegates", "All the delegates"),
         ];
         for &(s, last, want) in cases {
             with(s, |r| {
@@ -881,6 +1005,14 @@ mod tests {
             ("The road is closed, said Tom Hale, who runs the depot, after the storm.", "said",
              true, "Tom Hale, who runs the depot"),
             ("It is closed, said to be final.", "said", false, ""),
+            // A noun appositive without a determiner, an age (0.5.3).
+            ("“We are ready,” said Anna Berg, director of the union.", "said", true,
+             "Anna Berg, director of the union"),
+            ("“We are ready,” said Anna Berg, 70.", "said", true, "Anna Berg, 70"),
+            ("“We are ready,” said Anna Berg, director of the union, “and we will stay.”", "said",
+             true, "Anna Berg"),
+            ("“We are ready,” said Anna Berg, in a statement, “and we will stay.”", "said", true,
+             "Anna Berg"),
         ];
         for &(s, cue, appos, want) in cases {
             with(s, |r| {
