@@ -704,18 +704,42 @@ fn term_keys_are_indexed_without_their_digest_and_older_databases_are_migrated()
 /// corroborations: reports of a squid, refutations of them, and reports of the pier.
 fn carried_story(dir: &Path) -> Vec<PathBuf> {
     let lines = [
-        ("Coast Daily", "A giant squid washed ashore at Tobermory after the storm."),
-        ("Fact Desk", "The giant squid photo from Tobermory is a hoax."),
+        (
+            "Coast Daily",
+            "A giant squid washed ashore at Tobermory after the storm.",
+        ),
+        (
+            "Fact Desk",
+            "The giant squid photo from Tobermory is a hoax.",
+        ),
         (
             "Harbour News",
             "Fishermen watched a huge squid washed ashore by the storm near the old pier at dawn.",
         ),
-        ("Island Radio", "A giant squid washed up at Tobermory harbour after the storm."),
-        ("Fact Desk", "The storm did not damage the old pier at Tobermory."),
-        ("Harbour News", "The storm damaged the old pier at Tobermory badly."),
-        ("Coast Daily", "The storm badly damaged the old pier at Tobermory harbour."),
-        ("Island Radio", "Two boats sank at the old pier in the storm."),
-        ("Coast Daily", "Three boats sank at the old pier in the storm."),
+        (
+            "Island Radio",
+            "A giant squid washed up at Tobermory harbour after the storm.",
+        ),
+        (
+            "Fact Desk",
+            "The storm did not damage the old pier at Tobermory.",
+        ),
+        (
+            "Harbour News",
+            "The storm damaged the old pier at Tobermory badly.",
+        ),
+        (
+            "Coast Daily",
+            "The storm badly damaged the old pier at Tobermory harbour.",
+        ),
+        (
+            "Island Radio",
+            "Two boats sank at the old pier in the storm.",
+        ),
+        (
+            "Coast Daily",
+            "Three boats sank at the old pier in the storm.",
+        ),
     ];
     lines
         .iter()
@@ -759,7 +783,12 @@ fn the_streamed_list_is_the_collected_list() {
     let check = |store: &Store| -> usize {
         let mut carried = 0;
         for min_score in [0.0, 0.3, relate::DEFAULT_MIN_SCORE, 0.7, 1.0] {
-            for kind in [None, Some("conflicts"), Some("corroborates"), Some("updates")] {
+            for kind in [
+                None,
+                Some("conflicts"),
+                Some("corroborates"),
+                Some("updates"),
+            ] {
                 for include_retracted in [false, true] {
                     let f = RelationFilter {
                         kind: kind.map(str::to_string),
@@ -802,7 +831,11 @@ fn the_streamed_list_is_the_collected_list() {
     let store = Store::open(&db).expect("open");
     assert!(check(&store) >= 2);
     // The command's JSON is `print_json`'s of the collected list; JSONL one line per row.
-    for args in [vec![], vec!["--kind", "conflicts"], vec!["--min-score", "0.7"]] {
+    for args in [
+        vec![],
+        vec!["--kind", "conflicts"],
+        vec!["--min-score", "0.7"],
+    ] {
         let f = RelationFilter {
             kind: (args.first() == Some(&"--kind")).then(|| "conflicts".to_string()),
             min_score: if args.first() == Some(&"--min-score") {
@@ -839,5 +872,8 @@ fn the_streamed_list_is_the_collected_list() {
     // Nothing: `[]`.
     let empty = dir.path().join("empty.db");
     drop(Store::open(&empty).expect("open"));
-    assert_eq!(claims_cmd(&empty, &["--format", "json", "relations"]), "[]\n");
+    assert_eq!(
+        claims_cmd(&empty, &["--format", "json", "relations"]),
+        "[]\n"
+    );
 }

@@ -214,7 +214,9 @@ pub fn each_relation<E: From<super::super::StoreError>>(
     let _spill = Spill::begin(store)?;
     let (sql, args) = listed_sql(store, f, None, false)?;
     let mut found_stmt = conn.prepare(&sql).map_err(E::from_sql)?;
-    let mut found_rows = found_stmt.query(params_from_iter(args)).map_err(E::from_sql)?;
+    let mut found_rows = found_stmt
+        .query(params_from_iter(args))
+        .map_err(E::from_sql)?;
     let list = if carries(f) {
         carried_compact(store, f)?
     } else {
@@ -498,9 +500,7 @@ fn listed_sql(
         ));
     }
     if edges {
-        sql.push_str(
-            " AND cr.kind IN ('conflicts', 'corroborates') AND cr.from_seq <> cr.to_seq",
-        );
+        sql.push_str(" AND cr.kind IN ('conflicts', 'corroborates') AND cr.from_seq <> cr.to_seq");
     } else {
         sql.push_str(
             " ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id",
@@ -781,7 +781,7 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
     }
     drop(index);
     for x in 0..claims.len() {
-        edges[start[x]..start[x + 1]].sort_by(|p, q| p.0.cmp(&q.0));
+        edges[start[x]..start[x + 1]].sort_by_key(|e| e.0);
     }
     let (ids, seqs) = claims.into_iter().unzip();
     let g = Graph {
@@ -791,9 +791,8 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
         edges,
     };
     let round = |s1: f64, s2: f64| (s1 * s2 * 1000.0).round() / 1000.0;
-    let mut claim = conn.prepare_cached(
-        "SELECT id, speaker, cue, stance, content FROM claims WHERE seq = ?1",
-    )?;
+    let mut claim =
+        conn.prepare_cached("SELECT id, speaker, cue, stance, content FROM claims WHERE seq = ?1")?;
     let mut judged = conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM found_relations WHERE a_seq = ?1 AND b_seq = ?2)
              OR EXISTS (SELECT 1 FROM found_relations WHERE a_seq = ?2 AND b_seq = ?1)
@@ -858,7 +857,11 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
         let mut found: Vec<Carry> = best
             .values()
             .copied()
-            .filter(|c| f.kind.as_deref().is_none_or(|k| (k == "conflicts") == c.conflict))
+            .filter(|c| {
+                f.kind
+                    .as_deref()
+                    .is_none_or(|k| (k == "conflicts") == c.conflict)
+            })
             .collect();
         found.sort_by_key(|c| c.c);
         let mut text = |seq: i64| -> rusqlite::Result<(String, String)> {
@@ -877,7 +880,9 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
             }
             let (a, b) = (c.a as usize, c.c as usize);
             let pair = (g.seqs[a], g.seqs[b], g.ids[a].to_hex(), g.ids[b].to_hex());
-            if judged.query_row(rusqlite::params![pair.0, pair.1, pair.2, pair.3], |r| r.get(0))? {
+            if judged.query_row(rusqlite::params![pair.0, pair.1, pair.2, pair.3], |r| {
+                r.get(0)
+            })? {
                 continue;
             }
             out.push(c);
