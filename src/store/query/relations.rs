@@ -185,21 +185,30 @@ fn order(x: &RelationRow, y: &RelationRow) -> std::cmp::Ordering {
 }
 
 /// Calls `emit` with each row of [`relations`], in the same order, as it is read; returns how
-/// many. Without a claim, a document or a speaker (the whole list, or one kind of it), nothing
+/// many. Without a claim, a document or a speaker (the whole list, or the updates), nothing
 /// is collected: the found and judged rows are read from SQL in the order of the list, the
 /// carried ones ([`carried_compact`]) computed from a compact graph of the relations (claim
 /// indexes and scores) and kept as compact rows until written, the two merged, and each
 /// claim's places read as its rows come (the last few thousand claims' kept), so memory does
 /// not grow with the number of relations (SQLite's sorts spill to temporary files, not
-/// memory, while it runs). With a claim, a document or a speaker, the rows of those claims
-/// are collected and sorted first (they are few).
+/// memory, while it runs). With a claim, a document or a speaker, or of kind conflicts or
+/// corroborates, the rows are collected and sorted first, their carried ones computed from
+/// the relations of their own claims (`tests/query_plans.rs`: no such filter reads every
+/// relation).
 pub fn each_relation<E: From<super::super::StoreError>>(
     store: &Store,
     f: &RelationFilter,
     mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<usize, E> {
     let mut places = PlaceCache::new(store)?;
-    if f.claim.is_some() || f.document.is_some() || f.speaker.is_some() {
+    // With a claim, a document or a speaker, or conflicts or corroborations alone, the carried
+    // rows are computed from the relations of the claims listed (and their partners), not from
+    // every relation: those lists are collected.
+    if f.claim.is_some()
+        || f.document.is_some()
+        || f.speaker.is_some()
+        || f.kind.is_some() && carries(f)
+    {
         let rows = collected(store, f)?;
         let n = rows.len();
         for (mut row, a, b) in rows {
