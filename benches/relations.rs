@@ -19,9 +19,11 @@ use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::ledger::Ledger;
 use claims::model::{Body, Overrides, Received};
+use claims::store::query::relations::each_relation;
 use claims::store::Store;
-use claims::timeline::relations::{relations, RelationFilter};
+use claims::timeline::relations::RelationFilter;
 use common::{peak_memory_mib, reset_peak_memory};
+use std::io::Write;
 use std::path::Path;
 
 /// User + system CPU seconds of the whole process (`/proc/self/stat`, clock ticks of 10 ms).
@@ -68,6 +70,7 @@ pub fn templated(article: usize) -> String {
 }
 
 /// A writer that counts the bytes written to it and keeps none.
+#[derive(Debug)]
 struct Counted(usize);
 
 impl std::io::Write for Counted {
@@ -200,7 +203,21 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let root = tempfile::tempdir().expect("tempdir");
+    // `CLAIMS_BENCH_DIR`: the databases are made there and kept; with `CLAIMS_BENCH_LIST_ONLY`
+    // set, parts 1 and 2 are skipped and part 3 reads the databases a run left there.
+    let temp = tempfile::tempdir().expect("tempdir");
+    let kept = std::env::var_os("CLAIMS_BENCH_DIR").map(std::path::PathBuf::from);
+    let root: &Path = kept.as_deref().unwrap_or(temp.path());
+    if std::env::var_os("CLAIMS_BENCH_LIST_ONLY").is_some() {
+        let n = sizes.iter().max().copied().unwrap_or(0);
+        list(
+            ["templated", "varied"]
+                .into_iter()
+                .map(|k| (k, root.join(format!("{k}{n}.db"))))
+                .collect(),
+        );
+        return;
+    }
     println!("| articles | kind | claims | found relations | import CPU s | articles per CPU-s |");
     println!("|---|---|---|---|---|---|");
     let mut per_cpu: Vec<(usize, &str, f64)> = Vec::new();
@@ -210,9 +227,9 @@ fn main() {
             ("templated", templated as fn(usize) -> String),
             ("varied", |i| claims::synth::article(i as u64, 25)),
         ] {
-            let dir = root.path().join(format!("{kind}{n}"));
+            let dir = root.join(format!("{kind}{n}"));
             write(&dir, n, f);
-            let db = root.path().join(format!("{kind}{n}.db"));
+            let db = root.join(format!("{kind}{n}.db"));
             let r = import(&db, &dir);
             let rate = n as f64 / r.cpu;
             per_cpu.push((n, kind, r.cpu));
@@ -244,8 +261,8 @@ fn main() {
     println!("|---|---|---|---|---|---|---|---|---|");
     for kind in ["templated", "varied"] {
         let n = sizes[0];
-        let source = root.path().join(format!("{kind}{n}.db"));
-        let db = root.path().join(format!("{kind}{n}-ledger.db"));
+        let source = root.join(format!("{kind}{n}.db"));
+        let db = root.join(format!("{kind}{n}-ledger.db"));
         let (writes, step, d) = step_share(&db, batches(&source));
         let count = |p: &Path| -> i64 {
             rusqlite::Connection::open(p)
@@ -269,7 +286,12 @@ fn main() {
             d.count()
         );
     }
-    for (kind, db) in largest {
+    list(largest);
+}
+
+/// Part 3: `claims relations --min-score 0` over each database.
+fn list(dbs: Vec<(&str, std::path::PathBuf)>) {
+    for (kind, db) in dbs {
         let store = Store::open(&db).expect("open");
         let conn = rusqlite::Connection::open(&db).expect("open");
         let claims: i64 = conn
@@ -278,23 +300,45 @@ fn main() {
         reset_peak_memory();
         let before = process_cpu();
         let all = RelationFilter::default();
-        let rows = relations(&store, &all).expect("relations");
-        // Written one row at a time into a buffer, as the command does, and counted (compact
-        // JSON, as earlier figures were; the command indents it).
-        let mut json = Counted(0);
-        serde_json::to_writer(std::io::BufWriter::new(&mut json), &rows).expect("json");
+        // Each row written into a buffer as it is read, as the command does, and counted
+        // (compact JSON, as earlier figures were; the command indents it).
+        let mut json = std::io::BufWriter::new(Counted(0));
+        let (mut listed, mut total, mut seen) = (0, 0, 0);
+        json.write_all(b"[").expect("json");
+        // `CLAIMS_BENCH_COLLECTED`: the list as it was read before it streamed (collected and
+        // sorted in memory, `relations_collected`), for a comparison in one build.
+        let collected = std::env::var_os("CLAIMS_BENCH_COLLECTED").is_some();
+        let rows = if collected {
+            claims::store::query::relations::relations_collected(&store, &all).expect("rows")
+        } else {
+            Vec::new()
+        };
+        let mut write = |r: claims::timeline::relations::RelationRow| {
+            listed += r.a.documents.len() + r.b.documents.len();
+            total += r.a.documents_total + r.b.documents_total;
+            if seen > 0 {
+                json.write_all(b",").expect("json");
+            }
+            seen += 1;
+            serde_json::to_writer(&mut json, &r).expect("json");
+            Ok::<(), claims::store::StoreError>(())
+        };
+        let n = if collected {
+            let n = rows.len();
+            for r in rows {
+                write(r).expect("write");
+            }
+            n
+        } else {
+            each_relation(&store, &all, &mut write).expect("relations")
+        };
+        json.write_all(b"]").expect("json");
+        let json = json.into_inner().expect("flush");
         let cpu = process_cpu() - before;
-        let listed: usize = rows
-            .iter()
-            .map(|r| r.a.documents.len() + r.b.documents.len())
-            .sum();
-        let total: usize = rows
-            .iter()
-            .map(|r| r.a.documents_total + r.b.documents_total)
-            .sum();
+        let how = if collected { "collected" } else { "streamed" };
         println!(
-            "\n`claims relations --min-score 0 --format json` over {claims} claims ({kind}): {} relations, {} bytes, {listed} of {total} document keys listed, {cpu:.2} CPU s, peak {:.0} MiB",
-            rows.len(),
+            "\n`claims relations --min-score 0 --format json` ({how}) over {claims} claims ({kind}): {} relations, {} bytes, {listed} of {total} document keys listed, {cpu:.2} CPU s, peak {:.0} MiB",
+            n,
             json.0,
             peak_memory_mib()
         );

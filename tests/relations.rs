@@ -699,3 +699,181 @@ fn term_keys_are_indexed_without_their_digest_and_older_databases_are_migrated()
         conflicts
     );
 }
+
+/// Articles of one story worded apart, so that relations are carried over its
+/// corroborations: reports of a squid, refutations of them, and reports of the pier.
+fn carried_story(dir: &Path) -> Vec<PathBuf> {
+    let lines = [
+        (
+            "Coast Daily",
+            "A giant squid washed ashore at Tobermory after the storm.",
+        ),
+        (
+            "Fact Desk",
+            "The giant squid photo from Tobermory is a hoax.",
+        ),
+        (
+            "Harbour News",
+            "Fishermen watched a huge squid washed ashore by the storm near the old pier at dawn.",
+        ),
+        (
+            "Island Radio",
+            "A giant squid washed up at Tobermory harbour after the storm.",
+        ),
+        (
+            "Fact Desk",
+            "The storm did not damage the old pier at Tobermory.",
+        ),
+        (
+            "Harbour News",
+            "The storm damaged the old pier at Tobermory badly.",
+        ),
+        (
+            "Coast Daily",
+            "The storm badly damaged the old pier at Tobermory harbour.",
+        ),
+        (
+            "Island Radio",
+            "Two boats sank at the old pier in the storm.",
+        ),
+        (
+            "Coast Daily",
+            "Three boats sank at the old pier in the storm.",
+        ),
+    ];
+    lines
+        .iter()
+        .enumerate()
+        .map(|(n, (outlet, line))| {
+            let p = dir.join(format!("s{n}.txt"));
+            std::fs::write(
+                &p,
+                format!(
+                    "URL: https://example.test/s{n}\nSource: {outlet}\nTitle: s{n}\n\
+                     Published: 2026-03-0{}T09:00:00Z\n\n{line}\n",
+                    1 + n % 5
+                ),
+            )
+            .expect("write");
+            p
+        })
+        .collect()
+}
+
+/// `claims relations` writes each row as it is read (found and judged rows in the list's
+/// order from SQL, the carried ones computed by SQL, merged): the same rows in the same order
+/// as the list collected and sorted in memory with `relate::carry::carried`, for every
+/// minimum score and kind, with a person's judgement and a retraction; and the command
+/// prints the bytes `print_json` printed for the collected list.
+#[test]
+fn the_streamed_list_is_the_collected_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let mut store = Store::open(&db).expect("open");
+    let mut paths = carried_story(dir.path());
+    paths.push(PathBuf::from("seeds/avdiivka.txt"));
+    paths.push(PathBuf::from(COURIER));
+    paths.push(PathBuf::from(GAZETTE));
+    import(&mut store, &paths);
+    for article in 0..12 {
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        ledger.add(templated(article)).expect("add");
+        ledger.commit().expect("commit");
+    }
+    let check = |store: &Store| -> usize {
+        let mut carried = 0;
+        for min_score in [0.0, 0.3, relate::DEFAULT_MIN_SCORE, 0.7, 1.0] {
+            for kind in [
+                None,
+                Some("conflicts"),
+                Some("corroborates"),
+                Some("updates"),
+            ] {
+                for include_retracted in [false, true] {
+                    let f = RelationFilter {
+                        kind: kind.map(str::to_string),
+                        min_score,
+                        include_retracted,
+                        ..RelationFilter::default()
+                    };
+                    let streamed = relations(store, &f).expect("relations");
+                    let collected = claims::store::query::relations::relations_collected(store, &f)
+                        .expect("collected");
+                    assert_eq!(streamed, collected, "{f:?}");
+                    if kind.is_none() && min_score == 0.0 && !include_retracted {
+                        carried = streamed.iter().filter(|r| r.basis == "carried/1").count();
+                    }
+                }
+            }
+        }
+        carried
+    };
+    let carried = check(&store);
+    assert!(carried >= 3, "{carried} carried");
+    let all = RelationFilter::default();
+    let before = relations(&store, &all).expect("relations");
+    // A person's judgement on a carried pair, and a retracted claim.
+    let pair = before
+        .iter()
+        .find(|r| r.basis == "carried/1")
+        .expect("a carried row");
+    claims::timeline::relations::link(
+        &mut store,
+        &pair.a.id.to_hex(),
+        &pair.b.id.to_hex(),
+        RelationKind::Corroborates,
+        None,
+    )
+    .expect("link");
+    let retracted = before.last().expect("a row").a.id.to_hex();
+    drop(store);
+    claims_cmd(&db, &["retract", &retracted, "--reason", "test"]);
+    let store = Store::open(&db).expect("open");
+    assert!(check(&store) >= 2);
+    // The command's JSON is `print_json`'s of the collected list; JSONL one line per row.
+    for args in [
+        vec![],
+        vec!["--kind", "conflicts"],
+        vec!["--min-score", "0.7"],
+    ] {
+        let f = RelationFilter {
+            kind: (args.first() == Some(&"--kind")).then(|| "conflicts".to_string()),
+            min_score: if args.first() == Some(&"--min-score") {
+                0.7
+            } else {
+                0.0
+            },
+            ..RelationFilter::default()
+        };
+        let collected =
+            claims::store::query::relations::relations_collected(&store, &f).expect("collected");
+        let mut cmd = vec!["--format", "json", "relations"];
+        if f.kind.is_none() && f.min_score == 0.0 || f.kind.is_some() {
+            cmd.extend(["--min-score", "0"]);
+        }
+        cmd.extend(args.iter().copied());
+        let json = claims_cmd(&db, &cmd);
+        assert_eq!(
+            json,
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&collected).expect("json")
+            ),
+            "{cmd:?}"
+        );
+        cmd[1] = "jsonl";
+        let jsonl = claims_cmd(&db, &cmd);
+        let lines: Vec<String> = collected
+            .iter()
+            .map(|r| serde_json::to_string(r).expect("json") + "\n")
+            .collect();
+        assert_eq!(jsonl, lines.concat());
+    }
+    // Nothing: `[]`.
+    let empty = dir.path().join("empty.db");
+    drop(Store::open(&empty).expect("open"));
+    assert_eq!(
+        claims_cmd(&empty, &["--format", "json", "relations"]),
+        "[]\n"
+    );
+}

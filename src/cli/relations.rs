@@ -1,7 +1,7 @@
 //! `claims relations`: how claims of different articles stand to each other.
 
 use super::render::{cue, plural, short};
-use super::{open_existing, Cli, CliResult, Format};
+use super::{open_existing, Cli, CliError, CliResult, Format};
 use claims::store::query::resolve_document;
 use claims::timeline::relations::{self, RelationFilter, RelationRow, Side};
 use std::io::Write;
@@ -85,103 +85,119 @@ pub fn show(
         Some(d) => Some(resolve_document(&store, d)?),
         None => None,
     };
-    let rows = relations::relations(
-        &store,
-        &RelationFilter {
-            kind: kind.map(str::to_string),
-            min_score,
-            document,
-            speaker: speaker.map(str::to_string),
-            include_retracted,
-            claim: None,
-        },
-    )?;
-    if cli.format == Format::Csv {
-        let table: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
-                let mut row = vec![
-                    r.kind.clone(),
-                    format!("{:.3}", r.score),
-                    r.reason.clone(),
-                    r.basis.clone(),
-                    r.relation.clone().unwrap_or_default(),
-                ];
-                for s in [&r.a, &r.b] {
-                    row.extend([
-                        s.id.to_hex(),
-                        s.speaker.clone(),
-                        s.cue.clone(),
-                        s.stance.clone(),
-                        s.content.clone(),
-                        s.documents.join(" "),
-                        s.documents_total.to_string(),
-                    ]);
-                }
-                row
-            })
-            .collect();
-        super::render::print_csv(
-            &[
-                "kind",
-                "score",
-                "reason",
-                "basis",
-                "relation",
-                "a_id",
-                "a_speaker",
-                "a_cue",
-                "a_stance",
-                "a_content",
-                "a_documents",
-                "a_documents_total",
-                "b_id",
-                "b_speaker",
-                "b_cue",
-                "b_stance",
-                "b_content",
-                "b_documents",
-                "b_documents_total",
-            ],
-            &table,
-        )?;
-        return Ok(super::exit::OK);
-    }
-    if cli.format != Format::Text {
-        write_json(cli.format, &rows)?;
-        return Ok(super::exit::OK);
-    }
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    for r in &rows {
-        write_row(&mut out, r)?;
-    }
-    let noun = match kind {
-        Some("conflicts") => "conflict",
-        Some("corroborates") => "corroboration",
-        Some("updates") => "update",
-        _ => "relation",
+    let filter = RelationFilter {
+        kind: kind.map(str::to_string),
+        min_score,
+        document,
+        speaker: speaker.map(str::to_string),
+        include_retracted,
+        claim: None,
     };
-    writeln!(out, "{} {noun}{}", rows.len(), plural(rows.len()))?;
+    // Each row is written as it is read (`relations::each_relation`): the list is never held
+    // whole, however long.
+    let stdout = std::io::stdout().lock();
+    if cli.format == Format::Csv {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(stdout);
+        w.write_record(CSV_HEADER)?;
+        relations::each_relation(&store, &filter, |r| -> Result<(), CliError> {
+            w.write_record(csv_record(&r))?;
+            Ok(())
+        })?;
+        w.flush()?;
+        return Ok(super::exit::OK);
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    match cli.format {
+        // Written as `print_json` would (the same bytes): the array's brackets and commas
+        // here, each row indented by two spaces (no JSON string holds a line break).
+        Format::Json => {
+            let (mut one, mut first) = (Vec::new(), true);
+            let n = relations::each_relation(&store, &filter, |r| -> Result<(), CliError> {
+                out.write_all(if first { b"[\n" } else { b",\n" })?;
+                first = false;
+                one.clear();
+                serde_json::to_writer_pretty(&mut one, &r).map_err(std::io::Error::from)?;
+                for (i, line) in one.split(|b| *b == b'\n').enumerate() {
+                    out.write_all(if i == 0 { b"  " } else { b"\n  " })?;
+                    out.write_all(line)?;
+                }
+                Ok(())
+            })?;
+            out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        Format::Jsonl => {
+            relations::each_relation(&store, &filter, |r| -> Result<(), CliError> {
+                // Written as io::Error, so that a closed pipe is seen as one (serde_json
+                // hides it).
+                serde_json::to_writer(&mut out, &r).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+                Ok(())
+            })?;
+        }
+        _ => {
+            let n = relations::each_relation(&store, &filter, |r| -> Result<(), CliError> {
+                write_row(&mut out, &r)?;
+                Ok(())
+            })?;
+            let noun = match kind {
+                Some("conflicts") => "conflict",
+                Some("corroborates") => "corroboration",
+                Some("updates") => "update",
+                _ => "relation",
+            };
+            writeln!(out, "{n} {noun}{}", plural(n))?;
+        }
+    }
     out.flush()?;
     Ok(super::exit::OK)
 }
 
-/// Writes the rows as `print_json` would (the same bytes), one row at a time through a buffer:
-/// no JSON value or string of the whole list is built, and a long list is not one write per
-/// line.
-fn write_json(format: Format, rows: &[RelationRow]) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    // Written as io::Error, so that a closed pipe is seen as one (serde_json hides it).
-    if format == Format::Jsonl {
-        for r in rows {
-            serde_json::to_writer(&mut out, r)?;
-            out.write_all(b"\n")?;
-        }
-    } else {
-        serde_json::to_writer_pretty(&mut out, rows)?;
-        out.write_all(b"\n")?;
+/// The CSV columns of a relation.
+const CSV_HEADER: &[&str] = &[
+    "kind",
+    "score",
+    "reason",
+    "basis",
+    "relation",
+    "a_id",
+    "a_speaker",
+    "a_cue",
+    "a_stance",
+    "a_content",
+    "a_documents",
+    "a_documents_total",
+    "b_id",
+    "b_speaker",
+    "b_cue",
+    "b_stance",
+    "b_content",
+    "b_documents",
+    "b_documents_total",
+];
+
+/// One relation as a CSV record ([`CSV_HEADER`]).
+fn csv_record(r: &RelationRow) -> Vec<String> {
+    let mut row = vec![
+        r.kind.clone(),
+        format!("{:.3}", r.score),
+        r.reason.clone(),
+        r.basis.clone(),
+        r.relation.clone().unwrap_or_default(),
+    ];
+    for s in [&r.a, &r.b] {
+        row.extend([
+            s.id.to_hex(),
+            s.speaker.clone(),
+            s.cue.clone(),
+            s.stance.clone(),
+            s.content.clone(),
+            s.documents.join(" "),
+            s.documents_total.to_string(),
+        ]);
     }
-    out.flush()
+    row
 }
 
 fn write_row(out: &mut impl Write, r: &RelationRow) -> std::io::Result<()> {

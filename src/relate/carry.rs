@@ -145,14 +145,19 @@ pub fn carried(
     }
     best.into_values()
         .filter(|c| match (claim(&c.a), claim(&c.c)) {
-            (Some((sa, a)), Some((sb, b))) => {
-                same_topic(&a, &b)
-                    && !super::same_content(&a, &b)
-                    && (c.kind == RelationKind::Conflicts || super::fold(&sa) != super::fold(&sb))
-            }
+            (Some((sa, a)), Some((sb, b))) => shown(c.kind, (&sa, &a), (&sb, &b)),
             _ => false,
         })
         .collect()
+}
+
+/// Whether a relation of `kind` carried between two claims (each its speaker and content) is
+/// shown: their contents share a word that is not a name ([`same_topic`]) and do not say the
+/// same ([`super::same_content`]); a corroboration only between different speakers.
+pub fn shown(kind: RelationKind, a: (&str, &str), c: (&str, &str)) -> bool {
+    same_topic(a.1, c.1)
+        && !super::same_content(a.1, c.1)
+        && (kind == RelationKind::Conflicts || super::fold(a.0) != super::fold(c.0))
 }
 
 /// Whether two contents share terms other than names weighing at least

@@ -12,7 +12,9 @@ use crate::objects::ObjectId;
 use crate::store::query::{self, ResolveError};
 use crate::store::{Store, StoreError};
 
-pub use crate::store::query::relations::{relations, RelationFilter, RelationRow, Side};
+pub use crate::store::query::relations::{
+    each_relation, relations, RelationFilter, RelationRow, Side,
+};
 
 /// A conflict in force, as `claims conflicts` shows it.
 pub type ConflictRow = RelationRow;

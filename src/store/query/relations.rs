@@ -161,50 +161,203 @@ judged AS (
 /// The relations in force (`claim_relations` with `current`, not `unrelated`; a conflict
 /// between a claim and its own later edit is an update, not a conflict), and the relations
 /// carried over a corroboration ([`carried`]), by kind, score (highest first), then the two
-/// claim ids. A function of the stored objects alone.
+/// claim ids. A function of the stored objects alone. [`each_relation`] gives the same rows
+/// one at a time.
 pub fn relations(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
+    let mut rows = Vec::new();
+    each_relation(store, f, |r| {
+        rows.push(r);
+        Ok::<(), super::super::StoreError>(())
+    })?;
+    Ok(rows)
+}
+
+/// The order of [`relations`]: kind, score (highest first), the two claim ids, the basis, then
+/// the judgement's id (none first).
+fn order(x: &RelationRow, y: &RelationRow) -> std::cmp::Ordering {
+    x.kind
+        .cmp(&y.kind)
+        .then(y.score.total_cmp(&x.score))
+        .then(x.a.id.cmp(&y.a.id))
+        .then(x.b.id.cmp(&y.b.id))
+        .then(x.basis.cmp(&y.basis))
+        .then(x.relation.cmp(&y.relation))
+}
+
+/// Calls `emit` with each row of [`relations`], in the same order, as it is read; returns how
+/// many. Without a claim, a document or a speaker (the whole list, or the updates), nothing
+/// is collected: the found and judged rows are read from SQL in the order of the list, the
+/// carried ones ([`carried_compact`]) computed from a compact graph of the relations (claim
+/// indexes and scores) and kept as compact rows until written, the two merged, and each
+/// claim's places read as its rows come (the last few thousand claims' kept), so memory does
+/// not grow with the number of relations (SQLite's sorts spill to temporary files, not
+/// memory, while it runs). With a claim, a document or a speaker, or of kind conflicts or
+/// corroborates, the rows are collected and sorted first, their carried ones computed from
+/// the relations of their own claims (`tests/query_plans.rs`: no such filter reads every
+/// relation).
+pub fn each_relation<E: From<super::super::StoreError>>(
+    store: &Store,
+    f: &RelationFilter,
+    mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
+) -> std::result::Result<usize, E> {
+    let mut places = PlaceCache::new(store)?;
+    // With a claim, a document or a speaker, or conflicts or corroborations alone, the carried
+    // rows are computed from the relations of the claims listed (and their partners), not from
+    // every relation: those lists are collected.
+    if f.claim.is_some()
+        || f.document.is_some()
+        || f.speaker.is_some()
+        || f.kind.is_some() && carries(f)
+    {
+        let rows = collected(store, f)?;
+        let n = rows.len();
+        for (mut row, a, b) in rows {
+            places.fill(&mut row, a, b)?;
+            emit(row)?;
+        }
+        return Ok(n);
+    }
+    let conn = store.conn();
+    // Sorts and temporary tables on disk while the list is read (the connection keeps them in
+    // memory otherwise), and every statement in one read transaction: the same snapshot.
+    let _spill = Spill::begin(store)?;
+    let (sql, args) = listed_sql(store, f, None, false)?;
+    let mut found_stmt = conn.prepare(&sql).map_err(E::from_sql)?;
+    let mut found_rows = found_stmt
+        .query(params_from_iter(args))
+        .map_err(E::from_sql)?;
+    let list = if carries(f) {
+        carried_compact(store, f)?
+    } else {
+        CarriedList {
+            ids: Vec::new(),
+            seqs: Vec::new(),
+            rows: Vec::new(),
+        }
+    };
+    let mut claim = conn
+        .prepare_cached("SELECT id, speaker, cue, stance, content FROM claims WHERE seq = ?1")
+        .map_err(E::from_sql)?;
+    let mut next_carried = 0;
+    let mut a: Option<Row3> = match found_rows.next().map_err(E::from_sql)? {
+        Some(r) => Some(found_row(r).map_err(E::from_sql)?),
+        None => None,
+    };
+    let mut b: Option<Row3> = match list.rows.is_empty() {
+        true => None,
+        false => Some(list.row(&mut claim, 0)?),
+    };
+    let mut n = 0;
+    loop {
+        let take_a = match (&a, &b) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(x), Some(y)) => order(&x.0, &y.0).is_le(),
+        };
+        let (mut row, sa, sb) = if take_a {
+            let row = a.take().expect("a row");
+            a = match found_rows.next().map_err(E::from_sql)? {
+                Some(r) => Some(found_row(r).map_err(E::from_sql)?),
+                None => None,
+            };
+            row
+        } else {
+            let row = b.take().expect("a row");
+            next_carried += 1;
+            if next_carried < list.rows.len() {
+                b = Some(list.row(&mut claim, next_carried)?);
+            }
+            row
+        };
+        places.fill(&mut row, sa, sb)?;
+        emit(row)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The rows of [`relations`] (without their places) collected and sorted in memory: the
+/// found and judged rows, and those `relate::carry::carried` carries over them. What
+/// [`each_relation`] does with a claim, a document or a speaker; for the whole list, the
+/// reference its streamed rows are checked against ([`relations_collected`]).
+fn collected(store: &Store, f: &RelationFilter) -> Result<Vec<Row3>> {
     let mut rows = listed(store, f, None)?;
-    if matches!(
-        f.kind.as_deref(),
-        None | Some("conflicts") | Some("corroborates")
-    ) {
+    if carries(f) {
         let found: Vec<_> = carried(store, f, &rows)?
             .into_iter()
             .filter(|r| f.kind.as_ref().is_none_or(|k| *k == r.0.kind))
             .collect();
         if !found.is_empty() {
             rows.extend(found);
-            rows.sort_by(|(x, _, _), (y, _, _)| {
-                x.kind
-                    .cmp(&y.kind)
-                    .then(y.score.total_cmp(&x.score))
-                    .then(x.a.id.cmp(&y.a.id))
-                    .then(x.b.id.cmp(&y.b.id))
-                    .then(x.basis.cmp(&y.basis))
-                    .then(x.relation.cmp(&y.relation))
-            });
+            rows.sort_by(|(x, _, _), (y, _, _)| order(x, y));
         }
     }
-    let mut seqs: Vec<i64> = Vec::new();
-    for (_, a, b) in &rows {
-        seqs.push(*a);
-        seqs.push(*b);
+    Ok(rows)
+}
+
+/// [`relations`] computed as before it streamed (every row collected, the carried ones by
+/// `relate::carry::carried` in memory, then sorted): for tests, which check that both give
+/// the same rows in the same order.
+#[doc(hidden)]
+pub fn relations_collected(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
+    let mut places = PlaceCache::new(store)?;
+    let mut out = Vec::new();
+    for (mut row, a, b) in collected(store, f)? {
+        places.fill(&mut row, a, b)?;
+        out.push(row);
     }
-    seqs.sort_unstable();
-    seqs.dedup();
-    let places = appearances(store, &seqs)?;
-    for (row, a, b) in &mut rows {
-        for (side, seq) in [(&mut row.a, *a), (&mut row.b, *b)] {
-            if let Some(p) = places.get(&seq) {
-                side.documents = p.documents.clone();
-                side.documents_total = p.documents_total;
-                side.outlet = p.outlet.clone();
-                side.title = p.title.clone();
-                side.published = p.published.clone();
-            }
+    Ok(out)
+}
+
+/// A relation row with the seqs of its two claims.
+type Row3 = (RelationRow, i64, i64);
+
+/// Errors of SQLite as the caller's error type.
+trait SqlErr: Sized {
+    fn from_sql(e: rusqlite::Error) -> Self;
+}
+
+impl<E: From<super::super::StoreError>> SqlErr for E {
+    fn from_sql(e: rusqlite::Error) -> E {
+        E::from(super::super::StoreError::from(e))
+    }
+}
+
+/// Whether the filter's list can hold carried relations (no kind, conflicts or
+/// corroborations).
+fn carries(f: &RelationFilter) -> bool {
+    matches!(
+        f.kind.as_deref(),
+        None | Some("conflicts") | Some("corroborates")
+    )
+}
+
+/// While it lives, the connection keeps temporary tables and sorts in files (`PRAGMA
+/// temp_store = FILE`; SQLite spills a sort past the cache size to them) and reads in one
+/// transaction. Nothing is changed when the connection is already in a transaction.
+struct Spill<'a> {
+    conn: Option<&'a rusqlite::Connection>,
+}
+
+impl<'a> Spill<'a> {
+    fn begin(store: &'a Store) -> Result<Spill<'a>> {
+        let conn = store.conn();
+        if !conn.is_autocommit() {
+            return Ok(Spill { conn: None });
+        }
+        conn.execute_batch("PRAGMA temp_store = FILE; BEGIN")?;
+        Ok(Spill { conn: Some(conn) })
+    }
+}
+
+impl Drop for Spill<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn {
+            // Only read: nothing to keep; the connection goes back to sorting in memory.
+            let _ = conn.execute_batch("ROLLBACK; PRAGMA temp_store = MEMORY");
         }
     }
-    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// The claims a filter narrows to (`me(seq)` of [`NARROWED`]): the SQL of one claim, the
@@ -256,11 +409,25 @@ fn me_seqs(store: &Store, f: &RelationFilter) -> Result<Option<Vec<i64>>> {
 /// The rows of [`relations`] found or judged (without the carried ones and the places), each
 /// with its two claims' seqs. With `only`, the relations of those claims (by seq) instead of
 /// those of the claim, document or speaker of the filter.
-fn listed(
+fn listed(store: &Store, f: &RelationFilter, only: Option<&[i64]>) -> Result<Vec<Row3>> {
+    let (sql, args) = listed_sql(store, f, only, false)?;
+    let mut stmt = store.conn().prepare(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), found_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The SQL of [`listed`] and its parameters: the rows in the order of [`relations`] (read as
+/// [`found_row`]). With `edges`, instead, the conflicts and corroborations among them between
+/// two claims as `(from_seq, to_seq, from_id, to_id, kind, score)`, in no order: what
+/// relations are carried over ([`carried_compact`]).
+fn listed_sql(
     store: &Store,
     f: &RelationFilter,
     only: Option<&[i64]>,
-) -> Result<Vec<(RelationRow, i64, i64)>> {
+    edges: bool,
+) -> Result<(String, Vec<SqlValue>)> {
     let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
     // With a claim, a document or a speaker, the relations are read from [`NARROWED`]: the
     // view's rows of the claims that filter names (every other filter still applies below),
@@ -289,12 +456,17 @@ fn listed(
         }
         (None, None) => (String::new(), "claim_relations"),
     };
-    let mut sql = format!(
-        "{with}SELECT cr.kind, cr.score,
+    let columns = if edges {
+        "cr.from_seq, cr.to_seq, cr.from_id, cr.to_id, cr.kind, cr.score"
+    } else {
+        "cr.kind, cr.score,
                 coalesce(cr.note, CASE WHEN cr.manual THEN 'judged by a person' ELSE '' END),
                 cr.basis, cr.relation_id, cr.from_seq, cr.to_seq,
                 cr.from_id, cr.from_speaker, cr.from_cue, cr.from_stance, cr.from_content,
-                cr.to_id, cr.to_speaker, cr.to_cue, cr.to_stance, cr.to_content
+                cr.to_id, cr.to_speaker, cr.to_cue, cr.to_stance, cr.to_content"
+    };
+    let mut sql = format!(
+        "{with}SELECT {columns}
          FROM {source} cr
          WHERE cr.current AND cr.kind <> 'unrelated' AND cr.score >= ?1
            AND (cr.kind <> 'conflicts' OR NOT EXISTS (
@@ -336,43 +508,48 @@ fn listed(
                             AND v.document_seq = (SELECT seq FROM objects WHERE id = ?{n}))"
         ));
     }
-    sql.push_str(
-        " ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id",
-    );
-    let conn = store.conn();
-    let mut stmt = conn.prepare(&sql)?;
-    let side = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Side> {
-        Ok(Side {
-            id: super::super::row_id(r, at)?,
-            speaker: r.get(at + 1)?,
-            cue: r.get(at + 2)?,
-            stance: r.get(at + 3)?,
-            content: r.get(at + 4)?,
-            documents: Vec::new(),
-            documents_total: 0,
-            outlet: None,
-            title: None,
-            published: None,
-        })
-    };
-    let rows: Vec<(RelationRow, i64, i64)> = stmt
-        .query_map(params_from_iter(args), |r| {
-            Ok((
-                RelationRow {
-                    kind: r.get(0)?,
-                    score: r.get(1)?,
-                    reason: r.get(2)?,
-                    basis: r.get(3)?,
-                    relation: r.get(4)?,
-                    a: side(r, 7)?,
-                    b: side(r, 12)?,
-                },
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    if edges {
+        sql.push_str(" AND cr.kind IN ('conflicts', 'corroborates') AND cr.from_seq <> cr.to_seq");
+    } else {
+        sql.push_str(
+            " ORDER BY cr.kind, cr.score DESC, cr.from_id, cr.to_id, cr.basis, cr.relation_id",
+        );
+    }
+    Ok((sql, args))
+}
+
+/// One row of [`listed_sql`]: the relation (without its places) and its two claims' seqs.
+fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row3> {
+    Ok((
+        RelationRow {
+            kind: r.get(0)?,
+            score: r.get(1)?,
+            reason: r.get(2)?,
+            basis: r.get(3)?,
+            relation: r.get(4)?,
+            a: side(r, 7)?,
+            b: side(r, 12)?,
+        },
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+/// The side of a relation whose id, speaker, cue, stance and content are the columns from
+/// `at` on (its places are filled in later: [`PlaceCache`]).
+fn side(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Side> {
+    Ok(Side {
+        id: super::super::row_id(r, at)?,
+        speaker: r.get(at + 1)?,
+        cue: r.get(at + 2)?,
+        stance: r.get(at + 3)?,
+        content: r.get(at + 4)?,
+        documents: Vec::new(),
+        documents_total: 0,
+        outlet: None,
+        title: None,
+        published: None,
+    })
 }
 
 /// The relations carried over a corroboration (`relate::carry`, docs/relations.md) that the
@@ -499,6 +676,285 @@ fn carried(
         .collect())
 }
 
+/// A relation carried over a corroboration ([`carried_compact`]): its kind, score, the two
+/// claims and the claim it was carried over (indexes of [`Graph::ids`]) and the two scores.
+#[derive(Clone, Copy)]
+struct Carry {
+    conflict: bool,
+    score: f64,
+    a: u32,
+    c: u32,
+    through: u32,
+    /// The path starts at `a` (else at `c`): the way `relate::carry::carried` meets first.
+    from_a: bool,
+    first: f64,
+    second: f64,
+}
+
+impl Carry {
+    /// Whether this way of carrying a pair stands over `other` (the order of
+    /// `relate::carry::carried`: a conflict, the higher score, the smaller claim carried over,
+    /// then the way it meets first: from the smaller id, the higher scores).
+    fn better(&self, o: &Carry) -> bool {
+        o.conflict
+            .cmp(&self.conflict)
+            .then(o.score.total_cmp(&self.score))
+            .then(self.through.cmp(&o.through))
+            .then(o.from_a.cmp(&self.from_a))
+            .then(o.first.total_cmp(&self.first))
+            .then(o.second.total_cmp(&self.second))
+            .is_lt()
+    }
+}
+
+/// The relations in force between two claims (conflicts and corroborations), as compact as
+/// the rule needs: each claim an index in id order, each relation both ways with its kind and
+/// score, sorted by the other claim.
+struct Graph {
+    ids: Vec<ObjectId>,
+    seqs: Vec<i64>,
+    start: Vec<usize>,
+    /// `(other, conflict, score)`.
+    edges: Vec<(u32, bool, f64)>,
+}
+
+impl Graph {
+    fn of(&self, x: u32) -> &[(u32, bool, f64)] {
+        &self.edges[self.start[x as usize]..self.start[x as usize + 1]]
+    }
+
+    fn related(&self, x: u32, y: u32) -> bool {
+        self.of(x).binary_search_by(|e| e.0.cmp(&y)).is_ok()
+    }
+}
+
+/// The relations carried over a corroboration of the whole list ([`relations`] without a
+/// claim, document or speaker; `relate::carry::carried` over every relation in force at the
+/// filter's minimum score, of the filter's kind), sorted in the list's order, each as its two
+/// claims' seqs and the relation without places. The relations in force are read as a
+/// compact graph (claim indexes and scores, about 30 bytes a relation, no text); each claim's
+/// carried pairs are found from it alone (the pair's every way: `x`-`t`-`y` with `t`
+/// corroborating `y`, and `y`-`t`-`x` with `x` corroborating `t`), only the claims of a pair
+/// carried are read in full, and only the pairs shown are kept.
+fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
+    let all = RelationFilter {
+        kind: None,
+        min_score: f.min_score,
+        document: None,
+        speaker: None,
+        include_retracted: f.include_retracted,
+        claim: None,
+    };
+    let conn = store.conn();
+    let (sql, args) = listed_sql(store, &all, None, true)?;
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut raw: Vec<(i64, i64, bool, f64)> = Vec::new();
+    let mut claims: Vec<(ObjectId, i64)> = Vec::new();
+    let mut limit = 1 << 16;
+    while let Some(r) = rows.next()? {
+        let (a, b): (i64, i64) = (r.get(0)?, r.get(1)?);
+        claims.push((super::super::row_id(r, 2)?, a));
+        claims.push((super::super::row_id(r, 3)?, b));
+        raw.push((a, b, r.get::<_, String>(4)? == "conflicts", r.get(5)?));
+        if claims.len() > limit {
+            claims.sort_unstable();
+            claims.dedup();
+            limit = limit.max(2 * claims.len());
+        }
+    }
+    drop(rows);
+    claims.sort_unstable();
+    claims.dedup();
+    let index: HashMap<i64, u32> = claims
+        .iter()
+        .enumerate()
+        .map(|(n, (_, seq))| (*seq, n as u32))
+        .collect();
+    let mut start = vec![0usize; claims.len() + 1];
+    for (a, b, _, _) in &raw {
+        start[index[a] as usize + 1] += 1;
+        start[index[b] as usize + 1] += 1;
+    }
+    for n in 1..start.len() {
+        start[n] += start[n - 1];
+    }
+    let mut edges = vec![(0u32, false, 0.0f64); start[claims.len()]];
+    let mut next = start.clone();
+    for (a, b, conflict, score) in raw {
+        let (a, b) = (index[&a], index[&b]);
+        edges[next[a as usize]] = (b, conflict, score);
+        next[a as usize] += 1;
+        edges[next[b as usize]] = (a, conflict, score);
+        next[b as usize] += 1;
+    }
+    drop(index);
+    for x in 0..claims.len() {
+        edges[start[x]..start[x + 1]].sort_by_key(|e| e.0);
+    }
+    let (ids, seqs) = claims.into_iter().unzip();
+    let g = Graph {
+        ids,
+        seqs,
+        start,
+        edges,
+    };
+    let round = |s1: f64, s2: f64| (s1 * s2 * 1000.0).round() / 1000.0;
+    let mut claim =
+        conn.prepare_cached("SELECT id, speaker, cue, stance, content FROM claims WHERE seq = ?1")?;
+    let mut judged = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM found_relations WHERE a_seq = ?1 AND b_seq = ?2)
+             OR EXISTS (SELECT 1 FROM found_relations WHERE a_seq = ?2 AND b_seq = ?1)
+             OR EXISTS (SELECT 1 FROM relations
+                        WHERE manual = 1 AND pair_lo = ?3 AND pair_hi = ?4)",
+    )?;
+    let mut out: Vec<Carry> = Vec::new();
+    let mut best: HashMap<u32, Carry> = HashMap::new();
+    for x in 0..g.ids.len() as u32 {
+        best.clear();
+        let mut offer = |y: u32, c: Carry| {
+            if y <= x || c.score < f.min_score || g.related(x, y) {
+                return;
+            }
+            match best.get_mut(&y) {
+                Some(b) if !c.better(b) => {}
+                Some(b) => *b = c,
+                None => {
+                    best.insert(y, c);
+                }
+            }
+        };
+        for &(t, conflict, s1) in g.of(x) {
+            for &(y, conflict2, s2) in g.of(t) {
+                // x's relation with t carried over t's corroboration of y.
+                if !conflict2 {
+                    offer(
+                        y,
+                        Carry {
+                            conflict,
+                            score: round(s1, s2),
+                            a: x,
+                            c: y,
+                            through: t,
+                            from_a: true,
+                            first: s1,
+                            second: s2,
+                        },
+                    );
+                }
+                // y's relation with t carried over t's corroboration of x.
+                if !conflict {
+                    offer(
+                        y,
+                        Carry {
+                            conflict: conflict2,
+                            score: round(s2, s1),
+                            a: x,
+                            c: y,
+                            through: t,
+                            from_a: false,
+                            first: s2,
+                            second: s1,
+                        },
+                    );
+                }
+            }
+        }
+        if best.is_empty() {
+            continue;
+        }
+        let mut found: Vec<Carry> = best
+            .values()
+            .copied()
+            .filter(|c| {
+                f.kind
+                    .as_deref()
+                    .is_none_or(|k| (k == "conflicts") == c.conflict)
+            })
+            .collect();
+        found.sort_by_key(|c| c.c);
+        let mut text = |seq: i64| -> rusqlite::Result<(String, String)> {
+            claim.query_row([seq], |r| Ok((r.get(1)?, r.get(4)?)))
+        };
+        let (xs, xc) = text(g.seqs[x as usize])?;
+        for c in found {
+            let (ys, yc) = text(g.seqs[c.c as usize])?;
+            let kind = if c.conflict {
+                RelationKind::Conflicts
+            } else {
+                RelationKind::Corroborates
+            };
+            if !relate::carry::shown(kind, (&xs, &xc), (&ys, &yc)) {
+                continue;
+            }
+            let (a, b) = (c.a as usize, c.c as usize);
+            let pair = (g.seqs[a], g.seqs[b], g.ids[a].to_hex(), g.ids[b].to_hex());
+            if judged.query_row(rusqlite::params![pair.0, pair.1, pair.2, pair.3], |r| {
+                r.get(0)
+            })? {
+                continue;
+            }
+            out.push(c);
+        }
+    }
+    // `conflicts` before `corroborates`, the higher score, then the two ids.
+    out.sort_by(|p, q| {
+        q.conflict
+            .cmp(&p.conflict)
+            .then(q.score.total_cmp(&p.score))
+            .then(p.a.cmp(&q.a))
+            .then(p.c.cmp(&q.c))
+    });
+    Ok(CarriedList {
+        ids: g.ids,
+        seqs: g.seqs,
+        rows: out,
+    })
+}
+
+/// The carried relations of [`carried_compact`], sorted, and the claims they name.
+struct CarriedList {
+    ids: Vec<ObjectId>,
+    seqs: Vec<i64>,
+    rows: Vec<Carry>,
+}
+
+impl CarriedList {
+    /// Carried relation `n` as a row of the list (without places), its claims read with
+    /// `claim` (`SELECT id, speaker, cue, stance, content FROM claims WHERE seq = ?1`).
+    fn row(&self, claim: &mut rusqlite::CachedStatement<'_>, n: usize) -> Result<Row3> {
+        let c = self.rows[n];
+        let mut side = |n: u32| claim.query_row([self.seqs[n as usize]], |r| side(r, 0));
+        let (a, b) = (side(c.a)?, side(c.c)?);
+        let carried = relate::carry::Carried {
+            kind: if c.conflict {
+                RelationKind::Conflicts
+            } else {
+                RelationKind::Corroborates
+            },
+            a: a.id,
+            c: b.id,
+            through: self.ids[c.through as usize],
+            first: c.first,
+            second: c.second,
+            score: c.score,
+        };
+        Ok((
+            RelationRow {
+                kind: carried.kind.as_str().to_string(),
+                score: carried.score,
+                reason: carried.reason(),
+                basis: relate::carry::CARRIED_BASIS.to_string(),
+                a,
+                b,
+                relation: None,
+            },
+            self.seqs[c.a as usize],
+            self.seqs[c.c as usize],
+        ))
+    }
+}
+
 /// `%TEXT%` for `LIKE ... ESCAPE '\'`: TEXT anywhere, its `%` and `_` taken literally.
 fn like_pattern(s: &str) -> String {
     format!(
@@ -509,7 +965,7 @@ fn like_pattern(s: &str) -> String {
     )
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Places {
     /// The first [`DOCUMENTS_SHOWN`] document keys, sorted.
     documents: Vec<String>,
@@ -523,51 +979,82 @@ struct Places {
     first: Option<(bool, f64, String)>,
 }
 
-/// Where each claim (by seq) appears: one query for all, read in document key order so that
-/// each claim keeps at most [`DOCUMENTS_SHOWN`] keys and a count, however many documents it
-/// appears in.
-fn appearances(store: &Store, seqs: &[i64]) -> Result<HashMap<i64, Places>> {
-    let mut out: HashMap<i64, Places> = HashMap::new();
-    if seqs.is_empty() {
-        return Ok(out);
+/// How many claims' places [`PlaceCache`] keeps at most.
+const PLACES_KEPT: usize = 4096;
+
+/// Where claims appear, read one claim at a time (in document key order, so that a claim
+/// keeps at most [`DOCUMENTS_SHOWN`] keys and a count, however many documents it appears
+/// in), the last [`PLACES_KEPT`] claims' kept: a claim related to many others is read once
+/// for many of its rows, and memory does not grow with the list.
+struct PlaceCache<'a> {
+    stmt: rusqlite::Statement<'a>,
+    kept: HashMap<i64, Places>,
+}
+
+impl<'a> PlaceCache<'a> {
+    fn new(store: &'a Store) -> Result<PlaceCache<'a>> {
+        let stmt = store.conn().prepare(
+            "SELECT d.key, v.source, v.title, v.published, julianday(v.published), v.id
+             FROM mentions m
+             JOIN versions v ON v.seq = m.version_seq
+             JOIN documents d ON d.seq = v.document_seq
+             WHERE m.claim_seq = ?1
+             ORDER BY d.key",
+        )?;
+        Ok(PlaceCache {
+            stmt,
+            kept: HashMap::new(),
+        })
     }
-    let json = serde_json::to_string(seqs)
-        .map_err(|e| super::super::StoreError::Corrupt(format!("claim seqs: {e}")))?;
-    let mut stmt = store.conn().prepare(
-        "SELECT m.claim_seq, d.key, v.source, v.title, v.published, julianday(v.published), v.id
-         FROM json_each(?1) j
-         JOIN mentions m ON m.claim_seq = j.value
-         JOIN versions v ON v.seq = m.version_seq
-         JOIN documents d ON d.seq = v.document_seq
-         ORDER BY m.claim_seq, d.key",
-    )?;
-    let mut rows = stmt.query([json])?;
-    let mut last: Option<(i64, String)> = None;
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let key: String = r.get(1)?;
-        let day: Option<f64> = r.get(5)?;
-        let order = (day.is_none(), day.unwrap_or(0.0), r.get::<_, String>(6)?);
-        let p = out.entry(seq).or_default();
-        if p.first.as_ref().is_none_or(|f| {
-            f.0.cmp(&order.0)
-                .then(f.1.total_cmp(&order.1))
-                .then(f.2.cmp(&order.2))
-                .is_gt()
-        }) {
-            p.outlet = r.get(2)?;
-            p.title = r.get(3)?;
-            p.published = r.get(4)?;
-            p.first = Some(order);
+
+    /// Fills in the places of both sides of `row`, whose claims are `a` and `b` (seqs).
+    fn fill(&mut self, row: &mut RelationRow, a: i64, b: i64) -> Result<()> {
+        for (side, seq) in [(&mut row.a, a), (&mut row.b, b)] {
+            let p = self.get(seq)?;
+            side.documents = p.documents.clone();
+            side.documents_total = p.documents_total;
+            side.outlet = p.outlet.clone();
+            side.title = p.title.clone();
+            side.published = p.published.clone();
         }
-        if last.as_ref().is_some_and(|(s, k)| *s == seq && *k == key) {
-            continue;
-        }
-        p.documents_total += 1;
-        if p.documents.len() < DOCUMENTS_SHOWN {
-            p.documents.push(key.clone());
-        }
-        last = Some((seq, key));
+        Ok(())
     }
-    Ok(out)
+
+    /// The places of claim `seq`, read unless kept.
+    fn get(&mut self, seq: i64) -> Result<&Places> {
+        if !self.kept.contains_key(&seq) {
+            if self.kept.len() >= PLACES_KEPT {
+                self.kept.clear();
+            }
+            let mut p = Places::default();
+            let mut rows = self.stmt.query([seq])?;
+            let mut last: Option<String> = None;
+            while let Some(r) = rows.next()? {
+                let key: String = r.get(0)?;
+                let day: Option<f64> = r.get(4)?;
+                let order = (day.is_none(), day.unwrap_or(0.0), r.get::<_, String>(5)?);
+                if p.first.as_ref().is_none_or(|f| {
+                    f.0.cmp(&order.0)
+                        .then(f.1.total_cmp(&order.1))
+                        .then(f.2.cmp(&order.2))
+                        .is_gt()
+                }) {
+                    p.outlet = r.get(1)?;
+                    p.title = r.get(2)?;
+                    p.published = r.get(3)?;
+                    p.first = Some(order);
+                }
+                if last.as_deref() == Some(key.as_str()) {
+                    continue;
+                }
+                p.documents_total += 1;
+                if p.documents.len() < DOCUMENTS_SHOWN {
+                    p.documents.push(key.clone());
+                }
+                last = Some(key);
+            }
+            self.kept.insert(seq, p);
+        }
+        Ok(&self.kept[&seq])
+    }
 }
