@@ -481,6 +481,21 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_end_no_sentence() {
+        // (text, number of sentences)
+        let cases: &[(&str, usize)] = &[
+            ("The case of Ross v. Dale was heard. It failed.", 2),
+            ("Then-Sen. Ann Lee and ex-Gov. Bo Hart spoke. They left.", 2),
+            ("The ex-envoy spoke. They left.", 2),
+        ];
+        let lx = embedded();
+        for &(text, want) in cases {
+            let d = Doc::new(text, &lx);
+            assert_eq!(d.sents.len(), want, "{text:?}");
+        }
+    }
+
+    #[test]
     #[rustfmt::skip]
     fn headline_sentences() {
         // (text, headline flag of each sentence)

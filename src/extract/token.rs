@@ -172,7 +172,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
             // An abbreviation keeps its dot: "Mr.", "Gen.", "Feb.", the initial "J.".
             if bytes.get(j) == Some(&b'.') {
                 let w = &lower[lstart..];
-                if is_abbrev(w) || (cap && w.chars().count() == 1) {
+                if is_abbrev(w) || (cap && w.chars().count() == 1) || w == "v" || hyphen_abbrev(w) {
                     j += 1;
                     lower.push('.');
                 }
@@ -383,6 +383,12 @@ fn is_abbrev(w: &str) -> bool {
     )
 }
 
+/// "then-sen", "ex-gov": a title abbreviation after a hyphen.
+fn hyphen_abbrev(w: &str) -> bool {
+    w.rsplit_once('-')
+        .is_some_and(|(a, b)| !a.is_empty() && is_abbrev(b))
+}
+
 /// Abbreviations that often end a sentence too ("... Apple Inc. The company ...").
 fn is_final_abbrev(w: &str) -> bool {
     matches!(
@@ -478,7 +484,7 @@ fn splits_before(tk: &Tokens, text: &str, k: usize, e: usize) -> bool {
     }
     let w = tk.lower(k - 1);
     let initial = w.chars().count() == 1 && prev.cap;
-    if is_abbrev(w) || initial {
+    if is_abbrev(w) || initial || w == "v" || hyphen_abbrev(w) {
         // "Feb. 17", "Gen. Smith", "J. Edgar": not an end, unless the abbreviation often
         // closes a sentence and a common sentence opener follows.
         return is_final_abbrev(w) && next.kind == Kind::Word && is_opener(tk.lower(e));

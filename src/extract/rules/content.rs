@@ -131,6 +131,46 @@ impl Rules<'_, '_> {
         if q >= hi {
             return None;
         }
+        // "told the mayors who gathered in Dover, “C.”", "pointed out in December, “C.”":
+        // what stands between the cue and a comma before a quotation that ends the
+        // sentence is no content.
+        let speechy = matches!(
+            lemma,
+            "say"
+                | "tell"
+                | "ask"
+                | "add"
+                | "write"
+                | "point out"
+                | "explain"
+                | "note"
+                | "declare"
+                | "announce"
+                | "state"
+                | "reply"
+                | "respond"
+                | "joke"
+        );
+        let q = if speechy && d.kind(q) != Some(Kind::Open) {
+            let mut k = q;
+            while k < hi && k - q < 16 && d.kind(k) != Some(Kind::Open) && self.lw(k) != "that" {
+                k += 1;
+            }
+            let ends = k < hi
+                && k > q
+                && d.is_punct(k - 1, ",")
+                && d.kind(k) == Some(Kind::Open)
+                && self.quote_span(k).is_some_and(|qs| {
+                    (qs.end..s.toks.end).all(|t| !d.is_word(t)) || qs.end >= s.toks.end
+                });
+            if ends {
+                k
+            } else {
+                q
+            }
+        } else {
+            q
+        };
         if d.kind(q) == Some(Kind::Open) {
             if let Some(qs) = self.quote_span(q) {
                 let end = qs.end;
@@ -179,7 +219,32 @@ impl Rules<'_, '_> {
             }
             k += 1;
         }
-        Some(q..hi)
+        Some(self.run_on_quote(q..hi))
+    }
+
+    /// A content that ends inside a quotation it opened ("X said that the port “is safe. It
+    /// will stay open.”"): the quotation runs over the sentence end, so the content ends
+    /// with it. Not when the quotation closes on a comma (",” she added"), which a later
+    /// attribution claims.
+    pub(super) fn run_on_quote(&self, c: Range<usize>) -> Range<usize> {
+        let d = self.d;
+        if c.end <= c.start || !d.in_quote(c.end - 1) {
+            return c;
+        }
+        let Some(o) = (c.start..c.end)
+            .rev()
+            .find(|&k| d.kind(k) == Some(Kind::Open))
+        else {
+            return c;
+        };
+        let e = d.quote_end(o);
+        if e == NONE || e < c.end || d.kind(e) != Some(Kind::Close) || e - o > MAX_QUOTE {
+            return c;
+        }
+        if e > 0 && d.is_punct(e - 1, ",") {
+            return c;
+        }
+        c.start..e + 1
     }
 
     /// After a cue that takes an addressee ("told reporters that C"), where the content
@@ -530,6 +595,20 @@ mod tests {
             // Not in a main clause, nor before a relative pronoun.
             ("The mayor said taxes would fall, she thought.", "said", "say",
              "taxes would fall, she thought"),
+            // A quotation opened inside the content runs on over the sentence end.
+            ("The mayor said that the port “is safe. It will stay open.” Then she left.",
+             "said", "say", "that the port “is safe. It will stay open.”"),
+            ("The mayor said that the port “is safe. It will stay open,” she added.",
+             "said", "say", "that the port “is safe"),
+            // Words between the cue and a comma before a closing quotation are no content.
+            ("The mayor said in May, “The port is safe.”", "said", "say",
+             "“The port is safe.”"),
+            ("The mayor told the crowd who gathered in Dover, “The port is safe.”", "told",
+             "tell", "“The port is safe.”"),
+            ("The mayor said in May, “The port is safe,” and left.", "said", "say",
+             "in May, “The port is safe,” and left"),
+            ("The mayor backed the plan, “a safe port,” on Monday.", "backed", "back",
+             "the plan, “a safe port,” on Monday"),
             // "tell" with a lower-case addressee and no clause: no content to tell apart.
             ("The mayor told everyone.", "told", "tell", ""),
         ];

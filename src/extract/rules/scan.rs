@@ -50,9 +50,16 @@ impl Rules<'_, '_> {
                 // A coordinated clause ("..., but he said C", "... and said C") is a new
                 // attribution even inside an earlier content; that content ends before it.
                 let mut cut = NONE;
+                let mut keep_whole = false;
                 if inside.contains(&k) {
                     let main = self.main_after_relative(k, s.toks.start, out.last());
-                    match main.or_else(|| self.coordinated(k, s.toks.start)) {
+                    let coord = self.coordinated(k, s.toks.start);
+                    // "X says he will act and tell them ...": a cue after "and" of another
+                    // verb form than the attribution before is an attribution of its own,
+                    // but the earlier content goes on over it.
+                    keep_whole = main.is_none()
+                        && coord.is_some_and(|at| !self.same_clause_form(k, at, out.last()));
+                    match main.or(coord) {
                         Some(at) => cut = at,
                         // "X did C hours after Y said D": an attribution of its own inside
                         // the content, which goes on over it.
@@ -65,7 +72,7 @@ impl Rules<'_, '_> {
                 }
                 match self.cue_at(k, si, s, out.last()) {
                     Some((dr, ce, next)) => {
-                        if cut != NONE {
+                        if cut != NONE && !keep_whole {
                             if let Some(prev) = out.last_mut() {
                                 self.end_content_before(prev, cut);
                             }
@@ -199,6 +206,26 @@ impl Rules<'_, '_> {
             }
         }
         None
+    }
+
+    /// A coordinated cue at `k` (its clause starting at `at`) that goes on the attribution
+    /// `prev` ("X said C and called D") has the verb form of `prev`'s cue; one of another
+    /// form ("X says he will act and showing ...", "X says he'd go and tell them") goes on
+    /// the clause inside the content instead.
+    fn same_clause_form(&self, k: usize, at: usize, prev: Option<&Draft>) -> bool {
+        let d = self.d;
+        if !(d.is_word(at) && self.lw(at) == "and") {
+            return true;
+        }
+        // Only a cue right after the conjunction (no source of its own).
+        if at + 1 != k {
+            return true;
+        }
+        let Some(p) = prev else { return true };
+        let f = form_class(self.lw(k));
+        p.cue
+            .clone()
+            .any(|i| d.is_word(i) && form_class(self.lw(i)) == f)
     }
 
     /// "The mayor, who did not say C, said D": when the attribution before (`prev`) has a
@@ -408,6 +435,59 @@ impl Rules<'_, '_> {
     }
 }
 
+/// Irregular past forms of cue verbs (for [`form_class`]).
+const IRREGULAR_PAST: &[&str] = &[
+    "said",
+    "told",
+    "wrote",
+    "thought",
+    "felt",
+    "knew",
+    "saw",
+    "gave",
+    "made",
+    "took",
+    "spoke",
+    "held",
+    "found",
+    "came",
+    "went",
+    "did",
+    "got",
+    "became",
+    "brought",
+    "meant",
+    "left",
+    "led",
+    "sought",
+    "taught",
+    "struck",
+    "swore",
+    "put",
+    "hit",
+    "read",
+    "set",
+    "upheld",
+    "withheld",
+    "forecast",
+    "foresaw",
+    "stood",
+    "understood",
+];
+
+/// The inflection of a verb form: 0 "-ing", 1 past, 2 "-s", 3 other (base).
+fn form_class(w: &str) -> u8 {
+    if w.len() > 4 && w.ends_with("ing") {
+        0
+    } else if (w.len() > 3 && w.ends_with("ed")) || IRREGULAR_PAST.contains(&w) {
+        1
+    } else if w.len() > 2 && w.ends_with('s') && !w.ends_with("ss") {
+        2
+    } else {
+        3
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {
@@ -424,6 +504,23 @@ mod tests {
                 })
                 .collect()
         })
+    }
+
+    #[test]
+    fn verb_form_classes() {
+        let cases: &[(&str, u8)] = &[
+            ("saying", 0),
+            ("said", 1),
+            ("called", 1),
+            ("told", 1),
+            ("says", 2),
+            ("tells", 2),
+            ("discuss", 3),
+            ("tell", 3),
+        ];
+        for &(w, want) in cases {
+            assert_eq!(super::form_class(w), want, "{w:?}");
+        }
     }
 
     #[test]
@@ -449,6 +546,30 @@ mod tests {
             ("The mayor met Hope Berg on Monday.", &[]),
             // Boilerplate lines give nothing.
             ("Sign up to hear what the mayor said about it.", &[]),
+            // A cue after "and" of the verb form of the attribution before goes on it and
+            // ends its content; one of another form is a clause inside that content, which
+            // goes on over it.
+            (
+                "The mayor said the port was safe and called the union reckless.",
+                &[("say", "the port was safe"), ("call", "the union reckless")],
+            ),
+            (
+                "The mayor says she will meet the union and tell them the port is safe.",
+                &[
+                    (
+                        "say",
+                        "she will meet the union and tell them the port is safe",
+                    ),
+                    ("tell", "the port is safe"),
+                ],
+            ),
+            (
+                "The mayor says the port is unsafe and showing its age.",
+                &[
+                    ("say", "the port is unsafe and showing its age"),
+                    ("show", "its age"),
+                ],
+            ),
         ];
         for &(text, want) in cases {
             let got = summary(text);
