@@ -124,6 +124,11 @@ enum Plan {
         /// claim an earlier article of the file named (stored by its first mention there, so
         /// its keys are not needed).
         keys: Vec<Vec<Option<ClaimKeys>>>,
+        /// The mention objects of each article, made on the planning thread for an article
+        /// whose text is at most [`PREMADE_MENTIONS_TEXT`] bytes; `None` for a longer one, whose
+        /// mentions are made one at a time as they are stored (a long text has so many that
+        /// holding them all would cost many times the text).
+        mentions: Vec<Option<Vec<PremadeMention>>>,
         warnings: Vec<String>,
     },
     /// A file of fact-checks: its reviews.
@@ -440,13 +445,44 @@ fn plan_articles(
                 .collect()
         })
         .collect();
+    let mentions = planned.iter().map(premade_mentions).collect();
     Ok(Plan::Fresh {
         path: path.to_path_buf(),
         sha,
         planned,
         keys,
+        mentions,
         warnings,
     })
+}
+
+/// Mention `i` of an article made into an object ([`crate::model::Mentions::object`]).
+type PremadeMention = Option<Result<Typed, ObjectError>>;
+
+/// The longest text whose mention objects are made on the planning thread ([`premade_mentions`]).
+const PREMADE_MENTIONS_TEXT: usize = 256 * 1024;
+
+/// The mention objects of an article, in text order, made ahead of time (encoded and hashed
+/// here, on the planning thread, not on the writing thread that stores them), or `None` when
+/// its text is longer than [`PREMADE_MENTIONS_TEXT`].
+fn premade_mentions(p: &Planned) -> Option<Vec<PremadeMention>> {
+    let Body::Version(v) = &p.version.body else {
+        return None;
+    };
+    if v.text.len() > PREMADE_MENTIONS_TEXT {
+        return None;
+    }
+    let version = p.version.id();
+    Some(
+        p.mentions
+            .claims()
+            .enumerate()
+            .map(|(i, c)| {
+                let claim = p.claims.get(c)?.id();
+                p.mentions.object(i, claim, version, &v.text)
+            })
+            .collect(),
+    )
 }
 
 /// A page fetched over HTTP, to import as HTML ([`import_page`]).
@@ -567,8 +603,9 @@ fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome
                     sha,
                     planned,
                     keys,
+                    mentions,
                     warnings,
-                } => write_fresh(l, &path, &sha, planned, keys, options).map(|mut r| {
+                } => write_fresh(l, &path, &sha, planned, keys, mentions, options).map(|mut r| {
                     r.warnings = warnings;
                     r
                 }),
@@ -609,11 +646,12 @@ fn write_fresh(
     sha: &str,
     planned: Vec<Planned>,
     keys: Vec<Vec<Option<ClaimKeys>>>,
+    premade: Vec<Option<Vec<PremadeMention>>>,
     options: &str,
 ) -> Result<FileReport, Failed> {
     let mut new_objects = 0;
     let mut fresh = Vec::with_capacity(planned.len());
-    for (p, mut keys) in planned.into_iter().zip(keys) {
+    for ((p, mut keys), mut premade) in planned.into_iter().zip(keys).zip(premade) {
         let Planned {
             document,
             version,
@@ -625,15 +663,17 @@ fn write_fresh(
         let version = Received::from(version);
         let version_new = ledger.put_ref(&version, None)?;
         new_objects += usize::from(version_new);
-        // Only the text is kept to make the mentions from, not the canonical form.
-        let text = match version.body {
-            Some(Body::Version(v)) => v.text,
+        // Only the text is kept to make the mentions from, not the canonical form (and not
+        // even that when they were made on the planning thread).
+        let text = match (&premade, version.body) {
+            (None, Some(Body::Version(v))) => v.text,
             _ => String::new(),
         };
         let claims: Vec<Received> = claims.into_iter().map(Received::from).collect();
         let mut new_claims = 0;
-        // Each mention is made into an object just before it is stored, its claim stored
-        // (again: a claim stored before is not stored twice) just before it.
+        // Each mention is stored (made into an object just before, unless the planning thread
+        // made it) with its claim stored (again: a claim stored before is not stored twice)
+        // just before it.
         for (i, c) in mentions.claims().enumerate() {
             let Some(claim) = claims.get(c) else {
                 continue;
@@ -643,7 +683,11 @@ fn write_fresh(
                 new_objects += 1;
                 new_claims += 1;
             }
-            let Some(mention) = mentions.object(i, claim.object.id, version_id, &text) else {
+            let mention = match &mut premade {
+                Some(made) => made.get_mut(i).and_then(Option::take),
+                None => mentions.object(i, claim.object.id, version_id, &text),
+            };
+            let Some(mention) = mention else {
                 continue;
             };
             let mention = mention.map_err(Failed::Object)?;
@@ -727,4 +771,81 @@ fn version_report(
         claims: v.claims,
         new_claims: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mention `i` of every article of a file made as it is stored, without the planning
+    /// thread's objects.
+    fn made_when_stored(p: &Planned) -> Vec<PremadeMention> {
+        let Body::Version(v) = &p.version.body else {
+            return Vec::new();
+        };
+        p.mentions
+            .claims()
+            .enumerate()
+            .map(|(i, c)| {
+                p.mentions
+                    .object(i, p.claims.get(c)?.id(), p.version.id(), &v.text)
+            })
+            .collect()
+    }
+
+    fn ids(made: &[PremadeMention]) -> Vec<ObjectId> {
+        made.iter()
+            .map(|m| m.as_ref().expect("made").as_ref().expect("valid").id())
+            .collect()
+    }
+
+    // The mention objects made on the planning thread are those the writing thread makes
+    // (same ids, same order); a text past the limit leaves them to the writing thread.
+    #[test]
+    fn premade_mentions_are_the_mentions_made_when_stored() {
+        let extractor = Extractor::new().expect("embedded lexicon");
+        let text =
+            "Title: Bridge\n\nThe mayor said the bridge would open in May. \"We are ready,\" \
+                    said Ann Lee, the engineer. Critics claimed the cost had doubled. The mayor \
+                    said the bridge would open in May.\n";
+        let articles =
+            ingest::parse_owned(Path::new("a.txt"), text.as_bytes().to_vec()).expect("parsed");
+        let plan = plan_articles(
+            Path::new("a.txt"),
+            String::new(),
+            articles,
+            &Overrides::default(),
+            &extractor,
+            Vec::new(),
+        )
+        .expect("planned");
+        let Plan::Fresh {
+            planned, mentions, ..
+        } = plan
+        else {
+            panic!("a fresh plan");
+        };
+        assert_eq!((planned.len(), mentions.len()), (1, 1));
+        let premade = mentions[0].as_ref().expect("made on the planning thread");
+        assert_eq!(premade.len(), planned[0].mentions.len());
+        assert!(premade.len() >= 3, "{} mentions", premade.len());
+        assert_eq!(ids(premade), ids(&made_when_stored(&planned[0])));
+
+        let long = format!("{}\n", "The mayor said it rained. ".repeat(11_000));
+        let articles = ingest::parse_owned(Path::new("b.txt"), long.into_bytes()).expect("parsed");
+        let Ok(Plan::Fresh { mentions, .. }) = plan_articles(
+            Path::new("b.txt"),
+            String::new(),
+            articles,
+            &Overrides::default(),
+            &extractor,
+            Vec::new(),
+        ) else {
+            panic!("a fresh plan");
+        };
+        assert!(
+            mentions[0].is_none(),
+            "a text past {PREMADE_MENTIONS_TEXT} bytes"
+        );
+    }
 }

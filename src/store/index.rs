@@ -110,6 +110,14 @@ pub struct Cache {
     reviews_to_match: Option<bool>,
 }
 
+impl Cache {
+    /// Whether this writer indexed the object `id` (a document or a claim) since the cache was
+    /// last reset: it is stored.
+    pub fn indexed(&self, id: &ObjectId) -> bool {
+        self.indexed.contains_key(id)
+    }
+}
+
 /// The seq of a stored object of one type, if it is indexed.
 fn seq_of(
     tx: &Transaction<'_>,

@@ -151,6 +151,11 @@ impl<'c> Writer<'c> {
         keys: Option<Vec<(String, String)>>,
     ) -> Result<Option<i64>> {
         let object = &received.object;
+        if self.cache.indexed(&object.id) {
+            // Stored and indexed in this transaction (a claim stored again at each of its
+            // mentions): nothing to ask the database.
+            return Ok(None);
+        }
         let Some(seq) = self.insert_object(object)? else {
             return Ok(None);
         };
