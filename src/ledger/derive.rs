@@ -7,12 +7,15 @@
 //! arrived in (docs/relations.md):
 //!
 //! 1. **Pairs.** Two claims are compared when they share a candidate key
-//!    ([`relate::candidate_keys`]) held by at most [`MAX_KEY_HOLDERS`] claims. For each key of
-//!    the new claims, one lookup in `common_keys` (keys known to be past the bound), else one
-//!    walk of the `claim_keys` index that reads at most `MAX_KEY_HOLDERS + 1` rows plus one per
-//!    new claim holding it: a key with more holders pairs nothing (as a stop word). When a key
-//!    passes the bound, the findings among its earlier holders that no other shared key still
-//!    justifies are removed, so the set of pairs stays the one the definition gives. Each pair
+//!    ([`relate::candidate_keys`]) held by at most [`MAX_KEY_HOLDERS`] claims. The keys of the
+//!    new claims are looked up in `common_keys` (keys known to be past the bound) in one query,
+//!    and the stored holders of the others read in one more (at most `MAX_KEY_HOLDERS` rows a
+//!    key: a key with more holders is past the bound and pairs nothing, as a stop word). When
+//!    a key passes the bound, the findings among its earlier holders that no other shared key
+//!    still justifies are removed, so the set of pairs stays the one the definition gives, and
+//!    unless the index keeps such a key's rows ([`store::kept_past_bound`]: the content key and
+//!    the keys reviews are looked up by) its `claim_keys` rows are deleted and no new claim
+//!    writes one: `claim_keys` holds the rows of the keys that can still pair. Each pair
 //!    is judged by [`relate::judge_pair`], in id order, once, except pairs with the same
 //!    content (the same content key and detail): the view `same_content_relations` relates
 //!    those, so a statement repeated by `k` claims costs no `k²/2` rows.
@@ -24,7 +27,7 @@
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use crate::relate::{self, Facts, MAX_KEY_HOLDERS, UPDATES_BASIS};
-use crate::store::{FoundRow, Fresh, StoreError, Writer};
+use crate::store::{self, FoundRow, Fresh, StoreError, Writer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -42,9 +45,10 @@ pub struct Derived {
     pub claims: u64,
     /// Distinct candidate keys of the new claims looked up.
     pub keys: u64,
-    /// Index rows read to find candidates: one `common_keys` lookup per key, and for a key
-    /// not known to be past the bound at most `MAX_KEY_HOLDERS + 1` rows of `claim_keys` plus
-    /// one per new claim holding it, whatever the number of claims holding it.
+    /// Index rows read to find candidates, counted as one `common_keys` lookup per key, and
+    /// for a key not known to be past the bound at most `MAX_KEY_HOLDERS + 1` rows of
+    /// `claim_keys` plus one per new claim holding it, whatever the number of claims holding
+    /// it (the lookups and walks of a step are two queries).
     pub rows_read: u64,
     /// Pairs judged by the rules.
     pub pairs_judged: u64,
@@ -98,15 +102,18 @@ pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Deriv
         known.forget_claims();
     }
     let keys = fresh_keys(&mut fresh, known);
-    // The new claims' `claim_keys` rows, in key order.
+    // The new claims' `claim_keys` rows (with the detail as stored), in index order; the
+    // pairs step writes those the index keeps.
     let mut rows: Vec<(&str, &str, i64)> = fresh
         .claims
         .iter()
         .zip(&keys)
-        .flat_map(|((seq, _), keys)| keys.iter().map(|(k, d)| (k.as_str(), d.as_str(), *seq)))
+        .flat_map(|((seq, _), keys)| {
+            keys.iter()
+                .map(|(k, d)| (k.as_str(), relate::stored_detail(k, d), *seq))
+        })
         .collect();
     rows.sort_unstable();
-    writer.insert_claim_keys(rows.iter().copied())?;
     pairs(writer, &fresh, &rows, known, &mut out)?;
     updates(writer, &fresh, &mut out)?;
     Ok(out)
@@ -261,19 +268,6 @@ impl Known {
         }
     }
 
-    /// Whether `key` is held by more claims than the bound: known here, or asked of the index
-    /// (a key once past the bound stays past it while the transaction lasts).
-    fn is_common_key(&mut self, writer: &Writer<'_>, key: &str) -> Result<bool, StoreError> {
-        if self.common.contains(key) {
-            return Ok(true);
-        }
-        let common = writer.is_common_key(key)?;
-        if common {
-            self.common.insert(key.to_string());
-        }
-        Ok(common)
-    }
-
     /// Records that `key` passed the bound.
     fn set_common_key(&mut self, writer: &Writer<'_>, key: &str) -> Result<(), StoreError> {
         writer.set_common_key(key)?;
@@ -369,10 +363,25 @@ fn pairs(
     let Some(&(first_fresh, _)) = fresh.claims.first() else {
         return Ok(());
     };
-    // Each key of the new claims, with how many of them hold it.
-    let mut keys: BTreeMap<&str, i64> = BTreeMap::new();
-    for k in rows {
-        *keys.entry(k.0).or_default() += 1;
+    // The new claims' rows of each key, in key order.
+    let groups: Vec<&[(&str, &str, i64)]> = rows.chunk_by(|a, b| a.0 == b.0).collect();
+    // Which keys are past the bound: known in this transaction, or asked of `common_keys`
+    // (one query for the step).
+    let unknown: Vec<&str> = groups
+        .iter()
+        .map(|g| g[0].0)
+        .filter(|k| !known.common.contains(*k))
+        .collect();
+    known.common.extend(writer.common_among(&unknown)?);
+    // The stored holders of every other key (one query for the step): at most
+    // MAX_KEY_HOLDERS rows each, a key with more being past the bound.
+    let open: Vec<&str> = unknown
+        .into_iter()
+        .filter(|k| !known.common.contains(*k))
+        .collect();
+    let mut stored: HashMap<String, Vec<(String, i64)>> = HashMap::with_capacity(open.len());
+    for (key, detail, seq) in writer.holders_of(&open)? {
+        stored.entry(key).or_default().push((detail, seq));
     }
     // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
     let mut usable: HashMap<String, bool> = HashMap::new();
@@ -380,23 +389,43 @@ fn pairs(
     // the same detail).
     let mut candidates: BTreeMap<(i64, i64), bool> = BTreeMap::new();
     let mut passed: Vec<Vec<i64>> = Vec::new();
-    for (key, new_holders) in keys {
+    // The rows the index keeps, in key order.
+    let mut kept: Vec<(&str, &str, i64)> = Vec::with_capacity(rows.len());
+    for group in groups {
+        let key = group[0].0;
+        let new_holders = group.len() as i64;
         out.keys += 1;
         // A key known to be past the bound: one lookup.
         out.rows_read += 1;
-        if known.is_common_key(writer, key)? {
+        if known.common.contains(key) {
             usable.insert(key.to_string(), false);
+            if store::kept_past_bound(key) {
+                kept.extend_from_slice(group);
+            }
             continue;
         }
-        // Enough rows to tell whether the earlier holders alone were past the bound.
-        let holders = writer.key_holders(key, MAX_KEY_HOLDERS + 1 + new_holders)?;
+        // The first rows of the key in index order, the new claims' with the stored ones:
+        // enough to tell whether the earlier holders alone were past the bound.
+        let mut holders: Vec<(&str, i64)> = group.iter().map(|r| (r.1, r.2)).collect();
+        if let Some(s) = stored.get(key) {
+            holders.extend(s.iter().map(|(d, seq)| (d.as_str(), *seq)));
+        }
+        holders.sort_unstable();
+        holders.dedup();
+        holders.truncate((MAX_KEY_HOLDERS + 1 + new_holders) as usize);
         out.rows_read += holders.len() as u64;
         if holders.len() as i64 > MAX_KEY_HOLDERS {
             usable.insert(key.to_string(), false);
             known.set_common_key(writer, key)?;
+            if store::kept_past_bound(key) {
+                kept.extend_from_slice(group);
+            } else {
+                // Past the bound, its rows are read by nothing: the index drops them.
+                writer.delete_claim_keys(key)?;
+            }
             let before: Vec<i64> = holders
                 .iter()
-                .map(|h| h.0)
+                .map(|h| h.1)
                 .filter(|&s| s < first_fresh)
                 .collect();
             if before.len() >= 2 && before.len() as i64 <= MAX_KEY_HOLDERS {
@@ -406,9 +435,10 @@ fn pairs(
             continue;
         }
         usable.insert(key.to_string(), true);
+        kept.extend_from_slice(group);
         let content_key = relate::is_content_key(key);
-        for (i, (x, dx)) in holders.iter().enumerate() {
-            for (y, dy) in &holders[i + 1..] {
+        for (i, (dx, x)) in holders.iter().enumerate() {
+            for (dy, y) in &holders[i + 1..] {
                 if x != y && (fresh.is_fresh_claim(*x) || fresh.is_fresh_claim(*y)) {
                     let same = content_key && dx == dy;
                     *candidates.entry((*x.min(y), *x.max(y))).or_default() |= same;
@@ -416,6 +446,7 @@ fn pairs(
             }
         }
     }
+    writer.insert_claim_keys(kept)?;
     let seqs: BTreeSet<i64> = candidates.keys().flat_map(|&(x, y)| [x, y]).collect();
     let mut wanted: BTreeSet<i64> = seqs
         .iter()
@@ -536,8 +567,11 @@ fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<
             }
             if v.derived_after.is_some() {
                 out.removed += 1;
+                writer.reset_updates(v.seq, p_seq)?;
+            } else {
+                // Never derived: no `updates` row of it to forget.
+                writer.record_previous(v.seq, p_seq)?;
             }
-            writer.reset_updates(v.seq, p_seq)?;
             let Some(previous) = previous else {
                 continue;
             };

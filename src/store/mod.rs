@@ -28,6 +28,7 @@ pub mod replica;
 pub mod verify;
 mod writer;
 
+pub use related::kept_past_bound;
 pub(crate) use related::FoundRow;
 pub use replica::{Mark, Replica};
 pub(crate) use writer::{Fresh, Writer};
@@ -56,10 +57,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (9, include_str!("../../schema/0009_indexed_views.sql")),
     (10, include_str!("../../schema/0010_hub.sql")),
     (11, include_str!("../../schema/0011_claim_key_details.sql")),
+    (12, include_str!("../../schema/0012_common_key_rows.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 11;
+pub const SCHEMA_VERSION: i32 = 12;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -584,8 +586,9 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
     Ok(count)
 }
 
-/// The `claim_keys` rows of every stored claim (what the ledger's relation step writes for
-/// each new claim), in key order.
+/// The `claim_keys` rows of every stored claim (what the ledger's relation steps write for
+/// each new claim), in key order, but those of a key held by more than `MAX_KEY_HOLDERS`
+/// claims that the index does not keep past the bound ([`kept_past_bound`]).
 fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     let mut rows: Vec<(String, String, i64)> = Vec::new();
     {
@@ -595,12 +598,22 @@ fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
             let seq: i64 = row.get(0)?;
             let content: String = row.get(1)?;
             for (key, detail) in crate::relate::candidate_keys(&content) {
+                let detail = crate::relate::stored_detail(&key, &detail).to_string();
                 rows.push((key, detail, seq));
             }
         }
     }
     rows.sort_unstable();
-    related::insert_claim_keys(tx, rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2)))
+    rows.dedup();
+    let mut kept: Vec<(&str, &str, i64)> = Vec::with_capacity(rows.len());
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let key = group[0].0.as_str();
+        if group.len() as i64 > crate::relate::MAX_KEY_HOLDERS && !kept_past_bound(key) {
+            continue;
+        }
+        kept.extend(group.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2)));
+    }
+    related::insert_claim_keys(tx, kept)
 }
 
 /// The index tables [`reindex`] fills.

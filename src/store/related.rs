@@ -88,6 +88,44 @@ impl Writer<'_> {
         insert_claim_keys(self.conn(), rows)
     }
 
+    /// Deletes the `claim_keys` rows of `key` (a key that has just passed the bound and that
+    /// the index does not keep past it, [`kept_past_bound`]).
+    pub fn delete_claim_keys(&self, key: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("DELETE FROM claim_keys WHERE key = ?1")?
+            .execute([key])?;
+        Ok(())
+    }
+
+    /// Those of `keys` in `common_keys` (held by more claims than the bound): one query.
+    pub fn common_among(&self, keys: &[&str]) -> Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.key FROM json_each(?1) j JOIN common_keys c ON c.key = j.value",
+        )?;
+        let rows = stmt.query_map([json("keys", &keys)?], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every `claim_keys` row `(key, detail, claim_seq)` of these keys, in no particular
+    /// order: one query. Meant for keys not in `common_keys`, which hold at most
+    /// `MAX_KEY_HOLDERS` rows each (but after a rebuild, before the relation step has run).
+    pub fn holders_of(&self, keys: &[&str]) -> Result<Vec<(String, String, i64)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT k.key, k.detail, k.claim_seq FROM json_each(?1) j
+             JOIN claim_keys k ON k.key = j.value",
+        )?;
+        let rows = stmt.query_map([json("keys", &keys)?], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The claims holding `key` (by seq) with their details, at most `limit` of them: a walk
     /// of the index that stops after `limit` rows.
     pub fn key_holders(&self, key: &str, limit: i64) -> Result<Vec<(i64, String)>> {
@@ -218,6 +256,11 @@ impl Writer<'_> {
                 "DELETE FROM found_relations WHERE version_seq = ?1 AND version_seq <> 0",
             )?
             .execute([version_seq])?;
+        self.record_previous(version_seq, previous)
+    }
+
+    /// Records the version now before a version (`version_order`).
+    pub fn record_previous(&self, version_seq: i64, previous: Option<i64>) -> Result<()> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO version_order(version_seq, previous_seq) VALUES (?1, ?2)
@@ -247,6 +290,18 @@ impl Writer<'_> {
     pub fn version_claims(&self, version: &ObjectId) -> Result<Vec<ClaimRef>> {
         query::versions::claims_of_version(self.conn(), version)
     }
+}
+
+/// Whether `claim_keys` keeps the rows of `key` once it is held by more than
+/// [`crate::relate::MAX_KEY_HOLDERS`] claims (it is in `common_keys`): the content key (`n:`,
+/// which the view `same_content_relations` reads) and the keys reviews are looked up by
+/// ([`crate::relate::review::is_lookup_key`]: two-term `t:` keys). The rows of any other key
+/// past the bound are read by nothing (such a key pairs nothing), so the index does not hold
+/// them: `claim_keys` is the rows of every claim's candidate keys except those of a key that
+/// is not kept past the bound and is held by more claims than the bound, a function of the set
+/// of claims (docs/schema.md).
+pub fn kept_past_bound(key: &str) -> bool {
+    crate::relate::is_content_key(key) || crate::relate::review::is_lookup_key(key)
 }
 
 /// Writes `claim_keys` rows `(key, detail, claim_seq)`: the relation step's for its new claims,

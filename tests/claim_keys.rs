@@ -1,0 +1,175 @@
+//! `claim_keys` keeps no rows of a key past the bound (held by more than `MAX_KEY_HOLDERS`
+//! claims) but the content key's and the review lookup keys' (schema 12): the rows and the
+//! relations are the same whatever order and batches the claims arrive in, equal to what
+//! `claims rebuild` computes, and an older database is migrated to them.
+
+use claims::ledger::Ledger;
+use claims::model::{Body, Claim, Received, Typed};
+use claims::relate::MAX_KEY_HOLDERS;
+use claims::store::{kept_past_bound, Store};
+
+fn claim(speaker: &str, cue: &str, stance: &str, content: &str) -> Received {
+    Typed::new(Body::Claim(Claim {
+        v: 1,
+        speaker: speaker.to_string(),
+        cue: cue.to_string(),
+        stance: stance.to_string(),
+        hedges: vec![],
+        content: content.to_string(),
+    }))
+    .expect("claim")
+    .into()
+}
+
+const PLACES: &[&str] = &[
+    "harbour", "bridge", "station", "library", "school", "hospital", "market", "stadium",
+    "airport", "tunnel", "museum", "prison",
+];
+const VERBS: &[&str] = &["flooded", "closed", "reopened", "collapsed", "evacuated"];
+
+/// 60 claims: every one names the reservoir (a term held by more than the bound), each place
+/// is in 5 of them (under the bound), some contents are repeated and some denied.
+fn corpus() -> Vec<Received> {
+    let mut out = Vec::new();
+    for i in 0..60 {
+        let place = PLACES[i % PLACES.len()];
+        let verb = VERBS[(i / PLACES.len()) % VERBS.len()];
+        let (cue, stance) = if i % 7 == 3 {
+            ("deny", "denying")
+        } else {
+            ("say", "neutral")
+        };
+        let content = format!("the reservoir near the {place} {verb} after the storm");
+        out.push(claim(&format!("Speaker {}", i % 9), cue, stance, &content));
+    }
+    // The same content again from other speakers, one denying.
+    out.push(claim(
+        "The mayor",
+        "say",
+        "neutral",
+        "the reservoir near the bridge flooded after the storm",
+    ));
+    out.push(claim(
+        "Police",
+        "deny",
+        "denying",
+        "the reservoir near the bridge flooded after the storm",
+    ));
+    out
+}
+
+/// Rows by claim id (seqs differ with the arrival order), sorted.
+fn rows(store: &Store, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    let mut out: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    out.sort();
+    out
+}
+
+const KEY_ROWS: &str = "SELECT k.key || ' ' || k.detail || ' ' || c.id
+                        FROM claim_keys k JOIN claims c ON c.seq = k.claim_seq";
+const FOUND: &str = "SELECT a_id || ' ' || b_id || ' ' || kind || ' ' || basis || ' ' || reason
+                     FROM found_relations";
+const SAME: &str = "SELECT a_id || ' ' || b_id || ' ' || kind FROM same_content_relations";
+const COMMON: &str = "SELECT key FROM common_keys";
+
+/// Stores `claims` in batches of `batch` (one transaction each), returns the store.
+fn store_in(dir: &std::path::Path, name: &str, claims: &[Received], batch: usize) -> Store {
+    let mut store = Store::open(&dir.join(name)).expect("open");
+    for part in claims.chunks(batch) {
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        ledger.add(part.to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    store
+}
+
+#[test]
+fn rows_of_keys_past_the_bound_are_dropped_in_any_arrival_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = corpus();
+    let mut reversed = claims.clone();
+    reversed.reverse();
+    let mut shuffled = claims.clone();
+    // A fixed permutation: 37 is prime to 62.
+    for (i, c) in claims.iter().enumerate() {
+        shuffled[(i * 37) % claims.len()] = c.clone();
+    }
+    let stores = [
+        store_in(dir.path(), "all.db", &claims, claims.len()),
+        store_in(dir.path(), "ones.db", &claims, 1),
+        store_in(dir.path(), "reversed.db", &reversed, 7),
+        store_in(dir.path(), "shuffled.db", &shuffled, 30),
+    ];
+    let first = &stores[0];
+    let common = rows(first, COMMON);
+    // The reservoir's term is past the bound (all 62 claims hold it), a place's is not.
+    assert!(common.iter().any(|k| k.contains("reservoir")), "{common:?}");
+    assert!(!common.iter().any(|k| k == "t:harbour"), "{common:?}");
+    let key_rows = rows(first, KEY_ROWS);
+    for store in &stores {
+        assert_eq!(rows(store, COMMON), common);
+        assert_eq!(rows(store, KEY_ROWS), key_rows);
+        assert_eq!(rows(store, FOUND), rows(first, FOUND));
+        assert_eq!(rows(store, SAME), rows(first, SAME));
+        // The index equals what a rebuild computes.
+        let report = claims::store::verify::verify(store).expect("verify");
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+    // No key past the bound keeps rows but those kept past it, which keep all of theirs.
+    let count = |key: &str| {
+        key_rows
+            .iter()
+            .filter(|r| r.starts_with(&format!("{key} ")))
+            .count()
+    };
+    let mut dropped = 0;
+    for key in &common {
+        if kept_past_bound(key) {
+            assert!(count(key) as i64 > MAX_KEY_HOLDERS, "{key}");
+        } else {
+            assert_eq!(count(key), 0, "{key}");
+            dropped += 1;
+        }
+    }
+    assert!(dropped > 0, "{common:?}");
+    // Keys under the bound keep every holder: each place is in 5 or 6 claims.
+    assert!((5..=6).contains(&count("t:harbour")), "{key_rows:?}");
+    // The repeated content is still related by the view (its `n:` key is under the bound).
+    assert_eq!(rows(first, SAME).len(), 3, "{:?}", rows(first, SAME));
+    assert!(!rows(first, FOUND).is_empty());
+}
+
+#[test]
+fn an_older_database_loses_the_rows_of_keys_past_the_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = store_in(dir.path(), "c.db", &corpus(), 20);
+    let path = store.path().to_path_buf();
+    let key_rows = rows(&store, KEY_ROWS);
+    let found = rows(&store, FOUND);
+    drop(store);
+    // Schema 11 kept the rows of every key: put back those of the keys past the bound.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let added = conn
+        .execute(
+            "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq)
+             SELECT k.key, '', c.seq FROM common_keys k, claims c
+             WHERE k.key >= 't:' AND k.key < 't;' AND instr(k.key, '+') = 0",
+            [],
+        )
+        .expect("schema 11 rows");
+    assert!(added > 0);
+    conn.execute_batch("PRAGMA user_version = 11")
+        .expect("schema 11");
+    drop(conn);
+    let store = Store::open(&path).expect("migrate");
+    assert_eq!(rows(&store, KEY_ROWS), key_rows);
+    assert_eq!(rows(&store, FOUND), found);
+    let report = claims::store::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+}
