@@ -7,7 +7,7 @@
 //! [`article_objects`] builds the objects of an article directly, without extraction: what sync
 //! tests and benches move around.
 
-use crate::model::{self, Body, Claim, Mention, Typed, Version};
+use crate::model::{self, Body, Claim, Mention, Received, Typed, Version};
 use crate::objects::{Object, ObjectError};
 
 /// A small, fast, deterministic generator (SplitMix64).
@@ -185,4 +185,19 @@ pub fn article_objects(seed: u64, sentences: usize) -> Result<Vec<Object>, Objec
         out.push(mention.object);
     }
     Ok(out)
+}
+
+/// A claim object with no hedges, ready for the ledger: what tests of the relation step build
+/// their claims from.
+pub fn claim(speaker: &str, cue: &str, stance: &str, content: &str) -> Received {
+    Typed::new(Body::Claim(Claim {
+        v: 1,
+        speaker: speaker.to_string(),
+        cue: cue.to_string(),
+        stance: stance.to_string(),
+        hedges: vec![],
+        content: content.to_string(),
+    }))
+    .expect("a claim body always encodes")
+    .into()
 }

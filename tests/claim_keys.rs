@@ -4,22 +4,10 @@
 //! `claims rebuild` computes, and an older database is migrated to them.
 
 use claims::ledger::Ledger;
-use claims::model::{Body, Claim, Received, Typed};
+use claims::model::Received;
 use claims::relate::MAX_KEY_HOLDERS;
 use claims::store::{kept_past_bound, Store};
-
-fn claim(speaker: &str, cue: &str, stance: &str, content: &str) -> Received {
-    Typed::new(Body::Claim(Claim {
-        v: 1,
-        speaker: speaker.to_string(),
-        cue: cue.to_string(),
-        stance: stance.to_string(),
-        hedges: vec![],
-        content: content.to_string(),
-    }))
-    .expect("claim")
-    .into()
-}
+use claims::synth::claim;
 
 const PLACES: &[&str] = &[
     "harbour", "bridge", "station", "library", "school", "hospital", "market", "stadium",

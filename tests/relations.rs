@@ -6,13 +6,14 @@
 use claims::extract::Extractor;
 use claims::import::import_paths;
 use claims::ledger::Ledger;
-use claims::model::{Body, Claim, Overrides, Received, RelationKind, Typed};
+use claims::model::{Body, Overrides, Received, RelationKind, Typed};
 use claims::relate::{self, Facts, MAX_KEY_HOLDERS};
 use claims::store::Store;
 use claims::sync::bundle;
 use claims::sync::peer::{DbPeer, HttpPeer};
 use claims::sync::server::{ServeOptions, Server};
 use claims::sync::{self, Options};
+use claims::synth::claim;
 use claims::timeline::relations::{relations, RelationFilter};
 use proptest::prelude::*;
 use std::net::TcpListener;
@@ -29,19 +30,6 @@ fn import(store: &mut Store, paths: &[PathBuf]) {
     )
     .expect("import");
     assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
-}
-
-fn claim(speaker: &str, cue: &str, stance: &str, content: &str) -> Received {
-    Typed::new(Body::Claim(Claim {
-        v: 1,
-        speaker: speaker.to_string(),
-        cue: cue.to_string(),
-        stance: stance.to_string(),
-        hedges: vec![],
-        content: content.to_string(),
-    }))
-    .expect("claim")
-    .into()
 }
 
 fn all_relations(store: &Store) -> String {

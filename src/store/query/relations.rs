@@ -65,6 +65,18 @@ pub struct RelationFilter {
     pub claim: Option<ObjectId>,
 }
 
+impl RelationFilter {
+    /// The same minimum score and retracted claims, without the filters that narrow the list to
+    /// a kind, a document, a speaker or a claim: what carried relations are computed over.
+    fn unfiltered(&self) -> RelationFilter {
+        RelationFilter {
+            min_score: self.min_score,
+            include_retracted: self.include_retracted,
+            ..RelationFilter::default()
+        }
+    }
+}
+
 /// The rows of `claim_relations` (schema/0009_indexed_views.sql) with a claim in `me(seq)`
 /// (a CTE put before this one) on either side: the same definition with each source narrowed
 /// to those claims first (found rows by `a_seq` and the `found_relations_b` index, same
@@ -564,14 +576,7 @@ fn carried(
     f: &RelationFilter,
     rows: &[(RelationRow, i64, i64)],
 ) -> Result<Vec<(RelationRow, i64, i64)>> {
-    let all = RelationFilter {
-        kind: None,
-        min_score: f.min_score,
-        document: None,
-        speaker: None,
-        include_retracted: f.include_retracted,
-        claim: None,
-    };
+    let all = f.unfiltered();
     let me = me_seqs(store, f)?;
     let read;
     let edges: &[(RelationRow, i64, i64)] = match (&me, &f.kind) {
@@ -737,14 +742,7 @@ impl Graph {
 /// corroborating `y`, and `y`-`t`-`x` with `x` corroborating `t`), only the claims of a pair
 /// carried are read in full, and only the pairs shown are kept.
 fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
-    let all = RelationFilter {
-        kind: None,
-        min_score: f.min_score,
-        document: None,
-        speaker: None,
-        include_retracted: f.include_retracted,
-        claim: None,
-    };
+    let all = f.unfiltered();
     let conn = store.conn();
     let (sql, args) = listed_sql(store, &all, None, true)?;
     let mut stmt = conn.prepare(&sql)?;
