@@ -105,8 +105,8 @@ const SHORT_NEGATION_WORDS: usize = 12;
 /// 0.8 of 0.5 to 0.9 on the four others): see docs/relations.md.
 const SHORT_NEGATION_STRENGTH: f64 = 0.8;
 /// A negation in a content of 13 to 20 words (a long headline). Was 0.5 until issue 9's fourth
-/// matching round; 0.7 chosen by 5-fold cross-validation by story (four folds of five chose
-/// 0.7 of 0.5, 0.6, 0.7 on the four others, within the PolNeAR and cross-story bounds): see
+/// matching round; 0.7 chosen by 5-fold cross-validation by story (every fold chose 0.7 of
+/// 0.5, 0.6, 0.7 on the four others, within the PolNeAR and cross-story bounds): see
 /// docs/relations.md.
 const NEGATION_STRENGTH: f64 = 0.7;
 const REPORTING_CUES: &[&str] = &[

@@ -349,7 +349,8 @@ fn carries(f: &RelationFilter) -> bool {
 /// temp_store = FILE`; SQLite spills a sort past the cache size to them) and reads in one
 /// transaction. Nothing is changed when the connection is already in a transaction.
 struct Spill<'a> {
-    conn: Option<&'a rusqlite::Connection>,
+    /// The connection and its `temp_store` before (restored when done).
+    conn: Option<(&'a rusqlite::Connection, i64)>,
 }
 
 impl<'a> Spill<'a> {
@@ -358,16 +359,19 @@ impl<'a> Spill<'a> {
         if !conn.is_autocommit() {
             return Ok(Spill { conn: None });
         }
+        let before: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA temp_store = FILE; BEGIN")?;
-        Ok(Spill { conn: Some(conn) })
+        Ok(Spill {
+            conn: Some((conn, before)),
+        })
     }
 }
 
 impl Drop for Spill<'_> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn {
-            // Only read: nothing to keep; the connection goes back to sorting in memory.
-            let _ = conn.execute_batch("ROLLBACK; PRAGMA temp_store = MEMORY");
+        if let Some((conn, before)) = self.conn {
+            // Only read: nothing to keep; the connection goes back to where it kept its sorts.
+            let _ = conn.execute_batch(&format!("ROLLBACK; PRAGMA temp_store = {before}"));
         }
     }
 }
@@ -1054,5 +1058,32 @@ impl<'a> PlaceCache<'a> {
             self.kept.insert(seq, p);
         }
         Ok(&self.kept[&seq])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store(store: &Store) -> i64 {
+        store
+            .conn()
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .expect("pragma")
+    }
+
+    #[test]
+    fn listing_leaves_the_connection_as_it_was() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("a.db")).expect("open");
+        let before = temp_store(&store);
+        assert_eq!(before, 2, "the store keeps its temporary tables in memory");
+        let n = each_relation(&store, &RelationFilter::default(), |_| {
+            Ok::<(), crate::store::StoreError>(())
+        })
+        .expect("list");
+        assert_eq!(n, 0);
+        assert_eq!(temp_store(&store), before);
+        assert!(store.conn().is_autocommit(), "the read transaction is over");
     }
 }
