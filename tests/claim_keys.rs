@@ -161,3 +161,44 @@ fn an_older_database_loses_the_rows_of_keys_past_the_bound() {
     let report = claims::store::verify::verify(&store).expect("verify");
     assert!(report.ok(), "{:?}", report.problems);
 }
+
+fn pending(store: &Store) -> bool {
+    rusqlite::Connection::open(store.path())
+        .expect("open")
+        .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
+        .expect("state")
+}
+
+/// Transactions that defer the relation step (a sync into an empty database) commit their
+/// claims with the derived rows pending and none written, as a sync killed after them leaves
+/// the file; the next transaction that writes derives them all, and they are those of claims
+/// stored with the step in every batch.
+#[test]
+fn deferred_relations_stay_pending_until_the_next_write_derives_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = corpus();
+    let each = store_in(dir.path(), "each.db", &claims, 9);
+    let mut deferred = Store::open(&dir.path().join("deferred.db")).expect("open");
+    for part in claims.chunks(25) {
+        let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+        ledger.defer_relations().expect("defer");
+        let added = ledger.add(part.to_vec()).expect("add");
+        assert_eq!(added.stored, part.len() as u64);
+        assert_eq!(added.derived, Default::default());
+        ledger.commit().expect("commit");
+        assert!(pending(&deferred));
+        assert!(rows(&deferred, FOUND).is_empty());
+        assert!(rows(&deferred, KEY_ROWS).is_empty());
+    }
+    // The next write (here one storing nothing) derives everything pending.
+    let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+    ledger.add(vec![claims[0].clone()]).expect("add");
+    assert_eq!(ledger.stats().claims, claims.len() as u64);
+    ledger.commit().expect("commit");
+    assert!(!pending(&deferred));
+    for query in [COMMON, KEY_ROWS, FOUND, SAME] {
+        assert_eq!(rows(&deferred, query), rows(&each, query), "{query}");
+    }
+    let report = claims::store::verify::verify(&deferred).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+}
