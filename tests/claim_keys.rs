@@ -202,3 +202,55 @@ fn deferred_relations_stay_pending_until_the_next_write_derives_them() {
     let report = claims::store::verify::verify(&deferred).expect("verify");
     assert!(report.ok(), "{:?}", report.problems);
 }
+
+/// A review naming no claim is matched against the stored claims' keys: arriving in a
+/// transaction that defers the relation step, it makes that transaction derive what is
+/// pending first, and it matches the claims it matches when every batch runs the step.
+#[test]
+fn a_review_in_a_deferred_transaction_matches_as_in_any_other() {
+    use claims::model::{Body, Rating, Review, Typed, Verdict};
+    let review: Received = Typed::new(Body::Review(Box::new(Review {
+        v: 1,
+        claim: None,
+        claim_text: Some("The reservoir near the harbour flooded after the storm".into()),
+        claimant: Some("Speaker 0".into()),
+        claim_date: None,
+        appearances: vec![],
+        verdict: Verdict::False,
+        rating: Rating::default(),
+        publisher: Some("Checkers".into()),
+        publisher_site: None,
+        reviewer: None,
+        url: Some("https://check.example/1".into()),
+        title: None,
+        date: None,
+        language: None,
+        note: None,
+        by: None,
+        at: None,
+    })))
+    .expect("a review encodes")
+    .into();
+    const MATCHES: &str = "SELECT r.id || ' ' || c.id || ' ' || m.score FROM review_matches m
+                           JOIN objects r ON r.seq = m.review_seq
+                           JOIN claims c ON c.seq = m.claim_seq";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut with_review = corpus();
+    with_review.push(review);
+    let each = store_in(dir.path(), "each.db", &with_review, 9);
+    let mut deferred = Store::open(&dir.path().join("deferred.db")).expect("open");
+    for part in with_review.chunks(40) {
+        let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+        ledger.defer_relations().expect("defer");
+        ledger.add(part.to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    // The review came in the second transaction: it derived everything before it.
+    assert!(!pending(&deferred));
+    let matches = rows(&each, MATCHES);
+    assert!(!matches.is_empty());
+    assert_eq!(rows(&deferred, MATCHES), matches);
+    for query in [COMMON, KEY_ROWS, FOUND, SAME] {
+        assert_eq!(rows(&deferred, query), rows(&each, query), "{query}");
+    }
+}

@@ -196,7 +196,14 @@ fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
 const PLACES: &[&str] = &[
     "harbour", "bridge", "station", "library", "school", "hospital", "market",
 ];
-const VERBS: &[&str] = &["flooded", "closed", "reopened", "collapsed", "evacuated", "burned"];
+const VERBS: &[&str] = &[
+    "flooded",
+    "closed",
+    "reopened",
+    "collapsed",
+    "evacuated",
+    "burned",
+];
 
 /// 42 claims that all name the reservoir (a term past the bound), each place in 6 of them,
 /// some denied, one content repeated: conflicts, corroborations, common keys.
@@ -242,7 +249,9 @@ fn derived_rows(path: &Path) -> (Vec<String>, bool) {
          FROM claim_keys k JOIN claims c ON c.seq = k.claim_seq",
     ] {
         let mut stmt = conn.prepare(query).expect("prepare");
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("query");
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .expect("query");
         out.extend(rows.map(|r| r.expect("row")));
     }
     out.sort();
@@ -257,7 +266,15 @@ fn relations_json(path: &Path) -> Vec<u8> {
     let dir = path.parent().expect("dir");
     let db = path.to_str().expect("utf-8 path");
     let out = common::claims(dir)
-        .args(["--db", db, "--format", "json", "relations", "--min-score", "0"])
+        .args([
+            "--db",
+            db,
+            "--format",
+            "json",
+            "relations",
+            "--min-score",
+            "0",
+        ])
         .output()
         .expect("claims runs");
     assert!(out.status.success(), "{}", common::stderr(&out));

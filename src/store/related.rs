@@ -63,7 +63,8 @@ impl Writer<'_> {
     pub fn refresh_all(&mut self) -> Result<()> {
         let conn = self.conn();
         // `2`: pending by the ledger's deferral, the versions numbered as they arrived.
-        let pending: i64 = conn.query_row("SELECT pending FROM relation_state", [], |r| r.get(0))?;
+        let pending: i64 =
+            conn.query_row("SELECT pending FROM relation_state", [], |r| r.get(0))?;
         conn.execute_batch(
             "DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
              UPDATE relation_state SET pending = 0;",
