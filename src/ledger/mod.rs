@@ -13,6 +13,9 @@
 //!    objects at once (a batch of [`Ledger::add`], or the units of about 4,096 new claims);
 //! 3. commits, or, dropped unfinished, stores nothing.
 //!
+//! A transaction may instead leave step 2 pending ([`Ledger::defer_relations`], what a sync
+//! into an empty database does): the next step that runs derives it for every stored object.
+//!
 //! So a database's relations do not depend on how its claims arrived: claims that come by
 //! sync or in a bundle get relations exactly as imported ones do.
 //!
