@@ -161,3 +161,96 @@ fn an_older_database_loses_the_rows_of_keys_past_the_bound() {
     let report = claims::store::verify::verify(&store).expect("verify");
     assert!(report.ok(), "{:?}", report.problems);
 }
+
+fn pending(store: &Store) -> bool {
+    rusqlite::Connection::open(store.path())
+        .expect("open")
+        .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
+        .expect("state")
+}
+
+/// Transactions that defer the relation step (a sync into an empty database) commit their
+/// claims with the derived rows pending and none written, as a sync killed after them leaves
+/// the file; the next transaction that writes derives them all, and they are those of claims
+/// stored with the step in every batch.
+#[test]
+fn deferred_relations_stay_pending_until_the_next_write_derives_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = corpus();
+    let each = store_in(dir.path(), "each.db", &claims, 9);
+    let mut deferred = Store::open(&dir.path().join("deferred.db")).expect("open");
+    for part in claims.chunks(25) {
+        let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+        ledger.defer_relations().expect("defer");
+        let added = ledger.add(part.to_vec()).expect("add");
+        assert_eq!(added.stored, part.len() as u64);
+        assert_eq!(added.derived, Default::default());
+        ledger.commit().expect("commit");
+        assert!(pending(&deferred));
+        assert!(rows(&deferred, FOUND).is_empty());
+        assert!(rows(&deferred, KEY_ROWS).is_empty());
+    }
+    // The next write (here one storing nothing) derives everything pending.
+    let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+    ledger.add(vec![claims[0].clone()]).expect("add");
+    assert_eq!(ledger.stats().claims, claims.len() as u64);
+    ledger.commit().expect("commit");
+    assert!(!pending(&deferred));
+    for query in [COMMON, KEY_ROWS, FOUND, SAME] {
+        assert_eq!(rows(&deferred, query), rows(&each, query), "{query}");
+    }
+    let report = claims::store::verify::verify(&deferred).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+}
+
+/// A review naming no claim is matched against the stored claims' keys: arriving in a
+/// transaction that defers the relation step, it makes that transaction derive what is
+/// pending first, and it matches the claims it matches when every batch runs the step.
+#[test]
+fn a_review_in_a_deferred_transaction_matches_as_in_any_other() {
+    use claims::model::{Body, Rating, Review, Typed, Verdict};
+    let review: Received = Typed::new(Body::Review(Box::new(Review {
+        v: 1,
+        claim: None,
+        claim_text: Some("The reservoir near the harbour flooded after the storm".into()),
+        claimant: Some("Speaker 0".into()),
+        claim_date: None,
+        appearances: vec![],
+        verdict: Verdict::False,
+        rating: Rating::default(),
+        publisher: Some("Checkers".into()),
+        publisher_site: None,
+        reviewer: None,
+        url: Some("https://check.example/1".into()),
+        title: None,
+        date: None,
+        language: None,
+        note: None,
+        by: None,
+        at: None,
+    })))
+    .expect("a review encodes")
+    .into();
+    const MATCHES: &str = "SELECT r.id || ' ' || c.id || ' ' || m.score FROM review_matches m
+                           JOIN objects r ON r.seq = m.review_seq
+                           JOIN claims c ON c.seq = m.claim_seq";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut with_review = corpus();
+    with_review.push(review);
+    let each = store_in(dir.path(), "each.db", &with_review, 9);
+    let mut deferred = Store::open(&dir.path().join("deferred.db")).expect("open");
+    for part in with_review.chunks(40) {
+        let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+        ledger.defer_relations().expect("defer");
+        ledger.add(part.to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    // The review came in the second transaction: it derived everything before it.
+    assert!(!pending(&deferred));
+    let matches = rows(&each, MATCHES);
+    assert!(!matches.is_empty());
+    assert_eq!(rows(&deferred, MATCHES), matches);
+    for query in [COMMON, KEY_ROWS, FOUND, SAME] {
+        assert_eq!(rows(&deferred, query), rows(&each, query), "{query}");
+    }
+}

@@ -345,6 +345,47 @@ fn bundle_apply_killed_anywhere_stores_all_or_nothing_and_converges() {
     }
 }
 
+/// `claims relations --min-score 0 --format json` of a database, as text.
+fn relations_json(dir: &Path, db: &Path) -> String {
+    common::stdout(&ok(
+        dir,
+        &[
+            "--db",
+            &db.display().to_string(),
+            "--format",
+            "json",
+            "relations",
+            "--min-score",
+            "0",
+        ],
+    ))
+}
+
+/// A sync into an empty database leaves its relations pending and derives them in one pass at
+/// its end (docs/sync.md): killed anywhere, the file is whole, and the re-run (no longer into an
+/// empty database) gives the source's objects and relations.
+#[test]
+fn database_sync_into_an_empty_database_killed_anywhere_converges_with_its_relations() {
+    let env = tempfile::tempdir().expect("tempdir");
+    let base = env.path();
+    let (_, b, _) = two(base);
+    let reference = Reference::of(&b);
+    let expected = relations_json(base, &b);
+    assert!(expected.len() > 2, "the articles relate: {expected}");
+    for (seed, n) in points(6, reference.ids.len()) {
+        let point = format!("database sync into an empty database, seed {seed}, object {n}");
+        let dir = point_dir(base, &format!("empty-{seed}"), &[&b]);
+        let mut cmd = common::claims(&dir);
+        cmd.args(["--db", "e.db", "sync", "b.db"]);
+        kill_at(cmd, n, &point);
+        let de = dir.join("e.db");
+        intact(&dir, &de, &reference, &point);
+        ok(&dir, &["--db", "e.db", "sync", "b.db"]);
+        assert_eq!(ids(&de), reference.ids, "{point}: after the re-run");
+        assert_eq!(relations_json(&dir, &de), expected, "{point}: relations");
+    }
+}
+
 #[test]
 fn database_sync_killed_anywhere_keeps_both_files_whole_and_converges() {
     let env = tempfile::tempdir().expect("tempdir");

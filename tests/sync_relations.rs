@@ -192,3 +192,144 @@ fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
     verified(&a);
     verified(&b);
 }
+
+const PLACES: &[&str] = &[
+    "harbour", "bridge", "station", "library", "school", "hospital", "market",
+];
+const VERBS: &[&str] = &[
+    "flooded",
+    "closed",
+    "reopened",
+    "collapsed",
+    "evacuated",
+    "burned",
+];
+
+/// 42 claims that all name the reservoir (a term past the bound), each place in 6 of them,
+/// some denied, one content repeated: conflicts, corroborations, common keys.
+fn templated() -> Vec<claims::model::Received> {
+    let mut out = Vec::new();
+    for i in 0..42 {
+        let place = PLACES[i % PLACES.len()];
+        let verb = VERBS[(i / PLACES.len()) % VERBS.len()];
+        let (cue, stance) = if i % 5 == 2 {
+            ("deny", "denying")
+        } else {
+            ("say", "neutral")
+        };
+        let content = format!("the reservoir near the {place} {verb} after the storm");
+        out.push(claims::synth::claim(
+            &format!("Speaker {}", i % 4),
+            cue,
+            stance,
+            &content,
+        ));
+    }
+    out.push(claims::synth::claim(
+        "Police",
+        "deny",
+        "denying",
+        "the reservoir near the bridge flooded after the storm",
+    ));
+    out
+}
+
+/// Index rows by claim id (seqs differ between databases), sorted, and whether relations are
+/// pending.
+fn derived_rows(path: &Path) -> (Vec<String>, bool) {
+    let store = Store::open(path).expect("open");
+    let conn = sql(&store);
+    let mut out = Vec::new();
+    for query in [
+        "SELECT 'found ' || a_id || ' ' || b_id || ' ' || kind || ' ' || score || ' ' || basis
+                || ' ' || reason FROM found_relations",
+        "SELECT 'same ' || a_id || ' ' || b_id || ' ' || kind FROM same_content_relations",
+        "SELECT 'common ' || key FROM common_keys",
+        "SELECT 'key ' || k.key || ' ' || k.detail || ' ' || c.id
+         FROM claim_keys k JOIN claims c ON c.seq = k.claim_seq",
+    ] {
+        let mut stmt = conn.prepare(query).expect("prepare");
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .expect("query");
+        out.extend(rows.map(|r| r.expect("row")));
+    }
+    out.sort();
+    let pending: bool = conn
+        .query_row("SELECT pending FROM relation_state", [], |r| r.get(0))
+        .expect("state");
+    (out, pending)
+}
+
+/// `claims relations --min-score 0 --format json`, as bytes.
+fn relations_json(path: &Path) -> Vec<u8> {
+    let dir = path.parent().expect("dir");
+    let db = path.to_str().expect("utf-8 path");
+    let out = common::claims(dir)
+        .args([
+            "--db",
+            db,
+            "--format",
+            "json",
+            "relations",
+            "--min-score",
+            "0",
+        ])
+        .output()
+        .expect("claims runs");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    out.stdout
+}
+
+/// A sync into an empty database leaves the relations of what it stores pending and derives
+/// them in one pass at the end (docs/sync.md): the rows are those of the database it came from,
+/// where the same objects were imported and stored in several transactions.
+#[test]
+fn a_sync_into_an_empty_database_derives_what_the_source_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = dir.path().join("one.db");
+    import(&one, &[COURIER, GAZETTE]);
+    {
+        let mut store = Store::open(&one).expect("one");
+        for part in templated().chunks(10) {
+            let mut ledger = claims::ledger::Ledger::begin(&mut store).expect("ledger");
+            ledger.add(part.to_vec()).expect("add");
+            ledger.commit().expect("commit");
+        }
+    }
+    let (rows, pending) = derived_rows(&one);
+    assert!(!pending);
+    for kind in ["found ", "same ", "common ", "key "] {
+        assert!(rows.iter().any(|r| r.starts_with(kind)), "no {kind}rows");
+    }
+    let json = relations_json(&one);
+    assert!(json.len() > 1000, "{}", String::from_utf8_lossy(&json));
+
+    // From the database file.
+    let by_file = dir.path().join("by-file.db");
+    let mut local = Store::open(&by_file).expect("by-file");
+    let mut peer = DbPeer::open(&by_file, &one).expect("peer");
+    let report = sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    assert_eq!(report.received as usize, ids(&one).len());
+    drop((local, peer));
+
+    // From a hub serving it.
+    let by_hub = dir.path().join("by-hub.db");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let running = Server::from_listener(listener)
+        .expect("server")
+        .spawn(Store::open(&one).expect("hub"), ServeOptions::default())
+        .expect("spawn");
+    let mut local = Store::open(&by_hub).expect("by-hub");
+    let mut peer = HttpPeer::new(running.url(), None).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    running.stop();
+    drop(local);
+
+    for synced in [&by_file, &by_hub] {
+        assert_eq!(derived_rows(synced), (rows.clone(), false));
+        assert_eq!(relations_json(synced), json);
+        assert_eq!(ids(synced), ids(&one));
+        verified(synced);
+    }
+}

@@ -13,6 +13,9 @@
 //!    objects at once (a batch of [`Ledger::add`], or the units of about 4,096 new claims);
 //! 3. commits, or, dropped unfinished, stores nothing.
 //!
+//! A transaction may instead leave step 2 pending ([`Ledger::defer_relations`], what a sync
+//! into an empty database does): the next step that runs derives it for every stored object.
+//!
 //! So a database's relations do not depend on how its claims arrived: claims that come by
 //! sync or in a bundle get relations exactly as imported ones do.
 //!
@@ -141,6 +144,8 @@ pub struct Ledger<'s> {
     known: derive::Known,
     /// Objects the block list kept out in this transaction.
     refused: Vec<Blocked>,
+    /// Whether the relation step is left to a later transaction ([`Ledger::defer_relations`]).
+    deferred: bool,
 }
 
 /// An object the block list (`claims block`) kept out of the database: not stored, and the
@@ -172,7 +177,24 @@ impl<'s> Ledger<'s> {
             stats: Derived::default(),
             known: derive::Known::default(),
             refused: Vec::new(),
+            deferred: false,
         })
+    }
+
+    /// Leaves the relation step of everything this transaction stores to one pass over the
+    /// whole database later ([`Ledger::settle`], or the next transaction that is not deferred):
+    /// the derived rows are marked pending in this transaction, so a process killed before
+    /// that pass leaves them pending, and whatever writes or reads relations next derives them
+    /// first. The rows are the same either way (a function of the set of objects); one pass
+    /// over many claims costs less than a step per batch (a key that passes the bound pairs
+    /// nothing, and its rows are never written). A sync into an empty database takes this
+    /// path (docs/sync.md).
+    pub fn defer_relations(&mut self) -> Result<(), StoreError> {
+        if !self.deferred {
+            self.writer.mark_relations_pending()?;
+            self.deferred = true;
+        }
+        Ok(())
     }
 
     /// The objects the block list kept out in this transaction so far.
@@ -209,10 +231,19 @@ impl<'s> Ledger<'s> {
     ) -> Result<Option<i64>, StoreError> {
         crate::fault::point("ledger-put");
         let unknown = admit(received)?;
-        if matches!(received.body, Some(Body::Review(_))) && self.writer.fresh_claims() > 0 {
-            // A review is matched against the stored claims' keys: the claims waiting for the
-            // relation step get theirs first.
-            self.derive()?;
+        if matches!(received.body, Some(Body::Review(_))) {
+            if self.deferred {
+                // A review is matched against the stored claims' keys, which a deferred
+                // transaction has not written: everything pending is derived now, and the
+                // rest of this transaction takes the usual path.
+                self.deferred = false;
+                self.known.clear();
+                self.derive()?;
+            } else if self.writer.fresh_claims() > 0 {
+                // A review is matched against the stored claims' keys: the claims waiting for
+                // the relation step get theirs first.
+                self.derive()?;
+            }
         }
         if let Some(reason) = self.writer.blocked(received)? {
             self.refused.push(Blocked {
@@ -276,6 +307,12 @@ impl<'s> Ledger<'s> {
 
     /// Derives the relations of everything stored since the last call (see [`derive`]).
     pub fn derive(&mut self) -> Result<Derived, StoreError> {
+        if self.deferred {
+            // Left to the pass that settles the pending rows, which reads every claim.
+            self.writer.take_fresh();
+            self.known.forget_given();
+            return Ok(Derived::default());
+        }
         let derived = derive::derive(&mut self.writer, &mut self.known)?;
         self.stats.add(&derived);
         Ok(derived)

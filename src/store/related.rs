@@ -47,10 +47,24 @@ impl Writer<'_> {
             .unwrap_or(false))
     }
 
+    /// Marks what the ledger derives as pending: derived from every stored object at the
+    /// next step that finds it so ([`Writer::refresh_all`]). The ledger's own deferral
+    /// (`pending = 2`) keeps `versions.number`, which the index keeps as versions arrive, so
+    /// the pass does not number every version again; a database already pending for another
+    /// reason (`1`: migrated, or rebuilt) stays so.
+    pub fn mark_relations_pending(&self) -> Result<()> {
+        self.conn()
+            .execute_batch("UPDATE relation_state SET pending = 2 WHERE pending = 0")?;
+        Ok(())
+    }
+
     /// Marks every stored claim and version as fresh, to derive everything, and the derived
     /// rows as settled (they are, once the ledger's step has run in this transaction).
     pub fn refresh_all(&mut self) -> Result<()> {
         let conn = self.conn();
+        // `2`: pending by the ledger's deferral, the versions numbered as they arrived.
+        let pending: i64 =
+            conn.query_row("SELECT pending FROM relation_state", [], |r| r.get(0))?;
         conn.execute_batch(
             "DELETE FROM found_relations; DELETE FROM version_order; DELETE FROM common_keys;
              UPDATE relation_state SET pending = 0;",
@@ -67,12 +81,14 @@ impl Writer<'_> {
             let mut stmt = conn.prepare("SELECT seq, id FROM versions ORDER BY seq")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, row_id(r, 1)?)))?;
             fresh.versions = rows.collect::<rusqlite::Result<_>>()?;
-            let mut documents = conn.prepare("SELECT seq FROM documents")?;
-            let docs: Vec<i64> = documents
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for d in docs {
-                super::index::renumber(conn, d)?;
+            if pending != 2 {
+                let mut documents = conn.prepare("SELECT seq FROM documents")?;
+                let docs: Vec<i64> = documents
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for d in docs {
+                    super::index::renumber(conn, d)?;
+                }
             }
         }
         self.set_fresh(fresh);

@@ -51,6 +51,12 @@ impl<'s> Applying<'s> {
         })
     }
 
+    /// Leaves the relations of what this transaction stores pending, for one pass later
+    /// ([`Ledger::defer_relations`]).
+    pub fn defer_relations(&mut self) -> Result<(), SyncError> {
+        Ok(self.ledger.defer_relations()?)
+    }
+
     /// Stores a batch (referenced types first) and derives its relations.
     pub fn add(&mut self, objects: Vec<Received>) -> Result<(), SyncError> {
         self.add_analysed(objects, Analysed::default())

@@ -173,6 +173,12 @@ struct Run {
     would_receive: Vec<Object>,
     /// What the block list kept out (kept here while a fetch thread holds the session).
     refused: Vec<crate::ledger::Blocked>,
+    /// Whether received objects are stored with their relations left pending, to be derived
+    /// in one pass when the pull ends ([`crate::ledger::Ledger::defer_relations`]): when this
+    /// database was empty as the run began.
+    defer_relations: bool,
+    /// Whether a transaction of this run left them pending.
+    relations_deferred: bool,
 }
 
 /// The sync itself; `s.report` says what it did, also when it fails part way.
@@ -241,6 +247,8 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         derived: vec![],
         would_receive: vec![],
         refused: vec![],
+        defer_relations: start.seq == 0 && !options.dry_run,
+        relations_deferred: false,
     };
     match plan.step {
         Step::InSync => return Ok(()),

@@ -143,11 +143,21 @@ struct Fetcher<'s, 'a> {
     /// The objects left out so far: those and what refers to them (a version of a document
     /// left out would be refused by the ledger, and with it its whole batch).
     left_out: std::collections::HashSet<ObjectId>,
+    /// Whether to analyse the claims for the relation step (not when the storing side leaves
+    /// their relations to one pass at the end).
+    analyse: bool,
 }
 
 impl Fetcher<'_, '_> {
     /// Hands a batch over; false when the storing side has stopped.
     fn send(&self, pulled: Pulled) -> bool {
+        let pulled = match pulled {
+            Pulled::Batch(objects, end, _) if self.analyse => {
+                let analysed = Analysed::of(&objects);
+                Pulled::Batch(objects, end, analysed)
+            }
+            other => other,
+        };
         self.out.send(Ok(pulled)).is_ok()
     }
 
@@ -164,10 +174,8 @@ impl Fetcher<'_, '_> {
             if self.carry.is_empty() || last {
                 let end = end.or(self.pending_end.take()).filter(|_| !self.skipped);
                 let carry = std::mem::take(&mut self.carry);
-                return Ok((end.is_none() && carry.is_empty()) || {
-                    let analysed = Analysed::of(&carry);
-                    self.send(Pulled::Batch(carry, end, analysed))
-                });
+                return Ok((end.is_none() && carry.is_empty())
+                    || self.send(Pulled::Batch(carry, end, Analysed::default())));
             }
             self.pending_end = end.or(self.pending_end);
             return Ok(true);
@@ -214,8 +222,7 @@ impl Fetcher<'_, '_> {
                 self.pending_end = end;
             }
             let mark = mark.filter(|_| !self.skipped);
-            let analysed = Analysed::of(&batch);
-            if !self.send(Pulled::Batch(batch, mark, analysed)) {
+            if !self.send(Pulled::Batch(batch, mark, Analysed::default())) {
                 return Ok(false);
             }
             (self.s.progress)(Progress {
@@ -343,6 +350,7 @@ impl Run {
         want: Want<'_>,
     ) -> Result<bool, SyncError> {
         let batch = FETCH_BATCH.min(s.limits.max_items.max(1) as usize);
+        let analyse = !self.defer_relations;
         let session = &mut *s;
         // A third thread folds each committed transaction back from the WAL into the database
         // file while the next one is written, on a connection of its own (a passive checkpoint
@@ -366,6 +374,7 @@ impl Run {
                     pending_end: None,
                     skipped: false,
                     left_out: Default::default(),
+                    analyse,
                 };
                 if let Err(e) = fetcher.run(want) {
                     let _ = fetcher.out.send(Err(e));
@@ -405,7 +414,16 @@ impl Run {
         s.report.received += std::mem::take(&mut self.received);
         s.report.refused.append(&mut self.refused);
         s.report.would_receive.append(&mut self.would_receive);
-        outcome
+        // What the run left pending is derived in one pass, also after a failure (what was
+        // committed is kept); if that fails too, it stays pending for the next write or read.
+        let settled = if std::mem::take(&mut self.relations_deferred) {
+            crate::ledger::Ledger::settle(local)
+                .map(|_| ())
+                .map_err(SyncError::from)
+        } else {
+            Ok(())
+        };
+        outcome.and_then(|o| settled.map(|()| o))
     }
 
     /// Stores this batch and those that follow in one transaction, until it holds
@@ -430,6 +448,12 @@ impl Run {
             Ok(a) => a,
             Err(e) => return Some(Err(e)),
         };
+        if self.defer_relations {
+            if let Err(e) = applying.defer_relations() {
+                return Some(Err(e));
+            }
+            self.relations_deferred = true;
+        }
         let mut cursor = None;
         let mut next = Some((objects, end, analysed));
         let stop = loop {
