@@ -149,8 +149,43 @@ impl Rules<'_, '_> {
     pub fn run(&self) -> Vec<Draft> {
         let mut out = self.scan();
         self.continue_quotes(&mut out);
+        drop_nested_beliefs(&mut out);
         out
     }
+}
+
+/// A belief, intention, denial or confirmation ("wants", "knows", "declined", "showed")
+/// whose cue lies inside the content of another attribution ("X said he wants C", "Whether
+/// they know it or not, C, Y insisted") is part of that content, not an attribution of its
+/// own (PolNeAR leaves such nested attributions out; speech cues stay, being annotated about
+/// half of the time). Only the `NEAR` attributions on each side are looked at, so the pass
+/// stays linear.
+fn drop_nested_beliefs(drafts: &mut Vec<Draft>) {
+    const NEAR: usize = 16;
+    let n = drafts.len();
+    let nested: Vec<bool> = (0..n)
+        .map(|i| {
+            let Some(dr) = drafts.get(i) else {
+                return false;
+            };
+            if !matches!(
+                dr.stance,
+                Stance::Believing | Stance::Denying | Stance::Affirming
+            ) {
+                return false;
+            }
+            (i.saturating_sub(NEAR)..n.min(i + NEAR + 1)).any(|j| {
+                j != i
+                    && drafts.get(j).is_some_and(|o| {
+                        o.content
+                            .iter()
+                            .any(|r| r.start <= dr.cue.start && dr.cue.end <= r.end)
+                    })
+            })
+        })
+        .collect();
+    let mut flags = nested.into_iter();
+    drafts.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// Helpers for the unit tests of the rule parts: a document and its rules over a text written

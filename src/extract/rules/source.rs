@@ -347,6 +347,7 @@ impl Rules<'_, '_> {
         let mut cue_start = c;
         let mut j = c;
         let mut chained = false;
+        let mut time: Option<Range<usize>> = None;
         // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
         while j > lo {
             let t = j - 1;
@@ -397,17 +398,22 @@ impl Rules<'_, '_> {
                     cue_start = t;
                 }
                 j = t;
-            } else if self.is(t, W::SourceCueFiller) || self.is(t, W::Day) {
+            } else if self.is(t, W::SourceCueFiller) || self.weekday(t) {
                 j = t;
-                if j > lo && self.is(t, W::Day) && self.lw(j - 1) == "on" {
+                if j > lo && self.weekday(t) && self.lw(j - 1) == "on" {
                     j -= 1;
                 }
+            } else if let Some(ts) = self.time_phrase_end_at(t, lo) {
+                // "A poll released last week found", "The party this week announced": a
+                // time phrase between the source and the cue.
+                time = Some(ts..j);
+                j = ts;
             } else {
                 break;
             }
         }
         // Weekday right before the cue ("Trump on Tuesday said").
-        if j > lo && d.cap(j - 1) && self.is(j - 1, W::Day) {
+        if j > lo && d.cap(j - 1) && self.weekday(j - 1) {
             j -= 1;
             if j > lo && self.lw(j - 1) == "on" {
                 j -= 1;
@@ -453,10 +459,65 @@ impl Rules<'_, '_> {
             }
             return (self.appositive_source(p, lo), cue_start);
         }
-        (
-            self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo)),
-            cue_start,
-        )
+        let np = self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo));
+        let Some(tm) = time else {
+            return (np, cue_start);
+        };
+        // After a common noun the time phrase belongs to the source ("A poll released last
+        // week", "A Harbour Institute poll this month"); after a name it does not ("The
+        // Harbour Board this week announced").
+        let common = |k: usize| d.is_word(k) && !d.cap(k);
+        // "A poll released last week": the participle before the time goes with it.
+        let w = self.lw(p);
+        let participle = common(p) && p > lo && ((w.len() > 4 && w.ends_with("ed")) || w == "out");
+        let before = if participle {
+            self.np_left(p - 1, lo)
+                .filter(|r| r.end == p && common(p - 1))
+        } else {
+            np.clone().filter(|r| r.end == tm.start && common(p))
+        };
+        match before {
+            Some(r) => (Some(r.start..tm.end), cue_start),
+            // No phrase before it: as without the rule (the time phrase is the source).
+            None if np.is_none() || participle => (self.np_left(tm.end - 1, lo), cue_start),
+            None => (np, cue_start),
+        }
+    }
+
+    /// A word of class `day` other than "today": "The party today said", "said USA Today"
+    /// keep "today" in the source (PolNeAR always does), "Lee on Tuesday said" leaves the
+    /// weekday out.
+    fn weekday(&self, k: usize) -> bool {
+        self.is(k, W::Day) && self.lw(k) != "today"
+    }
+
+    /// The start of a time phrase "this week", "last month", "earlier this year", "the past
+    /// week" that ends at token `t` (not before `lo`).
+    fn time_phrase_end_at(&self, t: usize, lo: usize) -> Option<usize> {
+        let d = self.d;
+        let unit = matches!(
+            self.lw(t),
+            "week" | "month" | "year" | "weekend" | "spring" | "summer" | "fall" | "winter"
+        );
+        if !unit || t <= lo + 1 || !d.is_word(t - 1) || d.cap(t - 1) {
+            return None;
+        }
+        let mut st = t - 1;
+        if !matches!(self.lw(st), "this" | "last" | "next" | "past") {
+            return None;
+        }
+        // "this past week", "the past week", "earlier this year", "late last month".
+        if st > lo + 1
+            && d.is_word(st - 1)
+            && !d.cap(st - 1)
+            && matches!(
+                (self.lw(st - 1), self.lw(st)),
+                ("this" | "the", "past") | ("earlier" | "later" | "late" | "early", _)
+            )
+        {
+            st -= 1;
+        }
+        Some(st)
     }
 
     /// "Sen. Ada Moss (D-Ore.)" with the closing bracket at `p`: a name and a short bracket
@@ -683,6 +744,11 @@ impl Rules<'_, '_> {
                 break;
             }
             let w = self.lw(k);
+            // "said a longtime adviser to the mayor", "said a source close to her".
+            if k > q && w == "to" && self.is(k - 1, W::NpToHead) {
+                k += 1;
+                continue;
+            }
             if k > q
                 && !d.cap(k)
                 && (matches!(
@@ -699,7 +765,7 @@ impl Rules<'_, '_> {
             if k > q && w == "last" {
                 break;
             }
-            if k > q && self.is(k, W::Day) {
+            if k > q && self.weekday(k) {
                 break;
             }
             k += 1;
@@ -758,8 +824,10 @@ impl Rules<'_, '_> {
         let d = self.d;
         // Try the start of the sentence, then the start after a lead-in that ends with a
         // comma ("But a few days later, Trump reversed himself, telling ...").
-        let mut starts = vec![s.toks.start];
-        let mut k = s.toks.start;
+        // "ORLANDO, Fla. (Reuters) - Ann Lee met ... and said": after a dateline.
+        let first = self.dateline_end(s).map_or(s.toks.start, |p| p + 1);
+        let mut starts = vec![first];
+        let mut k = first;
         while k < before && k - s.toks.start <= WINDOW && starts.len() < 3 {
             if d.is_punct(k, ",") && !d.in_quote(k) {
                 starts.push(k + 1);
@@ -769,6 +837,36 @@ impl Rules<'_, '_> {
         starts
             .into_iter()
             .find_map(|lo| self.subject_at(lo, before))
+    }
+
+    /// The dash that ends a dateline opening sentence `s` ("WASHINGTON --", "ORLANDO, Fla.
+    /// (Reuters) -", "DOVER, Dec. 8 (UPI) —"): a first word in capitals, then no lower-case
+    /// word before the dash (words in brackets aside), within 12 tokens.
+    fn dateline_end(&self, s: &Sentence) -> Option<usize> {
+        let d = self.d;
+        let lo = s.toks.start;
+        let w = d.surface(&(lo..lo + 1));
+        if !d.is_word(lo) || w.chars().count() < 2 || w.chars().any(char::is_lowercase) {
+            return None;
+        }
+        let mut depth = 0i32;
+        for k in lo + 1..s.toks.end.min(lo + 12) {
+            if self.is_dash(k) || d.is_punct(k, "--") {
+                let mut e = k;
+                while self.is_dash(e + 1) || d.is_punct(e + 1, "--") {
+                    e += 1;
+                }
+                return Some(e);
+            }
+            if d.is_punct(k, "(") {
+                depth += 1;
+            } else if d.is_punct(k, ")") {
+                depth -= 1;
+            } else if depth <= 0 && d.is_word(k) && !d.cap(k) && !d.digit(k) {
+                return None;
+            }
+        }
+        None
     }
 
     pub(super) fn subject_at(&self, lo: usize, before: usize) -> Option<Range<usize>> {
@@ -862,6 +960,22 @@ mod tests {
             // from the part before the first comma).
             ("Tom Hale, who runs the depot, said the trucks were idle.", "said",
              "Tom Hale, who runs the depot", "said"),
+            // A time phrase before the cue: kept after a common noun (with its participle),
+            // left out after a name.
+            ("A Harbour Institute poll released last week found most voters back it.", "found",
+             "A Harbour Institute poll released last week", "found"),
+            ("A Harbour Institute poll this month found most voters back it.", "found",
+             "A Harbour Institute poll this month", "found"),
+            ("The union earlier this year said the pay was low.", "said",
+             "The union earlier this year", "said"),
+            ("The Harbour Board this week announced that the port will close.", "announced",
+             "The Harbour Board", "announced"),
+            ("Ann Lee (D-Ore.) last month said the pay was low.", "said", "Ann Lee (D-Ore.)",
+             "said"),
+            // "today" stays in the source, a weekday does not.
+            ("The party today said the pay was low.", "said", "The party today", "said"),
+            ("Harbour Post Today said the pay was low.", "said", "Harbour Post Today", "said"),
+            ("The party on Tuesday said the pay was low.", "said", "The party", "said"),
             // Otherwise a relative clause is left out.
             ("Then the owner, who runs the depot, said the trucks were idle.", "said",
              "the owner", "said"),
@@ -1013,6 +1127,13 @@ mod tests {
              true, "Anna Berg"),
             ("“We are ready,” said Anna Berg, in a statement, “and we will stay.”", "said", true,
              "Anna Berg"),
+            // "to" after an `np_to_head` noun goes on (as on the left of a cue).
+            ("The road will stay closed, said a longtime adviser to the mayor.", "said", false,
+             "a longtime adviser to the mayor"),
+            ("The plan is dead, said a source close to the board.", "said", false,
+             "a source close to the board"),
+            ("The plan is dead, said Ann Lee to reporters.", "said", false, "Ann Lee"),
+            ("The plan is dead, said Harbour Post Today.", "said", false, "Harbour Post Today"),
         ];
         for &(s, cue, appos, want) in cases {
             with(s, |r| {
@@ -1035,6 +1156,12 @@ mod tests {
              "Sen. Ada Moss"),
             ("Later they left, saying nothing.", "saying", "they"),
             ("On the road north of the city, flooding roads.", "flooding", ""),
+            // After a dateline.
+            ("DOVER (Reuters) - Ann Lee met the dockers, saying the port is safe.",
+             "saying", "Ann Lee"),
+            ("DOVER, Dec. 8 (UPI) — In a letter to the board, the union rallied its members, \
+              saying pay was low.", "saying", "the union"),
+            ("WASHINGTON -- The mayor met the dockers, saying nothing.", "saying", "The mayor"),
         ];
         for &(s, before, want) in cases {
             with(s, |r| {
