@@ -385,3 +385,35 @@ fn an_ambiguous_prefix_lists_the_candidates_and_unknown_types_are_kept() {
     assert!(report.ok());
     assert_eq!(report.objects, 2);
 }
+
+// A claim stored by an earlier transaction and mentioned again, twice in one later transaction
+// (the writer then finds it stored once and remembers its seq): its mentions are indexed
+// against it as a rebuild indexes them, and it is stored once.
+#[test]
+fn mentions_of_a_claim_stored_earlier_are_indexed_as_a_rebuild_indexes_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let said = "The mayor said the bridge would reopen in May.";
+    let first = write(dir.path(), "a.txt", &format!("First\n{said}\n"));
+    let second = write(
+        dir.path(),
+        "b.txt",
+        &format!("Second\nRain fell all week. {said}\n"),
+    );
+    let third = write(
+        dir.path(),
+        "c.txt",
+        &format!("Third\n{said} The council said the road was closed.\n"),
+    );
+    import(&mut store, &[&first], &Overrides::default());
+    let outcomes = import(&mut store, &[&second, &third], &Overrides::default());
+    assert!(outcomes.iter().all(Result::is_ok));
+    let claims_of = "SELECT count(*) FROM claims WHERE content LIKE '%bridge would reopen%'";
+    assert_eq!(count(&store, claims_of), 1);
+    let mentions_of = "SELECT count(*) FROM mentions m JOIN claims c ON c.seq = m.claim_seq
+                       WHERE c.content LIKE '%bridge would reopen%'";
+    assert_eq!(count(&store, mentions_of), 3);
+    let before = dump_index(&store);
+    store.rebuild().expect("rebuild");
+    assert_eq!(dump_index(&store), before);
+}

@@ -99,8 +99,8 @@ fn spans_json(spans: &[Span]) -> String {
 }
 
 /// What one writer remembers between objects: the version whose mentions are being indexed,
-/// and the seqs of the documents and claims it indexed itself, which later objects of the same
-/// transaction refer to. Reset whenever the writer undoes writes.
+/// and the seqs of the documents and claims it indexed itself or looked up, which later objects
+/// of the same transaction refer to. Reset whenever the writer undoes writes.
 #[derive(Default)]
 pub struct Cache {
     version: Option<VersionText>,
@@ -111,17 +111,19 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Whether this writer indexed the object `id` (a document or a claim) since the cache was
-    /// last reset: it is stored.
+    /// Whether this writer indexed or looked up the object `id` (a document or a claim) since
+    /// the cache was last reset: it is stored.
     pub fn indexed(&self, id: &ObjectId) -> bool {
         self.indexed.contains_key(id)
     }
 }
 
-/// The seq of a stored object of one type, if it is indexed.
+/// The seq of a stored object of one type, if it is indexed. What is found in the database is
+/// remembered in `cache` too: a claim stored by an earlier transaction is named again by each of
+/// its mentions (and put again before each), which then ask nothing of SQLite.
 fn seq_of(
     tx: &Transaction<'_>,
-    cache: &Cache,
+    cache: &mut Cache,
     table: &'static str,
     id: &ObjectId,
 ) -> Result<Option<i64>, IndexError> {
@@ -139,10 +141,14 @@ fn seq_of(
         }
         _ => "SELECT t.seq FROM objects o JOIN claims t ON t.seq = o.seq WHERE o.id = ?1",
     };
-    Ok(tx
+    let seq: Option<i64> = tx
         .prepare_cached(sql)?
         .query_row([id.to_hex()], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    if let Some(seq) = seq {
+        cache.indexed.insert(*id, (table, seq));
+    }
+    Ok(seq)
 }
 
 pub(super) fn insert(

@@ -152,8 +152,8 @@ impl<'c> Writer<'c> {
     ) -> Result<Option<i64>> {
         let object = &received.object;
         if self.cache.indexed(&object.id) {
-            // Stored and indexed in this transaction (a claim stored again at each of its
-            // mentions): nothing to ask the database.
+            // Stored and indexed in this transaction, or found stored by a mention of it (a
+            // claim stored again at each of its mentions): nothing to ask the database.
             return Ok(None);
         }
         let Some(seq) = self.insert_object(object)? else {
