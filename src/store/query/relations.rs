@@ -108,8 +108,9 @@ judged AS (
 /// `claim_relations` view (schema/0009_indexed_views.sql) from its own sources, read so that
 /// the whole list costs less than the view: `found_relations` scanned in its own order (the
 /// view reads it through `found_relations_kind`, a second descent per row), and the
-/// same-content pairs of `same_content_relations` with the claims joined after the partner
-/// key (the view's plan reads both claims of every content key, most of which no other claim
+/// same-content pairs of `same_content_relations` from the content keys held by more than one
+/// claim (one pass over the keys in index order), the claims joined after the partner key
+/// (the view's plan reads both claims of every content key, most of which no other claim
 /// holds). `tests/relations.rs` checks the list against the one collected from the view.
 const EVERY: &str = "same AS (
     SELECT
@@ -123,13 +124,14 @@ const EVERY: &str = "same AS (
              THEN 'cue: ' || (CASE lo.cue WHEN '' THEN 'asserts' ELSE lo.cue END) || ' vs '
                           || (CASE hi.cue WHEN '' THEN 'asserts' ELSE hi.cue END)
              ELSE 'same content from ' || lo.speaker || ' and ' || hi.speaker END AS reason
-    FROM claim_keys k1
+    FROM (SELECT key, detail FROM claim_keys WHERE key >= 'n:' AND key < 'n;'
+          GROUP BY key, detail HAVING count(*) > 1) shared
+    CROSS JOIN claim_keys k1 ON k1.key = shared.key AND k1.detail = shared.detail
     CROSS JOIN claim_keys k2
       ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_seq <> k1.claim_seq
     CROSS JOIN claims lo ON lo.seq = k1.claim_seq
     CROSS JOIN claims hi ON hi.seq = k2.claim_seq
-    WHERE k1.key >= 'n:' AND k1.key < 'n;'
-      AND lo.id < hi.id
+    WHERE lo.id < hi.id
       AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
       AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
            OR lower(lo.speaker) <> lower(hi.speaker))
