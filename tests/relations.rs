@@ -865,3 +865,55 @@ fn the_streamed_list_is_the_collected_list() {
         "[]\n"
     );
 }
+
+/// Schema 13 widens `mentions_claim` to `(claim_seq, version_seq)`, so that where a claim
+/// appears is read from the index (`claims relations`, docs/performance.md): a database of
+/// schema 12 is migrated to it and lists the same relations, byte for byte.
+#[test]
+fn schema_12_gets_the_wider_mentions_index_and_the_same_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("m.db");
+    let mut store = Store::open(&db).expect("open");
+    let mut paths = carried_story(dir.path());
+    paths.push(PathBuf::from(COURIER));
+    paths.push(PathBuf::from(GAZETTE));
+    import(&mut store, &paths);
+    drop(store);
+    let json = claims_cmd(&db, &["--format", "json", "relations", "--min-score", "0"]);
+    assert!(json.contains("carried/1"), "{json}");
+    let columns = |conn: &rusqlite::Connection| -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_index_info('mentions_claim') ORDER BY seqno")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("columns")
+    };
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    assert_eq!(columns(&conn), ["claim_seq", "version_seq"]);
+    // As schema 12 left it.
+    conn.execute_batch(
+        "DROP INDEX mentions_claim;
+         CREATE INDEX mentions_claim ON mentions(claim_seq);
+         PRAGMA user_version = 12;",
+    )
+    .expect("schema 12");
+    assert_eq!(columns(&conn), ["claim_seq"]);
+    drop(conn);
+    let store = Store::open(&db).expect("migrate");
+    let report = claims::store::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    assert_eq!(columns(&conn), ["claim_seq", "version_seq"]);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, i64::from(claims::store::SCHEMA_VERSION));
+    drop(conn);
+    assert_eq!(
+        claims_cmd(&db, &["--format", "json", "relations", "--min-score", "0"]),
+        json
+    );
+}

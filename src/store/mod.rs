@@ -58,10 +58,14 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (10, include_str!("../../schema/0010_hub.sql")),
     (11, include_str!("../../schema/0011_claim_key_details.sql")),
     (12, include_str!("../../schema/0012_common_key_rows.sql")),
+    (
+        13,
+        include_str!("../../schema/0013_mentions_claim_version.sql"),
+    ),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 12;
+pub const SCHEMA_VERSION: i32 = 13;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

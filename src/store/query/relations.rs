@@ -104,19 +104,70 @@ judged AS (
 ),
 ";
 
+/// The `found` and `judged` CTEs of every relation, for [`RELATED`]: the rows of the
+/// `claim_relations` view (schema/0009_indexed_views.sql) from its own sources, read so that
+/// the whole list costs less than the view: `found_relations` scanned in its own order (the
+/// view reads it through `found_relations_kind`, a second descent per row), and the
+/// same-content pairs of `same_content_relations` from the content keys held by more than one
+/// claim (one pass over the keys in index order), the claims joined after the partner key
+/// (the view's plan reads both claims of every content key, most of which no other claim
+/// holds). `tests/relations.rs` checks the list against the one collected from the view.
+const EVERY: &str = "same AS (
+    SELECT
+        lo.seq AS a_seq, lo.id AS a_id, hi.seq AS b_seq, hi.id AS b_id,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'conflicts' ELSE 'corroborates' END AS kind,
+        1.0 AS score,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'opposite-cue/1' ELSE 'same-content/1' END AS basis,
+        CASE WHEN (lo.stance = 'denying') <> (hi.stance = 'denying')
+             THEN 'cue: ' || (CASE lo.cue WHEN '' THEN 'asserts' ELSE lo.cue END) || ' vs '
+                          || (CASE hi.cue WHEN '' THEN 'asserts' ELSE hi.cue END)
+             ELSE 'same content from ' || lo.speaker || ' and ' || hi.speaker END AS reason
+    FROM (SELECT key, detail FROM claim_keys WHERE key >= 'n:' AND key < 'n;'
+          GROUP BY key, detail HAVING count(*) > 1) shared
+    CROSS JOIN claim_keys k1 ON k1.key = shared.key AND k1.detail = shared.detail
+    CROSS JOIN claim_keys k2
+      ON k2.key = k1.key AND k2.detail = k1.detail AND k2.claim_seq <> k1.claim_seq
+    CROSS JOIN claims lo ON lo.seq = k1.claim_seq
+    CROSS JOIN claims hi ON hi.seq = k2.claim_seq
+    WHERE lo.id < hi.id
+      AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
+      AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
+           OR lower(lo.speaker) <> lower(hi.speaker))
+),
+found AS (
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM found_relations f
+    WHERE NOT EXISTS (SELECT 1 FROM found_relations g
+                      WHERE g.a_seq = f.a_seq AND g.b_seq = f.b_seq AND g.kind = f.kind
+                        AND g.version_seq < f.version_seq AND g.score = f.score
+                        AND g.basis = f.basis AND g.reason = f.reason)
+    UNION ALL
+    SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason
+    FROM same s
+    WHERE NOT EXISTS (SELECT 1 FROM found_relations g
+                      WHERE g.a_seq = s.a_seq AND g.b_seq = s.b_seq AND g.kind = s.kind
+                        AND g.score = s.score AND g.basis = s.basis AND g.reason = s.reason)
+),
+judged AS (
+    SELECT r.seq FROM relations r WHERE r.manual = 1
+),
+";
+
 /// The rest of [`NARROWED`] and [`of_kind`]: `claim_relations`' rows built from the `found`
 /// and `judged` CTEs before it.
 const RELATED: &str = "rel AS (
     SELECT r.id AS relation_id, r.kind, 1.0 AS score, r.basis, r.note, 1 AS manual,
            EXISTS (SELECT 1 FROM current_relations c WHERE c.seq = r.seq) AS current,
-           r.from_seq, r.to_seq
+           r.from_seq, r.to_seq, r.from_claim AS from_ref, r.to_claim AS to_ref
     FROM judged j JOIN relations r ON r.seq = j.seq
     UNION ALL
     SELECT NULL, f.kind, f.score, f.basis, f.reason, 0,
            NOT EXISTS (SELECT 1 FROM relations m
                        WHERE m.manual = 1
                          AND m.pair_lo = min(f.a_id, f.b_id) AND m.pair_hi = max(f.a_id, f.b_id)),
-           f.a_seq, f.b_seq
+           f.a_seq, f.b_seq, f.a_id, f.b_id
     FROM found f
 ),
 narrowed AS (
@@ -221,7 +272,7 @@ pub fn each_relation<E: From<super::super::StoreError>>(
         || f.speaker.is_some()
         || f.kind.is_some() && carries(f)
     {
-        let rows = collected(store, f)?;
+        let rows = collected(store, f, false)?;
         let n = rows.len();
         for (mut row, a, b) in rows {
             places.fill(&mut row, a, b)?;
@@ -233,7 +284,7 @@ pub fn each_relation<E: From<super::super::StoreError>>(
     // Sorts and temporary tables on disk while the list is read (the connection keeps them in
     // memory otherwise), and every statement in one read transaction: the same snapshot.
     let _spill = Spill::begin(store)?;
-    let (sql, args) = listed_sql(store, f, None, false)?;
+    let (sql, args) = listed_sql(store, f, None, false, false)?;
     let mut found_stmt = conn.prepare(&sql).map_err(E::from_sql)?;
     let mut found_rows = found_stmt
         .query(params_from_iter(args))
@@ -293,8 +344,8 @@ pub fn each_relation<E: From<super::super::StoreError>>(
 /// found and judged rows, and those `relate::carry::carried` carries over them. What
 /// [`each_relation`] does with a claim, a document or a speaker; for the whole list, the
 /// reference its streamed rows are checked against ([`relations_collected`]).
-fn collected(store: &Store, f: &RelationFilter) -> Result<Vec<Row3>> {
-    let mut rows = listed(store, f, None)?;
+fn collected(store: &Store, f: &RelationFilter, view: bool) -> Result<Vec<Row3>> {
+    let mut rows = listed(store, f, None, view)?;
     if carries(f) {
         let found: Vec<_> = carried(store, f, &rows)?
             .into_iter()
@@ -315,7 +366,7 @@ fn collected(store: &Store, f: &RelationFilter) -> Result<Vec<Row3>> {
 pub fn relations_collected(store: &Store, f: &RelationFilter) -> Result<Vec<RelationRow>> {
     let mut places = PlaceCache::new(store)?;
     let mut out = Vec::new();
-    for (mut row, a, b) in collected(store, f)? {
+    for (mut row, a, b) in collected(store, f, true)? {
         places.fill(&mut row, a, b)?;
         out.push(row);
     }
@@ -425,8 +476,13 @@ fn me_seqs(store: &Store, f: &RelationFilter) -> Result<Option<Vec<i64>>> {
 /// The rows of [`relations`] found or judged (without the carried ones and the places), each
 /// with its two claims' seqs. With `only`, the relations of those claims (by seq) instead of
 /// those of the claim, document or speaker of the filter.
-fn listed(store: &Store, f: &RelationFilter, only: Option<&[i64]>) -> Result<Vec<Row3>> {
-    let (sql, args) = listed_sql(store, f, only, false)?;
+fn listed(
+    store: &Store,
+    f: &RelationFilter,
+    only: Option<&[i64]>,
+    view: bool,
+) -> Result<Vec<Row3>> {
+    let (sql, args) = listed_sql(store, f, only, false, view)?;
     let mut stmt = store.conn().prepare(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(args), found_row)?
@@ -443,6 +499,7 @@ fn listed_sql(
     f: &RelationFilter,
     only: Option<&[i64]>,
     edges: bool,
+    view: bool,
 ) -> Result<(String, Vec<SqlValue>)> {
     let mut args: Vec<SqlValue> = vec![SqlValue::Real(f.min_score)];
     // With a claim, a document or a speaker, the relations are read from [`NARROWED`]: the
@@ -470,9 +527,17 @@ fn listed_sql(
                 "narrowed",
             )
         }
-        (None, None) => (String::new(), "claim_relations"),
+        // Everything: the view's rows from its sources ([`EVERY`]); the edges without the
+        // claims' texts (`rel`: the ids as stored with each relation).
+        (None, None) if view => (String::new(), "claim_relations"),
+        (None, None) => (
+            format!("WITH {EVERY}{RELATED}"),
+            if edges { "rel" } else { "narrowed" },
+        ),
     };
-    let columns = if edges {
+    let columns = if edges && source == "rel" {
+        "cr.from_seq, cr.to_seq, cr.from_ref, cr.to_ref, cr.kind, cr.score"
+    } else if edges {
         "cr.from_seq, cr.to_seq, cr.from_id, cr.to_id, cr.kind, cr.score"
     } else {
         "cr.kind, cr.score,
@@ -487,9 +552,10 @@ fn listed_sql(
          WHERE cr.current AND cr.kind <> 'unrelated' AND cr.score >= ?1
            AND (cr.kind <> 'conflicts' OR NOT EXISTS (
                 SELECT 1 FROM found_relations u
-                WHERE u.kind = 'updates'
-                  AND ((u.a_seq = cr.from_seq AND u.b_seq = cr.to_seq)
-                       OR (u.a_seq = cr.to_seq AND u.b_seq = cr.from_seq))))"
+                WHERE u.kind = 'updates' AND u.a_seq = cr.from_seq AND u.b_seq = cr.to_seq)
+                AND NOT EXISTS (
+                SELECT 1 FROM found_relations u
+                WHERE u.kind = 'updates' AND u.a_seq = cr.to_seq AND u.b_seq = cr.from_seq))"
     );
     if let Some(kind) = &f.kind {
         args.push(SqlValue::Text(kind.clone()));
@@ -593,16 +659,16 @@ fn carried(
             claims.sort_unstable();
             claims.dedup();
             let mut both = rows.to_vec();
-            both.extend(listed(store, &all, Some(&claims))?);
+            both.extend(listed(store, &all, Some(&claims), false)?);
             read = both;
             &read
         }
         (Some(me), _) => {
-            let mut first = listed(store, &all, Some(me))?;
+            let mut first = listed(store, &all, Some(me), false)?;
             let mut partners: Vec<i64> = first.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
             partners.sort_unstable();
             partners.dedup();
-            first.extend(listed(store, &all, Some(&partners))?);
+            first.extend(listed(store, &all, Some(&partners), false)?);
             read = first;
             &read
         }
@@ -748,7 +814,7 @@ impl Graph {
 fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
     let all = f.unfiltered();
     let conn = store.conn();
-    let (sql, args) = listed_sql(store, &all, None, true)?;
+    let (sql, args) = listed_sql(store, &all, None, true, false)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     let mut raw: Vec<(i64, i64, bool, f64)> = Vec::new();
