@@ -326,8 +326,8 @@ fn a_reader_follows_a_claim_from_search_to_article_diff_and_conflicts() {
         [
             "5\ndocuments",
             "6\nversions",
-            "55\nclaims",
-            "75\nmentions",
+            "54\nclaims",
+            "74\nmentions",
             "2\nconflicts",
             "0\nreviews"
         ]
