@@ -417,3 +417,66 @@ fn mentions_of_a_claim_stored_earlier_are_indexed_as_a_rebuild_indexes_them() {
     store.rebuild().expect("rebuild");
     assert_eq!(dump_index(&store), before);
 }
+
+// The writer extends the chain hash over the ids it stored, in seq order, without reading them
+// back: a unit undone in the middle of a transaction leaves no trace in it, and each commit's
+// checkpoint is the chain of every stored id up to it.
+#[test]
+fn each_commit_checkpoints_the_chain_of_every_stored_id() {
+    use claims::ledger::Ledger;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("c.db")).expect("open");
+    let mut last_seqs = Vec::new();
+    for round in 0..2u64 {
+        let mut ledger = Ledger::begin(&mut store).expect("begin");
+        for seed in 0..3u64 {
+            let objects = claims::synth::article_objects(round * 10 + seed, 3).expect("objects");
+            let undone = seed == 1;
+            let unit: Result<(), StoreError> = ledger.unit(|l| {
+                for object in objects {
+                    l.put(object)?;
+                }
+                if undone {
+                    return Err(StoreError::Corrupt("undone on purpose".into()));
+                }
+                Ok(())
+            });
+            assert_eq!(unit.is_err(), undone);
+        }
+        ledger.commit().expect("commit");
+        last_seqs.push(count(&store, "SELECT max(seq) FROM objects"));
+    }
+    let conn = sql(&store);
+    let checkpoints: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, chain FROM sync_chain ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        checkpoints.iter().map(|c| c.0).collect::<Vec<_>>(),
+        last_seqs
+    );
+    let stored: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, id FROM objects ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut chain = [0u8; 32];
+    let mut expected = Vec::new();
+    for (seq, id) in stored {
+        let mut raw = [0u8; 32];
+        hex::decode_to_slice(&id, &mut raw).expect("hex id");
+        let mut h = Sha256::new();
+        h.update(chain);
+        h.update(raw);
+        chain = h.finalize().into();
+        if last_seqs.contains(&seq) {
+            expected.push((seq, hex::encode(chain)));
+        }
+    }
+    assert_eq!(checkpoints, expected);
+}

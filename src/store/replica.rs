@@ -125,6 +125,20 @@ impl<'c> Replica<'c> {
         if seq > self.max_seq()? {
             return Ok(None);
         }
+        let (chain, cached) = self.chain_read(seq)?;
+        if !cached {
+            self.cache_chain(seq, &chain);
+        }
+        Ok(Some(chain))
+    }
+
+    /// The chain hash after the object at `seq` (at most the newest), and whether `sync_chain`
+    /// holds it: from the nearest checkpoint at or before `seq`, extended over the ids stored
+    /// after it. Caches nothing.
+    fn chain_read(&self, seq: i64) -> Result<([u8; 32], bool)> {
+        if seq <= 0 {
+            return Ok(([0; 32], true));
+        }
         let (from, mut chain) = self
             .conn
             .query_row(
@@ -140,7 +154,7 @@ impl<'c> Replica<'c> {
             })
             .unwrap_or((0, [0; 32]));
         if from == seq {
-            return Ok(Some(chain));
+            return Ok((chain, true));
         }
         let mut stmt = self
             .conn
@@ -153,16 +167,36 @@ impl<'c> Replica<'c> {
             if hex::decode_to_slice(&id, &mut raw).is_err() {
                 raw = Sha256::digest(id.as_bytes()).into();
             }
-            let mut h = Sha256::new();
-            h.update(chain);
-            h.update(raw);
-            chain = h.finalize().into();
+            chain = chain_step(&chain, &raw);
         }
-        // Cache it; failing to (a read-only file, a busy writer) only costs time later.
-        let _ = self.conn.execute(
-            "INSERT OR IGNORE INTO sync_chain(seq, chain) VALUES (?1, ?2)",
-            (seq, hex::encode(chain)),
-        );
+        Ok((chain, false))
+    }
+
+    /// Caches the chain hash at `seq` in `sync_chain`; failing to (a read-only file, a busy
+    /// writer) only costs time later.
+    fn cache_chain(&self, seq: i64, chain: &[u8; 32]) {
+        let _ = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO sync_chain(seq, chain) VALUES (?1, ?2)")
+            .and_then(|mut stmt| stmt.execute((seq, hex::encode(chain))));
+    }
+
+    /// [`Replica::chain_at`] the newest object, when the objects stored from seq `first` on
+    /// are `ids`, in seq order (what a writer stored in its transaction): the chain at
+    /// `first - 1` extended over `ids`, without reading them back from `objects`. Cached in
+    /// `sync_chain` as `chain_at` caches it (and only there). When `ids` are not exactly the
+    /// objects from `first` to the newest, it is `chain_at` the newest.
+    pub fn chain_over(&self, first: i64, ids: &[ObjectId]) -> Result<Option<[u8; 32]>> {
+        let newest = self.max_seq()?;
+        let last = first.saturating_add(ids.len() as i64).saturating_sub(1);
+        if ids.is_empty() || first <= 0 || last != newest {
+            return self.chain_at(newest);
+        }
+        let (mut chain, _) = self.chain_read(first - 1)?;
+        for id in ids {
+            chain = chain_step(&chain, id.as_bytes());
+        }
+        self.cache_chain(newest, &chain);
         Ok(Some(chain))
     }
 
@@ -491,6 +525,14 @@ pub fn prefix_upper(prefix: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// One step of the chain hash: sha256(chain || raw id).
+fn chain_step(chain: &[u8; 32], raw: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(chain);
+    h.update(raw);
+    h.finalize().into()
 }
 
 #[cfg(test)]

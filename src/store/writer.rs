@@ -66,6 +66,11 @@ pub struct Writer<'c> {
     /// The first seq written in the whole transaction: the full-text indexes are filled from
     /// here at commit.
     tx_first_seq: Option<i64>,
+    /// The ids stored in this transaction, in seq order (from `tx_first_seq` on): the chain
+    /// hash is extended over them at commit without reading them back from `objects`.
+    written: Vec<ObjectId>,
+    /// How many there were when the current unit began, to cut back to when it is undone.
+    written_at_unit: usize,
     fresh: Fresh,
     /// How much `fresh` held when the current unit began, to cut it back to when the unit is
     /// undone (it only grows within a unit).
@@ -97,6 +102,8 @@ impl<'c> Writer<'c> {
             first_seq: None,
             last_seq: None,
             tx_first_seq: None,
+            written: Vec::new(),
+            written_at_unit: 0,
             fresh: Fresh::default(),
             fresh_at_unit: [0; 3],
             aliases_stored: false,
@@ -202,6 +209,7 @@ impl<'c> Writer<'c> {
         self.first_seq.get_or_insert(seq);
         self.tx_first_seq.get_or_insert(seq);
         self.last_seq = Some(seq);
+        self.written.push(object.id);
         Ok(Some(seq))
     }
 
@@ -232,6 +240,7 @@ impl<'c> Writer<'c> {
         self.tx.execute_batch("SAVEPOINT unit")?;
         self.fresh_at_unit = self.fresh.lens();
         self.speakers_at_unit = self.speakers.len();
+        self.written_at_unit = self.written.len();
         self.first_seq = None;
         self.last_seq = None;
         Ok(())
@@ -247,6 +256,7 @@ impl<'c> Writer<'c> {
         self.cache = Cache::default();
         self.fresh.truncate(self.fresh_at_unit);
         self.speakers.truncate(self.speakers_at_unit);
+        self.written.truncate(self.written_at_unit);
         self.first_seq = None;
         self.last_seq = None;
         Ok(self.tx.execute_batch("ROLLBACK TO unit; RELEASE unit")?)
@@ -277,10 +287,10 @@ impl<'c> Writer<'c> {
         if let Some(first) = self.tx_first_seq {
             index::fill_fts(&self.tx, first)?;
             // The chain hash at the newest object, kept as a checkpoint in `sync_chain`: it
-            // hashes the ids written since the last one, and a sync then reads it instead of
-            // hashing every id of the database.
-            let replica = Replica::new(&self.tx);
-            replica.chain_at(replica.max_seq()?)?;
+            // hashes the ids written in this transaction (as they were written, not read back
+            // from `objects`, whose pages a large transaction has pushed out of the cache), and
+            // a sync then reads it instead of hashing every id of the database.
+            Replica::new(&self.tx).chain_over(first, &self.written)?;
         }
         if self.aliases_stored {
             super::entities::refresh(&self.tx)?;
