@@ -41,8 +41,10 @@ pub struct Facts {
     pub content: String,
     folded: String,
     words: Vec<String>,
-    /// The terms of the content and, for an attribution, of its speaker.
-    terms: BTreeMap<String, f64>,
+    /// The terms of the content and, for an attribution, of its speaker; `None` when they are
+    /// the content's alone (`own_terms`: no cue, or a speaker without terms), so that most
+    /// claims do not hold the same map twice ([`Facts::terms`]).
+    terms: Option<BTreeMap<String, f64>>,
     /// The terms of the content alone.
     own_terms: BTreeMap<String, f64>,
     names: std::collections::BTreeSet<String>,
@@ -50,10 +52,12 @@ pub struct Facts {
     degenerate: bool,
     /// What the rules read of the words, once per claim rather than once per pair: the words
     /// without negations and how many there were, the value template and values, the polar
-    /// words, the entities, and whether any word is a negation.
-    stripped: Vec<String>,
+    /// words, the entities, and whether any word is a negation. `stripped` and `template` are
+    /// `None` when they are the words themselves (no negation, no value: most claims), so that
+    /// the words are held once ([`Facts::stripped`], [`Facts::template`]).
+    stripped: Option<Vec<String>>,
     negations: usize,
-    template: Vec<String>,
+    template: Option<Vec<String>>,
     values: Vec<(String, Value)>,
     polars: Vec<(usize, usize, bool)>,
     entities: std::collections::BTreeSet<String>,
@@ -62,11 +66,29 @@ pub struct Facts {
 
 impl Facts {
     pub fn new(speaker: &str, cue: &str, stance_class: &str, content: &str) -> Facts {
-        let words = words(content);
+        let mut words = words(content);
+        words.shrink_to_fit();
         let own_terms = terms(content);
         let (stripped, negations) = without_negation(&words);
         let (template, values) = values(&words);
-        let polars = polar(&words);
+        // A long-lived claim's facts (the relation step keeps thousands) hold each list once.
+        let unless_words = |mut list: Vec<String>| {
+            (list != words).then(|| {
+                list.shrink_to_fit();
+                list
+            })
+        };
+        let (stripped, template) = (unless_words(stripped), unless_words(template));
+        let mut values = values;
+        values.shrink_to_fit();
+        let mut polars = polar(&words);
+        polars.shrink_to_fit();
+        let terms = if cue.is_empty() {
+            None
+        } else {
+            let terms = with_speaker(own_terms.clone(), speaker, cue);
+            (terms != own_terms).then_some(terms)
+        };
         let negated = words
             .iter()
             .any(|w| without_negation(std::slice::from_ref(w)).1 > 0);
@@ -76,7 +98,7 @@ impl Facts {
             cue: cue.to_string(),
             content: content.to_string(),
             folded: fold(content),
-            terms: with_speaker(own_terms.clone(), speaker, cue),
+            terms,
             own_terms,
             names: names(content),
             side: stance_of(speaker, cue, stance_class, content),
@@ -103,13 +125,28 @@ impl Facts {
             folded: &self.folded,
             words: &self.words,
             terms: &self.own_terms,
-            stripped: &self.stripped,
+            stripped: self.stripped(),
             negations: self.negations,
-            template: &self.template,
+            template: self.template(),
             values: &self.values,
             polars: &self.polars,
             entities: &self.entities,
         })
+    }
+
+    /// The terms of the content and, for an attribution, of its speaker.
+    fn terms(&self) -> &BTreeMap<String, f64> {
+        self.terms.as_ref().unwrap_or(&self.own_terms)
+    }
+
+    /// The words without negations.
+    fn stripped(&self) -> &[String] {
+        self.stripped.as_deref().unwrap_or(&self.words)
+    }
+
+    /// The words with each run of values (numbers, days, dates) as `#`.
+    fn template(&self) -> &[String] {
+        self.template.as_deref().unwrap_or(&self.words)
     }
 
     /// The claim's side on its own content, and the evidence.
@@ -169,8 +206,8 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             score,
         })
     };
-    let (sa, na) = (&a.stripped, a.negations);
-    let (sb, nb) = (&b.stripped, b.negations);
+    let (sa, na) = (a.stripped(), a.negations);
+    let (sb, nb) = (b.stripped(), b.negations);
     if sa == sb && (na % 2) == (nb % 2) {
         // The same content: judged by stance.
         return None;
@@ -183,8 +220,8 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
             0.8,
         );
     }
-    let (ta, va) = (&a.template, &a.values);
-    let (tb, vb) = (&b.template, &b.values);
+    let (ta, va) = (a.template(), &a.values);
+    let (tb, vb) = (b.template(), &b.values);
     let differing: Vec<_> = va.iter().zip(vb).filter(|(x, y)| x.0 != y.0).collect();
     if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
         // Exactly one value differs: the same statement with another number, day or date.
@@ -258,7 +295,7 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let (ta, tb) = if a.speaker == b.speaker {
         (&a.own_terms, &b.own_terms)
     } else {
-        (&a.terms, &b.terms)
+        (a.terms(), b.terms())
     };
     let sim = similarity(ta, tb);
     // Numbers, days or dates on both sides and none shared: another quantity, date or thing
@@ -475,6 +512,53 @@ mod tests {
         Facts::new(speaker, "say", stance, content)
     }
 
+    // A claim's facts hold its words once: the words without negations, the value template
+    // and the terms with the speaker's are kept apart only when they differ, and read back as
+    // computed in full.
+    #[test]
+    fn facts_keep_a_list_apart_only_when_it_differs_from_the_words() {
+        let cases = [
+            ("", "", "The bridge will open soon", [false, false, false]),
+            (
+                "",
+                "",
+                "The bridge will not open soon",
+                [true, false, false],
+            ),
+            ("", "", "The bridge won\u{2019}t open", [true, false, false]),
+            ("", "", "The bridge opens in 2027", [false, true, false]),
+            (
+                "Ann Lee",
+                "said",
+                "The bridge will open soon",
+                [false, false, true],
+            ),
+            (
+                "",
+                "said",
+                "The bridge will open soon",
+                [false, false, false],
+            ),
+        ];
+        for (speaker, cue, content, apart) in cases {
+            let facts = Facts::new(speaker, cue, "asserting", content);
+            let held = [
+                facts.stripped.is_some(),
+                facts.template.is_some(),
+                facts.terms.is_some(),
+            ];
+            assert_eq!(held, apart, "{speaker:?} {cue:?} {content:?}");
+            let ws = words(content);
+            assert_eq!(facts.stripped(), without_negation(&ws).0.as_slice());
+            assert_eq!(facts.template(), values(&ws).0.as_slice());
+            assert_eq!(
+                facts.terms(),
+                &with_speaker(terms(content), speaker, cue),
+                "{content:?}"
+            );
+        }
+    }
+
     fn reason(a: &Facts, b: &Facts) -> Option<(RelationKind, &'static str, String)> {
         judge(a, b).map(|x| (x.kind, x.basis, x.reason))
     }
@@ -486,7 +570,7 @@ mod tests {
         let b = asserted("The llama at the village cheese parade was a hoax");
         // Only "llama" is shared: under the common conflict match the pair stays below the
         // default threshold; "llama" is rare and no name, so the match is full at 2.0.
-        let sim = similarity(&a.terms, &b.terms);
+        let sim = similarity(a.terms(), b.terms());
         assert_eq!(sim.shared, vec!["llama".to_string()]);
         assert!(conflict_match_score(sim.cosine, sim.shared_weight) < DEFAULT_MIN_SCORE);
         let found = judge(&a, &b).expect("a conflict");
@@ -502,7 +586,7 @@ mod tests {
         // Nor a number: two stories of one year share it.
         let year_a = asserted("Council hires 2015 performers to pull the carnival float");
         let year_b = asserted("The 2015 performers at the village cheese parade were a hoax");
-        let sim = similarity(&year_a.terms, &year_b.terms);
+        let sim = similarity(year_a.terms(), year_b.terms());
         let rare_match =
             (sim.cosine * (sim.shared_weight / RARE_CONFLICT_FULL_SHARED_WEIGHT).min(1.0)).sqrt();
         let found = judge(&year_a, &year_b).map(|f| f.score);
