@@ -109,7 +109,7 @@ fn every_row(db: &std::path::Path) -> Vec<(String, Vec<String>)> {
             let mut rows: Vec<String> = stmt
                 .query_map([], |r| {
                     (0..n)
-                        .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                        .map(|i| r.get_ref(i).map(text))
                         .collect::<Result<Vec<_>, _>>()
                         .map(|v| v.join(" | "))
                 })
@@ -120,6 +120,18 @@ fn every_row(db: &std::path::Path) -> Vec<(String, Vec<String>)> {
             (table, rows)
         })
         .collect()
+}
+
+/// A value of a row, as text.
+fn text(value: rusqlite::types::ValueRef<'_>) -> String {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => "NULL".into(),
+        ValueRef::Integer(n) => n.to_string(),
+        ValueRef::Real(x) => x.to_string(),
+        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => format!("x'{}'", hex::encode(b)),
+    }
 }
 
 /// The JSON reports of an import's files, in order.
@@ -191,6 +203,7 @@ fn a_file_that_fails_while_written_is_undone_alone_and_its_batch_is_stored() {
     let clean = env.run(&args);
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
     assert_eq!(faulted, reports(&clean));
+    assert_eq!(ids(&env.db()), ids(&env.path("clean.db")));
     let (a, b) = (every_row(&env.db()), every_row(&env.path("clean.db")));
     assert_eq!(
         a.iter().map(|t| &t.0).collect::<Vec<_>>(),
