@@ -5,17 +5,27 @@
 //! panic on a worker thread ends the command with an error and a non-zero exit instead of
 //! vanishing. `CLAIMS_FAULT=NAME:N:stop` instead stops the thread there for good, after writing
 //! `claims: stopped at NAME:N (CLAIMS_FAULT)` to stderr: a crash test reads that line and kills
-//! the process with SIGKILL at exactly that moment, without timing guesses. Release builds
-//! compile the points to nothing. The points:
+//! the process with SIGKILL at exactly that moment, without timing guesses. At a point that can
+//! fail ([`fails`]), `CLAIMS_FAULT=NAME:N:fail` makes the N-th pass fail as an error (what a
+//! store error there would do) instead. Release builds compile the points to nothing. The
+//! points:
 //!
 //! - `import-planner`: the import thread that reads and plans files, once per file;
 //! - `sync-fetch`: the sync thread that lists and fetches objects, once per fetched batch;
 //! - `ledger-put`: the write path, once per object offered to it (before it is stored), in
-//!   every command that writes objects (import, sync on both sides, bundle apply, link).
+//!   every command that writes objects (import, sync on both sides, bundle apply, link); it
+//!   can fail (the object is then refused, [`crate::store::StoreError::Refused`]).
 
 /// A place where a test may inject a panic (see the module documentation).
 #[inline]
 pub fn point(name: &str) {
+    let _ = fails(name);
+}
+
+/// [`point`] where the fault may also be an error: true on the pass `CLAIMS_FAULT=NAME:N:fail`
+/// names, where the caller fails as it would on an error of its own.
+#[inline]
+pub fn fails(name: &str) -> bool {
     #[cfg(debug_assertions)]
     {
         use std::collections::HashMap;
@@ -27,13 +37,13 @@ pub fn point(name: &str) {
             .get_or_init(|| std::env::var("CLAIMS_FAULT").ok())
             .as_deref()
         else {
-            return;
+            return false;
         };
         let Some((target, rest)) = spec.split_once(':') else {
-            return;
+            return false;
         };
         if target != name {
-            return;
+            return false;
         }
         let (n, action) = rest.split_once(':').unwrap_or((rest, "panic"));
         let n: u64 = n.trim().parse().unwrap_or(1);
@@ -47,6 +57,9 @@ pub fn point(name: &str) {
             *count
         };
         if pass == n {
+            if action == "fail" {
+                return true;
+            }
             if action == "stop" {
                 use std::io::Write;
                 let mut err = std::io::stderr().lock();
@@ -59,9 +72,13 @@ pub fn point(name: &str) {
             }
             panic!("fault injected at {name}:{n} (CLAIMS_FAULT)");
         }
+        false
     }
     #[cfg(not(debug_assertions))]
-    let _ = name;
+    {
+        let _ = name;
+        false
+    }
 }
 
 /// The message of a panic payload (what `JoinHandle::join` returns on a panic).

@@ -177,9 +177,12 @@ pub enum RunError {
 /// after each (with the store, the count done, the total and the outcome). A bad file does not
 /// stop the others.
 ///
-/// Each file is one unit of work (an SQLite savepoint): it is stored whole or not at all,
+/// Each file is one unit of work ([`Ledger::unit`]): it is stored whole or not at all,
 /// together with its relations and its row of the import log. Several files share one commit,
 /// which is what makes bulk import fast; `on_file` is called once their commit is durable.
+/// A unit is optimistic (no savepoint): when a file fails while it is written, its batch's
+/// transaction is rolled back and the batch's earlier files are written again, so the outcome
+/// of every file is what it would be had the failed file been undone alone.
 pub fn import_paths(
     store: &mut Store,
     inputs: &[PathBuf],
@@ -323,7 +326,19 @@ where
             let mut ledger = Ledger::begin(store)?;
             let opened = std::time::Instant::now();
             for plan in plans.by_ref() {
-                batch.push(plan.and_then(|plan| write_file(&mut ledger, plan, &options)));
+                let outcome = plan.and_then(|plan| write_file(&mut ledger, plan, &options));
+                if outcome.is_err() && ledger.spoiled() {
+                    // The file failed while it was written (rare: its plan was sound), and its
+                    // unit is optimistic, without a savepoint: what it wrote is in the
+                    // transaction with the batch's earlier files. The transaction is rolled
+                    // back, and those files are written again in a new one, each unit a
+                    // savepoint from then on, to the end of the batch.
+                    drop(ledger);
+                    ledger = Ledger::begin(store)?;
+                    ledger.unit_savepoints();
+                    write_again(&mut ledger, &mut batch, &options, overrides, extractor);
+                }
+                batch.push(outcome);
                 if batch.len() >= BATCH_FILES || opened.elapsed() >= BATCH_TIME {
                     break;
                 }
@@ -560,6 +575,36 @@ pub fn import_page(
     Ok(PageReport { report, fetch })
 }
 
+/// Writes the files of `batch` that were written (`Ok`) again, in order, after their
+/// transaction was rolled back: each is planned again from its path (its plan was not kept: a
+/// batch of 1,024 plans would hold many megabytes), without the import log (which the planning
+/// thread read: a file planned to be written is written again, one it found imported is
+/// reported as such again), so the plans, and what is written, are those of the first time.
+/// Each outcome is replaced by the new one.
+fn write_again(
+    ledger: &mut Ledger<'_>,
+    batch: &mut [FileOutcome],
+    options: &str,
+    overrides: &Overrides,
+    extractor: &Extractor,
+) {
+    for outcome in batch {
+        let Ok(report) = outcome else {
+            continue;
+        };
+        let plan = if report.cached {
+            Ok(Plan::Cached {
+                path: std::mem::take(&mut report.path),
+                versions: report.versions.iter().map(|v| v.version).collect(),
+                warnings: std::mem::take(&mut report.warnings),
+            })
+        } else {
+            plan_file(&report.path, None, options, overrides, extractor)
+        };
+        *outcome = plan.and_then(|plan| write_file(ledger, plan, options));
+    }
+}
+
 /// Writes one file in a transaction of its own.
 fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
     let path = plan.path().to_path_buf();
@@ -573,7 +618,8 @@ fn write_alone(store: &mut Store, plan: Plan, options: &str) -> FileOutcome {
     Ok(outcome)
 }
 
-/// Writes one file as one unit; on any error the unit is undone and the database is as before.
+/// Writes one file as one unit ([`Ledger::unit`]); on any error nothing of it is kept: the unit
+/// is undone (a savepoint), or it spoils the transaction, which the caller rolls back.
 fn write_file(ledger: &mut Ledger<'_>, plan: Plan, options: &str) -> FileOutcome {
     let path = plan.path().to_path_buf();
     ledger

@@ -123,6 +123,12 @@ pub enum StoreError {
     /// A hub's PostgreSQL server refused or failed (`claims serve --store postgres://...`).
     #[error("PostgreSQL: {0}")]
     Postgres(String),
+    /// A transaction in which an optimistic unit of work failed ([`crate::ledger::Ledger::unit`]):
+    /// it holds part of that unit, so it can only be rolled back.
+    #[error(
+        "internal error: a unit of work failed in this transaction, which can only be rolled back"
+    )]
+    Spoiled,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -72,8 +72,10 @@ pub struct Writer<'c> {
     /// How many there were when the current unit began, to cut back to when it is undone.
     written_at_unit: usize,
     fresh: Fresh,
-    /// How much `fresh` held when the current unit began, to cut it back to when the unit is
-    /// undone (it only grows within a unit).
+    /// Whether the current unit is a savepoint ([`Writer::begin_unit`]).
+    unit_savepoint: bool,
+    /// How much `fresh` held when the current unit (a savepoint) began, to cut it back to when
+    /// the unit is undone (it only grows within a unit).
     fresh_at_unit: [usize; 3],
     /// An alias was stored: `speaker_entities` is recomputed whole at commit.
     aliases_stored: bool,
@@ -105,6 +107,7 @@ impl<'c> Writer<'c> {
             written: Vec::new(),
             written_at_unit: 0,
             fresh: Fresh::default(),
+            unit_savepoint: false,
             fresh_at_unit: [0; 3],
             aliases_stored: false,
             speakers: Vec::new(),
@@ -233,14 +236,19 @@ impl<'c> Writer<'c> {
         Some((self.first_seq?, self.last_seq?))
     }
 
-    /// Starts a unit of work inside this transaction (an SQLite savepoint): what it writes is
-    /// kept by [`Writer::keep_unit`] or undone, entirely, by [`Writer::undo_unit`]. Several
-    /// units share one commit, while no unit is ever half-written.
-    pub fn begin_unit(&mut self) -> Result<()> {
-        self.tx.execute_batch("SAVEPOINT unit")?;
-        self.fresh_at_unit = self.fresh.lens();
-        self.speakers_at_unit = self.speakers.len();
-        self.written_at_unit = self.written.len();
+    /// Starts a unit of work inside this transaction: [`Writer::seq_range`] then covers what
+    /// it writes. With `savepoint`, the unit is an SQLite savepoint: what it writes is kept by
+    /// [`Writer::keep_unit`] or undone, entirely, by [`Writer::undo_unit`], and the transaction
+    /// goes on. Without (an optimistic unit), nothing is copied for an undo: a unit that fails
+    /// leaves its writes in the transaction, which can then only be rolled back whole.
+    pub fn begin_unit(&mut self, savepoint: bool) -> Result<()> {
+        if savepoint {
+            self.tx.execute_batch("SAVEPOINT unit")?;
+            self.fresh_at_unit = self.fresh.lens();
+            self.speakers_at_unit = self.speakers.len();
+            self.written_at_unit = self.written.len();
+        }
+        self.unit_savepoint = savepoint;
         self.first_seq = None;
         self.last_seq = None;
         Ok(())
@@ -248,11 +256,16 @@ impl<'c> Writer<'c> {
 
     /// Keeps what the current unit wrote.
     pub fn keep_unit(&mut self) -> Result<()> {
-        Ok(self.tx.execute_batch("RELEASE unit")?)
+        if std::mem::take(&mut self.unit_savepoint) {
+            self.tx.execute_batch("RELEASE unit")?;
+        }
+        Ok(())
     }
 
-    /// Undoes everything the current unit wrote.
+    /// Undoes everything the current unit wrote (a unit begun with a savepoint only).
     pub fn undo_unit(&mut self) -> Result<()> {
+        debug_assert!(self.unit_savepoint, "an optimistic unit cannot be undone");
+        self.unit_savepoint = false;
         self.cache = Cache::default();
         self.fresh.truncate(self.fresh_at_unit);
         self.speakers.truncate(self.speakers_at_unit);
