@@ -146,10 +146,21 @@ impl Cache {
         }
     }
 
-    /// The seq and text of a version kept by [`Cache::wait_for_mentions`], taken out.
+    /// The seq and text of a version kept by [`Cache::wait_for_mentions`], taken out. The
+    /// versions kept before it are dropped: mentions come in their versions' order (an
+    /// import's right after their version, a batch's after all of them), so those wait for
+    /// none (a mention that still comes reads its version's text from the database).
     fn waiting_version(&mut self, id: &ObjectId) -> Option<(i64, String)> {
         let (seq, text) = self.waiting.remove(id)?;
         self.waiting_bytes -= text.len();
+        while let Some(older) = self.waiting_order.pop_front() {
+            if older == *id {
+                break;
+            }
+            if let Some((_, old)) = self.waiting.remove(&older) {
+                self.waiting_bytes -= old.len();
+            }
+        }
         Some((seq, text))
     }
 
