@@ -254,3 +254,38 @@ fn a_review_in_a_deferred_transaction_matches_as_in_any_other() {
         assert_eq!(rows(&deferred, query), rows(&each, query), "{query}");
     }
 }
+
+/// The pass that derives what deferred transactions left pending (a sync into an empty
+/// database, `Ledger::settle_with`) may get the claims' candidate keys computed beforehand (on
+/// a sync's fetching thread), for some claims or all: the rows are those of claims stored with
+/// the step in every batch, and of the pass that computes every key itself.
+#[test]
+fn keys_carried_to_the_pass_at_the_end_give_the_same_rows() {
+    use claims::ledger::ClaimKeys;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = corpus();
+    let each = store_in(dir.path(), "each.db", &claims, 9);
+    for (name, carried) in [("none", 0), ("some", 31), ("all", claims.len())] {
+        let mut deferred = Store::open(&dir.path().join(format!("{name}.db"))).expect("open");
+        for part in claims.chunks(25) {
+            let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+            ledger.defer_relations().expect("defer");
+            ledger.add(part.to_vec()).expect("add");
+            ledger.commit().expect("commit");
+        }
+        assert!(pending(&deferred));
+        let keys = ClaimKeys::of(&claims[..carried]);
+        let derived = Ledger::settle_with(&mut deferred, keys).expect("settle");
+        assert_eq!(derived.claims, claims.len() as u64, "{name}");
+        assert!(!pending(&deferred));
+        for query in [COMMON, KEY_ROWS, FOUND, SAME] {
+            assert_eq!(
+                rows(&deferred, query),
+                rows(&each, query),
+                "{name}: {query}"
+            );
+        }
+        let report = claims::store::verify::verify(&deferred).expect("verify");
+        assert!(report.ok(), "{name}: {:?}", report.problems);
+    }
+}

@@ -429,6 +429,8 @@ fn each_commit_checkpoints_the_chain_of_every_stored_id() {
     let mut last_seqs = Vec::new();
     for round in 0..2u64 {
         let mut ledger = Ledger::begin(&mut store).expect("begin");
+        // Units that can be undone and the transaction go on (as in an import's replay).
+        ledger.unit_savepoints();
         for seed in 0..3u64 {
             let objects = claims::synth::article_objects(round * 10 + seed, 3).expect("objects");
             let undone = seed == 1;
@@ -479,4 +481,48 @@ fn each_commit_checkpoints_the_chain_of_every_stored_id() {
         }
     }
     assert_eq!(checkpoints, expected);
+}
+
+/// A batch is stored referenced types first (`ledger::rank`): all its versions, then all its
+/// mentions, whose spans are cut from texts the writer keeps from the versions it indexed.
+/// The mention rows are those of the same objects stored one article after another, and
+/// those of a rebuild.
+#[test]
+fn mentions_after_all_the_versions_of_a_batch_are_indexed_as_in_article_order() {
+    use claims::ledger::Ledger;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let objects: Vec<claims::objects::Object> = (0..40)
+        .flat_map(|seed| claims::synth::article_objects(seed, 6).expect("article"))
+        .collect();
+    let mut batch = Store::open(&dir.path().join("batch.db")).expect("open");
+    let mut ledger = Ledger::begin(&mut batch).expect("ledger");
+    ledger
+        .add(objects.iter().cloned().map(Into::into).collect())
+        .expect("add");
+    ledger.commit().expect("commit");
+    let mut ordered = Store::open(&dir.path().join("ordered.db")).expect("open");
+    let mut ledger = Ledger::begin(&mut ordered).expect("ledger");
+    for o in &objects {
+        ledger.put(o.clone()).expect("put");
+    }
+    ledger.commit().expect("commit");
+    let mentions = |store: &Store| -> Vec<String> {
+        let conn = sql(store);
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.id || '|' || m.claim_id || '|' || m.version_id || '|' || m.position
+                        || '|' || m.source_text || '|' || m.cue_text || '|' || m.content_text
+                 FROM mentions m JOIN versions v ON v.seq = m.version_seq ORDER BY m.id",
+            )
+            .expect("prepare");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("query");
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .expect("rows")
+    };
+    let in_batch = mentions(&batch);
+    assert_eq!(in_batch.len(), 80);
+    assert_eq!(in_batch, mentions(&ordered));
+    let before = dump_index(&batch);
+    batch.rebuild().expect("rebuild");
+    assert_eq!(dump_index(&batch), before);
 }

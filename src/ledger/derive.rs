@@ -87,11 +87,18 @@ impl Derived {
 pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Derived, StoreError> {
     if !known.settled {
         if writer.relations_pending()? {
+            let carried = std::mem::take(&mut known.carried);
             known.clear();
             writer.refresh_all()?;
+            writer.give_keys(carried);
+            // `common_keys` was emptied; `claim_keys` too if the claims arrived with their
+            // relations deferred (a sync into an empty database): nothing to look up in them.
+            known.empty_tables = Some(!writer.any_claim_keys()?);
         }
         known.settled = true;
     }
+    known.carried.clear();
+    let empty = known.empty_tables.take();
     let mut fresh = writer.take_fresh();
     let mut out = Derived::default();
     if fresh.is_empty() {
@@ -114,7 +121,7 @@ pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Deriv
         })
         .collect();
     rows.sort_unstable();
-    pairs(writer, &fresh, &rows, known, &mut out)?;
+    pairs(writer, &fresh, &rows, known, empty, &mut out)?;
     updates(writer, &fresh, &mut out)?;
     Ok(out)
 }
@@ -206,6 +213,13 @@ pub(super) struct Known {
     /// Claims analysed ahead of time, by id, for the step that finds them fresh
     /// ([`super::Ledger::add_analysed`]).
     given: HashMap<ObjectId, (Facts, Vec<(String, String)>)>,
+    /// Set when the pending rows were just cleared for the step that derives everything:
+    /// `common_keys` is empty, and with `Some(false)` `claim_keys` holds rows, with
+    /// `Some(true)` none. That step then asks neither table (one lookup of every key each).
+    empty_tables: Option<bool>,
+    /// Candidate keys of stored claims computed beforehand, by id, for the step that derives
+    /// everything pending ([`super::Ledger::settle_with`]); dropped by any other step.
+    carried: HashMap<ObjectId, Vec<(String, String)>>,
 }
 
 impl Known {
@@ -217,6 +231,7 @@ impl Known {
         self.forget_claims();
         self.forget_given();
         self.settled = false;
+        self.empty_tables = None;
     }
 
     /// Takes claims analysed ahead of time.
@@ -228,6 +243,11 @@ impl Known {
     /// Drops what [`Known::give`] gave and no step took (claims that were already stored).
     pub(super) fn forget_given(&mut self) {
         self.given.clear();
+    }
+
+    /// Takes the keys of stored claims for the step that derives everything pending.
+    pub(super) fn carry(&mut self, keys: Vec<(ObjectId, Vec<(String, String)>)>) {
+        self.carried.extend(keys);
     }
 
     /// Forgets the claims (past [`Known::CAPACITY`]).
@@ -353,11 +373,14 @@ fn remember(facts: impl IntoIterator<Item = (ObjectId, Arc<Facts>)>) {
     }
 }
 
+/// `empty`: whether `common_keys` is known empty, and `claim_keys` too (`Some(true)`), so that
+/// neither need be asked.
 fn pairs(
     writer: &mut Writer<'_>,
     fresh: &Fresh,
     rows: &[(&str, &str, i64)],
     known: &mut Known,
+    empty: Option<bool>,
     out: &mut Derived,
 ) -> Result<(), StoreError> {
     let Some(&(first_fresh, _)) = fresh.claims.first() else {
@@ -372,7 +395,9 @@ fn pairs(
         .map(|g| g[0].0)
         .filter(|k| !known.common.contains(*k))
         .collect();
-    known.common.extend(writer.common_among(&unknown)?);
+    if empty.is_none() {
+        known.common.extend(writer.common_among(&unknown)?);
+    }
     // The stored holders of every other key (one query for the step): at most
     // MAX_KEY_HOLDERS rows each, a key with more being past the bound.
     let open: Vec<&str> = unknown
@@ -380,7 +405,12 @@ fn pairs(
         .filter(|k| !known.common.contains(*k))
         .collect();
     let mut stored: HashMap<String, Vec<(String, i64)>> = HashMap::with_capacity(open.len());
-    for (key, detail, seq) in writer.holders_of(&open)? {
+    let holders = if empty == Some(true) {
+        Vec::new()
+    } else {
+        writer.holders_of(&open)?
+    };
+    for (key, detail, seq) in holders {
         stored.entry(key).or_default().push((detail, seq));
     }
     // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).

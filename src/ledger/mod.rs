@@ -127,6 +127,36 @@ impl Analysed {
     }
 }
 
+/// The candidate keys of claims ([`crate::relate::candidate_keys`]), computed on another
+/// thread while their objects arrive (a sync's fetching thread, in a pull whose relations are
+/// deferred) and carried to the pass that derives what was left pending
+/// ([`Ledger::settle_with`]), which then computes keys only for claims that came without.
+/// Keys are a pure function of the claim, so the rows are the same.
+#[derive(Default)]
+pub struct ClaimKeys(Vec<(ObjectId, Vec<(String, String)>)>);
+
+impl ClaimKeys {
+    /// The keys of the claims among `objects`.
+    pub fn of(objects: &[Received]) -> ClaimKeys {
+        ClaimKeys(
+            objects
+                .iter()
+                .filter_map(|r| match &r.body {
+                    Some(Body::Claim(c)) => {
+                        Some((r.object.id, crate::relate::candidate_keys(&c.content)))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Adds those of more claims.
+    pub fn append(&mut self, mut other: ClaimKeys) {
+        self.0.append(&mut other.0);
+    }
+}
+
 /// Units of work whose new claims wait for one relation step, up to about this many claims.
 const DERIVE_AFTER_CLAIMS: usize = 4096;
 
@@ -338,7 +368,14 @@ impl<'s> Ledger<'s> {
     /// Derives what is pending in a database (one migrated to schema 4, or rebuilt: its
     /// found relations and version order), in one transaction. Nothing to do otherwise.
     pub fn settle(store: &'s mut Store) -> Result<Derived, StoreError> {
+        Ledger::settle_with(store, ClaimKeys::default())
+    }
+
+    /// [`Ledger::settle`] with the candidate keys of (some of) the stored claims computed
+    /// beforehand, on another thread ([`ClaimKeys`]): the pass computes only the others.
+    pub fn settle_with(store: &'s mut Store, keys: ClaimKeys) -> Result<Derived, StoreError> {
         let mut ledger = Ledger::begin(store)?;
+        ledger.known.carry(keys.0);
         let derived = ledger.derive()?;
         ledger.commit()?;
         Ok(derived)

@@ -104,13 +104,66 @@ fn spans_json(spans: &[Span]) -> String {
 #[derive(Default)]
 pub struct Cache {
     version: Option<VersionText>,
+    /// Versions indexed by this writer whose mentions have not come yet, with their texts, up
+    /// to [`WAITING_TEXT_BYTES`] of text (the oldest go first): a batch stored referenced
+    /// types first (`ledger::rank`) brings its versions before all their mentions, which would
+    /// otherwise read each text back from the database.
+    waiting: HashMap<ObjectId, (i64, String)>,
+    /// The order they came in (with some already taken), and the bytes of text kept.
+    waiting_order: std::collections::VecDeque<ObjectId>,
+    waiting_bytes: usize,
     indexed: HashMap<ObjectId, (&'static str, i64)>,
     /// Whether a review that names no claim is indexed (known once asked): only then does a
     /// new claim look for the reviews it matches.
     reviews_to_match: Option<bool>,
 }
 
+/// At most this much text of versions waiting for their mentions is kept ([`Cache`]).
+const WAITING_TEXT_BYTES: usize = 8 << 20;
+
 impl Cache {
+    /// Keeps the text of a version just indexed for its mentions.
+    fn wait_for_mentions(&mut self, id: ObjectId, seq: i64, text: &str) {
+        if text.len() > WAITING_TEXT_BYTES {
+            return;
+        }
+        if self.waiting_order.len() > 2 * self.waiting.len() + 64 {
+            let waiting = &self.waiting;
+            self.waiting_order.retain(|v| waiting.contains_key(v));
+        }
+        if let Some((_, old)) = self.waiting.insert(id, (seq, text.to_string())) {
+            self.waiting_bytes -= old.len();
+        }
+        self.waiting_bytes += text.len();
+        self.waiting_order.push_back(id);
+        while self.waiting_bytes > WAITING_TEXT_BYTES {
+            let Some(oldest) = self.waiting_order.pop_front() else {
+                break;
+            };
+            if let Some((_, old)) = self.waiting.remove(&oldest) {
+                self.waiting_bytes -= old.len();
+            }
+        }
+    }
+
+    /// The seq and text of a version kept by [`Cache::wait_for_mentions`], taken out. The
+    /// versions kept before it are dropped: mentions come in their versions' order (an
+    /// import's right after their version, a batch's after all of them), so those wait for
+    /// none (a mention that still comes reads its version's text from the database).
+    fn waiting_version(&mut self, id: &ObjectId) -> Option<(i64, String)> {
+        let (seq, text) = self.waiting.remove(id)?;
+        self.waiting_bytes -= text.len();
+        while let Some(older) = self.waiting_order.pop_front() {
+            if older == *id {
+                break;
+            }
+            if let Some((_, old)) = self.waiting.remove(&older) {
+                self.waiting_bytes -= old.len();
+            }
+        }
+        Some((seq, text))
+    }
+
     /// Whether this writer indexed or looked up the object `id` (a document or a claim) since
     /// the cache was last reset: it is stored.
     pub fn indexed(&self, id: &ObjectId) -> bool {
@@ -207,7 +260,7 @@ pub(super) fn insert(
             for n in crate::extract::corrections::correction_notices(&v.text) {
                 notice.execute((seq, n.position as i64, &n.text))?;
             }
-            cache.version = Some(VersionText::new(id, seq, v.text.clone()));
+            cache.wait_for_mentions(id, seq, &v.text);
         }
         Body::Claim(c) => {
             tx.prepare_cached(
@@ -331,13 +384,17 @@ pub(super) fn insert(
         }
         Body::Mention(m) => {
             if cache.version.as_ref().map(|c| c.id) != Some(m.version) {
-                let row: Option<(i64, String)> = tx
-                    .prepare_cached(
-                        "SELECT v.seq, v.text FROM objects o JOIN versions v ON v.seq = o.seq
+                let waiting = cache.waiting_version(&m.version);
+                let row: Option<(i64, String)> = match waiting {
+                    Some(found) => Some(found),
+                    None => tx
+                        .prepare_cached(
+                            "SELECT v.seq, v.text FROM objects o JOIN versions v ON v.seq = o.seq
                          WHERE o.id = ?1",
-                    )?
-                    .query_row([m.version.to_hex()], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
+                        )?
+                        .query_row([m.version.to_hex()], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?,
+                };
                 let Some((version_seq, text)) = row else {
                     return Err(IndexError::MissingReference {
                         kind: "version",

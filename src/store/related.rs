@@ -95,6 +95,13 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Whether `claim_keys` holds any row.
+    pub fn any_claim_keys(&self) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM claim_keys)", [], |r| r.get(0))?)
+    }
+
     /// Writes `claim_keys` rows `(key, detail, claim_seq)` (best in key order: each goes next
     /// to the last in the index).
     pub fn insert_claim_keys<'k>(

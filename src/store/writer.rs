@@ -226,6 +226,17 @@ impl<'c> Writer<'c> {
         std::mem::take(&mut self.fresh)
     }
 
+    /// Candidate keys of claims computed beforehand, by id, for the relation step to take
+    /// when it finds those claims fresh (after [`Writer::refresh_all`], claims stored by
+    /// earlier transactions).
+    pub fn give_keys(&mut self, keys: HashMap<ObjectId, Vec<(String, String)>>) {
+        if self.fresh.keys.is_empty() {
+            self.fresh.keys = keys;
+        } else {
+            self.fresh.keys.extend(keys);
+        }
+    }
+
     /// Replaces what is fresh (to derive everything stored).
     pub(super) fn set_fresh(&mut self, fresh: Fresh) {
         self.fresh = fresh;

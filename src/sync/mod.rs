@@ -179,6 +179,9 @@ struct Run {
     defer_relations: bool,
     /// Whether a transaction of this run left them pending.
     relations_deferred: bool,
+    /// The candidate keys of the claims received while they are deferred, computed on the
+    /// fetching thread, for that pass.
+    claim_keys: crate::ledger::ClaimKeys,
 }
 
 /// The sync itself; `s.report` says what it did, also when it fails part way.
@@ -249,6 +252,7 @@ fn drive(local: &mut Store, s: &mut Session<'_>, options: &Options) -> Result<()
         refused: vec![],
         defer_relations: start.seq == 0 && !options.dry_run,
         relations_deferred: false,
+        claim_keys: Default::default(),
     };
     match plan.step {
         Step::InSync => return Ok(()),

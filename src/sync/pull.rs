@@ -5,7 +5,7 @@ use super::apply::{split_last_article, Applying};
 use super::session::{unexpected, Session};
 use super::wire::{Mark, Reply, Request};
 use super::{joined, verify_listed, Progress, Run, SyncError, Tampered};
-use crate::ledger::Analysed;
+use crate::ledger::{Analysed, ClaimKeys};
 use crate::model::Received;
 use crate::objects::ObjectId;
 use crate::store::Store;
@@ -26,8 +26,10 @@ enum Pulled {
     Invalid,
     /// Verified objects, to be stored in one transaction, and the cursor for the peer that this
     /// batch completes (the mark at the end of a listed page), if it completes one.
-    /// Its claims come analysed for the relation step, on the fetching thread.
-    Batch(Vec<Received>, Option<Mark>, Analysed),
+    /// Its claims come analysed for the relation step, on the fetching thread: their facts
+    /// and keys, or, when the relation step is deferred to one pass at the end, their keys
+    /// alone, which that pass takes.
+    Batch(Vec<Received>, Option<Mark>, Analysed, ClaimKeys),
 }
 
 /// What to pull.
@@ -152,9 +154,13 @@ impl Fetcher<'_, '_> {
     /// Hands a batch over; false when the storing side has stopped.
     fn send(&self, pulled: Pulled) -> bool {
         let pulled = match pulled {
-            Pulled::Batch(objects, end, _) if self.analyse => {
+            Pulled::Batch(objects, end, _, _) if self.analyse => {
                 let analysed = Analysed::of(&objects);
-                Pulled::Batch(objects, end, analysed)
+                Pulled::Batch(objects, end, analysed, ClaimKeys::default())
+            }
+            Pulled::Batch(objects, end, _, _) => {
+                let keys = ClaimKeys::of(&objects);
+                Pulled::Batch(objects, end, Analysed::default(), keys)
             }
             other => other,
         };
@@ -175,7 +181,12 @@ impl Fetcher<'_, '_> {
                 let end = end.or(self.pending_end.take()).filter(|_| !self.skipped);
                 let carry = std::mem::take(&mut self.carry);
                 return Ok((end.is_none() && carry.is_empty())
-                    || self.send(Pulled::Batch(carry, end, Analysed::default())));
+                    || self.send(Pulled::Batch(
+                        carry,
+                        end,
+                        Analysed::default(),
+                        ClaimKeys::default(),
+                    )));
             }
             self.pending_end = end.or(self.pending_end);
             return Ok(true);
@@ -222,7 +233,8 @@ impl Fetcher<'_, '_> {
                 self.pending_end = end;
             }
             let mark = mark.filter(|_| !self.skipped);
-            if !self.send(Pulled::Batch(batch, mark, Analysed::default())) {
+            let pulled = Pulled::Batch(batch, mark, Analysed::default(), ClaimKeys::default());
+            if !self.send(pulled) {
                 return Ok(false);
             }
             (self.s.progress)(Progress {
@@ -393,7 +405,8 @@ impl Run {
                     None => Some(Ok(true)),
                     Some(Ok(Pulled::Invalid)) => Some(Ok(false)),
                     Some(Err(e)) => Some(Err(e)),
-                    Some(Ok(Pulled::Batch(objects, end, analysed))) => {
+                    Some(Ok(Pulled::Batch(objects, end, analysed, keys))) => {
+                        self.claim_keys.append(keys);
                         let stop = self.store_run(local, (objects, end, analysed), &batches);
                         // If the checkpointer is still busy, its next pass takes this too.
                         let _ = poke.try_send(());
@@ -417,7 +430,8 @@ impl Run {
         // What the run left pending is derived in one pass, also after a failure (what was
         // committed is kept); if that fails too, it stays pending for the next write or read.
         let settled = if std::mem::take(&mut self.relations_deferred) {
-            crate::ledger::Ledger::settle(local)
+            let keys = std::mem::take(&mut self.claim_keys);
+            crate::ledger::Ledger::settle_with(local, keys)
                 .map(|_| ())
                 .map_err(SyncError::from)
         } else {
@@ -469,7 +483,8 @@ impl Run {
             // Only batches already fetched join the transaction: it never holds the write lock
             // while waiting for the network.
             match incoming.try_recv() {
-                Ok(Ok(Pulled::Batch(objects, end, analysed))) => {
+                Ok(Ok(Pulled::Batch(objects, end, analysed, keys))) => {
+                    self.claim_keys.append(keys);
                     next = Some((objects, end, analysed));
                 }
                 Ok(Ok(Pulled::Invalid)) => break Some(Ok(false)),
