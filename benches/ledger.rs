@@ -10,6 +10,11 @@
 //! ceiling's CPU time is compared with the writing thread's.
 //!
 //! Sizes: `CLAIMS_BENCH_SIZES=1000,20000` (the default).
+//!
+//! Each size is then imported again with the relation step turned off
+//! (`claims::ledger::set_relation_step`, bench support), and a second table compares the two
+//! imports: import with relation finding against the throughput without it (issue 9), see
+//! [`paced`].
 
 mod common;
 use claims::extract::Extractor;
@@ -142,6 +147,43 @@ fn run(root: &Path, n: usize) -> Row {
     }
 }
 
+/// The seconds an import of `cpu` CPU seconds, `writer` of them on the writing thread, takes
+/// on a quiet machine of two cores: the writing thread stores in order and sets the pace, the
+/// planning thread (extraction) and the rest run beside it on the other core, so the longer
+/// of the writing thread's work and half of the whole. The ratio of two of these (without the
+/// relation step / with it) is the throughput of import with relation finding against
+/// without, which wall time on a shared machine does not tell.
+fn paced(cpu: f64, writer: f64) -> f64 {
+    writer.max(cpu / 2.0)
+}
+
+/// Runs this binary for one size (a fresh process: one size's peak memory is not inflated by
+/// what the allocator kept from the one before), with the relation step or without it, and
+/// returns the row it prints.
+fn run_one(me: &Path, n: usize, step: bool) -> String {
+    let mut command = std::process::Command::new(me);
+    command
+        .arg("--bench")
+        .env("CLAIMS_BENCH_ONE", n.to_string());
+    if !step {
+        command.env("CLAIMS_BENCH_STEP", "off");
+    }
+    let out = command.output().expect("run one size");
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        std::process::exit(1);
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Column `i` of a row of the first table, as a number.
+fn column(row: &str, i: usize) -> f64 {
+    row.split('|')
+        .nth(i + 1)
+        .and_then(|c| c.trim().trim_end_matches('x').parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
 fn main() {
     // Each size runs in a fresh process, so one size's peak memory (VmHWM) is not inflated by
     // what the allocator kept from the one before. `cargo bench` passes --bench; nothing else
@@ -150,6 +192,10 @@ fn main() {
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
+        // `CLAIMS_BENCH_STEP=off`: import without the relation step (the second table).
+        if std::env::var_os("CLAIMS_BENCH_STEP").is_some_and(|v| v == "off") {
+            claims::ledger::set_relation_step(false);
+        }
         let root: PathBuf = tempfile::tempdir().expect("tempdir").keep();
         let r = run(&root, n);
         let _ = std::fs::remove_dir_all(&root);
@@ -190,16 +236,36 @@ fn main() {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let me = std::env::current_exe().expect("the bench binary");
-    for n in sizes {
-        let out = std::process::Command::new(&me)
-            .arg("--bench")
-            .env("CLAIMS_BENCH_ONE", n.to_string())
-            .output()
-            .expect("run one size");
-        print!("{}", String::from_utf8_lossy(&out.stdout));
-        if !out.status.success() {
-            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-            std::process::exit(1);
-        }
+    let mut pairs = Vec::new();
+    for &n in &sizes {
+        let with = run_one(&me, n, true);
+        print!("{with}");
+        pairs.push((n, with, run_one(&me, n, false)));
+    }
+    // Import with relation finding against import without it: the same articles, the second
+    // run with the relation step turned off.
+    println!(
+        "\n| articles | import CPU s with / without the relation step | writing thread CPU s \
+         with / without | paced s with / without | with / without (paced) | with / without \
+         (articles/s, wall) |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (n, with, without) in pairs {
+        let (cpu, writer) = (
+            (column(&with, 12), column(&without, 12)),
+            (column(&with, 13), column(&without, 13)),
+        );
+        let paced = (paced(cpu.0, writer.0), paced(cpu.1, writer.1));
+        println!(
+            "| {n} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} | {:.2} |",
+            cpu.0,
+            cpu.1,
+            writer.0,
+            writer.1,
+            paced.0,
+            paced.1,
+            paced.1 / paced.0,
+            column(&with, 4) / column(&without, 4),
+        );
     }
 }

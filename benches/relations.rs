@@ -1,17 +1,23 @@
 //! Relations (issues 9 and 16): import throughput of templated wire copy against varied
 //! articles, the share of the relation step, and `claims relations` over a large database.
 //!
-//! `cargo bench --bench relations` (sizes: `CLAIMS_BENCH_SIZES=1000,10000`, the default):
+//! `cargo bench --bench relations` (sizes: `CLAIMS_BENCH_SIZES=1000,10000`, the default;
+//! `CLAIMS_BENCH_IMPORT_ONLY` set: parts 1 and 2 only):
 //!
 //! 1. For each size N, imports N generated *templated* articles (20 sentences of the shape
 //!    "Officials in Ward 17 said that 312 homes in Ward 17 lost power on day 4 of the storm.",
 //!    speaker, verb and numbers varying, one ward per article) and N *varied* articles (the
 //!    ledger bench's generator) into fresh databases with `import`, and reports articles per
 //!    CPU-second (user + system of the process).
-//! 2. The relation step's share: the claims of the templated and varied articles stored
-//!    through the ledger with the step timed apart (thread CPU time), so "without relation
-//!    finding" is the same writes with the step's time taken out.
-//! 3. `claims relations --min-score 0` (the library call behind it) over the largest templated
+//! 2. Import with relation finding against import without it (issue 9): the articles of the
+//!    first size imported again with the relation step turned off
+//!    (`claims::ledger::set_relation_step`, bench support), and the throughput of the two on
+//!    a quiet two-core machine estimated from their CPU time ([`paced`]).
+//! 3. The relation step's share of the writes alone: the claims of the templated and varied
+//!    articles stored through the ledger with the step timed apart (thread CPU time). It
+//!    leaves out extraction and that import plans and writes on two threads at once, so it
+//!    is not import's throughput (part 2 is).
+//! 4. `claims relations --min-score 0` (the library call behind it) over the largest templated
 //!    and varied databases, and its peak memory.
 
 mod common;
@@ -91,15 +97,27 @@ fn write(dir: &Path, n: usize, f: impl Fn(usize) -> String) {
 }
 
 struct Imported {
+    /// CPU seconds of the whole process and of the writing (calling) thread.
     cpu: f64,
+    writer: f64,
     claims: i64,
     found: i64,
+}
+
+/// The seconds an import of `cpu` CPU seconds, `writer` of them on the writing thread, takes
+/// on a quiet machine of two cores: the writing thread stores in order and sets the pace, the
+/// planning thread (extraction) and the rest run beside it on the other core, so the longer
+/// of the writing thread's work and half of the whole. (The same estimate as the ledger
+/// bench's.)
+fn paced(i: &Imported) -> f64 {
+    i.writer.max(i.cpu / 2.0)
 }
 
 fn import(db: &Path, dir: &Path) -> Imported {
     let mut store = Store::open(db).expect("open");
     let extractor = Extractor::new().expect("embedded lexicon");
     let before = process_cpu();
+    let writer = thread_cpu();
     let out = import_paths(
         &mut store,
         &[dir.to_path_buf()],
@@ -108,12 +126,14 @@ fn import(db: &Path, dir: &Path) -> Imported {
         |_, _, _, _| {},
     )
     .expect("import");
+    let writer = thread_cpu() - writer;
     let cpu = process_cpu() - before;
     assert!(out.iter().all(|o| o.is_ok()));
     let conn = rusqlite::Connection::open(db).expect("open");
     let count = |q: &str| conn.query_row(q, [], |r| r.get(0)).expect("count");
     Imported {
         cpu,
+        writer,
         claims: count("SELECT count(*) FROM claims"),
         found: count("SELECT count(*) FROM found_relations"),
     }
@@ -204,7 +224,7 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // `CLAIMS_BENCH_DIR`: the databases are made there and kept; with `CLAIMS_BENCH_LIST_ONLY`
-    // set, parts 1 and 2 are skipped and part 3 reads the databases a run left there.
+    // set, parts 1 to 3 are skipped and part 4 reads the databases a run left there.
     let temp = tempfile::tempdir().expect("tempdir");
     let kept = std::env::var_os("CLAIMS_BENCH_DIR").map(std::path::PathBuf::from);
     let root: &Path = kept.as_deref().unwrap_or(temp.path());
@@ -221,6 +241,8 @@ fn main() {
     println!("| articles | kind | claims | found relations | import CPU s | articles per CPU-s |");
     println!("|---|---|---|---|---|---|");
     let mut per_cpu: Vec<(usize, &str, f64)> = Vec::new();
+    // The imports of the first size, for part 2.
+    let mut first: Vec<(&str, Imported)> = Vec::new();
     let mut largest: Vec<(&str, std::path::PathBuf)> = Vec::new();
     for &n in &sizes {
         for (kind, f) in [
@@ -237,6 +259,9 @@ fn main() {
                 "| {n} | {kind} | {} | {} | {:.2} | {:.0} |",
                 r.claims, r.found, r.cpu, rate
             );
+            if n == sizes[0] {
+                first.push((kind, r));
+            }
             largest.retain(|(k, _)| *k != kind);
             largest.push((kind, db));
         }
@@ -257,7 +282,37 @@ fn main() {
             );
         }
     }
-    println!("\n| batches of | writes CPU s | relation step CPU s | throughput with / without the step | new claims | keys looked up | index rows read | pairs judged | rows written |");
+    // Part 2: the first size again, without the relation step.
+    println!("\n| articles | kind | import CPU s with / without the relation step | writing thread CPU s with / without | paced s with / without | import with / without relation finding (paced) |");
+    println!("|---|---|---|---|---|---|");
+    for kind in ["templated", "varied"] {
+        let n = sizes[0];
+        let dir = root.join(format!("{kind}{n}"));
+        // Part 1's import (the first of these claims in this process: the relation step's
+        // memo of facts, `derive::Memo`, knows none of them).
+        let Some(with) = first.iter().find(|i| i.0 == kind).map(|i| &i.1) else {
+            continue;
+        };
+        claims::ledger::set_relation_step(false);
+        let without = import(&root.join(format!("{kind}{n}-without.db")), &dir);
+        claims::ledger::set_relation_step(true);
+        assert_eq!((with.claims, without.found), (without.claims, 0));
+        println!(
+            "| {n} | {kind} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} |",
+            with.cpu,
+            without.cpu,
+            with.writer,
+            without.writer,
+            paced(with),
+            paced(&without),
+            paced(&without) / paced(with)
+        );
+    }
+    // `CLAIMS_BENCH_IMPORT_ONLY`: parts 1 and 2 only (what a profile of import runs).
+    if std::env::var_os("CLAIMS_BENCH_IMPORT_ONLY").is_some() {
+        return;
+    }
+    println!("\n| batches of | writes CPU s | relation step CPU s | writes / (writes + step) | new claims | keys looked up | index rows read | pairs judged | rows written |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for kind in ["templated", "varied"] {
         let n = sizes[0];
@@ -289,7 +344,7 @@ fn main() {
     list(largest);
 }
 
-/// Part 3: `claims relations --min-score 0` over each database.
+/// Part 4: `claims relations --min-score 0` over each database.
 fn list(dbs: Vec<(&str, std::path::PathBuf)>) {
     for (kind, db) in dbs {
         let store = Store::open(&db).expect("open");

@@ -448,13 +448,16 @@ fn plan_articles(
     // Once per distinct claim of the file: a long text may name the same claim thousands of
     // times.
     let mut seen = std::collections::HashSet::new();
+    let step = crate::ledger::relation_step();
     let keys = planned
         .iter()
         .map(|p| {
             p.claims
                 .iter()
                 .map(|claim| match &claim.body {
-                    Body::Claim(c) if seen.insert(claim.id()) => Some(candidate_keys(&c.content)),
+                    Body::Claim(c) if step && seen.insert(claim.id()) => {
+                        Some(candidate_keys(&c.content))
+                    }
                     _ => None,
                 })
                 .collect()

@@ -160,6 +160,35 @@ impl ClaimKeys {
 /// Units of work whose new claims wait for one relation step, up to about this many claims.
 const DERIVE_AFTER_CLAIMS: usize = 4096;
 
+/// Whether the relation step runs: always, but in the benches that measure import without it.
+#[cfg(feature = "synth")]
+static RELATION_STEP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns the relation step on or off for the whole process (bench support, `synth` only, not
+/// API): off, [`Ledger::derive`] derives nothing (no `claim_keys`, `found_relations` or
+/// `version_order` rows) and import's planning thread computes no candidate keys, so that
+/// `benches/ledger.rs` and `benches/relations.rs` can measure import with and without
+/// relation finding in one binary. A database written with it off is incomplete.
+#[cfg(feature = "synth")]
+#[doc(hidden)]
+pub fn set_relation_step(on: bool) {
+    RELATION_STEP.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the relation step runs (always, but in a bench that turned it off with
+/// `set_relation_step`, `synth` only).
+#[inline]
+pub(crate) fn relation_step() -> bool {
+    #[cfg(feature = "synth")]
+    {
+        RELATION_STEP.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    #[cfg(not(feature = "synth"))]
+    {
+        true
+    }
+}
+
 /// One transaction of the write path.
 pub struct Ledger<'s> {
     writer: Writer<'s>,
@@ -349,8 +378,9 @@ impl<'s> Ledger<'s> {
 
     /// Derives the relations of everything stored since the last call (see [`derive`]).
     pub fn derive(&mut self) -> Result<Derived, StoreError> {
-        if self.deferred {
-            // Left to the pass that settles the pending rows, which reads every claim.
+        if self.deferred || !relation_step() {
+            // Left to the pass that settles the pending rows, which reads every claim (or, in a
+            // bench that turned the step off, to nothing).
             self.writer.take_fresh();
             self.known.forget_given();
             return Ok(Derived::default());

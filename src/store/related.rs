@@ -334,11 +334,85 @@ pub(super) fn insert_claim_keys<'k>(
     conn: &rusqlite::Connection,
     rows: impl IntoIterator<Item = (&'k str, &'k str, i64)>,
 ) -> Result<()> {
+    let rows: Vec<(&str, &str, i64)> = rows
+        .into_iter()
+        .map(|(key, detail, seq)| (key, crate::relate::stored_detail(key, detail), seq))
+        .collect();
+    // Whole chunks by one statement of many rows (the insert's program started, its cursors
+    // opened and the statement reset once for them, not once a row), in the same order; the
+    // rest one by one.
+    let mut chunks = rows.chunks_exact(CLAIM_KEY_ROWS_PER_INSERT);
+    if chunks.len() > 0 {
+        let mut stmt = conn.prepare_cached(&format!(
+            "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES {}",
+            vec!["(?, ?, ?)"; CLAIM_KEY_ROWS_PER_INSERT].join(", ")
+        ))?;
+        for chunk in &mut chunks {
+            for (i, (key, detail, seq)) in chunk.iter().enumerate() {
+                stmt.raw_bind_parameter(3 * i + 1, key)?;
+                stmt.raw_bind_parameter(3 * i + 2, detail)?;
+                stmt.raw_bind_parameter(3 * i + 3, seq)?;
+            }
+            stmt.raw_execute()?;
+        }
+    }
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq) VALUES (?1, ?2, ?3)",
     )?;
-    for (key, detail, seq) in rows {
-        stmt.execute((key, crate::relate::stored_detail(key, detail), seq))?;
+    for row in chunks.remainder() {
+        stmt.execute(*row)?;
     }
     Ok(())
+}
+
+/// `claim_keys` rows written by one statement ([`insert_claim_keys`]).
+const CLAIM_KEY_ROWS_PER_INSERT: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows in `claim_keys`, in index order.
+    fn rows(conn: &rusqlite::Connection) -> Vec<(String, String, i64)> {
+        let mut stmt = conn
+            .prepare("SELECT key, detail, claim_seq FROM claim_keys ORDER BY 1, 2, 3")
+            .expect("prepare");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query");
+        rows.collect::<rusqlite::Result<_>>().expect("rows")
+    }
+
+    #[test]
+    fn claim_keys_written_by_chunks_are_the_rows_written_one_by_one() {
+        let table = "CREATE TABLE claim_keys (key TEXT NOT NULL, detail TEXT NOT NULL,
+                     claim_seq INTEGER NOT NULL, PRIMARY KEY (key, detail, claim_seq))
+                     WITHOUT ROWID;";
+        // Two whole chunks and a rest, repeated rows (ignored), `t:` details (not stored).
+        let keys: Vec<(String, String, i64)> = (0..2 * CLAIM_KEY_ROWS_PER_INSERT as i64 + 7)
+            .map(|i| {
+                let key = if i % 3 == 0 {
+                    "n:bridge"
+                } else {
+                    "t:bridge+river"
+                };
+                (key.to_string(), format!("d{}", i % 5), i % 40)
+            })
+            .collect();
+        let borrowed = || keys.iter().map(|(k, d, s)| (k.as_str(), d.as_str(), *s));
+        let chunked = rusqlite::Connection::open_in_memory().expect("open");
+        chunked.execute_batch(table).expect("schema");
+        insert_claim_keys(&chunked, borrowed()).expect("insert");
+        let single = rusqlite::Connection::open_in_memory().expect("open");
+        single.execute_batch(table).expect("schema");
+        for row in borrowed() {
+            insert_claim_keys(&single, [row]).expect("insert");
+        }
+        assert_eq!(rows(&chunked), rows(&single));
+        assert!(rows(&single)
+            .iter()
+            .any(|r| r.0 == "t:bridge+river" && r.1.is_empty()));
+        // Each seq 0..40 with the content key (its detail follows from the seq) and the term key.
+        assert_eq!(rows(&single).len(), 2 * 40);
+    }
 }
