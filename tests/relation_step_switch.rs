@@ -3,9 +3,6 @@
 //! writes, and nothing of what is stored. A test binary of its own, since the switch holds for
 //! the whole process.
 
-use claims::extract::Extractor;
-use claims::import::import_paths;
-use claims::model::Overrides;
 use claims::store::Store;
 use std::path::{Path, PathBuf};
 
@@ -32,15 +29,7 @@ fn articles(dir: &Path) -> Vec<PathBuf> {
 
 fn import(db: &Path, paths: &[PathBuf]) -> Store {
     let mut store = Store::open(db).expect("open");
-    let out = import_paths(
-        &mut store,
-        paths,
-        &Overrides::default(),
-        &Extractor::new().expect("embedded lexicon"),
-        |_, _, _, _| {},
-    )
-    .expect("import");
-    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
+    common::import(&mut store, paths);
     store
 }
 

@@ -3,10 +3,8 @@
 //! receiving the same objects in different orders over the three transports, and
 //! `claims relations --format json` on both sides of a sync.
 
-use claims::extract::Extractor;
-use claims::import::import_paths;
 use claims::ledger::Ledger;
-use claims::model::{Body, Overrides, Received, RelationKind, Typed};
+use claims::model::{Body, Received, RelationKind, Typed};
 use claims::relate::{self, Facts, MAX_KEY_HOLDERS};
 use claims::store::Store;
 use claims::sync::bundle;
@@ -20,17 +18,8 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn import(store: &mut Store, paths: &[PathBuf]) {
-    let out = import_paths(
-        store,
-        paths,
-        &Overrides::default(),
-        &Extractor::new().expect("embedded lexicon"),
-        |_, _, _, _| {},
-    )
-    .expect("import");
-    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
-}
+mod common;
+use common::import;
 
 fn all_relations(store: &Store) -> String {
     let all = RelationFilter::default();

@@ -2,25 +2,11 @@
 //! verify, and determinism between replicas importing in different orders. Found relations
 //! are rows of `found_relations`; only a person's judgement is a relation object.
 
-use claims::extract::Extractor;
-use claims::import::import_paths;
-use claims::model::{Overrides, RelationKind};
+use claims::model::RelationKind;
 use claims::store::Store;
 use claims::timeline::relations::{self, ConflictFilter, RelationFilter};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn import(store: &mut Store, paths: &[PathBuf]) {
-    let out = import_paths(
-        store,
-        paths,
-        &Overrides::default(),
-        &Extractor::new().expect("embedded lexicon"),
-        |_, _, _, _| {},
-    )
-    .expect("import");
-    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
-}
 
 fn seeded(dir: &Path) -> Store {
     let mut store = Store::open(&dir.join("c.db")).expect("open");
@@ -29,7 +15,7 @@ fn seeded(dir: &Path) -> Store {
 }
 
 mod common;
-use common::sql;
+use common::{import, sql};
 
 fn rows(store: &Store, query: &str) -> Vec<Vec<String>> {
     let conn = sql(store);

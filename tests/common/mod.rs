@@ -164,6 +164,20 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Imports `paths` into `store` with the embedded lexicon and default options, and asserts that
+/// every file imported.
+pub fn import(store: &mut Store, paths: &[PathBuf]) {
+    let out = claims::import::import_paths(
+        store,
+        paths,
+        &claims::model::Overrides::default(),
+        &claims::extract::Extractor::new().expect("embedded lexicon"),
+        |_, _, _, _| {},
+    )
+    .expect("import");
+    assert!(out.iter().all(|o| o.is_ok()), "{out:?}");
+}
+
 /// A connection of its own to a store's file, for tests that look at the tables with SQL.
 pub fn sql(store: &Store) -> rusqlite::Connection {
     rusqlite::Connection::open(store.path()).expect("open the database file")
