@@ -151,9 +151,26 @@ impl ClaimKeys {
         )
     }
 
-    /// Adds those of more claims.
+    /// At most this many claims' keys are carried (some tens of MiB): memory does not grow
+    /// with the size of a sync; the pass computes the keys of the claims past it itself.
+    pub const MAX_CLAIMS: usize = 32_768;
+
+    /// Adds those of more claims, up to [`ClaimKeys::MAX_CLAIMS`] in all.
     pub fn append(&mut self, mut other: ClaimKeys) {
+        other
+            .0
+            .truncate(Self::MAX_CLAIMS.saturating_sub(self.0.len()));
         self.0.append(&mut other.0);
+    }
+
+    /// How many claims' keys are carried.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no claim's keys are carried.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -532,4 +549,41 @@ fn drop_elsewhere<T: Send + 'static>(value: T) {
         .name("drop".into())
         .stack_size(64 * 1024)
         .spawn(move || drop(value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::ObjectId;
+
+    fn keys(n: usize, from: usize) -> ClaimKeys {
+        ClaimKeys(
+            (from..from + n)
+                .map(|i| {
+                    let id = ObjectId::of_bytes(&(i as u64).to_be_bytes());
+                    (id, vec![("n:x".into(), String::new())])
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn carried_keys_stop_at_the_bound() {
+        let mut carried = ClaimKeys::default();
+        carried.append(keys(ClaimKeys::MAX_CLAIMS - 10, 0));
+        assert_eq!(carried.len(), ClaimKeys::MAX_CLAIMS - 10);
+        carried.append(keys(25, ClaimKeys::MAX_CLAIMS));
+        assert_eq!(carried.len(), ClaimKeys::MAX_CLAIMS);
+        carried.append(keys(5, 2 * ClaimKeys::MAX_CLAIMS));
+        assert_eq!(carried.len(), ClaimKeys::MAX_CLAIMS);
+        // The first claims are the ones kept, in order.
+        let last = carried.0.last().map(|(id, _)| *id);
+        assert_eq!(
+            last,
+            keys(1, ClaimKeys::MAX_CLAIMS + 9)
+                .0
+                .first()
+                .map(|(id, _)| *id)
+        );
+    }
 }
