@@ -12,6 +12,7 @@
 //!
 //! - `import-planner`: the import thread that reads and plans files, once per file;
 //! - `sync-fetch`: the sync thread that lists and fetches objects, once per fetched batch;
+//! - `import-checkpoint`: the import thread that folds the WAL back, once per committed batch;
 //! - `ledger-put`: the write path, once per object offered to it (before it is stored), in
 //!   every command that writes objects (import, sync on both sides, bundle apply, link); it
 //!   can fail (the object is then refused, [`crate::store::StoreError::Refused`]).

@@ -163,10 +163,11 @@ pub enum RunError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "internal error: the planning thread stopped ({message}) after {done} of {total} files; \
+        "internal error: the {thread} thread stopped ({message}) after {done} of {total} files; \
          the files reported before this were imported"
     )]
     Panicked {
+        thread: &'static str,
         message: String,
         done: usize,
         total: usize,
@@ -302,7 +303,14 @@ where
     let db_path = store.path().to_path_buf();
     let walked = AtomicUsize::new(0);
     let mut done = 0;
-    std::thread::scope(|scope| -> Result<(), RunError> {
+    // A third thread folds each committed batch back from the WAL into the database file while
+    // the next one is written, on a connection of its own (a passive checkpoint never blocks
+    // the writer), instead of the writing thread doing it at every commit past 1,000 pages.
+    let folding = Store::open_for_checkpoints(&db_path)
+        .ok()
+        .filter(|_| store.defer_checkpoints().is_ok());
+    let folds = folding.is_some();
+    let outcome = std::thread::scope(|scope| -> Result<(), RunError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);
         let options_ref = &options;
         let walked_ref = &walked;
@@ -317,6 +325,15 @@ where
                 });
                 if send.send(plan).is_err() {
                     break;
+                }
+            }
+        });
+        let (poke, pokes) = mpsc::sync_channel::<()>(1);
+        let checkpointer = scope.spawn(move || {
+            if let Some(folding) = folding {
+                for () in pokes.iter() {
+                    crate::fault::point("import-checkpoint");
+                    let _ = folding.checkpoint_now();
                 }
             }
         });
@@ -357,18 +374,33 @@ where
                     }
                 }
             }
+            // If the checkpointer is still busy, its next pass takes this batch too.
+            let _ = poke.try_send(());
             for outcome in batch {
                 done += 1;
                 let total = total.unwrap_or_else(|| walked.load(Ordering::Relaxed).max(done));
                 on_file(store, done, total, outcome);
             }
         }
-        planner.join().map_err(|panic| RunError::Panicked {
-            message: crate::fault::panic_message(panic.as_ref()),
-            done,
-            total: total.unwrap_or_else(|| walked.load(Ordering::Relaxed)),
-        })
-    })
+        drop(poke);
+        let total = total.unwrap_or_else(|| walked.load(Ordering::Relaxed));
+        let panicked = |thread| {
+            move |panic: Box<dyn std::any::Any + Send>| RunError::Panicked {
+                thread,
+                message: crate::fault::panic_message(panic.as_ref()),
+                done,
+                total,
+            }
+        };
+        let planned = planner.join().map_err(panicked("planning"));
+        let folded = checkpointer.join().map_err(panicked("checkpointing"));
+        planned.and(folded)
+    });
+    // What is left in the WAL is folded back, and the default checkpoint interval restored,
+    // also after a failure.
+    let restored = if folds { store.checkpoint() } else { Ok(()) };
+    outcome?;
+    restored.map_err(RunError::from)
 }
 
 fn plan_file(

@@ -264,6 +264,7 @@ mod tests {
         );
         assert_eq!(
             CliError::from(RunError::Panicked {
+                thread: "planning",
                 message: "boom".into(),
                 done: 1,
                 total: 3

@@ -508,9 +508,17 @@ impl Store {
     pub fn tune_for_sync(&self, defer_checkpoints: bool) -> Result<()> {
         self.conn.execute_batch("PRAGMA cache_size = -65536;")?;
         if defer_checkpoints {
-            self.conn
-                .execute_batch("PRAGMA wal_autocheckpoint = 100000;")?;
+            self.defer_checkpoints()?;
         }
+        Ok(())
+    }
+
+    /// Leaves WAL checkpoints of this connection to [`Store::checkpoint`] (and to another
+    /// connection's [`Store::checkpoint_now`]) instead of running one on this connection every
+    /// 1,000 pages: for bulk writing while another thread folds the WAL back.
+    pub fn defer_checkpoints(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_autocheckpoint = 100000;")?;
         Ok(())
     }
 
@@ -521,6 +529,14 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA wal_autocheckpoint = 1000;")?;
         Ok(())
+    }
+
+    /// A connection that only folds the WAL back ([`Store::checkpoint_now`]) while another
+    /// writes: it reads no pages through its cache, so it keeps a small one.
+    pub fn open_for_checkpoints(path: &Path) -> Result<Store> {
+        let store = Store::open_existing(path)?;
+        store.conn.execute_batch("PRAGMA cache_size = -256;")?;
+        Ok(store)
     }
 
     /// Copies what is committed in the WAL into the database file, as far as readers allow,

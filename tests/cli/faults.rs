@@ -47,6 +47,44 @@ fn a_panic_of_the_import_planner_fails_the_import() {
 }
 
 #[test]
+fn a_panic_of_the_import_checkpointer_fails_the_import_and_keeps_the_files() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "A story\nThe mayor said that the bridge would reopen.\n",
+    );
+    let out = env
+        .cmd()
+        .env("CLAIMS_FAULT", "import-checkpoint:1")
+        .args(["import", "a.txt"])
+        .output()
+        .expect("claims runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "claims: error: internal error: the checkpointing thread stopped (fault injected at \
+             import-checkpoint:1 (CLAIMS_FAULT)) after 1 of 1 files; the files reported before \
+             this were imported"
+        ),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).starts_with("a.txt: new version 1 of \"A story\""),
+        "{}",
+        stdout(&out)
+    );
+    // The file was committed before the thread stopped: importing it again finds it stored.
+    let again = env.ok(&["import", "a.txt"]);
+    assert!(
+        again.ends_with(
+            "1 file: 0 new versions, 0 new claims, 0 new objects; 0 failed. Database: claims.db\n"
+        ),
+        "{again}"
+    );
+}
+
+#[test]
 fn a_panic_of_the_sync_fetch_thread_fails_the_sync() {
     let env = Env::new();
     env.write(
