@@ -116,7 +116,14 @@ pub struct Cache {
     /// Whether a review that names no claim is indexed (known once asked): only then does a
     /// new claim look for the reviews it matches.
     reviews_to_match: Option<bool>,
+    /// The review lookup keys of claims read by a review's full-text lookup, by seq
+    /// ([`text_holders`]): the same claims are candidates of many reviews. At most
+    /// [`LOOKUP_KEYS_KEPT`] claims.
+    lookup_keys: HashMap<i64, Vec<String>>,
 }
+
+/// At most this many claims' lookup keys are kept ([`Cache`]).
+const LOOKUP_KEYS_KEPT: usize = 1 << 16;
 
 /// At most this much text of versions waiting for their mentions is kept ([`Cache`]).
 const WAITING_TEXT_BYTES: usize = 8 << 20;
@@ -204,12 +211,15 @@ fn seq_of(
     Ok(seq)
 }
 
+/// Indexes one stored object. `fts_from`: the claims from this seq on are not in `claims_fts`
+/// yet (the writer fills it at commit, [`fill_fts`]).
 pub(super) fn insert(
     tx: &Transaction<'_>,
     cache: &mut Cache,
     seq: i64,
     id: ObjectId,
     body: &Body,
+    fts_from: i64,
 ) -> Result<(), IndexError> {
     let id_hex = id.to_hex();
     match body {
@@ -319,7 +329,12 @@ pub(super) fn insert(
                 r.at
             ])?;
             if let (None, Some(content)) = (r.claim, content) {
-                match_review_to_claims(tx, seq, &content, r.claimant.as_deref())?;
+                match_review_to_claims(
+                    tx,
+                    cache,
+                    (seq, &content, r.claimant.as_deref()),
+                    fts_from,
+                )?;
                 cache.reviews_to_match = Some(true);
             }
         }
@@ -464,12 +479,15 @@ pub(super) fn fill_corrections(tx: &rusqlite::Connection) -> rusqlite::Result<()
 }
 
 /// Indexes the lookup keys of a review that names no claim, and its matches among the stored
-/// claims that share one (`review_matches`).
+/// claims that share one (`review_matches`). The claims holding a key are its `claim_keys`
+/// rows, and for a two-term key past the bound, whose rows the index keeps only for claims
+/// whose content is not plain text (`related::kept_row_past_bound`), also the claims a
+/// full-text search finds holding it ([`text_holders`]): the same claims either way.
 fn match_review_to_claims(
     tx: &Transaction<'_>,
-    review_seq: i64,
-    content: &str,
-    claimant: Option<&str>,
+    cache: &mut Cache,
+    (review_seq, content, claimant): (i64, &str, Option<&str>),
+    fts_from: i64,
 ) -> Result<(), IndexError> {
     let mut candidates = std::collections::BTreeSet::new();
     {
@@ -477,12 +495,18 @@ fn match_review_to_claims(
             .prepare_cached("INSERT OR IGNORE INTO review_keys(key, review_seq) VALUES (?1, ?2)")?;
         let mut holders =
             tx.prepare_cached("SELECT DISTINCT claim_seq FROM claim_keys WHERE key = ?1")?;
+        let mut common = tx.prepare_cached("SELECT 1 FROM common_keys WHERE key = ?1")?;
         for key in crate::relate::review::lookup_keys(content) {
             insert.execute((&key, review_seq))?;
             let seqs = holders
                 .query_map([&key], |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             candidates.extend(seqs);
+            if let Some(prefixes) = crate::relate::review::text_prefixes(&key) {
+                if common.exists([&key])? {
+                    candidates.extend(text_holders(tx, cache, &key, &prefixes, fts_from)?);
+                }
+            }
         }
     }
     let mut claim = tx.prepare_cached("SELECT speaker, content FROM claims WHERE seq = ?1")?;
@@ -505,6 +529,66 @@ fn match_review_to_claims(
         }
     }
     Ok(())
+}
+
+/// The stored claims holding a two-term lookup key (`t:a+b`, of
+/// [`crate::relate::review::text_prefixes`]): those `claims_fts` finds with, for each term, a
+/// word starting with a prefix of the words stemming to it ([`text_query`]; every claim of
+/// plain text holding the key, and more), and the claims not in `claims_fts` yet (from
+/// `fts_from` on, stored by this transaction), each kept if its candidate keys hold the key.
+fn text_holders(
+    tx: &Transaction<'_>,
+    cache: &mut Cache,
+    key: &str,
+    prefixes: &[Vec<String>; 2],
+    fts_from: i64,
+) -> Result<Vec<i64>, IndexError> {
+    let mut seqs: Vec<i64> = tx
+        .prepare_cached("SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 AND rowid < ?2")?
+        .query_map((text_query(prefixes), fts_from), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    seqs.extend(
+        tx.prepare_cached("SELECT seq FROM claims WHERE seq >= ?1")?
+            .query_map([fts_from], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    );
+    let mut content = tx.prepare_cached("SELECT content FROM claims WHERE seq = ?1")?;
+    let mut out = Vec::new();
+    for seq in seqs {
+        if !cache.lookup_keys.contains_key(&seq) {
+            let Some(text) = content
+                .query_row([seq], |r| r.get::<_, String>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            if cache.lookup_keys.len() >= LOOKUP_KEYS_KEPT {
+                cache.lookup_keys.clear();
+            }
+            cache
+                .lookup_keys
+                .insert(seq, crate::relate::review::lookup_keys(&text));
+        }
+        if cache.lookup_keys[&seq].iter().any(|k| k == key) {
+            out.push(seq);
+        }
+    }
+    Ok(out)
+}
+
+/// The FTS5 query finding the contents with, for each of two terms, a word starting with one
+/// of its prefixes ([`crate::relate::review::text_prefixes`]): each prefix a phrase prefix
+/// query on the column `content` (`content:"o'brien"*`: the tokens of the prefix in a row, the
+/// last one a prefix), double quotes doubled.
+pub(crate) fn text_query(prefixes: &[Vec<String>; 2]) -> String {
+    let term = |forms: &Vec<String>| {
+        let any: Vec<String> = forms
+            .iter()
+            .map(|p| format!("content:\"{}\"*", p.replace('"', "\"\"")))
+            .collect();
+        format!("({})", any.join(" OR "))
+    };
+    format!("{} AND {}", term(&prefixes[0]), term(&prefixes[1]))
 }
 
 /// Finds the stored reviews (naming no claim) that a new claim matches, through its lookup
