@@ -724,6 +724,196 @@ mod tests {
         assert_eq!(other.slice(&[[30, 30]]).expect("in range"), "");
     }
 
+    /// The full-text search for the holders of a two-term key past the bound (`text_holders`).
+    mod text_search {
+        use super::super::text_query;
+        use proptest::prelude::*;
+
+        /// An in-memory full-text table declared as `claims_fts` is (schema/0007_datasette_fts.sql,
+        /// the default `unicode61` tokenizer), holding `contents` at rowids 1, 2, ...
+        fn fts_of(contents: &[String]) -> rusqlite::Connection {
+            let conn = rusqlite::Connection::open_in_memory().expect("open");
+            conn.execute_batch("CREATE VIRTUAL TABLE claims_fts USING fts5(speaker, content);")
+                .expect("fts");
+            for (i, c) in contents.iter().enumerate() {
+                conn.execute(
+                    "INSERT INTO claims_fts(rowid, speaker, content) VALUES (?1, 'kraken', ?2)",
+                    (i as i64 + 1, c),
+                )
+                .expect("insert");
+            }
+            conn
+        }
+
+        fn matches(conn: &rusqlite::Connection, query: &str) -> Vec<i64> {
+            let mut stmt = conn
+                .prepare("SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY rowid")
+                .expect("prepare");
+            let rows = stmt.query_map([query], |r| r.get(0)).expect("query");
+            rows.collect::<rusqlite::Result<_>>().expect("rows")
+        }
+
+        /// The two-term lookup keys the full-text search stands for, of a stored content (one
+        /// that `claim_keys` keeps no row of past the bound): plain text, a key of
+        /// `text_prefixes`, not kept for every claim.
+        fn searched_keys(content: &str) -> Vec<String> {
+            if !crate::store::plain_text(content) {
+                return Vec::new();
+            }
+            crate::relate::review::lookup_keys(content)
+                .into_iter()
+                .filter(|k| crate::relate::review::text_prefixes(k).is_some())
+                .filter(|k| !crate::store::kept_past_bound(k))
+                .collect()
+        }
+
+        /// The search finds the content of every claim holding the key, whatever its words (their
+        /// inflections and folded forms, possessives, hyphens, apostrophes, quotes and case), and
+        /// only through the column `content` (a speaker's words find nothing).
+        fn check_superset(contents: &[String]) {
+            let conn = fts_of(contents);
+            for (i, content) in contents.iter().enumerate() {
+                for key in searched_keys(content) {
+                    let prefixes = crate::relate::review::text_prefixes(&key).expect("prefixes");
+                    let found = matches(&conn, &text_query(&prefixes));
+                    assert!(
+                        found.contains(&(i as i64 + 1)),
+                        "{key} of {content:?} not found by {}",
+                        text_query(&prefixes)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn the_full_text_search_finds_every_holder_of_a_two_term_key() {
+            let contents: Vec<String> = [
+                "The Kraken's policies sank the ferries near Tobermory",
+                "the kraken policy sank a ferry near tobermory",
+                "Pro-Russian forces were accused of dying villages and killed livestock",
+                "O'Brien's deaths: women segregated by the Tidewater authorities",
+                "\"Quoted\" mayors bought 3.5m worth of pic-frames in Hull",
+                "BUYING sold-out JERSEYS: the gov't denies beheading reports",
+                "a+b sums don't equal c+d+e totals in Zanzibar's ledgers",
+            ]
+            .iter()
+            .map(|c| crate::model::normalize_content(c))
+            .collect();
+            assert!(contents.iter().any(|c| !searched_keys(c).is_empty()));
+            check_superset(&contents);
+            // The speaker column does not count: only a content holding the terms is found.
+            let conn = fts_of(&["nothing relevant here at all".to_string()]);
+            let prefixes = crate::relate::review::text_prefixes("t:kraken+tobermory").expect("key");
+            assert!(matches(&conn, &text_query(&prefixes)).is_empty());
+            // A term folded from other words (`SAME`) and one the "ies" rule ends in "y".
+            let prefixes = crate::relate::review::text_prefixes("t:die+policy").expect("key");
+            assert_eq!(prefixes[1], ["polic"]);
+            assert!(prefixes[0].contains(&"dying".to_string()), "{prefixes:?}");
+            // Keys the search does not stand for: a third `+`, not ASCII.
+            assert_eq!(crate::relate::review::text_prefixes("t:a+b+c"), None);
+            assert_eq!(crate::relate::review::text_prefixes("t:café+kraken"), None);
+            assert_eq!(crate::relate::review::text_prefixes("t:kraken"), None);
+        }
+
+        /// Words as contents hold them: the words `stem` folds (`SAME`), inflected forms, rare
+        /// words, with possessives, hyphens, apostrophes, quotes, digits and any case.
+        fn word() -> impl Strategy<Value = String> {
+            let listed = prop::sample::select(vec![
+                "dead",
+                "death",
+                "died",
+                "dies",
+                "dying",
+                "die",
+                "killed",
+                "kills",
+                "kill",
+                "female",
+                "women",
+                "woman",
+                "sexes",
+                "sex",
+                "segregate",
+                "segregated",
+                "separation",
+                "bought",
+                "buys",
+                "buying",
+                "sold",
+                "sells",
+                "selling",
+                "detained",
+                "captured",
+                "arrested",
+                "beheaded",
+                "beheading",
+                "pic",
+                "image",
+                "photo",
+                "policies",
+                "policy",
+                "ferries",
+                "carried",
+                "studies",
+                "kraken",
+                "krakens",
+                "tobermory",
+                "lighthouses",
+                "pro-russian",
+                "o'brien",
+                "gov't",
+                "3.5m",
+                "a+b",
+            ]);
+            let affixes = (
+                prop::sample::select(vec!["", "", "", "\"", "(", "'", "-"]),
+                prop::sample::select(vec![
+                    "", "", "", "'s", "s", "es", "ed", "ing", "ies", "ied", "e", "y", "\"", ".",
+                    ",", ")", "'", "-x", "'t", "+z", "\"s",
+                ]),
+            );
+            (
+                prop_oneof![
+                    listed.prop_map(str::to_string),
+                    "[a-z]{1,9}",
+                    "[a-z]{2,6}[-'.+0-9][a-z0-9]{1,6}",
+                ],
+                affixes,
+                0u8..4,
+            )
+                .prop_map(|(w, (before, after), case)| {
+                    let w = format!("{before}{w}{after}");
+                    match case {
+                        0 => w.to_uppercase(),
+                        1 => {
+                            let mut c = w.chars();
+                            c.next()
+                                .map(|f| f.to_uppercase().chain(c).collect())
+                                .unwrap_or_default()
+                        }
+                        _ => w,
+                    }
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn every_holder_of_a_searched_key_is_found(
+                contents in prop::collection::vec(
+                    prop::collection::vec(word(), 2..9).prop_map(|w| w.join(" ")),
+                    1..6,
+                )
+            ) {
+                let stored: Vec<String> = contents
+                    .iter()
+                    .map(|c| crate::model::normalize_content(c))
+                    .collect();
+                check_superset(&stored);
+            }
+        }
+    }
+
     // Before, the index held a `usize` for every code point: eight bytes a character.
     #[test]
     fn code_points_are_indexed_sparsely_and_found_everywhere() {

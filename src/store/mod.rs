@@ -28,8 +28,8 @@ pub mod replica;
 pub mod verify;
 mod writer;
 
-pub use related::{kept_past_bound, kept_row_past_bound, plain_text};
 pub(crate) use related::FoundRow;
+pub use related::{kept_past_bound, kept_row_past_bound, plain_text};
 pub use replica::{Mark, Replica};
 pub(crate) use writer::{Fresh, Writer};
 
