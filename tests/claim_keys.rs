@@ -1,5 +1,7 @@
 //! `claim_keys` keeps no rows of a key past the bound (held by more than `MAX_KEY_HOLDERS`
-//! claims) but the content key's and the review lookup keys' (schema 12): the rows and the
+//! claims) but the content key's (schema 12) and, of the two-term review lookup keys, those of
+//! claims whose content is not plain text (schema 14; reviews find the other holders through
+//! `claims_fts`, and match the same claims): the rows and the
 //! relations are the same whatever order and batches the claims arrive in, equal to what
 //! `claims rebuild` computes, and an older database is migrated to them.
 
