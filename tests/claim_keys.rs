@@ -465,7 +465,12 @@ fn reviews_match_the_holders_of_a_pair_key_past_the_bound_in_any_arrival_order()
     // The claims matched through the pair key alone are many, the café among them.
     assert!(expected.len() > 10, "{expected:?}");
     for store in &stores {
-        assert_eq!(review_matches(store), expected, "{}", store.path().display());
+        assert_eq!(
+            review_matches(store),
+            expected,
+            "{}",
+            store.path().display()
+        );
         assert_eq!(matches_by_definition(store), expected);
         assert_eq!(rows(store, KEY_ROWS), rows(first, KEY_ROWS));
         assert_eq!(rows(store, COMMON), rows(first, COMMON));

@@ -94,6 +94,20 @@ pub fn is_lookup_key(key: &str) -> bool {
 /// and folded as Rust folds them. `claim_keys` keeps the rows of the other lookup keys past
 /// the bound (`store::kept_past_bound`).
 pub fn text_prefixes(key: &str) -> Option<[Vec<String>; 2]> {
+    let (a, b) = searchable_terms(key)?;
+    Some([
+        super::similar::stem_prefixes(a),
+        super::similar::stem_prefixes(b),
+    ])
+}
+
+/// Whether [`text_prefixes`] of the key is `Some` (without computing the prefixes).
+pub fn is_searchable(key: &str) -> bool {
+    searchable_terms(key).is_some()
+}
+
+/// The two terms of a key [`text_prefixes`] stands for.
+fn searchable_terms(key: &str) -> Option<(&str, &str)> {
     let pair = key.strip_prefix("t:")?;
     if !pair.bytes().all(|b| (1..=0x7F).contains(&b)) {
         return None;
@@ -102,10 +116,7 @@ pub fn text_prefixes(key: &str) -> Option<[Vec<String>; 2]> {
     if a.is_empty() || b.is_empty() || b.contains('+') {
         return None;
     }
-    Some([
-        super::similar::stem_prefixes(a),
-        super::similar::stem_prefixes(b),
-    ])
+    Some((a, b))
 }
 
 /// Whether a claimant names the speaker: they share a name word (titles left out).

@@ -339,8 +339,7 @@ impl Writer<'_> {
 /// of the set of claims (docs/schema.md).
 pub fn kept_past_bound(key: &str) -> bool {
     crate::relate::is_content_key(key)
-        || (crate::relate::review::is_lookup_key(key)
-            && crate::relate::review::text_prefixes(key).is_none())
+        || (crate::relate::review::is_lookup_key(key) && !crate::relate::review::is_searchable(key))
 }
 
 /// Whether `claim_keys` keeps the row of `key` for a claim with this content once the key is
