@@ -1,5 +1,7 @@
 //! `claim_keys` keeps no rows of a key past the bound (held by more than `MAX_KEY_HOLDERS`
-//! claims) but the content key's and the review lookup keys' (schema 12): the rows and the
+//! claims) but the content key's (schema 12) and, of the two-term review lookup keys, those of
+//! claims whose content is not plain text (schema 14; reviews find the other holders through
+//! `claims_fts`, and match the same claims): the rows and the
 //! relations are the same whatever order and batches the claims arrive in, equal to what
 //! `claims rebuild` computes, and an older database is migrated to them.
 
@@ -288,4 +290,237 @@ fn keys_carried_to_the_pass_at_the_end_give_the_same_rows() {
         let report = claims::store::verify::verify(&deferred).expect("verify");
         assert!(report.ok(), "{name}: {:?}", report.problems);
     }
+}
+
+/// A review naming no claim, of this claim text and claimant.
+fn review(text: &str, claimant: &str, n: usize) -> Received {
+    use claims::model::{Body, Rating, Review, Typed, Verdict};
+    Typed::new(Body::Review(Box::new(Review {
+        v: 1,
+        claim: None,
+        claim_text: Some(text.into()),
+        claimant: Some(claimant.into()),
+        claim_date: None,
+        appearances: vec![],
+        verdict: Verdict::False,
+        rating: Rating::default(),
+        publisher: Some("Checkers".into()),
+        publisher_site: None,
+        reviewer: None,
+        url: Some(format!("https://check.example/{n}")),
+        title: None,
+        date: None,
+        language: None,
+        note: None,
+        by: None,
+        at: None,
+    })))
+    .expect("a review encodes")
+    .into()
+}
+
+/// 44 claims naming the zorblat and the quendish (two rare terms: their pair key is past the
+/// bound), each with a place and a verb; one of them not plain text (`café`), one denied.
+fn common_pair_corpus() -> Vec<Received> {
+    let mut out: Vec<Received> = (0..43)
+        .map(|i| {
+            let place = PLACES[i % PLACES.len()];
+            let verb = VERBS[(i / PLACES.len()) % VERBS.len()];
+            let content = format!("the zorblat and the quendish near the {place} {verb} overnight");
+            claim(&format!("Speaker {}", i % 5), "say", "neutral", &content)
+        })
+        .collect();
+    out.push(claim(
+        "Speaker 1",
+        "say",
+        "neutral",
+        "the zorblat and the quendish near the café flooded overnight",
+    ));
+    out
+}
+
+/// Reviews of the same story: one worded as a claim (its pair key past the bound), one about
+/// the café, one of another story.
+fn common_pair_reviews() -> Vec<Received> {
+    vec![
+        review(
+            "Says the zorblat and the quendish near the harbour flooded overnight.",
+            "Speaker 0",
+            1,
+        ),
+        review(
+            "The zorblat and the quendish near the cafe flooded",
+            "Someone Else",
+            2,
+        ),
+        review("Grain exports rose by a third", "Speaker 2", 3),
+    ]
+}
+
+/// `review_matches` as rows `review id, claim id, score`.
+fn review_matches(store: &Store) -> Vec<(String, String, f64)> {
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.id, c.id, m.score FROM review_matches m
+             JOIN reviews r ON r.seq = m.review_seq JOIN claims c ON c.seq = m.claim_seq
+             ORDER BY 1, 2",
+        )
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query");
+    rows.collect::<rusqlite::Result<_>>().expect("rows")
+}
+
+/// What `review_matches` holds by definition (docs/schema.md): every stored claim that shares
+/// a lookup key with a stored review naming no claim and scores at least the threshold,
+/// computed from the `claims` and `reviews` rows alone.
+fn matches_by_definition(store: &Store) -> Vec<(String, String, f64)> {
+    use claims::relate::review::{lookup_keys, score};
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let read = |sql: &str| -> Vec<(String, String, Option<String>)> {
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query");
+        rows.collect::<rusqlite::Result<_>>().expect("rows")
+    };
+    let claims = read("SELECT id, content, speaker FROM claims");
+    let reviews = read("SELECT id, content, claimant FROM reviews WHERE claim_id IS NULL");
+    let mut out = Vec::new();
+    for (review, content, claimant) in &reviews {
+        let keys = lookup_keys(content);
+        for (claim, claim_content, speaker) in &claims {
+            let held = claims::relate::candidate_keys(claim_content);
+            if !held.iter().any(|(k, _)| keys.contains(k)) {
+                continue;
+            }
+            let speaker = speaker.as_deref().unwrap_or_default();
+            if let Some(s) = score(content, claimant.as_deref(), claim_content, speaker) {
+                out.push((review.clone(), claim.clone(), s));
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+/// A two-term key past the bound keeps `claim_keys` rows only for claims whose content is not
+/// plain text (schema 14); a review looks its other holders up in `claims_fts` and finds the
+/// claims it finds by definition, arriving before the claims, after them, in their transaction
+/// (before the full-text index holds them) or between them, in one transaction or several,
+/// with the relation step deferred (a sync into an empty database), and after a rebuild.
+#[test]
+fn reviews_match_the_holders_of_a_pair_key_past_the_bound_in_any_arrival_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = common_pair_corpus();
+    let reviews = common_pair_reviews();
+    let key = "t:quendish+zorblat";
+    // Reviews after the claims, each batch a transaction.
+    let mut after = claims.clone();
+    after.extend(reviews.iter().cloned());
+    let mut before = reviews.clone();
+    before.extend(claims.iter().cloned());
+    // A review in the middle of the claims.
+    let mut middle = claims[..38].to_vec();
+    middle.push(reviews[0].clone());
+    middle.extend(claims[38..].iter().cloned());
+    middle.extend(reviews[1..].iter().cloned());
+    let mut stores = vec![
+        store_in(dir.path(), "after.db", &after, claims.len()),
+        store_in(dir.path(), "together.db", &after, after.len()),
+        store_in(dir.path(), "nines.db", &after, 9),
+        store_in(dir.path(), "ones.db", &after, 1),
+    ];
+    // One object at a time in one transaction (a batch stores the reviews last).
+    for (name, order) in [("before.db", &before), ("middle.db", &middle)] {
+        let mut store = Store::open(&dir.path().join(name)).expect("open");
+        let mut ledger = Ledger::begin(&mut store).expect("ledger");
+        for object in order {
+            ledger.put(object.clone()).expect("put");
+        }
+        ledger.commit().expect("commit");
+        stores.push(store);
+    }
+    let mut deferred = Store::open(&dir.path().join("deferred.db")).expect("open");
+    for part in middle.chunks(20) {
+        let mut ledger = Ledger::begin(&mut deferred).expect("ledger");
+        ledger.defer_relations().expect("defer");
+        ledger.add(part.to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    Ledger::settle(&mut deferred).expect("settle");
+    stores.push(deferred);
+    let first = &stores[0];
+    // The pair key is past the bound; only the café's row is kept.
+    assert!(rows(first, COMMON).contains(&key.to_string()));
+    assert!(!kept_past_bound(key));
+    let kept: Vec<String> = rows(first, KEY_ROWS)
+        .into_iter()
+        .filter(|r| r.starts_with(&format!("{key} ")))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let expected = matches_by_definition(first);
+    // The claims matched through the pair key alone are many, the café among them.
+    assert!(expected.len() > 10, "{expected:?}");
+    for store in &stores {
+        assert_eq!(
+            review_matches(store),
+            expected,
+            "{}",
+            store.path().display()
+        );
+        assert_eq!(matches_by_definition(store), expected);
+        assert_eq!(rows(store, KEY_ROWS), rows(first, KEY_ROWS));
+        assert_eq!(rows(store, COMMON), rows(first, COMMON));
+        let report = claims::store::verify::verify(store).expect("verify");
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+    // After a rebuild, a review arriving before the pass that settles the derived rows finds
+    // the same claims.
+    let mut rebuilt = store_in(dir.path(), "rebuilt.db", &claims, claims.len());
+    rebuilt.rebuild().expect("rebuild");
+    assert!(pending(&rebuilt));
+    let mut ledger = Ledger::begin(&mut rebuilt).expect("ledger");
+    for r in &reviews {
+        ledger.put(r.clone()).expect("put");
+    }
+    ledger.commit().expect("commit");
+    assert_eq!(review_matches(&rebuilt), expected);
+    assert_eq!(rows(&rebuilt, KEY_ROWS), rows(first, KEY_ROWS));
+}
+
+/// Schema 13 kept the rows of every two-term key past the bound: a database of schema 13 is
+/// migrated to the rows of schema 14 and matches the same reviews.
+#[test]
+fn schema_13_loses_the_plain_rows_of_pair_keys_past_the_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut objects = common_pair_corpus();
+    objects.extend(common_pair_reviews());
+    let store = store_in(dir.path(), "c.db", &objects, 20);
+    let path = store.path().to_path_buf();
+    let key_rows = rows(&store, KEY_ROWS);
+    let matches = review_matches(&store);
+    assert_eq!(matches, matches_by_definition(&store));
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let added = conn
+        .execute(
+            "INSERT OR IGNORE INTO claim_keys(key, detail, claim_seq)
+             SELECT k.key, '', c.seq FROM common_keys k, claims c
+             WHERE k.key >= 't:' AND k.key < 't;' AND instr(k.key, '+') > 0
+               AND instr(c.content, 'zorblat') > 0",
+            [],
+        )
+        .expect("schema 13 rows");
+    assert!(added > 30, "{added}");
+    conn.execute_batch("PRAGMA user_version = 13")
+        .expect("schema 13");
+    drop(conn);
+    let store = Store::open(&path).expect("migrate");
+    assert_eq!(rows(&store, KEY_ROWS), key_rows);
+    assert_eq!(review_matches(&store), matches);
+    let report = claims::store::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
 }

@@ -333,3 +333,118 @@ fn a_sync_into_an_empty_database_derives_what_the_source_holds() {
         verified(synced);
     }
 }
+
+/// A review naming no claim, of this claim text and claimant.
+fn review(text: &str, claimant: &str, n: usize) -> claims::model::Received {
+    use claims::model::{Body, Rating, Review, Typed, Verdict};
+    Typed::new(Body::Review(Box::new(Review {
+        v: 1,
+        claim: None,
+        claim_text: Some(text.into()),
+        claimant: Some(claimant.into()),
+        claim_date: None,
+        appearances: vec![],
+        verdict: Verdict::False,
+        rating: Rating::default(),
+        publisher: Some("Checkers".into()),
+        publisher_site: None,
+        reviewer: None,
+        url: Some(format!("https://check.example/{n}")),
+        title: None,
+        date: None,
+        language: None,
+        note: None,
+        by: None,
+        at: None,
+    })))
+    .expect("a review encodes")
+    .into()
+}
+
+/// `review_matches` as `review id, claim id, score`, sorted.
+fn review_matches(path: &Path) -> Vec<String> {
+    let store = Store::open(path).expect("open");
+    let conn = sql(&store);
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.id || ' ' || c.id || ' ' || m.score FROM review_matches m
+             JOIN reviews r ON r.seq = m.review_seq JOIN claims c ON c.seq = m.claim_seq",
+        )
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("query");
+    let mut out: Vec<String> = rows.map(|r| r.expect("row")).collect();
+    out.sort();
+    out
+}
+
+/// Reviews whose two-term lookup key is past the bound (held by 45 claims; `claim_keys` keeps
+/// only the row of the one whose content is not plain text, and a review finds the others
+/// through `claims_fts`) match the same claims in a database that received everything by sync,
+/// into an empty database (the relation step deferred to a pass) or one holding some claims.
+#[test]
+fn reviews_of_a_pair_key_past_the_bound_match_the_same_claims_after_a_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut objects: Vec<claims::model::Received> = (0..44)
+        .map(|i| {
+            let place = PLACES[i % PLACES.len()];
+            let verb = VERBS[(i / PLACES.len()) % VERBS.len()];
+            let content = format!("the zorblat and the quendish near the {place} {verb} overnight");
+            claims::synth::claim(&format!("Speaker {}", i % 4), "say", "neutral", &content)
+        })
+        .collect();
+    objects.push(claims::synth::claim(
+        "Speaker 1",
+        "say",
+        "neutral",
+        "the zorblat and the quendish near the café flooded overnight",
+    ));
+    let reviews = [
+        review(
+            "Says the zorblat and the quendish near the harbour flooded overnight.",
+            "Speaker 0",
+            1,
+        ),
+        review(
+            "The zorblat and the quendish near the cafe flooded",
+            "Someone Else",
+            2,
+        ),
+    ];
+    let one = dir.path().join("one.db");
+    {
+        let mut store = Store::open(&one).expect("one");
+        for part in objects.chunks(10) {
+            let mut ledger = claims::ledger::Ledger::begin(&mut store).expect("ledger");
+            ledger.add(part.to_vec()).expect("add");
+            ledger.commit().expect("commit");
+        }
+        let mut ledger = claims::ledger::Ledger::begin(&mut store).expect("ledger");
+        ledger.add(reviews.to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    let matches = review_matches(&one);
+    assert!(matches.len() > 10, "{matches:?}");
+    let (rows, _) = derived_rows(&one);
+    let key = "key t:quendish+zorblat ";
+    assert_eq!(rows.iter().filter(|r| r.starts_with(key)).count(), 1);
+    // Into an empty database, and into one holding a few of the claims.
+    let empty = dir.path().join("empty.db");
+    let some = dir.path().join("some.db");
+    {
+        let mut store = Store::open(&some).expect("some");
+        let mut ledger = claims::ledger::Ledger::begin(&mut store).expect("ledger");
+        ledger.add(objects[..7].to_vec()).expect("add");
+        ledger.commit().expect("commit");
+    }
+    for synced in [&empty, &some] {
+        let mut local = Store::open(synced).expect("local");
+        let mut peer = DbPeer::open(synced, &one).expect("peer");
+        sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+        drop((local, peer));
+        assert_eq!(review_matches(synced), matches, "{}", synced.display());
+        assert_eq!(derived_rows(synced), (rows.clone(), false));
+        verified(synced);
+    }
+}

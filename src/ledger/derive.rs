@@ -13,9 +13,10 @@
 //!    key: a key with more holders is past the bound and pairs nothing, as a stop word). When
 //!    a key passes the bound, the findings among its earlier holders that no other shared key
 //!    still justifies are removed, so the set of pairs stays the one the definition gives, and
-//!    unless the index keeps such a key's rows ([`store::kept_past_bound`]: the content key and
-//!    the keys reviews are looked up by) its `claim_keys` rows are deleted and no new claim
-//!    writes one: `claim_keys` holds the rows of the keys that can still pair. Each pair
+//!    unless the index keeps such a key's rows ([`store::kept_row_past_bound`]: the content
+//!    key's, and of the two-term keys reviews are looked up by, those a full-text search may
+//!    not find) its `claim_keys` rows are deleted and no new claim writes one: `claim_keys`
+//!    holds the rows of the keys that can still pair. Each pair
 //!    is judged by [`relate::judge_pair`], in id order, once, except pairs with the same
 //!    content (the same content key and detail): the view `same_content_relations` relates
 //!    those, so a statement repeated by `k` claims costs no `k²/2` rows.
@@ -473,9 +474,7 @@ fn pairs(
         out.rows_read += 1;
         if known.common.contains(key) {
             usable.insert(key.to_string(), false);
-            if store::kept_past_bound(key) {
-                kept.extend_from_slice(group);
-            }
+            keep_past_bound(group, fresh, &mut kept);
             continue;
         }
         // The first rows of the key in index order, the new claims' with the stored ones:
@@ -491,12 +490,12 @@ fn pairs(
         if holders.len() as i64 > MAX_KEY_HOLDERS {
             usable.insert(key.to_string(), false);
             known.set_common_key(writer, key)?;
-            if store::kept_past_bound(key) {
-                kept.extend_from_slice(group);
-            } else {
-                // Past the bound, its rows are read by nothing: the index drops them.
+            if !store::kept_past_bound(key) {
+                // Past the bound, its rows are read by nothing (but a lookup key's of claims
+                // whose content is not plain text): the index drops them.
                 writer.delete_claim_keys(key)?;
             }
+            keep_past_bound(group, fresh, &mut kept);
             let before: Vec<i64> = holders
                 .iter()
                 .map(|h| h.1)
@@ -577,6 +576,27 @@ fn pairs(
         }
     }
     Ok(())
+}
+
+/// Adds to `kept` the rows of `group` (the new claims' rows of one key past the bound) that the
+/// index keeps ([`store::kept_row_past_bound`]).
+fn keep_past_bound<'a>(
+    group: &[(&'a str, &'a str, i64)],
+    fresh: &Fresh,
+    kept: &mut Vec<(&'a str, &'a str, i64)>,
+) {
+    let key = group[0].0;
+    if store::kept_past_bound(key) {
+        kept.extend_from_slice(group);
+    } else if relate::review::is_lookup_key(key) {
+        // Of a lookup key not kept for every claim, the rows of claims whose content is not
+        // plain text (`store::kept_row_past_bound`).
+        kept.extend(group.iter().filter(|r| {
+            fresh
+                .position(r.2)
+                .is_some_and(|i| !store::plain_text(&fresh.claims[i].1.content))
+        }));
+    }
 }
 
 /// Removes the findings among the earlier holders of a key that has just passed the bound when

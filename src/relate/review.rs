@@ -84,6 +84,41 @@ pub fn is_lookup_key(key: &str) -> bool {
     key.starts_with("n:") || (key.starts_with("t:") && key.contains('+'))
 }
 
+/// The word prefixes by which a full-text search finds every claim holding a two-term lookup
+/// key (`t:a+b`), or `None` for a key it may not find them all by. For each of the two terms,
+/// the prefixes of the words that stem to it ([`super::similar::stem_prefixes`]): a claim
+/// holds the key only if its content has, for each term, a word starting with one of them.
+/// Only an ASCII key (without NUL) of exactly two terms (one `+`; a term may hold a `+` of its own, which
+/// makes the split ambiguous) qualifies: its words are ASCII, split into tokens by FTS5's
+/// `unicode61` tokenizer exactly where they have a character that is not a letter or digit,
+/// and folded as Rust folds them. `claim_keys` keeps the rows of the other lookup keys past
+/// the bound (`store::kept_past_bound`).
+pub fn text_prefixes(key: &str) -> Option<[Vec<String>; 2]> {
+    let (a, b) = searchable_terms(key)?;
+    Some([
+        super::similar::stem_prefixes(a),
+        super::similar::stem_prefixes(b),
+    ])
+}
+
+/// Whether [`text_prefixes`] of the key is `Some` (without computing the prefixes).
+pub fn is_searchable(key: &str) -> bool {
+    searchable_terms(key).is_some()
+}
+
+/// The two terms of a key [`text_prefixes`] stands for.
+fn searchable_terms(key: &str) -> Option<(&str, &str)> {
+    let pair = key.strip_prefix("t:")?;
+    if !pair.bytes().all(|b| (1..=0x7F).contains(&b)) {
+        return None;
+    }
+    let (a, b) = pair.split_once('+')?;
+    if a.is_empty() || b.is_empty() || b.contains('+') {
+        return None;
+    }
+    Some((a, b))
+}
+
 /// Whether a claimant names the speaker: they share a name word (titles left out).
 pub fn same_speaker(claimant: &str, speaker: &str) -> bool {
     let names = |s: &str| -> Vec<String> {

@@ -368,6 +368,24 @@ pub fn stem(w: &str) -> String {
     w.to_string()
 }
 
+/// Prefixes that every word whose [`stem`] is `term` starts with: the term without a final
+/// "y" (which the "ies"/"ied" rule adds) and, for a term of [`SAME`], the words folded into it.
+/// A word of a content stems to `term` only if it starts with one of them, so a full-text
+/// search for them finds a superset of the contents holding the term (`relate::review`).
+pub fn stem_prefixes(term: &str) -> Vec<String> {
+    let base = term
+        .strip_suffix('y')
+        .filter(|b| !b.is_empty())
+        .unwrap_or(term);
+    let mut out = vec![base.to_string()];
+    for (from, to) in SAME {
+        if *to == term && !from.starts_with(base) {
+            out.push((*from).to_string());
+        }
+    }
+    out
+}
+
 /// The weight of one folded word (see the module documentation).
 pub fn weight(w: &str) -> f64 {
     if w.chars().any(|c| c.is_ascii_digit()) {

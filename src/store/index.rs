@@ -116,7 +116,14 @@ pub struct Cache {
     /// Whether a review that names no claim is indexed (known once asked): only then does a
     /// new claim look for the reviews it matches.
     reviews_to_match: Option<bool>,
+    /// The review lookup keys of claims read by a review's full-text lookup, by seq
+    /// ([`text_holders`]): the same claims are candidates of many reviews. At most
+    /// [`LOOKUP_KEYS_KEPT`] claims.
+    lookup_keys: HashMap<i64, Vec<String>>,
 }
+
+/// At most this many claims' lookup keys are kept ([`Cache`]).
+const LOOKUP_KEYS_KEPT: usize = 1 << 16;
 
 /// At most this much text of versions waiting for their mentions is kept ([`Cache`]).
 const WAITING_TEXT_BYTES: usize = 8 << 20;
@@ -204,12 +211,15 @@ fn seq_of(
     Ok(seq)
 }
 
+/// Indexes one stored object. `fts_from`: the claims from this seq on are not in `claims_fts`
+/// yet (the writer fills it at commit, [`fill_fts`]).
 pub(super) fn insert(
     tx: &Transaction<'_>,
     cache: &mut Cache,
     seq: i64,
     id: ObjectId,
     body: &Body,
+    fts_from: i64,
 ) -> Result<(), IndexError> {
     let id_hex = id.to_hex();
     match body {
@@ -319,7 +329,12 @@ pub(super) fn insert(
                 r.at
             ])?;
             if let (None, Some(content)) = (r.claim, content) {
-                match_review_to_claims(tx, seq, &content, r.claimant.as_deref())?;
+                match_review_to_claims(
+                    tx,
+                    cache,
+                    (seq, &content, r.claimant.as_deref()),
+                    fts_from,
+                )?;
                 cache.reviews_to_match = Some(true);
             }
         }
@@ -464,12 +479,15 @@ pub(super) fn fill_corrections(tx: &rusqlite::Connection) -> rusqlite::Result<()
 }
 
 /// Indexes the lookup keys of a review that names no claim, and its matches among the stored
-/// claims that share one (`review_matches`).
+/// claims that share one (`review_matches`). The claims holding a key are its `claim_keys`
+/// rows, and for a two-term key past the bound, whose rows the index keeps only for claims
+/// whose content is not plain text (`related::kept_row_past_bound`), also the claims a
+/// full-text search finds holding it ([`text_holders`]): the same claims either way.
 fn match_review_to_claims(
     tx: &Transaction<'_>,
-    review_seq: i64,
-    content: &str,
-    claimant: Option<&str>,
+    cache: &mut Cache,
+    (review_seq, content, claimant): (i64, &str, Option<&str>),
+    fts_from: i64,
 ) -> Result<(), IndexError> {
     let mut candidates = std::collections::BTreeSet::new();
     {
@@ -477,12 +495,18 @@ fn match_review_to_claims(
             .prepare_cached("INSERT OR IGNORE INTO review_keys(key, review_seq) VALUES (?1, ?2)")?;
         let mut holders =
             tx.prepare_cached("SELECT DISTINCT claim_seq FROM claim_keys WHERE key = ?1")?;
+        let mut common = tx.prepare_cached("SELECT 1 FROM common_keys WHERE key = ?1")?;
         for key in crate::relate::review::lookup_keys(content) {
             insert.execute((&key, review_seq))?;
             let seqs = holders
                 .query_map([&key], |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             candidates.extend(seqs);
+            if let Some(prefixes) = crate::relate::review::text_prefixes(&key) {
+                if common.exists([&key])? {
+                    candidates.extend(text_holders(tx, cache, &key, &prefixes, fts_from)?);
+                }
+            }
         }
     }
     let mut claim = tx.prepare_cached("SELECT speaker, content FROM claims WHERE seq = ?1")?;
@@ -505,6 +529,66 @@ fn match_review_to_claims(
         }
     }
     Ok(())
+}
+
+/// The stored claims holding a two-term lookup key (`t:a+b`, of
+/// [`crate::relate::review::text_prefixes`]): those `claims_fts` finds with, for each term, a
+/// word starting with a prefix of the words stemming to it ([`text_query`]; every claim of
+/// plain text holding the key, and more), and the claims not in `claims_fts` yet (from
+/// `fts_from` on, stored by this transaction), each kept if its candidate keys hold the key.
+fn text_holders(
+    tx: &Transaction<'_>,
+    cache: &mut Cache,
+    key: &str,
+    prefixes: &[Vec<String>; 2],
+    fts_from: i64,
+) -> Result<Vec<i64>, IndexError> {
+    let mut seqs: Vec<i64> = tx
+        .prepare_cached("SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 AND rowid < ?2")?
+        .query_map((text_query(prefixes), fts_from), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    seqs.extend(
+        tx.prepare_cached("SELECT seq FROM claims WHERE seq >= ?1")?
+            .query_map([fts_from], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    );
+    let mut content = tx.prepare_cached("SELECT content FROM claims WHERE seq = ?1")?;
+    let mut out = Vec::new();
+    for seq in seqs {
+        if !cache.lookup_keys.contains_key(&seq) {
+            let Some(text) = content
+                .query_row([seq], |r| r.get::<_, String>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            if cache.lookup_keys.len() >= LOOKUP_KEYS_KEPT {
+                cache.lookup_keys.clear();
+            }
+            cache
+                .lookup_keys
+                .insert(seq, crate::relate::review::lookup_keys(&text));
+        }
+        if cache.lookup_keys[&seq].iter().any(|k| k == key) {
+            out.push(seq);
+        }
+    }
+    Ok(out)
+}
+
+/// The FTS5 query finding the contents with, for each of two terms, a word starting with one
+/// of its prefixes ([`crate::relate::review::text_prefixes`]): each prefix a phrase prefix
+/// query on the column `content` (`content:"o'brien"*`: the tokens of the prefix in a row, the
+/// last one a prefix), double quotes doubled.
+pub(crate) fn text_query(prefixes: &[Vec<String>; 2]) -> String {
+    let term = |forms: &Vec<String>| {
+        let any: Vec<String> = forms
+            .iter()
+            .map(|p| format!("content:\"{}\"*", p.replace('"', "\"\"")))
+            .collect();
+        format!("({})", any.join(" OR "))
+    };
+    format!("{} AND {}", term(&prefixes[0]), term(&prefixes[1]))
 }
 
 /// Finds the stored reviews (naming no claim) that a new claim matches, through its lookup
@@ -638,6 +722,196 @@ mod tests {
             Err(IndexError::BadSpan { len: 30, .. })
         ));
         assert_eq!(other.slice(&[[30, 30]]).expect("in range"), "");
+    }
+
+    /// The full-text search for the holders of a two-term key past the bound (`text_holders`).
+    mod text_search {
+        use super::super::text_query;
+        use proptest::prelude::*;
+
+        /// An in-memory full-text table declared as `claims_fts` is (schema/0007_datasette_fts.sql,
+        /// the default `unicode61` tokenizer), holding `contents` at rowids 1, 2, ...
+        fn fts_of(contents: &[String]) -> rusqlite::Connection {
+            let conn = rusqlite::Connection::open_in_memory().expect("open");
+            conn.execute_batch("CREATE VIRTUAL TABLE claims_fts USING fts5(speaker, content);")
+                .expect("fts");
+            for (i, c) in contents.iter().enumerate() {
+                conn.execute(
+                    "INSERT INTO claims_fts(rowid, speaker, content) VALUES (?1, 'kraken', ?2)",
+                    (i as i64 + 1, c),
+                )
+                .expect("insert");
+            }
+            conn
+        }
+
+        fn matches(conn: &rusqlite::Connection, query: &str) -> Vec<i64> {
+            let mut stmt = conn
+                .prepare("SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY rowid")
+                .expect("prepare");
+            let rows = stmt.query_map([query], |r| r.get(0)).expect("query");
+            rows.collect::<rusqlite::Result<_>>().expect("rows")
+        }
+
+        /// The two-term lookup keys the full-text search stands for, of a stored content (one
+        /// that `claim_keys` keeps no row of past the bound): plain text, a key of
+        /// `text_prefixes`, not kept for every claim.
+        fn searched_keys(content: &str) -> Vec<String> {
+            if !crate::store::plain_text(content) {
+                return Vec::new();
+            }
+            crate::relate::review::lookup_keys(content)
+                .into_iter()
+                .filter(|k| crate::relate::review::text_prefixes(k).is_some())
+                .filter(|k| !crate::store::kept_past_bound(k))
+                .collect()
+        }
+
+        /// The search finds the content of every claim holding the key, whatever its words (their
+        /// inflections and folded forms, possessives, hyphens, apostrophes, quotes and case), and
+        /// only through the column `content` (a speaker's words find nothing).
+        fn check_superset(contents: &[String]) {
+            let conn = fts_of(contents);
+            for (i, content) in contents.iter().enumerate() {
+                for key in searched_keys(content) {
+                    let prefixes = crate::relate::review::text_prefixes(&key).expect("prefixes");
+                    let found = matches(&conn, &text_query(&prefixes));
+                    assert!(
+                        found.contains(&(i as i64 + 1)),
+                        "{key} of {content:?} not found by {}",
+                        text_query(&prefixes)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn the_full_text_search_finds_every_holder_of_a_two_term_key() {
+            let contents: Vec<String> = [
+                "The Kraken's policies sank the ferries near Tobermory",
+                "the kraken policy sank a ferry near tobermory",
+                "Pro-Russian forces were accused of dying villages and killed livestock",
+                "O'Brien's deaths: women segregated by the Tidewater authorities",
+                "\"Quoted\" mayors bought 3.5m worth of pic-frames in Hull",
+                "BUYING sold-out JERSEYS: the gov't denies beheading reports",
+                "a+b sums don't equal c+d+e totals in Zanzibar's ledgers",
+            ]
+            .iter()
+            .map(|c| crate::model::normalize_content(c))
+            .collect();
+            assert!(contents.iter().any(|c| !searched_keys(c).is_empty()));
+            check_superset(&contents);
+            // The speaker column does not count: only a content holding the terms is found.
+            let conn = fts_of(&["nothing relevant here at all".to_string()]);
+            let prefixes = crate::relate::review::text_prefixes("t:kraken+tobermory").expect("key");
+            assert!(matches(&conn, &text_query(&prefixes)).is_empty());
+            // A term folded from other words (`SAME`) and one the "ies" rule ends in "y".
+            let prefixes = crate::relate::review::text_prefixes("t:die+policy").expect("key");
+            assert_eq!(prefixes[1], ["polic"]);
+            assert!(prefixes[0].contains(&"dying".to_string()), "{prefixes:?}");
+            // Keys the search does not stand for: a third `+`, not ASCII.
+            assert_eq!(crate::relate::review::text_prefixes("t:a+b+c"), None);
+            assert_eq!(crate::relate::review::text_prefixes("t:café+kraken"), None);
+            assert_eq!(crate::relate::review::text_prefixes("t:kraken"), None);
+        }
+
+        /// Words as contents hold them: the words `stem` folds (`SAME`), inflected forms, rare
+        /// words, with possessives, hyphens, apostrophes, quotes, digits and any case.
+        fn word() -> impl Strategy<Value = String> {
+            let listed = prop::sample::select(vec![
+                "dead",
+                "death",
+                "died",
+                "dies",
+                "dying",
+                "die",
+                "killed",
+                "kills",
+                "kill",
+                "female",
+                "women",
+                "woman",
+                "sexes",
+                "sex",
+                "segregate",
+                "segregated",
+                "separation",
+                "bought",
+                "buys",
+                "buying",
+                "sold",
+                "sells",
+                "selling",
+                "detained",
+                "captured",
+                "arrested",
+                "beheaded",
+                "beheading",
+                "pic",
+                "image",
+                "photo",
+                "policies",
+                "policy",
+                "ferries",
+                "carried",
+                "studies",
+                "kraken",
+                "krakens",
+                "tobermory",
+                "lighthouses",
+                "pro-russian",
+                "o'brien",
+                "gov't",
+                "3.5m",
+                "a+b",
+            ]);
+            let affixes = (
+                prop::sample::select(vec!["", "", "", "\"", "(", "'", "-"]),
+                prop::sample::select(vec![
+                    "", "", "", "'s", "s", "es", "ed", "ing", "ies", "ied", "e", "y", "\"", ".",
+                    ",", ")", "'", "-x", "'t", "+z", "\"s",
+                ]),
+            );
+            (
+                prop_oneof![
+                    listed.prop_map(str::to_string),
+                    "[a-z]{1,9}",
+                    "[a-z]{2,6}[-'.+0-9][a-z0-9]{1,6}",
+                ],
+                affixes,
+                0u8..4,
+            )
+                .prop_map(|(w, (before, after), case)| {
+                    let w = format!("{before}{w}{after}");
+                    match case {
+                        0 => w.to_uppercase(),
+                        1 => {
+                            let mut c = w.chars();
+                            c.next()
+                                .map(|f| f.to_uppercase().chain(c).collect())
+                                .unwrap_or_default()
+                        }
+                        _ => w,
+                    }
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn every_holder_of_a_searched_key_is_found(
+                contents in prop::collection::vec(
+                    prop::collection::vec(word(), 2..9).prop_map(|w| w.join(" ")),
+                    1..6,
+                )
+            ) {
+                let stored: Vec<String> = contents
+                    .iter()
+                    .map(|c| crate::model::normalize_content(c))
+                    .collect();
+                check_superset(&stored);
+            }
+        }
     }
 
     // Before, the index held a `usize` for every code point: eight bytes a character.

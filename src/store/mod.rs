@@ -28,8 +28,8 @@ pub mod replica;
 pub mod verify;
 mod writer;
 
-pub use related::kept_past_bound;
 pub(crate) use related::FoundRow;
+pub use related::{kept_past_bound, kept_row_past_bound, plain_text};
 pub use replica::{Mark, Replica};
 pub(crate) use writer::{Fresh, Writer};
 
@@ -62,10 +62,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
         13,
         include_str!("../../schema/0013_mentions_claim_version.sql"),
     ),
+    (14, include_str!("../../schema/0014_review_key_rows.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 13;
+pub const SCHEMA_VERSION: i32 = 14;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -600,7 +601,8 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
             };
             let object = Object { id, kind, body };
             if let Some(body) = crate::model::Body::from_object(&object) {
-                index::insert(tx, &mut cache, seq, id, &body)
+                // Nothing is in the full-text indexes until they are filled below.
+                index::insert(tx, &mut cache, seq, id, &body, 0)
                     .map_err(|source| StoreError::Index { id, source })?;
                 count += 1;
             }
@@ -614,28 +616,43 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
 
 /// The `claim_keys` rows of every stored claim (what the ledger's relation steps write for
 /// each new claim), in key order, but those of a key held by more than `MAX_KEY_HOLDERS`
-/// claims that the index does not keep past the bound ([`kept_past_bound`]).
+/// claims that the index does not keep past the bound ([`kept_row_past_bound`]); such keys
+/// are listed in `common_keys` (as the relation step lists them), so that a review indexed
+/// before the pass that settles the pending rows looks their holders up as it would after it.
 fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let mut rows: Vec<(String, String, i64)> = Vec::new();
+    // (key, detail, seq, whether the claim's content is plain text)
+    let mut rows: Vec<(String, String, i64, bool)> = Vec::new();
     {
         let mut stmt = tx.prepare("SELECT seq, content FROM claims ORDER BY seq")?;
         let mut claims = stmt.query([])?;
         while let Some(row) = claims.next()? {
             let seq: i64 = row.get(0)?;
             let content: String = row.get(1)?;
+            let plain = plain_text(&content);
             for (key, detail) in crate::relate::candidate_keys(&content) {
                 let detail = crate::relate::stored_detail(&key, &detail).to_string();
-                rows.push((key, detail, seq));
+                rows.push((key, detail, seq, plain));
             }
         }
     }
     rows.sort_unstable();
     rows.dedup();
     let mut kept: Vec<(&str, &str, i64)> = Vec::with_capacity(rows.len());
+    let mut common = tx.prepare("INSERT OR IGNORE INTO common_keys(key) VALUES (?1)")?;
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
         let key = group[0].0.as_str();
-        if group.len() as i64 > crate::relate::MAX_KEY_HOLDERS && !kept_past_bound(key) {
-            continue;
+        if group.len() as i64 > crate::relate::MAX_KEY_HOLDERS {
+            common.execute([key])?;
+            if !kept_past_bound(key) {
+                // The rows of the claims whose content is not plain text, for a lookup key.
+                kept.extend(
+                    group
+                        .iter()
+                        .filter(|r| crate::relate::review::is_lookup_key(key) && !r.3)
+                        .map(|r| (r.0.as_str(), r.1.as_str(), r.2)),
+                );
+                continue;
+            }
         }
         kept.extend(group.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2)));
     }

@@ -112,11 +112,21 @@ impl Writer<'_> {
     }
 
     /// Deletes the `claim_keys` rows of `key` (a key that has just passed the bound and that
-    /// the index does not keep past it, [`kept_past_bound`]).
+    /// the index does not keep past it, [`kept_past_bound`]); of a review lookup key, only the
+    /// rows of claims whose content is [`plain_text`] ([`kept_row_past_bound`]).
     pub fn delete_claim_keys(&self, key: &str) -> Result<()> {
-        self.conn()
-            .prepare_cached("DELETE FROM claim_keys WHERE key = ?1")?
-            .execute([key])?;
+        if crate::relate::review::is_lookup_key(key) {
+            self.conn()
+                .prepare_cached(&format!(
+                    "DELETE FROM claim_keys WHERE key = ?1 AND claim_seq IN
+                     (SELECT seq FROM claims WHERE seq = claim_keys.claim_seq AND {PLAIN_TEXT_SQL})"
+                ))?
+                .execute([key])?;
+        } else {
+            self.conn()
+                .prepare_cached("DELETE FROM claim_keys WHERE key = ?1")?
+                .execute([key])?;
+        }
         Ok(())
     }
 
@@ -315,17 +325,41 @@ impl Writer<'_> {
     }
 }
 
-/// Whether `claim_keys` keeps the rows of `key` once it is held by more than
-/// [`crate::relate::MAX_KEY_HOLDERS`] claims (it is in `common_keys`): the content key (`n:`,
-/// which the view `same_content_relations` reads) and the keys reviews are looked up by
-/// ([`crate::relate::review::is_lookup_key`]: two-term `t:` keys). The rows of any other key
-/// past the bound are read by nothing (such a key pairs nothing), so the index does not hold
-/// them: `claim_keys` is the rows of every claim's candidate keys except those of a key that
-/// is not kept past the bound and is held by more claims than the bound, a function of the set
-/// of claims (docs/schema.md).
+/// Whether `claim_keys` keeps the rows of `key` for every claim holding it once it is held by
+/// more than [`crate::relate::MAX_KEY_HOLDERS`] claims (it is in `common_keys`): the content key
+/// (`n:`, which the view `same_content_relations` reads) and the keys reviews are looked up by
+/// ([`crate::relate::review::is_lookup_key`]: two-term `t:` keys) whose holders a full-text
+/// search cannot find ([`crate::relate::review::text_prefixes`] is `None`: a term holds a `+`,
+/// or is not ASCII). Of the other lookup keys past the bound the index keeps the rows of the
+/// claims whose content is not [`plain_text`] ([`kept_row_past_bound`]); a review finds the
+/// other holders through `claims_fts` (`index::match_review_to_claims`). The rows of any other
+/// key past the bound are read by nothing (such a key pairs nothing), so the index does not
+/// hold them: `claim_keys` is the rows of every claim's candidate keys except those of a key
+/// held by more claims than the bound that [`kept_row_past_bound`] does not keep, a function
+/// of the set of claims (docs/schema.md).
 pub fn kept_past_bound(key: &str) -> bool {
-    crate::relate::is_content_key(key) || crate::relate::review::is_lookup_key(key)
+    crate::relate::is_content_key(key)
+        || (crate::relate::review::is_lookup_key(key) && !crate::relate::review::is_searchable(key))
 }
+
+/// Whether `claim_keys` keeps the row of `key` for a claim with this content once the key is
+/// past the bound: [`kept_past_bound`], or a lookup key of a content that is not
+/// [`plain_text`] (the full-text search is proven to find only the holders of plain text).
+pub fn kept_row_past_bound(key: &str, content: &str) -> bool {
+    kept_past_bound(key) || (crate::relate::review::is_lookup_key(key) && !plain_text(content))
+}
+
+/// Whether a content is plain text: ASCII without NUL. FTS5's `unicode61` tokenizer then
+/// splits it into tokens exactly at the characters that are not ASCII letters or digits, and
+/// folds them as [`crate::relate::words`] does, so each word of it is a run of whole tokens
+/// (the condition in SQL: [`PLAIN_TEXT_SQL`]).
+pub fn plain_text(content: &str) -> bool {
+    content.bytes().all(|b| (1..=0x7F).contains(&b))
+}
+
+/// [`plain_text`] of the column `content` in SQL: SQLite's `length` counts the characters of a
+/// text before its first NUL, the cast to a blob its UTF-8 bytes.
+pub(crate) const PLAIN_TEXT_SQL: &str = "length(content) = length(CAST(content AS BLOB))";
 
 /// Writes `claim_keys` rows `(key, detail, claim_seq)`: the relation step's for its new claims,
 /// a rebuild's for all of them; a `t:` key's detail is not stored

@@ -171,7 +171,8 @@ impl<'c> Writer<'c> {
         };
         if let Some(body) = &received.body {
             let id = object.id;
-            index::insert(&self.tx, &mut self.cache, seq, id, body)
+            let fts_from = self.tx_first_seq.unwrap_or(seq);
+            index::insert(&self.tx, &mut self.cache, seq, id, body, fts_from)
                 .map_err(|source| StoreError::Index { id, source })?;
             self.note_fresh(seq, id, body);
             if let Some(keys) = keys {
