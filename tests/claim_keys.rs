@@ -491,6 +491,28 @@ fn reviews_match_the_holders_of_a_pair_key_past_the_bound_in_any_arrival_order()
     assert_eq!(rows(&rebuilt, KEY_ROWS), rows(first, KEY_ROWS));
 }
 
+/// A rebuild gives the review matches an import gives, also of reviews stored after their
+/// claims (regression: the rebuild matched each review as it indexed it, before it had written
+/// the `claim_keys` rows the review looks its claims up in, and so lost those matches).
+#[test]
+fn a_rebuild_keeps_the_matches_of_reviews_stored_after_their_claims() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut objects = common_pair_corpus();
+    objects.extend(common_pair_reviews());
+    // The claims, then the reviews, each a transaction: the reviews' seqs follow the claims'.
+    let mut store = store_in(dir.path(), "after.db", &objects, 44);
+    let expected = matches_by_definition(&store);
+    assert!(expected.len() > 10, "{expected:?}");
+    assert_eq!(review_matches(&store), expected);
+    store.rebuild().expect("rebuild");
+    assert_eq!(review_matches(&store), expected);
+    // And after the pass that settles the rebuilt database's derived rows.
+    Ledger::settle(&mut store).expect("settle");
+    assert_eq!(review_matches(&store), expected);
+    let report = claims::store::verify::verify(&store).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+}
+
 /// Schema 13 kept the rows of every two-term key past the bound: a database of schema 13 is
 /// migrated to the rows of schema 14 and matches the same reviews.
 #[test]

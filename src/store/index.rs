@@ -531,6 +531,30 @@ fn match_review_to_claims(
     Ok(())
 }
 
+/// Matches every stored review naming no claim against the stored claims again (after a
+/// rebuild has written `claim_keys` and filled `claims_fts`), as [`match_review_to_claims`]
+/// does when a review is stored.
+pub(super) fn match_reviews_again(tx: &Transaction<'_>) -> Result<(), IndexError> {
+    let reviews: Vec<(i64, String, Option<String>)> = tx
+        .prepare(
+            "SELECT seq, content, claimant FROM reviews
+             WHERE claim_id IS NULL AND content IS NOT NULL ORDER BY seq",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut cache = Cache::default();
+    for (seq, content, claimant) in &reviews {
+        // Every claim is in `claims_fts`: none is left to read apart.
+        match_review_to_claims(
+            tx,
+            &mut cache,
+            (*seq, content, claimant.as_deref()),
+            i64::MAX,
+        )?;
+    }
+    Ok(())
+}
+
 /// The stored claims holding a two-term lookup key (`t:a+b`, of
 /// [`crate::relate::review::text_prefixes`]): those `claims_fts` finds with, for each term, a
 /// word starting with a prefix of the words stemming to it ([`text_query`]; every claim of

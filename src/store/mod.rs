@@ -611,6 +611,12 @@ pub(crate) fn reindex(tx: &rusqlite::Transaction<'_>) -> Result<usize> {
     index::fill_fts(tx, 0)?;
     entities::refresh(tx)?;
     fill_claim_keys(tx)?;
+    // A review indexed after its claims looked them up in `claim_keys` before the rows above
+    // were written: every review is matched again now that they are.
+    index::match_reviews_again(tx).map_err(|e| match e {
+        index::IndexError::Sql(e) => StoreError::Sql(e),
+        other => StoreError::Corrupt(other.to_string()),
+    })?;
     Ok(count)
 }
 
