@@ -276,3 +276,61 @@ fn facts_are_those_of_the_golden_vector() {
         "8426b5c41d594fea3cc08cf199768f199c4f4f396405df75252910564ccd4d9e"
     );
 }
+
+/// `normalize_content` as it was before its fast paths for plain ASCII text.
+fn normalize_content_before(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' => '-',
+            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut out = collapse_space_before(&mapped);
+    for prefix in ["that ", "That "] {
+        if let Some(rest) = out.strip_prefix(prefix) {
+            out = rest.to_string();
+        }
+    }
+    let trimmed = out.trim_end_matches(['.', ',', ';', ':', ' ']);
+    claims::objects::to_nfc(trimmed)
+}
+
+fn collapse_space_before(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn normalized_contents_are_those_of_before() {
+    let mut all = contents();
+    // Every kind of white space and mapped character, at either end and doubled.
+    let odd = [
+        " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1c}", "\u{1f}", "\u{85}", "\u{a0}",
+        "\u{2009}", "\u{202f}", "\u{3000}", "\u{2028}", "`", "\u{2019}", "\u{2014}", "\u{201c}",
+        "é", "e\u{301}", ".", ",", "that ", "That ", "x",
+    ];
+    for a in odd {
+        for b in odd {
+            all.push(format!("{a}that word{b}"));
+            all.push(format!("{a}{b}word word{a}{b}"));
+            all.push(format!("word{a}{b}word"));
+        }
+    }
+    for c in &all {
+        assert_eq!(
+            claims::model::normalize_content(c),
+            normalize_content_before(c),
+            "{c:?}"
+        );
+        assert_eq!(
+            claims::model::collapse_space(c),
+            collapse_space_before(c),
+            "{c:?}"
+        );
+    }
+}

@@ -652,11 +652,12 @@ pub(super) struct Parts<'a> {
 /// [`keys`] of a content that is not degenerate, from its parts.
 pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
     let ws = p.words;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(MAX_TERM_KEYS + 1 + MAX_VALUES + 1);
     term_keys(p.folded, p.terms, &mut out);
+    let parity = if p.negations % 2 == 1 { "1" } else { "0" };
     out.push((
-        format!("n:{}", p.stripped.join(" ")),
-        (p.negations % 2).to_string(),
+        joined("n:", p.stripped.iter().map(String::as_str)),
+        parity.to_string(),
     ));
     let (template, found) = (p.template, p.values);
     if !found.is_empty() && found.len() <= MAX_VALUES {
@@ -664,32 +665,40 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
         // claims that agree on everything but one value meet ("bridge 3 ... on day #").
         for open in 0..found.len() {
             let mut slot = 0;
-            let spelled: Vec<&str> = template
-                .iter()
-                .map(|w| {
-                    if w != "#" {
-                        return w.as_str();
-                    }
-                    let this = slot;
-                    slot += 1;
-                    if this == open {
-                        "#"
-                    } else {
-                        found[this].0.as_str()
-                    }
-                })
-                .collect();
-            out.push((format!("q:{}", spelled.join(" ")), found[open].0.clone()));
+            let spelled = template.iter().map(|w| {
+                if w != "#" {
+                    return w.as_str();
+                }
+                let this = slot;
+                slot += 1;
+                if this == open {
+                    "#"
+                } else {
+                    found[this].0.as_str()
+                }
+            });
+            out.push((joined("q:", spelled), found[open].0.clone()));
         }
     }
     let polars = p.polars;
     if !polars.is_empty() {
-        let mut t = ws.to_vec();
-        for &(i, a, _) in polars {
-            t[i] = format!("<{}>", AXES[a].0);
+        // The words with each polar word as its axis in angle brackets.
+        let mut key = String::from("p:");
+        for (i, w) in ws.iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            match polars.iter().rfind(|p| p.0 == i) {
+                Some(&(_, a, _)) => {
+                    key.push('<');
+                    key.push_str(AXES[a].0);
+                    key.push('>');
+                }
+                None => key.push_str(w),
+            }
         }
         let poles: String = polars.iter().map(|p| if p.2 { '+' } else { '-' }).collect();
-        out.push((format!("p:{}", t.join(" ")), poles));
+        out.push((key, poles));
         for &(i, a, pole) in polars {
             let axis = AXES[a].0;
             if MOVEMENT_AXES.contains(&axis)
@@ -698,7 +707,7 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
             {
                 for name in p.entities {
                     let detail = if pole { "+" } else { "-" };
-                    out.push((format!("e:{axis}:{name}"), detail.to_string()));
+                    out.push((["e:", axis, ":", name].concat(), detail.to_string()));
                 }
             }
         }
@@ -707,6 +716,18 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// `prefix` and the words joined by spaces: a key (`n:the bridge was damaged`).
+fn joined<'w>(prefix: &str, words: impl Iterator<Item = &'w str>) -> String {
+    let mut key = String::from(prefix);
+    for (i, w) in words.enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(w);
+    }
+    key
 }
 
 /// How many of a claim's rarest terms give `t:` keys, each alone.
@@ -748,13 +769,16 @@ fn term_keys(
     let digest = sha2::Sha256::digest(folded.as_bytes());
     let detail = hex::encode(&digest[..8]);
     for (i, (t, _)) in ts.iter().enumerate() {
-        out.push((format!("t:{t}"), detail.clone()));
+        out.push((["t:", t.as_str()].concat(), detail.clone()));
         if i >= PAIR_TERMS {
             continue;
         }
         for (u, _) in &ts[i + 1..PAIR_TERMS.min(ts.len())] {
             let (lo, hi) = if t < u { (t, u) } else { (u, t) };
-            out.push((format!("t:{lo}+{hi}"), detail.clone()));
+            out.push((
+                ["t:", lo.as_str(), "+", hi.as_str()].concat(),
+                detail.clone(),
+            ));
         }
     }
 }

@@ -341,35 +341,40 @@ const SAME: &[(&str, &str)] = &[
 
 /// A light stem: plural and verb endings off, so inflections of one word meet.
 pub fn stem(w: &str) -> String {
+    stem_of(w).into_owned()
+}
+
+/// [`stem`], borrowed from the word (or the table of [`SAME`]) where it can be.
+fn stem_of(w: &str) -> Cow<'_, str> {
     let w = w
         .strip_suffix("'s")
         .or_else(|| w.strip_suffix("\u{2019}s"))
         .unwrap_or(w);
     let n = w.chars().count();
     if !w.chars().all(char::is_alphabetic) || n <= 3 {
-        return w.to_string();
+        return Cow::Borrowed(w);
     }
     static SAME_MAP: OnceLock<HashMap<&'static str, &'static str, FnvBuild>> = OnceLock::new();
     if let Some(to) = SAME_MAP
         .get_or_init(|| SAME.iter().copied().collect())
         .get(w)
     {
-        return to.to_string();
+        return Cow::Borrowed(to);
     }
     if n > 4 {
         if let Some(s) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")) {
-            return format!("{s}y");
+            return Cow::Owned(format!("{s}y"));
         }
     }
     for suffix in ["ing", "ed", "es", "s", "e"] {
         if let Some(s) = w.strip_suffix(suffix) {
             let m = s.chars().count();
             if m >= 3 && !(suffix == "s" && s.ends_with('s')) {
-                return s.to_string();
+                return Cow::Borrowed(s);
             }
         }
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// The weight of one folded word (see the module documentation).
@@ -407,9 +412,17 @@ pub(super) fn terms_of_words(ws: &[String]) -> BTreeMap<String, f64> {
         if x <= 0.0 {
             continue;
         }
-        let e = out.entry(stem(&w)).or_insert(0.0);
-        if x > *e {
-            *e = x;
+        // `x` is positive: a new term weighs `x`, a known one the larger weight.
+        let stem = stem_of(&w);
+        match out.get_mut(stem.as_ref()) {
+            Some(e) => {
+                if x > *e {
+                    *e = x;
+                }
+            }
+            None => {
+                out.insert(stem.into_owned(), x);
+            }
         }
     }
     out
