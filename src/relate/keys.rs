@@ -656,7 +656,7 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
     term_keys(p.folded, p.terms, &mut out);
     let parity = if p.negations % 2 == 1 { "1" } else { "0" };
     out.push((
-        joined("n:", p.stripped.iter().map(String::as_str)),
+        joined("n:", p.stripped.iter().map(String::as_str), p.folded.len()),
         parity.to_string(),
     ));
     let (template, found) = (p.template, p.values);
@@ -677,13 +677,14 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
                     found[this].0.as_str()
                 }
             });
-            out.push((joined("q:", spelled), found[open].0.clone()));
+            out.push((joined("q:", spelled, p.folded.len()), found[open].0.clone()));
         }
     }
     let polars = p.polars;
     if !polars.is_empty() {
         // The words with each polar word as its axis in angle brackets.
-        let mut key = String::from("p:");
+        let mut key = String::with_capacity(p.folded.len() + 32);
+        key.push_str("p:");
         for (i, w) in ws.iter().enumerate() {
             if i > 0 {
                 key.push(' ');
@@ -719,8 +720,10 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
 }
 
 /// `prefix` and the words joined by spaces: a key (`n:the bridge was damaged`).
-fn joined<'w>(prefix: &str, words: impl Iterator<Item = &'w str>) -> String {
-    let mut key = String::from(prefix);
+/// `room`: the length expected of the words joined (a hint).
+fn joined<'w>(prefix: &str, words: impl Iterator<Item = &'w str>, room: usize) -> String {
+    let mut key = String::with_capacity(prefix.len() + room);
+    key.push_str(prefix);
     for (i, w) in words.enumerate() {
         if i > 0 {
             key.push(' ');
