@@ -678,6 +678,7 @@ mod tests {
 #[cfg(test)]
 mod props {
     use super::*;
+    use crate::relate::words;
     use proptest::prelude::*;
 
     const WORDS: &[&str] = &[
