@@ -362,6 +362,9 @@ pub fn normalize_url(url: &str) -> String {
 
 /// Collapses runs of white space to one space and trims.
 pub fn collapse_space(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -372,22 +375,38 @@ pub fn collapse_space(s: &str) -> String {
     out
 }
 
+/// Whether [`collapse_space`] leaves `s` as it is, read on its bytes (most texts): ASCII
+/// (no other white space), single spaces as the only white space, none at either end.
+fn is_collapsed(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter()
+            .all(|&c| c.is_ascii() && !matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        && !b.windows(2).any(|w| w == b"  ")
+}
+
 /// Normalises claim content so that typographic noise does not make two claims differ:
 /// curly quotes and apostrophes become straight, dashes become `-`, white space is collapsed,
 /// a leading complementiser "that" and trailing `. , ; :` are dropped. Case is kept.
 pub fn normalize_content(s: &str) -> String {
-    let mapped: String = s
-        .chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
-            | '\u{00BB}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-            | '\u{2212}' => '-',
-            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
-            c => c,
-        })
-        .collect();
+    // Every character mapped below but the backtick is beyond ASCII: most contents have none.
+    let plain = s.bytes().all(|b| b.is_ascii() && b != b'`');
+    let mapped: std::borrow::Cow<'_, str> = if plain {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        s.chars()
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+                | '\u{00BB}' => '"',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+                | '\u{2212}' => '-',
+                '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+                c => c,
+            })
+            .collect()
+    };
     let mut out = collapse_space(&mapped);
     for prefix in ["that ", "That "] {
         if let Some(rest) = out.strip_prefix(prefix) {

@@ -25,8 +25,9 @@
 //! Pure: a function of the content alone.
 
 use super::aliases::aliases;
-use super::words;
-use std::collections::BTreeSet;
+use super::FnvBuild;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -38,7 +39,7 @@ pub(super) fn strip_negation(w: &str) -> (Option<String>, bool) {
     if NEGATIONS.contains(&w) {
         return (None, true);
     }
-    let w = w.replace('\u{2019}', "'");
+    let w = super::similar::straight_apostrophes(w);
     if let Some(stem) = w.strip_suffix("n't") {
         let stem = match stem {
             "wo" => "will",
@@ -48,7 +49,13 @@ pub(super) fn strip_negation(w: &str) -> (Option<String>, bool) {
         };
         return (Some(stem.to_string()), true);
     }
-    (Some(w), false)
+    (Some(w.into_owned()), false)
+}
+
+/// Whether [`strip_negation`] changes a word: a negation, a word with a negation ("didn't")
+/// or with a curly apostrophe.
+fn changed_by_strip(w: &str) -> bool {
+    NEGATIONS.contains(&w) || w.contains('\u{2019}') || w.ends_with("n't")
 }
 
 /// The words without negations, and how many negations there were.
@@ -148,12 +155,11 @@ struct WordClass {
     polar: Option<(usize, bool)>,
 }
 
-fn classes() -> &'static std::collections::HashMap<&'static str, WordClass> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, WordClass>> =
+fn classes() -> &'static HashMap<&'static str, WordClass, FnvBuild> {
+    static TABLE: std::sync::OnceLock<HashMap<&'static str, WordClass, FnvBuild>> =
         std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: std::collections::HashMap<&'static str, WordClass> =
-            std::collections::HashMap::new();
+        let mut t: HashMap<&'static str, WordClass, FnvBuild> = HashMap::default();
         for (list, kind) in [
             (NUMBER_WORDS, Value::Number),
             (DAYS, Value::Day),
@@ -277,31 +283,40 @@ fn value_kind(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<Value> 
 /// The content with its values replaced by `#` (runs of values become one `#`), and the
 /// values with their kinds.
 pub(super) fn values(ws: &[String]) -> (Vec<String>, Vec<(String, Value)>) {
-    let mut template: Vec<String> = Vec::with_capacity(ws.len());
-    let mut found: Vec<(String, Value)> = Vec::new();
-    let mut in_run = false;
+    values_of_runs(ws, &value_runs(ws))
+}
+
+/// The runs of values of the words: the range of each run's words and the kind of its first.
+fn value_runs(ws: &[String]) -> Vec<(std::ops::Range<usize>, Value)> {
+    let mut runs: Vec<(std::ops::Range<usize>, Value)> = Vec::new();
     for (i, w) in ws.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| ws[p].as_str());
         let next = ws.get(i + 1).map(String::as_str);
-        match value_kind(w, prev, next) {
-            Some(kind) => {
-                if in_run {
-                    if let Some(last) = found.last_mut() {
-                        last.0.push(' ');
-                        last.0.push_str(w);
-                    }
-                } else {
-                    template.push("#".to_string());
-                    found.push((w.clone(), kind));
-                }
-                in_run = true;
-            }
-            None => {
-                template.push(w.clone());
-                in_run = false;
+        if let Some(kind) = value_kind(w, prev, next) {
+            match runs.last_mut() {
+                Some((run, _)) if run.end == i => run.end = i + 1,
+                _ => runs.push((i..i + 1, kind)),
             }
         }
     }
+    runs
+}
+
+/// [`values`] from the runs of [`value_runs`].
+fn values_of_runs(
+    ws: &[String],
+    runs: &[(std::ops::Range<usize>, Value)],
+) -> (Vec<String>, Vec<(String, Value)>) {
+    let mut template: Vec<String> = Vec::with_capacity(ws.len());
+    let mut found: Vec<(String, Value)> = Vec::with_capacity(runs.len());
+    let mut at = 0;
+    for (run, kind) in runs {
+        template.extend_from_slice(&ws[at..run.start]);
+        template.push("#".to_string());
+        found.push((ws[run.clone()].join(" "), *kind));
+        at = run.end;
+    }
+    template.extend_from_slice(&ws[at..]);
     (template, found)
 }
 
@@ -574,13 +589,31 @@ pub(super) fn entities(content: &str) -> BTreeSet<String> {
 /// documentation), sorted. Two claims are candidates when they share a key with different
 /// details; a shared key with the same detail means the same content up to negation words.
 pub fn keys(content: &str) -> Vec<(String, String)> {
-    if super::similar::degenerate(content) {
+    let folded = super::fold(content);
+    keys_from(content, &folded, &super::words_of_folded(&folded))
+}
+
+/// [`keys`] of a content given its [`super::fold`] and its words ([`super::words`]).
+pub(super) fn keys_from(content: &str, folded: &str, ws: &[String]) -> Vec<(String, String)> {
+    if super::similar::degenerate_words(ws) {
         return Vec::new();
     }
-    let ws = words(content);
-    let (stripped, negations) = without_negation(&ws);
-    let (template, found) = values(&ws);
-    let polars = polar(&ws);
+    // Most contents have no negation and no value: their stripped words and their template
+    // are their words.
+    let (stripped, negations) = if ws.iter().any(|w| changed_by_strip(w)) {
+        let (stripped, negations) = without_negation(ws);
+        (Cow::Owned(stripped), negations)
+    } else {
+        (Cow::Borrowed(ws), 0)
+    };
+    let runs = value_runs(ws);
+    let (template, found) = if runs.is_empty() {
+        (Cow::Borrowed(ws), Vec::new())
+    } else {
+        let (template, found) = values_of_runs(ws, &runs);
+        (Cow::Owned(template), found)
+    };
+    let polars = polar(ws);
     let names = if polars.is_empty() {
         BTreeSet::new()
     } else {
@@ -588,9 +621,9 @@ pub fn keys(content: &str) -> Vec<(String, String)> {
     };
     keys_of(&Parts {
         content,
-        folded: &super::fold(content),
-        words: &ws,
-        terms: &super::similar::terms(content),
+        folded,
+        words: ws,
+        terms: &super::similar::terms_of_words(ws),
         stripped: &stripped,
         negations,
         template: &template,
@@ -619,11 +652,12 @@ pub(super) struct Parts<'a> {
 /// [`keys`] of a content that is not degenerate, from its parts.
 pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
     let ws = p.words;
-    let mut out = BTreeSet::new();
+    let mut out = Vec::with_capacity(MAX_TERM_KEYS + 1 + MAX_VALUES + 1);
     term_keys(p.folded, p.terms, &mut out);
-    out.insert((
-        format!("n:{}", p.stripped.join(" ")),
-        (p.negations % 2).to_string(),
+    let parity = if p.negations % 2 == 1 { "1" } else { "0" };
+    out.push((
+        joined("n:", p.stripped.iter().map(String::as_str), p.folded.len()),
+        parity.to_string(),
     ));
     let (template, found) = (p.template, p.values);
     if !found.is_empty() && found.len() <= MAX_VALUES {
@@ -631,32 +665,41 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
         // claims that agree on everything but one value meet ("bridge 3 ... on day #").
         for open in 0..found.len() {
             let mut slot = 0;
-            let spelled: Vec<&str> = template
-                .iter()
-                .map(|w| {
-                    if w != "#" {
-                        return w.as_str();
-                    }
-                    let this = slot;
-                    slot += 1;
-                    if this == open {
-                        "#"
-                    } else {
-                        found[this].0.as_str()
-                    }
-                })
-                .collect();
-            out.insert((format!("q:{}", spelled.join(" ")), found[open].0.clone()));
+            let spelled = template.iter().map(|w| {
+                if w != "#" {
+                    return w.as_str();
+                }
+                let this = slot;
+                slot += 1;
+                if this == open {
+                    "#"
+                } else {
+                    found[this].0.as_str()
+                }
+            });
+            out.push((joined("q:", spelled, p.folded.len()), found[open].0.clone()));
         }
     }
     let polars = p.polars;
     if !polars.is_empty() {
-        let mut t = ws.to_vec();
-        for &(i, a, _) in polars {
-            t[i] = format!("<{}>", AXES[a].0);
+        // The words with each polar word as its axis in angle brackets.
+        let mut key = String::with_capacity(p.folded.len() + 32);
+        key.push_str("p:");
+        for (i, w) in ws.iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            match polars.iter().rfind(|p| p.0 == i) {
+                Some(&(_, a, _)) => {
+                    key.push('<');
+                    key.push_str(AXES[a].0);
+                    key.push('>');
+                }
+                None => key.push_str(w),
+            }
         }
         let poles: String = polars.iter().map(|p| if p.2 { '+' } else { '-' }).collect();
-        out.insert((format!("p:{}", t.join(" ")), poles));
+        out.push((key, poles));
         for &(i, a, pole) in polars {
             let axis = AXES[a].0;
             if MOVEMENT_AXES.contains(&axis)
@@ -665,12 +708,29 @@ pub(super) fn keys_of(p: &Parts<'_>) -> Vec<(String, String)> {
             {
                 for name in p.entities {
                     let detail = if pole { "+" } else { "-" };
-                    out.insert((format!("e:{axis}:{name}"), detail.to_string()));
+                    out.push((["e:", axis, ":", name].concat(), detail.to_string()));
                 }
             }
         }
     }
-    out.into_iter().collect()
+    // Sorted and without repeats, as a set would hold them.
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `prefix` and the words joined by spaces: a key (`n:the bridge was damaged`).
+/// `room`: the length expected of the words joined (a hint).
+fn joined<'w>(prefix: &str, words: impl Iterator<Item = &'w str>, room: usize) -> String {
+    let mut key = String::with_capacity(prefix.len() + room);
+    key.push_str(prefix);
+    for (i, w) in words.enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(w);
+    }
+    key
 }
 
 /// How many of a claim's rarest terms give `t:` keys, each alone.
@@ -696,7 +756,7 @@ pub const MIN_KEY_WEIGHT: f64 = 0.6;
 fn term_keys(
     folded: &str,
     terms: &std::collections::BTreeMap<String, f64>,
-    out: &mut BTreeSet<(String, String)>,
+    out: &mut Vec<(String, String)>,
 ) {
     use sha2::Digest;
     let mut ts: Vec<(&String, f64)> = terms
@@ -712,13 +772,16 @@ fn term_keys(
     let digest = sha2::Sha256::digest(folded.as_bytes());
     let detail = hex::encode(&digest[..8]);
     for (i, (t, _)) in ts.iter().enumerate() {
-        out.insert((format!("t:{t}"), detail.clone()));
+        out.push((["t:", t.as_str()].concat(), detail.clone()));
         if i >= PAIR_TERMS {
             continue;
         }
         for (u, _) in &ts[i + 1..PAIR_TERMS.min(ts.len())] {
             let (lo, hi) = if t < u { (t, u) } else { (u, t) };
-            out.insert((format!("t:{lo}+{hi}"), detail.clone()));
+            out.push((
+                ["t:", lo.as_str(), "+", hi.as_str()].concat(),
+                detail.clone(),
+            ));
         }
     }
 }

@@ -53,9 +53,15 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// The content words of a text: its words but function words and bare numbers.
 pub fn content_words(content: &str) -> usize {
-    words(content)
-        .iter()
-        .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+    content_words_in(&words(content))
+}
+
+/// [`content_words`] of a text's [`words`].
+fn content_words_in(ws: &[String]) -> usize {
+    static SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    let function = SET.get_or_init(|| word_set(FUNCTION_WORDS));
+    ws.iter()
+        .filter(|w| !function.contains(w.as_str()))
         .filter(|w| {
             !w.chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
@@ -70,14 +76,51 @@ pub fn comparable(content: &str) -> bool {
 }
 
 /// The candidate keys the index holds for a claim: [`keys`] of a [`comparable`] content,
-/// none for any other.
+/// none for any other. The content is folded and split into words once, for both.
 pub fn candidate_keys(content: &str) -> Vec<(String, String)> {
-    if comparable(content) {
-        keys(content)
+    let folded = fold(content);
+    let ws = words_of_folded(&folded);
+    if content_words_in(&ws) >= 2 {
+        keys::keys_from(content, &folded, &ws)
     } else {
         Vec::new()
     }
 }
+
+/// A set of words from a static list, looked up by a hash cheaper than the standard one
+/// ([`Fnv`]): the word tables of the rules are read for every word of every claim.
+pub(crate) type WordSet = std::collections::HashSet<&'static str, FnvBuild>;
+
+/// The [`WordSet`] of a list.
+pub(crate) fn word_set(list: &[&'static str]) -> WordSet {
+    list.iter().copied().collect()
+}
+
+/// FNV-1a, for the static word tables of the rules: their keys are fixed at build time and a
+/// lookup inserts nothing, so a hash without a random key is safe, and short words hash in a
+/// few instructions.
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// Builds [`Fnv`] hashers.
+pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
 /// Judges a candidate pair: [`judge`], and where the rules say nothing, the same content said
 /// by two speakers (`corroborates`, [`SAME_CONTENT_BASIS`]) or denied by one of them
@@ -143,7 +186,12 @@ pub fn fold(s: &str) -> String {
 
 /// The folded words of a text, punctuation trimmed off each word.
 pub fn words(s: &str) -> Vec<String> {
-    fold(s)
+    words_of_folded(&fold(s))
+}
+
+/// [`words`] of a text already folded ([`fold`]): `words(s) == words_of_folded(&fold(s))`.
+pub(crate) fn words_of_folded(folded: &str) -> Vec<String> {
+    folded
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())

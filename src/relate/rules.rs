@@ -19,9 +19,9 @@ use super::keys::{
     compass_in_name, entities, is_movement, phrase, polar, values, without_negation, Value, AXES,
     MAX_VALUES, MOVEMENT_AXES,
 };
-use super::similar::{degenerate, names, similarity, terms};
+use super::similar::{degenerate_words, names, similarity, terms, terms_of_words};
 use super::stance::{stance_of, Side, Stance};
-use super::{fold, words};
+use super::{fold, words_of_folded};
 use crate::model::RelationKind;
 use std::collections::BTreeMap;
 
@@ -66,9 +66,11 @@ pub struct Facts {
 
 impl Facts {
     pub fn new(speaker: &str, cue: &str, stance_class: &str, content: &str) -> Facts {
-        let mut words = words(content);
+        // The content folded and split once for the words, the terms and the degenerate test.
+        let folded = fold(content);
+        let mut words = words_of_folded(&folded);
         words.shrink_to_fit();
-        let own_terms = terms(content);
+        let own_terms = terms_of_words(&words);
         let (stripped, negations) = without_negation(&words);
         let (template, values) = values(&words);
         // A long-lived claim's facts (the relation step keeps thousands) hold each list once.
@@ -97,12 +99,12 @@ impl Facts {
             stance: stance_class.to_string(),
             cue: cue.to_string(),
             content: content.to_string(),
-            folded: fold(content),
+            folded,
             terms,
             own_terms,
             names: names(content),
             side: stance_of(speaker, cue, stance_class, content),
-            degenerate: degenerate(content),
+            degenerate: degenerate_words(&words),
             stripped,
             negations,
             template,
@@ -117,7 +119,7 @@ impl Facts {
     /// The candidate keys of the content ([`super::candidate_keys`]), from what was read for
     /// the rules.
     pub fn candidate_keys(&self) -> Vec<(String, String)> {
-        if self.degenerate || !super::comparable(&self.content) {
+        if self.degenerate || super::content_words_in(&self.words) < 2 {
             return Vec::new();
         }
         super::keys::keys_of(&super::keys::Parts {
@@ -507,6 +509,7 @@ pub const AFFIRMING_CUES: &[&str] = &["confirm", "admit", "acknowledge"];
 mod tests {
     use super::*;
     use crate::relate::keys::{keys, same_content};
+    use crate::relate::words;
 
     fn f(speaker: &str, stance: &str, content: &str) -> Facts {
         Facts::new(speaker, "say", stance, content)
@@ -675,6 +678,7 @@ mod tests {
 #[cfg(test)]
 mod props {
     use super::*;
+    use crate::relate::words;
     use proptest::prelude::*;
 
     const WORDS: &[&str] = &[
@@ -778,7 +782,7 @@ mod props {
         #[test]
         fn degenerate_contents_never_relate(a in facts(), w in prop::sample::select(WORDS)) {
             let tiny = Facts::new("Police", "say", "neutral", w);
-            if degenerate(w) {
+            if crate::relate::similar::degenerate(w) {
                 prop_assert_eq!(judge(&a, &tiny), None);
                 prop_assert_eq!(judge(&tiny, &a), None);
                 prop_assert!(crate::relate::keys(w).is_empty());

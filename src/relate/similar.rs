@@ -11,7 +11,8 @@
 //! the word's Zipf frequency (about 7 for "the", 4 for "burger"); a word not in the table
 //! (names, numbers, rare words) weighs [`UNKNOWN_WEIGHT`].
 
-use super::words;
+use super::{word_set, words, FnvBuild, WordSet};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
@@ -21,8 +22,8 @@ const RARITY_TSV: &str = include_str!("../../seeds/relate/rarity.tsv");
 pub const UNKNOWN_WEIGHT: f64 = 2.0;
 
 /// Zipf frequency times ten of each word of the table.
-fn rarity() -> &'static HashMap<&'static str, u8> {
-    static TABLE: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+fn rarity() -> &'static HashMap<&'static str, u8, FnvBuild> {
+    static TABLE: OnceLock<HashMap<&'static str, u8, FnvBuild>> = OnceLock::new();
     TABLE.get_or_init(|| {
         RARITY_TSV
             .lines()
@@ -303,9 +304,8 @@ const NOT_TERMS: &[&str] = &[
 ];
 
 fn not_term(w: &str) -> bool {
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| NOT_TERMS.iter().copied().collect())
-        .contains(w)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| word_set(NOT_TERMS)).contains(w)
 }
 
 /// Words folded into one term: irregular forms and a few synonyms of news headlines.
@@ -341,31 +341,40 @@ const SAME: &[(&str, &str)] = &[
 
 /// A light stem: plural and verb endings off, so inflections of one word meet.
 pub fn stem(w: &str) -> String {
+    stem_of(w).into_owned()
+}
+
+/// [`stem`], borrowed from the word (or the table of [`SAME`]) where it can be.
+fn stem_of(w: &str) -> Cow<'_, str> {
     let w = w
         .strip_suffix("'s")
         .or_else(|| w.strip_suffix("\u{2019}s"))
         .unwrap_or(w);
     let n = w.chars().count();
     if !w.chars().all(char::is_alphabetic) || n <= 3 {
-        return w.to_string();
+        return Cow::Borrowed(w);
     }
-    if let Some(&(_, to)) = SAME.iter().find(|(from, _)| *from == w) {
-        return to.to_string();
+    static SAME_MAP: OnceLock<HashMap<&'static str, &'static str, FnvBuild>> = OnceLock::new();
+    if let Some(to) = SAME_MAP
+        .get_or_init(|| SAME.iter().copied().collect())
+        .get(w)
+    {
+        return Cow::Borrowed(to);
     }
     if n > 4 {
         if let Some(s) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")) {
-            return format!("{s}y");
+            return Cow::Owned(format!("{s}y"));
         }
     }
     for suffix in ["ing", "ed", "es", "s", "e"] {
         if let Some(s) = w.strip_suffix(suffix) {
             let m = s.chars().count();
             if m >= 3 && !(suffix == "s" && s.ends_with('s')) {
-                return s.to_string();
+                return Cow::Borrowed(s);
             }
         }
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// Prefixes that every word whose [`stem`] is `term` starts with: the term without a final
@@ -388,7 +397,7 @@ pub fn stem_prefixes(term: &str) -> Vec<String> {
 
 /// The weight of one folded word (see the module documentation).
 pub fn weight(w: &str) -> f64 {
-    if w.chars().any(|c| c.is_ascii_digit()) {
+    if w.bytes().any(|c| c.is_ascii_digit()) {
         return UNKNOWN_WEIGHT;
     }
     match rarity().get(w) {
@@ -400,10 +409,15 @@ pub fn weight(w: &str) -> f64 {
 /// The content terms of a text: stem → weight (the largest weight of its forms), only terms
 /// of positive weight.
 pub fn terms(content: &str) -> BTreeMap<String, f64> {
+    terms_of_words(&words(content))
+}
+
+/// [`terms`] of a text's [`words`].
+pub(super) fn terms_of_words(ws: &[String]) -> BTreeMap<String, f64> {
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
-    for w in words(content) {
-        let w = w.replace('\u{2019}', "'");
-        if w.chars().count() < 2 || not_term(&w) || w.ends_with("n't") {
+    for w in ws {
+        let w = straight_apostrophes(w);
+        if w.chars().nth(1).is_none() || not_term(&w) || w.ends_with("n't") {
             continue;
         }
         // A possessive weighs what its word does: "leader's" is as common as "leader" (the
@@ -416,12 +430,29 @@ pub fn terms(content: &str) -> BTreeMap<String, f64> {
         if x <= 0.0 {
             continue;
         }
-        let e = out.entry(stem(&w)).or_insert(0.0);
-        if x > *e {
-            *e = x;
+        // `x` is positive: a new term weighs `x`, a known one the larger weight.
+        let stem = stem_of(&w);
+        match out.get_mut(stem.as_ref()) {
+            Some(e) => {
+                if x > *e {
+                    *e = x;
+                }
+            }
+            None => {
+                out.insert(stem.into_owned(), x);
+            }
         }
     }
     out
+}
+
+/// A word with its curly apostrophes (U+2019) straight, copied only when it has one.
+pub(super) fn straight_apostrophes(w: &str) -> Cow<'_, str> {
+    if w.contains('\u{2019}') {
+        Cow::Owned(w.replace('\u{2019}', "'"))
+    } else {
+        Cow::Borrowed(w)
+    }
 }
 
 /// The stems of the names in a content: words capitalised inside a sentence-case content; in a
@@ -531,14 +562,20 @@ pub fn similarity(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> Simil
 /// Whether a content has fewer than two content words (any word that is not a function
 /// word): such a claim ("No", "it", "?", a bare number) never relates to anything.
 pub fn degenerate(content: &str) -> bool {
+    degenerate_words(&words(content))
+}
+
+/// [`degenerate`] of a text's [`words`].
+pub(super) fn degenerate_words(ws: &[String]) -> bool {
     const FUNCTION: &[&str] = &[
         "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
         "with", "from", "as", "is", "are", "was", "were", "be", "been", "it", "its", "this",
         "that", "he", "she", "they", "we", "you", "i", "so", "do", "did", "does",
     ];
-    words(content)
-        .iter()
-        .filter(|w| w.chars().any(char::is_alphanumeric) && !FUNCTION.contains(&w.as_str()))
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    let function = SET.get_or_init(|| word_set(FUNCTION));
+    ws.iter()
+        .filter(|w| w.chars().any(char::is_alphanumeric) && !function.contains(w.as_str()))
         .take(2)
         .count()
         < 2
