@@ -40,12 +40,20 @@ const STARTS: &[&str] = &[
     "this post has been corrected",
 ];
 
-/// The correction notices of a text, in text order: each starts a line or a sentence.
+/// More characters than the longest of [`STARTS`]: only this many at a sentence start are
+/// lowered to compare, not the rest of the line.
+const HEAD_CHARS: usize = 40;
+
+/// The correction notices of a text, in text order: each starts a line or a sentence. Linear
+/// in the text: a line of many sentences costs each of them a bounded look at its start.
 pub fn correction_notices(text: &str) -> Vec<Notice> {
     let mut out = Vec::new();
     let mut line_start_chars = 0usize;
+    let mut starts: Vec<usize> = Vec::new();
+    let mut head = String::with_capacity(HEAD_CHARS * 2);
     for line in text.split('\n') {
-        let mut starts: Vec<usize> = vec![0];
+        starts.clear();
+        starts.push(0);
         // Sentence starts inside the line: after ". ", "! " or "? ".
         for (i, pair) in line.as_bytes().windows(2).enumerate() {
             if matches!(pair, [b'.' | b'!' | b'?', b' ']) {
@@ -54,13 +62,21 @@ pub fn correction_notices(text: &str) -> Vec<Notice> {
         }
         for &s in &starts {
             let Some(rest) = line.get(s..) else { continue };
-            let lead = rest.len()
-                - rest
-                    .trim_start_matches([' ', '\t', '*', '_', '(', '['])
-                    .len();
-            let body = &rest[lead..];
-            let lower = body.to_lowercase();
-            if STARTS.iter().any(|p| lower.starts_with(p)) {
+            let body = rest.trim_start_matches([' ', '\t', '*', '_', '(', '[']);
+            let lead = rest.len() - body.len();
+            let Some(first) = body.chars().next() else {
+                continue;
+            };
+            // Every notice starts with an ASCII letter: most sentences stop here.
+            let first = first.to_ascii_lowercase();
+            if !STARTS.iter().any(|p| p.starts_with(first)) {
+                continue;
+            }
+            // Lowered one character at a time: the same as lowering the whole rest but for a
+            // final sigma, which no notice word holds.
+            head.clear();
+            head.extend(body.chars().take(HEAD_CHARS).flat_map(char::to_lowercase));
+            if STARTS.iter().any(|p| head.starts_with(p)) {
                 let notice = body
                     .trim_end()
                     .trim_end_matches(['*', '_', ')', ']'])
@@ -103,6 +119,73 @@ mod tests {
             .map(|n| chars.iter().skip(n.position).take(11).collect())
             .collect();
         assert_eq!(starts, ["Correction:", "This articl"]);
+    }
+
+    /// What the notices were before the look at a sentence start was bounded: the whole rest
+    /// of the line lowered at every sentence start.
+    fn notices_lowering_the_rest(text: &str) -> Vec<Notice> {
+        let mut out = Vec::new();
+        let mut line_start_chars = 0usize;
+        for line in text.split('\n') {
+            let mut starts: Vec<usize> = vec![0];
+            for (i, pair) in line.as_bytes().windows(2).enumerate() {
+                if matches!(pair, [b'.' | b'!' | b'?', b' ']) {
+                    starts.push(i + 2);
+                }
+            }
+            for &s in &starts {
+                let Some(rest) = line.get(s..) else { continue };
+                let lead = rest.len()
+                    - rest
+                        .trim_start_matches([' ', '\t', '*', '_', '(', '['])
+                        .len();
+                let body = &rest[lead..];
+                let lower = body.to_lowercase();
+                if STARTS.iter().any(|p| lower.starts_with(p)) {
+                    let notice = body
+                        .trim_end()
+                        .trim_end_matches(['*', '_', ')', ']'])
+                        .trim_end();
+                    let before = line.get(..s + lead).unwrap_or("");
+                    out.push(Notice {
+                        position: line_start_chars + before.chars().count(),
+                        text: notice.split_whitespace().collect::<Vec<_>>().join(" "),
+                    });
+                    break;
+                }
+            }
+            line_start_chars += line.chars().count() + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn the_head_is_longer_than_every_start() {
+        for p in STARTS {
+            assert!(p.chars().count() < HEAD_CHARS, "{p}");
+            assert!(p.starts_with(|c: char| c.is_ascii_lowercase()), "{p}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The bounded look finds what lowering the rest of the line found, on text made of
+        /// notice words, sentence ends, emphasis, capitals that lower to more than one
+        /// character and sigmas.
+        #[test]
+        fn bounded_heads_find_the_same_notices(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Correction: ", "CORRECTION: ", "correction — ", "Editor\u{2019}s note: ",
+                    "An earlier version of this ", "THIS STORY WAS UPDATED ", "This ", "article ",
+                    "has been ", "updated", "corrected", ". ", "? ", "! ", "\n", "*", "_", "(",
+                    "[", " ", "\t", "\u{130}", "\u{3a3}", "ΣΑΣ ", "é", "Ünter ", "x",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(correction_notices(&text), notices_lowering_the_rest(&text));
+        }
     }
 
     #[test]
