@@ -312,12 +312,17 @@ where
     let folds = folding.is_some();
     let outcome = std::thread::scope(|scope| -> Result<(), RunError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);
+        // What the planning thread made and the writing thread did not need goes back to be
+        // freed where it was allocated (a free on the writing thread waited for the planning
+        // thread's allocator lock).
+        let (trash, trashed) = mpsc::channel::<Vec<Vec<(String, String)>>>();
         let options_ref = &options;
         let walked_ref = &walked;
         let planner = scope.spawn(move || {
             // A second connection: WAL lets it read while the writer writes.
             let reader = Store::open_read_only(&db_path).ok();
             for file in files() {
+                trashed.try_iter().for_each(drop);
                 walked_ref.fetch_add(1, Ordering::Relaxed);
                 crate::fault::point("import-planner");
                 let plan = file.map_err(ImportError::from).and_then(|path| {
@@ -344,6 +349,11 @@ where
             let opened = std::time::Instant::now();
             for plan in plans.by_ref() {
                 let outcome = plan.and_then(|plan| write_file(&mut ledger, plan, &options));
+                let unused = ledger.take_unused_keys();
+                if !unused.is_empty() {
+                    // Freed here if the planning thread has ended.
+                    let _ = trash.send(unused);
+                }
                 if outcome.is_err() && ledger.spoiled() {
                     // The file failed while it was written (rare: its plan was sound), and its
                     // unit is optimistic, without a savepoint: what it wrote is in the

@@ -304,6 +304,14 @@ impl<'s> Ledger<'s> {
         Ok(self.store(object, keys)?.is_some())
     }
 
+    /// The candidate keys given with claims (by [`Ledger::put_ref`]) that were found stored
+    /// already, so not needed: for the caller to free on the thread that made them (import's
+    /// planning thread). Freeing them here locked that thread's allocator arena for each of
+    /// their strings, and the writing thread waited for the lock (docs/performance.md).
+    pub fn take_unused_keys(&mut self) -> Vec<Vec<(String, String)>> {
+        self.writer.take_unused_keys()
+    }
+
     /// Every object goes in here: checked ([`admit`]), stored, and counted against the
     /// transaction's limit of objects of unknown types.
     fn store(
@@ -317,6 +325,9 @@ impl<'s> Ledger<'s> {
                 kind: received.object.kind.clone(),
                 reason: "a fault was injected at ledger-put (CLAIMS_FAULT)".into(),
             });
+        }
+        if self.writer.unused_keys() >= UNUSED_KEYS_KEPT {
+            drop_elsewhere(self.writer.take_unused_keys());
         }
         let unknown = admit(received)?;
         if matches!(received.body, Some(Body::Review(_))) {
@@ -533,6 +544,10 @@ impl<'s> Ledger<'s> {
         Ok(self.derived)
     }
 }
+
+/// The most claims' unused candidate keys ([`Ledger::take_unused_keys`]) that wait for the
+/// caller to take them; past this many they are freed by [`drop_elsewhere`].
+const UNUSED_KEYS_KEPT: usize = 4096;
 
 /// A batch of at least this many objects, or a transaction that derived the relations of at
 /// least this many claims, is freed by [`drop_elsewhere`].

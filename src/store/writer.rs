@@ -83,6 +83,11 @@ pub struct Writer<'c> {
     /// brought up to date at commit, and how many there were when the current unit began.
     speakers: Vec<String>,
     speakers_at_unit: usize,
+    /// Candidate keys given with a claim that was stored before (in this transaction or an
+    /// earlier one): not needed, and made on another thread, whose allocator arena a free here
+    /// would have to lock. The ledger takes them to be freed elsewhere
+    /// ([`Writer::take_unused_keys`]).
+    unused_keys: Vec<Vec<(String, String)>>,
     /// The block list (`claims block`), read at the start of the transaction, with the ids
     /// blocked since for referring to a blocked object.
     blocked: std::collections::HashSet<ObjectId>,
@@ -111,6 +116,7 @@ impl<'c> Writer<'c> {
             fresh_at_unit: [0; 3],
             aliases_stored: false,
             speakers: Vec::new(),
+            unused_keys: Vec::new(),
             speakers_at_unit: 0,
             blocked,
         })
@@ -164,9 +170,11 @@ impl<'c> Writer<'c> {
         if self.cache.indexed(&object.id) {
             // Stored and indexed in this transaction, or found stored by a mention of it (a
             // claim stored again at each of its mentions): nothing to ask the database.
+            self.unused_keys.extend(keys);
             return Ok(None);
         }
         let Some(seq) = self.insert_object(object)? else {
+            self.unused_keys.extend(keys);
             return Ok(None);
         };
         if let Some(body) = &received.body {
@@ -182,6 +190,16 @@ impl<'c> Writer<'c> {
             }
         }
         Ok(Some(seq))
+    }
+
+    /// How many claims' unused candidate keys wait ([`Writer::take_unused_keys`]).
+    pub fn unused_keys(&self) -> usize {
+        self.unused_keys.len()
+    }
+
+    /// The candidate keys given with claims that were stored before, to be freed by the caller.
+    pub fn take_unused_keys(&mut self) -> Vec<Vec<(String, String)>> {
+        std::mem::take(&mut self.unused_keys)
     }
 
     fn note_fresh(&mut self, seq: i64, id: ObjectId, body: &crate::model::Body) {
