@@ -5,11 +5,13 @@
 //! relations are the same whatever order and batches the claims arrive in, equal to what
 //! `claims rebuild` computes, and an older database is migrated to them.
 
+mod common;
 use claims::ledger::Ledger;
 use claims::model::Received;
 use claims::relate::MAX_KEY_HOLDERS;
 use claims::store::{kept_past_bound, Store};
 use claims::synth::claim;
+use common::review;
 
 const PLACES: &[&str] = &[
     "harbour", "bridge", "station", "library", "school", "hospital", "market", "stadium",
@@ -210,29 +212,11 @@ fn deferred_relations_stay_pending_until_the_next_write_derives_them() {
 /// pending first, and it matches the claims it matches when every batch runs the step.
 #[test]
 fn a_review_in_a_deferred_transaction_matches_as_in_any_other() {
-    use claims::model::{Body, Rating, Review, Typed, Verdict};
-    let review: Received = Typed::new(Body::Review(Box::new(Review {
-        v: 1,
-        claim: None,
-        claim_text: Some("The reservoir near the harbour flooded after the storm".into()),
-        claimant: Some("Speaker 0".into()),
-        claim_date: None,
-        appearances: vec![],
-        verdict: Verdict::False,
-        rating: Rating::default(),
-        publisher: Some("Checkers".into()),
-        publisher_site: None,
-        reviewer: None,
-        url: Some("https://check.example/1".into()),
-        title: None,
-        date: None,
-        language: None,
-        note: None,
-        by: None,
-        at: None,
-    })))
-    .expect("a review encodes")
-    .into();
+    let review: Received = review(
+        "The reservoir near the harbour flooded after the storm",
+        "Speaker 0",
+        1,
+    );
     const MATCHES: &str = "SELECT r.id || ' ' || c.id || ' ' || m.score FROM review_matches m
                            JOIN objects r ON r.seq = m.review_seq
                            JOIN claims c ON c.seq = m.claim_seq";
@@ -290,33 +274,6 @@ fn keys_carried_to_the_pass_at_the_end_give_the_same_rows() {
         let report = claims::store::verify::verify(&deferred).expect("verify");
         assert!(report.ok(), "{name}: {:?}", report.problems);
     }
-}
-
-/// A review naming no claim, of this claim text and claimant.
-fn review(text: &str, claimant: &str, n: usize) -> Received {
-    use claims::model::{Body, Rating, Review, Typed, Verdict};
-    Typed::new(Body::Review(Box::new(Review {
-        v: 1,
-        claim: None,
-        claim_text: Some(text.into()),
-        claimant: Some(claimant.into()),
-        claim_date: None,
-        appearances: vec![],
-        verdict: Verdict::False,
-        rating: Rating::default(),
-        publisher: Some("Checkers".into()),
-        publisher_site: None,
-        reviewer: None,
-        url: Some(format!("https://check.example/{n}")),
-        title: None,
-        date: None,
-        language: None,
-        note: None,
-        by: None,
-        at: None,
-    })))
-    .expect("a review encodes")
-    .into()
 }
 
 /// 44 claims naming the zorblat and the quendish (two rare terms: their pair key is past the

@@ -16,7 +16,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::sql;
+use common::{review, sql};
 
 const COURIER: &str = "tests/fixtures/sync/ferry-courier.txt";
 const GAZETTE: &str = "tests/fixtures/sync/ferry-gazette.txt";
@@ -332,33 +332,6 @@ fn a_sync_into_an_empty_database_derives_what_the_source_holds() {
         assert_eq!(ids(synced), ids(&one));
         verified(synced);
     }
-}
-
-/// A review naming no claim, of this claim text and claimant.
-fn review(text: &str, claimant: &str, n: usize) -> claims::model::Received {
-    use claims::model::{Body, Rating, Review, Typed, Verdict};
-    Typed::new(Body::Review(Box::new(Review {
-        v: 1,
-        claim: None,
-        claim_text: Some(text.into()),
-        claimant: Some(claimant.into()),
-        claim_date: None,
-        appearances: vec![],
-        verdict: Verdict::False,
-        rating: Rating::default(),
-        publisher: Some("Checkers".into()),
-        publisher_site: None,
-        reviewer: None,
-        url: Some(format!("https://check.example/{n}")),
-        title: None,
-        date: None,
-        language: None,
-        note: None,
-        by: None,
-        at: None,
-    })))
-    .expect("a review encodes")
-    .into()
 }
 
 /// `review_matches` as `review id, claim id, score`, sorted.

@@ -214,3 +214,30 @@ pub fn forge_bundle(count: u64, payload: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&trailer);
     out
 }
+
+/// A review naming no claim, of this claim text and claimant.
+pub fn review(text: &str, claimant: &str, n: usize) -> claims::model::Received {
+    use claims::model::{Body, Rating, Review, Typed, Verdict};
+    Typed::new(Body::Review(Box::new(Review {
+        v: 1,
+        claim: None,
+        claim_text: Some(text.into()),
+        claimant: Some(claimant.into()),
+        claim_date: None,
+        appearances: vec![],
+        verdict: Verdict::False,
+        rating: Rating::default(),
+        publisher: Some("Checkers".into()),
+        publisher_site: None,
+        reviewer: None,
+        url: Some(format!("https://check.example/{n}")),
+        title: None,
+        date: None,
+        language: None,
+        note: None,
+        by: None,
+        at: None,
+    })))
+    .expect("a review encodes")
+    .into()
+}
