@@ -55,8 +55,9 @@ pub fn correction_notices(text: &str) -> Vec<Notice> {
         starts.clear();
         starts.push(0);
         // Sentence starts inside the line: after ". ", "! " or "? ".
-        for (i, pair) in line.as_bytes().windows(2).enumerate() {
-            if matches!(pair, [b'.' | b'!' | b'?', b' ']) {
+        let bytes = line.as_bytes();
+        for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+            if bytes.get(i + 1) == Some(&b' ') {
                 starts.push(i + 2);
             }
         }
@@ -72,11 +73,7 @@ pub fn correction_notices(text: &str) -> Vec<Notice> {
             if !STARTS.iter().any(|p| p.starts_with(first)) {
                 continue;
             }
-            // Lowered one character at a time: the same as lowering the whole rest but for a
-            // final sigma, which no notice word holds.
-            head.clear();
-            head.extend(body.chars().take(HEAD_CHARS).flat_map(char::to_lowercase));
-            if STARTS.iter().any(|p| head.starts_with(p)) {
+            if starts_a_notice(body, &mut head) {
                 let notice = body
                     .trim_end()
                     .trim_end_matches(['*', '_', ')', ']'])
@@ -93,6 +90,24 @@ pub fn correction_notices(text: &str) -> Vec<Notice> {
         line_start_chars += line.chars().count() + 1;
     }
     out
+}
+
+/// Whether `body` starts with one of [`STARTS`] in any case: lowered one character at a time
+/// (into `head`), the same as lowering the whole of it but for a final sigma, which no notice
+/// word holds; a start of ASCII characters is compared byte for byte without lowering.
+fn starts_a_notice(body: &str, head: &mut String) -> bool {
+    let bytes = body.as_bytes();
+    let look = bytes.get(..HEAD_CHARS).unwrap_or(bytes);
+    if look.is_ascii() {
+        return STARTS.iter().any(|p| {
+            bytes
+                .get(..p.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+        });
+    }
+    head.clear();
+    head.extend(body.chars().take(HEAD_CHARS).flat_map(char::to_lowercase));
+    STARTS.iter().any(|p| head.starts_with(p))
 }
 
 #[cfg(test)]
@@ -178,7 +193,7 @@ mod tests {
                     "Correction: ", "CORRECTION: ", "correction — ", "Editor\u{2019}s note: ",
                     "An earlier version of this ", "THIS STORY WAS UPDATED ", "This ", "article ",
                     "has been ", "updated", "corrected", ". ", "? ", "! ", "\n", "*", "_", "(",
-                    "[", " ", "\t", "\u{130}", "\u{3a3}", "ΣΑΣ ", "é", "Ünter ", "x",
+                    "[", " ", ".", "!", "\t", "\u{130}", "\u{3a3}", "ΣΑΣ ", "é", "Ünter ", "x",
                 ]),
                 0..40,
             )
