@@ -306,9 +306,10 @@ where
     // A third thread folds each committed batch back from the WAL into the database file while
     // the next one is written, on a connection of its own (a passive checkpoint never blocks
     // the writer), instead of the writing thread doing it at every commit past 1,000 pages.
-    let folding = Store::open_for_checkpoints(&db_path)
-        .ok()
-        .filter(|_| store.defer_checkpoints().is_ok());
+    let folding = match Store::open_for_checkpoints(&db_path) {
+        Ok(folding) if store.defer_checkpoints().is_ok() => Some(folding),
+        _ => None,
+    };
     let folds = folding.is_some();
     let outcome = std::thread::scope(|scope| -> Result<(), RunError> {
         let (send, recv) = mpsc::sync_channel::<Result<Plan, ImportError>>(32);

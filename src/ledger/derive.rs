@@ -588,15 +588,13 @@ fn keep_past_bound<'a>(
     let key = group[0].0;
     if store::kept_past_bound(key) {
         kept.extend_from_slice(group);
-    } else if relate::review::is_lookup_key(key) {
-        // Of a lookup key not kept for every claim, the rows of claims whose content is not
-        // plain text (`store::kept_row_past_bound`).
-        kept.extend(group.iter().filter(|r| {
-            fresh
-                .position(r.2)
-                .is_some_and(|i| !store::plain_text(&fresh.claims[i].1.content))
-        }));
+        return;
     }
+    kept.extend(group.iter().filter(|r| {
+        fresh.position(r.2).is_some_and(|i| {
+            store::kept_row_past_bound(key, store::plain_text(&fresh.claims[i].1.content))
+        })
+    }));
 }
 
 /// Removes the findings among the earlier holders of a key that has just passed the bound when

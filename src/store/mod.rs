@@ -647,20 +647,16 @@ fn fill_claim_keys(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     let mut common = tx.prepare("INSERT OR IGNORE INTO common_keys(key) VALUES (?1)")?;
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
         let key = group[0].0.as_str();
-        if group.len() as i64 > crate::relate::MAX_KEY_HOLDERS {
+        let past = group.len() as i64 > crate::relate::MAX_KEY_HOLDERS;
+        if past {
             common.execute([key])?;
-            if !kept_past_bound(key) {
-                // The rows of the claims whose content is not plain text, for a lookup key.
-                kept.extend(
-                    group
-                        .iter()
-                        .filter(|r| crate::relate::review::is_lookup_key(key) && !r.3)
-                        .map(|r| (r.0.as_str(), r.1.as_str(), r.2)),
-                );
-                continue;
-            }
         }
-        kept.extend(group.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2)));
+        kept.extend(
+            group
+                .iter()
+                .filter(|r| !past || kept_row_past_bound(key, r.3))
+                .map(|r| (r.0.as_str(), r.1.as_str(), r.2)),
+        );
     }
     related::insert_claim_keys(tx, kept)
 }

@@ -342,11 +342,12 @@ pub fn kept_past_bound(key: &str) -> bool {
         || (crate::relate::review::is_lookup_key(key) && !crate::relate::review::is_searchable(key))
 }
 
-/// Whether `claim_keys` keeps the row of `key` for a claim with this content once the key is
-/// past the bound: [`kept_past_bound`], or a lookup key of a content that is not
-/// [`plain_text`] (the full-text search is proven to find only the holders of plain text).
-pub fn kept_row_past_bound(key: &str, content: &str) -> bool {
-    kept_past_bound(key) || (crate::relate::review::is_lookup_key(key) && !plain_text(content))
+/// Whether `claim_keys` keeps the row of `key` for a claim once the key is past the bound:
+/// [`kept_past_bound`], or a lookup key of a claim whose content is not plain text (`plain`:
+/// [`plain_text`] of it; the full-text search is proven to find only the holders of plain
+/// text).
+pub fn kept_row_past_bound(key: &str, plain: bool) -> bool {
+    kept_past_bound(key) || (crate::relate::review::is_lookup_key(key) && !plain)
 }
 
 /// Whether a content is plain text: ASCII without NUL. FTS5's `unicode61` tokenizer then
