@@ -193,6 +193,53 @@ fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
     verified(&b);
 }
 
+#[test]
+fn versions_received_into_an_empty_database_are_diffed_as_where_they_were_imported() {
+    // The pass at the end of a sync into an empty database derives every document's
+    // `updates` from one read of all the versions.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = dir.path().join("one.db");
+    import(
+        &one,
+        &[
+            "tests/fixtures/timeline/bridge-v1.txt",
+            "tests/fixtures/timeline/bridge-v2.txt",
+            COURIER,
+            GAZETTE,
+        ],
+    );
+    let expected = relations(&one);
+    assert_eq!(
+        expected.iter().filter(|r| r.0 == "updates").count(),
+        3,
+        "{expected:?}"
+    );
+    let empty = dir.path().join("empty.db");
+    let mut local = Store::open(&empty).expect("empty");
+    let mut peer = DbPeer::open(&empty, &one).expect("peer");
+    sync::sync(&mut local, &mut peer, &Options::default(), &mut |_| {}).expect("sync");
+    drop((local, peer));
+    assert_eq!(relations(&empty), expected);
+    let order = "SELECT v.id, p.id FROM version_order o JOIN versions v ON v.seq = o.version_seq
+                 LEFT JOIN versions p ON p.seq = o.previous_seq ORDER BY v.id";
+    let orders = |path: &Path| {
+        let store = Store::open(path).expect("open");
+        let conn = sql(&store);
+        let mut stmt = conn.prepare(order).expect("prepare");
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .expect("query");
+        rows.collect::<Result<Vec<_>, _>>().expect("rows")
+    };
+    let found = orders(&empty);
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert_eq!(found.iter().filter(|r| r.1.is_some()).count(), 1);
+    assert_eq!(found, orders(&one));
+    verified(&empty);
+}
+
 const PLACES: &[&str] = &[
     "harbour", "bridge", "station", "library", "school", "hospital", "market",
 ];

@@ -28,7 +28,7 @@
 use crate::model::ClaimRef;
 use crate::objects::ObjectId;
 use crate::relate::{self, Facts, MAX_KEY_HOLDERS, UPDATES_BASIS};
-use crate::store::{self, FoundRow, Fresh, StoreError, Writer};
+use crate::store::{self, FoundRow, Fresh, OrderedVersion, StoreError, Writer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -121,7 +121,7 @@ pub(super) fn derive(writer: &mut Writer<'_>, known: &mut Known) -> Result<Deriv
                 .map(|(k, d)| (k.as_str(), relate::stored_detail(k, d), *seq))
         })
         .collect();
-    let rows = sorted(rows);
+    let rows = sorted_rows(rows);
     pairs(writer, &fresh, &rows, known, empty, &mut out)?;
     drop(rows);
     updates(writer, &fresh, &mut out)?;
@@ -172,6 +172,23 @@ fn sorted<T: Ord + Send>(mut rows: Vec<T>) -> Vec<T> {
         }
     }
     out
+}
+
+/// `claim_keys` rows `(key, detail, claim_seq)` in order ([`sorted`]). Each is sorted with the
+/// first eight bytes of its key in front, as a number that orders as those bytes do: most
+/// comparisons then read that number, next to the row, instead of following the key to its
+/// text (every row's key is a string of its own, anywhere in memory).
+fn sorted_rows<'a>(rows: Vec<(&'a str, &'a str, i64)>) -> Vec<(&'a str, &'a str, i64)> {
+    let prefixed: Vec<(u64, (&str, &str, i64))> = rows
+        .into_iter()
+        .map(|row| {
+            let mut head = [0u8; 8];
+            let n = row.0.len().min(8);
+            head[..n].copy_from_slice(&row.0.as_bytes()[..n]);
+            (u64::from_be_bytes(head), row)
+        })
+        .collect();
+    sorted(prefixed).into_iter().map(|(_, row)| row).collect()
 }
 
 /// `f` of each item, in order: on several threads when there are many.
@@ -434,32 +451,35 @@ fn pairs(
     // The new claims' rows of each key, in key order.
     let groups: Vec<&[(&str, &str, i64)]> = rows.chunk_by(|a, b| a.0 == b.0).collect();
     // Which keys are past the bound: known in this transaction, or asked of `common_keys`
-    // (one query for the step).
-    let unknown: Vec<&str> = groups
-        .iter()
-        .map(|g| g[0].0)
-        .filter(|k| !known.common.contains(*k))
-        .collect();
-    if empty.is_none() {
-        known.common.extend(writer.common_among(&unknown)?);
-    }
-    // The stored holders of every other key (one query for the step): at most
-    // MAX_KEY_HOLDERS rows each, a key with more being past the bound.
-    let open: Vec<&str> = unknown
-        .into_iter()
-        .filter(|k| !known.common.contains(*k))
-        .collect();
-    let mut stored: HashMap<String, Vec<(String, i64)>> = HashMap::with_capacity(open.len());
+    // (one query for the step). The step that derives everything asks neither table.
     let holders = if empty == Some(true) {
         Vec::new()
     } else {
+        let unknown: Vec<&str> = groups
+            .iter()
+            .map(|g| g[0].0)
+            .filter(|k| !known.common.contains(*k))
+            .collect();
+        if empty.is_none() {
+            known.common.extend(writer.common_among(&unknown)?);
+        }
+        // The stored holders of every other key (one query for the step): at most
+        // MAX_KEY_HOLDERS rows each, a key with more being past the bound.
+        let open: Vec<&str> = unknown
+            .into_iter()
+            .filter(|k| !known.common.contains(*k))
+            .collect();
         writer.holders_of(&open)?
     };
+    let mut stored: HashMap<String, Vec<(String, i64)>> = HashMap::with_capacity(holders.len());
     for (key, detail, seq) in holders {
         stored.entry(key).or_default().push((detail, seq));
     }
-    // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims).
-    let mut usable: HashMap<String, bool> = HashMap::new();
+    // Whether each key looked up pairs anything (held by at most MAX_KEY_HOLDERS claims), in
+    // key order (the groups'): found by a binary search, with no copy of the key.
+    let mut usable: Vec<(&str, bool)> = Vec::with_capacity(groups.len());
+    // The new claims whose content is not plain text, when a lookup key passes the bound.
+    let mut not_plain: Option<Vec<i64>> = None;
     // Each pair once, and whether they have the same content (share the content key with
     // the same detail).
     let mut candidates: BTreeMap<(i64, i64), bool> = BTreeMap::new();
@@ -473,29 +493,38 @@ fn pairs(
         // A key known to be past the bound: one lookup.
         out.rows_read += 1;
         if known.common.contains(key) {
-            usable.insert(key.to_string(), false);
-            keep_past_bound(group, fresh, &mut kept);
+            usable.push((key, false));
+            keep_past_bound(group, fresh, &mut not_plain, &mut kept);
+            continue;
+        }
+        let stored_here = stored.get(key);
+        if group.len() == 1 && stored_here.is_none() {
+            // One holder: kept, and it pairs nothing.
+            usable.push((key, true));
+            kept.push(group[0]);
+            out.rows_read += 1;
             continue;
         }
         // The first rows of the key in index order, the new claims' with the stored ones:
         // enough to tell whether the earlier holders alone were past the bound.
+        // (The group is in that order already: rows are sorted by key, detail and seq.)
         let mut holders: Vec<(&str, i64)> = group.iter().map(|r| (r.1, r.2)).collect();
-        if let Some(s) = stored.get(key) {
+        if let Some(s) = stored_here {
             holders.extend(s.iter().map(|(d, seq)| (d.as_str(), *seq)));
+            holders.sort_unstable();
         }
-        holders.sort_unstable();
         holders.dedup();
         holders.truncate((MAX_KEY_HOLDERS + 1 + new_holders) as usize);
         out.rows_read += holders.len() as u64;
         if holders.len() as i64 > MAX_KEY_HOLDERS {
-            usable.insert(key.to_string(), false);
+            usable.push((key, false));
             known.set_common_key(writer, key)?;
             if !store::kept_past_bound(key) {
                 // Past the bound, its rows are read by nothing (but a lookup key's of claims
                 // whose content is not plain text): the index drops them.
                 writer.delete_claim_keys(key)?;
             }
-            keep_past_bound(group, fresh, &mut kept);
+            keep_past_bound(group, fresh, &mut not_plain, &mut kept);
             let before: Vec<i64> = holders
                 .iter()
                 .map(|h| h.1)
@@ -507,7 +536,7 @@ fn pairs(
             }
             continue;
         }
-        usable.insert(key.to_string(), true);
+        usable.push((key, true));
         kept.extend_from_slice(group);
         let content_key = relate::is_content_key(key);
         for (i, (dx, x)) in holders.iter().enumerate() {
@@ -537,8 +566,10 @@ fn pairs(
             .filter_map(|&seq| fresh.position(seq).map(|i| fresh.claims[i].clone())),
     );
     known.extend(needed);
+    // Keys unpair looks up that this step did not (held by two claims it removes a finding of).
+    let mut asked: HashMap<String, bool> = HashMap::new();
     for holders in &passed {
-        unpair(writer, holders, known, &mut usable, out)?;
+        unpair(writer, holders, known, (&usable, &mut asked), out)?;
     }
     for ((x, y), same) in candidates {
         if same {
@@ -579,10 +610,12 @@ fn pairs(
 }
 
 /// Adds to `kept` the rows of `group` (the new claims' rows of one key past the bound) that the
-/// index keeps ([`store::kept_row_past_bound`]).
+/// index keeps ([`store::kept_row_past_bound`]). `not_plain` is the seqs of the new claims
+/// whose content is not [`store::plain_text`] (few or none), found the first time it is asked.
 fn keep_past_bound<'a>(
     group: &[(&'a str, &'a str, i64)],
     fresh: &Fresh,
+    not_plain: &mut Option<Vec<i64>>,
     kept: &mut Vec<(&'a str, &'a str, i64)>,
 ) {
     let key = group[0].0;
@@ -590,10 +623,22 @@ fn keep_past_bound<'a>(
         kept.extend_from_slice(group);
         return;
     }
+    // Past the bound, only a lookup key keeps rows, of claims whose content is not plain text:
+    // the others keep none, whatever the claim.
+    if !store::kept_row_past_bound(key, false) {
+        return;
+    }
+    let not_plain = not_plain.get_or_insert_with(|| {
+        fresh
+            .claims
+            .iter()
+            .filter(|(_, c)| !store::plain_text(&c.content))
+            .map(|(seq, _)| *seq)
+            .collect()
+    });
     kept.extend(group.iter().filter(|r| {
-        fresh.position(r.2).is_some_and(|i| {
-            store::kept_row_past_bound(key, store::plain_text(&fresh.claims[i].1.content))
-        })
+        let plain = not_plain.binary_search(&r.2).is_err();
+        store::kept_row_past_bound(key, plain)
     }));
 }
 
@@ -603,7 +648,7 @@ fn unpair(
     writer: &Writer<'_>,
     holders: &[i64],
     known: &mut Known,
-    usable: &mut HashMap<String, bool>,
+    (usable, asked): (&[(&str, bool)], &mut HashMap<String, bool>),
     out: &mut Derived,
 ) -> Result<(), StoreError> {
     for (a, b, kind) in writer.found_among(holders)? {
@@ -612,14 +657,18 @@ fn unpair(
         let (ka, kb) = (&known.keys[&a], &known.keys[&b]);
         let mut still = false;
         for key in ka.intersection(kb) {
-            let ok = match usable.get(key) {
-                Some(&ok) => ok,
+            let here = usable
+                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+                .ok()
+                .map(|i| usable[i].1);
+            let ok = match here.or_else(|| asked.get(key).copied()) {
+                Some(ok) => ok,
                 None => {
                     let ok = !writer.is_common_key(key)?
                         && writer.key_holders(key, MAX_KEY_HOLDERS + 1)?.len() as i64
                             <= MAX_KEY_HOLDERS;
                     out.rows_read += MAX_KEY_HOLDERS as u64 + 2;
-                    usable.insert(key.clone(), ok);
+                    asked.insert(key.clone(), ok);
                     ok
                 }
             };
@@ -638,6 +687,13 @@ fn unpair(
 
 /// The `updates` rows of the documents with new versions or new mentions.
 fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<(), StoreError> {
+    if fresh.everything {
+        // Every document, in one read: no mentions to look up, no version order recorded.
+        for versions in writer.all_ordered_versions()? {
+            document_updates(writer, &versions, &BTreeSet::new(), out)?;
+        }
+        return Ok(());
+    }
     let mut ids: Vec<ObjectId> = fresh.versions.iter().map(|v| v.1).collect();
     ids.extend(fresh.mentioned.iter().copied());
     let touched = writer.versions_by_id(&ids)?;
@@ -648,51 +704,63 @@ fn updates(writer: &mut Writer<'_>, fresh: &Fresh, out: &mut Derived) -> Result<
     let documents: BTreeSet<i64> = touched.iter().map(|v| v.1).collect();
     for document in documents {
         let versions = writer.ordered_versions(document)?;
-        for (i, v) in versions.iter().enumerate() {
-            let previous = i.checked_sub(1).map(|p| &versions[p]);
-            let p_seq = previous.map(|p| p.seq);
-            let stale = v.derived_after != Some(p_seq)
-                || mentioned.contains(&v.seq)
-                || p_seq.is_some_and(|p| mentioned.contains(&p));
-            if !stale {
-                continue;
-            }
-            if v.derived_after.is_some() {
-                out.removed += 1;
-                writer.reset_updates(v.seq, p_seq)?;
-            } else {
-                // Never derived: no `updates` row of it to forget.
-                writer.record_previous(v.seq, p_seq)?;
-            }
-            let Some(previous) = previous else {
+        document_updates(writer, &versions, &mentioned, out)?;
+    }
+    Ok(())
+}
+
+/// The `updates` rows of one document's versions (in version order) whose previous version is
+/// not the one recorded, or that new mentions (`mentioned`) were indexed in.
+fn document_updates(
+    writer: &mut Writer<'_>,
+    versions: &[OrderedVersion],
+    mentioned: &BTreeSet<i64>,
+    out: &mut Derived,
+) -> Result<(), StoreError> {
+    for (i, v) in versions.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|p| &versions[p]);
+        let p_seq = previous.map(|p| p.seq);
+        let stale = v.derived_after != Some(p_seq)
+            || mentioned.contains(&v.seq)
+            || p_seq.is_some_and(|p| mentioned.contains(&p));
+        if !stale {
+            continue;
+        }
+        if v.derived_after.is_some() {
+            out.removed += 1;
+            writer.reset_updates(v.seq, p_seq)?;
+        } else {
+            // Never derived: no `updates` row of it to forget.
+            writer.record_previous(v.seq, p_seq)?;
+        }
+        let Some(previous) = previous else {
+            continue;
+        };
+        let before = writer.version_claims(&previous.id)?;
+        let after = writer.version_claims(&v.id)?;
+        let edits = relate::updates(&before, &after);
+        if edits.is_empty() {
+            continue;
+        }
+        let ids: Vec<ObjectId> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
+        let seqs: HashMap<ObjectId, i64> = writer.claim_seqs(&ids)?.into_iter().collect();
+        for (a_id, b_id, reason) in edits {
+            let (Some(&a_seq), Some(&b_seq)) = (seqs.get(&a_id), seqs.get(&b_id)) else {
                 continue;
             };
-            let before = writer.version_claims(&previous.id)?;
-            let after = writer.version_claims(&v.id)?;
-            let edits = relate::updates(&before, &after);
-            if edits.is_empty() {
-                continue;
-            }
-            let ids: Vec<ObjectId> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
-            let seqs: HashMap<ObjectId, i64> = writer.claim_seqs(&ids)?.into_iter().collect();
-            for (a_id, b_id, reason) in edits {
-                let (Some(&a_seq), Some(&b_seq)) = (seqs.get(&a_id), seqs.get(&b_id)) else {
-                    continue;
-                };
-                let row = FoundRow {
-                    a_seq,
-                    a_id,
-                    b_seq,
-                    b_id,
-                    kind: "updates",
-                    score: 1.0,
-                    basis: UPDATES_BASIS.to_string(),
-                    reason,
-                    version_seq: v.seq,
-                };
-                if writer.insert_found(&row)? {
-                    out.note("updates");
-                }
+            let row = FoundRow {
+                a_seq,
+                a_id,
+                b_seq,
+                b_id,
+                kind: "updates",
+                score: 1.0,
+                basis: UPDATES_BASIS.to_string(),
+                reason,
+                version_seq: v.seq,
+            };
+            if writer.insert_found(&row)? {
+                out.note("updates");
             }
         }
     }

@@ -29,7 +29,7 @@ pub mod verify;
 mod writer;
 
 pub(crate) use related::FoundRow;
-pub use related::{kept_past_bound, kept_row_past_bound, plain_text};
+pub use related::{kept_past_bound, kept_row_past_bound, plain_text, OrderedVersion};
 pub use replica::{Mark, Replica};
 pub(crate) use writer::{Fresh, Writer};
 
@@ -340,6 +340,27 @@ impl Store {
     /// Starts one transaction of object writes. Only the ledger calls this.
     pub(crate) fn writer(&mut self) -> Result<Writer<'_>> {
         Writer::begin(&mut self.conn)
+    }
+
+    /// Runs `f` (whole transactions) with this connection's foreign-key checks off, and turns
+    /// them on again after it, whether it succeeds or fails. Only for a pass whose every
+    /// reference is read, in its own transaction, from the row it refers to: the relation pass
+    /// over every stored claim ([`crate::ledger::Ledger::settle`]) writes its `claim_keys`
+    /// rows, about ten a claim, and a check of each looked the claim up again (half the cost
+    /// of writing them). SQLite ignores the setting inside a transaction, so `f` must begin
+    /// its own.
+    pub(crate) fn without_foreign_key_checks<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = OFF;")
+            .map_err(StoreError::from)?;
+        let result = f(self);
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(StoreError::from)?;
+        result
     }
 
     /// The local sync state (replica id, chain hashes, cursors, batches, log).
@@ -712,5 +733,26 @@ mod lock_tests {
         assert!(full
             .describe_write_failure()
             .starts_with("the disk is full ("));
+    }
+}
+
+#[cfg(test)]
+mod foreign_key_tests {
+    use super::*;
+
+    #[test]
+    fn foreign_key_checks_are_on_again_after_a_pass_that_succeeds_or_fails() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("a.db")).expect("open");
+        assert!(store.settings().expect("settings").foreign_keys);
+        let inside = store
+            .without_foreign_key_checks(|s| s.settings().map(|s| s.foreign_keys))
+            .expect("pass");
+        assert!(!inside);
+        assert!(store.settings().expect("settings").foreign_keys);
+        let failed: Result<()> =
+            store.without_foreign_key_checks(|_| Err(StoreError::Corrupt("stop".into())));
+        assert!(matches!(failed, Err(StoreError::Corrupt(m)) if m == "stop"));
+        assert!(store.settings().expect("settings").foreign_keys);
     }
 }

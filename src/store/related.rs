@@ -78,9 +78,6 @@ impl Writer<'_> {
             while let Some(r) = rows.next()? {
                 fresh.claims.push((r.get(0)?, claim_ref(r, 1)?));
             }
-            let mut stmt = conn.prepare("SELECT seq, id FROM versions ORDER BY seq")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, row_id(r, 1)?)))?;
-            fresh.versions = rows.collect::<rusqlite::Result<_>>()?;
             if pending != 2 {
                 let mut documents = conn.prepare("SELECT seq FROM documents")?;
                 let docs: Vec<i64> = documents
@@ -91,6 +88,7 @@ impl Writer<'_> {
                 }
             }
         }
+        fresh.everything = true;
         self.set_fresh(fresh);
         Ok(())
     }
@@ -279,6 +277,35 @@ impl Writer<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every stored document's versions in version order (documents in seq order): what
+    /// [`Writer::ordered_versions`] gives for each, in one query.
+    pub fn all_ordered_versions(&self) -> Result<Vec<Vec<OrderedVersion>>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT v.document_seq, v.seq, v.id, o.version_seq IS NOT NULL, o.previous_seq
+             FROM versions v LEFT JOIN version_order o ON o.version_seq = v.seq
+             ORDER BY v.document_seq, v.number",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut documents: Vec<Vec<OrderedVersion>> = Vec::new();
+        let mut last = None;
+        while let Some(r) = rows.next()? {
+            let document: i64 = r.get(0)?;
+            let known: bool = r.get(3)?;
+            let previous: Option<i64> = r.get(4)?;
+            let version = OrderedVersion {
+                seq: r.get(1)?,
+                id: row_id(r, 2)?,
+                derived_after: known.then_some(previous),
+            };
+            match documents.last_mut() {
+                Some(versions) if last == Some(document) => versions.push(version),
+                _ => documents.push(vec![version]),
+            }
+            last = Some(document);
+        }
+        Ok(documents)
     }
 
     /// Forgets the `updates` rows derived for a version and records the version now before it.

@@ -25,11 +25,18 @@ pub struct Fresh {
     /// Candidate keys of claims computed before they were stored (by id), for the relation
     /// step to take instead of computing them again.
     pub keys: HashMap<ObjectId, Vec<(String, String)>>,
+    /// Everything stored is fresh, and no version has its order recorded
+    /// ([`Writer::refresh_all`]): the step derives every document's `updates` from one read
+    /// of them all (`versions` is then left empty).
+    pub everything: bool,
 }
 
 impl Fresh {
     pub fn is_empty(&self) -> bool {
-        self.claims.is_empty() && self.versions.is_empty() && self.mentioned.is_empty()
+        !self.everything
+            && self.claims.is_empty()
+            && self.versions.is_empty()
+            && self.mentioned.is_empty()
     }
 
     fn lens(&self) -> [usize; 3] {
