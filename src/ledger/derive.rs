@@ -785,6 +785,25 @@ mod tests {
         assert_eq!(sorted(Vec::<u8>::new()), Vec::<u8>::new());
     }
 
+    proptest::proptest! {
+        /// Rows sorted with their key's first eight bytes in front are in the rows' own order:
+        /// keys shorter than eight bytes, empty, sharing long beginnings, with bytes above
+        /// 0x7F and NUL, details and seqs that differ under one key.
+        #[test]
+        fn rows_sorted_by_their_key_heads_are_in_row_order(
+            rows in proptest::collection::vec(
+                ("(t:|n:|t:abcdefgh|)[a-c\\x00\\u{e9}]{0,10}", "[01]{0,2}", 0i64..50),
+                0..300,
+            )
+        ) {
+            let rows: Vec<(&str, &str, i64)> =
+                rows.iter().map(|(k, d, s)| (k.as_str(), d.as_str(), *s)).collect();
+            let mut expected = rows.clone();
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(sorted_rows(rows), expected);
+        }
+    }
+
     fn id(n: u64) -> ObjectId {
         ObjectId::of_bytes(&n.to_le_bytes())
     }
