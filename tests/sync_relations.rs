@@ -156,24 +156,30 @@ fn relations(path: &Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Imports both versions of the bridge article (and `more`) into `path`: its relations, of
+/// which 3 `updates` between the versions.
+fn both_versions_imported(path: &Path, more: &[&str]) -> Vec<(String, String, String)> {
+    let mut files = vec![
+        "tests/fixtures/timeline/bridge-v1.txt",
+        "tests/fixtures/timeline/bridge-v2.txt",
+    ];
+    files.extend_from_slice(more);
+    import(path, &files);
+    let found = relations(path);
+    assert_eq!(
+        found.iter().filter(|r| r.0 == "updates").count(),
+        3,
+        "{found:?}"
+    );
+    found
+}
+
 #[test]
 fn a_new_version_received_by_sync_is_diffed_against_the_one_before_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     // One database imports both versions of the article.
     let one = dir.path().join("one.db");
-    import(
-        &one,
-        &[
-            "tests/fixtures/timeline/bridge-v1.txt",
-            "tests/fixtures/timeline/bridge-v2.txt",
-        ],
-    );
-    let expected = relations(&one);
-    assert_eq!(
-        expected.iter().filter(|r| r.0 == "updates").count(),
-        3,
-        "{expected:?}"
-    );
+    let expected = both_versions_imported(&one, &[]);
     // Another has the first version and receives the second by sync from a third.
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     import(&a, &["tests/fixtures/timeline/bridge-v1.txt"]);
@@ -199,21 +205,7 @@ fn versions_received_into_an_empty_database_are_diffed_as_where_they_were_import
     // `updates` from one read of all the versions.
     let dir = tempfile::tempdir().expect("tempdir");
     let one = dir.path().join("one.db");
-    import(
-        &one,
-        &[
-            "tests/fixtures/timeline/bridge-v1.txt",
-            "tests/fixtures/timeline/bridge-v2.txt",
-            COURIER,
-            GAZETTE,
-        ],
-    );
-    let expected = relations(&one);
-    assert_eq!(
-        expected.iter().filter(|r| r.0 == "updates").count(),
-        3,
-        "{expected:?}"
-    );
+    let expected = both_versions_imported(&one, &[COURIER, GAZETTE]);
     let empty = dir.path().join("empty.db");
     let mut local = Store::open(&empty).expect("empty");
     let mut peer = DbPeer::open(&empty, &one).expect("peer");
