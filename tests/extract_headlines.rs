@@ -65,6 +65,13 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
         ("harbour plan wins backing from council",
          Outlet("harbour plan wins backing from council", &[])),
         ("Ferry service to resume in spring", Outlet("Ferry service to resume in spring", &[])),
+        // An irregular participle or a state is what the headline states.
+        ("Harbour Crane Stolen From Dry Dock", Outlet("Harbour Crane Stolen From Dry Dock", &[])),
+        ("Ferry Captain Shot Himself In The Foot",
+         Outlet("Ferry Captain Shot Himself In The Foot", &[])),
+        ("Veteran Harbour Pilot Dead At 81", Outlet("Veteran Harbour Pilot Dead At 81", &[])),
+        ("Ferry Cat Alive After Week At Sea", Outlet("Ferry Cat Alive After Week At Sea", &[])),
+        ("Harbour Chief Not In Custody", Outlet("Harbour Chief Not In Custody", &[])),
         // Questions, labels, names and short fragments state nothing.
         ("Is This The Oldest Ferry In The World?", Nothing),
         ("Did The Mayor Really Sell The Harbour?", Nothing),

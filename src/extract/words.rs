@@ -47,6 +47,7 @@ pub(crate) enum W {
     FramingOpinion,
     Subordinator,
     NpToHead,
+    HeadlineState,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -60,7 +61,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 37] = [
+    pub const LISTED: [(W, &'static str); 38] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -98,6 +99,7 @@ impl W {
         (W::FramingOpinion, "framing_opinion"),
         (W::Subordinator, "subordinator"),
         (W::NpToHead, "np_to_head"),
+        (W::HeadlineState, "headline_state"),
     ];
 
     /// The listed class called `name` in `words.tsv`.
