@@ -299,19 +299,9 @@ fn common_pair_corpus() -> Vec<Received> {
 /// Reviews of the same story: one worded as a claim (its pair key past the bound), one about
 /// the café, one of another story.
 fn common_pair_reviews() -> Vec<Received> {
-    vec![
-        review(
-            "Says the zorblat and the quendish near the harbour flooded overnight.",
-            "Speaker 0",
-            1,
-        ),
-        review(
-            "The zorblat and the quendish near the cafe flooded",
-            "Someone Else",
-            2,
-        ),
-        review("Grain exports rose by a third", "Speaker 2", 3),
-    ]
+    let mut reviews = common::pair_key_reviews();
+    reviews.push(review("Grain exports rose by a third", "Speaker 2", 3));
+    reviews
 }
 
 /// `review_matches` as rows `review id, claim id, score`.

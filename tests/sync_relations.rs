@@ -16,7 +16,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{review, sql};
+use common::sql;
 
 const COURIER: &str = "tests/fixtures/sync/ferry-courier.txt";
 const GAZETTE: &str = "tests/fixtures/sync/ferry-gazette.txt";
@@ -412,18 +412,7 @@ fn reviews_of_a_pair_key_past_the_bound_match_the_same_claims_after_a_sync() {
         "neutral",
         "the zorblat and the quendish near the café flooded overnight",
     ));
-    let reviews = [
-        review(
-            "Says the zorblat and the quendish near the harbour flooded overnight.",
-            "Speaker 0",
-            1,
-        ),
-        review(
-            "The zorblat and the quendish near the cafe flooded",
-            "Someone Else",
-            2,
-        ),
-    ];
+    let reviews = common::pair_key_reviews();
     let one = dir.path().join("one.db");
     {
         let mut store = Store::open(&one).expect("one");

@@ -33,6 +33,18 @@ pub struct OrderedVersion {
     pub derived_after: Option<Option<i64>>,
 }
 
+/// An [`OrderedVersion`] from the columns `seq, id, version_order.version_seq IS NOT NULL,
+/// version_order.previous_seq` of a row, from column `at` on.
+fn ordered_version(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<OrderedVersion> {
+    let known: bool = r.get(at + 2)?;
+    let previous: Option<i64> = r.get(at + 3)?;
+    Ok(OrderedVersion {
+        seq: r.get(at)?,
+        id: row_id(r, at + 1)?,
+        derived_after: known.then_some(previous),
+    })
+}
+
 fn json<T: serde::Serialize>(what: &str, v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
@@ -267,15 +279,7 @@ impl Writer<'_> {
              FROM versions v LEFT JOIN version_order o ON o.version_seq = v.seq
              WHERE v.document_seq = ?1 ORDER BY v.number",
         )?;
-        let rows = stmt.query_map([document_seq], |r| {
-            let known: bool = r.get(2)?;
-            let previous: Option<i64> = r.get(3)?;
-            Ok(OrderedVersion {
-                seq: r.get(0)?,
-                id: row_id(r, 1)?,
-                derived_after: known.then_some(previous),
-            })
-        })?;
+        let rows = stmt.query_map([document_seq], |r| ordered_version(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -292,13 +296,7 @@ impl Writer<'_> {
         let mut last = None;
         while let Some(r) = rows.next()? {
             let document: i64 = r.get(0)?;
-            let known: bool = r.get(3)?;
-            let previous: Option<i64> = r.get(4)?;
-            let version = OrderedVersion {
-                seq: r.get(1)?,
-                id: row_id(r, 2)?,
-                derived_after: known.then_some(previous),
-            };
+            let version = ordered_version(r, 1)?;
             match documents.last_mut() {
                 Some(versions) if last == Some(document) => versions.push(version),
                 _ => documents.push(vec![version]),

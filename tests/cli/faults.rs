@@ -4,6 +4,20 @@
 
 use crate::common::{stderr, stdout, Env};
 
+/// Runs `claims ARGS` with the fault `fault` injected: it must exit with 1 and say `message`.
+fn fails_with_fault(env: &Env, fault: &str, args: &[&str], message: &str) -> std::process::Output {
+    let out = env
+        .cmd()
+        .env("CLAIMS_FAULT", fault)
+        .args(args)
+        .output()
+        .expect("claims runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(message), "{err}");
+    out
+}
+
 #[test]
 fn a_panic_of_the_import_planner_fails_the_import() {
     let env = Env::new();
@@ -13,21 +27,13 @@ fn a_panic_of_the_import_planner_fails_the_import() {
             &format!("{title} story\nThe mayor said that the {name} bridge would reopen.\n"),
         );
     }
-    let out = env
-        .cmd()
-        .env("CLAIMS_FAULT", "import-planner:2")
-        .args(["import", "a.txt", "b.txt", "c.txt"])
-        .output()
-        .expect("claims runs");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains(
-            "claims: error: internal error: the planning thread stopped (fault injected at \
-             import-planner:2 (CLAIMS_FAULT)) after 1 of 3 files; the files reported before \
-             this were imported"
-        ),
-        "{err}"
+    let out = fails_with_fault(
+        &env,
+        "import-planner:2",
+        &["import", "a.txt", "b.txt", "c.txt"],
+        "claims: error: internal error: the planning thread stopped (fault injected at \
+         import-planner:2 (CLAIMS_FAULT)) after 1 of 3 files; the files reported before \
+         this were imported",
     );
     // The file planned before the panic was imported and reported; no summary claims success.
     let text = stdout(&out);
@@ -53,21 +59,13 @@ fn a_panic_of_the_import_checkpointer_fails_the_import_and_keeps_the_files() {
         "a.txt",
         "A story\nThe mayor said that the bridge would reopen.\n",
     );
-    let out = env
-        .cmd()
-        .env("CLAIMS_FAULT", "import-checkpoint:1")
-        .args(["import", "a.txt"])
-        .output()
-        .expect("claims runs");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains(
-            "claims: error: internal error: the checkpointing thread stopped (fault injected at \
-             import-checkpoint:1 (CLAIMS_FAULT)) after 1 of 1 files; the files reported before \
-             this were imported"
-        ),
-        "{err}"
+    let out = fails_with_fault(
+        &env,
+        "import-checkpoint:1",
+        &["import", "a.txt"],
+        "claims: error: internal error: the checkpointing thread stopped (fault injected at \
+         import-checkpoint:1 (CLAIMS_FAULT)) after 1 of 1 files; the files reported before \
+         this were imported",
     );
     assert!(
         stdout(&out).starts_with("a.txt: new version 1 of \"A story\""),
@@ -93,20 +91,12 @@ fn a_panic_of_the_sync_fetch_thread_fails_the_sync() {
     );
     env.ok(&["--db", "other.db", "import", "a.txt"]);
     env.ok(&["import", &env.copy("tests/fixtures/sync/ferry-courier.txt")]);
-    let out = env
-        .cmd()
-        .env("CLAIMS_FAULT", "sync-fetch:1")
-        .args(["sync", "other.db"])
-        .output()
-        .expect("claims runs");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains(
-            "claims: error: internal error: the fetch thread of the sync stopped (fault injected \
-             at sync-fetch:1 (CLAIMS_FAULT)); the batches stored before it are kept"
-        ),
-        "{err}"
+    let out = fails_with_fault(
+        &env,
+        "sync-fetch:1",
+        &["sync", "other.db"],
+        "claims: error: internal error: the fetch thread of the sync stopped (fault injected \
+         at sync-fetch:1 (CLAIMS_FAULT)); the batches stored before it are kept",
     );
     assert!(!stdout(&out).contains("synced with"), "{}", stdout(&out));
     // The next sync completes, and the session that failed is logged as such.

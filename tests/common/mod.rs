@@ -241,3 +241,21 @@ pub fn review(text: &str, claimant: &str, n: usize) -> claims::model::Received {
     .expect("a review encodes")
     .into()
 }
+
+/// Two reviews of the zorblat and the quendish (two rare terms whose pair key the tests put
+/// past the bound): one worded as a claim of "Speaker 0" about the harbour, one about the
+/// cafe (`café` in the claim it should match) by someone else.
+pub fn pair_key_reviews() -> Vec<claims::model::Received> {
+    vec![
+        review(
+            "Says the zorblat and the quendish near the harbour flooded overnight.",
+            "Speaker 0",
+            1,
+        ),
+        review(
+            "The zorblat and the quendish near the cafe flooded",
+            "Someone Else",
+            2,
+        ),
+    ]
+}
