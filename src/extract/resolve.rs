@@ -492,6 +492,19 @@ impl<'l> Resolver<'l> {
             }
             _ => src,
         };
+        // "A news report published Wednesday": a weekday at the end is when, not who; the
+        // participle before it goes with it ("news report").
+        let mut src = src;
+        if src.end > src.start + 1 && d.is(src.end - 1, W::Day) {
+            src.end -= 1;
+            if src.end > src.start + 1 && d.lw(src.end - 1) == "on" {
+                src.end -= 1;
+            }
+            let w = d.lw(src.end - 1);
+            if src.end > src.start + 1 && !d.cap(src.end - 1) && w.len() > 4 && w.ends_with("ed") {
+                src.end -= 1;
+            }
+        }
         let full = d.surface(&src);
         if let Some(a) = self.lx.aliases.get(full) {
             return Name {
@@ -716,6 +729,9 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             // Titles in front of a name go (`title` in words.tsv).
             ("Sen. Ada Moss said the vote was close.", &["Ada Moss"]),
+            // A weekday after a participle is when, not who.
+            ("A harbour report published Wednesday said the pay was low.", &["harbour report"]),
+            ("A court document released on Monday says the pay was low.", &["court document"]),
             // So does a party and state in brackets after it.
             ("Republican nominee Sen. Ada Moss (R-Ore.) said the vote was close.", &["Ada Moss"]),
             ("Ada Moss (D-Ore.) said the vote was close.", &["Ada Moss"]),

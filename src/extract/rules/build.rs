@@ -1175,6 +1175,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cue_inside_the_subject_gives_way_to_the_main_verb() {
+        let got = all("Tom Hale, a creative writing teacher, said the port was safe.");
+        assert_eq!(
+            got,
+            vec![(
+                "say".to_string(),
+                "Tom Hale, a creative writing teacher".to_string(),
+                "said".to_string(),
+                "the port was safe".to_string()
+            )]
+        );
+        // A cue with a source of its own is a clause: it stays.
+        let got = all("Ann Lee stressed support for the plan the council says is late.");
+        assert_eq!(got.first().map(|a| a.0.as_str()), Some("stress"), "{got:?}");
+    }
+
+    #[test]
     fn beliefs_inside_a_content_are_no_attributions() {
         let own = |v: &[(&str, &str, &str, &str)]| -> Vec<(String, String, String, String)> {
             v.iter()

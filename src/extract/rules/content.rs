@@ -34,6 +34,9 @@ impl Rules<'_, '_> {
     ) -> Option<Range<usize>> {
         let d = self.d;
         let hi = self.trimmed_end(s);
+        // The cue stands in the sentence's opening subordinate clause when nothing but words
+        // lies between the subordinator and it ("After the mayor said C, the council ...").
+        let cue_opens = q;
         let mut q = q;
         // Time adjuncts: "on Monday", "Tuesday", "last week".
         loop {
@@ -193,12 +196,21 @@ impl Rules<'_, '_> {
         let opens_subordinate = s.toks.start < q
             && (self.is(s.toks.start, W::Subordinator)
                 || matches!(self.lw(s.toks.start), "while" | "if" | "as" | "despite"));
+        let in_opening_clause = opens_subordinate
+            && (s.toks.start..cue_opens.min(s.toks.end))
+                .all(|k| !d.is_punct(k, ",") || d.in_quote(k));
+        let mut brackets = 0usize;
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
         while k + 1 < hi {
             // "...; the State Department said": a semicolon ends the clause.
             if d.is_punct(k, ";") && !d.in_quote(k) {
                 return Some(q..k);
+            }
+            if d.is_punct(k, "(") || d.is_punct(k, "[") {
+                brackets += 1;
+            } else if d.is_punct(k, ")") || d.is_punct(k, "]") {
+                brackets = brackets.saturating_sub(1);
             }
             // "Although she said C, he ...": after a sentence-opening subordinate clause, a
             // comma and a subject pronoun start the main clause, which is not content.
@@ -209,6 +221,11 @@ impl Rules<'_, '_> {
                 && k + 2 < hi
                 && d.is_word(k + 2)
             {
+                return Some(q..k);
+            }
+            // "After the mayor said the bridge was safe, engineers closed it": when the cue
+            // is in that opening clause, the clause's first comma ends it and the content.
+            if in_opening_clause && d.is_punct(k, ",") && !d.in_quote(k) && brackets == 0 {
                 return Some(q..k);
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
@@ -393,6 +410,11 @@ impl Rules<'_, '_> {
         if e > s.toks.start && d.kind(e - 1) == Some(Kind::Close) {
             let o = d.quote_start(e - 1);
             if o != NONE && d.line(o) == d.line(e - 1) {
+                // "Lee declared the need for drive: “Change the world,” she said.": after a
+                // colon the quotation alone is what is said.
+                if o > s.toks.start && d.is_punct(o - 1, ":") && !d.in_quote(o - 1) {
+                    return Some(o..e);
+                }
                 // Text before the quotation in the same sentence belongs to the content too
                 // ("But the benefit is ''10 times the losses,'' he said.").
                 if o > s.toks.start && e - s.toks.start <= WINDOW {
@@ -592,6 +614,19 @@ mod tests {
              "say", "taxes would fall"),
             ("When the mayor said taxes would fall, they cheered.", "said", "say",
              "taxes would fall"),
+            // A cue in that opening clause: the clause's first comma ends the content,
+            // whatever starts the main clause. Not a comma inside a quotation or brackets,
+            // nor when a comma stands between the subordinator and the cue.
+            ("After the mayor said the bridge was safe, engineers closed it.", "said", "say",
+             "the bridge was safe"),
+            ("While the mayor insisted that taxes would fall, the council raised them.",
+             "insisted", "insist", "that taxes would fall"),
+            ("As the mayor said the port “is safe, and open”, the ships left.", "said", "say",
+             "the port “is safe, and open”"),
+            ("When the mayor said the fund (about $5, not $50) was gone, voters left.", "said",
+             "say", "the fund (about $5, not $50) was gone"),
+            ("When, as expected, the mayor said taxes would fall, fees rose.", "said", "say",
+             "taxes would fall, fees rose"),
             // Not in a main clause, nor before a relative pronoun.
             ("The mayor said taxes would fall, she thought.", "said", "say",
              "taxes would fall, she thought"),
@@ -640,6 +675,9 @@ mod tests {
             ("“The road is closed,” the mayor said.", "the", "“The road is closed,”"),
             ("But the benefit is “ten times the cost,” he said.", "he",
              "But the benefit is “ten times the cost,”"),
+            // After a colon the quotation alone.
+            ("The mayor gave her verdict: “The road is closed,” she said.", "she",
+             "“The road is closed,”"),
             // A sentence that continues a quote opened earlier on its line starts at the mark.
             ("“The road is closed. It will stay closed, the mayor said.", "the",
              "“The road is closed. It will stay closed"),

@@ -51,7 +51,10 @@ impl Rules<'_, '_> {
                 // attribution even inside an earlier content; that content ends before it.
                 let mut cut = NONE;
                 let mut keep_whole = false;
-                if inside.contains(&k) {
+                let mut replaces = false;
+                if inside.contains(&k) && self.cue_in_subject(k, s.toks.start, out.last()) {
+                    replaces = true;
+                } else if inside.contains(&k) {
                     let main = self.main_after_relative(k, s.toks.start, out.last());
                     let coord = self.coordinated(k, s.toks.start);
                     // "X says he will act and tell them ...": a cue after "and" of another
@@ -72,6 +75,9 @@ impl Rules<'_, '_> {
                 }
                 match self.cue_at(k, si, s, out.last()) {
                     Some((dr, ce, next)) => {
+                        if replaces {
+                            out.pop();
+                        }
                         if cut != NONE && !keep_whole {
                             if let Some(prev) = out.last_mut() {
                                 self.end_content_before(prev, cut);
@@ -247,6 +253,27 @@ impl Rules<'_, '_> {
         let src = src?;
         let b = cue_start.checked_sub(1)?;
         (d.is_punct(b, ",") && src.start < rel.start && b > rel.start).then_some(b)
+    }
+
+    /// "Sexton, a creative writing professor, said C", "A copy of the memo seen by
+    /// reporters said C": the attribution before (`prev`, in the same sentence) has its cue
+    /// inside the source of the cue at `k`, which is then the sentence's main verb and the
+    /// one attribution.
+    fn cue_in_subject(&self, k: usize, lo: usize, prev: Option<&Draft>) -> bool {
+        let Some(p) = prev else { return false };
+        if p.cue.start < lo || p.cue.end > k {
+            return false;
+        }
+        // Only a verb of saying as the main verb, over a cue with no source of its own: a
+        // cue with a subject ("Rubio pushed back on those claims") is a clause, and one in
+        // a relative clause ("Ann Lee, who argued C, said D") an attribution of its own.
+        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells") || p.source.is_some() {
+            return false;
+        }
+        match self.source_left(k, lo).0 {
+            Some(src) => src.start <= p.cue.start && p.cue.end <= src.end,
+            None => false,
+        }
     }
 
     /// The cue at `k` has a source right after a subordinator ("hours after the union said").

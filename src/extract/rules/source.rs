@@ -348,6 +348,8 @@ impl Rules<'_, '_> {
         let mut j = c;
         let mut chained = false;
         let mut time: Option<Range<usize>> = None;
+        // The weekday skipped before the cue, if any: a time phrase after a participle.
+        let mut day: Option<Range<usize>> = None;
         // Absorb auxiliaries and adverbs into the cue; skip fillers and time words.
         while j > lo {
             let t = j - 1;
@@ -399,9 +401,15 @@ impl Rules<'_, '_> {
                 }
                 j = t;
             } else if self.is(t, W::SourceCueFiller) || self.weekday(t) {
+                if self.weekday(t) && day.is_none() {
+                    day = Some(t..j);
+                }
                 j = t;
                 if j > lo && self.weekday(t) && self.lw(j - 1) == "on" {
                     j -= 1;
+                    if let Some(tm) = day.as_mut() {
+                        tm.start = j;
+                    }
                 }
             } else if let Some(ts) = self.time_phrase_end_at(t, lo) {
                 // "A poll released last week found", "The party this week announced": a
@@ -460,16 +468,19 @@ impl Rules<'_, '_> {
             return (self.appositive_source(p, lo), cue_start);
         }
         let np = self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo));
+        let common = |k: usize| d.is_word(k) && !d.cap(k);
+        // "A poll released last week": the participle before the time goes with it.
+        let w = self.lw(p);
+        let participle = common(p) && p > lo && ((w.len() > 4 && w.ends_with("ed")) || w == "out");
+        // "A report published Wednesday said": after a participle, a weekday is such a time
+        // phrase too (not after a noun: "The party on Tuesday said" leaves it out).
+        let time = time.or(day.filter(|_| participle));
         let Some(tm) = time else {
             return (np, cue_start);
         };
         // After a common noun the time phrase belongs to the source ("A poll released last
         // week", "A Harbour Institute poll this month"); after a name it does not ("The
         // Harbour Board this week announced").
-        let common = |k: usize| d.is_word(k) && !d.cap(k);
-        // "A poll released last week": the participle before the time goes with it.
-        let w = self.lw(p);
-        let participle = common(p) && p > lo && ((w.len() > 4 && w.ends_with("ed")) || w == "out");
         let before = if participle {
             self.np_left(p - 1, lo)
                 .filter(|r| r.end == p && common(p - 1))
@@ -976,6 +987,14 @@ mod tests {
             ("The party today said the pay was low.", "said", "The party today", "said"),
             ("Harbour Post Today said the pay was low.", "said", "Harbour Post Today", "said"),
             ("The party on Tuesday said the pay was low.", "said", "The party", "said"),
+            // After a participle a weekday is a time phrase of the source, like "last week".
+            ("A harbour report published Wednesday said the pay was low.", "said",
+             "A harbour report published Wednesday", "said"),
+            ("A court document released on Monday says the pay was low.", "says",
+             "A court document released on Monday", "says"),
+            // "however" and "meanwhile" stand between the source and the cue.
+            ("Ann Lee however said the pay was low.", "said", "Ann Lee", "said"),
+            ("The union meanwhile said the pay was low.", "said", "The union", "said"),
             // Otherwise a relative clause is left out.
             ("Then the owner, who runs the depot, said the trucks were idle.", "said",
              "the owner", "said"),
