@@ -161,8 +161,14 @@ impl Rules<'_, '_> {
                     && k > lo
                     && d.cap(k - 1)
                     && self.lw(k - 1).ends_with('s');
-                if (d.is_punct(k, "&") || d.is_punct(k, "/") || d.is_punct(k, "%") || possessive)
-                    && start != NONE
+                // "42% say": a per cent sign after a number heads the phrase like "percent".
+                let per_cent = d.is_punct(k, "%") && k == j && k > lo && d.digit(k - 1);
+                if per_cent
+                    || (d.is_punct(k, "&")
+                        || d.is_punct(k, "/")
+                        || d.is_punct(k, "%")
+                        || possessive)
+                        && start != NONE
                 {
                     start = k;
                 } else {
@@ -324,11 +330,12 @@ impl Rules<'_, '_> {
             return Some(s..j + 1);
         }
         let has_head = (s..=j).any(|i| {
-            d.is_word(i)
-                && !d.digit(i)
-                && !self.is(i, W::Determiner)
-                && !self.is(i, W::Preposition)
-                && !self.is(i, W::NumberWord)
+            (d.is_punct(i, "%") && i > s && d.digit(i - 1))
+                || d.is_word(i)
+                    && !d.digit(i)
+                    && !self.is(i, W::Determiner)
+                    && !self.is(i, W::Preposition)
+                    && !self.is(i, W::NumberWord)
         });
         if !has_head {
             return None;
@@ -455,6 +462,12 @@ impl Rules<'_, '_> {
             return (self.dashed_source(p, lo), cue_start);
         }
         if d.is_punct(p, ",") {
+            // "Gov. Ada Moss (R-Ore.), said": a name and its bracket before the comma.
+            if p > lo && d.is_punct(p - 1, ")") {
+                if let Some(r) = self.paren_name(p - 1, lo) {
+                    return (Some(r), cue_start);
+                }
+            }
             // "Democrats, meanwhile, blasted ...": an adverb set off by commas stands between
             // the source and its cue.
             if p >= lo + 3
@@ -467,7 +480,16 @@ impl Rules<'_, '_> {
             }
             return (self.appositive_source(p, lo), cue_start);
         }
-        let np = self.np_left(p, lo).map(|r| self.lead_in_cut(r, lo));
+        let np = self
+            .np_left(p, lo)
+            .map(|r| self.lead_in_cut(r, lo))
+            .or_else(|| self.share_of_them(p, lo))
+            .or_else(|| self.bare_count(p, lo));
+        // "A person familiar with the planning says": the phrase after "familiar with"
+        // belongs to the source.
+        if let Some(r) = self.familiar_with(p, lo) {
+            return (Some(r), cue_start);
+        }
         let common = |k: usize| d.is_word(k) && !d.cap(k);
         // "A poll released last week": the participle before the time goes with it.
         let w = self.lw(p);
@@ -493,6 +515,56 @@ impl Rules<'_, '_> {
             None if np.is_none() || participle => (self.np_left(tm.end - 1, lo), cue_start),
             None => (np, cue_start),
         }
+    }
+
+    /// "most of them", "two of us", "half of those": a share of a group named before, ending
+    /// at `p`.
+    fn share_of_them(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        if p < lo + 2 || !matches!(self.lw(p), "them" | "us" | "those") || self.lw(p - 1) != "of" {
+            return None;
+        }
+        let q = p - 2;
+        let share = self.is(q, W::LoneQuantifier)
+            || self.is(q, W::NumberWord)
+            || d.digit(q)
+            || matches!(self.lw(q), "half" | "each" | "either" | "neither" | "one");
+        (d.is_word(q) && share).then(|| self.quantity_lead(q..p + 1, lo))
+    }
+
+    /// "..., 43 said the same": a bare count after a comma or at the sentence start (not a
+    /// year) stands for as many people.
+    fn bare_count(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let w = self.lw(p);
+        let year = w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
+        let opens = p == lo || d.is_punct(p - 1, ",");
+        (d.digit(p) && !year && opens).then_some(p..p + 1)
+    }
+
+    /// "A person familiar with the planning for the meeting", "officials close to the
+    /// talks": a noun phrase, "familiar with", "close to" or "briefed on", and the phrase
+    /// that ends at `p` (no clause word or punctuation in it but an apostrophe), as one
+    /// source.
+    fn familiar_with(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        let mut k = p;
+        while k > lo + 1 && p - k < 12 {
+            let pair = (self.lw(k - 1), self.lw(k));
+            if matches!(
+                pair,
+                ("familiar", "with") | ("close", "to") | ("briefed", "on")
+            ) {
+                let head = self.np_left(k - 2, lo)?;
+                return (head.end == k - 1).then_some(head.start..p + 1);
+            }
+            let apostrophe = d.is_punct(k, "’") || d.is_punct(k, "'");
+            if !(d.is_word(k) || apostrophe) || self.is(k, W::NpBoundary) {
+                return None;
+            }
+            k -= 1;
+        }
+        None
     }
 
     /// A word of class `day` other than "today": "The party today said", "said USA Today"
@@ -992,6 +1064,22 @@ mod tests {
              "A harbour report published Wednesday", "said"),
             ("A court document released on Monday says the pay was low.", "says",
              "A court document released on Monday", "says"),
+            // A name and its bracket before a comma.
+            ("After the vote, Gov. Ada Moss (R-Ore.), said the pay was low.", "said",
+             "Gov. Ada Moss (R-Ore.)", "said"),
+            // A share of a group, a bare count, "another".
+            ("Until the strike, most of them said the pay was low.", "said", "most of them",
+             "said"),
+            ("While 86 voted for it, 43 said the pay was low.", "said", "43", "said"),
+            ("The pay is low, another says.", "says", "another", "says"),
+            ("In 2016 said the pay was low.", "said", "", "said"),
+            // "familiar with", "close to": the phrase after it is part of the source.
+            ("A person familiar with the talks on Tuesday’s strike says the pay is low.", "says",
+             "A person familiar with the talks on Tuesday’s strike", "says"),
+            ("Officials close to the union said the pay was low.", "said",
+             "Officials close to the union", "said"),
+            // A per cent sign heads a quantity like "percent".
+            ("Overall, 42% say the pay was low.", "say", "42%", "say"),
             // "however" and "meanwhile" stand between the source and the cue.
             ("Ann Lee however said the pay was low.", "said", "Ann Lee", "said"),
             ("The union meanwhile said the pay was low.", "said", "The union", "said"),
