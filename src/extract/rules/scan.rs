@@ -255,10 +255,9 @@ impl Rules<'_, '_> {
         (d.is_punct(b, ",") && src.start < rel.start && b > rel.start).then_some(b)
     }
 
-    /// "Sexton, a creative writing professor, said C", "A copy of the memo seen by
-    /// reporters said C": the attribution before (`prev`, in the same sentence) has its cue
-    /// inside the source of the cue at `k`, which is then the sentence's main verb and the
-    /// one attribution.
+    /// "Sexton, a creative writing professor, said C" ("writing" read as a cue): the
+    /// attribution before (`prev`, in the same sentence) has its cue inside the source of
+    /// the cue at `k`, which is then the sentence's main verb and the one attribution.
     fn cue_in_subject(&self, k: usize, lo: usize, prev: Option<&Draft>) -> bool {
         let Some(p) = prev else { return false };
         if p.cue.start < lo || p.cue.end > k {
