@@ -1186,6 +1186,17 @@ mod tests {
                 "the port was safe".to_string()
             )]
         );
+        // A participle before "by" is no verb of the subject either.
+        let got = all("A copy of the memo seen by reporters said the pay was low.");
+        assert_eq!(
+            got,
+            vec![(
+                "say".to_string(),
+                "A copy of the memo seen by reporters".to_string(),
+                "said".to_string(),
+                "the pay was low".to_string()
+            )]
+        );
         // A cue with a source of its own is a clause: it stays.
         let got = all("Ann Lee stressed support for the plan the council says is late.");
         assert_eq!(got.first().map(|a| a.0.as_str()), Some("stress"), "{got:?}");

@@ -255,7 +255,8 @@ impl Rules<'_, '_> {
         (d.is_punct(b, ",") && src.start < rel.start && b > rel.start).then_some(b)
     }
 
-    /// "Sexton, a creative writing professor, said C" ("writing" read as a cue): the
+    /// "Sexton, a creative writing professor, said C" ("writing" read as a cue), "a copy of
+    /// the memo seen by reporters said C": the
     /// attribution before (`prev`, in the same sentence) has its cue inside the source of
     /// the cue at `k`, which is then the sentence's main verb and the one attribution.
     fn cue_in_subject(&self, k: usize, lo: usize, prev: Option<&Draft>) -> bool {
@@ -266,7 +267,12 @@ impl Rules<'_, '_> {
         // Only a verb of saying as the main verb, over a cue with no source of its own: a
         // cue with a subject ("Rubio pushed back on those claims") is a clause, and one in
         // a relative clause ("Ann Lee, who argued C, said D") an attribution of its own.
-        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells") || p.source.is_some() {
+        // A participle before "by" ("the memo seen by reporters said C") is no verb of its
+        // subject either.
+        let passive = p.cue.len() == 1 && self.lw(p.cue.end) == "by";
+        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells")
+            || (p.source.is_some() && !passive)
+        {
             return false;
         }
         match self.source_left(k, lo).0 {

@@ -543,7 +543,8 @@ impl Rules<'_, '_> {
     }
 
     /// "A person familiar with the planning for the meeting", "officials close to the
-    /// talks": a noun phrase, "familiar with", "close to" or "briefed on", and the phrase
+    /// talks", "a copy of the memo seen by reporters": a noun phrase, "familiar with",
+    /// "close to", "briefed on" or a past participle and "by", and the phrase
     /// that ends at `p` (no clause word or punctuation in it but an apostrophe), as one
     /// source.
     fn familiar_with(&self, p: usize, lo: usize) -> Option<Range<usize>> {
@@ -554,7 +555,8 @@ impl Rules<'_, '_> {
             if matches!(
                 pair,
                 ("familiar", "with") | ("close", "to") | ("briefed", "on")
-            ) {
+            ) || (pair.1 == "by" && self.passive_participle(k - 1))
+            {
                 let head = self.np_left(k - 2, lo)?;
                 return (head.end == k - 1).then_some(head.start..p + 1);
             }
@@ -565,6 +567,20 @@ impl Rules<'_, '_> {
             k -= 1;
         }
         None
+    }
+
+    /// Token `k` is a lower-case past participle ("seen", "released", "written"), as in a
+    /// phrase "the memo seen by reporters".
+    pub(super) fn passive_participle(&self, k: usize) -> bool {
+        let d = self.d;
+        let w = self.lw(k);
+        d.is_word(k)
+            && !d.cap(k)
+            && ((w.len() > 4 && w.ends_with("ed"))
+                || matches!(
+                    w,
+                    "seen" | "known" | "written" | "given" | "taken" | "held" | "made" | "shown"
+                ))
     }
 
     /// A word of class `day` other than "today": "The party today said", "said USA Today"
@@ -1078,6 +1094,8 @@ mod tests {
              "A person familiar with the talks on Tuesday’s strike", "says"),
             ("Officials close to the union said the pay was low.", "said",
              "Officials close to the union", "said"),
+            ("A copy of the memo seen by reporters said the pay was low.", "said",
+             "A copy of the memo seen by reporters", "said"),
             // A per cent sign heads a quantity like "percent".
             ("Overall, 42% say the pay was low.", "say", "42%", "say"),
             // "however" and "meanwhile" stand between the source and the cue.
