@@ -44,20 +44,22 @@ THRESHOLD = 0.45
 
 def link(a, b, min_shared, min_pred, min_cos, full):
     """The paraphrase match of two claims whatever their sides, or 0."""
-    same = a["speaker"] == b["speaker"]
-    ta, tb = M.term_set(a, same), M.term_set(b, same)
-    shared = {k: min(ta[k], tb[k]) for k in ta if k in tb}
-    sw = sum(shared.values())
-    norm = math.sqrt(sum(ta.values()) * sum(tb.values()))
-    cos = min(1.0, sw / norm) if norm > 0 else 0.0
-    va = {k[1] for k in a["keys"] if k[0].startswith("q:")}
-    vb = {k[1] for k in b["keys"] if k[0].startswith("q:")}
-    if va and vb and not va & vb:
+    o = M.overlap(a, b)
+    if o is None:
         return 0.0
-    pred = sum(w for k, w in shared.items() if k not in a["names"] and k not in b["names"])
+    sw, cos, pred = o
     if pred < min_pred or sw < min_shared or cos < min_cos:
         return 0.0
     return math.sqrt(cos * min(1.0, sw / full))
+
+
+def article_pairs(data, shown, kind):
+    """The article pairs of the rows `shown` of kind `kind` ("c" or "k")."""
+    pairs = set()
+    for (x, y), (k, _) in shown.items():
+        if k == kind:
+            pairs.update(R.key(p, q) for p in data.adocs[x] for q in data.adocs[y] if p != q)
+    return pairs
 
 
 class Sim:
@@ -95,11 +97,7 @@ class Sim:
             shown.setdefault(pair, ("c", s))
         polnear = sum(1 for (x, _), (k, _) in shown.items()
                       if k == "c" and not self.claims[x]["docs"])
-        pairs = set()
-        for (x, y), (k, _) in shown.items():
-            if k == "c":
-                pairs.update(R.key(p, q) for p in self.data.adocs[x]
-                             for q in self.data.adocs[y] if p != q)
+        pairs = article_pairs(self.data, shown, "c")
         p, r, cross = self.data.figures(pairs, "conflict", range(5))
         return f"P {p:.3f} R {r:.3f}, {cross} cross-story, {polnear} PolNeAR dev"
 
@@ -189,12 +187,7 @@ def corroborations_over_links(sim, links, least, factor):
     for pair, s in best.items():
         if sim.plain(*pair):
             shown.setdefault(pair, ("k", s))
-    pairs = set()
-    for (x, y), (k, _) in shown.items():
-        if k == "k":
-            pairs.update(R.key(p, q) for p in sim.data.adocs[x]
-                         for q in sim.data.adocs[y] if p != q)
-    p, r, cross = sim.data.figures(pairs, "agree", range(5))
+    p, r, cross = sim.data.figures(article_pairs(sim.data, shown, "k"), "agree", range(5))
     return f"P {p:.3f} R {r:.3f}, {cross} cross-story"
 
 
@@ -211,11 +204,7 @@ def main():
                 print(f"  match {params}, links >= {least}, {mode} x {factor}: "
                       f"{sim.score(added)} ({len(added)} pairs added)", flush=True)
     print("3. corroborations carried over a link of any sides")
-    base = {p: v for p, v in sim.shown.items() if v[0] == "k"}
-    pairs = set()
-    for (x, y) in base:
-        pairs.update(R.key(p, q) for p in sim.data.adocs[x] for q in sim.data.adocs[y] if p != q)
-    p, r, cross = sim.data.figures(pairs, "agree", range(5))
+    p, r, cross = sim.data.figures(article_pairs(sim.data, sim.shown, "k"), "agree", range(5))
     print(f"  now: P {p:.3f} R {r:.3f}, {cross} cross-story")
     for params in (matches[0], matches[2]):
         links = sim.links(params, 0.45)

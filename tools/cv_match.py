@@ -74,9 +74,9 @@ def scaled(cos, sw, min_cos, full, P):
     return math.sqrt(min(cos, 1.0) * min(1.0, sw / full))
 
 
-def features(a, b, P):
-    """What the paraphrase rule (`rules::paraphrase`) reads of a pair, or None when it never
-    relates them whatever the constants of the grid."""
+def overlap(a, b):
+    """What two claims share as the paraphrase rule reads it: (shared weight, cosine, shared
+    weight of terms that are no names), or None when they hold different values."""
     ss = a["speaker"] == b["speaker"]
     ta, tb = term_set(a, ss), term_set(b, ss)
     shared = {k: min(ta[k], tb[k]) for k in ta if k in tb}
@@ -88,6 +88,17 @@ def features(a, b, P):
     if va and vb and not va & vb:
         return None
     pred = sum(w for k, w in shared.items() if k not in a["names"] and k not in b["names"])
+    return sw, cos, pred
+
+
+def features(a, b, P):
+    """What the paraphrase rule (`rules::paraphrase`) reads of a pair, or None when it never
+    relates them whatever the constants of the grid."""
+    ss = a["speaker"] == b["speaker"]
+    o = overlap(a, b)
+    if o is None:
+        return None
+    sw, cos, pred = o
     if pred < P["min_pred"] or sw < P["min_shared"]:
         return None
     by_neg = lambda c: c["evidence"].startswith("negation")
