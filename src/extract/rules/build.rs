@@ -1197,6 +1197,22 @@ mod tests {
                 "the pay was low".to_string()
             )]
         );
+        // A verb of saying right after a restrictive relative clause is the main verb; its
+        // subject takes the clause, and the clause's own content ends before it.
+        let got = all("Friends of the mayor who have seen her at the port say that she is tired.");
+        let say = got.iter().find(|a| a.0 == "say").cloned();
+        assert_eq!(
+            say,
+            Some((
+                "say".to_string(),
+                "Friends of the mayor who have seen her at the port".to_string(),
+                "say".to_string(),
+                "that she is tired".to_string()
+            )),
+            "{got:?}"
+        );
+        let see = got.iter().find(|a| a.0 == "see").map(|a| a.3.clone());
+        assert_eq!(see.as_deref(), Some("her at the port"), "{got:?}");
         // A cue with a source of its own is a clause: it stays.
         let got = all("Ann Lee stressed support for the plan the council says is late.");
         assert_eq!(got.first().map(|a| a.0.as_str()), Some("stress"), "{got:?}");

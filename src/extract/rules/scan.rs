@@ -52,8 +52,15 @@ impl Rules<'_, '_> {
                 let mut cut = NONE;
                 let mut keep_whole = false;
                 let mut replaces = false;
+                let mut subject = NONE;
                 if inside.contains(&k) && self.cue_in_subject(k, s.toks.start, out.last()) {
                     replaces = true;
+                } else if let Some(st) = inside
+                    .contains(&k)
+                    .then(|| self.main_after_restrictive(k, s.toks.start, out.last()))
+                    .flatten()
+                {
+                    subject = st;
                 } else if inside.contains(&k) {
                     let main = self.main_after_relative(k, s.toks.start, out.last());
                     let coord = self.coordinated(k, s.toks.start);
@@ -74,9 +81,15 @@ impl Rules<'_, '_> {
                     }
                 }
                 match self.cue_at(k, si, s, out.last()) {
-                    Some((dr, ce, next)) => {
+                    Some((mut dr, ce, next)) => {
                         if replaces {
                             out.pop();
+                        }
+                        if subject != NONE {
+                            // The relative clause ends where the cue (with its adverbs)
+                            // starts.
+                            dr.source = Some(subject..dr.cue.start);
+                            cut = dr.cue.start;
                         }
                         if cut != NONE && !keep_whole {
                             if let Some(prev) = out.last_mut() {
@@ -279,6 +292,31 @@ impl Rules<'_, '_> {
             Some(src) => src.start <= p.cue.start && p.cue.end <= src.end,
             None => false,
         }
+    }
+
+    /// "Groups that have endorsed him say C", "Friends who have seen him recently say C":
+    /// the attribution before (`prev`) has a relative pronoun as its source, and the verb of
+    /// saying at `k` follows its clause with no comma: it is the main verb, and its subject
+    /// the noun phrase before the pronoun with the relative clause. Returns where that
+    /// subject starts.
+    fn main_after_restrictive(&self, k: usize, lo: usize, prev: Option<&Draft>) -> Option<usize> {
+        let d = self.d;
+        let p = prev?;
+        let rel = p.source.clone()?;
+        if rel.len() != 1 || !matches!(self.lw(rel.start), "who" | "that") || rel.start <= lo {
+            return None;
+        }
+        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells") || p.cue.end > k {
+            return None;
+        }
+        // One clause: words only (an apostrophe inside a name) up to the verb.
+        let plain =
+            (rel.start..k).all(|t| d.is_word(t) || d.is_punct(t, "’") || d.is_punct(t, "'"));
+        if !plain || self.is(k - 1, W::Subordinator) || self.lw(k - 1) == "and" {
+            return None;
+        }
+        let np = self.np_left(rel.start - 1, lo)?;
+        (np.end == rel.start).then_some(np.start)
     }
 
     /// The cue at `k` has a source right after a subordinator ("hours after the union said").
