@@ -53,15 +53,14 @@ impl Rules<'_, '_> {
                 let mut keep_whole = false;
                 let mut replaces = false;
                 let mut subject = NONE;
-                if inside.contains(&k) && self.cue_in_subject(k, s.toks.start, out.last()) {
+                let restrictive = |k| self.main_after_restrictive(k, s.toks.start, out.last());
+                if !inside.contains(&k) {
+                    // Outside an earlier content: a cue of its own.
+                } else if self.cue_in_subject(k, s.toks.start, out.last()) {
                     replaces = true;
-                } else if let Some(st) = inside
-                    .contains(&k)
-                    .then(|| self.main_after_restrictive(k, s.toks.start, out.last()))
-                    .flatten()
-                {
+                } else if let Some(st) = restrictive(k) {
                     subject = st;
-                } else if inside.contains(&k) {
+                } else {
                     let main = self.main_after_relative(k, s.toks.start, out.last());
                     let coord = self.coordinated(k, s.toks.start);
                     // "X says he will act and tell them ...": a cue after "and" of another
@@ -269,9 +268,9 @@ impl Rules<'_, '_> {
     }
 
     /// "Sexton, a creative writing professor, said C" ("writing" read as a cue), "a copy of
-    /// the memo seen by reporters said C": the
-    /// attribution before (`prev`, in the same sentence) has its cue inside the source of
-    /// the cue at `k`, which is then the sentence's main verb and the one attribution.
+    /// the memo seen by reporters said C": the attribution before (`prev`, in the same
+    /// sentence) has its cue inside the source of the cue at `k`, which is then the
+    /// sentence's main verb and the one attribution.
     fn cue_in_subject(&self, k: usize, lo: usize, prev: Option<&Draft>) -> bool {
         let Some(p) = prev else { return false };
         if p.cue.start < lo || p.cue.end > k {
@@ -283,15 +282,19 @@ impl Rules<'_, '_> {
         // A participle before "by" ("the memo seen by reporters said C") is no verb of its
         // subject either.
         let passive = p.cue.len() == 1 && self.lw(p.cue.end) == "by";
-        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells")
-            || (p.source.is_some() && !passive)
-        {
+        if !self.verb_of_saying(k) || (p.source.is_some() && !passive) {
             return false;
         }
         match self.source_left(k, lo).0 {
             Some(src) => src.start <= p.cue.start && p.cue.end <= src.end,
             None => false,
         }
+    }
+
+    /// The finite verb of saying that can be a sentence's main verb after a subject holding
+    /// another cue: "said", "says", "say", "told", "tells".
+    fn verb_of_saying(&self, k: usize) -> bool {
+        matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells")
     }
 
     /// "Groups that have endorsed him say C", "Friends who have seen him recently say C":
@@ -306,7 +309,7 @@ impl Rules<'_, '_> {
         if rel.len() != 1 || !matches!(self.lw(rel.start), "who" | "that") || rel.start <= lo {
             return None;
         }
-        if !matches!(self.lw(k), "said" | "says" | "say" | "told" | "tells") || p.cue.end > k {
+        if !self.verb_of_saying(k) || p.cue.end > k {
             return None;
         }
         // One clause: words only (an apostrophe inside a name) up to the verb.

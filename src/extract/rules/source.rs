@@ -162,7 +162,7 @@ impl Rules<'_, '_> {
                     && d.cap(k - 1)
                     && self.lw(k - 1).ends_with('s');
                 // "42% say": a per cent sign after a number heads the phrase like "percent".
-                let per_cent = d.is_punct(k, "%") && k == j && k > lo && d.digit(k - 1);
+                let per_cent = k == j && k > lo && self.per_cent(k);
                 if per_cent
                     || (d.is_punct(k, "&")
                         || d.is_punct(k, "/")
@@ -330,7 +330,7 @@ impl Rules<'_, '_> {
             return Some(s..j + 1);
         }
         let has_head = (s..=j).any(|i| {
-            (d.is_punct(i, "%") && i > s && d.digit(i - 1))
+            (i > s && self.per_cent(i))
                 || d.is_word(i)
                     && !d.digit(i)
                     && !self.is(i, W::Determiner)
@@ -480,16 +480,16 @@ impl Rules<'_, '_> {
             }
             return (self.appositive_source(p, lo), cue_start);
         }
+        // "A person familiar with the planning says": the phrase after "familiar with"
+        // belongs to the source.
+        if let Some(r) = self.postmodified_source(p, lo) {
+            return (Some(r), cue_start);
+        }
         let np = self
             .np_left(p, lo)
             .map(|r| self.lead_in_cut(r, lo))
             .or_else(|| self.share_of_them(p, lo))
             .or_else(|| self.bare_count(p, lo));
-        // "A person familiar with the planning says": the phrase after "familiar with"
-        // belongs to the source.
-        if let Some(r) = self.familiar_with(p, lo) {
-            return (Some(r), cue_start);
-        }
         let common = |k: usize| d.is_word(k) && !d.cap(k);
         // "A poll released last week": the participle before the time goes with it.
         let w = self.lw(p);
@@ -547,7 +547,7 @@ impl Rules<'_, '_> {
     /// "close to", "briefed on" or a past participle and "by", and the phrase
     /// that ends at `p` (no clause word or punctuation in it but an apostrophe), as one
     /// source.
-    fn familiar_with(&self, p: usize, lo: usize) -> Option<Range<usize>> {
+    fn postmodified_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
         let d = self.d;
         let mut k = p;
         while k > lo + 1 && p - k < 12 {
@@ -567,6 +567,11 @@ impl Rules<'_, '_> {
             k -= 1;
         }
         None
+    }
+
+    /// Token `k` (after the first token, `k > 0`) is a per cent sign after a number: "42%".
+    fn per_cent(&self, k: usize) -> bool {
+        self.d.is_punct(k, "%") && self.d.digit(k - 1)
     }
 
     /// Token `k` is a lower-case past participle ("seen", "released", "written"), as in a
