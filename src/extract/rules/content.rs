@@ -448,14 +448,24 @@ impl Rules<'_, '_> {
     pub(super) fn content_is_left(&self, b: usize, ce: usize, s: &Sentence) -> bool {
         let d = self.d;
         let hi = self.trimmed_end(s);
-        if d.kind(b) == Some(Kind::Close) || (b > 0 && d.kind(b - 1) == Some(Kind::Close)) {
-            return true;
-        }
+        let lo = s.toks.start;
         let mut q = ce;
         while q < hi && self.is(q, W::Day) {
             q += 1;
         }
-        let lo = s.toks.start;
+        let close = if d.kind(b) == Some(Kind::Close) {
+            Some(b)
+        } else {
+            b.checked_sub(1).filter(|&k| d.kind(k) == Some(Kind::Close))
+        };
+        if let Some(close) = close {
+            // "In an interview on “Harbour Hour,” the mayor said the bridge would reopen": a
+            // quoted title inside an opening prepositional phrase, and a clause after the
+            // cue, which is the content.
+            let open = d.quote_start(close);
+            let titled = open != NONE && open > lo + 1 && d.cap(lo) && self.is(lo, W::Preposition);
+            return !(titled && q < hi && (self.lw(q) == "that" || self.clause_at(q, hi)));
+        }
         if q >= hi {
             return true;
         }
@@ -477,8 +487,25 @@ impl Rules<'_, '_> {
         // "Ahead of the debate, Clinton highlighted endorsements from ...": a clause of
         // three or more words after the cue (no adjunct such as "in a statement", no
         // addressee) is the content, so what stands before the source is a lead-in.
+        if self.clause_at(q, hi) {
+            return false;
+        }
+        let first = self.lw(lo);
+        let lead_in = self.is(lo, W::Preposition)
+            || self.is(lo, W::SentenceAdverb)
+            || self.is(lo, W::VerbForm)
+            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
+            || self.is(lo, W::LeadIn);
+        !(lead_in || b - lo <= 4)
+    }
+
+    /// A clause of three or more words starts at `q` (before `hi`): a lower-case word that is
+    /// no preposition, time word or adjunct opener ("in a statement", "on Monday", "to
+    /// reporters").
+    fn clause_at(&self, q: usize, hi: usize) -> bool {
+        let d = self.d;
         let words = (q..hi).filter(|&k| d.is_word(k)).take(3).count();
-        if words >= 3
+        words >= 3
             && d.is_word(q)
             && !d.cap(q)
             && !self.is(q, W::Preposition)
@@ -499,16 +526,6 @@ impl Rules<'_, '_> {
                     | "while"
                     | "when"
             )
-        {
-            return false;
-        }
-        let first = self.lw(lo);
-        let lead_in = self.is(lo, W::Preposition)
-            || self.is(lo, W::SentenceAdverb)
-            || self.is(lo, W::VerbForm)
-            || (first.len() > 4 && (first.ends_with("ing") || first.ends_with("ed")))
-            || self.is(lo, W::LeadIn);
-        !(lead_in || b - lo <= 4)
     }
 
     /// After "C1, X said" (ending at `q`): ", C2" to the end of the sentence, or a quotation.
@@ -763,6 +780,12 @@ mod tests {
             // An adjunct after the cue is no content.
             ("The road is closed for the winter, the mayor said in a statement.", "the",
              "said", true),
+            // A quoted title in an opening prepositional phrase, a clause after the cue.
+            ("In an interview on “Harbour Hour,” the mayor said the bridge would reopen.",
+             "the", "said", false),
+            // The same opening and nothing after the cue: the text with the quotation.
+            ("In May the plan was “dead,” the mayor said.", "the", "said", true),
+            ("In May the plan was “dead,” the mayor said on Monday.", "the", "said", true),
         ];
         for &(s, src, cue, want) in cases {
             with(s, |r| {

@@ -10,6 +10,7 @@
 //! - [`source`]: the speaker's noun phrase left or right of a cue.
 //! - [`content`]: what is claimed, right or left of a cue, with quotations taken whole.
 //! - [`headline`]: a headline's "Speaker: content" and "content - Speaker".
+//! - [`signed`]: a paragraph that is one quotation signed with a dash and a name.
 //!
 //! The words the rules test for are classes in `seeds/lexicon/words.tsv` ([`W`]); what stays
 //! in the code are small closed sets that belong to one rule (the forms of "be", the
@@ -19,6 +20,7 @@ mod build;
 mod content;
 mod headline;
 mod scan;
+mod signed;
 mod source;
 
 use super::doc::Doc;

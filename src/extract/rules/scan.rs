@@ -41,6 +41,11 @@ impl Rules<'_, '_> {
                 }
                 out.push(dr);
             }
+            // "“...” ― Ada Moss": the quotation's own sentences hold no cue outside quotes.
+            if let Some(dr) = self.signed_quote(si, s) {
+                k = s.toks.end;
+                out.push(dr);
+            }
             while k < s.toks.end {
                 // Only the first word of a cue form, outside quotes, can start a cue.
                 if d.in_quote(k) || !d.is_word(k) || !self.is(k, W::CueHead) {
