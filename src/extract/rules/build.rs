@@ -50,6 +50,7 @@ impl Rules<'_, '_> {
             stance: e.stance,
             sourceless: false,
             cue_skip: 0,
+            turn: false,
         };
         match e.kind {
             CueKind::Verb => {
@@ -918,6 +919,7 @@ impl Rules<'_, '_> {
             stance: Stance::Neutral,
             sourceless: false,
             cue_skip: 0,
+            turn: false,
         })
     }
 

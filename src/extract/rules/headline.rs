@@ -40,6 +40,7 @@ impl Rules<'_, '_> {
             stance: Stance::Neutral,
             sourceless: false,
             cue_skip: 0,
+            turn: false,
         };
         // "Speaker: content": the first colon, after a short name that is not a label.
         let colon = (lo..hi).find(|&k| d.is_punct(k, ":") && !d.in_quote(k));
@@ -98,7 +99,7 @@ impl Rules<'_, '_> {
     }
 
     /// Token `k` is a word that makes a phrase a statement rather than a name.
-    fn states(&self, k: usize) -> bool {
+    pub(super) fn states(&self, k: usize) -> bool {
         crate::extract::states(self.d, k)
     }
 }

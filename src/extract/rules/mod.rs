@@ -11,6 +11,7 @@
 //! - [`content`]: what is claimed, right or left of a cue, with quotations taken whole.
 //! - [`headline`]: a headline's "Speaker: content" and "content - Speaker".
 //! - [`signed`]: a paragraph that is one quotation signed with a dash and a name.
+//! - [`transcript`]: a transcript's speaker labels ("WALLACE: ...", "Q: ...").
 //!
 //! The words the rules test for are classes in `seeds/lexicon/words.tsv` ([`W`]); what stays
 //! in the code are small closed sets that belong to one rule (the forms of "be", the
@@ -22,6 +23,7 @@ mod headline;
 mod scan;
 mod signed;
 mod source;
+mod transcript;
 
 use super::doc::Doc;
 use super::lexicon::{FastMap, Lexicon};
@@ -56,6 +58,9 @@ pub(crate) struct Draft {
     /// Leading tokens of the cue range that are not part of the cue span ("in the" of
     /// "in the video shared by").
     pub cue_skip: usize,
+    /// A speaker's turn in a transcript ("Q: ...", "WALLACE: ..."): beliefs and intentions
+    /// inside it ("A: I think C") are attributions of their own.
+    pub turn: bool,
 }
 
 pub(crate) struct Rules<'d, 'a> {
@@ -64,6 +69,9 @@ pub(crate) struct Rules<'d, 'a> {
     /// Capitalised words => on how many lines they stand; counted on first use (see
     /// [`Rules::named_elsewhere`]).
     names: OnceCell<FastMap<&'d str, u32>>,
+    /// Paragraphs that open with a speaker label; counted on first use (see
+    /// [`Rules::speaker_label`]).
+    label_lines: OnceCell<u32>,
 }
 
 impl<'d, 'a> Rules<'d, 'a> {
@@ -72,6 +80,7 @@ impl<'d, 'a> Rules<'d, 'a> {
             d,
             lx,
             names: OnceCell::new(),
+            label_lines: OnceCell::new(),
         }
     }
 
@@ -179,9 +188,10 @@ fn drop_nested_beliefs(drafts: &mut Vec<Draft>) {
             (i.saturating_sub(NEAR)..n.min(i + NEAR + 1)).any(|j| {
                 j != i
                     && drafts.get(j).is_some_and(|o| {
-                        o.content
-                            .iter()
-                            .any(|r| r.start <= dr.cue.start && dr.cue.end <= r.end)
+                        !o.turn
+                            && o.content
+                                .iter()
+                                .any(|r| r.start <= dr.cue.start && dr.cue.end <= r.end)
                     })
             })
         })

@@ -33,6 +33,11 @@ impl Rules<'_, '_> {
                     }
                 }
                 out.push(dr);
+            } else if let Some(dr) = self.speaker_label(si, s) {
+                // "Q: You said the port would close?": a cue after the label is an
+                // attribution of its own (PolNeAR marks those inside a speaker's turn).
+                k = dr.cue.end;
+                out.push(dr);
             } else if let Some(dr) = self.framing(si, s) {
                 // "In a poll released Monday, C": the source opens the sentence; a cue
                 // inside C ("most voters said ...") is an attribution of its own.

@@ -47,15 +47,17 @@ impl Rules<'_, '_> {
         if d.kind(open) != Some(Kind::Open) || !first_on_line {
             return None;
         }
+        let content = open..close + 1;
         Some(Draft {
             source: Some(name),
             cue: dash..k,
-            content: vec![open..close + 1],
+            content: vec![content],
             sents: d.sent_of_clamped(open)..si + 1,
             lemma: "say".to_string(),
             stance: Stance::Neutral,
             sourceless: false,
             cue_skip: 0,
+            turn: false,
         })
     }
 
