@@ -212,6 +212,17 @@ impl Rules<'_, '_> {
                     // adjective.
                     start = k;
                 } else if !cap
+                    && k < j
+                    && k > lo
+                    && w.len() > 5
+                    && w.ends_with("ed")
+                    && start == k + 1
+                    && (d.kind(k - 1) == Some(Kind::Close) || d.is_punct(k - 1, ","))
+                {
+                    // "“C,” retired navy captain Lena Berg said": an adjective opening the
+                    // source after the quotation.
+                    start = k;
+                } else if !cap
                     && w == "to"
                     && k < j
                     && k > lo
@@ -599,6 +610,17 @@ impl Rules<'_, '_> {
     /// week" that ends at token `t` (not before `lo`).
     fn time_phrase_end_at(&self, t: usize, lo: usize) -> Option<usize> {
         let d = self.d;
+        // "who in 2010 said": a year after a relative pronoun ("an aide in 2009 said"
+        // keeps it in the source).
+        let w = self.lw(t);
+        let year = w.len() == 4 && d.digit(t) && (w.starts_with("19") || w.starts_with("20"));
+        if year
+            && t >= lo + 2
+            && self.lw(t - 1) == "in"
+            && matches!(self.lw(t - 2), "who" | "which" | "that")
+        {
+            return Some(t - 1);
+        }
         let unit = matches!(
             self.lw(t),
             "week" | "month" | "year" | "weekend" | "spring" | "summer" | "fall" | "winter"
@@ -1057,6 +1079,12 @@ mod tests {
         // (sentence, cue word, source, cue span from its start through the cue word)
         let cases: &[(&str, &str, &str, &str)] = &[
             ("The ministry said the road was closed.", "said", "The ministry", "said"),
+            // An adjective opening the source after a quotation; a year after "who".
+            ("“It is closed,” retired navy captain Lena Berg said.", "said",
+             "retired navy captain Lena Berg", "said"),
+            ("It was Moss, who in 2010 said the port was closed.", "said", "who", "said"),
+            ("An aide to the mayor in 2009 said the port was closed.", "said",
+             "An aide to the mayor in 2009", "said"),
             ("She has also said the plan was late.", "said", "She", "has also said"),
             ("Anna Berg, a spokeswoman for the union, said pay was low.", "said",
              "Anna Berg, a spokeswoman for the union", "said"),
