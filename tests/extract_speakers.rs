@@ -70,6 +70,9 @@ fn datelines_stay_out_of_speaker_names() {
          &[("Ada Lindqvist", "said", "it was safe")]),
         ("LINDHOLM (North Wire) - Senator Bo Hart said the vote was close.",
          &[("Bo Hart", "said", "the vote was close")]),
+        // A participle clause between the name and the cue.
+        ("PORTMERE -- President Okafor, opening the new bridge on Saturday, said it would last.",
+         &[("Okafor", "said", "it would last")]),
         // Titles after a place or an office stay out of the name too.
         ("Vermont Sen. Ada Moss said the plan was fair.",
          &[("Ada Moss", "said", "the plan was fair")]),
@@ -312,4 +315,16 @@ fn titles_are_kept_apart_from_the_name() {
             .collect();
         assert_eq!(got, want, "{text:?}");
     }
+}
+
+#[test]
+#[rustfmt::skip]
+fn transcript_labels_name_the_speaker() {
+    check(&[
+        // A label in capitals names the person met earlier in the text; "Q" and "A" stay.
+        ("Mayor Ada Moss spoke on the radio.\nHOST: Will the port reopen?\nMOSS: It will, in May.",
+         &[("Host", ":", "Will the port reopen?"), ("Ada Moss", ":", "It will, in May")]),
+        ("The interview.\nQ: Will the port reopen?\nA: It will.",
+         &[("Q", ":", "Will the port reopen?"), ("A", ":", "It will")]),
+    ]);
 }

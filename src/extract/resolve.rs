@@ -272,7 +272,7 @@ impl<'l> Resolver<'l> {
         let src = dr.source.clone()?;
         // Drop an appositive or relative clause: the name is before the first comma or dash
         // ("Ann Lee — a teacher from Dover —").
-        let mut end = src.start;
+        let mut end = dateline_end(d, &src).map_or(src.start, |p| p + 1);
         while end < src.end
             && !d.is_punct(end, ",")
             && !["—", "–", "-"].iter().any(|p| d.is_punct(end, p))
@@ -379,6 +379,10 @@ impl<'l> Resolver<'l> {
             }
         }
         let mut name = self.name(d, src.clone());
+        // A transcript's label in capitals ("PENCE:") names the person as the text does.
+        if dr.turn {
+            name.name = capitals_to_name(&name.name);
+        }
         // "Sanders" after "Bernie Sanders": the full name met earlier in the text.
         if let Some(full) = self.full_name(&name.name, name.gender) {
             name.name = full;
@@ -513,25 +517,7 @@ impl<'l> Resolver<'l> {
                 title: None,
             };
         }
-        let mut s = src.start;
-        // Dateline: "WASHINGTON -- President Obama", "NEW YORK (Reuters) - Ada Moss": what
-        // stands before the last dash, when it is upper case or in brackets.
-        if let Some(p) = (src.start..src.end).rev().find(|&i| is_dash(d, i)) {
-            let mut depth = 0i32;
-            let dateline = p > src.start
-                && (src.start..p).all(|i| {
-                    if d.is_punct(i, "(") {
-                        depth += 1;
-                    } else if d.is_punct(i, ")") {
-                        depth -= 1;
-                    }
-                    let w = d.surface(&(i..i + 1));
-                    !d.is_word(i) || depth > 0 || w.chars().all(|c| !c.is_lowercase())
-                });
-            if dateline && p + 1 < src.end {
-                s = p + 1;
-            }
-        }
+        let mut s = dateline_end(d, &src).map_or(src.start, |p| p + 1);
         // Lead words: "What Mr. Obama", "If Mr. Trump", "For Mr. Clarke", "But Lee".
         while s + 1 < src.end && d.is_word(s) && d.cap(s) && is_lead(d, s) {
             s += 1;
@@ -653,6 +639,26 @@ impl<'l> Resolver<'l> {
     }
 }
 
+/// The dash that ends a dateline opening `src` ("WASHINGTON -- President Obama", "NEW YORK
+/// (Reuters) - Ada Moss"): the last dash, when what stands before it is upper case or in
+/// brackets, and a name follows.
+fn dateline_end(d: &Doc, src: &Range<usize>) -> Option<usize> {
+    let p = (src.start..src.end).rev().find(|&i| is_dash(d, i))?;
+    let mut depth = 0i32;
+    let dateline = p > src.start
+        && p + 1 < src.end
+        && (src.start..p).all(|i| {
+            if d.is_punct(i, "(") {
+                depth += 1;
+            } else if d.is_punct(i, ")") {
+                depth -= 1;
+            }
+            let w = d.surface(&(i..i + 1));
+            !d.is_word(i) || depth > 0 || w.chars().all(|c| !c.is_lowercase())
+        });
+    dateline.then_some(p)
+}
+
 /// Token `i` is a dash that can end a dateline ("--", "—", "–", a lone "-").
 fn is_dash(d: &Doc, i: usize) -> bool {
     ["--", "—", "–", "-", ":"].iter().any(|p| d.is_punct(i, p))
@@ -702,6 +708,28 @@ fn is_lead(d: &Doc, i: usize) -> bool {
                 | "should"
                 | "everything"
         )
+}
+
+/// A name written in capitals as a name ("JOEL BENENSON" => "Joel Benenson"); a name with a
+/// lower-case letter, or of one letter ("Q"), as it is.
+fn capitals_to_name(name: &str) -> String {
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || name.chars().any(char::is_lowercase) {
+        return name.to_string();
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 #[cfg(test)]
