@@ -7,7 +7,6 @@
 use super::{Draft, Rules};
 use crate::extract::token::{Kind, Sentence};
 use crate::extract::words::W;
-use crate::extract::Stance;
 use std::ops::Range;
 
 /// Longest speaker before a headline's colon, in tokens ("McCain Challenger Kelli Ward").
@@ -31,16 +30,8 @@ impl Rules<'_, '_> {
         if d.is_punct(last, "?") {
             return None;
         }
-        let draft = |source: Range<usize>, cue: usize, content: Range<usize>| Draft {
-            source: Some(source),
-            cue: cue..cue + 1,
-            content: vec![content],
-            sents: si..si + 1,
-            lemma: "say".to_string(),
-            stance: Stance::Neutral,
-            sourceless: false,
-            cue_skip: 0,
-            turn: false,
+        let draft = |source: Range<usize>, cue: usize, content: Range<usize>| {
+            Draft::said(source, cue..cue + 1, content, si..si + 1)
         };
         // "Speaker: content": the first colon, after a short name that is not a label.
         let colon = (lo..hi).find(|&k| d.is_punct(k, ":") && !d.in_quote(k));
@@ -107,20 +98,13 @@ impl Rules<'_, '_> {
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {
-    use super::super::testkit::with;
+    use super::super::testkit::{triple, with};
 
     /// (source, cue, content) of the headline attribution of `text`'s first sentence.
     fn colon(text: &str) -> Option<(String, String, String)> {
         with(text, |r| {
             let s = &r.d.sents[0];
-            r.headline_colon(0, s).map(|dr| {
-                let src = dr.source.as_ref().map_or("", |s| r.d.surface(s));
-                (
-                    src.to_string(),
-                    r.d.surface(&dr.cue).to_string(),
-                    r.d.surface(&dr.content[0]).to_string(),
-                )
-            })
+            r.headline_colon(0, s).map(|dr| triple(r, &dr))
         })
     }
 

@@ -63,6 +63,29 @@ pub(crate) struct Draft {
     pub turn: bool,
 }
 
+impl Draft {
+    /// An attribution whose cue is a mark read as "say" (a headline's colon, a signature's
+    /// dash, a transcript's label), with one content.
+    fn said(
+        source: Range<usize>,
+        cue: Range<usize>,
+        content: Range<usize>,
+        sents: Range<usize>,
+    ) -> Draft {
+        Draft {
+            source: Some(source),
+            cue,
+            content: vec![content],
+            sents,
+            lemma: "say".to_string(),
+            stance: Stance::Neutral,
+            sourceless: false,
+            cue_skip: 0,
+            turn: false,
+        }
+    }
+}
+
 pub(crate) struct Rules<'d, 'a> {
     pub d: &'d Doc<'a>,
     pub lx: &'d Lexicon,
@@ -226,6 +249,15 @@ pub(super) mod testkit {
     pub fn text(r: &Rules, span: Option<Range<usize>>) -> String {
         span.map(|s| r.d.surface(&s).to_string())
             .unwrap_or_default()
+    }
+
+    /// (source, cue, content) of a draft with one content, as written.
+    pub fn triple(r: &Rules, dr: &Draft) -> (String, String, String) {
+        (
+            text(r, dr.source.clone()),
+            r.d.surface(&dr.cue).to_string(),
+            text(r, dr.content.first().cloned()),
+        )
     }
 
     /// The sentence holding token `k`.

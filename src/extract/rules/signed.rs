@@ -5,7 +5,6 @@
 
 use super::{Draft, Rules};
 use crate::extract::token::{Kind, Sentence};
-use crate::extract::Stance;
 
 /// Longest signature, in tokens ("Oscar P. Quintero", "Christina N Luis Olidem").
 const MAX_NAME: usize = 7;
@@ -47,18 +46,8 @@ impl Rules<'_, '_> {
         if d.kind(open) != Some(Kind::Open) || !first_on_line {
             return None;
         }
-        let content = open..close + 1;
-        Some(Draft {
-            source: Some(name),
-            cue: dash..k,
-            content: vec![content],
-            sents: d.sent_of_clamped(open)..si + 1,
-            lemma: "say".to_string(),
-            stance: Stance::Neutral,
-            sourceless: false,
-            cue_skip: 0,
-            turn: false,
-        })
+        let sents = d.sent_of_clamped(open)..si + 1;
+        Some(Draft::said(name, dash..k, open..close + 1, sents))
     }
 
     /// Token `k` can be part of a signature: a capitalised word, or the stop of an initial
@@ -72,20 +61,13 @@ impl Rules<'_, '_> {
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {
-    use super::super::testkit::with;
+    use super::super::testkit::{triple, with};
 
     /// (source, cue, content) of the signed quotation of `text`'s last sentence.
     fn signed(text: &str) -> Option<(String, String, String)> {
         with(text, |r| {
             let si = r.d.sents.len() - 1;
-            r.signed_quote(si, &r.d.sents[si]).map(|dr| {
-                let src = dr.source.as_ref().map_or("", |s| r.d.surface(s));
-                (
-                    src.to_string(),
-                    r.d.surface(&dr.cue).to_string(),
-                    r.d.surface(&dr.content[0]).to_string(),
-                )
-            })
+            r.signed_quote(si, &r.d.sents[si]).map(|dr| triple(r, &dr))
         })
     }
 

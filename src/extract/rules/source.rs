@@ -204,23 +204,15 @@ impl Rules<'_, '_> {
                     && w.len() > 5
                     && w.ends_with("ed")
                     && start == k + 1
-                    && !d.cap(k + 1)
-                    && (d.cap(k - 1) && d.is_word(k - 1) && !self.is(k - 1, W::NpBoundary)
-                        || matches!(self.lw(k - 1), "of" | "among"))
+                    && ((!d.cap(k + 1)
+                        && (d.cap(k - 1) && d.is_word(k - 1) && !self.is(k - 1, W::NpBoundary)
+                            || matches!(self.lw(k - 1), "of" | "among")))
+                        || d.kind(k - 1) == Some(Kind::Close)
+                        || d.is_punct(k - 1, ","))
                 {
-                    // "Democratic registered voters", "percent of registered voters": an
+                    // "Democratic registered voters", "percent of registered voters", and
+                    // after a quotation "“C,” retired navy captain Lena Berg said": an
                     // adjective.
-                    start = k;
-                } else if !cap
-                    && k < j
-                    && k > lo
-                    && w.len() > 5
-                    && w.ends_with("ed")
-                    && start == k + 1
-                    && (d.kind(k - 1) == Some(Kind::Close) || d.is_punct(k - 1, ","))
-                {
-                    // "“C,” retired navy captain Lena Berg said": an adjective opening the
-                    // source after the quotation.
                     start = k;
                 } else if !cap
                     && w == "to"

@@ -7,7 +7,6 @@
 use super::{Draft, Rules};
 use crate::extract::token::{Kind, Sentence};
 use crate::extract::words::W;
-use crate::extract::Stance;
 use std::ops::Range;
 
 /// Longest speaker label, in tokens ("Rep. Ada B. Moss").
@@ -44,18 +43,9 @@ impl Rules<'_, '_> {
         if words < 2 || list {
             return None;
         }
-        let content = colon + 1..end;
-        Some(Draft {
-            source: Some(label),
-            cue: colon..colon + 1,
-            content: vec![content],
-            sents: si..last + 1,
-            lemma: "say".to_string(),
-            stance: Stance::Neutral,
-            sourceless: false,
-            cue_skip: 0,
-            turn: true,
-        })
+        let mut dr = Draft::said(label, colon..colon + 1, colon + 1..end, si..last + 1);
+        dr.turn = true;
+        Some(dr)
     }
 
     /// A speaker label at the start of sentence `s` (after an opening quotation mark, as
