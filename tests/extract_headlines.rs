@@ -1,7 +1,8 @@
 //! Headlines and headline-style sentences (Title Case, or a line without final punctuation,
 //! the title line of an article included) give their attribution when they have one ("X
-//! Denies Y": speaker X, cue deny, content Y) and otherwise an outlet assertion; questions,
-//! labels and lists of names give nothing. Every headline here is written for the test.
+//! Denies Y": speaker X, cue deny, content Y) and otherwise an outlet assertion; a question
+//! with a verb is the outlet asking (stance `asking`); labels and lists of names give nothing.
+//! Every headline here is written for the test.
 
 use claims::extract::{Attribution, Extractor, Speaker, Stance};
 use claims::import::import_paths;
@@ -18,6 +19,8 @@ enum Want {
     Said(&'static str, &'static str, &'static str, &'static str),
     /// content as written, hedges
     Outlet(&'static str, &'static [&'static str]),
+    /// content as written: the outlet asks
+    Asked(&'static str),
     Nothing,
 }
 use Want::*;
@@ -72,9 +75,25 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
         ("Veteran Harbour Pilot Dead At 81", Outlet("Veteran Harbour Pilot Dead At 81", &[])),
         ("Ferry Cat Alive After Week At Sea", Outlet("Ferry Cat Alive After Week At Sea", &[])),
         ("Harbour Chief Not In Custody", Outlet("Harbour Chief Not In Custody", &[])),
-        // Questions, labels, names and short fragments state nothing.
-        ("Is This The Oldest Ferry In The World?", Nothing),
-        ("Did The Mayor Really Sell The Harbour?", Nothing),
+        // A headline's passive without its "was" is no finding or naming; a talk show or a TV
+        // show is no showing.
+        ("Ferry Cat Found Alive After Week At Sea",
+         Outlet("Ferry Cat Found Alive After Week At Sea", &[])),
+        ("Missing harbour pilot not found in search of the bay",
+         Outlet("Missing harbour pilot not found in search of the bay", &[])),
+        ("Dog found abandoned at ferry terminal with suitcase",
+         Outlet("Dog found abandoned at ferry terminal with suitcase", &[])),
+        ("Harbour Arsonist Named As Local Man", Outlet("Harbour Arsonist Named As Local Man", &[])),
+        ("TV Show Tricks Ferry Passengers Into Singing",
+         Outlet("TV Show Tricks Ferry Passengers Into Singing", &[])),
+        ("Survey Finds Most Residents Back The Plan",
+         Said("Survey", "find", "Finds", "Most Residents Back The Plan")),
+        // A question with a verb is the outlet asking.
+        ("Is This The Oldest Ferry In The World?", Asked("Is This The Oldest Ferry In The World?")),
+        ("Did The Mayor Really Sell The Harbour?", Asked("Did The Mayor Really Sell The Harbour?")),
+        ("Was the harbour ghost photo a hoax?", Asked("Was the harbour ghost photo a hoax?")),
+        // Labels, names and short fragments state nothing.
+        ("Harbour Ghost Real?", Nothing),
         ("Harbour Desk", Nothing),
         ("The Oldest Ferry In The World", Nothing),
         ("Ann Lee, Bo Hart, Cy Long and Di Moss", Nothing),
@@ -98,6 +117,12 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
                     && got[0].stance == Stance::Asserting
                     && got[0].content.iter().map(|r| &text[r.clone()]).eq([*content])
                     && got[0].hedges.iter().map(String::as_str).eq(hedges.iter().copied())
+            }
+            Asked(content) => {
+                got.len() == 1
+                    && got[0].speaker == Speaker::Outlet
+                    && got[0].stance == Stance::Asking
+                    && got[0].content.iter().map(|r| &text[r.clone()]).eq([*content])
             }
             Nothing => got.is_empty(),
         };
@@ -136,6 +161,24 @@ fn title_line_of_an_article() {
             && &text[a.content[0].clone()] == "Harbour Row: Fees Will Rise In June"),
         "{got:?}"
     );
+}
+
+/// A question in running text is no claim: only a headline asks in the outlet's voice.
+#[test]
+fn a_question_in_running_text_is_no_claim() {
+    let text = "Ferry Fares Rise Again\n\nThe board met on Monday. Who will pay for the new ferry \
+                terminal next year? The board did not say.\n";
+    let got: Vec<(Stance, String)> = extractor()
+        .extract(text)
+        .claims
+        .iter()
+        .map(|a| (a.stance, text[a.content[0].clone()].to_string()))
+        .collect();
+    assert!(
+        got.iter().all(|(_, c)| !c.ends_with('?')),
+        "a body question became a claim: {got:?}"
+    );
+    assert!(got.iter().all(|(s, _)| *s != Stance::Asking), "{got:?}");
 }
 
 /// A headline article as `../shared/eval/relations.py` builds it (a header block with URL,
@@ -195,4 +238,47 @@ fn headline_article_imports_with_its_claim() {
             (speaker, cue, content)
         );
     }
+}
+
+/// `claims extract` reads a plain-text file's header block as `import` does: no part of the
+/// article (before, "URL: ..." was an outlet assertion and the headline after the header was
+/// not the first line, so a headline question gave nothing), while spans still count from
+/// the start of the file.
+#[test]
+fn extract_skips_a_header_block_but_counts_it_in_offsets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a.txt");
+    let header = "URL: https://example.org/ghost\nSource: The Portmere Ledger\n\n";
+    let headline = "Was the harbour ghost photo a hoax?";
+    std::fs::write(&file, format!("{header}{headline}\n")).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claims"))
+        .args(["extract", "--outlet", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("run claims");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let got: Vec<(String, serde_json::Value)> = v[0]["attributions"]
+        .as_array()
+        .expect("attributions")
+        .iter()
+        .map(|a| {
+            (
+                a["stance"].as_str().unwrap_or("").to_string(),
+                a["content"].clone(),
+            )
+        })
+        .collect();
+    let start = header.chars().count();
+    assert_eq!(
+        got,
+        vec![(
+            "asking".to_string(),
+            serde_json::json!([[start, start + headline.chars().count()]])
+        )]
+    );
 }

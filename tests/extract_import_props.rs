@@ -73,7 +73,7 @@ fn extract_file(file_text: &str) -> Vec<Roles> {
             .collect()
     };
     extractor()
-        .extract(file_text)
+        .extract_from(file_text, claims::ingest::text_start(file_text))
         .claims
         .iter()
         .map(|a| (spans(&a.source), spans(&a.cue), spans(&a.content)))

@@ -1,7 +1,7 @@
 //! `claims extract`: extraction only, no database.
 
 use super::{exit, Cli, CliResult, Format};
-use claims::extract::{Attribution, CharIndex, Extractor, Speaker};
+use claims::extract::{Attribution, CharIndex, Extractor, Speaker, Stance};
 use claims::ingest;
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Write};
@@ -11,13 +11,16 @@ use std::path::{Path, PathBuf};
 /// Extract attributed claims from article files without touching a database.
 ///
 /// Offsets in JSON output are Unicode code point offsets into each file's text exactly as read,
-/// end exclusive. HTML, Markdown and JSON lines files are first read as `import` reads them,
+/// end exclusive; a plain-text file's header block (`URL:`, `Title:` ... lines, or front
+/// matter) is skipped as `import` skips it. HTML, Markdown and JSON lines files are first read
+/// as `import` reads them,
 /// and offsets then count in each article's extracted text (one output entry per article, with
 /// its `article` number when a file holds several). A file that cannot be read is reported on
 /// stderr; the others are still printed, and the exit code is 1.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to read (UTF-8 text, one paragraph per line).
+    /// Files to read (UTF-8 text, one paragraph per line; a header block, as `import` reads
+    /// it, is no part of the article, but spans count from the start of the file).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
@@ -45,8 +48,8 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
             }
         };
         let several = texts.len() > 1;
-        for (i, text) in texts.iter().enumerate() {
-            let ex = extractor.extract(text);
+        for (i, (text, start)) in texts.iter().enumerate() {
+            let ex = extractor.extract_from(text, *start);
             let claims: Vec<&Attribution> = ex
                 .claims
                 .iter()
@@ -77,18 +80,26 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
 
 /// The texts to extract from: a plain text file exactly as read, or the articles that
 /// `import` would read from an HTML, Markdown or JSON lines file.
-fn read_texts(path: &Path) -> Result<Vec<String>, String> {
+/// The texts of a file, each with the byte offset where its article starts: a plain-text
+/// file is read as it is, its header block (as `import` reads it) skipped but counted, so that
+/// spans are offsets in the file.
+fn read_texts(path: &Path) -> Result<Vec<(String, usize)>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     match ingest::detect(path, &bytes) {
-        ingest::Format::Text => String::from_utf8(bytes).map(|t| vec![t]).map_err(|e| {
-            format!(
-                "{}: not valid UTF-8 (first bad byte at offset {}); convert the file to UTF-8",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            )
-        }),
+        ingest::Format::Text => String::from_utf8(bytes)
+            .map(|t| {
+                let start = ingest::text_start(&t);
+                vec![(t, start)]
+            })
+            .map_err(|e| {
+                format!(
+                    "{}: not valid UTF-8 (first bad byte at offset {}); convert the file to UTF-8",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                )
+            }),
         _ => ingest::parse(path, &bytes)
-            .map(|articles| articles.into_iter().map(|a| a.text).collect())
+            .map(|articles| articles.into_iter().map(|a| (a.text, 0)).collect())
             .map_err(|e| e.to_string()),
     }
 }
@@ -194,6 +205,8 @@ fn write_text(
         };
         if a.speaker != Speaker::Outlet {
             line.push_str(&format!(" · cue: {} ({})", a.cue_lemma, a.stance.as_str()));
+        } else if a.stance == Stance::Asking {
+            line.push_str(" · asked in its own voice");
         } else {
             line.push_str(" · asserted in its own voice");
         }

@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.13";
+pub const EXTRACTOR_VERSION: &str = "0.5.14";
 
 /// How the speaker relates to what is claimed, from the cue's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,6 +79,9 @@ pub enum Stance {
     Believing,
     /// the outlet's own voice: no cue at all
     Asserting,
+    /// the outlet's own voice, as a question: a headline that ends with "?" ("Was the
+    /// lighthouse photo a hoax?")
+    Asking,
 }
 
 impl Stance {
@@ -92,6 +95,7 @@ impl Stance {
             Stance::Predicting => "predicting",
             Stance::Believing => "believing",
             Stance::Asserting => "asserting",
+            Stance::Asking => "asking",
         }
     }
 }
@@ -241,6 +245,24 @@ impl Extractor {
         Extraction { sentences, claims }
     }
 
+    /// [`Extractor::extract`] of `text[start..]` (the article after a file's header block,
+    /// see `ingest::text_start`), with every span an offset in `text`.
+    pub fn extract_from(&self, text: &str, start: usize) -> Extraction {
+        let Some(body) = text.get(start..) else {
+            return self.extract(text);
+        };
+        let mut ex = self.extract(body);
+        let shift = |r: &mut Range<usize>| *r = r.start + start..r.end + start;
+        ex.sentences.iter_mut().for_each(shift);
+        for a in &mut ex.claims {
+            a.source.iter_mut().for_each(shift);
+            a.cue.iter_mut().for_each(shift);
+            a.content.iter_mut().for_each(shift);
+            shift(&mut a.sentence);
+        }
+        ex
+    }
+
     /// [`Extractor::extract`] handing each attribution to `each` as it is found instead of
     /// keeping them: a long text's attributions (some 20,000 a megabyte of news) need not all
     /// be held at once. They come in the order they are found; a stable sort by
@@ -290,7 +312,10 @@ impl Extractor {
         // The drafts are done with: what they held is free before the assertions are made.
         drop(drafts);
         for (si, s) in doc.sents.iter().enumerate() {
-            if !covered.get(si).copied().unwrap_or(false) && self.is_assertion(&doc, si, s) {
+            if covered.get(si).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(stance) = self.assertion(&doc, si, s) {
                 let span = doc.byte_span(&s.toks);
                 each(Attribution {
                     source: Vec::new(),
@@ -299,7 +324,7 @@ impl Extractor {
                     sentence: span,
                     speaker: Speaker::Outlet,
                     cue_lemma: String::new(),
-                    stance: Stance::Asserting,
+                    stance,
                     hedges: self.hedges(&doc, std::slice::from_ref(&s.toks)),
                     direct: false,
                     title: None,
@@ -356,24 +381,26 @@ impl Extractor {
         out
     }
 
-    /// A sentence in the outlet's own voice (`si` is `s`'s index): not a quotation, a
-    /// question or boilerplate, with enough words to state something; either declarative
-    /// (ends with a full stop, at least two lower-case words) or a headline ("Harbour Bridge
-    /// Closed After Storm", "Harbour plan wins backing") with a verb.
-    fn is_assertion(&self, d: &Doc, si: usize, s: &token::Sentence) -> bool {
+    /// A sentence in the outlet's own voice (`si` is `s`'s index): not a quotation or
+    /// boilerplate, with enough words to state something; either declarative (ends with a full
+    /// stop, at least two lower-case words) or a headline ("Harbour Bridge Closed After Storm",
+    /// "Harbour plan wins backing") with a verb: [`Stance::Asserting`]. A headline that asks
+    /// with a verb ("Was the lighthouse photo a hoax?") is [`Stance::Asking`]: what the outlet
+    /// raises without stating it. A question in the body of a text is no claim.
+    fn assertion(&self, d: &Doc, si: usize, s: &token::Sentence) -> Option<Stance> {
         if d.boiler_line(s.line) {
-            return false;
+            return None;
         }
         let first = s.toks.start;
         if d.kind(first) == Some(Kind::Open) || d.in_quote(first) {
-            return false;
+            return None;
         }
         let mut last = s.toks.end;
         while last > first && d.kind(last - 1) == Some(Kind::Close) {
             last -= 1;
         }
         if last == first {
-            return false;
+            return None;
         }
         let words = s.toks.clone().filter(|&k| d.is_word(k)).count();
         let lower = s
@@ -383,8 +410,8 @@ impl Extractor {
             .count();
         let stop = d.is_punct(last - 1, ".") || d.is_punct(last - 1, "!");
         let declarative = stop && words >= 4 && lower >= 2;
+        let question = d.is_punct(last - 1, "?");
         let headline = d.headline(si)
-            && !d.is_punct(last - 1, "?")
             && !d.is_punct(last - 1, ":")
             && words >= 4
             && s.toks.clone().any(|k| {
@@ -396,7 +423,11 @@ impl Extractor {
                     && !(w.ends_with("ss") || w.ends_with("'s") || w.ends_with("us"));
                 d.is_word(k) && (states(d, k) || third_person)
             });
-        declarative || headline
+        match (declarative, headline, question) {
+            (_, true, true) => Some(Stance::Asking),
+            (true, _, _) | (_, true, false) => Some(Stance::Asserting),
+            _ => None,
+        }
     }
 }
 

@@ -48,6 +48,7 @@ pub(crate) enum W {
     Subordinator,
     NpToHead,
     HeadlineState,
+    PassivePredicate,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -61,7 +62,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 38] = [
+    pub const LISTED: [(W, &'static str); 39] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -100,6 +101,7 @@ impl W {
         (W::Subordinator, "subordinator"),
         (W::NpToHead, "np_to_head"),
         (W::HeadlineState, "headline_state"),
+        (W::PassivePredicate, "passive_predicate"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

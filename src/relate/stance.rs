@@ -109,6 +109,9 @@ const SHORT_NEGATION_STRENGTH: f64 = 0.8;
 /// 0.5, 0.6, 0.7 on the four others, within the PolNeAR and cross-story bounds): see
 /// docs/relations.md.
 const NEGATION_STRENGTH: f64 = 0.7;
+/// A refutation word in a question ("Is the lighthouse photo a hoax?") refutes with its
+/// strength times this.
+const QUESTION_REFUTATION: f64 = 1.0;
 const REPORTING_CUES: &[&str] = &[
     "claim",
     "allege",
@@ -285,6 +288,16 @@ const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["question", "whether"], 0.7),
     (&["doubts", "whether"], 0.8),
 ];
+/// Phrases that suggest fakery when asked ("Did the mayor stage the photo?", "Did the paper
+/// make up the story?"), not when stated ("staged a rally", "make up a third of").
+const QUESTION_PHRASES: &[(&[&str], f64)] = &[
+    (&["stage"], 0.8),
+    (&["staged"], 0.8),
+    (&["make", "up"], 0.8),
+    (&["made", "up"], 0.8),
+    (&["invent"], 0.8),
+    (&["invented"], 0.8),
+];
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
 ];
@@ -346,6 +359,11 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     };
     let (ps, by) = (parts(&ws), parts(&by));
     let cue = cue.to_lowercase();
+    // A question refutes only through a refutation word ("Was the photo a hoax?"), less
+    // surely than a statement, and not when it offers the other side too ("Real or hoax?",
+    // "... or not?"); a negation in it ("Didn't the mayor resign?") takes no side.
+    let question = content.trim_end().ends_with('?');
+    let alternatives = question && ws.iter().any(|w| w == "or");
     let mut refute: Option<(f64, String)> = None;
     let mut note = |x: f64, why: String| {
         if refute.as_ref().is_none_or(|r| x > r.0) {
@@ -387,7 +405,10 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
             note(*x, format!("source \"{w}\""));
         }
     }
-    for (phrase, x) in REFUTING_PHRASES {
+    for (phrase, x) in REFUTING_PHRASES
+        .iter()
+        .chain(QUESTION_PHRASES.iter().filter(|_| question))
+    {
         if ws.windows(phrase.len()).any(|win| win == *phrase) {
             note(*x, format!("\"{}\"", phrase.join(" ")));
         }
@@ -423,11 +444,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     if let Some((_, w)) = asserted
         .iter()
         .enumerate()
-        .take(if ws.len() <= NEGATION_MAX_WORDS && !denied_refutation {
-            ws.len()
-        } else {
-            0
-        })
+        .take(
+            if ws.len() <= NEGATION_MAX_WORDS && !denied_refutation && !question {
+                ws.len()
+            } else {
+                0
+            },
+        )
         .find(|(i, w)| negation(w) && !idiom(*i))
     {
         let x = if ws.len() <= SHORT_NEGATION_WORDS {
@@ -437,6 +460,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         };
         note(x, format!("negation \"{w}\""));
     }
+    let refute = match refute {
+        Some((_, why)) if alternatives && !why.starts_with("cue") => None,
+        Some((x, why)) if question && !why.starts_with("cue") => {
+            Some((x * QUESTION_REFUTATION, format!("question with {why}")))
+        }
+        r => r,
+    };
     if let Some((strength, evidence)) = refute {
         return Stance {
             side: Side::Refutes,
@@ -444,7 +474,6 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
             evidence,
         };
     }
-    let question = content.trim_end().ends_with('?');
     let report = if class == "distancing" || REPORTING_CUES.contains(&cue.as_str()) {
         Some(format!("cue \"{cue}\""))
     } else if question {
@@ -614,6 +643,31 @@ mod tests {
             Side::Reports
         );
         assert_eq!(side("", "asserting", "The mayor may resign"), Side::Reports);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn a_question_refutes_only_through_a_refutation_word() {
+        // (content, side, evidence, strength)
+        let cases: &[(&str, Side, &str, f64)] = &[
+            ("Was the lighthouse ghost photo a hoax?", Side::Refutes, "question with \"hoax\"", 1.0),
+            ("Did the keeper stage his lighthouse ghost video?", Side::Refutes,
+             "question with \"stage\"", 0.8),
+            ("Did the gazette make up the lighthouse story?", Side::Refutes,
+             "question with \"make up\"", 0.8),
+            // The other side offered too, or a negation: the question takes no side.
+            ("Lighthouse ghost photo: real or hoax?", Side::Reports, "question", 1.0),
+            ("Is the lighthouse ghost photo fake or not?", Side::Reports, "question", 1.0),
+            ("Didn't the mayor resign last week?", Side::Reports, "question", 1.0),
+            // Stated, staging and making up are something else.
+            ("Protesters staged a sit-in at the lighthouse", Side::Supports, "asserted", 1.0),
+            ("Fishermen make up a third of the harbour board", Side::Supports, "asserted", 1.0),
+        ];
+        for (content, want, evidence, strength) in cases {
+            let s = stance("", "asking", content);
+            assert_eq!((s.side, s.evidence.as_str(), s.strength), (*want, *evidence, *strength),
+                       "{content}");
+        }
     }
 
     #[test]

@@ -309,6 +309,7 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
 const STANCES: &[&str] = &[
     "affirming",
     "asserting",
+    "asking",
     "neutral",
     "denying",
     "accusing",

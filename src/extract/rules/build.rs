@@ -302,6 +302,23 @@ impl Rules<'_, '_> {
         {
             return None;
         }
+        // "Dog found abandoned at station", "Hefner Found Dead", "students not found in mass
+        // grave": a passive (a headline drops its "was"), not a finding.
+        if e.words.len() == 1
+            && first == "found"
+            && d.is_word(ce)
+            && (self.is(ce, W::Preposition)
+                || self.is(ce, W::PassivePredicate)
+                || (self.lw(ce).len() > 4 && self.lw(ce).ends_with("ed")))
+        {
+            return None;
+        }
+        // "Jihadi John named as Mohammed Emwazi", "suspect identified as local man": a
+        // headline's passive that names somebody, not a speaker naming (in running text,
+        // "what the senator described as a rigged system" is the senator's).
+        if d.headline(at.si) && e.words.len() == 1 && first.ends_with("ed") && self.lw(ce) == "as" {
+            return None;
+        }
         // "a think tank": a compound noun, not a verb.
         if e.words.len() == 1 && self.is(ce, W::CueNounHead) {
             return None;
