@@ -312,6 +312,7 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
         .shared
         .iter()
         .filter(|t| !a.names.contains(*t) && !b.names.contains(*t))
+        .filter(|t| !t.chars().any(|c| c.is_ascii_digit()))
         .map(|t| (t, ta[t].min(tb[t])))
         .collect();
     let predicate: f64 = predicates.iter().map(|p| p.1).sum();
@@ -858,6 +859,18 @@ mod props {
             "{} vs {asserted}",
             score("say")
         );
+    }
+
+    #[test]
+    fn a_shared_number_says_nothing_about_the_names() {
+        // Two stories sharing only a number and the names around it are not one proposition.
+        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
+        let a = outlet(
+            "outlet-a",
+            "Was the Tobermory busker's 100 gift all a hoax?",
+        );
+        let b = outlet("outlet-b", "Mull ferry panel will be 100 volunteers");
+        assert_eq!(judge(&a, &b), None);
     }
 
     #[test]

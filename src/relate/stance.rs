@@ -109,6 +109,9 @@ const SHORT_NEGATION_STRENGTH: f64 = 0.8;
 /// 0.5, 0.6, 0.7 on the four others, within the PolNeAR and cross-story bounds): see
 /// docs/relations.md.
 const NEGATION_STRENGTH: f64 = 0.7;
+/// A denying cue whose content opens with a refutation ("denies hoax claims") supports the
+/// proposition the refutation was about, this surely.
+const DENIED_REFUTATION_STRENGTH: f64 = 0.8;
 /// A refutation word in a question ("Is the lighthouse photo a hoax?") refutes with its
 /// strength times this.
 const QUESTION_REFUTATION: f64 = 1.0;
@@ -262,6 +265,10 @@ const IDIOMATIC_NEGATIONS: &[&[&str]] = &[
     &["not", "only"],
     &["no", "limit"],
 ];
+/// Words opening a clause whose negation is not the content's own, and how many words before
+/// the negation they may stand.
+const SUBORDINATORS: &[&str] = &["so", "because", "unless", "lest", "who", "which", "until"];
+const SUBORDINATE_WINDOW: usize = 2;
 /// Refutation phrases of the content.
 const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["not", "true"], 1.0),
@@ -380,6 +387,19 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
                 .first()
                 .is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()))
             || ws.iter().take(PROPOSITION_NOUNS_WITHIN).any(noun);
+        // Denying a refutation ("denies hoax claims", "rejects fake-photo reports") affirms
+        // what the refutation is about.
+        let denied = ps
+            .iter()
+            .take(PROPOSITION_NOUNS_WITHIN)
+            .find(|w| REFUTING_WORDS.iter().any(|(r, _)| r == w));
+        if let Some(w) = denied.filter(|_| proposition) {
+            return Stance {
+                side: Side::Supports,
+                strength: DENIED_REFUTATION_STRENGTH,
+                evidence: format!("cue \"{cue}\" of \"{w}\""),
+            };
+        }
         if proposition {
             note(1.0, format!("cue \"{cue}\""));
         }
@@ -409,7 +429,16 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         .iter()
         .chain(QUESTION_PHRASES.iter().filter(|_| question))
     {
-        if ws.windows(phrase.len()).any(|win| win == *phrase) {
+        // "X turns out to be Y" asserts Y; "turns out" refutes what was believed before
+        // ("turns out the photo was from 2010").
+        let asserts = |i: usize| {
+            *phrase == ["turns", "out"] && ws.get(i + 2..i + 4).is_some_and(|w| w == ["to", "be"])
+        };
+        if ws
+            .windows(phrase.len())
+            .enumerate()
+            .any(|(i, win)| win == *phrase && !asserts(i))
+        {
             note(*x, format!("\"{}\"", phrase.join(" ")));
         }
     }
@@ -441,6 +470,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
             .iter()
             .any(|p| asserted.get(i..i + p.len()).is_some_and(|win| win == *p))
     };
+    // A negation in a clause of purpose, reason or description ("adopts a boy so he won't
+    // turn into a werewolf", "the man who never paid") is not the content's own.
+    let subordinate = |i: usize| {
+        asserted[i.saturating_sub(SUBORDINATE_WINDOW)..i]
+            .iter()
+            .any(|w| SUBORDINATORS.contains(&w.as_str()))
+    };
     if let Some((_, w)) = asserted
         .iter()
         .enumerate()
@@ -451,7 +487,7 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
                 0
             },
         )
-        .find(|(i, w)| negation(w) && !idiom(*i))
+        .find(|(i, w)| negation(w) && !idiom(*i) && !subordinate(*i))
     {
         let x = if ws.len() <= SHORT_NEGATION_WORDS {
             SHORT_NEGATION_STRENGTH
@@ -643,6 +679,35 @@ mod tests {
             Side::Reports
         );
         assert_eq!(side("", "asserting", "The mayor may resign"), Side::Reports);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn denied_refutations_purpose_clauses_and_turning_out() {
+        // (cue, class, content, side, evidence)
+        let cases: &[(&str, &str, &str, Side, &str)] = &[
+            // Denying a refutation affirms what it was about; a refutation word later in the
+            // content is about something else.
+            ("deny", "denying", "lighthouse ghost hoax claims", Side::Supports,
+             "cue \"deny\" of \"hoax\""),
+            ("deny", "denying", "that the keeper is dead after a fake obituary spread", Side::Refutes,
+             "cue \"deny\""),
+            // A negation in a clause of purpose or description is not the content's.
+            ("", "asserting", "Mayor adopts a stray dog so it won't sleep in the harbour",
+             Side::Supports, "asserted"),
+            ("", "asserting", "Keeper who never saw the ghost sells the lighthouse", Side::Supports,
+             "asserted"),
+            ("", "asserting", "Mayor won't sell the lighthouse", Side::Refutes, "negation \"won't\""),
+            // "X turns out to be Y" asserts Y; "turns out" alone still refutes.
+            ("", "asserting", "Strange light turns out to be a squid off the lighthouse",
+             Side::Supports, "asserted"),
+            ("", "asserting", "Turns out the lighthouse photo was taken in 2010", Side::Refutes,
+             "\"turns out\""),
+        ];
+        for (cue, class, content, want, evidence) in cases {
+            let s = stance(cue, class, content);
+            assert_eq!((s.side, s.evidence.as_str()), (*want, *evidence), "{content}");
+        }
     }
 
     #[test]
