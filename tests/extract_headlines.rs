@@ -92,6 +92,9 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
         ("Is This The Oldest Ferry In The World?", Asked("Is This The Oldest Ferry In The World?")),
         ("Did The Mayor Really Sell The Harbour?", Asked("Did The Mayor Really Sell The Harbour?")),
         ("Was the harbour ghost photo a hoax?", Asked("Was the harbour ghost photo a hoax?")),
+        // A question told after "asks" is no question the outlet asks.
+        ("Ferry cook wakes up in surgery and asks doctors how it's going?",
+         Outlet("Ferry cook wakes up in surgery and asks doctors how it's going?", &[])),
         // Labels, names and short fragments state nothing.
         ("Harbour Ghost Real?", Nothing),
         ("Harbour Desk", Nothing),

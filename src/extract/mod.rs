@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.14";
+pub const EXTRACTOR_VERSION: &str = "0.5.15";
 
 /// How the speaker relates to what is claimed, from the cue's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -410,7 +410,14 @@ impl Extractor {
             .count();
         let stop = d.is_punct(last - 1, ".") || d.is_punct(last - 1, "!");
         let declarative = stop && words >= 4 && lower >= 2;
-        let question = d.is_punct(last - 1, "?");
+        // "Teen wakes up in surgery and asks doctors how it's going?": a question told, not
+        // asked.
+        let told = s
+            .toks
+            .clone()
+            .skip(1)
+            .any(|k| matches!(d.lw(k), "ask" | "asks" | "asked" | "asking" | "wonders"));
+        let question = d.is_punct(last - 1, "?") && !told;
         let headline = d.headline(si)
             && !d.is_punct(last - 1, ":")
             && words >= 4

@@ -369,7 +369,12 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     // A question refutes only through a refutation word ("Was the photo a hoax?"), less
     // surely than a statement, and not when it offers the other side too ("Real or hoax?",
     // "... or not?"); a negation in it ("Didn't the mayor resign?") takes no side.
-    let question = content.trim_end().ends_with('?');
+    // "... and asks doctors how it's going?" tells a question; it does not ask one.
+    let told = ws
+        .iter()
+        .skip(1)
+        .any(|w| matches!(w.as_str(), "ask" | "asks" | "asked" | "asking" | "wonders"));
+    let question = content.trim_end().ends_with('?') && !told;
     let alternatives = question && ws.iter().any(|w| w == "or");
     let mut refute: Option<(f64, String)> = None;
     let mut note = |x: f64, why: String| {
@@ -724,6 +729,9 @@ mod tests {
             ("Lighthouse ghost photo: real or hoax?", Side::Reports, "question", 1.0),
             ("Is the lighthouse ghost photo fake or not?", Side::Reports, "question", 1.0),
             ("Didn't the mayor resign last week?", Side::Reports, "question", 1.0),
+            // A question told after "asks" is not asked: the content is stated.
+            ("Ferry cook wakes up in surgery and asks doctors how it's going?", Side::Supports,
+             "asserted", 1.0),
             // Stated, staging and making up are something else.
             ("Protesters staged a sit-in at the lighthouse", Side::Supports, "asserted", 1.0),
             ("Fishermen make up a third of the harbour board", Side::Supports, "asserted", 1.0),
