@@ -264,6 +264,7 @@ const IDIOMATIC_NEGATIONS: &[&[&str]] = &[
     &["no", "matter"],
     &["not", "only"],
     &["no", "limit"],
+    &["never", "guess"],
 ];
 /// Words opening a clause whose negation is not the content's own, and how many words before
 /// the negation they may stand.
@@ -470,10 +471,18 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         .into_iter()
         .map(|w| w.replace('\u{2019}', "'"))
         .collect();
+    // "won't stop confronting X", "never quits trying": not stopping asserts going on.
+    let goes_on = |i: usize| {
+        asserted
+            .get(i + 1)
+            .is_some_and(|w| matches!(w.as_str(), "stop" | "stops" | "quit" | "quits" | "cease"))
+            && asserted.get(i + 2).is_some_and(|w| w.ends_with("ing"))
+    };
     let idiom = |i: usize| {
-        IDIOMATIC_NEGATIONS
-            .iter()
-            .any(|p| asserted.get(i..i + p.len()).is_some_and(|win| win == *p))
+        goes_on(i)
+            || IDIOMATIC_NEGATIONS
+                .iter()
+                .any(|p| asserted.get(i..i + p.len()).is_some_and(|win| win == *p))
     };
     // A negation in a clause of purpose, reason or description ("adopts a boy so he won't
     // turn into a werewolf", "the man who never paid") is not the content's own.
@@ -703,6 +712,13 @@ mod tests {
             ("", "asserting", "Keeper who never saw the ghost sells the lighthouse", Side::Supports,
              "asserted"),
             ("", "asserting", "Mayor won't sell the lighthouse", Side::Refutes, "negation \"won't\""),
+            // Not stopping asserts going on; "you'll never guess" denies nothing.
+            ("", "asserting", "Harbour board won't stop dredging the bay", Side::Supports,
+             "asserted"),
+            ("", "asserting", "Harbour board won't stop the dredging", Side::Refutes,
+             "negation \"won't\""),
+            ("", "asserting", "You'll never guess what the keeper found in the lighthouse",
+             Side::Supports, "asserted"),
             // "X turns out to be Y" asserts Y; "turns out" alone still refutes.
             ("", "asserting", "Strange light turns out to be a squid off the lighthouse",
              Side::Supports, "asserted"),
