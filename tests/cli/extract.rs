@@ -1,7 +1,24 @@
 //! `claims extract` end to end: output shapes, offsets in code points, bad files.
 
 use crate::common::Env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// Runs `claims extract ARGS FILES...`, checks it succeeded, and returns its stdout.
+fn extract_ok(env: &Env, args: &[&str], files: &[&Path]) -> String {
+    let out = env
+        .cmd()
+        .arg("extract")
+        .args(args)
+        .args(files)
+        .output()
+        .expect("run claims");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
 
 fn seed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/avdiivka.txt")
@@ -15,18 +32,7 @@ fn jsonl_offsets_are_code_points() {
     // Multi-byte characters before the attribution shift byte offsets but not code points.
     let text = "Ünïcödé “quote” first.\nThe minister said the talks would resume.\n";
     std::fs::write(&file, text).expect("write");
-    let out = env
-        .cmd()
-        .args(["extract", "--format", "jsonl"])
-        .arg(&file)
-        .output()
-        .expect("run claims");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let stdout = extract_ok(&env, &["--format", "jsonl"], &[&file]);
     assert_eq!(stdout.lines().count(), 1);
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
     assert_eq!(v["file"], file.to_string_lossy().as_ref());
@@ -135,19 +141,7 @@ fn html_and_json_lines_are_read_as_import_reads_them() {
         "{\"text\": \"Police said the road was closed.\"}\n{\"text\": \"The council said the park reopens.\"}\n",
     )
     .expect("write");
-    let out = env
-        .cmd()
-        .args(["extract", "--format", "jsonl"])
-        .arg(&html)
-        .arg(&feed)
-        .output()
-        .expect("run claims");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let stdout = extract_ok(&env, &["--format", "jsonl"], &[&html, &feed]);
     let docs: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
@@ -202,4 +196,38 @@ fn span_at_the_end_of_a_whole_block_text() {
     let start = last_span[0].as_u64().expect("start") as usize;
     let tail: String = text.chars().skip(start).collect();
     assert!(tail.starts_with("The vote on the harbour plan"), "{tail:?}");
+}
+
+/// `claims extract` reads a plain-text file's header block as `import` does: no part of the
+/// article (before, "URL: ..." was an outlet assertion and the headline after the header was
+/// not the first line, so a headline question gave nothing), while spans still count from
+/// the start of the file.
+#[test]
+fn extract_skips_a_header_block_but_counts_it_in_offsets() {
+    let env = Env::new();
+    let file = env.dir.path().join("a.txt");
+    let header = "URL: https://example.org/ghost\nSource: The Portmere Ledger\n\n";
+    let headline = "Was the harbour ghost photo a hoax?";
+    std::fs::write(&file, format!("{header}{headline}\n")).expect("write");
+    let stdout = extract_ok(&env, &["--outlet", "--format", "json"], &[&file]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let got: Vec<(String, serde_json::Value)> = v[0]["attributions"]
+        .as_array()
+        .expect("attributions")
+        .iter()
+        .map(|a| {
+            (
+                a["stance"].as_str().unwrap_or("").to_string(),
+                a["content"].clone(),
+            )
+        })
+        .collect();
+    let start = header.chars().count();
+    assert_eq!(
+        got,
+        vec![(
+            "asking".to_string(),
+            serde_json::json!([[start, start + headline.chars().count()]])
+        )]
+    );
 }
