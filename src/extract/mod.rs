@@ -60,6 +60,10 @@ pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
 pub const EXTRACTOR_VERSION: &str = "0.5.15";
 
+/// Verbs after which a final "?" ends a question told, not asked ("... and asks doctors how
+/// it's going?"): the extractor's headline questions and the relate stance read them alike.
+pub const ASKING_VERBS: &[&str] = &["ask", "asks", "asked", "asking", "wonders"];
+
 /// How the speaker relates to what is claimed, from the cue's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stance {
@@ -416,7 +420,7 @@ impl Extractor {
             .toks
             .clone()
             .skip(1)
-            .any(|k| matches!(d.lw(k), "ask" | "asks" | "asked" | "asking" | "wonders"));
+            .any(|k| ASKING_VERBS.contains(&d.lw(k)));
         let question = d.is_punct(last - 1, "?") && !told;
         let headline = d.headline(si)
             && !d.is_punct(last - 1, ":")

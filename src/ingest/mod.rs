@@ -152,9 +152,6 @@ fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// Warnings about a plain text file's `Key: value` header block: each line with a key that is
-/// not known (`docs/formats.md`) is ignored, and named here as `PATH:LINE: ...`. Empty for
-/// other formats and for front matter (whose other keys are ordinary YAML).
 /// The byte offset where the article's text starts in a plain-text file, as `import` reads
 /// it: after front matter or a `Key: value` header block and the blank lines after it; 0 when
 /// the file has none (or nothing after it).
@@ -162,6 +159,9 @@ pub fn text_start(input: &str) -> usize {
     text::parse_without_text(Path::new(""), input).map_or(0, |(_, start)| start)
 }
 
+/// Warnings about a plain text file's `Key: value` header block: each line with a key that is
+/// not known (`docs/formats.md`) is ignored, and named here as `PATH:LINE: ...`. Empty for
+/// other formats and for front matter (whose other keys are ordinary YAML).
 pub fn header_warnings(path: &Path, bytes: &[u8]) -> Vec<String> {
     if detect(path, bytes) != Format::Text {
         return Vec::new();

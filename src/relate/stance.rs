@@ -15,6 +15,7 @@
 //! reports; anything else supports. Pure: a function of the cue, stance class and content.
 
 use super::words;
+use crate::extract::ASKING_VERBS;
 
 /// Which side a claim takes on its own content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,9 +113,6 @@ const NEGATION_STRENGTH: f64 = 0.7;
 /// A denying cue whose content opens with a refutation ("denies hoax claims") supports the
 /// proposition the refutation was about, this surely.
 const DENIED_REFUTATION_STRENGTH: f64 = 0.8;
-/// A refutation word in a question ("Is the lighthouse photo a hoax?") refutes with its
-/// strength times this.
-const QUESTION_REFUTATION: f64 = 1.0;
 const REPORTING_CUES: &[&str] = &[
     "claim",
     "allege",
@@ -374,10 +372,12 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     let told = ws
         .iter()
         .skip(1)
-        .any(|w| matches!(w.as_str(), "ask" | "asks" | "asked" | "asking" | "wonders"));
+        .any(|w| ASKING_VERBS.contains(&w.as_str()));
     let question = content.trim_end().ends_with('?') && !told;
     let alternatives = question && ws.iter().any(|w| w == "or");
     let mut refute: Option<(f64, String)> = None;
+    // A refuting cue is the strongest evidence (1.0): nothing after it replaces it.
+    let mut by_cue = false;
     let mut note = |x: f64, why: String| {
         if refute.as_ref().is_none_or(|r| x > r.0) {
             refute = Some((x, why));
@@ -408,6 +408,7 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         }
         if proposition {
             note(1.0, format!("cue \"{cue}\""));
+            by_cue = true;
         }
     }
     // A refutation word under a negation ("is no hoax", "not a fake") affirms: neither it
@@ -510,11 +511,10 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         };
         note(x, format!("negation \"{w}\""));
     }
+    // A question's refutation word keeps its strength; a cue refutes whatever the form.
     let refute = match refute {
-        Some((_, why)) if alternatives && !why.starts_with("cue") => None,
-        Some((x, why)) if question && !why.starts_with("cue") => {
-            Some((x * QUESTION_REFUTATION, format!("question with {why}")))
-        }
+        Some(_) if alternatives && !by_cue => None,
+        Some((x, why)) if question && !by_cue => Some((x, format!("question with {why}"))),
         r => r,
     };
     if let Some((strength, evidence)) = refute {
