@@ -14,7 +14,8 @@
 //! Gold per pair of articles (as the scorer): the same story, `for` against `against` is a
 //! conflict; the same side is an agreement (a corroboration); any pair with `observing` is
 //! neutral; pairs of different stories are cross-story false positives. Figures are printed
-//! for the default threshold ([`claims::relate::DEFAULT_MIN_SCORE`]) and cross-validated:
+//! for the default thresholds ([`claims::relate::DEFAULT_MIN_SCORE`], and
+//! [`claims::relate::DEFAULT_MIN_CORROBORATION_SCORE`] for corroborations) and cross-validated:
 //! stories are split into folds; for each fold, the thresholds are chosen on the other folds
 //! (best F-beta with beta 0.5: precision counts double) and measured on it. A predicted pair belongs to the fold of its first article.
 //! `--dump FILE` writes every article pair found (score, kind, gold, reason, headlines);
@@ -548,7 +549,10 @@ fn main() -> anyhow::Result<()> {
         total_conf,
         total_agree
     );
-    let (tc, tr) = at.unwrap_or((relate::DEFAULT_MIN_SCORE, relate::DEFAULT_MIN_SCORE));
+    let (tc, tr) = at.unwrap_or((
+        relate::DEFAULT_MIN_SCORE,
+        relate::DEFAULT_MIN_CORROBORATION_SCORE,
+    ));
     println!("at thresholds conflict {tc}, corroborate {tr} (all data):");
     let all = |_: usize| true;
     show("conflicts", count(true, tc, &all), total_conf);

@@ -855,6 +855,80 @@ fn the_streamed_list_is_the_collected_list() {
     );
 }
 
+/// Without `--min-score`, corroborations have a default of their own above the conflicts'
+/// (`relate::DEFAULT_MIN_CORROBORATION_SCORE`): the corroborations under it are not listed,
+/// and conflicts are still carried over them.
+#[test]
+fn corroborations_have_their_own_minimum_score() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let mut store = Store::open(&db).expect("open");
+    import(&mut store, &carried_story(dir.path()));
+    let at = |min_score: f64, min_corroboration_score: Option<f64>| {
+        let f = RelationFilter {
+            min_score,
+            min_corroboration_score,
+            ..RelationFilter::default()
+        };
+        let streamed = relations(&store, &f).expect("relations");
+        let collected =
+            claims::store::query::relations::relations_collected(&store, &f).expect("collected");
+        assert_eq!(streamed, collected, "{f:?}");
+        streamed
+    };
+    let all = at(0.0, None);
+    let corroborations = |rows: &[claims::timeline::relations::RelationRow]| {
+        rows.iter().filter(|r| r.kind == "corroborates").count()
+    };
+    assert!(corroborations(&all) >= 2, "{all:?}");
+    // Corroborations of 1.0 and above only: every other row as it was, carried ones too.
+    let strict = at(0.0, Some(1.0));
+    let want: Vec<_> = all
+        .iter()
+        .filter(|r| r.kind != "corroborates" || r.score >= 1.0)
+        .cloned()
+        .collect();
+    assert_eq!(strict, want);
+    assert!(corroborations(&strict) < corroborations(&all));
+    assert!(strict
+        .iter()
+        .any(|r| r.kind == "conflicts" && r.basis == "carried/1"));
+    // The command's default is those two minimums; `--min-score` sets one for every kind.
+    drop(store);
+    let store = Store::open(&db).expect("open");
+    let json = |rows: &[claims::timeline::relations::RelationRow]| {
+        format!("{}\n", serde_json::to_string_pretty(rows).expect("json"))
+    };
+    let default = relations(
+        &store,
+        &RelationFilter {
+            min_score: relate::DEFAULT_MIN_SCORE,
+            min_corroboration_score: Some(relate::DEFAULT_MIN_CORROBORATION_SCORE),
+            ..RelationFilter::default()
+        },
+    )
+    .expect("relations");
+    assert_eq!(
+        claims_cmd(&db, &["--format", "json", "relations"]),
+        json(&default)
+    );
+    let given = relations(
+        &store,
+        &RelationFilter {
+            min_score: relate::DEFAULT_MIN_SCORE,
+            ..RelationFilter::default()
+        },
+    )
+    .expect("relations");
+    assert_eq!(
+        claims_cmd(
+            &db,
+            &["--format", "json", "relations", "--min-score", "0.4"]
+        ),
+        json(&given)
+    );
+}
+
 /// Schema 13 widens `mentions_claim` to `(claim_seq, version_seq)`, so that where a claim
 /// appears is read from the index (`claims relations`, docs/performance.md): a database of
 /// schema 12 is migrated to it and lists the same relations, byte for byte.

@@ -13,17 +13,16 @@ use std::io::Write;
 /// force overrides what the rules found on the same pair). Each has a kind, a score in [0, 1],
 /// the rule (basis) and a reason naming the evidence; each side names the documents where the
 /// claim appears. The output is a function of the stored objects alone: every database holding
-/// the same objects prints the same bytes. By default only relations scored at least 0.5 are
-/// shown; `--min-score 0` shows all.
+/// the same objects prints the same bytes. By default only conflicts and updates scored at
+/// least 0.4 and corroborations scored at least 0.45 are shown; `--min-score 0` shows all.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only relations of this kind.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// Only relations scored at least this (0 to 1).
-    #[arg(long, value_name = "S", value_parser = score,
-          default_value_t = claims::relate::DEFAULT_MIN_SCORE)]
-    pub min_score: f64,
+    /// Only relations scored at least this (0 to 1). Default: 0.4, and 0.45 for corroborations.
+    #[arg(long, value_name = "S", value_parser = score)]
+    pub min_score: Option<f64>,
     /// Only relations involving a claim of this document (id prefix, URL or key).
     #[arg(long)]
     pub document: Option<String>,
@@ -75,7 +74,7 @@ pub fn run(cli: &Cli, args: &Args) -> CliResult {
 pub fn show(
     cli: &Cli,
     kind: Option<&str>,
-    min_score: f64,
+    min_score: Option<f64>,
     document: Option<&str>,
     speaker: Option<&str>,
     include_retracted: bool,
@@ -87,7 +86,11 @@ pub fn show(
     };
     let filter = RelationFilter {
         kind: kind.map(str::to_string),
-        min_score,
+        min_score: min_score.unwrap_or(claims::relate::DEFAULT_MIN_SCORE),
+        // Without --min-score, corroborations have their own default.
+        min_corroboration_score: min_score
+            .is_none()
+            .then_some(claims::relate::DEFAULT_MIN_CORROBORATION_SCORE),
         document,
         speaker: speaker.map(str::to_string),
         include_retracted,

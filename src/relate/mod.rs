@@ -23,7 +23,7 @@ pub mod similar;
 pub mod stance;
 
 pub use keys::{keys, same_content};
-pub use rules::{judge, Facts, Finding, DEFAULT_MIN_SCORE};
+pub use rules::{judge, Facts, Finding, DEFAULT_MIN_CORROBORATION_SCORE, DEFAULT_MIN_SCORE};
 
 use crate::model::{ClaimRef, RelationKind};
 use crate::objects::ObjectId;

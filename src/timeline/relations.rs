@@ -37,6 +37,7 @@ pub fn conflicts(store: &Store, f: &ConflictFilter) -> Result<Vec<ConflictRow>, 
         &RelationFilter {
             kind: Some("conflicts".to_string()),
             min_score: 0.0,
+            min_corroboration_score: None,
             document: f.document,
             speaker: f.speaker.clone(),
             include_retracted: f.include_retracted,

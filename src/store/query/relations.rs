@@ -55,6 +55,10 @@ pub struct RelationFilter {
     pub kind: Option<String>,
     /// Only relations with at least this score.
     pub min_score: f64,
+    /// Corroborations only with at least this score, where it is above `min_score` (the
+    /// command line's default, [`crate::relate::DEFAULT_MIN_CORROBORATION_SCORE`]): conflicts
+    /// are still carried over the corroborations between the two.
+    pub min_corroboration_score: Option<f64>,
     /// Only relations where one claim appears in this document.
     pub document: Option<ObjectId>,
     /// Only relations where one speaker contains this text (case-insensitive).
@@ -66,11 +70,20 @@ pub struct RelationFilter {
 }
 
 impl RelationFilter {
+    /// Whether a row of the list passes [`RelationFilter::min_corroboration_score`].
+    fn shows(&self, row: &RelationRow) -> bool {
+        match self.min_corroboration_score {
+            Some(min) => row.kind != "corroborates" || row.score >= min,
+            None => true,
+        }
+    }
+
     /// The same minimum score and retracted claims, without the filters that narrow the list to
     /// a kind, a document, a speaker or a claim: what carried relations are computed over.
     fn unfiltered(&self) -> RelationFilter {
         RelationFilter {
             min_score: self.min_score,
+            min_corroboration_score: None,
             include_retracted: self.include_retracted,
             ..RelationFilter::default()
         }
@@ -263,6 +276,23 @@ pub fn each_relation<E: From<super::super::StoreError>>(
     f: &RelationFilter,
     mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<usize, E> {
+    let mut shown = 0usize;
+    each_row(store, f, |r| -> std::result::Result<(), E> {
+        if f.shows(&r) {
+            shown += 1;
+            emit(r)?;
+        }
+        Ok(())
+    })?;
+    Ok(shown)
+}
+
+/// [`each_relation`] before the corroborations' own minimum score.
+fn each_row<E: From<super::super::StoreError>>(
+    store: &Store,
+    f: &RelationFilter,
+    mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
+) -> std::result::Result<usize, E> {
     let mut places = PlaceCache::new(store)?;
     // With a claim, a document or a speaker, or conflicts or corroborations alone, the carried
     // rows are computed from the relations of the claims listed (and their partners), not from
@@ -367,6 +397,9 @@ pub fn relations_collected(store: &Store, f: &RelationFilter) -> Result<Vec<Rela
     let mut places = PlaceCache::new(store)?;
     let mut out = Vec::new();
     for (mut row, a, b) in collected(store, f, true)? {
+        if !f.shows(&row) {
+            continue;
+        }
         places.fill(&mut row, a, b)?;
         out.push(row);
     }
