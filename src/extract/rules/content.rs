@@ -9,6 +9,18 @@ use crate::extract::words::W;
 use crate::extract::Stance;
 use std::ops::Range;
 
+/// How many words may open a sentence before the subordinator of its opening clause ("A few
+/// weeks after Obama announced C, ...").
+const OPENER_WORDS: usize = 4;
+
+/// The words that may stand before that subordinator: a conjunction, a focus adverb, a span
+/// of time.
+const OPENER_LEAD: &[&str] = &[
+    "but", "and", "so", "yet", "or", "just", "even", "only", "shortly", "soon", "long", "right",
+    "not", "a", "an", "the", "few", "several", "two", "three", "years", "months", "weeks", "days",
+    "hours", "minutes", "moments", "year", "month", "week", "day", "hour", "minute",
+];
+
 impl Rules<'_, '_> {
     /// The quotation opened at `q`, closing mark included, at most [`MAX_QUOTE`] tokens.
     pub(super) fn quote_span(&self, q: usize) -> Option<Range<usize>> {
@@ -193,11 +205,19 @@ impl Rules<'_, '_> {
             }
         }
         let hi = hi.min(q + WINDOW);
-        let opens_subordinate = s.toks.start < q
-            && (self.is(s.toks.start, W::Subordinator)
-                || matches!(self.lw(s.toks.start), "while" | "if" | "as" | "despite"));
+        // The subordinator opens the sentence, or follows a few words that open it ("But if
+        // Carson implied C, he ...", "Years after Clinton claimed C, Obama ...").
+        let subordinator = |k: usize| {
+            self.is(k, W::Subordinator) || matches!(self.lw(k), "while" | "if" | "as" | "despite")
+        };
+        // Only words of [`OPENER_LEAD`] before it: "The ferry left after the mayor said C,
+        // then ..." has its main clause first.
+        let opener = (s.toks.start..(s.toks.start + OPENER_WORDS).min(cue_opens))
+            .take_while(|&k| subordinator(k) || OPENER_LEAD.contains(&self.lw(k)))
+            .find(|&k| subordinator(k));
+        let opens_subordinate = s.toks.start < q && opener.is_some();
         let in_opening_clause = opens_subordinate
-            && (s.toks.start..cue_opens.min(s.toks.end))
+            && (opener.unwrap_or(s.toks.start)..cue_opens.min(s.toks.end))
                 .all(|k| !d.is_punct(k, ",") || d.in_quote(k));
         let mut brackets = 0usize;
         // Stop before a second attribution joined by ", adding" / ", saying".
@@ -644,6 +664,15 @@ mod tests {
              "say", "the fund (about $5, not $50) was gone"),
             ("When, as expected, the mayor said taxes would fall, fees rose.", "said", "say",
              "taxes would fall, fees rose"),
+            // A few words may open the sentence before its subordinator.
+            ("Years after the mayor claimed the pier was safe, it fell.", "claimed", "claim",
+             "the pier was safe"),
+            ("But if the mayor implied that he would resign, he did not.", "implied", "imply",
+             "that he would resign"),
+            ("A few weeks after the mayor announced that the port would close, ships left.",
+             "announced", "announce", "that the port would close"),
+            ("The ferry left after the mayor said the port would close, then returned.",
+             "said", "say", "the port would close, then returned"),
             // Not in a main clause, nor before a relative pronoun.
             ("The mayor said taxes would fall, she thought.", "said", "say",
              "taxes would fall, she thought"),
