@@ -732,6 +732,11 @@ mod props {
     use crate::relate::words;
     use proptest::prelude::*;
 
+    /// An outlet's own assertion.
+    fn outlet(name: &str, content: &str) -> Facts {
+        Facts::new(name, "", "asserting", content)
+    }
+
     const WORDS: &[&str] = &[
         "the",
         "mayor",
@@ -914,7 +919,6 @@ mod props {
     #[test]
     fn a_shared_number_says_nothing_about_the_names() {
         // Two stories sharing only a number and the names around it are not one proposition.
-        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
         let a = outlet(
             "outlet-a",
             "Was the Tobermory busker's 100 gift all a hoax?",
@@ -925,7 +929,6 @@ mod props {
 
     #[test]
     fn a_negation_refutes_only_what_it_negates() {
-        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
         let kind = |a: &Facts, b: &Facts| judge(a, b).map(|f| f.kind);
         // The negated word is the other's: a conflict.
         let sold = outlet(
@@ -962,18 +965,19 @@ mod props {
     #[test]
     fn two_refutations_by_negation_corroborate() {
         // Both deny by a negation: they agree, however each is worded.
-        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
-        let a = outlet("outlet-a", "Missing Tobermory divers not found in sea cave");
-        let b = outlet(
-            "outlet-b",
-            "Tobermory divers not among bodies found in sea caves",
-        );
-        let f = judge(&a, &b).expect("a corroboration");
-        assert_eq!(f.kind, RelationKind::Corroborates);
-        assert!(
-            f.reason
-                .contains("refutes (negation \"not\") vs refutes (negation \"not\")"),
-            "{f:?}"
+        let found = judge(
+            &outlet("outlet-a", "Missing Tobermory divers not found in sea cave"),
+            &outlet(
+                "outlet-b",
+                "Tobermory divers not among bodies found in sea caves",
+            ),
+        )
+        .map(|f| (f.kind, f.reason));
+        let reason = "same claim (shared: tobermory, diver, cav, sea); \
+                      refutes (negation \"not\") vs refutes (negation \"not\")";
+        assert_eq!(
+            found,
+            Some((RelationKind::Corroborates, reason.to_string()))
         );
     }
 
@@ -982,7 +986,6 @@ mod props {
         // Two short contents sharing a third of their weight (cosine 0.33): the conflict
         // match of short contents relates them. The same terms padded past
         // CONFLICT_SHORT_WORDS with function words keep the stricter match: none.
-        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
         let seen = "Kraken photographed in Tobermory harbour by tourists from Glasgow";
         let hoax = outlet(
             "outlet-b",
@@ -999,7 +1002,6 @@ mod props {
 
     #[test]
     fn hand_written_pairs() {
-        let outlet = |n: &str, s: &str| Facts::new(n, "", "asserting", s);
         // Paraphrase, one side refuting: a conflict naming the evidence on both sides.
         let a = outlet("outlet-a", "Giant squid seen off Tobermory lighthouse");
         let b = outlet(
