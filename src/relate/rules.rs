@@ -97,9 +97,7 @@ impl Facts {
             let terms = with_speaker(own_terms.clone(), speaker, cue);
             (terms != own_terms).then_some(terms)
         };
-        let negated = words
-            .iter()
-            .any(|w| without_negation(std::slice::from_ref(w)).1 > 0);
+        let negated = words.iter().any(is_negation);
         Facts {
             speaker: fold(speaker),
             stance: stance_class.to_string(),
@@ -453,7 +451,7 @@ fn negates_shared(f: &Facts, side: &Stance, other: &Facts) -> bool {
     };
     if at == 0 {
         // "No, militants have not been caught": the later negation says what is denied.
-        match f.words[1..].iter().position(|w| is_negation(w)) {
+        match f.words[1..].iter().position(is_negation) {
             Some(later) => at = later + 1,
             None => return true,
         }
@@ -467,8 +465,9 @@ fn negates_shared(f: &Facts, side: &Stance, other: &Facts) -> bool {
         .any(|t| t.keys().any(|k| theirs.contains_key(k)))
 }
 
-fn is_negation(w: &str) -> bool {
-    without_negation(&[w.to_string()]).1 > 0
+/// Whether a word is a negation ("not", "never", "didn't"), as [`without_negation`] reads it.
+fn is_negation(w: &String) -> bool {
+    without_negation(std::slice::from_ref(w)).1 > 0
 }
 
 /// How many terms after a negation word it negates ([`negates_shared`]).

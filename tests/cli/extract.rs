@@ -3,21 +3,13 @@
 use crate::common::Env;
 use std::path::{Path, PathBuf};
 
-/// Runs `claims extract ARGS FILES...`, checks it succeeded, and returns its stdout.
+/// Runs `claims extract ARGS FILES...` ([`Env::ok`]: it must succeed) and returns its stdout.
 fn extract_ok(env: &Env, args: &[&str], files: &[&Path]) -> String {
-    let out = env
-        .cmd()
-        .arg("extract")
-        .args(args)
-        .args(files)
-        .output()
-        .expect("run claims");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    let files: Vec<&str> = files
+        .iter()
+        .map(|f| f.to_str().expect("a UTF-8 path"))
+        .collect();
+    env.ok(&[&["extract"], args, &files].concat())
 }
 
 fn seed() -> PathBuf {

@@ -83,7 +83,6 @@ impl RelationFilter {
     fn unfiltered(&self) -> RelationFilter {
         RelationFilter {
             min_score: self.min_score,
-            min_corroboration_score: None,
             include_retracted: self.include_retracted,
             ..RelationFilter::default()
         }
@@ -276,23 +275,6 @@ pub fn each_relation<E: From<super::super::StoreError>>(
     f: &RelationFilter,
     mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<usize, E> {
-    let mut shown = 0usize;
-    each_row(store, f, |r| -> std::result::Result<(), E> {
-        if f.shows(&r) {
-            shown += 1;
-            emit(r)?;
-        }
-        Ok(())
-    })?;
-    Ok(shown)
-}
-
-/// [`each_relation`] before the corroborations' own minimum score.
-fn each_row<E: From<super::super::StoreError>>(
-    store: &Store,
-    f: &RelationFilter,
-    mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
-) -> std::result::Result<usize, E> {
     let mut places = PlaceCache::new(store)?;
     // With a claim, a document or a speaker, or conflicts or corroborations alone, the carried
     // rows are computed from the relations of the claims listed (and their partners), not from
@@ -302,11 +284,14 @@ fn each_row<E: From<super::super::StoreError>>(
         || f.speaker.is_some()
         || f.kind.is_some() && carries(f)
     {
-        let rows = collected(store, f, false)?;
-        let n = rows.len();
-        for (mut row, a, b) in rows {
+        let mut n = 0;
+        for (mut row, a, b) in collected(store, f, false)? {
+            if !f.shows(&row) {
+                continue;
+            }
             places.fill(&mut row, a, b)?;
             emit(row)?;
+            n += 1;
         }
         return Ok(n);
     }
@@ -363,6 +348,10 @@ fn each_row<E: From<super::super::StoreError>>(
             }
             row
         };
+        // Corroborations under their own minimum: read for the carry, not listed.
+        if !f.shows(&row) {
+            continue;
+        }
         places.fill(&mut row, sa, sb)?;
         emit(row)?;
         n += 1;
