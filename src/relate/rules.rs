@@ -303,6 +303,30 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     } else {
         (a.terms(), b.terms())
     };
+    // Two speakers that share a word ("United States Department of Defense", "United States
+    // government") say nothing alike by it: a speaker's terms match the other's content only.
+    let speakers_only: Vec<&String> = ta
+        .keys()
+        .filter(|t| tb.contains_key(*t))
+        .filter(|t| !a.own_terms.contains_key(*t) && !b.own_terms.contains_key(*t))
+        .collect();
+    let without = |ts: &BTreeMap<String, f64>| {
+        let mut ts = ts.clone();
+        ts.retain(|t, _| !speakers_only.contains(&t));
+        ts
+    };
+    let (ta, tb) = if speakers_only.is_empty() {
+        (
+            std::borrow::Cow::Borrowed(ta),
+            std::borrow::Cow::Borrowed(tb),
+        )
+    } else {
+        (
+            std::borrow::Cow::Owned(without(ta)),
+            std::borrow::Cow::Owned(without(tb)),
+        )
+    };
+    let (ta, tb) = (ta.as_ref(), tb.as_ref());
     let sim = similarity(ta, tb);
     // Numbers, days or dates on both sides and none shared: another quantity, date or thing
     // ("bridge 3", "on Friday").
@@ -459,6 +483,7 @@ fn negates_shared(f: &Facts, side: &Stance, other: &Facts) -> bool {
     let theirs = other.terms();
     f.words[at + 1..]
         .iter()
+        .filter(|w| !NEGATION_LIGHT_WORDS.contains(&w.as_str()))
         .map(|w| terms_of_words(std::slice::from_ref(w)))
         .filter(|t| !t.is_empty())
         .take(NEGATED_TERMS)
@@ -472,6 +497,29 @@ fn is_negation(w: &String) -> bool {
 
 /// How many terms after a negation word it negates ([`negates_shared`]).
 pub const NEGATED_TERMS: usize = 1;
+/// Words between a negation and what it negates that say nothing themselves: "isn't going to
+/// be selling", "didn't actually adopt", "is not having a panel".
+const NEGATION_LIGHT_WORDS: &[&str] = &[
+    "going",
+    "gonna",
+    "having",
+    "getting",
+    "actually",
+    "ever",
+    "even",
+    "yet",
+    "exactly",
+    "necessarily",
+    "quite",
+    "entirely",
+    "totally",
+    "completely",
+    "literally",
+    "currently",
+    "still",
+    "already",
+    "officially",
+];
 
 /// How sure two contents state one proposition, from the similarity of their terms: zero
 /// below [`MIN_SHARED_WEIGHT`] or [`MIN_COSINE`], then rising with both up to a shared weight

@@ -370,7 +370,17 @@ fn stem_of(w: &str) -> Cow<'_, str> {
         if let Some(s) = w.strip_suffix(suffix) {
             let m = s.chars().count();
             if m >= 3 && !(suffix == "s" && s.ends_with('s')) {
-                return Cow::Borrowed(s);
+                // "ripped", "blurred", "spotted": the consonant doubled before the ending is
+                // the word's once ("rip", "blur", "spot"); "killed", "passed" keep theirs.
+                let b = s.as_bytes();
+                let doubled = matches!(suffix, "ing" | "ed")
+                    && b.len() >= 2
+                    && b[b.len() - 1] == b[b.len() - 2]
+                    && !matches!(
+                        b[b.len() - 1],
+                        b'a' | b'e' | b'i' | b'o' | b'u' | b'l' | b's' | b'z'
+                    );
+                return Cow::Borrowed(if doubled { &s[..s.len() - 1] } else { s });
             }
         }
     }
@@ -486,9 +496,15 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
         !rarity().contains_key(lower.trim_end_matches("'s"))
             || super::aliases::aliases().entity(&lower).is_some()
     };
+    // A word with a capital inside ("iPhone", "McPizza", "YouTube") is a brand's or a
+    // family's name in any case.
+    let inner_capital = |w: &str| {
+        w.split('-')
+            .any(|p| p.chars().skip(1).any(char::is_uppercase) && p.chars().any(char::is_lowercase))
+    };
     let mut out = std::collections::BTreeSet::new();
     for (i, w) in raw.iter().enumerate() {
-        if particle_name(w) {
+        if particle_name(w) || (!capital(w) && inner_capital(w)) {
             let lower = lowered(w);
             for part in lower.split('-') {
                 out.insert(stem(part.trim_end_matches("'s")));
@@ -510,7 +526,7 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
                 .get(i + 1)
                 .is_some_and(|next| capital(next) && rare(next));
         let name = if title_case || i == 0 {
-            rare(w) || before_name || (acronym(w) && !shouted)
+            rare(w) || before_name || (acronym(w) && !shouted) || inner_capital(w)
         } else {
             true
         };
@@ -607,6 +623,11 @@ mod tests {
         assert_eq!(stem("parties"), stem("party"));
         assert_eq!(stem("separated"), stem("separate"));
         assert_eq!(stem("glass"), "glass");
+        assert_eq!(stem("ripped"), stem("rip"));
+        assert_eq!(stem("blurred"), stem("blur"));
+        assert_eq!(stem("spotted"), stem("spot"));
+        assert_eq!(stem("killed"), "kill");
+        assert_eq!(stem("passed"), "pass");
     }
 
     #[test]
@@ -648,6 +669,9 @@ mod tests {
             n("a woman is not al-Zubaydi's wife"),
             ["al", "al-zubaydi", "zubaydi"]
         );
+        // A capital inside a word names a brand, in any case.
+        assert_eq!(n("the keeper's iPhone was fine"), ["iphon"]);
+        assert_eq!(n("Harbour Board Buys McLighthouse"), ["mclighthous"]);
     }
 
     #[test]

@@ -238,6 +238,34 @@ const RUMOUR_NOUNS: &[&str] = &[
     "claims",
 ];
 const RUMOUR_WINDOW: usize = 4;
+/// What "shoot down" refutes when one of these follows within [`RUMOUR_WINDOW`] words ("shoots
+/// down the congressman's assertion"); without one it is a shooting ("shoots down two planes").
+const SHOT_DOWN_NOUNS: &[&str] = &[
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "speculation",
+    "myth",
+    "myths",
+    "reports",
+    "report",
+    "claims",
+    "claim",
+    "assertion",
+    "assertions",
+    "allegation",
+    "allegations",
+    "story",
+    "stories",
+    "idea",
+    "notion",
+    "theory",
+    "theories",
+    "suggestion",
+    "suggestions",
+    "talk",
+];
 /// Of [`RUMOUR_KILLERS`], those that put "reports" and "claims" to rest too.
 const DISPELLING: &[&str] = &[
     "quash",
@@ -441,10 +469,18 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         let asserts = |i: usize| {
             *phrase == ["turns", "out"] && ws.get(i + 2..i + 4).is_some_and(|w| w == ["to", "be"])
         };
+        // "shoots down the rumour" refutes; "shoots down two planes" is a shooting.
+        let shooting = |i: usize| {
+            phrase.last() == Some(&"down")
+                && !ws[i + phrase.len()..]
+                    .iter()
+                    .take(RUMOUR_WINDOW)
+                    .any(|w| SHOT_DOWN_NOUNS.contains(&w.as_str()))
+        };
         if ws
             .windows(phrase.len())
             .enumerate()
-            .any(|(i, win)| win == *phrase && !asserts(i))
+            .any(|(i, win)| win == *phrase && !asserts(i) && !shooting(i))
         {
             note(*x, format!("\"{}\"", phrase.join(" ")));
         }
@@ -472,12 +508,18 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         .into_iter()
         .map(|w| w.replace('\u{2019}', "'"))
         .collect();
-    // "won't stop confronting X", "never quits trying": not stopping asserts going on.
+    // "won't stop confronting X", "never quits trying", "hasn't stopped the firm from
+    // buying": not stopping asserts going on.
     let goes_on = |i: usize| {
-        asserted
-            .get(i + 1)
-            .is_some_and(|w| matches!(w.as_str(), "stop" | "stops" | "quit" | "quits" | "cease"))
-            && asserted.get(i + 2).is_some_and(|w| w.ends_with("ing"))
+        let ing = |j: usize| asserted.get(j).is_some_and(|w| w.ends_with("ing"));
+        asserted.get(i + 1).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "stop" | "stops" | "stopped" | "quit" | "quits" | "cease" | "ceased"
+            )
+        }) && (ing(i + 2)
+            || (i + 2..i + 2 + RUMOUR_WINDOW)
+                .any(|j| asserted.get(j).is_some_and(|w| w == "from") && ing(j + 1)))
     };
     let idiom = |i: usize| {
         goes_on(i)
@@ -717,6 +759,8 @@ mod tests {
              "asserted"),
             ("", "asserting", "Harbour board won't stop the dredging", Side::Refutes,
              "negation \"won't\""),
+            ("", "asserting", "The fog hasn't stopped the keeper from lighting the lamp",
+             Side::Supports, "asserted"),
             ("", "asserting", "You'll never guess what the keeper found in the lighthouse",
              Side::Supports, "asserted"),
             // "X turns out to be Y" asserts Y; "turns out" alone still refutes.
@@ -777,6 +821,23 @@ mod tests {
         );
         assert_eq!(
             side("", "asserting", "Officials shoot down the lighthouse story"),
+            Side::Refutes
+        );
+        // A shooting is no refutation: "down" takes no rumour, claim or story.
+        assert_eq!(
+            side(
+                "",
+                "asserting",
+                "Coast guard shoots down two drones over the lighthouse"
+            ),
+            Side::Supports
+        );
+        assert_eq!(
+            side(
+                "",
+                "asserting",
+                "Mayor shoots down the keeper's assertion that it is haunted"
+            ),
             Side::Refutes
         );
     }
