@@ -11,7 +11,7 @@ use super::{Cli, CliResult};
 /// later edit are an update, not a conflict.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only conflicts scored at least this (0 to 1). Default: 0.4.
+    /// Only conflicts scored at least this (0 to 1). Default: 0.35.
     #[arg(long, value_name = "S", value_parser = super::relations::score)]
     pub min_score: Option<f64>,
     /// Only conflicts involving a claim of this document (id prefix, URL or key).

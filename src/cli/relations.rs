@@ -14,13 +14,13 @@ use std::io::Write;
 /// the rule (basis) and a reason naming the evidence; each side names the documents where the
 /// claim appears. The output is a function of the stored objects alone: every database holding
 /// the same objects prints the same bytes. By default only conflicts and updates scored at
-/// least 0.4 and corroborations scored at least 0.45 are shown; `--min-score 0` shows all.
+/// least 0.35 and corroborations scored at least 0.45 are shown; `--min-score 0` shows all.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only relations of this kind.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// Only relations scored at least this (0 to 1). Default: 0.4, and 0.45 for corroborations.
+    /// Only relations scored at least this (0 to 1). Default: 0.35, and 0.45 for corroborations.
     #[arg(long, value_name = "S", value_parser = score)]
     pub min_score: Option<f64>,
     /// Only relations involving a claim of this document (id prefix, URL or key).
