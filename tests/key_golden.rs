@@ -260,7 +260,7 @@ fn candidate_keys_are_those_of_the_golden_vector() {
     });
     assert_eq!(
         d,
-        "96980991854421422dd7b36ad3b5fea7c66cac320bb6fa4d8d644cbae5d16425"
+        "e1d892fd87515bf8bac0c7cafdebea6c9b5362ca803470bed61309340555be65"
     );
 }
 
@@ -273,7 +273,7 @@ fn facts_are_those_of_the_golden_vector() {
     });
     assert_eq!(
         d,
-        "8426b5c41d594fea3cc08cf199768f199c4f4f396405df75252910564ccd4d9e"
+        "3f28bc33d9cc24c888cf4a4701a61a435646d71b3aa233c5ae43e8d497fcdc46"
     );
 }
 

@@ -920,11 +920,9 @@ fn corroborations_have_their_own_minimum_score() {
         },
     )
     .expect("relations");
+    let min = relate::DEFAULT_MIN_SCORE.to_string();
     assert_eq!(
-        claims_cmd(
-            &db,
-            &["--format", "json", "relations", "--min-score", "0.4"]
-        ),
+        claims_cmd(&db, &["--format", "json", "relations", "--min-score", &min]),
         json(&given)
     );
 }
