@@ -2,7 +2,8 @@
 //! ([`Facts`]) are a function of the content that must not change when their code is made
 //! faster: a digest of their output for some thousands of varied contents (synthetic articles,
 //! their extracted claims, random word salads with the tricky cases, hand-written edge cases) is
-//! compared with the digest recorded from the code before (golden vectors).
+//! compared with the digest recorded from the code before (golden vectors). A change of the
+//! rules themselves (not of their speed) records the new digests in the same commit.
 
 use claims::extract::Extractor;
 use claims::relate::{self, Facts};

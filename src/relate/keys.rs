@@ -258,6 +258,53 @@ fn is_identifier(prev: Option<&str>, next: Option<&str>) -> bool {
     }
 }
 
+/// Whether two values of [`values`] are the same: a number in words is its figure ("seven"
+/// = "7", "two" = "2") and a thousands separator is nothing ("5,000" = "5000").
+pub(super) fn same_value(x: &str, y: &str) -> bool {
+    x == y || canonical_value(x) == canonical_value(y)
+}
+
+fn canonical_value(v: &str) -> String {
+    const FIGURES: &[(&str, &str)] = &[
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("ten", "10"),
+        ("eleven", "11"),
+        ("twelve", "12"),
+        ("thirteen", "13"),
+        ("fourteen", "14"),
+        ("fifteen", "15"),
+        ("sixteen", "16"),
+        ("seventeen", "17"),
+        ("eighteen", "18"),
+        ("nineteen", "19"),
+        ("twenty", "20"),
+        ("thirty", "30"),
+        ("forty", "40"),
+        ("fifty", "50"),
+        ("sixty", "60"),
+        ("seventy", "70"),
+        ("eighty", "80"),
+        ("ninety", "90"),
+    ];
+    v.split(' ')
+        .map(|w| match FIGURES.iter().find(|(word, _)| *word == w) {
+            Some((_, figure)) => (*figure).to_string(),
+            None if w.starts_with(|c: char| c.is_ascii_digit()) => w.replace(',', ""),
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn value_kind(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<Value> {
     if w.bytes().any(|c| c.is_ascii_digit())
         && w.bytes()

@@ -16,8 +16,8 @@
 //! replicas holding the same claims find the same relations whatever the order they arrived in.
 
 use super::keys::{
-    compass_in_name, entities, is_movement, phrase, polar, values, without_negation, Value, AXES,
-    MAX_VALUES, MOVEMENT_AXES,
+    compass_in_name, entities, is_movement, phrase, polar, same_value, values, without_negation,
+    Value, AXES, MAX_VALUES, MOVEMENT_AXES,
 };
 use super::similar::{degenerate_words, names, similarity, terms, terms_of_words};
 use super::stance::{stance_of, Side, Stance};
@@ -251,7 +251,11 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
     }
     let (ta, va) = (a.template(), &a.values);
     let (tb, vb) = (b.template(), &b.values);
-    let differing: Vec<_> = va.iter().zip(vb).filter(|(x, y)| x.0 != y.0).collect();
+    let differing: Vec<_> = va
+        .iter()
+        .zip(vb)
+        .filter(|(x, y)| !same_value(&x.0, &y.0))
+        .collect();
     if !va.is_empty() && va.len() <= MAX_VALUES && ta == tb && va.len() == vb.len() {
         // Exactly one value differs: the same statement with another number, day or date.
         if let [(x, y)] = differing[..] {
@@ -354,7 +358,10 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     // Numbers, days or dates on both sides and none shared: another quantity, date or thing
     // ("bridge 3", "on Friday").
     let (va, vb) = (&a.values, &b.values);
-    if !va.is_empty() && !vb.is_empty() && !va.iter().any(|x| vb.iter().any(|y| x.0 == y.0)) {
+    if !va.is_empty()
+        && !vb.is_empty()
+        && !va.iter().any(|x| vb.iter().any(|y| same_value(&x.0, &y.0)))
+    {
         return None;
     }
     // Sharing only names (the same people in two stories) is not sharing a proposition: the
@@ -1233,5 +1240,27 @@ mod props {
             judge(&selling, &not).map(|f| f.kind),
             Some(RelationKind::Conflicts)
         );
+    }
+    #[test]
+    fn a_number_in_words_is_its_figure() {
+        // "Seven" and "7" are one value: the same statement, not two numbers.
+        let words = outlet(
+            "outlet-a",
+            "Seven lighthouse keepers quit Tobermory after storm",
+        );
+        let figure = outlet(
+            "outlet-b",
+            "7 lighthouse keepers quit Tobermory after storm",
+        );
+        let found = judge(&words, &figure).expect("a finding");
+        assert_eq!(found.kind, RelationKind::Corroborates, "{found:?}");
+        assert!(same_value("5,000", "5000"));
+        assert!(!same_value("two", "3"));
+        // Another number is still another statement.
+        let eight = outlet(
+            "outlet-c",
+            "8 lighthouse keepers quit Tobermory after storm",
+        );
+        assert_eq!(judge(&words, &eight).map(|f| f.basis), Some("number/1"));
     }
 }
