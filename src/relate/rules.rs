@@ -516,10 +516,12 @@ fn negates_shared(f: &Facts, side: &Stance, other: &Facts) -> bool {
     let Some(mut at) = f.words.iter().position(|w| w == word) else {
         return true;
     };
-    if at == 0 {
-        // "No, militants have not been caught": the later negation says what is denied.
-        match f.words[1..].iter().position(is_negation) {
-            Some(later) => at = later + 1,
+    // "No, militants have not been caught", "Mayor: No, the keeper was not ...": the later
+    // negation says what is denied.
+    let later = f.words[at + 1..].iter().position(is_negation);
+    if at == 0 || (word == "no" && later.is_some()) {
+        match later {
+            Some(later) => at += later + 1,
             None => return true,
         }
     }
@@ -1054,6 +1056,12 @@ mod props {
             "No, volunteers have not painted the Tobermory lighthouse lamp repairs shed",
         );
         assert_eq!(kind(&no_other, &repaired), None);
+        // "No" after a label is read the same way.
+        let labelled = outlet(
+            "outlet-g",
+            "Harbour master: No, our crew has not finished the Tobermory lighthouse lamp repairs",
+        );
+        assert_eq!(kind(&labelled, &repaired), Some(RelationKind::Conflicts));
     }
 
     #[test]
