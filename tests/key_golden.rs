@@ -274,7 +274,7 @@ fn facts_are_those_of_the_golden_vector() {
     });
     assert_eq!(
         d,
-        "3f28bc33d9cc24c888cf4a4701a61a435646d71b3aa233c5ae43e8d497fcdc46"
+        "ca009d4864f6de16364756bde7dd2d832b4e0e5dcc54f8c3cc83205957578da7"
     );
 }
 

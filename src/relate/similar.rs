@@ -502,6 +502,15 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
         w.split('-')
             .any(|p| p.chars().skip(1).any(char::is_uppercase) && p.chars().any(char::is_lowercase))
     };
+    // A rare word that ends as a verb form ("Harpooned", "Photoshopped", "Bombing") is a
+    // Title-Case headline's verb, not a name.
+    let rare_name = |w: &str| {
+        let lower = lowered(w);
+        let verb = lower.len() >= 6
+            && ["ed", "ing"].iter().any(|e| lower.ends_with(e))
+            && !inner_capital(w);
+        rare(w) && !verb
+    };
     let mut out = std::collections::BTreeSet::new();
     for (i, w) in raw.iter().enumerate() {
         if particle_name(w) || (!capital(w) && inner_capital(w)) {
@@ -524,9 +533,9 @@ pub fn names(content: &str) -> std::collections::BTreeSet<String> {
             && !verb_like
             && raw
                 .get(i + 1)
-                .is_some_and(|next| capital(next) && rare(next));
+                .is_some_and(|next| capital(next) && rare_name(next));
         let name = if title_case || i == 0 {
-            rare(w) || before_name || (acronym(w) && !shouted) || inner_capital(w)
+            rare_name(w) || before_name || (acronym(w) && !shouted) || inner_capital(w)
         } else {
             true
         };
@@ -672,6 +681,11 @@ mod tests {
         // A capital inside a word names a brand, in any case.
         assert_eq!(n("the keeper's iPhone was fine"), ["iphon"]);
         assert_eq!(n("Harbour Board Buys McLighthouse"), ["mclighthous"]);
+        // A rare word of a Title-Case headline that ends as a verb form is its verb.
+        assert_eq!(
+            n("Keeper Harpooned By Kraken In Tobermory"),
+            ["kraken", "tobermory"]
+        );
     }
 
     #[test]
