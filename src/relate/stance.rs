@@ -238,33 +238,16 @@ const RUMOUR_NOUNS: &[&str] = &[
     "claims",
 ];
 const RUMOUR_WINDOW: usize = 4;
-/// What "shoot down" refutes when one of these follows within [`RUMOUR_WINDOW`] words ("shoots
-/// down the congressman's assertion"); without one it is a shooting ("shoots down two planes").
+/// Besides the nouns of [`PROPOSITION_HEADS`], what "shoot down" refutes when one follows
+/// within [`RUMOUR_WINDOW`] words ("shoots down the congressman's assertion"); without one it
+/// is a shooting ("shoots down two planes").
 const SHOT_DOWN_NOUNS: &[&str] = &[
-    "rumour",
-    "rumours",
-    "rumor",
-    "rumors",
-    "speculation",
-    "myth",
-    "myths",
-    "reports",
-    "report",
-    "claims",
-    "claim",
     "assertion",
     "assertions",
-    "allegation",
-    "allegations",
-    "story",
-    "stories",
-    "idea",
-    "notion",
     "theory",
     "theories",
-    "suggestion",
-    "suggestions",
-    "talk",
+    "myth",
+    "myths",
 ];
 /// Of [`RUMOUR_KILLERS`], those that put "reports" and "claims" to rest too.
 const DISPELLING: &[&str] = &[
@@ -374,6 +357,11 @@ pub fn stance(cue: &str, class: &str, content: &str) -> Stance {
     stance_of("", cue, class, content)
 }
 
+/// A noun of [`PROPOSITION_HEADS`] ("claims", "story"), not one of its function words.
+fn proposition_noun(w: &str) -> bool {
+    PROPOSITION_HEADS.contains(&w) && !matches!(w, "that" | "the" | "any" | "as")
+}
+
 /// [`stance`], also reading the speaker: a source named as fake or a hoax ("a hoax report
 /// claims ...", "satirical site says ...") refutes what it is said to claim.
 pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance {
@@ -412,15 +400,14 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
         }
     };
     if REFUTING_CUES.contains(&cue.as_str()) {
-        let noun = |w: &String| {
-            PROPOSITION_HEADS.contains(&w.as_str())
-                && !matches!(w.as_str(), "that" | "the" | "any" | "as")
-        };
         let proposition = !PROPOSITION_ONLY.contains(&cue.as_str())
             || ws
                 .first()
                 .is_some_and(|w| PROPOSITION_HEADS.contains(&w.as_str()))
-            || ws.iter().take(PROPOSITION_NOUNS_WITHIN).any(noun);
+            || ws
+                .iter()
+                .take(PROPOSITION_NOUNS_WITHIN)
+                .any(|w| proposition_noun(w));
         // Denying a refutation ("denies hoax claims", "rejects fake-photo reports") affirms
         // what the refutation is about.
         let denied = ps
@@ -475,7 +462,7 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
                 && !ws[i + phrase.len()..]
                     .iter()
                     .take(RUMOUR_WINDOW)
-                    .any(|w| SHOT_DOWN_NOUNS.contains(&w.as_str()))
+                    .any(|w| proposition_noun(w) || SHOT_DOWN_NOUNS.contains(&w.as_str()))
         };
         if ws
             .windows(phrase.len())
