@@ -299,6 +299,7 @@ const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["record", "straight"], 0.9),
     (&["no", "truth"], 1.0),
     (&["too", "good", "to", "be", "true"], 0.8),
+    (&["too", "good", "to", "check"], 0.8),
     (&["urban", "legend"], 0.9),
     (&["not", "so"], 0.7),
     (&["questions", "whether"], 0.7),
@@ -755,6 +756,9 @@ mod tests {
              Side::Supports, "asserted"),
             ("", "asserting", "Turns out the lighthouse photo was taken in 2010", Side::Refutes,
              "\"turns out\""),
+            // A story "too good to check" was told unchecked: doubt, as "too good to be true".
+            ("", "asserting", "Kraken at the lighthouse: a story too good to check",
+             Side::Refutes, "\"too good to check\""),
         ];
         for (cue, class, content, want, evidence) in cases {
             let s = stance(cue, class, content);
