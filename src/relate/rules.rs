@@ -23,6 +23,7 @@ use super::similar::{degenerate_words, names, similarity, terms, terms_of_words}
 use super::stance::{stance_of, Side, Stance};
 use super::{fold, words_of_folded};
 use crate::model::RelationKind;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Findings scored below this are not precise enough to show by default (`--min-score`
@@ -81,17 +82,13 @@ impl Facts {
         let side = stance_of(speaker, cue, stance_class, content);
         // What a cue denies is its content's first clause: "Pentagon Denies It Killed ISIS
         // Chief As Airstrikes Hit Top Extremists" denies the killing, not the airstrikes.
-        let denied_clause = (side.side == super::stance::Side::Refutes
-            && side.evidence.starts_with("cue"))
-        .then(|| {
+        let denied_clause = if side.side == Side::Refutes && side.evidence.starts_with("cue") {
             (2..words.len().saturating_sub(2))
                 .find(|&i| words[i] == "as" && !AS_NOT_A_CLAUSE.contains(&words[i + 1].as_str()))
-        })
-        .flatten();
-        let own_terms = match denied_clause {
-            Some(n) => terms_of_words(&words[..n.min(words.len())]),
-            None => terms_of_words(&words),
+        } else {
+            None
         };
+        let own_terms = terms_of_words(&words[..denied_clause.unwrap_or(words.len())]);
         let (stripped, negations) = without_negation(&words);
         let (template, values) = values(&words);
         // A long-lived claim's facts (the relation step keeps thousands) hold each list once.
@@ -322,6 +319,19 @@ fn structural(a: &Facts, b: &Facts) -> Option<Finding> {
     None
 }
 
+/// A claim's terms without `dropped` (borrowed when there is nothing to drop).
+fn without<'m>(
+    ts: &'m BTreeMap<String, f64>,
+    dropped: &[&String],
+) -> Cow<'m, BTreeMap<String, f64>> {
+    if dropped.is_empty() {
+        return Cow::Borrowed(ts);
+    }
+    let mut ts = ts.clone();
+    ts.retain(|t, _| !dropped.contains(&t));
+    Cow::Owned(ts)
+}
+
 /// Rule 5: the same proposition in other words, and the two stances on it.
 fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     // One speaker's two claims share the speaker's words trivially: compare the contents.
@@ -332,27 +342,16 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     };
     // Two speakers that share a word ("United States Department of Defense", "United States
     // government") say nothing alike by it: a speaker's terms match the other's content only.
-    let speakers_only: Vec<&String> = ta
-        .keys()
-        .filter(|t| tb.contains_key(*t))
-        .filter(|t| !a.own_terms.contains_key(*t) && !b.own_terms.contains_key(*t))
-        .collect();
-    let without = |ts: &BTreeMap<String, f64>| {
-        let mut ts = ts.clone();
-        ts.retain(|t, _| !speakers_only.contains(&t));
-        ts
-    };
-    let (ta, tb) = if speakers_only.is_empty() {
-        (
-            std::borrow::Cow::Borrowed(ta),
-            std::borrow::Cow::Borrowed(tb),
-        )
+    // Only two attributions whose speakers add terms can share a speaker's word.
+    let speakers_only: Vec<&String> = if a.terms.is_some() && b.terms.is_some() {
+        ta.keys()
+            .filter(|t| tb.contains_key(*t))
+            .filter(|t| !a.own_terms.contains_key(*t) && !b.own_terms.contains_key(*t))
+            .collect()
     } else {
-        (
-            std::borrow::Cow::Owned(without(ta)),
-            std::borrow::Cow::Owned(without(tb)),
-        )
+        Vec::new()
     };
+    let (ta, tb) = (without(ta, &speakers_only), without(tb, &speakers_only));
     let (ta, tb) = (ta.as_ref(), tb.as_ref());
     let sim = similarity(ta, tb);
     // Numbers, days or dates on both sides and none shared: another quantity, date or thing
