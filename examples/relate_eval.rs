@@ -19,8 +19,8 @@
 //! stories are split into folds; for each fold, the thresholds are chosen on the other folds
 //! (best F-beta with beta 0.5: precision counts double) and measured on it. A predicted pair belongs to the fold of its first article.
 //! `--dump FILE` writes every article pair found (score, kind, gold, reason, headlines);
-//! with `RELATE_EVAL_COMPARED=FILE` set, every compared pair of claims with its similarity and
-//! stances goes to FILE, and each article's label and claims to FILE.articles (for analysis in
+//! with `RELATE_EVAL_COMPARED=FILE` set, every compared pair of claims with its similarity,
+//! stances and what the rules found of it (kind, score, reason) goes to FILE, and each article's label and claims to FILE.articles (for analysis in
 //! a temporary directory: never commit them, they hold the evaluation texts). With
 //! `RELATE_EVAL_CLAIMS=FILE`, every claim with its terms, names, side and candidate keys goes
 //! to FILE as JSON lines, and every finding to FILE.judged (`tools/cv_match.py` reads them).
@@ -388,11 +388,15 @@ fn main() -> anyhow::Result<()> {
         // Every compared pair of claims with its features, per pair of articles.
         use claims::relate::similar::{similarity, terms};
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        writeln!(out, "p\tq\tfold\tgold\tcosine\tshared\tside_a\tstr_a\tev_a\tside_b\tstr_b\tev_b\tsame_speaker\tla\tlb")?;
+        writeln!(out, "p\tq\tfold\tgold\tcosine\tshared\tside_a\tstr_a\tev_a\tside_b\tstr_b\tev_b\tsame_speaker\tla\tlb\tkind\tscore\treason")?;
         for &(x, y) in &compared_pairs {
             let (fa, fb) = (&claims[x].facts, &claims[y].facts);
             let sim = similarity(&terms(&fa.content), &terms(&fb.content));
             let (sa, sb) = (fa.side(), fb.side());
+            let found = relate::judge(fa, fb);
+            let (kind, score, reason) = found.as_ref().map_or(("none", 0.0, ""), |f| {
+                (f.kind.as_str(), f.score, f.reason.as_str())
+            });
             for &p in &claims[x].docs {
                 for &q in &claims[y].docs {
                     if p == q {
@@ -400,7 +404,7 @@ fn main() -> anyhow::Result<()> {
                     }
                     writeln!(
                         out,
-                        "{p}\t{q}\t{}\t{:?}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        "{p}\t{q}\t{}\t{:?}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{}",
                         fold_of(p.min(q)),
                         gold(&articles[p], &articles[q]),
                         sim.cosine,
@@ -414,6 +418,9 @@ fn main() -> anyhow::Result<()> {
                         fa.speaker == fb.speaker,
                         articles[p].label,
                         articles[q].label,
+                        kind,
+                        score,
+                        reason,
                     )?;
                 }
             }

@@ -274,7 +274,7 @@ fn facts_are_those_of_the_golden_vector() {
     });
     assert_eq!(
         d,
-        "ca009d4864f6de16364756bde7dd2d832b4e0e5dcc54f8c3cc83205957578da7"
+        "2135bc33ee5086b6cbd31fa731d12232ac4218550e18afcdc32bce5e11ab34b1"
     );
 }
 

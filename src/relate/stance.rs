@@ -9,7 +9,8 @@
 //! - negation in the content ("not", "never", "didn't"), not in fixed phrases ("no idea");
 //! - report markers: a distancing cue ("claim", "allege", "report"), hedges ("reportedly",
 //!   "may", "allegedly", "rumour") of the content itself (not "if" or a modal inside a clause
-//!   of it), a question.
+//!   of it), a question, a speaker that is only a report or a source ("..., report says",
+//!   "Source: ..."), a hedging cue ("appears to", "said to").
 //!
 //! A claim with refutation evidence refutes; one with report markers and no refutation only
 //! reports; anything else supports. Pure: a function of the cue, stance class and content.
@@ -319,6 +320,13 @@ const QUESTION_PHRASES: &[(&[&str], f64)] = &[
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
 ];
+/// Speakers that only pass a story on, by their last word ("report says", "sources say", "a
+/// new report"): nobody named stands behind what they say.
+const REPORT_SPEAKERS: &[&str] = &["report", "reports", "source", "sources"];
+/// Cues that hedge what they attribute ("appears to be planning", "seems to show").
+const HEDGING_CUES: &[&str] = &["appear", "seem"];
+/// Cues whose passive with "to" hedges ("Tesla said to pick Nevada", "is reported to").
+const SAID_TO_CUES: &[&str] = &["say", "report", "rumour", "believe", "think"];
 /// Report markers of the content.
 const REPORT_WORDS: &[&str] = &[
     "reportedly",
@@ -556,6 +564,14 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     }
     let report = if class == "distancing" || REPORTING_CUES.contains(&cue.as_str()) {
         Some(format!("cue \"{cue}\""))
+    } else if let Some(w) = by.last().filter(|w| REPORT_SPEAKERS.contains(&w.as_str())) {
+        // "..., report says", "Source: ...", "reports say": nobody named stands behind it.
+        Some(format!("source \"{w}\""))
+    } else if HEDGING_CUES.contains(&cue.as_str())
+        || (SAID_TO_CUES.contains(&cue.as_str()) && ws.first().is_some_and(|w| w == "to"))
+    {
+        // "appears to be planning", "Tesla said to pick Nevada": a hedged attribution.
+        Some(format!("hedge \"{cue}\""))
     } else if question {
         Some("question".to_string())
     } else {
@@ -706,6 +722,77 @@ mod tests {
         ] {
             assert_eq!(side("", "asserting", content), Side::Supports, "{content}");
         }
+    }
+
+    #[test]
+    fn an_unnamed_report_or_source_and_hedging_cues_only_report() {
+        let side_of = |speaker: &str, cue: &str, class: &str, content: &str| {
+            let s = stance_of(speaker, cue, class, content);
+            (s.side, s.evidence)
+        };
+        // "..., report says", "Source: ...", "reports say": nobody named stands behind it.
+        for (speaker, word) in [
+            ("report", "report"),
+            ("a new report", "report"),
+            ("Source", "source"),
+            ("Team 5 sources", "sources"),
+            ("Reports", "reports"),
+        ] {
+            assert_eq!(
+                side_of(
+                    speaker,
+                    "say",
+                    "neutral",
+                    "The harbour master had knee surgery"
+                ),
+                (Side::Reports, format!("source \"{word}\"")),
+                "{speaker}"
+            );
+        }
+        // A named speaker, or a report's author, stands behind it.
+        for speaker in ["Reuters", "The report's author", "Harbour Board"] {
+            assert_eq!(
+                side_of(
+                    speaker,
+                    "say",
+                    "neutral",
+                    "The harbour master had knee surgery"
+                )
+                .0,
+                Side::Supports,
+                "{speaker}"
+            );
+        }
+        // "appears to be planning", "Ferry firm said to pick Oban": a hedged attribution.
+        assert_eq!(
+            side_of(
+                "Ferry firm",
+                "appear",
+                "believing",
+                "to be planning a new route"
+            ),
+            (Side::Reports, "hedge \"appear\"".to_string())
+        );
+        assert_eq!(
+            side_of(
+                "Ferry firm",
+                "say",
+                "neutral",
+                "to Pick Oban for Its First Terminal"
+            ),
+            (Side::Reports, "hedge \"say\"".to_string())
+        );
+        // A refutation still refutes whoever passes it on.
+        assert_eq!(
+            side_of(
+                "report",
+                "say",
+                "neutral",
+                "The harbour ghost photo is a hoax"
+            )
+            .0,
+            Side::Refutes
+        );
     }
 
     #[test]
