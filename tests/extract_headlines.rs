@@ -61,6 +61,13 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
         ("Poll: Most Residents Back The Eastern Plan",
          Said("Poll", "say", ":", "Most Residents Back The Eastern Plan")),
         ("Harbour Bridge Closed After Storm", Outlet("Harbour Bridge Closed After Storm", &[])),
+        // "alleged" before a noun is an adjective, not a speaker alleging (extractor 0.5.17).
+        ("Dock Crowd Beats Alleged Thief In Harbour Square",
+         Outlet("Dock Crowd Beats Alleged Thief In Harbour Square", &[])),
+        ("Ferry crew hands alleged stowaway to port police",
+         Outlet("Ferry crew hands alleged stowaway to port police", &[])),
+        ("Harbour Board Alleged That The Ferry Firm Lied",
+         Said("Harbour Board", "allege", "Alleged", "That The Ferry Firm Lied")),
         ("Singer Reportedly Tears Up Reunion Contract",
          Outlet("Singer Reportedly Tears Up Reunion Contract", &["reportedly"])),
         ("Harbour Board Raises Mooring Fees Again",

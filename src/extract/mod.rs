@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.16";
+pub const EXTRACTOR_VERSION: &str = "0.5.17";
 
 /// Verbs after which a final "?" ends a question told, not asked ("... and asks doctors how
 /// it's going?"): the extractor's headline questions and the relate stance read them alike.

@@ -302,6 +302,21 @@ impl Rules<'_, '_> {
         {
             return None;
         }
+        // "Mob Castrates Alleged Rapist", "alleged rape attempt", "CNN Plays Alleged
+        // Recording": the participle before a noun is an adjective, not a speaker alleging. A
+        // verb takes "that", a determiner, a pronoun or (in running text) a name after it.
+        if e.words.len() == 1
+            && first == "alleged"
+            && d.is_word(ce)
+            && !(self.lw(ce) == "that"
+                || self.is(ce, W::Determiner)
+                || self.is(ce, W::SubjectPronoun)
+                || self.is(ce, W::ObjectPronoun)
+                || self.is(ce, W::Preposition)
+                || (d.cap(ce) && !d.headline(at.si)))
+        {
+            return None;
+        }
         // "Dog found abandoned at station", "Hefner Found Dead", "students not found in mass
         // grave": a passive (a headline drops its "was"), not a finding.
         if e.words.len() == 1
