@@ -320,6 +320,10 @@ const QUESTION_PHRASES: &[(&[&str], f64)] = &[
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot",
 ];
+/// Words that open a question asked ("asks whether ...", "asked why ...").
+const QUESTION_OPENERS: &[&str] = &[
+    "whether", "if", "why", "how", "what", "who", "when", "where", "which",
+];
 /// Speakers that only pass a story on, by their last word ("report says", "sources say", "a
 /// new report"): nobody named stands behind what they say.
 const REPORT_SPEAKERS: &[&str] = &["report", "reports", "source", "sources"];
@@ -562,7 +566,13 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
             evidence,
         };
     }
-    let report = if class == "distancing" || REPORTING_CUES.contains(&cue.as_str()) {
+    // "asks whether the pier is safe" questions; "asks the council to fund the pier" requests.
+    let request = cue == "ask"
+        && !question
+        && !ws
+            .first()
+            .is_some_and(|w| QUESTION_OPENERS.contains(&w.as_str()));
+    let report = if class == "distancing" || (REPORTING_CUES.contains(&cue.as_str()) && !request) {
         Some(format!("cue \"{cue}\""))
     } else if let Some(w) = by.last().filter(|w| REPORT_SPEAKERS.contains(&w.as_str())) {
         // "..., report says", "Source: ...", "reports say": nobody named stands behind it.
@@ -781,6 +791,19 @@ mod tests {
                 "to Pick Oban for Its First Terminal"
             ),
             (Side::Reports, "hedge \"say\"".to_string())
+        );
+        // "asks whether ..." questions: it only reports; "asks the council to ..." requests.
+        assert_eq!(
+            side_of("Mayor", "ask", "neutral", "whether the pier is safe").0,
+            Side::Reports
+        );
+        assert_eq!(
+            side_of("Mayor", "ask", "neutral", "the pier is safe?").0,
+            Side::Reports
+        );
+        assert_eq!(
+            side_of("Ferry Board", "ask", "neutral", "Council To Fund The New Pier"),
+            (Side::Supports, "cue \"ask\"".to_string())
         );
         // A refutation still refutes whoever passes it on.
         assert_eq!(
