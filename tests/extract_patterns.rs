@@ -44,6 +44,29 @@ use Stance::*;
 use Who::Named;
 
 const CASES: &[Case] = &[
+    // A negated cue keeps its negation in the lemma (extractor 0.5.18): "did not say" is not
+    // the claim of "said".
+    case(
+        "The mayor did not say the pier was safe.",
+        Named("mayor"),
+        "not say",
+        Neutral,
+        "the pier was safe",
+    ),
+    case(
+        "The council never claimed that the ferry would stop.",
+        Named("council"),
+        "not claim",
+        Distancing,
+        "that the ferry would stop",
+    ),
+    case(
+        "The harbour board hasn't confirmed the closure of the terminal.",
+        Named("harbour board"),
+        "not confirm",
+        Affirming,
+        "the closure of the terminal",
+    ),
     // Speech verb before the content, with and without "that".
     case(
         "The minister said the talks would resume next week.",

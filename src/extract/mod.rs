@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.17";
+pub const EXTRACTOR_VERSION: &str = "0.5.18";
 
 /// Verbs after which a final "?" ends a question told, not asked ("... and asks doctors how
 /// it's going?"): the extractor's headline questions and the relate stance read them alike.
@@ -131,7 +131,8 @@ pub struct Attribution {
     pub sentence: Range<usize>,
     /// The resolved, normalised speaker.
     pub speaker: Speaker,
-    /// Lemma of the cue ("confirm", "according to", "air footage"); empty for outlet assertions.
+    /// Lemma of the cue ("confirm", "according to", "air footage"), with "not " before it when
+    /// the cue is negated ("did not say": "not say"); empty for outlet assertions.
     pub cue_lemma: String,
     pub stance: Stance,
     /// Hedge words found inside the content, lower case, in order of appearance, deduplicated
@@ -351,6 +352,18 @@ impl Extractor {
             .content
             .first()
             .is_some_and(|r| d.kind(r.start) == Some(Kind::Open));
+        // "did not say", "never claimed", "isn't responding to": the speaker did not say it,
+        // which the lemma keeps ("not say"), so that the claim is not the one of "said".
+        let negated = !dr.lemma.is_empty()
+            && cue_toks.clone().any(|k| {
+                let w = d.lw(k);
+                d.is_word(k) && (matches!(w, "not" | "never" | "cannot") || w.ends_with("n't"))
+            });
+        let cue_lemma = if negated {
+            format!("not {}", dr.lemma)
+        } else {
+            dr.lemma.clone()
+        };
         Attribution {
             source: dr.source.iter().map(|r| d.byte_span(r)).collect(),
             cue: vec![d.byte_span(&cue_toks)],
@@ -362,7 +375,7 @@ impl Extractor {
                 .collect(),
             sentence,
             speaker,
-            cue_lemma: dr.lemma.clone(),
+            cue_lemma,
             stance: dr.stance,
             hedges: self.hedges(d, &dr.content),
             direct,

@@ -13,7 +13,9 @@
 //!   "Source: ..."), a hedging cue ("appears to", "said to").
 //!
 //! A claim with refutation evidence refutes; one with report markers and no refutation only
-//! reports; anything else supports. Pure: a function of the cue, stance class and content.
+//! reports; anything else supports. A negated cue ("did not say": the cue lemma "not say")
+//! only reports, whatever the content says. Pure: a function of the cue, stance class and
+//! content.
 
 use super::words;
 use crate::extract::ASKING_VERBS;
@@ -394,6 +396,15 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     };
     let (ps, by) = (parts(&ws), parts(&by));
     let cue = cue.to_lowercase();
+    // "did not say", "never claimed" (the extractor's "not say"): the speaker took no side
+    // on the content, whatever its words.
+    if cue.starts_with("not ") {
+        return Stance {
+            side: Side::Reports,
+            strength: 1.0,
+            evidence: format!("negated cue \"{cue}\""),
+        };
+    }
     // A question refutes only through a refutation word ("Was the photo a hoax?"), less
     // surely than a statement, and not when it offers the other side too ("Real or hoax?",
     // "... or not?"); a negation in it ("Didn't the mayor resign?") takes no side.
@@ -802,8 +813,18 @@ mod tests {
             Side::Reports
         );
         assert_eq!(
-            side_of("Ferry Board", "ask", "neutral", "Council To Fund The New Pier"),
+            side_of(
+                "Ferry Board",
+                "ask",
+                "neutral",
+                "Council To Fund The New Pier"
+            ),
             (Side::Supports, "cue \"ask\"".to_string())
+        );
+        // "did not say" (the cue lemma "not say"): no side, whatever the content says.
+        assert_eq!(
+            side_of("Mayor", "not say", "neutral", "the pier photo was fake"),
+            (Side::Reports, "negated cue \"not say\"".to_string())
         );
         // A refutation still refutes whoever passes it on.
         assert_eq!(
