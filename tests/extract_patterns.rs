@@ -60,6 +60,21 @@ const CASES: &[Case] = &[
         Distancing,
         "that the ferry would stop",
     ),
+    // ... and so does a source that nobody is.
+    case(
+        "No official confirmed that the ferry would stop.",
+        Named("official"),
+        "not confirm",
+        Affirming,
+        "that the ferry would stop",
+    ),
+    case(
+        "Nobody said the pier was safe.",
+        Named("Nobody"),
+        "not say",
+        Neutral,
+        "the pier was safe",
+    ),
     case(
         "The harbour board hasn't confirmed the closure of the terminal.",
         Named("harbour board"),

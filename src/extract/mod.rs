@@ -354,11 +354,20 @@ impl Extractor {
             .is_some_and(|r| d.kind(r.start) == Some(Kind::Open));
         // "did not say", "never claimed", "isn't responding to": the speaker did not say it,
         // which the lemma keeps ("not say"), so that the claim is not the one of "said".
+        // So is a source that nobody is: "No official confirmed", "Nobody said", "Neither the
+        // mayor nor the council claimed".
+        let nobody = dr.source.as_ref().is_some_and(|r| {
+            let first = d.lw(r.start);
+            matches!(first, "nobody" | "neither" | "none")
+                || (first == "no" && d.lw(r.start + 1) == "one")
+                || (r.start > 0 && d.is_word(r.start - 1) && d.lw(r.start - 1) == "no")
+        });
         let negated = !dr.lemma.is_empty()
-            && cue_toks.clone().any(|k| {
-                let w = d.lw(k);
-                d.is_word(k) && (matches!(w, "not" | "never" | "cannot") || w.ends_with("n't"))
-            });
+            && (nobody
+                || cue_toks.clone().any(|k| {
+                    let w = d.lw(k);
+                    d.is_word(k) && (matches!(w, "not" | "never" | "cannot") || w.ends_with("n't"))
+                }));
         let cue_lemma = if negated {
             format!("not {}", dr.lemma)
         } else {
