@@ -53,11 +53,19 @@ const CASES: &[Case] = &[
         Neutral,
         "the pier was safe",
     ),
+    // A negated cue takes no stance of its own: "did not deny" is no denial.
+    case(
+        "The board did not deny that fares would rise.",
+        Named("board"),
+        "not deny",
+        Neutral,
+        "that fares would rise",
+    ),
     case(
         "The council never claimed that the ferry would stop.",
         Named("council"),
         "not claim",
-        Distancing,
+        Neutral,
         "that the ferry would stop",
     ),
     // ... and so does a source that nobody is.
@@ -65,7 +73,7 @@ const CASES: &[Case] = &[
         "No official confirmed that the ferry would stop.",
         Named("official"),
         "not confirm",
-        Affirming,
+        Neutral,
         "that the ferry would stop",
     ),
     case(
@@ -79,7 +87,7 @@ const CASES: &[Case] = &[
         "The harbour board hasn't confirmed the closure of the terminal.",
         Named("harbour board"),
         "not confirm",
-        Affirming,
+        Neutral,
         "the closure of the terminal",
     ),
     // Speech verb before the content, with and without "that".

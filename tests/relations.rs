@@ -978,3 +978,74 @@ fn schema_12_gets_the_wider_mentions_index_and_the_same_list() {
         json
     );
 }
+
+/// Regression (extractor 0.5.18): "did not deny" was stored as the claim of "denied" (cue
+/// `deny`, stance `denying`), so the same content said by another speaker was listed as a
+/// conflict by opposite cues. A negated cue is `not deny`, stance `neutral`: no conflict, no
+/// corroboration; the real denial still conflicts.
+#[test]
+fn a_negated_cue_is_no_denial_and_relates_to_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let texts = [
+        (
+            "board",
+            "The harbour board did not deny that ferry fares would rise in June.",
+        ),
+        ("union", "Ferry fares would rise in June, the union said."),
+        (
+            "council",
+            "The council denied that ferry fares would rise in June.",
+        ),
+    ];
+    let files: Vec<PathBuf> = texts
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(format!("{name}.txt"));
+            let body = format!("URL: https://news.example/{name}\nTitle: Fares\n\n{text}\n");
+            std::fs::write(&path, body).expect("write");
+            path
+        })
+        .collect();
+    let db = dir.path().join("n.db");
+    let mut store = Store::open(&db).expect("open");
+    import(&mut store, &files);
+    drop(store);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&claims_cmd(
+        &db,
+        &["--format", "json", "relations", "--min-score", "0"],
+    ))
+    .expect("json");
+    let sides: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            let mut s = [
+                r["a"]["speaker"].as_str().unwrap_or("").to_string(),
+                r["b"]["speaker"].as_str().unwrap_or("").to_string(),
+            ];
+            s.sort();
+            (
+                r["kind"].as_str().unwrap_or("").to_string(),
+                s[0].clone(),
+                s[1].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sides,
+        vec![(
+            "conflicts".to_string(),
+            "council".to_string(),
+            "union".to_string()
+        )],
+        "{rows:#?}"
+    );
+    let board: (String, String) = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT cue, stance FROM claims WHERE speaker = 'harbour board'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the board's claim");
+    assert_eq!(board, ("not deny".to_string(), "neutral".to_string()));
+}

@@ -132,7 +132,8 @@ pub struct Attribution {
     /// The resolved, normalised speaker.
     pub speaker: Speaker,
     /// Lemma of the cue ("confirm", "according to", "air footage"), with "not " before it when
-    /// the cue is negated ("did not say": "not say"); empty for outlet assertions.
+    /// the cue is negated ("did not say": "not say"; its stance is then `Neutral`); empty for
+    /// outlet assertions.
     pub cue_lemma: String,
     pub stance: Stance,
     /// Hedge words found inside the content, lower case, in order of appearance, deduplicated
@@ -368,10 +369,11 @@ impl Extractor {
                     let w = d.lw(k);
                     d.is_word(k) && (matches!(w, "not" | "never" | "cannot") || w.ends_with("n't"))
                 }));
-        let cue_lemma = if negated {
-            format!("not {}", dr.lemma)
+        // A negated cue takes no stance of its own: "did not deny" is no denial.
+        let (cue_lemma, stance) = if negated {
+            (format!("not {}", dr.lemma), Stance::Neutral)
         } else {
-            dr.lemma.clone()
+            (dr.lemma.clone(), dr.stance)
         };
         Attribution {
             source: dr.source.iter().map(|r| d.byte_span(r)).collect(),
@@ -385,7 +387,7 @@ impl Extractor {
             sentence,
             speaker,
             cue_lemma,
-            stance: dr.stance,
+            stance,
             hedges: self.hedges(d, &dr.content),
             direct,
             title: None,

@@ -63,10 +63,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../../schema/0013_mentions_claim_version.sql"),
     ),
     (14, include_str!("../../schema/0014_review_key_rows.sql")),
+    (15, include_str!("../../schema/0015_negated_cues.sql")),
 ];
 
 /// The schema version this release writes.
-pub const SCHEMA_VERSION: i32 = 14;
+pub const SCHEMA_VERSION: i32 = 15;
 
 /// How long a connection waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

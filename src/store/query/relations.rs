@@ -145,6 +145,7 @@ const EVERY: &str = "same AS (
     CROSS JOIN claims hi ON hi.seq = k2.claim_seq
     WHERE lo.id < hi.id
       AND NOT EXISTS (SELECT 1 FROM common_keys c WHERE c.key = k1.key)
+      AND lo.cue NOT LIKE 'not %' AND hi.cue NOT LIKE 'not %'
       AND ((lo.stance = 'denying') <> (hi.stance = 'denying')
            OR lower(lo.speaker) <> lower(hi.speaker))
 ),
