@@ -752,6 +752,14 @@ mod tests {
             (s.side, s.evidence)
         };
         // "..., report says", "Source: ...", "reports say": nobody named stands behind it.
+        let says_surgery = |speaker: &str| {
+            side_of(
+                speaker,
+                "say",
+                "neutral",
+                "The harbour master had knee surgery",
+            )
+        };
         for (speaker, word) in [
             ("report", "report"),
             ("a new report", "report"),
@@ -760,29 +768,14 @@ mod tests {
             ("Reports", "reports"),
         ] {
             assert_eq!(
-                side_of(
-                    speaker,
-                    "say",
-                    "neutral",
-                    "The harbour master had knee surgery"
-                ),
+                says_surgery(speaker),
                 (Side::Reports, format!("source \"{word}\"")),
                 "{speaker}"
             );
         }
         // A named speaker, or a report's author, stands behind it.
         for speaker in ["Reuters", "The report's author", "Harbour Board"] {
-            assert_eq!(
-                side_of(
-                    speaker,
-                    "say",
-                    "neutral",
-                    "The harbour master had knee surgery"
-                )
-                .0,
-                Side::Supports,
-                "{speaker}"
-            );
+            assert_eq!(says_surgery(speaker).0, Side::Supports, "{speaker}");
         }
         // "appears to be planning", "Ferry firm said to pick Oban": a hedged attribution.
         assert_eq!(
