@@ -60,6 +60,16 @@ pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
 pub const EXTRACTOR_VERSION: &str = "0.5.18";
 
+/// What goes before the lemma of a negated cue ("did not say": `not say`): the extractor
+/// writes it, the relation rules ([`is_negated_cue`]) and `same_content_relations` (schema 15)
+/// read it.
+pub const NEGATED_CUE_PREFIX: &str = "not ";
+
+/// Whether a cue lemma is a negated cue's ("not say").
+pub fn is_negated_cue(lemma: &str) -> bool {
+    lemma.starts_with(NEGATED_CUE_PREFIX)
+}
+
 /// Verbs after which a final "?" ends a question told, not asked ("... and asks doctors how
 /// it's going?"): the extractor's headline questions and the relate stance read them alike.
 pub const ASKING_VERBS: &[&str] = &["ask", "asks", "asked", "asking", "wonders"];
@@ -371,7 +381,7 @@ impl Extractor {
                 }));
         // A negated cue takes no stance of its own: "did not deny" is no denial.
         let (cue_lemma, stance) = if negated {
-            (format!("not {}", dr.lemma), Stance::Neutral)
+            (format!("{NEGATED_CUE_PREFIX}{}", dr.lemma), Stance::Neutral)
         } else {
             (dr.lemma.clone(), dr.stance)
         };

@@ -170,7 +170,9 @@ impl Facts {
     /// Whether the cue only names a topic ([`TOPIC_CUES`]) and nothing refutes it: no
     /// proposition to match. "responds to fake report" refutes the report.
     pub fn topic_only(&self) -> bool {
-        self.side.side != Side::Refutes && TOPIC_CUES.contains(&self.cue.to_lowercase().as_str())
+        // Read for every judged pair: compared without a lower-cased copy.
+        self.side.side != Side::Refutes
+            && TOPIC_CUES.iter().any(|c| c.eq_ignore_ascii_case(&self.cue))
     }
 
     /// The claim's side on its own content, and the evidence.

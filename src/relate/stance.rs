@@ -18,7 +18,7 @@
 //! content.
 
 use super::words;
-use crate::extract::ASKING_VERBS;
+use crate::extract::{is_negated_cue, ASKING_VERBS};
 
 /// Which side a claim takes on its own content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -398,7 +398,7 @@ pub fn stance_of(speaker: &str, cue: &str, class: &str, content: &str) -> Stance
     let cue = cue.to_lowercase();
     // "did not say", "never claimed" (the extractor's "not say"): the speaker took no side
     // on the content, whatever its words.
-    if cue.starts_with("not ") {
+    if is_negated_cue(&cue) {
         return Stance {
             side: Side::Reports,
             strength: 1.0,
