@@ -395,7 +395,16 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
         .count()
         >= 2;
     let (x, y) = (&a.side, &b.side);
+    // Two refutations by a refuting word or a denying cue ("The Zorbly collapse story is a
+    // hoax", the council denying "the Zorbly bridge fell") deny one story with less in common
+    // than two reports of it: a denial is rarer than a report, so a shared name says what
+    // both deny, and they match as two short opposed contents sharing a rare word do. Not a
+    // side taken by a negation alone, which also reads "hands up, don't shoot".
+    let by_negation = |s: &Stance| s.evidence.starts_with("negation");
+    let refuted =
+        x.side == Side::Refutes && y.side == Side::Refutes && !by_negation(x) && !by_negation(y);
     let least = match (full_name, x.side == y.side) {
+        _ if refuted => REFUTED_PREDICATE_WEIGHT,
         (false, _) => MIN_PREDICATE_WEIGHT,
         (true, false) => FULL_NAME_PREDICATE_WEIGHT,
         (true, true) => FULL_NAME_SAME_SIDE_PREDICATE_WEIGHT,
@@ -418,7 +427,14 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let rare = predicates
         .iter()
         .any(|(t, w)| *w >= RARE_PREDICATE_WEIGHT && !t.chars().any(|c| c.is_ascii_digit()));
-    let same = if opposed && short(a) && short(b) && rare {
+    let same = if refuted {
+        scaled_match(
+            sim.cosine,
+            sim.shared_weight,
+            CONFLICT_MIN_COSINE,
+            RARE_CONFLICT_FULL_SHARED_WEIGHT,
+        )
+    } else if opposed && short(a) && short(b) && rare {
         scaled_match(
             sim.cosine,
             sim.shared_weight,
@@ -443,7 +459,6 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     // A side taken by negation alone, where the other content holds a negation too: the
     // same negated statement, one copy too long to read its negation ("she didn't want ...").
     let negated = |f: &Facts| f.negated;
-    let by_negation = |s: &Stance| s.evidence.starts_with("negation");
     if x.side != y.side && ((by_negation(x) && negated(b)) || (by_negation(y) && negated(a))) {
         return None;
     }
@@ -653,6 +668,9 @@ pub const MIN_PREDICATE_WEIGHT: f64 = 0.8;
 pub const FULL_NAME_PREDICATE_WEIGHT: f64 = 0.6;
 /// [`FULL_NAME_PREDICATE_WEIGHT`] of two claims on one side.
 pub const FULL_NAME_SAME_SIDE_PREDICATE_WEIGHT: f64 = 0.0;
+/// [`MIN_PREDICATE_WEIGHT`] of two refutations by a refuting word or a denying cue: a shared
+/// name is enough (issue 9, tenth round, docs/relations.md).
+pub const REFUTED_PREDICATE_WEIGHT: f64 = 0.0;
 /// The least cosine of two contents that state one proposition (a corroboration). This,
 /// [`FULL_SHARED_WEIGHT`], [`CONFLICT_MIN_COSINE`], [`CONFLICT_FULL_SHARED_WEIGHT`],
 /// [`CONFLICT_SHORT_WORDS`] and [`CONFLICT_CUE_DISCOUNT`] were chosen by 5-fold
@@ -1168,6 +1186,26 @@ mod props {
             found,
             Some((RelationKind::Corroborates, reason.to_string()))
         );
+    }
+
+    #[test]
+    fn two_refutations_by_word_or_cue_match_on_a_shared_name() {
+        // A refuting word and a denying cue: the one name they share is what both deny.
+        let hoax = outlet("outlet-a", "The Zorbly collapse story is a hoax");
+        let denied = Facts::new("Town council", "deny", "denying", "the Zorbly bridge fell");
+        let found = judge(&hoax, &denied).map(|f| (f.kind, f.score, f.reason));
+        let reason = "same claim (shared: zorbly); refutes (\"hoax\") vs refutes (cue \"deny\")";
+        assert_eq!(
+            found,
+            Some((RelationKind::Corroborates, 0.723, reason.to_string()))
+        );
+        // A side taken by a negation alone still needs a shared word that is no name.
+        let negated = outlet("outlet-b", "Zorbly did not collapse");
+        assert_eq!(judge(&negated, &denied), None);
+        // Nor do two reports of one name agree by it.
+        let report = outlet("outlet-c", "The Zorbly bridge fell");
+        let other = outlet("outlet-d", "Zorbly wins the regatta");
+        assert_eq!(judge(&report, &other), None);
     }
 
     #[test]
