@@ -278,10 +278,13 @@ const IDIOMATIC_NEGATIONS: &[&[&str]] = &[
     &["no", "limit"],
     &["never", "guess"],
 ];
-/// Words opening a clause whose negation is not the content's own, and how many words before
-/// the negation they may stand.
-const SUBORDINATORS: &[&str] = &["so", "because", "unless", "lest", "who", "which", "until"];
-const SUBORDINATE_WINDOW: usize = 2;
+/// Words opening a clause whose negation is not the content's own (of purpose, reason,
+/// description, a second clause after "but", words reported after "saying"), and how many
+/// words before the negation they may stand.
+const SUBORDINATORS: &[&str] = &[
+    "so", "because", "unless", "lest", "who", "which", "until", "but", "saying",
+];
+const SUBORDINATE_WINDOW: usize = 3;
 /// Refutation phrases of the content.
 const REFUTING_PHRASES: &[(&[&str], f64)] = &[
     (&["not", "true"], 1.0),
@@ -866,6 +869,11 @@ mod tests {
             ("", "asserting", "Keeper who never saw the ghost sells the lighthouse", Side::Supports,
              "asserted"),
             ("", "asserting", "Mayor won't sell the lighthouse", Side::Refutes, "negation \"won't\""),
+            // Nor one after "but" (the first clause is asserted) or in words reported.
+            ("", "asserting", "Keeper sold the lighthouse but did not tell the mayor",
+             Side::Supports, "asserted"),
+            ("", "asserting", "Keeper left a note saying he would never return", Side::Supports,
+             "asserted"),
             // Not stopping asserts going on; "you'll never guess" denies nothing.
             ("", "asserting", "Harbour board won't stop dredging the bay", Side::Supports,
              "asserted"),
