@@ -427,14 +427,8 @@ fn paraphrase(a: &Facts, b: &Facts) -> Option<Finding> {
     let rare = predicates
         .iter()
         .any(|(t, w)| *w >= RARE_PREDICATE_WEIGHT && !t.chars().any(|c| c.is_ascii_digit()));
-    let same = if refuted {
-        scaled_match(
-            sim.cosine,
-            sim.shared_weight,
-            CONFLICT_MIN_COSINE,
-            RARE_CONFLICT_FULL_SHARED_WEIGHT,
-        )
-    } else if opposed && short(a) && short(b) && rare {
+    // Two such refutations match as two short opposed contents sharing a rare word do.
+    let same = if refuted || (opposed && short(a) && short(b) && rare) {
         scaled_match(
             sim.cosine,
             sim.shared_weight,
