@@ -75,6 +75,12 @@ fn headlines_give_their_attribution_or_an_outlet_assertion() {
         ("harbour plan wins backing from council",
          Outlet("harbour plan wins backing from council", &[])),
         ("Ferry service to resume in spring", Outlet("Ferry service to resume in spring", &[])),
+        // Title Case: "to" and a capitalised verb that more words follow (extractor 0.5.19).
+        ("Keeper to Sell Lighthouse on Monday", Outlet("Keeper to Sell Lighthouse on Monday", &[])),
+        ("Ferry Firm Near Deal to Buy Harbour Tug Fleet",
+         Outlet("Ferry Firm Near Deal to Buy Harbour Tug Fleet", &[])),
+        ("The Long Road to Recovery", Nothing),
+        ("A Ferry Ride to Harbour Island", Nothing),
         // An irregular participle or a state is what the headline states.
         ("Harbour Crane Stolen From Dry Dock", Outlet("Harbour Crane Stolen From Dry Dock", &[])),
         ("Ferry Captain Shot Himself In The Foot",

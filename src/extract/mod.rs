@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.18";
+pub const EXTRACTOR_VERSION: &str = "0.5.19";
 
 /// What goes before the lemma of a negated cue ("did not say": `not say`): the extractor
 /// writes it, the relation rules ([`is_negated_cue`]) and `same_content_relations` (schema 15)
@@ -466,7 +466,7 @@ impl Extractor {
                     && w.len() > 3
                     && w.ends_with('s')
                     && !(w.ends_with("ss") || w.ends_with("'s") || w.ends_with("us"));
-                d.is_word(k) && (states(d, k) || third_person)
+                d.is_word(k) && (states(d, k) || third_person || title_infinitive(d, k, first))
             });
         match (declarative, headline, question) {
             (_, true, true) => Some(Stance::Asking),
@@ -474,6 +474,24 @@ impl Extractor {
             _ => None,
         }
     }
+}
+
+/// In a Title-Case headline, "to" after a capitalised word and before a capitalised verb
+/// (`headline_verb`, `common_verb` or a verb cue of the lexicon) that more words follow is
+/// the infinitive of what the name will do ("Keeper to Sell Lighthouse on Monday", "Harbour
+/// Board to Raise Fees"), where [`states`] asks for a lower-case verb ("Bridge to reopen"). Not
+/// a place or a noun ("A Ferry Ride to Harbour Island"), nor a verb at the end or before a
+/// preposition ("Time to Move", "Ready to Move on Monday").
+fn title_infinitive(d: &Doc, k: usize, first: usize) -> bool {
+    d.lw(k) == "to"
+        && k > first
+        && d.is_word(k - 1)
+        && d.cap(k - 1)
+        && !d.is(k - 1, W::Preposition)
+        && d.cap(k + 1)
+        && (d.is(k + 1, W::HeadlineVerb) || d.is(k + 1, W::CommonVerb) || d.is(k + 1, W::VerbForm))
+        && d.is_word(k + 2)
+        && !d.is(k + 2, W::Preposition)
 }
 
 /// Token `k` is a word that makes a headline a statement rather than a label or a list of

@@ -49,6 +49,7 @@ pub(crate) enum W {
     NpToHead,
     HeadlineState,
     PassivePredicate,
+    HeadlineVerb,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -62,7 +63,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 39] = [
+    pub const LISTED: [(W, &'static str); 40] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -102,6 +103,7 @@ impl W {
         (W::NpToHead, "np_to_head"),
         (W::HeadlineState, "headline_state"),
         (W::PassivePredicate, "passive_predicate"),
+        (W::HeadlineVerb, "headline_verb"),
     ];
 
     /// The listed class called `name` in `words.tsv`.
