@@ -855,6 +855,111 @@ fn the_streamed_list_is_the_collected_list() {
     );
 }
 
+/// Two claims that both conflict with a third take one side on it: a corroboration carried
+/// over the two conflicts, scored by the weaker, though the two share no word but a name
+/// ("Tobermory") and were never related directly. Listed with and without `--kind`, and the
+/// streamed list is the collected one.
+#[test]
+fn a_corroboration_is_carried_over_two_conflicts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let lines = [
+        (
+            "Coast Daily",
+            "A giant squid washed ashore at Tobermory after the storm.",
+        ),
+        (
+            "Fact Desk",
+            "The giant squid photo from Tobermory is a hoax.",
+        ),
+        (
+            "Harbour News",
+            "Experts say the Tobermory squid photo is genuine.",
+        ),
+    ];
+    let paths: Vec<PathBuf> = lines
+        .iter()
+        .enumerate()
+        .map(|(n, (outlet, line))| {
+            let p = dir.path().join(format!("t{n}.txt"));
+            std::fs::write(
+                &p,
+                format!(
+                    "URL: https://example.test/t{n}\nSource: {outlet}\nTitle: t{n}\n\
+                     Published: 2026-03-0{}T09:00:00Z\n\n{line}\n",
+                    n + 1
+                ),
+            )
+            .expect("write");
+            p
+        })
+        .collect();
+    let mut store = Store::open(&db).expect("open");
+    import(&mut store, &paths);
+    let rows = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut cmd = vec!["--format", "json", "relations"];
+        cmd.extend(args);
+        serde_json::from_str(&claims_cmd(&db, &cmd)).expect("json")
+    };
+    let all = rows(&["--min-score", "0.4"]);
+    let carried: Vec<_> = all.iter().filter(|r| r["basis"] == "carried/1").collect();
+    assert_eq!(carried.len(), 1, "{all:#?}");
+    let c = carried[0];
+    assert_eq!(c["kind"], "corroborates");
+    assert_eq!(c["score"], 0.426);
+    let hoax = all
+        .iter()
+        .find(|r| r["basis"] == "stance/1" && r["score"] == 0.863)
+        .expect("the hoax conflict");
+    let hoax_id = if hoax["a"]["content"]
+        .as_str()
+        .is_some_and(|t| t.contains("hoax"))
+    {
+        hoax["a"]["id"].as_str().expect("id")
+    } else {
+        hoax["b"]["id"].as_str().expect("id")
+    };
+    assert_eq!(
+        c["reason"],
+        format!(
+            "carried over claim {}: it conflicts with one side (0.426) and conflicts with the other (0.863)",
+            &hoax_id[..12]
+        )
+    );
+    let mut sides = [
+        c["a"]["content"].as_str().expect("a"),
+        c["b"]["content"].as_str().expect("b"),
+    ];
+    sides.sort_unstable();
+    assert_eq!(
+        sides,
+        [
+            "A giant squid washed ashore at Tobermory after the storm",
+            "the Tobermory squid photo is genuine"
+        ]
+    );
+    // The same row for one kind (every conflict is read for it), none among the conflicts,
+    // and none at the corroborations' default minimum (0.45).
+    let corroborations = rows(&["--kind", "corroborates", "--min-score", "0.4"]);
+    assert_eq!(corroborations, vec![c.clone()]);
+    let conflicts = rows(&["--kind", "conflicts", "--min-score", "0.4"]);
+    assert_eq!(conflicts.len(), 2);
+    assert!(conflicts.iter().all(|r| r["basis"] == "stance/1"));
+    assert!(rows(&[]).iter().all(|r| r["basis"] != "carried/1"));
+    for kind in [None, Some("corroborates")] {
+        let f = RelationFilter {
+            kind: kind.map(str::to_string),
+            min_score: 0.4,
+            ..RelationFilter::default()
+        };
+        let streamed = relations(&store, &f).expect("relations");
+        let collected =
+            claims::store::query::relations::relations_collected(&store, &f).expect("collected");
+        assert_eq!(streamed, collected, "{f:?}");
+        assert!(streamed.iter().any(|r| r.basis == "carried/1"));
+    }
+}
+
 /// Without `--min-score`, corroborations have a default of their own above the conflicts'
 /// (`relate::DEFAULT_MIN_CORROBORATION_SCORE`): the corroborations under it are not listed,
 /// and conflicts are still carried over them.

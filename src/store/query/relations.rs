@@ -660,7 +660,7 @@ fn side(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Side> {
 /// The relations carried over a corroboration (`relate::carry`, docs/relations.md) that the
 /// filter shows, from the relations in force at its minimum score: `rows` when they are all of
 /// them (no kind, no claim, document or speaker); for one kind, `rows` and the relations of
-/// their claims; with a claim, a document or a speaker, the relations of those claims and of
+/// their claims (for corroborations, and every conflict); with a claim, a document or a speaker, the relations of those claims and of
 /// the claims they relate to (every way to carry a relation to one of them passes there). So
 /// no filter reads every relation, and each shows the rows the unfiltered list has. A pair with any finding of the
 /// rules (at any score, of any kind) or a person's judgement is never carried.
@@ -676,13 +676,23 @@ fn carried(
         (None, None) => rows,
         // One kind: its rows, and every relation of their claims (a conflict is carried over
         // a corroboration of one of its claims; whether a pair of corroborating claims is
-        // carried as a conflict depends on the conflicts of the claims between them).
-        (None, Some(_)) => {
+        // carried as a conflict depends on the conflicts of the claims between them); for
+        // corroborations, every conflict too.
+        (None, Some(kind)) => {
             let mut claims: Vec<i64> = rows.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
             claims.sort_unstable();
             claims.dedup();
             let mut both = rows.to_vec();
             both.extend(listed(store, &all, Some(&claims), false)?);
+            // A corroboration is also carried over two conflicts, between claims that may
+            // have no corroboration at all: every conflict.
+            if kind == "corroborates" {
+                let conflicts = RelationFilter {
+                    kind: Some("conflicts".to_string()),
+                    ..all.clone()
+                };
+                both.extend(listed(store, &conflicts, None, false)?);
+            }
             read = both;
             &read
         }
@@ -779,6 +789,8 @@ fn carried(
 #[derive(Clone, Copy)]
 struct Carry {
     conflict: bool,
+    /// A corroboration carried over two conflicts, not over a corroboration.
+    over_conflicts: bool,
     score: f64,
     a: u32,
     c: u32,
@@ -917,12 +929,32 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
         };
         for &(t, conflict, s1) in g.of(x) {
             for &(y, conflict2, s2) in g.of(t) {
+                // x and y both conflict with t: a corroboration carried over the two (the
+                // same way from either side: from the smaller id, as `relate::carry` meets
+                // it first).
+                if conflict && conflict2 {
+                    offer(
+                        y,
+                        Carry {
+                            conflict: false,
+                            over_conflicts: true,
+                            score: relate::carry::over_conflicts_score(s1, s2),
+                            a: x,
+                            c: y,
+                            through: t,
+                            from_a: true,
+                            first: s1,
+                            second: s2,
+                        },
+                    );
+                }
                 // x's relation with t carried over t's corroboration of y.
                 if !conflict2 {
                     offer(
                         y,
                         Carry {
                             conflict,
+                            over_conflicts: false,
                             score: round(s1, s2),
                             a: x,
                             c: y,
@@ -939,6 +971,7 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
                         y,
                         Carry {
                             conflict: conflict2,
+                            over_conflicts: false,
                             score: round(s2, s1),
                             a: x,
                             c: y,
@@ -975,7 +1008,7 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
             } else {
                 RelationKind::Corroborates
             };
-            if !relate::carry::shown(kind, (&xs, &xc), (&ys, &yc)) {
+            if !relate::carry::shown(kind, c.over_conflicts, (&xs, &xc), (&ys, &yc)) {
                 continue;
             }
             let (a, b) = (c.a as usize, c.c as usize);
@@ -1029,6 +1062,7 @@ impl CarriedList {
             first: c.first,
             second: c.second,
             score: c.score,
+            over_conflicts: c.over_conflicts,
         };
         Ok((
             RelationRow {
