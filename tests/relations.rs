@@ -677,18 +677,24 @@ fn term_keys_are_indexed_without_their_digest_and_older_databases_are_migrated()
     );
 }
 
+/// A report of a squid and an outlet calling it a hoax: a conflict.
+const SQUID_AND_HOAX: [(&str, &str); 2] = [
+    (
+        "Coast Daily",
+        "A giant squid washed ashore at Tobermory after the storm.",
+    ),
+    (
+        "Fact Desk",
+        "The giant squid photo from Tobermory is a hoax.",
+    ),
+];
+
 /// Articles of one story worded apart, so that relations are carried over its
 /// corroborations: reports of a squid, refutations of them, and reports of the pier.
 fn carried_story(dir: &Path) -> Vec<PathBuf> {
     let lines = [
-        (
-            "Coast Daily",
-            "A giant squid washed ashore at Tobermory after the storm.",
-        ),
-        (
-            "Fact Desk",
-            "The giant squid photo from Tobermory is a hoax.",
-        ),
+        SQUID_AND_HOAX[0],
+        SQUID_AND_HOAX[1],
         (
             "Harbour News",
             "Fishermen watched a huge squid washed ashore by the storm near the old pier at dawn.",
@@ -718,15 +724,21 @@ fn carried_story(dir: &Path) -> Vec<PathBuf> {
             "Three boats sank at the old pier in the storm.",
         ),
     ];
+    one_line_articles(dir, "s", &lines)
+}
+
+/// One article per `(outlet, line)`, written to `DIR/PREFIXn.txt` with a URL, a title and a
+/// published day of their own.
+fn one_line_articles(dir: &Path, prefix: &str, lines: &[(&str, &str)]) -> Vec<PathBuf> {
     lines
         .iter()
         .enumerate()
         .map(|(n, (outlet, line))| {
-            let p = dir.join(format!("s{n}.txt"));
+            let p = dir.join(format!("{prefix}{n}.txt"));
             std::fs::write(
                 &p,
                 format!(
-                    "URL: https://example.test/s{n}\nSource: {outlet}\nTitle: s{n}\n\
+                    "URL: https://example.test/{prefix}{n}\nSource: {outlet}\nTitle: {prefix}{n}\n\
                      Published: 2026-03-0{}T09:00:00Z\n\n{line}\n",
                     1 + n % 5
                 ),
@@ -864,36 +876,14 @@ fn a_corroboration_is_carried_over_two_conflicts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.db");
     let lines = [
-        (
-            "Coast Daily",
-            "A giant squid washed ashore at Tobermory after the storm.",
-        ),
-        (
-            "Fact Desk",
-            "The giant squid photo from Tobermory is a hoax.",
-        ),
+        SQUID_AND_HOAX[0],
+        SQUID_AND_HOAX[1],
         (
             "Harbour News",
             "Experts say the Tobermory squid photo is genuine.",
         ),
     ];
-    let paths: Vec<PathBuf> = lines
-        .iter()
-        .enumerate()
-        .map(|(n, (outlet, line))| {
-            let p = dir.path().join(format!("t{n}.txt"));
-            std::fs::write(
-                &p,
-                format!(
-                    "URL: https://example.test/t{n}\nSource: {outlet}\nTitle: t{n}\n\
-                     Published: 2026-03-0{}T09:00:00Z\n\n{line}\n",
-                    n + 1
-                ),
-            )
-            .expect("write");
-            p
-        })
-        .collect();
+    let paths = one_line_articles(dir.path(), "t", &lines);
     let mut store = Store::open(&db).expect("open");
     import(&mut store, &paths);
     let rows = |args: &[&str]| -> Vec<serde_json::Value> {

@@ -929,58 +929,33 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
         };
         for &(t, conflict, s1) in g.of(x) {
             for &(y, conflict2, s2) in g.of(t) {
+                // One way from x to y through t: its kind, the scores of its first and second
+                // relation and whether it starts at x.
+                let way = |conflict, over_conflicts, score, from_a, first, second| Carry {
+                    conflict,
+                    over_conflicts,
+                    score,
+                    a: x,
+                    c: y,
+                    through: t,
+                    from_a,
+                    first,
+                    second,
+                };
                 // x and y both conflict with t: a corroboration carried over the two (the
                 // same way from either side: from the smaller id, as `relate::carry` meets
                 // it first).
                 if conflict && conflict2 {
-                    offer(
-                        y,
-                        Carry {
-                            conflict: false,
-                            over_conflicts: true,
-                            score: relate::carry::over_conflicts_score(s1, s2),
-                            a: x,
-                            c: y,
-                            through: t,
-                            from_a: true,
-                            first: s1,
-                            second: s2,
-                        },
-                    );
+                    let score = relate::carry::over_conflicts_score(s1, s2);
+                    offer(y, way(false, true, score, true, s1, s2));
                 }
                 // x's relation with t carried over t's corroboration of y.
                 if !conflict2 {
-                    offer(
-                        y,
-                        Carry {
-                            conflict,
-                            over_conflicts: false,
-                            score: round(s1, s2),
-                            a: x,
-                            c: y,
-                            through: t,
-                            from_a: true,
-                            first: s1,
-                            second: s2,
-                        },
-                    );
+                    offer(y, way(conflict, false, round(s1, s2), true, s1, s2));
                 }
                 // y's relation with t carried over t's corroboration of x.
                 if !conflict {
-                    offer(
-                        y,
-                        Carry {
-                            conflict: conflict2,
-                            over_conflicts: false,
-                            score: round(s2, s1),
-                            a: x,
-                            c: y,
-                            through: t,
-                            from_a: false,
-                            first: s2,
-                            second: s1,
-                        },
-                    );
+                    offer(y, way(conflict2, false, round(s2, s1), false, s2, s1));
                 }
             }
         }
