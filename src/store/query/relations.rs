@@ -261,30 +261,26 @@ fn order(x: &RelationRow, y: &RelationRow) -> std::cmp::Ordering {
 }
 
 /// Calls `emit` with each row of [`relations`], in the same order, as it is read; returns how
-/// many. Without a claim, a document or a speaker (the whole list, or the updates), nothing
-/// is collected: the found and judged rows are read from SQL in the order of the list, the
+/// many. Without a claim, a document or a speaker (the whole list, or one kind), nothing is
+/// collected: the found and judged rows are read from SQL in the order of the list, the
 /// carried ones ([`carried_compact`]) computed from a compact graph of the relations (claim
-/// indexes and scores) and kept as compact rows until written, the two merged, and each
-/// claim's places read as its rows come (the last few thousand claims' kept), so memory does
-/// not grow with the number of relations (SQLite's sorts spill to temporary files, not
-/// memory, while it runs). With a claim, a document or a speaker, or of kind conflicts or
-/// corroborates, the rows are collected and sorted first, their carried ones computed from
-/// the relations of their own claims (`tests/query_plans.rs`: no such filter reads every
-/// relation).
+/// indexes and scores; for one kind, of its claims' relations) and kept as compact rows until
+/// written, the two merged, and each claim's places read as its rows come (the last few
+/// thousand claims' kept), so memory does not grow with the number of relations (SQLite's
+/// sorts spill to temporary files, not memory, while it runs). With a claim, a document or a
+/// speaker, the rows are collected and sorted first, their carried ones computed from the
+/// relations of their own claims (`tests/query_plans.rs`: no such filter, nor one kind, reads
+/// every relation).
 pub fn each_relation<E: From<super::super::StoreError>>(
     store: &Store,
     f: &RelationFilter,
     mut emit: impl FnMut(RelationRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<usize, E> {
     let mut places = PlaceCache::new(store)?;
-    // With a claim, a document or a speaker, or conflicts or corroborations alone, the carried
-    // rows are computed from the relations of the claims listed (and their partners), not from
-    // every relation: those lists are collected.
-    if f.claim.is_some()
-        || f.document.is_some()
-        || f.speaker.is_some()
-        || f.kind.is_some() && carries(f)
-    {
+    // With a claim, a document or a speaker, the carried rows are computed from the relations
+    // of the claims listed (and their partners), not from every relation: those lists are
+    // collected.
+    if f.claim.is_some() || f.document.is_some() || f.speaker.is_some() {
         let mut n = 0;
         for (mut row, a, b) in collected(store, f, false)? {
             if !f.shows(&row) {
@@ -838,35 +834,71 @@ impl Graph {
     }
 }
 
-/// The relations carried over a corroboration of the whole list ([`relations`] without a
-/// claim, document or speaker; `relate::carry::carried` over every relation in force at the
-/// filter's minimum score, of the filter's kind), sorted in the list's order, each as its two
-/// claims' seqs and the relation without places. The relations in force are read as a
-/// compact graph (claim indexes and scores, about 30 bytes a relation, no text); each claim's
-/// carried pairs are found from it alone (the pair's every way: `x`-`t`-`y` with `t`
-/// corroborating `y`, and `y`-`t`-`x` with `x` corroborating `t`), only the claims of a pair
-/// carried are read in full, and only the pairs shown are kept.
+/// The relations carried over a corroboration of a list without a claim, document or speaker
+/// ([`relations`]; `relate::carry::carried` at the filter's minimum score, of the filter's
+/// kind), sorted in the list's order, each as its two claims' seqs and the relation without
+/// places. Carried over every relation in force for the whole list; for one kind, over the
+/// relations of the claims its rows name (for corroborations, and every conflict), as
+/// [`carried`] reads them for the collected list, so that such a list reads no more. Those
+/// relations are read as a compact graph (claim indexes and scores, about 30 bytes a relation,
+/// no text); each claim's carried pairs are found from it alone (the pair's every way:
+/// `x`-`t`-`y` with `t` corroborating `y`, and `y`-`t`-`x` with `x` corroborating `t`), only
+/// the claims of a pair carried are read in full, and only the pairs shown are kept.
 fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
     let all = f.unfiltered();
     let conn = store.conn();
-    let (sql, args) = listed_sql(store, &all, None, true, false)?;
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut queries = Vec::new();
+    match f.kind.as_deref() {
+        None => queries.push(listed_sql(store, &all, None, true, false)?),
+        Some(kind) => {
+            // The claims of the kind's rows (what the list shows before carrying).
+            let (sql, args) = listed_sql(store, f, None, true, false)?;
+            let mut stmt = conn.prepare(&sql)?;
+            let mut named: Vec<i64> = Vec::new();
+            let mut rows = stmt.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                named.push(r.get(0)?);
+                named.push(r.get(1)?);
+            }
+            named.sort_unstable();
+            named.dedup();
+            queries.push(listed_sql(store, &all, Some(&named), true, false)?);
+            if kind == "corroborates" {
+                let conflicts = RelationFilter {
+                    kind: Some("conflicts".to_string()),
+                    ..all.clone()
+                };
+                queries.push(listed_sql(store, &conflicts, None, true, false)?);
+            }
+        }
+    }
     let mut raw: Vec<(i64, i64, bool, f64)> = Vec::new();
     let mut claims: Vec<(ObjectId, i64)> = Vec::new();
     let mut limit = 1 << 16;
-    while let Some(r) = rows.next()? {
-        let (a, b): (i64, i64) = (r.get(0)?, r.get(1)?);
-        claims.push((super::super::row_id(r, 2)?, a));
-        claims.push((super::super::row_id(r, 3)?, b));
-        raw.push((a, b, r.get::<_, String>(4)? == "conflicts", r.get(5)?));
-        if claims.len() > limit {
-            claims.sort_unstable();
-            claims.dedup();
-            limit = limit.max(2 * claims.len());
+    for (sql, args) in queries {
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let (a, b): (i64, i64) = (r.get(0)?, r.get(1)?);
+            claims.push((super::super::row_id(r, 2)?, a));
+            claims.push((super::super::row_id(r, 3)?, b));
+            raw.push((a, b, r.get::<_, String>(4)? == "conflicts", r.get(5)?));
+            if claims.len() > limit {
+                claims.sort_unstable();
+                claims.dedup();
+                limit = limit.max(2 * claims.len());
+            }
         }
     }
-    drop(rows);
+    if f.kind.is_some() {
+        // A relation read by two of the queries (a conflict of a claim named): once.
+        raw.sort_unstable_by(|x, y| {
+            (x.0, x.1, x.2)
+                .cmp(&(y.0, y.1, y.2))
+                .then(x.3.total_cmp(&y.3))
+        });
+        raw.dedup();
+    }
     claims.sort_unstable();
     claims.dedup();
     let index: HashMap<i64, u32> = claims
