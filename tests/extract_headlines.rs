@@ -179,6 +179,20 @@ fn title_line_of_an_article() {
     );
 }
 
+/// A Title-Case headline's "to" and capitalised verb ("Keeper to Sell") need more words after
+/// them in the headline itself: the next line's words do not count.
+#[test]
+fn a_headline_infinitive_looks_no_further_than_its_line() {
+    let text = "The Old Harbour Keeper to Sell\nTickets go on sale on Monday.\n";
+    let got: Vec<&str> = extractor()
+        .extract(text)
+        .claims
+        .iter()
+        .map(|a| &text[a.content[0].clone()])
+        .collect();
+    assert_eq!(got, ["Tickets go on sale on Monday."]);
+}
+
 /// A question in running text is no claim: only a headline asks in the outlet's voice.
 #[test]
 fn a_question_in_running_text_is_no_claim() {

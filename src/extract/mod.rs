@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.19";
+pub const EXTRACTOR_VERSION: &str = "0.5.20";
 
 /// What goes before the lemma of a negated cue ("did not say": `not say`): the extractor
 /// writes it, the relation rules ([`is_negated_cue`]) and `same_content_relations` (schema 15)
@@ -466,7 +466,7 @@ impl Extractor {
                     && w.len() > 3
                     && w.ends_with('s')
                     && !(w.ends_with("ss") || w.ends_with("'s") || w.ends_with("us"));
-                d.is_word(k) && (states(d, k) || third_person || title_infinitive(d, k, first))
+                d.is_word(k) && (states(d, k) || third_person || title_infinitive(d, k, &s.toks))
             });
         match (declarative, headline, question) {
             (_, true, true) => Some(Stance::Asking),
@@ -480,11 +480,12 @@ impl Extractor {
 /// (`headline_verb`, `common_verb` or a verb cue of the lexicon) that more words follow is
 /// the infinitive of what the name will do ("Keeper to Sell Lighthouse on Monday", "Harbour
 /// Board to Raise Fees"), where [`states`] asks for a lower-case verb ("Bridge to reopen"). Not
-/// a place or a noun ("A Ferry Ride to Harbour Island"), nor a verb at the end or before a
-/// preposition ("Time to Move", "Ready to Move on Monday").
-fn title_infinitive(d: &Doc, k: usize, first: usize) -> bool {
+/// a place or a noun ("A Ferry Ride to Harbour Island"), nor a verb at the end of the sentence
+/// `toks` or before a preposition ("Time to Move", "Ready to Move on Monday").
+fn title_infinitive(d: &Doc, k: usize, toks: &std::ops::Range<usize>) -> bool {
     d.lw(k) == "to"
-        && k > first
+        && k > toks.start
+        && k + 2 < toks.end
         && d.is_word(k - 1)
         && d.cap(k - 1)
         && !d.is(k - 1, W::Preposition)

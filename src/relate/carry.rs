@@ -55,18 +55,18 @@ pub struct Carried {
 impl Carried {
     /// For people: through which claim, and the two scores.
     pub fn reason(&self) -> String {
-        let how = match self.kind {
-            RelationKind::Conflicts => "conflicts with one side",
-            _ if self.over_conflicts => "conflicts with one side",
-            _ => "corroborates one side",
+        let first = if self.kind == RelationKind::Conflicts || self.over_conflicts {
+            "conflicts with"
+        } else {
+            "corroborates"
         };
-        let other = if self.over_conflicts {
+        let second = if self.over_conflicts {
             "conflicts with"
         } else {
             "corroborates"
         };
         format!(
-            "carried over claim {}: it {how} ({}) and {other} the other ({})",
+            "carried over claim {}: it {first} one side ({}) and {second} the other ({})",
             &self.through.to_hex()[..12],
             self.first,
             self.second

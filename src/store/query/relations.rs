@@ -653,12 +653,23 @@ fn side(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Side> {
     })
 }
 
+/// For a list of `kind`, the filter (`all`, of every kind) of every conflict, which the carried
+/// rows also need: a corroboration is carried over two conflicts, between claims that may have
+/// no corroboration at all. None for another kind.
+fn every_conflict(kind: &str, all: &RelationFilter) -> Option<RelationFilter> {
+    (kind == "corroborates").then(|| RelationFilter {
+        kind: Some("conflicts".to_string()),
+        ..all.clone()
+    })
+}
+
 /// The relations carried over a corroboration (`relate::carry`, docs/relations.md) that the
 /// filter shows, from the relations in force at its minimum score: `rows` when they are all of
 /// them (no kind, no claim, document or speaker); for one kind, `rows` and the relations of
-/// their claims (for corroborations, and every conflict); with a claim, a document or a speaker, the relations of those claims and of
-/// the claims they relate to (every way to carry a relation to one of them passes there). So
-/// no filter reads every relation, and each shows the rows the unfiltered list has. A pair with any finding of the
+/// their claims (for corroborations, and every conflict: [`every_conflict`]); with a claim, a
+/// document or a speaker, the relations of those claims and of the claims they relate to
+/// (every way to carry a relation to one of them passes there). So no filter reads every
+/// relation, and each shows the rows the unfiltered list has. A pair with any finding of the
 /// rules (at any score, of any kind) or a person's judgement is never carried.
 fn carried(
     store: &Store,
@@ -680,13 +691,7 @@ fn carried(
             claims.dedup();
             let mut both = rows.to_vec();
             both.extend(listed(store, &all, Some(&claims), false)?);
-            // A corroboration is also carried over two conflicts, between claims that may
-            // have no corroboration at all: every conflict.
-            if kind == "corroborates" {
-                let conflicts = RelationFilter {
-                    kind: Some("conflicts".to_string()),
-                    ..all.clone()
-                };
+            if let Some(conflicts) = every_conflict(kind, &all) {
                 both.extend(listed(store, &conflicts, None, false)?);
             }
             read = both;
@@ -863,11 +868,7 @@ fn carried_compact(store: &Store, f: &RelationFilter) -> Result<CarriedList> {
             named.sort_unstable();
             named.dedup();
             queries.push(listed_sql(store, &all, Some(&named), true, false)?);
-            if kind == "corroborates" {
-                let conflicts = RelationFilter {
-                    kind: Some("conflicts".to_string()),
-                    ..all.clone()
-                };
+            if let Some(conflicts) = every_conflict(kind, &all) {
                 queries.push(listed_sql(store, &conflicts, None, true, false)?);
             }
         }
