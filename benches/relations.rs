@@ -12,7 +12,10 @@
 //! 2. Import with relation finding against import without it (issue 9): the articles of the
 //!    first size imported again with the relation step turned off
 //!    (`claims::ledger::set_relation_step`, bench support), and the throughput of the two on
-//!    a quiet two-core machine estimated from their CPU time ([`paced`]).
+//!    a quiet two-core machine estimated from their CPU time ([`paced`]). Beside them, the
+//!    raw SQLite ceiling of the step's output ([`rows_ceiling`]): the found rows alone
+//!    inserted into their table, and the best ratio import could reach if finding them cost
+//!    nothing but storing them.
 //! 3. The relation step's share of the writes alone: the claims of the templated and varied
 //!    articles stored through the ledger with the step timed apart (thread CPU time). It
 //!    leaves out extraction and that import plans and writes on two threads at once, so it
@@ -137,6 +140,87 @@ fn import(db: &Path, dir: &Path) -> Imported {
         claims: count("SELECT count(*) FROM claims"),
         found: count("SELECT count(*) FROM found_relations"),
     }
+}
+
+/// The raw SQLite ceiling of the relation step's output: the `found_relations` rows of `source`
+/// inserted, with one prepared statement in one transaction, into a fresh file that holds only
+/// that table and its indexes (their DDL read from `source`) and the claim numbers its foreign
+/// keys check, on a connection set up as the store's (WAL, `synchronous = NORMAL`, a 16 MiB
+/// cache, foreign keys on), in the order the step finds them (by the newer claim). Thread CPU seconds of the inserts and the commit.
+fn rows_ceiling(source: &Path, target: &Path) -> f64 {
+    type Row = (i64, String, i64, String, String, f64, String, String, i64);
+    let from = rusqlite::Connection::open(source).expect("open");
+    let ddl: Vec<String> = from
+        .prepare(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'found_relations' AND sql IS NOT NULL
+             ORDER BY type = 'index'",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("ddl");
+    let mut rows: Vec<Row> = from
+        .prepare(
+            "SELECT a_seq, a_id, b_seq, b_id, kind, score, basis, reason, version_seq
+             FROM found_relations",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect()
+        })
+        .expect("rows");
+    rows.sort_by_key(|r| (r.0.max(r.2), r.0.min(r.2)));
+    let _ = std::fs::remove_file(target);
+    let mut to = rusqlite::Connection::open(target).expect("open");
+    to.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
+    )
+    .expect("pragmas");
+    // The rows' foreign keys are checked as on the store's connection, against a `claims`
+    // table of the source's claim numbers only.
+    to.execute_batch("CREATE TABLE claims (seq INTEGER PRIMARY KEY); PRAGMA foreign_keys = ON;")
+        .expect("claims");
+    let seqs: Vec<i64> = from
+        .prepare("SELECT seq FROM claims")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("claims");
+    {
+        let tx = to.transaction().expect("begin");
+        for seq in seqs {
+            tx.execute("INSERT INTO claims VALUES (?1)", [seq])
+                .expect("claim");
+        }
+        for sql in &ddl {
+            tx.execute_batch(sql).expect("create");
+        }
+        tx.commit().expect("commit");
+    }
+    let t0 = thread_cpu();
+    let tx = to.transaction().expect("begin");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO found_relations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+            .expect("prepare");
+        for r in &rows {
+            insert
+                .execute(rusqlite::params![
+                    r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8
+                ])
+                .expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    thread_cpu() - t0
 }
 
 /// The objects of `n` articles as batches (one per article), read back from a database.
@@ -283,8 +367,8 @@ fn main() {
         }
     }
     // Part 2: the first size again, without the relation step.
-    println!("\n| articles | kind | import CPU s with / without the relation step | writing thread CPU s with / without | paced s with / without | import with / without relation finding (paced) |");
-    println!("|---|---|---|---|---|---|");
+    println!("\n| articles | kind | import CPU s with / without the relation step | writing thread CPU s with / without | paced s with / without | import with / without relation finding (paced) | found rows alone: raw SQLite ceiling CPU s | best with / without if finding cost only its rows |");
+    println!("|---|---|---|---|---|---|---|---|");
     for kind in ["templated", "varied"] {
         let n = sizes[0];
         let dir = root.join(format!("{kind}{n}"));
@@ -297,15 +381,27 @@ fn main() {
         let without = import(&root.join(format!("{kind}{n}-without.db")), &dir);
         claims::ledger::set_relation_step(true);
         assert_eq!((with.claims, without.found), (without.claims, 0));
+        let rows = rows_ceiling(
+            &root.join(format!("{kind}{n}.db")),
+            &root.join(format!("{kind}{n}-rows.db")),
+        );
+        // The step at its floor: the writing thread stores the rows and does nothing else.
+        let floor = Imported {
+            cpu: without.cpu + rows,
+            writer: without.writer + rows,
+            claims: without.claims,
+            found: with.found,
+        };
         println!(
-            "| {n} | {kind} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} |",
+            "| {n} | {kind} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} | {rows:.2} | {:.2} |",
             with.cpu,
             without.cpu,
             with.writer,
             without.writer,
             paced(with),
             paced(&without),
-            paced(&without) / paced(with)
+            paced(&without) / paced(with),
+            paced(&without) / paced(&floor)
         );
     }
     // `CLAIMS_BENCH_IMPORT_ONLY`: parts 1 and 2 only (what a profile of import runs).
