@@ -137,7 +137,7 @@ const PARALLEL_ANALYSES: usize = 256;
 
 /// From this many `claim_keys` rows on, a step sorts them on two threads. Only a pass over a
 /// whole database's claims (a rebuild, the pass at the end of a sync into an empty database)
-/// has that many, and then nothing else runs: an import's steps (about 16,384 claims) sort on
+/// has that many, and then nothing else runs: an import's steps (about 4,096 claims) sort on
 /// the writing thread while the planning thread has the other core.
 const PARALLEL_SORT_ROWS: usize = 1 << 18;
 

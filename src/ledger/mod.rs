@@ -10,7 +10,7 @@
 //!    `claim_keys`, relations between them and the claims already stored, and `updates`
 //!    between consecutive versions ([`derive`], with the pure rules of [`crate::relate`]), a
 //!    function of the set of objects whatever order they arrived in, so the step runs for many
-//!    objects at once (a batch of [`Ledger::add`], or the units of about 16,384 new claims);
+//!    objects at once (a batch of [`Ledger::add`], or the units of about 4,096 new claims);
 //! 3. commits, or, dropped unfinished, stores nothing.
 //!
 //! A transaction may instead leave step 2 pending ([`Ledger::defer_relations`], what a sync
@@ -175,15 +175,7 @@ impl ClaimKeys {
 }
 
 /// Units of work whose new claims wait for one relation step, up to about this many claims.
-///
-/// A larger step holds more claims' facts at once, and writes fewer rows that a later step
-/// removes: a key that passes the bound within one step pairs nothing, while one that passes
-/// it over two steps first pairs its holders and then takes those rows back. 16,384 is about
-/// the claims of one transaction of wire copy (1,024 files of about 20 claims): 5,000 templated
-/// articles import in 0.58 of the CPU time of steps of 4,096 (docs/performance.md, "The
-/// relation step's floor"), at a higher peak there (304 against 218 MiB) and the same on
-/// varied articles, whose transactions hold fewer claims than either.
-const DERIVE_AFTER_CLAIMS: usize = 16384;
+const DERIVE_AFTER_CLAIMS: usize = 4096;
 
 /// Whether the relation step runs: always, but in the benches that measure import without it.
 #[cfg(feature = "synth")]
