@@ -146,7 +146,8 @@ fn import(db: &Path, dir: &Path) -> Imported {
 /// inserted, with one prepared statement in one transaction, into a fresh file that holds only
 /// that table and its indexes (their DDL read from `source`) and the claim numbers its foreign
 /// keys check, on a connection set up as the store's (WAL, `synchronous = NORMAL`, a 16 MiB
-/// cache, foreign keys on), in the order the step finds them (by the newer claim). Thread CPU seconds of the inserts and the commit.
+/// cache, foreign keys on), in the order the step finds them (by the newer claim). Returns the
+/// thread CPU seconds of the inserts and the commit.
 fn rows_ceiling(source: &Path, target: &Path) -> f64 {
     type Row = (i64, String, i64, String, String, f64, String, String, i64);
     let from = rusqlite::Connection::open(source).expect("open");
@@ -180,7 +181,12 @@ fn rows_ceiling(source: &Path, target: &Path) -> f64 {
         })
         .expect("rows");
     rows.sort_by_key(|r| (r.0.max(r.2), r.0.min(r.2)));
-    let _ = std::fs::remove_file(target);
+    // A fresh file: nothing of an earlier run's, its WAL included.
+    for end in ["", "-wal", "-shm"] {
+        let mut path = target.as_os_str().to_owned();
+        path.push(end);
+        let _ = std::fs::remove_file(path);
+    }
     let mut to = rusqlite::Connection::open(target).expect("open");
     to.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
