@@ -31,7 +31,7 @@ use claims::model::{Body, Overrides, Received};
 use claims::store::query::relations::each_relation;
 use claims::store::Store;
 use claims::timeline::relations::RelationFilter;
-use common::{peak_memory_mib, reset_peak_memory};
+use common::{peak_memory_mib, remove_database, reset_peak_memory};
 use std::io::Write;
 use std::path::Path;
 
@@ -117,6 +117,8 @@ fn paced(i: &Imported) -> f64 {
 }
 
 fn import(db: &Path, dir: &Path) -> Imported {
+    // Into a fresh database: a rerun into a kept `CLAIMS_BENCH_DIR` would otherwise re-import.
+    remove_database(db);
     let mut store = Store::open(db).expect("open");
     let extractor = Extractor::new().expect("embedded lexicon");
     let before = process_cpu();
@@ -182,11 +184,7 @@ fn rows_ceiling(source: &Path, target: &Path) -> f64 {
         .expect("rows");
     rows.sort_by_key(|r| (r.0.max(r.2), r.0.min(r.2)));
     // A fresh file: nothing of an earlier run's, its WAL included.
-    for end in ["", "-wal", "-shm"] {
-        let mut path = target.as_os_str().to_owned();
-        path.push(end);
-        let _ = std::fs::remove_file(path);
-    }
+    remove_database(target);
     let mut to = rusqlite::Connection::open(target).expect("open");
     to.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
@@ -202,9 +200,13 @@ fn rows_ceiling(source: &Path, target: &Path) -> f64 {
         .expect("claims");
     {
         let tx = to.transaction().expect("begin");
-        for seq in seqs {
-            tx.execute("INSERT INTO claims VALUES (?1)", [seq])
-                .expect("claim");
+        {
+            let mut claim = tx
+                .prepare("INSERT INTO claims VALUES (?1)")
+                .expect("prepare");
+            for seq in seqs {
+                claim.execute([seq]).expect("claim");
+            }
         }
         for sql in &ddl {
             tx.execute_batch(sql).expect("create");

@@ -164,11 +164,7 @@ fn build(db: &Path, n: usize, edited: bool) -> f64 {
         checkpoint(db);
         return 0.0;
     }
-    for stale in ["", "-wal", "-shm"] {
-        let mut path = db.as_os_str().to_owned();
-        path.push(stale);
-        let _ = std::fs::remove_file(PathBuf::from(path));
-    }
+    common::remove_database(db);
     let t = Instant::now();
     let mut store = Store::open(db).expect("open");
     let articles = n / CLAIMS_PER_ARTICLE;

@@ -17,6 +17,17 @@ pub fn peak_memory_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Removes the SQLite database at `path` with its `-wal` and `-shm` files, so that what is made
+/// there next starts fresh (a missing file is not an error).
+#[allow(dead_code)] // not every bench makes databases
+pub fn remove_database(path: &std::path::Path) {
+    for end in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(end);
+        let _ = std::fs::remove_file(file);
+    }
+}
+
 /// CPU seconds (user and system) used so far by the whole process and by the calling thread,
 /// from `/proc` (clock ticks of 1/100 s; NaN where `/proc` does not tell). On a shared
 /// machine, where a run waits for a core, these say what the work cost.
