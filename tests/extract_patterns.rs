@@ -492,6 +492,63 @@ const CASES: &[Case] = &[
         Neutral,
         "the U.S. troops would leave by Feb. 17",
     ),
+    // "by saying C" opens an attribution of its own; the earlier verb's content stops at "by".
+    case(
+        "The minister distanced herself from the plan by saying she had never seen it.",
+        Named("minister"),
+        "say",
+        Neutral,
+        "she had never seen it",
+    ),
+    case(
+        "The minister distanced herself from the plan by saying she had never seen it.",
+        Named("minister"),
+        "distance",
+        Denying,
+        "herself from the plan",
+    ),
+    // A participle set off after the subject ("X, noting C, said, “D”") has no inverted
+    // source after "said"; its own content ends before the main verb.
+    {
+        Case {
+            direct: true,
+            ..case(
+                "Sen. Ann Vale, noting the size of the crowd, said, \"We won.\"",
+                Named("Ann Vale"),
+                "say",
+                Neutral,
+                "\"We won.\"",
+            )
+        }
+    },
+    case(
+        "Sen. Ann Vale (D-Ore.), noting the size of the crowd, said, \"We won.\"",
+        Named("Ann Vale"),
+        "note",
+        Neutral,
+        "the size of the crowd",
+    ),
+    // A party label whose state lost its last dot does not end the sentence.
+    case(
+        "Rep. Ann Vale (D-N.Y) said the vote was close.",
+        Named("Ann Vale"),
+        "say",
+        Neutral,
+        "the vote was close",
+    ),
+    // A short quoted paragraph that names a podcast is news, not promotion.
+    {
+        Case {
+            direct: true,
+            ..case(
+                "“We will rebuild the pier,” Ann Lee said on the podcast.",
+                Named("Ann Lee"),
+                "say",
+                Neutral,
+                "“We will rebuild the pier,”",
+            )
+        }
+    },
     case(
         "Mr. Hale said the plan was sound.",
         Named("Hale"),
@@ -603,6 +660,14 @@ fn sentence_splitting() {
         (
             "He works in the U.S. The job pays well.",
             &["He works in the U.S.", "The job pays well."],
+        ),
+        // An abbreviation that lost its last dot does not end the sentence.
+        (
+            "Rep. Ann Vale (D-N.Y) voted no. Rep. Joe Orr (R-N.C) did too.",
+            &[
+                "Rep. Ann Vale (D-N.Y) voted no.",
+                "Rep. Joe Orr (R-N.C) did too.",
+            ],
         ),
     ];
     for (text, want) in cases {

@@ -454,6 +454,10 @@ mod tests {
             // In a long paragraph a phrase anywhere is news, not promotion.
             ("The mayor praised the scheme. “The more people sign up, the cheaper the buses get for everyone in the valley, and the fuller the new trains will be on weekday mornings,” she said.", false),
             ("The host of a weekly podcast about harbours, Ann Lee, told listeners on Monday that the new bridge would close for repairs until the end of the summer season and the first autumn storms.", false),
+            // A podcast or newsletter that is not the outlet's own is news, however short.
+            ("“We will rebuild the pier,” the mayor said on the podcast.", false),
+            ("The mayor said in her newsletter that the pier would reopen.", false),
+            ("Sign up for our newsletter.", true),
         ];
         let lx = embedded();
         for &(text, want) in cases {

@@ -476,6 +476,15 @@ fn splits_before(tk: &Tokens, text: &str, k: usize, e: usize) -> bool {
     if &text[t.span()] != "." {
         return true;
     }
+    // "(D-N.Y)": a dot between letters with a single capital right after it, no space
+    // between, is inside an abbreviation that lost its last dot.
+    if e == k + 1 && next.start == t.end && next.kind == Kind::Word && next.cap {
+        if let Some(letter) = text.get(next.span()) {
+            if letter.chars().count() == 1 {
+                return false;
+            }
+        }
+    }
     let Some(prev) = k.checked_sub(1).and_then(|p| toks.get(p)) else {
         return true;
     };

@@ -672,8 +672,10 @@ impl Rules<'_, '_> {
         let pronoun_clause = matches!(self.lw(ce), "he" | "she" | "they" | "it" | "we")
             && ce + 1 < hi
             && d.is_word(ce + 1);
+        // "C, said X": the source follows the cue ("X, noting C, said, “D”" has none there).
         let inverted = before_cue != NONE
             && cue_start == c
+            && d.is_word(ce)
             && (d.is_punct(before_cue, ",") || d.kind(before_cue) == Some(Kind::Close))
             && !e.words.first().is_some_and(|w| w.ends_with("ing"))
             // "X, chair of Y, said that C": "that" after the cue opens a clause, no

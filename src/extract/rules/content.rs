@@ -171,9 +171,11 @@ impl Rules<'_, '_> {
             while k < hi && k - q < 16 && d.kind(k) != Some(Kind::Open) && self.lw(k) != "that" {
                 k += 1;
             }
+            // Not over a verb cue of its own: "X, noting C, said, “D.”" gives "note" C.
             let ends = k < hi
                 && k > q
                 && d.is_punct(k - 1, ",")
+                && !(q..k).any(|t| self.is(t, W::VerbForm))
                 && d.kind(k) == Some(Kind::Open)
                 && self.quote_span(k).is_some_and(|qs| {
                     (qs.end..s.toks.end).all(|t| !d.is_word(t)) || qs.end >= s.toks.end
@@ -219,6 +221,10 @@ impl Rules<'_, '_> {
         let in_opening_clause = opens_subordinate
             && (opener.unwrap_or(s.toks.start)..cue_opens.min(s.toks.end))
                 .all(|k| !d.is_punct(k, ",") || d.in_quote(k));
+        // A participle set off by a comma ("X, noting C, said D").
+        let participle_cue = cue_opens > 1
+            && self.lw(cue_opens - 1).ends_with("ing")
+            && d.is_punct(cue_opens - 2, ",");
         let mut brackets = 0usize;
         // Stop before a second attribution joined by ", adding" / ", saying".
         let mut k = q + 1;
@@ -246,6 +252,28 @@ impl Rules<'_, '_> {
             // "After the mayor said the bridge was safe, engineers closed it": when the cue
             // is in that opening clause, the clause's first comma ends it and the content.
             if in_opening_clause && d.is_punct(k, ",") && !d.in_quote(k) && brackets == 0 {
+                return Some(q..k);
+            }
+            // "... distanced himself from the plan by saying C": "by" and a participle of a
+            // verb of saying open an attribution of their own.
+            if self.lw(k) == "by"
+                && !d.in_quote(k)
+                && matches!(
+                    self.lw(k + 1),
+                    "saying" | "arguing" | "claiming" | "insisting" | "declaring" | "stating"
+                )
+                && k > q
+            {
+                return Some(q..k);
+            }
+            // "X, noting C, said D": a participle's content ends at the comma before the
+            // finite verb of saying whose subject the participle describes.
+            if participle_cue
+                && d.is_punct(k, ",")
+                && !d.in_quote(k)
+                && self.is(k + 1, W::VerbForm)
+                && !self.lw(k + 1).ends_with("ing")
+            {
                 return Some(q..k);
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
