@@ -528,6 +528,63 @@ const CASES: &[Case] = &[
         Neutral,
         "the size of the crowd",
     ),
+    // A quotation that closed its sentence with "!" or "?", and the speaker with a time or
+    // place after the cue.
+    {
+        Case {
+            direct: true,
+            ..case(
+                "“The pier is not safe!” Ann Lee said last week.",
+                Named("Ann Lee"),
+                "say",
+                Neutral,
+                "“The pier is not safe!”",
+            )
+        }
+    },
+    {
+        Case {
+            direct: true,
+            ..case(
+                "“Who will pay for the pier?” Ann Lee said at the hearing.",
+                Named("Ann Lee"),
+                "say",
+                Neutral,
+                "“Who will pay for the pier?”",
+            )
+        }
+    },
+    // A source whose phrase ends in an object pronoun.
+    case(
+        "The pier will close in May, a source close to him said.",
+        Named("source close to him"),
+        "say",
+        Neutral,
+        "The pier will close in May",
+    ),
+    // A noun that is also a verb form, after an article: the source, not the cue.
+    case(
+        "The note says the pier is closed.",
+        Named("note"),
+        "say",
+        Neutral,
+        "the pier is closed",
+    ),
+    case(
+        "In a brief note to staff, the mayor said the pier would close.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "the pier would close",
+    ),
+    // A quoted title with its comma inside the marks ends an opening "Asked ..." clause.
+    case(
+        "Asked about the pier on “Harbour Hour,” Ann Lee said she had doubts.",
+        Named("Ann Lee"),
+        "say",
+        Neutral,
+        "she had doubts",
+    ),
     // A party label whose state lost its last dot does not end the sentence.
     case(
         "Rep. Ann Vale (D-N.Y) said the vote was close.",

@@ -368,6 +368,18 @@ impl Rules<'_, '_> {
             }
         }
         let (src, cue_start) = self.source_left(c, lo);
+        // "In a brief note to staff, ...": a base form right after a singular phrase ("a
+        // brief", "each") with no auxiliary is a noun, not the phrase's verb.
+        if let Some(r) = &src {
+            if cue_start == c
+                && e.words.len() == 1
+                && first == e.lemma
+                && matches!(self.lw(r.start), "a" | "an" | "each" | "every")
+                && r.end == c
+            {
+                return None;
+            }
+        }
         draft.cue = cue_start..ce;
         match src {
             Some(src) if self.reduced_relative(e, c, cue_start, &src) => {
@@ -442,6 +454,15 @@ impl Rules<'_, '_> {
         }
         let mut end = q;
         while end < hi && end - q < WINDOW && (!d.is_punct(end, ",") || d.in_quote(end)) {
+            // "Asked ... on “Morning Show,” Lee said": a short quoted title whose comma
+            // stands inside its closing mark ends the question too.
+            if d.is_punct(end, ",") && d.kind(end + 1) == Some(Kind::Close) && d.cap(end + 2) {
+                let o = d.quote_start(end + 1);
+                if o != NONE && o >= q && end + 1 - o <= 8 {
+                    end += 2;
+                    break;
+                }
+            }
             end += 1;
         }
         if end == q {

@@ -511,7 +511,12 @@ impl Rules<'_, '_> {
             // quoted title inside an opening prepositional phrase, and a clause after the
             // cue, which is the content.
             let open = d.quote_start(close);
-            let titled = open != NONE && open > lo + 1 && d.cap(lo) && self.is(lo, W::Preposition);
+            // So too after an opening "Asked ..." ("Asked about it on “Harbour Hour,” Lee
+            // said he had doubts").
+            let titled = open != NONE
+                && open > lo + 1
+                && d.cap(lo)
+                && (self.is(lo, W::Preposition) || self.lw(lo) == "asked");
             return !(titled && q < hi && (self.lw(q) == "that" || self.clause_at(q, hi)));
         }
         if q >= hi {
@@ -609,10 +614,36 @@ impl Rules<'_, '_> {
         Some(q..hi.min(q + WINDOW))
     }
 
-    /// Nothing but time words and punctuation after `q` in sentence `s`.
+    /// Nothing after `q` in sentence `s` but punctuation and an adjunct of time, place or
+    /// channel ("Monday", "last week", "in a statement", "to reporters on Tuesday"): no
+    /// clause, quotation or "that" that would be a content of its own.
     pub(super) fn rest_is_empty(&self, q: usize, s: &Sentence) -> bool {
+        let d = self.d;
         let hi = self.trimmed_end(s);
-        (q..hi).all(|k| !self.d.is_word(k) || self.is(k, W::Day))
+        let words = (q..hi).filter(|&k| d.is_word(k)).count();
+        let time = |k: usize| {
+            self.is(k, W::Day)
+                || matches!(
+                    self.lw(k),
+                    "last" | "this" | "next" | "week" | "month" | "year" | "earlier" | "later"
+                )
+        };
+        if (q..hi).all(|k| !d.is_word(k) || time(k)) {
+            return true;
+        }
+        // A prepositional adjunct right after the cue, of a few words.
+        words <= 8
+            && matches!(
+                self.lw(q),
+                "in" | "at" | "on" | "to" | "during" | "via" | "last"
+            )
+            && (q..hi).all(|k| {
+                d.kind(k) != Some(Kind::Open)
+                    && !d.in_quote(k)
+                    && self.lw(k) != "that"
+                    && !self.is(k, W::SubjectPronoun)
+                    && !(d.is_word(k) && self.verbish(k))
+            })
     }
 }
 
@@ -882,7 +913,23 @@ mod tests {
             let c = at(r, "said");
             assert!(r.rest_is_empty(c + 1, sent(r, c)));
         });
-        with("“Closed,” he said to reporters.", |r| {
+        with("“Closed!” he said last week.", |r| {
+            let c = at(r, "said");
+            assert!(r.rest_is_empty(c + 1, sent(r, c)));
+        });
+        // An adjunct of place or channel is no content of its own; a clause is.
+        with("“Closed,” he said to reporters on Monday.", |r| {
+            let c = at(r, "said");
+            assert!(r.rest_is_empty(c + 1, sent(r, c)));
+        });
+        with(
+            "“Closed.” He said to reporters that it would reopen.",
+            |r| {
+                let c = at(r, "said");
+                assert!(!r.rest_is_empty(c + 1, sent(r, c)));
+            },
+        );
+        with("“Closed.” He said in May it would reopen.", |r| {
             let c = at(r, "said");
             assert!(!r.rest_is_empty(c + 1, sent(r, c)));
         });

@@ -235,7 +235,7 @@ impl Rules<'_, '_> {
                     start = k;
                 } else if !cap
                     && (self.is(k, W::NpBoundary)
-                        || self.verbish(k)
+                        || (self.verbish(k) && !self.noun_after_determiner(k, lo))
                         || (w.len() > 5 && w.ends_with("ing"))
                         || w.ends_with("n't"))
                 {
@@ -520,6 +520,18 @@ impl Rules<'_, '_> {
         }
     }
 
+    /// "The note says", "a statement said": a verb form right after an article or a
+    /// possessive is a noun.
+    fn noun_after_determiner(&self, k: usize, lo: usize) -> bool {
+        k > lo
+            && !self.is(k, W::NpBoundary)
+            && !self.lw(k).ends_with("ed")
+            && matches!(
+                self.lw(k - 1),
+                "the" | "a" | "an" | "his" | "her" | "its" | "their" | "our" | "my" | "this"
+            )
+    }
+
     /// "most of them", "two of us", "half of those": a share of a group named before, ending
     /// at `p`.
     fn share_of_them(&self, p: usize, lo: usize) -> Option<Range<usize>> {
@@ -564,7 +576,9 @@ impl Rules<'_, '_> {
                 return (head.end == k - 1).then_some(head.start..p + 1);
             }
             let apostrophe = d.is_punct(k, "’") || d.is_punct(k, "'");
-            if !(d.is_word(k) || apostrophe) || self.is(k, W::NpBoundary) {
+            // "a source close to him": an object pronoun may end the phrase.
+            let pronoun = k == p && self.is(k, W::ObjectPronoun);
+            if !(d.is_word(k) || apostrophe) || (self.is(k, W::NpBoundary) && !pronoun) {
                 return None;
             }
             k -= 1;
