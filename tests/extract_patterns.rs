@@ -585,6 +585,35 @@ const CASES: &[Case] = &[
         Neutral,
         "she had doubts",
     ),
+    // A group after "a" agrees with a base form: "A majority ... say" is the group's verb.
+    case(
+        "A majority of residents say the pier should stay open.",
+        Named("majority of residents"),
+        "say",
+        Neutral,
+        "the pier should stay open",
+    ),
+    // "added another" is an amount only before a number.
+    {
+        Case {
+            direct: true,
+            ..case(
+                "“We are not done,” added another harbour official.",
+                Named("another harbour official"),
+                "add",
+                Neutral,
+                "“We are not done,”",
+            )
+        }
+    },
+    // "pledged delegates" is a kind of delegate, not a pledge.
+    case(
+        "The mayor leads by 40 pledged delegates, according to a count by the Harbour Post.",
+        Named("Harbour Post"),
+        "according to",
+        Neutral,
+        "The mayor leads by 40 pledged delegates",
+    ),
     // A party label whose state lost its last dot does not end the sentence.
     case(
         "Rep. Ann Vale (D-N.Y) said the vote was close.",

@@ -278,8 +278,11 @@ impl Rules<'_, '_> {
             return self.seems(at, draft);
         }
         // "has added 178,000 jobs", "added $2 billion": adding an amount, not a remark.
+        // ("added another official": "another" and "some" count only before an amount.)
+        let amount_after = |k: usize| d.digit(k) || d.is_punct(k, "$") || self.is(k, W::NumberWord);
         if e.lemma == "add"
             && e.words.len() == 1
+            && !(matches!(self.lw(ce), "another" | "some") && !amount_after(ce + 1))
             && (d.digit(ce)
                 || d.is_punct(ce, "$")
                 || self.is(ce, W::NumberWord)
@@ -314,6 +317,13 @@ impl Rules<'_, '_> {
                 || self.is(ce, W::ObjectPronoun)
                 || self.is(ce, W::Preposition)
                 || (d.cap(ce) && !d.headline(at.si)))
+        {
+            return None;
+        }
+        // "271 pledged delegates": a kind of delegate, not a pledge.
+        if e.words.len() == 1
+            && first == "pledged"
+            && matches!(self.lw(ce), "delegates" | "delegate")
         {
             return None;
         }
@@ -368,14 +378,33 @@ impl Rules<'_, '_> {
             }
         }
         let (src, cue_start) = self.source_left(c, lo);
-        // "In a brief note to staff, ...": a base form right after a singular phrase ("a
-        // brief", "each") with no auxiliary is a noun, not the phrase's verb.
+        // "In a brief note to staff, ...": a base form right after "a" and one word (not a
+        // group: "A majority say", "A few say") with no auxiliary is a noun, not a verb.
         if let Some(r) = &src {
             if cue_start == c
                 && e.words.len() == 1
                 && first == e.lemma
-                && matches!(self.lw(r.start), "a" | "an" | "each" | "every")
+                && r.len() == 2
                 && r.end == c
+                && matches!(self.lw(r.start), "a" | "an")
+                && !self.is(r.start + 1, W::NumberWord)
+                && !matches!(
+                    self.lw(r.start + 1),
+                    "few"
+                        | "lot"
+                        | "majority"
+                        | "minority"
+                        | "plurality"
+                        | "third"
+                        | "quarter"
+                        | "half"
+                        | "handful"
+                        | "dozen"
+                        | "number"
+                        | "couple"
+                        | "host"
+                        | "slew"
+                )
             {
                 return None;
             }
