@@ -614,6 +614,38 @@ const CASES: &[Case] = &[
         Neutral,
         "The mayor leads by 40 pledged delegates",
     ),
+    // A coordinated verb of saying after a time word ("and later said", "but on Tuesday
+    // wrote"), and after an irregular past ("left") that ends the subject.
+    case(
+        "The mayor left the meeting and later said the pier would close.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "the pier would close",
+    ),
+    case(
+        "The mayor doubted the plan but on Tuesday wrote that the pier would close.",
+        Named("mayor"),
+        "write",
+        Neutral,
+        "that the pier would close",
+    ),
+    // An opening absolute clause ("With X talking about C, ...") ends its content at the
+    // comma; the main clause is an attribution of its own.
+    case(
+        "With the mayor talking about closing the pier, Ann Lee said the port was safe.",
+        Named("Ann Lee"),
+        "say",
+        Neutral,
+        "the port was safe",
+    ),
+    case(
+        "With the mayor talking about closing the pier, Ann Lee said the port was safe.",
+        Named("mayor"),
+        "talk about",
+        Neutral,
+        "closing the pier",
+    ),
     // A party label whose state lost its last dot does not end the sentence.
     case(
         "Rep. Ann Vale (D-N.Y) said the vote was close.",

@@ -645,6 +645,33 @@ impl Rules<'_, '_> {
         Some(())
     }
 
+    /// "... and later said C", "... but on Tuesday wrote C", "... and then said C": "and" or
+    /// "but" before a time word or phrase that ends at `k`.
+    pub(super) fn conjunction_before_time(&self, k: usize, lo: usize) -> bool {
+        let d = self.d;
+        let mut j = k + 1;
+        while j > lo && j + 3 > k + 1 {
+            let t = j - 1;
+            if !d.is_word(t) || d.cap(t) && !self.is(t, W::Day) {
+                return false;
+            }
+            let w = self.lw(t);
+            if matches!(w, "and" | "but") {
+                return t < k;
+            }
+            let time = self.is(t, W::Day)
+                || matches!(
+                    w,
+                    "later" | "then" | "afterward" | "afterwards" | "soon" | "on"
+                );
+            if !time {
+                return false;
+            }
+            j = t;
+        }
+        false
+    }
+
     /// "Lee wrote:" with the colon at `q` ending its paragraph: the whole next paragraph (at
     /// most `MAX_QUOTE` tokens).
     fn colon_paragraph(&self, q: usize, s: &Sentence) -> Option<Range<usize>> {
@@ -766,6 +793,7 @@ impl Rules<'_, '_> {
         } else if before_cue != NONE
             && (d.is_punct(before_cue, ",")
                 || matches!(self.lw(before_cue), "and" | "but")
+                || self.conjunction_before_time(before_cue, lo)
                 || self.participle_after(c, before_cue)
                 || self.by_participle(c, before_cue))
         {

@@ -210,7 +210,9 @@ impl Rules<'_, '_> {
         // The subordinator opens the sentence, or follows a few words that open it ("But if
         // Carson implied C, he ...", "Years after Clinton claimed C, Obama ...").
         let subordinator = |k: usize| {
-            self.is(k, W::Subordinator) || matches!(self.lw(k), "while" | "if" | "as" | "despite")
+            // "With the mayor talking about C, Lee said ...": an absolute clause.
+            self.is(k, W::Subordinator)
+                || matches!(self.lw(k), "while" | "if" | "as" | "despite" | "with")
         };
         // Only words of [`OPENER_LEAD`] before it: "The ferry left after the mayor said C,
         // then ..." has its main clause first.

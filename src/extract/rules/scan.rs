@@ -205,6 +205,14 @@ impl Rules<'_, '_> {
         if conj || d.is_punct(b, ";") {
             return Some(b);
         }
+        // "... but on Tuesday wrote C": the conjunction before a time phrase.
+        if src.is_none() && self.conjunction_before_time(b, lo) {
+            let mut c = b;
+            while c > lo && !matches!(self.lw(c), "but" | "and") {
+                c -= 1;
+            }
+            return Some(c);
+        }
         // "X said C, adding D", "X said C before adding D", "C – saying D": a participle
         // clause of the same speaker.
         if src.is_none() && self.participle_after(k, b) {
