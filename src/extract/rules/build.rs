@@ -282,7 +282,7 @@ impl Rules<'_, '_> {
         let amount_after = |k: usize| d.digit(k) || d.is_punct(k, "$") || self.is(k, W::NumberWord);
         if e.lemma == "add"
             && e.words.len() == 1
-            && !(matches!(self.lw(ce), "another" | "some") && !amount_after(ce + 1))
+            && (!matches!(self.lw(ce), "another" | "some") || amount_after(ce + 1))
             && (d.digit(ce)
                 || d.is_punct(ce, "$")
                 || self.is(ce, W::NumberWord)
