@@ -277,23 +277,19 @@ impl Rules<'_, '_> {
         if matches!(e.lemma.as_str(), "seem" | "appear") {
             return self.seems(at, draft);
         }
-        // "has added 178,000 jobs", "added $2 billion": adding an amount, not a remark.
-        // ("added another official": "another" and "some" count only before an amount.)
-        let amount_after = |k: usize| d.digit(k) || d.is_punct(k, "$") || self.is(k, W::NumberWord);
+        // "has added 178,000 jobs", "added $2 billion": adding an amount, not a remark
+        // ("added another 500 jobs", but "added another official" is a remark).
+        let amount = |k: usize| d.digit(k) || d.is_punct(k, "$") || self.is(k, W::NumberWord);
         if e.lemma == "add"
             && e.words.len() == 1
-            && (!matches!(self.lw(ce), "another" | "some") || amount_after(ce + 1))
-            && (d.digit(ce)
-                || d.is_punct(ce, "$")
-                || self.is(ce, W::NumberWord)
+            && (amount(ce)
+                || (matches!(self.lw(ce), "another" | "some") && amount(ce + 1))
                 || matches!(
                     self.lw(ce),
                     "more"
-                        | "another"
                         | "nearly"
                         | "roughly"
                         | "almost"
-                        | "some"
                         | "over"
                         | "about"
                         | "millions"
@@ -368,10 +364,8 @@ impl Rules<'_, '_> {
         // "his claim", "the pastor's claims", "a call": a noun, not a verb.
         if c > lo {
             let w = self.lw(c - 1);
-            let possessive = matches!(
-                w,
-                "his" | "her" | "its" | "their" | "my" | "our" | "your" | "the" | "a" | "an"
-            ) || (d.is_word(c - 1) && (w.ends_with("'s") || w.ends_with("s'")));
+            let possessive = self.article_or_possessive(c - 1)
+                || (d.is_word(c - 1) && (w.ends_with("'s") || w.ends_with("s'")));
             // "a strong showing", "a talk show": a noun after an adjective.
             if possessive || self.is(c - 1, W::CueNounModifier) {
                 return None;
@@ -645,31 +639,39 @@ impl Rules<'_, '_> {
         Some(())
     }
 
-    /// "... and later said C", "... but on Tuesday wrote C", "... and then said C": "and" or
-    /// "but" before a time word or phrase that ends at `k`.
-    pub(super) fn conjunction_before_time(&self, k: usize, lo: usize) -> bool {
+    /// "... and later said C", "... but on Tuesday wrote C", "... and then said C": the "and"
+    /// or "but" before at most two time words that end at `k`.
+    pub(super) fn conjunction_before_time(&self, k: usize, lo: usize) -> Option<usize> {
         let d = self.d;
-        let mut j = k + 1;
-        while j > lo && j + 3 > k + 1 {
-            let t = j - 1;
-            if !d.is_word(t) || d.cap(t) && !self.is(t, W::Day) {
-                return false;
+        let time = |t: usize| {
+            d.is_word(t)
+                && (self.is(t, W::Day)
+                    || (!d.cap(t)
+                        && (matches!(
+                            self.lw(t),
+                            "later" | "then" | "afterward" | "afterwards" | "soon"
+                        ) || (self.lw(t) == "on" && self.is(t + 1, W::Day)))))
+        };
+        let mut t = k;
+        for _ in 0..2 {
+            if t <= lo || !time(t) {
+                return None;
             }
-            let w = self.lw(t);
-            if matches!(w, "and" | "but") {
-                return t < k;
+            t -= 1;
+            if d.is_word(t) && !d.cap(t) && matches!(self.lw(t), "and" | "but") {
+                return Some(t);
             }
-            let time = self.is(t, W::Day)
-                || matches!(
-                    w,
-                    "later" | "then" | "afterward" | "afterwards" | "soon" | "on"
-                );
-            if !time {
-                return false;
-            }
-            j = t;
         }
-        false
+        None
+    }
+
+    /// An article or a possessive determiner at `k` ("the", "a", "his", "our"): a verb form
+    /// right after it is a noun ("his claim", "The note says").
+    pub(super) fn article_or_possessive(&self, k: usize) -> bool {
+        matches!(
+            self.lw(k),
+            "his" | "her" | "its" | "their" | "my" | "our" | "your" | "the" | "a" | "an"
+        )
     }
 
     /// "Lee wrote:" with the colon at `q` ending its paragraph: the whole next paragraph (at
@@ -793,7 +795,7 @@ impl Rules<'_, '_> {
         } else if before_cue != NONE
             && (d.is_punct(before_cue, ",")
                 || matches!(self.lw(before_cue), "and" | "but")
-                || self.conjunction_before_time(before_cue, lo)
+                || self.conjunction_before_time(before_cue, lo).is_some()
                 || self.participle_after(c, before_cue)
                 || self.by_participle(c, before_cue))
         {

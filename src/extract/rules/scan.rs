@@ -206,12 +206,10 @@ impl Rules<'_, '_> {
             return Some(b);
         }
         // "... but on Tuesday wrote C": the conjunction before a time phrase.
-        if src.is_none() && self.conjunction_before_time(b, lo) {
-            let mut c = b;
-            while c > lo && !matches!(self.lw(c), "but" | "and") {
-                c -= 1;
+        if src.is_none() {
+            if let Some(c) = self.conjunction_before_time(b, lo) {
+                return Some(c);
             }
-            return Some(c);
         }
         // "X said C, adding D", "X said C before adding D", "C – saying D": a participle
         // clause of the same speaker.

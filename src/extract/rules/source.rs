@@ -526,10 +526,7 @@ impl Rules<'_, '_> {
         k > lo
             && !self.is(k, W::NpBoundary)
             && !self.lw(k).ends_with("ed")
-            && matches!(
-                self.lw(k - 1),
-                "the" | "a" | "an" | "his" | "her" | "its" | "their" | "our" | "my" | "this"
-            )
+            && self.article_or_possessive(k - 1)
     }
 
     /// "most of them", "two of us", "half of those": a share of a group named before, ending
