@@ -674,6 +674,44 @@ const CASES: &[Case] = &[
         Neutral,
         "the plan was sound",
     ),
+    // A relative clause closed by a comma, with the clause it interrupts going on after it,
+    // is inside the content (extractor 0.5.26); a final one, or one followed by a clause or an
+    // attribution of its own, is not.
+    case(
+        "Ms. Vale said the ruling, which struck down the toll, shows why the port matters.",
+        Named("Vale"),
+        "say",
+        Neutral,
+        "the ruling, which struck down the toll, shows why the port matters",
+    ),
+    case(
+        "The mayor said she called Lee after the vote, which settled the matter, to thank him.",
+        Named("mayor"),
+        "say",
+        Neutral,
+        "she called Lee after the vote, which settled the matter, to thank him",
+    ),
+    case(
+        "Lee said the ferry was late, which annoyed riders.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "the ferry was late",
+    ),
+    case(
+        "Lee said the ferry was late, which annoyed riders, because the pier was shut.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "the ferry was late",
+    ),
+    case(
+        "Lee said the videos show the pier, which was empty, the report said.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "the videos show the pier",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

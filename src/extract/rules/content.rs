@@ -280,13 +280,49 @@ impl Rules<'_, '_> {
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
                 let participle = self.lw(k + 1).ends_with("ing") && self.is(k + 1, W::VerbForm);
-                if participle || self.is(k + 1, W::ClauseBreak) {
+                if participle || (self.is(k + 1, W::ClauseBreak) && !self.relative_inside(k + 1, hi)) {
                     return Some(q..k);
                 }
             }
             k += 1;
         }
         Some(self.run_on_quote(q..hi))
+    }
+
+    /// "X said the decision, which struck down the law, was wrong": the relative clause
+    /// opened by "which" at `w` is closed by a comma and the clause it interrupts goes on
+    /// ("was wrong", "to congratulate him", "in play"), so it is inside the content rather
+    /// than after it. Not when what follows the comma is a clause of its own or an
+    /// attribution ("which passed, he said", "which passed, according to X").
+    fn relative_inside(&self, w: usize, hi: usize) -> bool {
+        let d = self.d;
+        if self.lw(w) != "which" {
+            return false;
+        }
+        // The first comma outside quotes, before anything that ends the clause.
+        let Some(comma) = (w + 1..hi)
+            .take_while(|&t| {
+                d.in_quote(t) || !matches!(self.lw(t), "." | ";" | ":" | "?" | "!" | "(" | ")")
+            })
+            .find(|&t| d.is_punct(t, ",") && !d.in_quote(t))
+        else {
+            return false;
+        };
+        let n = comma + 1;
+        comma >= w + 3
+            && n < hi
+            && d.is_word(n)
+            && !d.cap(n)
+            && !self.is(n, W::ClauseBreak)
+            && !self.is(n, W::SubjectPronoun)
+            && !self.is(n, W::Determiner)
+            && !self.is(n, W::Subordinator)
+            && !(self.lw(n).ends_with("ing") && self.is(n, W::VerbForm))
+            && !matches!(
+                self.lw(n),
+                "and" | "but" | "or" | "because" | "especially" | "including" | "said" | "says"
+                    | "told" | "added"
+            )
     }
 
     /// A content that ends inside a quotation it opened ("X said that the port “is safe. It
