@@ -712,6 +712,35 @@ const CASES: &[Case] = &[
         Neutral,
         "the videos show the pier",
     ),
+    // Cue forms added from counts on the PolNeAR train split (extractor 0.5.27).
+    case(
+        "The judge ordered the city to reopen the pier.",
+        Named("judge"),
+        "order",
+        Neutral,
+        "the city to reopen the pier",
+    ),
+    case(
+        "The mayor requested that the board delay the vote.",
+        Named("mayor"),
+        "request",
+        Neutral,
+        "that the board delay the vote",
+    ),
+    case(
+        "Harbour staff learned that the ferry would stop in May.",
+        Named("Harbour staff"),
+        "learn",
+        Believing,
+        "that the ferry would stop in May",
+    ),
+    case(
+        "The council sided with the fishermen.",
+        Named("council"),
+        "side with",
+        Affirming,
+        "the fishermen",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {
