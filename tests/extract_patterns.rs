@@ -741,6 +741,38 @@ const CASES: &[Case] = &[
         Affirming,
         "the fishermen",
     ),
+    // Between the source and the cue: a weekday and a part of it, "here" or "there"
+    // (extractor 0.5.28).
+    case(
+        "The harbour spokesman Tom Reed on Monday evening said the pier was not in danger.",
+        Named("Tom Reed"),
+        "say",
+        Neutral,
+        "the pier was not in danger",
+    ),
+    case(
+        "Port staff here said they have been working on the pier since April.",
+        Named("Port staff"),
+        "say",
+        Neutral,
+        "they have been working on the pier since April",
+    ),
+    case(
+        "Ann Lee last night said the boats would run.",
+        Named("Ann Lee"),
+        "say",
+        Neutral,
+        "the boats would run",
+    ),
+    // "with (no) knowledge of ..." belongs to the source; its "no" does not negate the cue.
+    case(
+        "Former officials with no knowledge of the plan balked at the cost and said closing \
+         the pier was right.",
+        Named("former officials with no knowledge of the plan"),
+        "say",
+        Neutral,
+        "closing the pier was right",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -555,8 +555,9 @@ impl Rules<'_, '_> {
     }
 
     /// "A person familiar with the planning for the meeting", "officials close to the
-    /// talks", "a copy of the memo seen by reporters": a noun phrase, "familiar with",
-    /// "close to", "briefed on" or a past participle and "by", and the phrase
+    /// talks", "people with knowledge of the talks", "a copy of the memo seen by reporters":
+    /// a noun phrase, "familiar with", "close to", "briefed on", "with (no, direct) knowledge"
+    /// or a past participle and "by", and the phrase
     /// that ends at `p` (no clause word or punctuation in it but an apostrophe), as one
     /// source.
     fn postmodified_source(&self, p: usize, lo: usize) -> Option<Range<usize>> {
@@ -566,7 +567,10 @@ impl Rules<'_, '_> {
             let pair = (self.lw(k - 1), self.lw(k));
             if matches!(
                 pair,
-                ("familiar", "with") | ("close", "to") | ("briefed", "on")
+                ("familiar", "with")
+                    | ("close", "to")
+                    | ("briefed", "on")
+                    | ("with", "knowledge" | "no" | "direct")
             ) || (pair.1 == "by" && self.passive_participle(k - 1))
             {
                 let head = self.np_left(k - 2, lo)?;
@@ -624,10 +628,17 @@ impl Rules<'_, '_> {
         {
             return Some(t - 1);
         }
-        let unit = matches!(
-            self.lw(t),
-            "week" | "month" | "year" | "weekend" | "spring" | "summer" | "fall" | "winter"
-        );
+        let part_of_day = matches!(self.lw(t), "morning" | "afternoon" | "evening" | "night");
+        // "on Monday evening", "Tuesday night": a weekday and a part of it.
+        if part_of_day && t > lo + 1 && d.cap(t - 1) && self.weekday(t - 1) {
+            let st = t - 1;
+            return Some(if st > lo + 1 && self.lw(st - 1) == "on" { st - 1 } else { st });
+        }
+        let unit = part_of_day
+            || matches!(
+                self.lw(t),
+                "week" | "month" | "year" | "weekend" | "spring" | "summer" | "fall" | "winter"
+            );
         if !unit || t <= lo + 1 || !d.is_word(t - 1) || d.cap(t - 1) {
             return None;
         }
