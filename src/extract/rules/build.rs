@@ -366,8 +366,12 @@ impl Rules<'_, '_> {
             let w = self.lw(c - 1);
             let possessive = self.article_or_possessive(c - 1)
                 || (d.is_word(c - 1) && (w.ends_with("'s") || w.ends_with("s'")));
-            // "a strong showing", "a talk show": a noun after an adjective.
-            if possessive || self.is(c - 1, W::CueNounModifier) {
+            // "a strong showing", "a TV show": a noun after an adjective. Not a past tense
+            // or "says" after a capitalised one, which ends a name ("Harbour Radio said",
+            // "State TV reported").
+            let cw = self.lw(c);
+            let finite = cw.ends_with("ed") || matches!(cw, "said" | "says" | "told" | "wrote");
+            if possessive || (self.is(c - 1, W::CueNounModifier) && !(d.cap(c - 1) && finite)) {
                 return None;
             }
         }
