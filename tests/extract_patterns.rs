@@ -789,6 +789,25 @@ const CASES: &[Case] = &[
         Neutral,
         "that the pier would close",
     ),
+    // A relative clause between dashes ends its content at the closing dash, and its "who"
+    // is the name before the opening one; the main cue after it has its own claim
+    // (extractor 0.5.30).
+    case(
+        "Ferry owner Ann Lee - who earlier said she would sell the boats - said that the firm \
+         would stay.",
+        Named("Ann Lee"),
+        "say",
+        Neutral,
+        "she would sell the boats",
+    ),
+    case(
+        "Ferry owner Ann Lee — who earlier said she would sell the boats — said that the firm \
+         would stay.",
+        Named("Ann Lee"),
+        "say",
+        Neutral,
+        "that the firm would stay",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -290,7 +290,11 @@ impl<'l> Resolver<'l> {
         // Relative pronoun: the noun phrase before it.
         if n == 1 && matches!(first.as_str(), "who" | "which" | "that") {
             let mut p = src.start;
-            while p > 0 && (d.is_punct(p - 1, ",") || d.kind(p - 1) == Some(Kind::Close)) {
+            while p > 0
+                && (d.is_punct(p - 1, ",")
+                    || d.kind(p - 1) == Some(Kind::Close)
+                    || (is_dash(d, p - 1) && !d.is_punct(p - 1, ":")))
+            {
                 p -= 1;
             }
             if p > 0 {

@@ -630,6 +630,16 @@ impl Rules<'_, '_> {
                     | "declare"
             );
             let c1 = self.object_cut(c1, stance);
+            // "Ann Lee - who earlier said C - said D": a relative clause between dashes ends
+            // its content at the closing dash.
+            let c1 = match (c1.start..c1.end).find(|&k| self.is_dash(k) && !d.in_quote(k)) {
+                Some(k)
+                    if relative && src.start > 0 && self.is_dash(src.start - 1) && k > c1.start =>
+                {
+                    c1.start..k
+                }
+                _ => c1,
+            };
             // An object (no clause) after a cue that is not plain speech ends before "in an
             // interview", "at a rally".
             let c1 = if (stance != Stance::Neutral || !speech) && self.lw(c1.start) != "that" {

@@ -280,7 +280,9 @@ impl Rules<'_, '_> {
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
                 let participle = self.lw(k + 1).ends_with("ing") && self.is(k + 1, W::VerbForm);
-                if participle || (self.is(k + 1, W::ClauseBreak) && !self.relative_inside(k + 1, hi)) {
+                if participle
+                    || (self.is(k + 1, W::ClauseBreak) && !self.relative_inside(k + 1, hi))
+                {
                     return Some(q..k);
                 }
             }
@@ -320,8 +322,16 @@ impl Rules<'_, '_> {
             && !(self.lw(n).ends_with("ing") && self.is(n, W::VerbForm))
             && !matches!(
                 self.lw(n),
-                "and" | "but" | "or" | "because" | "especially" | "including" | "said" | "says"
-                    | "told" | "added"
+                "and"
+                    | "but"
+                    | "or"
+                    | "because"
+                    | "especially"
+                    | "including"
+                    | "said"
+                    | "says"
+                    | "told"
+                    | "added"
             )
     }
 

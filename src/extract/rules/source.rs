@@ -632,7 +632,11 @@ impl Rules<'_, '_> {
         // "on Monday evening", "Tuesday night": a weekday and a part of it.
         if part_of_day && t > lo + 1 && d.cap(t - 1) && self.weekday(t - 1) {
             let st = t - 1;
-            return Some(if st > lo + 1 && self.lw(st - 1) == "on" { st - 1 } else { st });
+            return Some(if st > lo + 1 && self.lw(st - 1) == "on" {
+                st - 1
+            } else {
+                st
+            });
         }
         let unit = part_of_day
             || matches!(
