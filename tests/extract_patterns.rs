@@ -808,6 +808,22 @@ const CASES: &[Case] = &[
         Neutral,
         "that the firm would stay",
     ),
+    // An addressee that is an article and a name ("told the Harbour Post") is skipped whole
+    // (extractor 0.5.31); an article and a noun as before.
+    case(
+        "The mayor later told the Harbour Post the pier was safe.",
+        Named("mayor"),
+        "tell",
+        Neutral,
+        "the pier was safe",
+    ),
+    case(
+        "The mayor told the council the budget was balanced.",
+        Named("mayor"),
+        "tell",
+        Neutral,
+        "the budget was balanced",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

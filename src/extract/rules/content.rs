@@ -396,8 +396,13 @@ impl Rules<'_, '_> {
             && q + 2 < hi
             && !matches!(lemma, "accuse" | "thank" | "urge" | "ask" | "warn")
         {
-            // "told the council the budget was balanced".
-            Some(q + 2)
+            // "told the council the budget was balanced", "told the Harbour Post the pier
+            // was safe": the article and a noun, or the article and a name.
+            let mut k = q + 1;
+            while k < hi && d.cap(k) && d.is_word(k) {
+                k += 1;
+            }
+            Some(if k > q + 1 { k } else { q + 2 })
         } else if object || d.cap(q) || w == "reporters" {
             // "told him he would", "told CNN the plan was".
             let mut k = q + 1;
