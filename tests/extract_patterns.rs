@@ -824,6 +824,22 @@ const CASES: &[Case] = &[
         Neutral,
         "the budget was balanced",
     ),
+    // A short content before the source, with "on Monday" or "last week" after the cue
+    // (extractor 0.5.32).
+    case(
+        "The pier is unsafe, engineers said on Monday.",
+        Named("engineers"),
+        "say",
+        Neutral,
+        "The pier is unsafe",
+    ),
+    case(
+        "The pier is unsafe, Lee said last week.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "The pier is unsafe",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

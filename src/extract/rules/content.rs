@@ -550,9 +550,20 @@ impl Rules<'_, '_> {
         let d = self.d;
         let hi = self.trimmed_end(s);
         let lo = s.toks.start;
+        // Time words after the cue: "Monday", "on Monday", "last week".
         let mut q = ce;
-        while q < hi && self.is(q, W::Day) {
-            q += 1;
+        loop {
+            if q < hi && self.is(q, W::Day) {
+                q += 1;
+            } else if q + 1 < hi
+                && ((self.lw(q) == "on" && self.is(q + 1, W::Day))
+                    || (matches!(self.lw(q), "last" | "this")
+                        && matches!(self.lw(q + 1), "week" | "month" | "year")))
+            {
+                q += 2;
+            } else {
+                break;
+            }
         }
         let close = if d.kind(b) == Some(Kind::Close) {
             Some(b)
