@@ -840,6 +840,14 @@ const CASES: &[Case] = &[
         Neutral,
         "The pier is unsafe",
     ),
+    // A participle after an inverted "C, X said," has X as its speaker (extractor 0.5.33).
+    case(
+        "The pier is unsafe, engineers said, adding that it should close.",
+        Named("engineers"),
+        "add",
+        Neutral,
+        "that it should close",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -465,6 +465,11 @@ impl Rules<'_, '_> {
             return (self.dashed_source(p, lo), cue_start);
         }
         if d.is_punct(p, ",") {
+            // "C, engineers said, adding D": a participle after the verb of a clause has that
+            // clause's speaker, no source of its own.
+            if p > lo && self.participle_after(c, p) && d.is_word(p - 1) && self.verbish(p - 1) {
+                return (None, cue_start);
+            }
             // "Gov. Ada Moss (R-Ore.), said": a name and its bracket before the comma.
             if p > lo && d.is_punct(p - 1, ")") {
                 if let Some(r) = self.paren_name(p - 1, lo) {
