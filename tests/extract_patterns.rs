@@ -848,6 +848,22 @@ const CASES: &[Case] = &[
         Neutral,
         "that it should close",
     ),
+    // Only a verb of saying or writing stands before its source ("C, wrote X"); another cue
+    // after a comma ends the subject before it (extractor 0.5.34).
+    case(
+        "Mr. Hale, recalling weekly talks with Ms. Lee, described himself as her closest adviser.",
+        Named("Hale"),
+        "describe",
+        Neutral,
+        "himself as her closest adviser",
+    ),
+    case(
+        "The pier is safe, wrote Ann Lee, the harbour director.",
+        Named("Ann Lee"),
+        "write",
+        Neutral,
+        "The pier is safe",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -446,7 +446,7 @@ mod tests {
             ("hedges", "Could\tmodal\n",
              "seeds/lexicon/hedges.tsv:1: \"Could\" must be lower case, with ' for the apostrophe (as the tokenizer lowers words)"),
             ("words", "the\tdeterminer\n\nthe\tarticle\n",
-             "seeds/lexicon/words.tsv:3: unknown class \"article\" (one of np_boundary, sentence_adverb, catenative, clause_break, common_verb, determiner, preposition, subject_pronoun, day, cue_prefix, source_cue_filler, addressee_verb, object_pronoun, surveyed_group, lone_quantifier, number_word, naming_participle, cue_noun_modifier, cue_noun_head, lead_in, title, org_head, person_head, common_descriptor, auxiliary, headline_label, headline_source, name_particle, female_name, male_name, content_event, participle_lead, framing_noun, gerund_catenative, framing_opinion, subordinator, np_to_head, headline_state, passive_predicate, headline_verb)"),
+             "seeds/lexicon/words.tsv:3: unknown class \"article\" (one of np_boundary, sentence_adverb, catenative, clause_break, common_verb, determiner, preposition, subject_pronoun, day, cue_prefix, source_cue_filler, addressee_verb, object_pronoun, surveyed_group, lone_quantifier, number_word, naming_participle, cue_noun_modifier, cue_noun_head, lead_in, title, org_head, person_head, common_descriptor, auxiliary, headline_label, headline_source, name_particle, female_name, male_name, content_event, participle_lead, framing_noun, gerund_catenative, framing_opinion, subordinator, np_to_head, headline_state, passive_predicate, headline_verb, inverted_cue)"),
             ("words", "the\tdeterminer\nthe\tdeterminer\n",
              "seeds/lexicon/words.tsv:2: \"the\" is listed as determiner twice"),
             ("words", "in the\tpreposition\n",

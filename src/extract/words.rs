@@ -50,6 +50,7 @@ pub(crate) enum W {
     HeadlineState,
     PassivePredicate,
     HeadlineVerb,
+    InvertedCue,
     // Derived from the other files.
     /// A one-word verb cue form ("said", "warns"), from cues.tsv.
     VerbForm,
@@ -63,7 +64,7 @@ pub(crate) enum W {
 
 impl W {
     /// The classes `words.tsv` lists, with their names there.
-    pub const LISTED: [(W, &'static str); 40] = [
+    pub const LISTED: [(W, &'static str); 41] = [
         (W::NpBoundary, "np_boundary"),
         (W::SentenceAdverb, "sentence_adverb"),
         (W::Catenative, "catenative"),
@@ -104,6 +105,7 @@ impl W {
         (W::HeadlineState, "headline_state"),
         (W::PassivePredicate, "passive_predicate"),
         (W::HeadlineVerb, "headline_verb"),
+        (W::InvertedCue, "inverted_cue"),
     ];
 
     /// The listed class called `name` in `words.tsv`.

@@ -775,37 +775,12 @@ impl Rules<'_, '_> {
             // inverted source.
             && !(self.lw(ce) == "that" && d.is_word(ce) && !d.cap(ce))
             && !pronoun_clause;
-        if inverted {
-            let c1 = self.content_left(cue_start, s)?;
-            let quoted = d.kind(c1.start) == Some(Kind::Open);
-            // After the content anything but a quotation describes the speaker ("said Faiza
-            // Patel, co-director of the program.", "C, said Ann Lee, a director of Y.").
-            let mut src = self.source_right(ce, hi, true)?;
-            // "Ann Lee, chair of the board, said the port will close": a clause goes on
-            // after the noun phrase, which is the content's subject, not an inverted
-            // source; the source is the subject with its description before the comma.
-            if !quoted && self.clause_after(src.end, hi) {
-                let c2 = self.content_right(ce, s, &e.lemma)?;
-                draft.content.push(self.object_cut(c2, e.stance));
-                draft.source = self.described_subject(c1);
-                return Some(());
-            }
-            if src.end + 1 < hi && hi - src.end < WINDOW && d.is_punct(src.end, ",") {
-                let rest = src.end + 1..hi;
-                if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
-                    && !self.verbish(rest.start)
-                    && !self.is(rest.start, W::NpBoundary)
-                    && !self.is(rest.start, W::Preposition)
-                {
-                    src = src.start..hi;
-                }
-            }
-            draft.content.push(c1);
-            if let Some(c2) = self.second_part(src.end, s, quoted) {
-                draft.content.push(c2);
-            }
-            draft.source = Some(src);
-            Some(())
+        // Only a verb of saying or writing stands before its subject ("C, said X"); after
+        // another cue the comma ends a subject ("The poll, released Monday, showed X
+        // leading"), unless no subject is found there.
+        let invertible = self.lx.classes(&e.lemma).has(W::InvertedCue);
+        if inverted && invertible {
+            self.inverted(at, cue_start, draft)
         } else if before_cue != NONE
             && (d.is_punct(before_cue, ",")
                 || matches!(self.lw(before_cue), "and" | "but")
@@ -823,7 +798,11 @@ impl Rules<'_, '_> {
             let that_clause = d.is_punct(before_cue, ",")
                 && ((self.lw(ce) == "that" && d.is_word(ce) && !d.cap(ce)) || pronoun_clause);
             if src.is_none() && !that_clause {
-                return None;
+                return if inverted {
+                    self.inverted(at, cue_start, draft)
+                } else {
+                    None
+                };
             }
             let c1 = self.content_right(ce, s, &e.lemma)?;
             draft.content.push(self.object_cut(c1, e.stance));
@@ -841,9 +820,47 @@ impl Rules<'_, '_> {
             draft.content.push(ce..end);
             draft.source = Some(src);
             Some(())
+        } else if inverted {
+            self.inverted(at, cue_start, draft)
         } else {
             None
         }
+    }
+
+    /// "C, said X", "“C,” said X, “C2.”": the content before the cue, the source after it.
+    fn inverted(&self, at: &At, cue_start: usize, draft: &mut Draft) -> Option<()> {
+        let d = self.d;
+        let (e, ce, s, hi) = (at.e, at.ce, at.s, at.hi);
+        let c1 = self.content_left(cue_start, s)?;
+        let quoted = d.kind(c1.start) == Some(Kind::Open);
+        // After the content anything but a quotation describes the speaker ("said Faiza
+        // Patel, co-director of the program.", "C, said Ann Lee, a director of Y.").
+        let mut src = self.source_right(ce, hi, true)?;
+        // "Ann Lee, chair of the board, said the port will close": a clause goes on
+        // after the noun phrase, which is the content's subject, not an inverted
+        // source; the source is the subject with its description before the comma.
+        if !quoted && self.clause_after(src.end, hi) {
+            let c2 = self.content_right(ce, s, &e.lemma)?;
+            draft.content.push(self.object_cut(c2, e.stance));
+            draft.source = self.described_subject(c1);
+            return Some(());
+        }
+        if src.end + 1 < hi && hi - src.end < WINDOW && d.is_punct(src.end, ",") {
+            let rest = src.end + 1..hi;
+            if rest.clone().all(|t| d.kind(t) != Some(Kind::Open))
+                && !self.verbish(rest.start)
+                && !self.is(rest.start, W::NpBoundary)
+                && !self.is(rest.start, W::Preposition)
+            {
+                src = src.start..hi;
+            }
+        }
+        draft.content.push(c1);
+        if let Some(c2) = self.second_part(src.end, s, quoted) {
+            draft.content.push(c2);
+        }
+        draft.source = Some(src);
+        Some(())
     }
 
     /// A clause goes on at token `k` (before `hi`) after a noun phrase: a verb or an
