@@ -864,6 +864,29 @@ const CASES: &[Case] = &[
         Neutral,
         "The pier is safe",
     ),
+    // A relative clause after the head noun that opens the sentence belongs to the source;
+    // the noun inside it is no speaker (extractor 0.5.35).
+    case(
+        "Residents who live near the pier say it is unsafe.",
+        Named("Residents who live near the pier"),
+        "say",
+        Neutral,
+        "it is unsafe",
+    ),
+    case(
+        "Those who back the mayor say the pier is safe.",
+        Named("Those who back the mayor"),
+        "say",
+        Neutral,
+        "the pier is safe",
+    ),
+    case(
+        "But dockers who run the port almost universally say the pier is safe.",
+        Named("dockers who run the port"),
+        "say",
+        Neutral,
+        "the pier is safe",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -353,6 +353,38 @@ impl Rules<'_, '_> {
     /// The source left of a cue that starts at `c`. Returns the source and where the cue
     /// span starts (it absorbs "has", "also" and similar).
     pub(super) fn source_left(&self, c: usize, lo: usize) -> (Option<Range<usize>>, usize) {
+        let (src, cue_start) = self.source_left_of(c, lo);
+        (
+            src.map(|r| self.relative_subject(r.clone(), lo).unwrap_or(r)),
+            cue_start,
+        )
+    }
+
+    /// "Residents who live near the pier say": a source found inside a relative clause
+    /// ("the pier") that opens the sentence after its head noun is the head noun with the
+    /// clause. `None` when `r` is not in such a clause.
+    fn relative_subject(&self, r: Range<usize>, lo: usize) -> Option<Range<usize>> {
+        let d = self.d;
+        // "A man who left and who said": the second relative pronoun is the source.
+        if matches!(self.lw(r.start), "who" | "which" | "that") {
+            return None;
+        }
+        let who = (lo + 1..r.start)
+            .rev()
+            .take(10)
+            .take_while(|&k| d.is_word(k) && !d.in_quote(k))
+            .find(|&k| self.lw(k) == "who")?;
+        // "Those who back the plan say": "those" is a head of its own.
+        let head = self
+            .np_left(who - 1, lo)
+            .or_else(|| (self.lw(who - 1) == "those").then(|| who - 1..who))?;
+        // The head opens the sentence, or follows "but" / "and" there.
+        let opens = head.start == lo
+            || (head.start == lo + 1 && matches!(self.lw(lo), "but" | "and" | "yet" | "so"));
+        (head.end == who && opens && !d.cap(who)).then_some(head.start..r.end)
+    }
+
+    fn source_left_of(&self, c: usize, lo: usize) -> (Option<Range<usize>>, usize) {
         let d = self.d;
         let mut cue_start = c;
         let mut j = c;
