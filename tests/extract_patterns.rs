@@ -887,6 +887,35 @@ const CASES: &[Case] = &[
         Neutral,
         "the pier is safe",
     ),
+    // So is an aside opened by "despite" or "though" (extractor 0.5.36).
+    case(
+        "Lee said that the pier, despite its age, was safe.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "that the pier, despite its age, was safe",
+    ),
+    case(
+        "Lee said the pier, though old, was safe.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "the pier, though old, was safe",
+    ),
+    case(
+        "Lee said the pier was old, though it was safe.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "the pier was old",
+    ),
+    case(
+        "Lee said fares would rise, though riders blame the board, not the port, for it.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "fares would rise",
+    ),
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

@@ -291,14 +291,15 @@ impl Rules<'_, '_> {
         Some(self.run_on_quote(q..hi))
     }
 
-    /// "X said the decision, which struck down the law, was wrong": the relative clause
-    /// opened by "which" at `w` is closed by a comma and the clause it interrupts goes on
+    /// "X said the decision, which struck down the law, was wrong", "X said the pier,
+    /// despite its age, was safe": the relative clause or aside opened by "which", "despite",
+    /// "though" or "although" at `w` is closed by a comma and the clause it interrupts goes on
     /// ("was wrong", "to congratulate him", "in play"), so it is inside the content rather
     /// than after it. Not when what follows the comma is a clause of its own or an
     /// attribution ("which passed, he said", "which passed, according to X").
     fn relative_inside(&self, w: usize, hi: usize) -> bool {
         let d = self.d;
-        if self.lw(w) != "which" {
+        if !matches!(self.lw(w), "which" | "despite" | "though" | "although") {
             return false;
         }
         // The first comma outside quotes, before anything that ends the clause.
@@ -311,7 +312,7 @@ impl Rules<'_, '_> {
             return false;
         };
         let n = comma + 1;
-        comma >= w + 3
+        comma >= w + 2
             && n < hi
             && d.is_word(n)
             && !d.cap(n)
@@ -325,6 +326,7 @@ impl Rules<'_, '_> {
                 "and"
                     | "but"
                     | "or"
+                    | "not"
                     | "because"
                     | "especially"
                     | "including"
