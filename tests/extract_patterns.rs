@@ -916,6 +916,34 @@ const CASES: &[Case] = &[
         Neutral,
         "fares would rise",
     ),
+    // A name alone before a participle set off by commas is the participle's speaker too,
+    // and a quotation closing on a comma ends its content (extractor 0.5.37).
+    case(
+        "Lee, citing data from the harbour board, said that four million people used the pier.",
+        Named("Lee"),
+        "cite",
+        Neutral,
+        "data from the harbour board",
+    ),
+    case(
+        "Lee, citing data from the harbour board, said that four million people used the pier.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "that four million people used the pier",
+    ),
+    {
+        Case {
+            direct: true,
+            ..case(
+                "Mr. Hale, citing “the magic of the pier,” said the port could win.",
+                Named("Hale"),
+                "cite",
+                Neutral,
+                "“the magic of the pier,”",
+            )
+        }
+    },
 ];
 
 fn content_text(text: &str, a: &Attribution) -> String {

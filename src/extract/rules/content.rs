@@ -278,6 +278,17 @@ impl Rules<'_, '_> {
             {
                 return Some(q..k);
             }
+            // The same with the comma inside a quotation that closes the participle's
+            // content ("X, citing “the magic of it,” said D").
+            if participle_cue
+                && d.kind(k) == Some(Kind::Close)
+                && k > q
+                && d.is_punct(k - 1, ",")
+                && self.is(k + 1, W::VerbForm)
+                && !self.lw(k + 1).ends_with("ing")
+            {
+                return Some(q..k + 1);
+            }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
                 let participle = self.lw(k + 1).ends_with("ing") && self.is(k + 1, W::VerbForm);
                 if participle

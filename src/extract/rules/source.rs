@@ -1075,10 +1075,12 @@ impl Rules<'_, '_> {
         }
         // "Sen. Mark Kirk, R-Ill., who ..., rescinded his endorsement, saying": a name
         // followed by an appositive.
+        // "Ann Lee, noting C, said D": the name alone before the participle's comma.
         if k > lo
-            && k < before
+            && k <= before
             && d.is_punct(k, ",")
             && (lo..k).all(|i| d.cap(i) || d.digit(i))
+            && !self.is(lo, W::Day)
             && !self.is(lo, W::Preposition)
             && !self.is(lo, W::NpBoundary)
             && !self.is(lo, W::SentenceAdverb)
