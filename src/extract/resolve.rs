@@ -597,7 +597,19 @@ impl<'l> Resolver<'l> {
                 gender = Gender::Male;
             }
         }
-        let name = d.surface(&(s..src.end));
+        // "Ann Lee of the Harbour Trust", "Mr. Hale of Dover": a person's name before "of"
+        // is the name (as "Ann Lee, of the Harbour Trust," already is); "Bank of America"
+        // is one name.
+        let mut end = src.end;
+        if let Some(o) = (s + 1..src.end).find(|&i| d.lw(i) == "of") {
+            // A given name and a surname, or an honorific before the name.
+            let person = (o >= s + 2 && (d.is(s, W::FemaleName) || d.is(s, W::MaleName)))
+                || (s > src.start && gender != Gender::Unknown);
+            if person && (s..o).all(|i| d.is_word(i) && d.cap(i) && !d.is(i, W::OrgHead)) {
+                end = o;
+            }
+        }
+        let name = d.surface(&(s..end));
         let name = name
             .strip_suffix("'s")
             .or_else(|| name.strip_suffix("’s"))
@@ -605,23 +617,19 @@ impl<'l> Resolver<'l> {
         // "Further footage" at the start of a sentence: a common noun phrase, not a name.
         let lowered;
         let common_first = d.is(s, W::CommonDescriptor);
-        let name = if common_first
-            && src.end - s > 1
-            && d.cap(s)
-            && !d.cap(src.end - 1)
-            && !d.digit(src.end - 1)
-        {
-            let mut c = name.chars();
-            lowered = match c.next() {
-                Some(f) if !(s + 1..src.end).any(|i| d.cap(i)) => {
-                    f.to_lowercase().chain(c).collect::<String>()
-                }
-                _ => name.to_string(),
+        let name =
+            if common_first && end - s > 1 && d.cap(s) && !d.cap(end - 1) && !d.digit(end - 1) {
+                let mut c = name.chars();
+                lowered = match c.next() {
+                    Some(f) if !(s + 1..end).any(|i| d.cap(i)) => {
+                        f.to_lowercase().chain(c).collect::<String>()
+                    }
+                    _ => name.to_string(),
+                };
+                lowered.as_str()
+            } else {
+                name
             };
-            lowered.as_str()
-        } else {
-            name
-        };
         let name = match self.lx.aliases.get(name) {
             Some(a) => a.canonical.clone(),
             None => name.to_string(),
@@ -786,6 +794,12 @@ mod tests {
              &["Ada Moss", "Ada Moss"]),
             // Aliases map to their canonical name.
             ("Washington said the talks would resume.", &["United States government"]),
+            // A person's name before "of" is the name, so that it matches later mentions; an
+            // organisation's "of" stays (extractor 0.5.38).
+            ("Senator Ada Moss of Oregon said the vote was close. Moss said it was fair.",
+             &["Ada Moss", "Ada Moss"]),
+            ("Mr. Hale of the Harbour Trust said the vote was close.", &["Hale"]),
+            ("Bank of Dover said the vote was close.", &["Bank of Dover"]),
             // A common descriptor at the start makes a common noun phrase, not a name
             // (`common_descriptor`): its capital goes.
             ("Further footage showed the harbour.", &["further footage"]),
