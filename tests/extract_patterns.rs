@@ -1198,3 +1198,22 @@ fn cue_forms_used_as_nouns_give_no_claim() {
         );
     }
 }
+
+/// A Title-Case headline's clause before a comma is no speaker of the cue after it
+/// (extractor 0.5.39): "Sailor Gets Third Boat Built, Wants ..." is not said by "Sailor Gets
+/// Third Boat Built".
+#[test]
+fn a_headline_clause_is_no_speaker() {
+    let ex = Extractor::new().expect("embedded lexicon");
+    let text = "Sailor Gets Third Boat Built, Wants to Sail Alone\n\nThe sailor spoke on Monday.\n";
+    let out = ex.extract(text);
+    for a in &out.claims {
+        if let Speaker::Named(name) = &a.speaker {
+            assert!(
+                !name.contains("Built"),
+                "speaker {name:?} in {:?}",
+                out.claims
+            );
+        }
+    }
+}

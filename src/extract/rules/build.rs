@@ -794,6 +794,18 @@ impl Rules<'_, '_> {
                 Some(p) if p.sents.end > at.si && p.source.is_some() => p.source.clone(),
                 _ => self.sentence_subject(s, before_cue),
             };
+            // A Title-Case headline's clause ("Woman Gets Third Boob Implanted, Wants ...")
+            // is no subject: every word capitalised and one of them a verb.
+            let src = src.filter(|r| {
+                let words = || r.clone().filter(|&i| d.is_word(i));
+                !(words().count() >= 3
+                    && words().all(|i| d.cap(i) || d.digit(i))
+                    && words().any(|i| {
+                        self.is(i, W::VerbForm)
+                            || self.is(i, W::CommonVerb)
+                            || self.is(i, W::Auxiliary)
+                    }))
+            });
             // "X, chair of Y, said that C" with no source found: the cue and content stand.
             let that_clause = d.is_punct(before_cue, ",")
                 && ((self.lw(ce) == "that" && d.is_word(ce) && !d.cap(ce)) || pronoun_clause);
