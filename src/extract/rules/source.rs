@@ -384,6 +384,7 @@ impl Rules<'_, '_> {
         (head.end == who && opens && !d.cap(who)).then_some(head.start..r.end)
     }
 
+    /// [`Self::source_left`] before a relative clause that opens the sentence is taken in.
     fn source_left_of(&self, c: usize, lo: usize) -> (Option<Range<usize>>, usize) {
         let d = self.d;
         let mut cue_start = c;
