@@ -840,6 +840,13 @@ const CASES: &[Case] = &[
         Neutral,
         "The pier is unsafe",
     ),
+    case(
+        "The pier is unsafe, Lee said Tuesday night.",
+        Named("Lee"),
+        "say",
+        Neutral,
+        "The pier is unsafe",
+    ),
     // A participle after an inverted "C, X said," has X as its speaker (extractor 0.5.33).
     case(
         "The pier is unsafe, engineers said, adding that it should close.",

@@ -58,7 +58,7 @@ static EMBEDDED_LEXICON: LazyLock<Result<Arc<Lexicon>, LexiconError>> =
 /// Name recorded in every `mention` object.
 pub const EXTRACTOR_NAME: &str = "claims-rules";
 /// Bump whenever the output of [`Extractor::extract`] can change for some input.
-pub const EXTRACTOR_VERSION: &str = "0.5.39";
+pub const EXTRACTOR_VERSION: &str = "0.5.40";
 
 /// What goes before the lemma of a negated cue ("did not say": `not say`): the extractor
 /// writes it, the relation rules ([`is_negated_cue`]) and `same_content_relations` (schema 15)

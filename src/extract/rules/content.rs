@@ -37,6 +37,28 @@ impl Rules<'_, '_> {
         Some(q..end.min(q + MAX_QUOTE))
     }
 
+    /// The first token at or after `q` (before `hi`) past time adjuncts right after a cue:
+    /// "Tuesday", "Tuesday night", "on Monday", "last week".
+    fn after_time_words(&self, q: usize, hi: usize) -> usize {
+        let mut q = q;
+        loop {
+            if q < hi && self.is(q, W::Day) {
+                q += 1;
+                if q < hi && matches!(self.lw(q), "night" | "morning" | "afternoon" | "evening") {
+                    q += 1;
+                }
+            } else if q + 1 < hi
+                && ((self.lw(q) == "on" && self.is(q + 1, W::Day))
+                    || (matches!(self.lw(q), "last" | "this")
+                        && matches!(self.lw(q + 1), "week" | "month" | "year")))
+            {
+                q += 2;
+            } else {
+                return q;
+            }
+        }
+    }
+
     /// Content right of position `q` in sentence `s`, for a cue with lemma `lemma`.
     pub(super) fn content_right(
         &self,
@@ -49,25 +71,7 @@ impl Rules<'_, '_> {
         // The cue stands in the sentence's opening subordinate clause when nothing but words
         // lies between the subordinator and it ("After the mayor said C, the council ...").
         let cue_opens = q;
-        let mut q = q;
-        // Time adjuncts: "on Monday", "Tuesday", "last week".
-        loop {
-            if q < hi && self.is(q, W::Day) {
-                q += 1;
-                // "Tuesday night", "Friday morning".
-                if q < hi && matches!(self.lw(q), "night" | "morning" | "afternoon" | "evening") {
-                    q += 1;
-                }
-            } else if (q + 1 < hi && self.lw(q) == "on" && self.is(q + 1, W::Day))
-                || (q + 1 < hi
-                    && matches!(self.lw(q), "last" | "this")
-                    && matches!(self.lw(q + 1), "week" | "month" | "year"))
-            {
-                q += 2;
-            } else {
-                break;
-            }
-        }
+        let mut q = self.after_time_words(q, hi);
         if q < hi && d.is_punct(q, ",") && q + 1 < hi && d.kind(q + 1) == Some(Kind::Open) {
             q += 1;
         }
@@ -269,25 +273,15 @@ impl Rules<'_, '_> {
                 return Some(q..k);
             }
             // "X, noting C, said D": a participle's content ends at the comma before the
-            // finite verb of saying whose subject the participle describes.
-            if participle_cue
-                && d.is_punct(k, ",")
-                && !d.in_quote(k)
-                && self.is(k + 1, W::VerbForm)
-                && !self.lw(k + 1).ends_with("ing")
-            {
-                return Some(q..k);
-            }
-            // The same with the comma inside a quotation that closes the participle's
-            // content ("X, citing “the magic of it,” said D").
-            if participle_cue
-                && d.kind(k) == Some(Kind::Close)
-                && k > q
-                && d.is_punct(k - 1, ",")
-                && self.is(k + 1, W::VerbForm)
-                && !self.lw(k + 1).ends_with("ing")
-            {
-                return Some(q..k + 1);
+            // finite verb of saying whose subject the participle describes, or after the
+            // quotation that closes on that comma ("X, citing “the magic of it,” said D").
+            if participle_cue && self.is(k + 1, W::VerbForm) && !self.lw(k + 1).ends_with("ing") {
+                if d.is_punct(k, ",") && !d.in_quote(k) {
+                    return Some(q..k);
+                }
+                if d.kind(k) == Some(Kind::Close) && k > q && d.is_punct(k - 1, ",") {
+                    return Some(q..k + 1);
+                }
             }
             if d.is_punct(k, ",") && !d.in_quote(k) && !d.cap(k + 1) && d.is_word(k + 1) {
                 let participle = self.lw(k + 1).ends_with("ing") && self.is(k + 1, W::VerbForm);
@@ -563,21 +557,7 @@ impl Rules<'_, '_> {
         let d = self.d;
         let hi = self.trimmed_end(s);
         let lo = s.toks.start;
-        // Time words after the cue: "Monday", "on Monday", "last week".
-        let mut q = ce;
-        loop {
-            if q < hi && self.is(q, W::Day) {
-                q += 1;
-            } else if q + 1 < hi
-                && ((self.lw(q) == "on" && self.is(q + 1, W::Day))
-                    || (matches!(self.lw(q), "last" | "this")
-                        && matches!(self.lw(q + 1), "week" | "month" | "year")))
-            {
-                q += 2;
-            } else {
-                break;
-            }
-        }
+        let q = self.after_time_words(ce, hi);
         let close = if d.kind(b) == Some(Kind::Close) {
             Some(b)
         } else {
